@@ -1,0 +1,202 @@
+package io.snakebridge.internal.codec;
+
+import io.snakebridge.NdArray;
+import io.snakebridge.PyComplex;
+import io.snakebridge.PyTuple;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Builds the Java value of an {@code sbw} global from its argument tuple (WIRE-PROTOCOL.md
+ * §3.3), checking the exact argument shapes, and hands out the section's out-of-band buffers in
+ * order for {@code NEXT_BUFFER}.
+ */
+final class SbwReader {
+  /** Python's {@code timedelta.max.days}. */
+  private static final long MAX_DAYS = 999_999_999L;
+
+  private final byte[] body;
+  private final SectionLayout layout;
+  private final PickleInput input;
+  private int buffersUsed;
+
+  SbwReader(byte[] body, SectionLayout layout, PickleInput input) {
+    this.body = body;
+    this.layout = layout;
+    this.input = input;
+  }
+
+  StackOnly.BufferRef nextBuffer() {
+    if (buffersUsed == layout.bufferCount) {
+      throw input.error("NEXT_BUFFER number " + (buffersUsed + 1) + " but the section has only "
+          + layout.bufferCount + " buffers");
+    }
+    return new StackOnly.BufferRef(buffersUsed++);
+  }
+
+  void checkAllBuffersUsed() {
+    if (buffersUsed != layout.bufferCount) {
+      throw input.error("the section has " + layout.bufferCount + " buffers but the pickle used "
+          + buffersUsed);
+    }
+  }
+
+  Object construct(SbwGlobal global, Object[] args) {
+    try {
+      switch (global) {
+        case COMPLEX:
+          arity(global, args, 2);
+          return new PyComplex(float64(global, args, 0), float64(global, args, 1));
+        case DATETIME:
+          return dateTime(args);
+        case DATE:
+          arity(global, args, 3);
+          return LocalDate.of(int32(global, args, 0), int32(global, args, 1), int32(global, args, 2));
+        case TIME:
+          return time(args);
+        case TIMEDELTA:
+          return timedelta(args);
+        case DECIMAL:
+          arity(global, args, 1);
+          return new BigDecimal(arg(global, args, 0, String.class));
+        case UUID:
+          return uuid(args);
+        default:
+          return ndarray(args);
+      }
+    } catch (DateTimeException | NumberFormatException e) {
+      throw input.error(global + " arguments make no valid value: " + e.getMessage());
+    }
+  }
+
+  private Object dateTime(Object[] args) {
+    SbwGlobal global = SbwGlobal.DATETIME;
+    arity(global, args, 9);
+    LocalDateTime local = LocalDateTime.of(
+        int32(global, args, 0), int32(global, args, 1), int32(global, args, 2),
+        int32(global, args, 3), int32(global, args, 4), int32(global, args, 5),
+        micros(global, args, 6) * 1000);
+    fold(global, args, 8);
+    return args[7] == null ? local : OffsetDateTime.of(local, offset(global, args, 7));
+  }
+
+  private Object time(Object[] args) {
+    SbwGlobal global = SbwGlobal.TIME;
+    arity(global, args, 6);
+    LocalTime local = LocalTime.of(int32(global, args, 0), int32(global, args, 1),
+        int32(global, args, 2), micros(global, args, 3) * 1000);
+    fold(global, args, 5);
+    return args[4] == null ? local : OffsetTime.of(local, offset(global, args, 4));
+  }
+
+  private Duration timedelta(Object[] args) {
+    SbwGlobal global = SbwGlobal.TIMEDELTA;
+    arity(global, args, 3);
+    long days = arg(global, args, 0, Long.class);
+    long seconds = arg(global, args, 1, Long.class);
+    long micros = arg(global, args, 2, Long.class);
+    if (Math.abs(days) > MAX_DAYS || seconds < 0 || seconds >= 86_400 || micros < 0
+        || micros >= 1_000_000) {
+      throw input.error(global + " arguments (" + days + ", " + seconds + ", " + micros
+          + ") are not normalised as Python's timedelta");
+    }
+    return Duration.ofSeconds(days * 86_400 + seconds, micros * 1000);
+  }
+
+  private UUID uuid(Object[] args) {
+    arity(SbwGlobal.UUID, args, 1);
+    byte[] bytes = arg(SbwGlobal.UUID, args, 0, byte[].class);
+    if (bytes.length != 16) {
+      throw input.error("sbw.uuid needs 16 bytes, got " + bytes.length);
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    return new UUID(buffer.getLong(), buffer.getLong());
+  }
+
+  private NdArray ndarray(Object[] args) {
+    SbwGlobal global = SbwGlobal.NDARRAY;
+    arity(global, args, 3);
+    String dtype = arg(global, args, 0, String.class);
+    PyTuple shapeTuple = arg(global, args, 1, PyTuple.class);
+    StackOnly.BufferRef buffer = arg(global, args, 2, StackOnly.BufferRef.class);
+    long[] shape = new long[shapeTuple.size()];
+    long size = 1;
+    for (int i = 0; i < shape.length; i++) {
+      Object dimension = shapeTuple.get(i);
+      if (!(dimension instanceof Long) || (Long) dimension < 0) {
+        throw input.error("sbw.ndarray shape must hold non-negative ints, not "
+            + PickleDecoder.typeName(dimension) + " " + (dimension instanceof Long ? dimension : ""));
+      }
+      shape[i] = (Long) dimension;
+      size = Math.multiplyHigh(size, shape[i]) == 0 && size * shape[i] >= 0
+          ? size * shape[i] : Long.MAX_VALUE; // saturates: a later 0 still gives 0
+    }
+    int start = layout.bufferStarts[buffer.index];
+    int length = layout.bufferLengths[buffer.index];
+    Object data = NdArrayData.read(dtype, body, start, length, size);
+    if (data == null) {
+      throw input.error("sbw.ndarray of dtype '" + dtype + "' and shape " + shapeTuple
+          + " does not match buffer " + buffer.index + " of " + length + " bytes"
+          + (NdArrayData.itemSize(dtype) == 0 ? " (unsupported dtype)" : ""));
+    }
+    return NdArray.of(dtype, data, shape);
+  }
+
+  // ---- argument checks -------------------------------------------------------------------
+
+  private void arity(SbwGlobal global, Object[] args, int expected) {
+    if (args.length != expected) {
+      throw input.error(global + " takes " + expected + " arguments, got " + args.length);
+    }
+  }
+
+  private <T> T arg(SbwGlobal global, Object[] args, int index, Class<T> type) {
+    Object value = args[index];
+    if (!type.isInstance(value)) {
+      throw input.error(global + " argument " + index + " must be a " + type.getSimpleName()
+          + ", got " + PickleDecoder.typeName(value));
+    }
+    return type.cast(value);
+  }
+
+  private double float64(SbwGlobal global, Object[] args, int index) {
+    return arg(global, args, index, Double.class);
+  }
+
+  private int int32(SbwGlobal global, Object[] args, int index) {
+    long value = arg(global, args, index, Long.class);
+    if (value != (int) value) {
+      throw input.error(global + " argument " + index + " is out of range: " + value);
+    }
+    return (int) value;
+  }
+
+  private int micros(SbwGlobal global, Object[] args, int index) {
+    int value = int32(global, args, index);
+    if (value < 0 || value > 999_999) {
+      throw input.error(global + " microsecond " + value + " is out of range");
+    }
+    return value;
+  }
+
+  private void fold(SbwGlobal global, Object[] args, int index) {
+    int value = int32(global, args, index);
+    if (value != 0 && value != 1) {
+      throw input.error(global + " fold must be 0 or 1, got " + value);
+    }
+  }
+
+  private ZoneOffset offset(SbwGlobal global, Object[] args, int index) {
+    return ZoneOffset.ofTotalSeconds(int32(global, args, index));
+  }
+}

@@ -1,0 +1,40 @@
+package io.snakebridge.internal.codec;
+
+import java.util.Objects;
+
+/**
+ * Decodes value sections (WIRE-PROTOCOL.md §2.1, §3) into Java values: the "Java (results)"
+ * column of the API contract's Values table.
+ *
+ * <p>Everything outside the restricted pickle is refused with a {@link WireFormatException}:
+ * unknown opcodes and globals, malformed layout, truncated input, trailing bytes, nesting deeper
+ * than {@link CodecLimits#maxDepth()}. Decoding never recurses, and every length in the input is
+ * checked against the bytes present before anything is allocated for it, so hostile input costs
+ * at most a small multiple of its own size.
+ *
+ * <p>Stateless and thread-safe: each call works on its own decoder.
+ */
+public final class ValueReader {
+  private final CodecLimits limits;
+
+  public ValueReader(CodecLimits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  /**
+   * Decodes a value section that occupies body[offset, offset+length). Never recurses; bounded
+   * by limits.
+   *
+   * @throws WireFormatException if the bytes are not a valid value section
+   * @throws IndexOutOfBoundsException if the range is not inside {@code body}
+   */
+  public Object decode(byte[] body, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, body.length);
+    if (length > limits.maxBodyBytes()) {
+      throw new WireFormatException("value section of " + length + " bytes exceeds the limit of "
+          + limits.maxBodyBytes());
+    }
+    SectionLayout layout = SectionLayout.parse(body, offset, length);
+    return new PickleDecoder(body, layout, limits.maxDepth()).run();
+  }
+}
