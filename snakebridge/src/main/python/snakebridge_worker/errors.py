@@ -1,0 +1,87 @@
+"""Exceptions as ERROR dicts (WIRE-PROTOCOL §4.4).
+
+The JVM turns the dict into a Java exception whose stack trace holds the Python frames, so
+the worker's own frames (the dispatcher that called the user's function, the codec) are left
+out of both the text and the frame list: a user should see their code, not ours.
+"""
+
+import os
+import traceback
+
+from snakebridge_worker.sbw import qualified_name
+
+CHAIN_LIMIT = 32
+"""Levels of __cause__/__context__ reported; a longer (or cyclic) chain is cut."""
+
+_OWN_DIR = os.path.dirname(__file__)
+
+
+def error_dict(exc, kind, python_type=None):
+    """The ERROR value for `exc`; `kind` is "python", "conversion", "too_large", "protocol"
+    or "cancelled", and `python_type` names the value that could not cross (conversion only).
+    """
+    return _describe(exc, kind, python_type, 1)
+
+
+def brief_error_dict(exc, kind, python_type=None):
+    """A small ERROR value: type, the start of the message and the MRO, nothing else."""
+    return {
+        "kind": kind,
+        "type": qualified_name(type(exc)),
+        "message": _message(exc)[:1000],
+        "traceback": "",
+        "mro": [qualified_name(cls) for cls in type(exc).__mro__],
+        "frames": [],
+        "cause": None,
+        "context": None,
+        "python_type": python_type,
+    }
+
+
+def _describe(exc, kind, python_type, level):
+    entries = [(tb.tb_frame, tb.tb_lineno) for tb in _walk(exc.__traceback__)
+               if os.path.dirname(tb.tb_frame.f_code.co_filename) != _OWN_DIR]
+    cause = exc.__cause__
+    context = None if exc.__suppress_context__ else exc.__context__
+    deeper = level < CHAIN_LIMIT
+    return {
+        "kind": kind,
+        "type": qualified_name(type(exc)),
+        "message": _message(exc),
+        "traceback": _format(exc, entries),
+        "mro": [qualified_name(cls) for cls in type(exc).__mro__],
+        "frames": [_frame_tuple(frame, lineno) for frame, lineno in entries],
+        "cause": _describe(cause, "python", None, level + 1) if cause and deeper else None,
+        "context": _describe(context, "python", None, level + 1) if context and deeper else None,
+        "python_type": python_type,
+    }
+
+
+def _walk(tb):
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
+
+
+def _message(exc):
+    try:
+        return str(exc)
+    except Exception:  # a broken __str__ must not hide the error itself
+        return f"<unprintable {qualified_name(type(exc))} object>"
+
+
+def _format(exc, entries):
+    """This exception's own traceback text; its cause and context have their own dicts."""
+    lines = []
+    if entries:
+        lines.append("Traceback (most recent call last):\n")
+        lines.extend(traceback.StackSummary.extract(entries).format())
+    lines.extend(traceback.format_exception_only(type(exc), exc))
+    return "".join(lines)
+
+
+def _frame_tuple(frame, lineno):
+    code = frame.f_code
+    module = frame.f_globals.get("__name__")
+    return (module if isinstance(module, str) else "<unknown>", code.co_name, code.co_filename,
+            lineno or 0)

@@ -1,0 +1,249 @@
+"""Frames and value sections on raw file descriptors (WIRE-PROTOCOL §2).
+
+The worker reads and writes the protocol pipes with `os.read`/`os.readv`/`os.writev` rather
+than through file objects: a frame is one header read plus one `readinto` of its body, and one
+`writev` that sends the header, the pickle and every array buffer straight from their own
+memory, so large numpy buffers are never copied on their way to the pipe.
+"""
+
+import os
+import struct
+import threading
+
+from snakebridge_worker import ProtocolError
+
+HELLO = 1
+CALL = 2
+RESULT = 3
+ERROR = 4
+CANCEL = 5
+PING = 6
+PONG = 7
+SHUTDOWN = 8
+
+_VALUE_KINDS = frozenset((HELLO, CALL, RESULT, ERROR))
+_EMPTY_KINDS = frozenset((CANCEL, PING, PONG, SHUTDOWN))
+
+HEADER = struct.Struct(">IBBHQ")
+"""length, kind, flags, reserved, id: 16 bytes. `length` counts the 12 bytes after itself."""
+
+HEADER_SIZE = HEADER.size
+_AFTER_LENGTH = HEADER_SIZE - 4
+
+_SECTION_HEAD = struct.Struct(">II")
+_HEADER_AND_SECTION = struct.Struct(">IBBHQII")
+
+DEFAULT_MAX_FRAME = 512 * 1024 * 1024
+MAX_BUFFERS = 65536
+ALIGNMENT = 64
+_ZEROS = memoryview(bytes(ALIGNMENT))
+
+try:
+    _IOV_MAX = os.sysconf("SC_IOV_MAX")
+except (AttributeError, ValueError, OSError):
+    _IOV_MAX = 1024
+if _IOV_MAX <= 0:
+    _IOV_MAX = 1024
+
+
+def _pad(offset):
+    """Bytes of zero padding that bring `offset` to the next multiple of ALIGNMENT."""
+    return -offset % ALIGNMENT
+
+
+class FrameReader:
+    """Reads frames from one descriptor; a single thread at a time may call `read`."""
+
+    def __init__(self, fd, max_frame=DEFAULT_MAX_FRAME):
+        self.fd = fd
+        self.max_frame = max_frame
+
+    def read(self):
+        """Returns (kind, request_id, body) or None at a clean end of stream.
+
+        `body` is a fresh bytearray the caller owns: decoded arrays may keep views into it.
+        The header is checked before anything is allocated for the body, so a corrupt or
+        hostile length never makes the worker allocate.
+        """
+        header = os.read(self.fd, HEADER_SIZE)
+        if len(header) < HEADER_SIZE:
+            if not header:
+                return None
+            header = self._finish_header(header)
+        length, kind, flags, reserved, request_id = HEADER.unpack(header)
+        if length < _AFTER_LENGTH or length > self.max_frame:
+            raise ProtocolError(
+                f"frame length {length} is outside 12..{self.max_frame} (max_frame)", request_id)
+        if flags or reserved:
+            raise ProtocolError(
+                f"frame flags {flags} / reserved {reserved} must be 0 in protocol 1", request_id)
+        size = length - _AFTER_LENGTH
+        if kind in _EMPTY_KINDS:
+            if size:
+                raise ProtocolError(f"frame kind {kind} must have an empty body, got {size} bytes",
+                                    request_id)
+        elif kind not in _VALUE_KINDS:
+            raise ProtocolError(f"unknown frame kind {kind}", request_id)
+        body = bytearray(size)
+        if size:
+            got = os.readv(self.fd, [body])  # usually the whole body at once
+            if got < size:
+                self._read_into(memoryview(body), got, request_id)
+        return kind, request_id, body
+
+    def _finish_header(self, start):
+        parts = [start]
+        have = len(start)
+        while have < HEADER_SIZE:
+            more = os.read(self.fd, HEADER_SIZE - have)
+            if not more:
+                raise ProtocolError(f"end of stream inside a frame header ({have} of 16 bytes)")
+            parts.append(more)
+            have += len(more)
+        return b"".join(parts)
+
+    def _read_into(self, view, done, request_id):
+        size = len(view)
+        while done < size:
+            got = os.readv(self.fd, [view[done:]])
+            if not got:
+                raise ProtocolError(
+                    f"end of stream inside a frame body ({done} of {size} bytes)", request_id)
+            done += got
+
+
+class FrameWriter:
+    """Writes whole frames to one descriptor; safe for the main and the control thread."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self._lock = threading.Lock()
+
+    def send(self, frame):
+        """Sends an OutgoingFrame in one `writev` loop, under the write lock."""
+        with self._lock:
+            _write_all(self.fd, frame.parts, HEADER_SIZE - _AFTER_LENGTH + frame.length)
+
+    def send_empty(self, kind, request_id):
+        self.send(OutgoingFrame([HEADER.pack(_AFTER_LENGTH, kind, 0, 0, request_id)],
+                                _AFTER_LENGTH))
+
+
+class OutgoingFrame:
+    """A frame ready for `writev`: its parts in order and its `length` header field."""
+
+    __slots__ = ("parts", "length")
+
+    def __init__(self, parts, length):
+        self.parts = parts
+        self.length = length
+
+
+def value_frame(kind, request_id, pickle_chunks, pickle_length, buffers):
+    """Lays out a value section (§2.1) around an encoded pickle and its out-of-band buffers.
+
+    `buffers` are C-contiguous byte memoryviews; nothing is copied here: the frame lists
+    references to them for `writev`.
+    """
+    if not buffers:  # the usual case, kept short
+        padding = -(8 + pickle_length) % ALIGNMENT
+        length = _AFTER_LENGTH + 8 + pickle_length + padding
+        parts = [_HEADER_AND_SECTION.pack(length, kind, 0, 0, request_id, pickle_length, 0)]
+        parts += pickle_chunks
+        if padding:
+            parts.append(_ZEROS[:padding])
+        return OutgoingFrame(parts, length)
+    count = len(buffers)
+    head_size = 8 + 8 * count
+    offset = head_size + pickle_length
+    padding = _pad(offset)
+    body = offset + padding
+    tail = []
+    for index, buffer in enumerate(buffers):
+        size = buffer.nbytes
+        tail.append(buffer)
+        body += size
+        if index + 1 < count:
+            gap = _pad(body)
+            if gap:
+                tail.append(_ZEROS[:gap])
+                body += gap
+    length = _AFTER_LENGTH + body
+    parts = [_HEADER_AND_SECTION.pack(length, kind, 0, 0, request_id, pickle_length, count)]
+    if count:
+        parts.append(struct.pack(f">{count}Q", *[buffer.nbytes for buffer in buffers]))
+    parts.extend(pickle_chunks)
+    if padding:
+        parts.append(_ZEROS[:padding])
+    parts.extend(tail)
+    return OutgoingFrame(parts, length)
+
+
+def split_value_section(body):
+    """Returns (pickle view, [buffer views]) for a value section; views share `body`'s memory.
+
+    The buffer views are writable slices of the frame's own bytearray, so numpy can wrap them
+    without a copy; their offsets are multiples of 64 from the start of the body.
+    """
+    size = len(body)
+    if size < _SECTION_HEAD.size:
+        raise ProtocolError(f"value section of {size} bytes is shorter than its 8-byte head")
+    pickle_length, count = _SECTION_HEAD.unpack_from(body, 0)
+    if not count:  # the usual case, kept short
+        end = 8 + pickle_length
+        if end + -end % ALIGNMENT != size:
+            raise ProtocolError(f"value section with a {pickle_length}-byte pickle and no "
+                                f"buffers cannot have {size} bytes")
+        _check_padding(body, end, size)
+        return memoryview(body)[8:end], ()
+    if count > MAX_BUFFERS:
+        raise ProtocolError(f"value section declares {count} buffers, over {MAX_BUFFERS}")
+    head_size = 8 + 8 * count
+    if head_size > size:
+        raise ProtocolError(
+            f"value section head of {head_size} bytes overruns the {size}-byte body")
+    lengths = struct.unpack_from(f">{count}Q", body, 8)
+    offset = head_size + pickle_length
+    expected = offset + _pad(offset)
+    for index, length in enumerate(lengths):
+        expected += length
+        if index + 1 < count:
+            expected += _pad(expected)
+    if expected != size:
+        raise ProtocolError(
+            f"value section parts add up to {expected} bytes but the body has {size}")
+    view = memoryview(body)
+    buffers = []
+    position = offset + _pad(offset)
+    _check_padding(body, offset, position)
+    for length in lengths:
+        buffers.append(view[position:position + length])
+        position += length
+        padded = min(position + _pad(position), size)
+        _check_padding(body, position, padded)
+        position = padded
+    return view[head_size:offset], buffers
+
+
+def _check_padding(body, start, end):
+    if body.count(0, start, end) != end - start:
+        raise ProtocolError(f"value section padding at bytes {start}..{end} is not all zero")
+
+
+def _write_all(fd, parts, total):
+    """writev until every byte is out: a pipe may take a large frame in several writes."""
+    written = os.writev(fd, parts) if len(parts) <= _IOV_MAX else 0
+    if written == total:
+        return
+    # Slow path: a partial write, or more parts than one writev may carry.
+    views = [memoryview(part).cast("B") for part in parts]
+    index = 0
+    while True:
+        while index < len(views) and written >= len(views[index]):
+            written -= len(views[index])
+            index += 1
+        if index == len(views):
+            return
+        if written:
+            views[index] = views[index][written:]
+        written = os.writev(fd, views[index:index + _IOV_MAX])

@@ -1,0 +1,78 @@
+"""Code the tests' worker imports as if it were a user's library (its folder is in HELLO paths)."""
+
+import os
+import sys
+import time
+
+
+def echo(value):
+    return value
+
+
+def spin(seconds):
+    """A pure-Python loop: interruptible by CANCEL at any bytecode."""
+    deadline = time.monotonic() + seconds
+    count = 0
+    while time.monotonic() < deadline:
+        count += 1
+    return count
+
+
+def fail_with_cause():
+    try:
+        {}["missing"]
+    except KeyError as exc:
+        raise ValueError("lookup failed") from exc
+
+
+def fail_with_context():
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        raise RuntimeError("while handling")
+
+
+def fail_deep(levels):
+    if levels:
+        fail_deep(levels - 1)
+    raise LookupError(f"bottom of {levels}")
+
+
+def fail_chain(length):
+    """An exception whose __cause__ chain is `length` long."""
+    exc = None
+    for index in range(length):
+        new = ValueError(f"level {index}")
+        new.__cause__ = exc
+        exc = new
+    raise exc
+
+
+def write_to_stdout(text):
+    print(text)
+    os.write(1, f"raw {text}\n".encode())
+    sys.stdout.flush()
+    return "written"
+
+
+def exit_worker():
+    sys.exit(7)
+
+
+class Unmappable:
+    pass
+
+
+def unmappable():
+    return [1, {"k": Unmappable()}]
+
+
+def nested(depth):
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def big_bytes(size):
+    return b"x" * size

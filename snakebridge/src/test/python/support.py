@@ -1,0 +1,218 @@
+"""Test support: makes the worker package importable and plays the JVM against a real worker.
+
+Imported first by every test module, so `import snakebridge_worker` works under plain
+`python -m unittest discover` from any directory.
+"""
+
+import datetime
+import decimal
+import os
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_ROOT = os.path.normpath(os.path.join(HERE, "..", "..", "main", "python"))
+REPOSITORY = os.path.normpath(os.path.join(HERE, "..", "..", "..", ".."))
+GOLDEN = os.path.join(REPOSITORY, "testdata", "golden")
+if PACKAGE_ROOT not in sys.path:
+    sys.path.insert(0, PACKAGE_ROOT)
+
+from snakebridge_worker import codec, frames  # noqa: E402
+
+ENTRY_POINT = ("import sys; sys.path.insert(0, sys.argv[1]); "
+               "import snakebridge_worker.server as s; s.main()")
+
+try:
+    import numpy
+except ImportError:
+    numpy = None
+
+DEFAULT_HELLO = {
+    "protocol": 1,
+    "min_protocol": 1,
+    "worker_id": "test-1",
+    "paths": [],
+    "max_frame": frames.DEFAULT_MAX_FRAME,
+    "max_depth": 1000,
+}
+
+TIMEOUT = 10.0
+
+
+def same_value(a, b):
+    """Strict equality for codec tests: same types, float bits (NaN payloads, -0.0), dict
+    order, Decimal text, datetime fold and offset, array dtype/shape/bytes."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return struct.pack(">d", a) == struct.pack(">d", b)
+    if isinstance(a, complex):
+        return same_value(a.real, b.real) and same_value(a.imag, b.imag)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(map(same_value, a, b))
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(
+            same_value(ka, kb) and same_value(va, vb)
+            for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+    if isinstance(a, (datetime.datetime, datetime.time)):
+        return a.replace(tzinfo=None) == b.replace(tzinfo=None) and a.fold == b.fold \
+            and a.utcoffset() == b.utcoffset()
+    if isinstance(a, decimal.Decimal):
+        return str(a) == str(b)
+    if numpy is not None and isinstance(a, numpy.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    return a == b
+
+
+def encode_frame(kind, request_id, body=b""):
+    return frames.HEADER.pack(12 + len(body), kind, 0, 0, request_id) + bytes(body)
+
+
+def value_section(pickle_bytes, buffers=()):
+    """A value section around hand-made pickle bytes, laid out as the Java writer would."""
+    raws = [memoryview(buffer).cast("B") for buffer in buffers]
+    frame = frames.value_frame(0, 0, [pickle_bytes], len(pickle_bytes), raws)
+    return b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:]
+
+
+class WorkerProcess:
+    """A real worker subprocess and the JVM's half of the protocol, in Python.
+
+    Frames are read with a deadline, so a worker that stops answering fails the test
+    instead of hanging it.
+    """
+
+    def __init__(self, handshake=True, args=None, env=None, **hello):
+        arguments = ["-c", ENTRY_POINT, PACKAGE_ROOT] if args is None else args
+        self.process = subprocess.Popen([sys.executable] + arguments, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        bufsize=0, env=env)
+        self._stderr = []
+        self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._stderr_reader.start()
+        self._next_id = 0
+        self.hello = None
+        if handshake:
+            self.send_value(frames.HELLO, 0, dict(DEFAULT_HELLO, **hello))
+            kind, request_id, self.hello = self.read_value()
+            if kind != frames.HELLO:
+                raise AssertionError(f"handshake failed: kind {kind}: {self.hello}")
+
+    def _drain_stderr(self):
+        for line in iter(self.process.stderr.readline, b""):
+            self._stderr.append(line)
+
+    def stderr_text(self, wait_for=None, timeout=TIMEOUT):
+        """stderr so far; with `wait_for`, waits until that text has appeared."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = b"".join(self._stderr).decode("utf-8", "replace")
+            if wait_for is None or wait_for in text or time.monotonic() > deadline:
+                return text
+            time.sleep(0.01)
+
+    def new_id(self):
+        self._next_id += 1
+        return self._next_id
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def send_raw(self, data):
+        self.process.stdin.write(data)
+
+    def send(self, kind, request_id, body=b""):
+        self.send_raw(encode_frame(kind, request_id, body))
+
+    def send_value(self, kind, request_id, value):
+        self.send(kind, request_id, codec.encode_value_section(value))
+
+    def start_call(self, module, function, *args, **kwargs):
+        request_id = self.new_id()
+        self.send_value(frames.CALL, request_id,
+                        ("call", None, module, function, list(args), kwargs))
+        return request_id
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _read_exactly(self, size, deadline):
+        fd = self.process.stdout.fileno()
+        chunks = []
+        while size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise AssertionError("the worker did not answer in time")
+            chunk = os.read(fd, size)
+            if not chunk:
+                raise EOFError("the worker closed its output")
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def read_frame(self, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        length, kind, flags, reserved, request_id = frames.HEADER.unpack(
+            self._read_exactly(frames.HEADER_SIZE, deadline))
+        assert flags == 0 and reserved == 0, (flags, reserved)
+        return kind, request_id, self._read_exactly(length - 12, deadline)
+
+    def read_value(self, timeout=TIMEOUT):
+        kind, request_id, body = self.read_frame(timeout)
+        return kind, request_id, codec.decode_value_section(body)
+
+    def reply(self, request_id, timeout=TIMEOUT):
+        """The RESULT or ERROR value for `request_id`, as ("result"|"error", value)."""
+        kind, got_id, value = self.read_value(timeout)
+        if got_id != request_id:
+            raise AssertionError(f"expected a reply to {request_id}, got kind {kind} id {got_id}")
+        if kind == frames.RESULT:
+            return "result", value
+        if kind == frames.ERROR:
+            return "error", value
+        raise AssertionError(f"expected RESULT or ERROR, got kind {kind}")
+
+    def call(self, module, function, *args, **kwargs):
+        return self.reply(self.start_call(module, function, *args, **kwargs))
+
+    def module_attr(self, module, attr):
+        request_id = self.new_id()
+        self.send_value(frames.CALL, request_id, ("module_attr", None, module, attr))
+        return self.reply(request_id)
+
+    # --- ending ----------------------------------------------------------------------------
+
+    def wait(self, timeout=TIMEOUT):
+        """The exit status, failing the test if the worker does not exit in time."""
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError("the worker did not exit in time") from None
+
+    def close(self):
+        """Closes the worker's input (the worker must exit 0) and returns its status."""
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+            except BrokenPipeError:
+                pass
+        return self.wait()
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def release(self):
+        """For tearDown: ends the process whatever state the test left it in."""
+        self.kill()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self._stderr_reader.join(TIMEOUT)
+        self.process.stderr.close()

@@ -1,0 +1,178 @@
+"""Frames and value sections on real pipes (§2)."""
+
+import support  # noqa: F401 -- first: puts the worker package on sys.path
+
+import os
+import threading
+import unittest
+
+from snakebridge_worker import ProtocolError, frames
+
+
+class Pipe:
+    """An os.pipe with a FrameReader on its read end."""
+
+    def __init__(self, max_frame=frames.DEFAULT_MAX_FRAME):
+        self.read_fd, self.write_fd = os.pipe()
+        self.reader = frames.FrameReader(self.read_fd, max_frame)
+
+    def write(self, data):
+        os.write(self.write_fd, data)
+
+    def close_writer(self):
+        if self.write_fd is not None:
+            os.close(self.write_fd)
+            self.write_fd = None
+
+    def close(self):
+        self.close_writer()
+        os.close(self.read_fd)
+
+
+class FrameReaderTest(unittest.TestCase):
+    def setUp(self):
+        self.pipe = Pipe(max_frame=1 << 20)
+        self.addCleanup(self.pipe.close)
+
+    def test_reads_frames_and_a_clean_end(self):
+        self.pipe.write(support.encode_frame(frames.PING, 7)
+                        + support.encode_frame(frames.CALL, 2 ** 64 - 1, b"\x00" * 8 + b"ab"))
+        self.pipe.close_writer()
+        self.assertEqual(self.pipe.reader.read(), (frames.PING, 7, bytearray()))
+        kind, request_id, body = self.pipe.reader.read()
+        self.assertEqual((kind, request_id, bytes(body)),
+                         (frames.CALL, 2 ** 64 - 1, b"\x00" * 8 + b"ab"))
+        self.assertIsInstance(body, bytearray)
+        self.assertIsNone(self.pipe.reader.read())
+
+    def test_header_and_body_may_arrive_in_pieces(self):
+        data = support.encode_frame(frames.HELLO, 0, b"x" * 100)
+
+        def dribble():
+            for index in range(0, len(data), 7):
+                self.pipe.write(data[index:index + 7])
+
+        writer = threading.Thread(target=dribble)
+        writer.start()
+        kind, _, body = self.pipe.reader.read()
+        writer.join()
+        self.assertEqual((kind, bytes(body)), (frames.HELLO, b"x" * 100))
+
+    def assert_rejected(self, data, *words, request_id=None):
+        self.pipe.write(data)
+        self.pipe.close_writer()
+        with self.assertRaises(ProtocolError) as caught:
+            self.pipe.reader.read()
+        for word in words:
+            self.assertIn(word, str(caught.exception))
+        if request_id is not None:
+            self.assertEqual(caught.exception.request_id, request_id)
+
+    def test_rejects_a_length_over_max_frame_before_allocating(self):
+        header = frames.HEADER.pack(2 ** 32 - 1, frames.CALL, 0, 0, 5)
+        self.assert_rejected(header, "4294967295", "max_frame", request_id=5)
+
+    def test_rejects_a_length_under_twelve(self):
+        self.assert_rejected(frames.HEADER.pack(11, frames.PING, 0, 0, 1), "11")
+
+    def test_rejects_unknown_and_reserved_kinds(self):
+        for kind in (0, 9, 16, 255):
+            with self.subTest(kind):
+                pipe = Pipe()
+                pipe.write(frames.HEADER.pack(12, kind, 0, 0, 3))
+                with self.assertRaises(ProtocolError) as caught:
+                    pipe.reader.read()
+                self.assertIn(f"unknown frame kind {kind}", str(caught.exception))
+                pipe.close()
+
+    def test_rejects_flags_and_reserved_bits(self):
+        self.assert_rejected(frames.HEADER.pack(12, frames.PING, 1, 0, 1), "flags")
+
+    def test_rejects_a_body_on_an_empty_kind(self):
+        self.assert_rejected(support.encode_frame(frames.PING, 1, b"x"), "empty body")
+
+    def test_end_of_stream_inside_a_frame_is_an_error(self):
+        self.assert_rejected(support.encode_frame(frames.CALL, 4, b"x" * 50)[:30],
+                             "inside a frame body", request_id=4)
+
+    def test_end_of_stream_inside_a_header_is_an_error(self):
+        self.assert_rejected(b"\x00\x00\x00", "inside a frame header")
+
+
+class ValueSectionTest(unittest.TestCase):
+    def test_layout_pads_the_pickle_and_every_buffer_but_the_last(self):
+        buffers = [memoryview(b"a" * 24), memoryview(b"b" * 5), memoryview(b"c" * 2)]
+        frame = frames.value_frame(frames.RESULT, 9, [b"p" * 30], 30, buffers)
+        data = b"".join(bytes(part) for part in frame.parts)
+        body = data[frames.HEADER_SIZE:]
+        # head 8 + 3 * 8 = 32, pickle to 62 -> 64; 24 -> 88 -> 128; 5 -> 133 -> 192; 2 -> 194
+        self.assertEqual(len(body), 194)
+        self.assertEqual(frame.length, 12 + 194)
+        self.assertEqual(body[64:88], b"a" * 24)
+        self.assertEqual(body[128:133], b"b" * 5)
+        self.assertEqual(body[192:], b"cc")
+        self.assertEqual(body[62:64] + body[88:128] + body[133:192], bytes(2 + 40 + 59))
+        pickle_view, views = frames.split_value_section(bytearray(body))
+        self.assertEqual(bytes(pickle_view), b"p" * 30)
+        self.assertEqual([bytes(view) for view in views], [b"a" * 24, b"b" * 5, b"cc"])
+
+    def test_the_pickle_is_padded_also_without_buffers(self):
+        frame = frames.value_frame(frames.RESULT, 1, [b"p" * 3], 3, [])
+        body = b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:]
+        self.assertEqual(body, b"\x00\x00\x00\x03\x00\x00\x00\x00ppp" + bytes(53))
+
+    def test_buffer_views_are_writable_slices_of_the_body(self):
+        frame = frames.value_frame(0, 0, [b"p"], 1, [memoryview(b"xyz"), memoryview(b"w")])
+        body = bytearray(b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:])
+        _, views = frames.split_value_section(body)
+        views[0][0] = ord("X")
+        self.assertEqual(body[64:67], b"Xyz")
+
+    def test_rejects_inconsistent_sections(self):
+        good = bytearray(b"".join(bytes(p) for p in frames.value_frame(
+            0, 0, [b"p" * 3], 3, [memoryview(b"ab")]).parts)[frames.HEADER_SIZE:])
+        cases = {
+            "short head": bytearray(b"\x00\x00"),
+            "too long": good + b"\x00",
+            "too short": good[:-1],
+            "no padding": bytearray(b"\x00\x00\x00\x01\x00\x00\x00\x00p"),
+            "too many buffers": bytearray(b"\x00\x00\x00\x00\x00\x01\x00\x01" + bytes(64)),
+            "head overruns": bytearray(b"\x00\x00\x00\x00\x00\x00\x00\x09" + bytes(16)),
+            "pickle padding not zero": good[:63] + b"\x01" + good[64:],
+            "buffer padding not zero": bytearray(b"".join(bytes(p) for p in frames.value_frame(
+                0, 0, [b"p"], 1, [memoryview(b"ab"), memoryview(b"c")]).parts)[16:])
+            .replace(b"ab\x00", b"ab\x07"),
+        }
+        for name, body in cases.items():
+            with self.subTest(name):
+                with self.assertRaises(ProtocolError):
+                    frames.split_value_section(body)
+
+
+class FrameWriterTest(unittest.TestCase):
+    def read_all(self, fd, into):
+        while True:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return
+            into.append(chunk)
+
+    def test_a_frame_larger_than_the_pipe_and_with_many_parts_arrives_whole(self):
+        read_fd, write_fd = os.pipe()
+        received = []
+        reader = threading.Thread(target=self.read_all, args=(read_fd, received))
+        reader.start()
+        buffers = [memoryview(bytes([index % 251]) * 3000) for index in range(2000)]
+        frame = frames.value_frame(frames.RESULT, 3, [b"q" * 10], 10, buffers)
+        self.assertGreater(len(frame.parts), 2000)  # more than one writev may carry
+        frames.FrameWriter(write_fd).send(frame)
+        os.close(write_fd)
+        reader.join()
+        os.close(read_fd)
+        data = b"".join(received)
+        self.assertEqual(len(data), 4 + frame.length)
+        self.assertEqual(data, b"".join(bytes(part) for part in frame.parts))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,137 @@
+"""numpy arrays and scalars (§3.3): in process, and through a real worker. Skipped without numpy."""
+
+import support
+
+import unittest
+
+from snakebridge_worker import ConversionError, codec, frames
+
+numpy = support.numpy
+DTYPES = ["float64", "float32", "int64", "uint64", "int32", "uint32", "int16", "uint16",
+          "int8", "uint8", "bool"]
+
+
+def round_trip(value):
+    return codec.decode_value_section(codec.encode_value_section(value))
+
+
+def on_the_wire(value):
+    """(decoded value, pickle bytes, buffer bytes) of a value's section."""
+    pickle_view, buffers = frames.split_value_section(bytearray(codec.encode_value_section(value)))
+    decoded = codec.Decoder().decode(pickle_view, buffers)
+    return decoded, bytes(pickle_view), [bytes(buffer) for buffer in buffers]
+
+
+@unittest.skipUnless(numpy is not None, "numpy is not installed")
+class ArrayCodecTest(unittest.TestCase):
+    def test_every_dtype_in_one_and_two_dimensions(self):
+        for dtype in DTYPES:
+            for shape in [(5,), (2, 3), (0,), (3, 0)]:
+                with self.subTest(dtype=dtype, shape=shape):
+                    array = (numpy.arange(numpy.prod(shape)) % 7 - 3).astype(dtype).reshape(shape)
+                    back = round_trip(array)
+                    self.assertEqual((back.dtype.name, back.shape), (dtype, shape))
+                    self.assertEqual(back.tolist(), array.tolist())
+
+    def test_zero_dimensional(self):
+        back = round_trip(numpy.array(2.5))
+        self.assertEqual((back.shape, back.dtype.name, back[()]), ((), "float64", 2.5))
+
+    def test_data_goes_out_of_band_little_endian_in_c_order(self):
+        fortran = numpy.asfortranarray(numpy.arange(6, dtype=">i4").reshape(2, 3))
+        strided = numpy.arange(12, dtype="<u2")[::2]
+        for array in (fortran, strided):
+            with self.subTest(array.strides):
+                back, pickled, buffers = on_the_wire(array)
+                expected = numpy.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"))
+                self.assertEqual(buffers, [expected.tobytes()])
+                self.assertNotIn(expected.tobytes(), pickled)
+                self.assertTrue(support.same_value(back, expected))
+
+    def test_unsupported_arrays_are_conversion_errors(self):
+        unsupported = [numpy.zeros(2, dtype="float16"), numpy.zeros(2, dtype="complex128"),
+                       numpy.array(["a"]), numpy.array([object()]),
+                       numpy.zeros(2, dtype="datetime64[s]"),
+                       numpy.zeros(2, dtype=[("a", "i4")]), numpy.ma.masked_array([1, 2])]
+        for array in unsupported:
+            with self.subTest(str(array.dtype)):
+                with self.assertRaises(ConversionError) as caught:
+                    codec.encode_value_section([array])
+                self.assertIn("numpy", caught.exception.python_type)
+                self.assertIn("no Java mapping", str(caught.exception))
+
+    def test_scalars_cross_as_plain_values(self):
+        cases = [(numpy.float32(1.5), 1.5), (numpy.float64(-0.25), -0.25),
+                 (numpy.int64(2 ** 40), 2 ** 40), (numpy.uint8(255), 255),
+                 (numpy.bool_(True), True), (numpy.complex128(1 + 2j), 1 + 2j),
+                 ([numpy.int32(1), {"m": numpy.float64(2.0)}], [1, {"m": 2.0}])]
+        for value, expected in cases:
+            with self.subTest(repr(value)):
+                self.assertTrue(support.same_value(round_trip(value), expected),
+                                repr(round_trip(value)))
+
+    def test_a_scalar_with_no_python_equivalent_is_refused(self):
+        if numpy.dtype(numpy.longdouble).itemsize <= 8:
+            self.skipTest("longdouble is a plain double on this platform")
+        with self.assertRaises(ConversionError) as caught:
+            codec.encode_value_section([numpy.longdouble(1)])
+        self.assertEqual(caught.exception.python_type, "numpy.longdouble")
+
+    def test_decoded_arrays_are_writable_aligned_views_of_the_frame(self):
+        data = numpy.arange(3, dtype="<f8").tobytes()
+        pickled = (b"\x80\x05\x8c\x03sbw\x8c\x07ndarray\x93\x8c\x07float64K\x03\x85\x97\x87R.")
+        body = bytearray(support.value_section(pickled, [data]))
+        pickle_view, buffers = frames.split_value_section(body)
+        array = codec.Decoder().decode(pickle_view, buffers)
+        self.assertTrue(array.flags.writeable)
+        array[0] = 42.0  # zero copy: the write lands in the frame's own bytes
+        self.assertEqual(body[64:72], numpy.float64(42.0).tobytes())
+        address = array.__array_interface__["data"][0]
+        body_address = numpy.frombuffer(body, dtype="u1").__array_interface__["data"][0]
+        self.assertEqual((address - body_address) % 64, 0)
+
+    def test_many_arrays_keep_their_order(self):
+        arrays = [numpy.full(n, n, dtype="int16") for n in range(1, 40)]
+        back = round_trip({"arrays": arrays})
+        self.assertEqual([a.tolist() for a in back["arrays"]], [a.tolist() for a in arrays])
+
+
+@unittest.skipUnless(numpy is not None, "numpy is not installed")
+class ArrayWorkerTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.worker = support.WorkerProcess(paths=[support.HERE])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.worker.close()
+        cls.worker.release()
+
+    def test_arrays_cross_both_ways(self):
+        for dtype in DTYPES:
+            with self.subTest(dtype):
+                array = (numpy.arange(12) % 5).astype(dtype).reshape(3, 4)
+                kind, back = self.worker.call("sample_user_code", "echo", array)
+                self.assertEqual(kind, "result")
+                self.assertTrue(support.same_value(back, array))
+
+    def test_numpy_results(self):
+        kind, back = self.worker.call("numpy", "arange", 5.0)
+        self.assertTrue(support.same_value(back, numpy.arange(5.0)))
+        self.assertEqual(self.worker.call("numpy", "mean", [1.0, 2.0]), ("result", 1.5))
+        kind, back = self.worker.call("numpy", "transpose", numpy.arange(6).reshape(2, 3))
+        self.assertTrue(support.same_value(back, numpy.arange(6).reshape(2, 3).T.copy()))
+
+    def test_a_large_array(self):
+        array = numpy.random.default_rng(1).random(3_000_000)  # 24 MB, over the pipe capacity
+        kind, back = self.worker.call("numpy", "negative", array)
+        self.assertTrue(numpy.array_equal(back, -array))
+
+    def test_an_unsupported_dtype_is_a_conversion_error(self):
+        kind, error = self.worker.call("numpy", "zeros", 3, dtype="complex64")
+        self.assertEqual((kind, error["kind"]), ("error", "conversion"))
+        self.assertIn("complex64", error["message"])
+
+
+if __name__ == "__main__":
+    unittest.main()
