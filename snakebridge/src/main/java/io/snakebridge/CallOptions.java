@@ -1,0 +1,207 @@
+package io.snakebridge;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The per-call options of a Python call: keyword arguments, a timeout and routing hints. An
+ * immutable value: every wither returns a new instance and leaves this one unchanged, so options
+ * can be kept in constants and shared between threads.
+ *
+ * <pre>{@code
+ * Object r = SnakeBridge.call("builtins", "round", List.of(2.675),
+ *     CallOptions.defaults().kwarg("ndigits", 2).timeout(Duration.ofSeconds(5)));   // 2.67
+ * }</pre>
+ *
+ * <p>In this version a runtime has one pool, named {@value #DEFAULT_POOL}; calls naming another
+ * pool fail with {@link IllegalArgumentException}. The session id, the affinity and the idempotent
+ * flag are carried for the session and retry features of later versions and do not change how a
+ * call runs yet.
+ *
+ * @since 0.1
+ */
+public final class CallOptions {
+  /** The name of a runtime's pool. */
+  public static final String DEFAULT_POOL = "default";
+
+  private static final CallOptions DEFAULTS =
+      new CallOptions(Map.of(), null, false, DEFAULT_POOL, null, Affinity.STRICT_QUEUE);
+
+  private final Map<String, Object> kwargs;
+  private final Duration timeout;
+  private final boolean idempotent;
+  private final String pool;
+  private final String sessionId;
+  private final Affinity affinity;
+
+  private CallOptions(
+      Map<String, Object> kwargs,
+      Duration timeout,
+      boolean idempotent,
+      String pool,
+      String sessionId,
+      Affinity affinity) {
+    this.kwargs = kwargs;
+    this.timeout = timeout;
+    this.idempotent = idempotent;
+    this.pool = pool;
+    this.sessionId = sessionId;
+    this.affinity = affinity;
+  }
+
+  /**
+   * Returns the options with nothing set: no keyword arguments, the runtime's default timeout, the
+   * default pool, no session, {@link Affinity#STRICT_QUEUE}, not idempotent.
+   */
+  public static CallOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns these options plus one keyword argument, replacing one of the same name.
+   *
+   * @param name the parameter's name, not empty
+   * @param value the argument, converted like positional arguments; may be null (Python None)
+   */
+  public CallOptions kwarg(String name, Object value) {
+    Map<String, Object> copy = new LinkedHashMap<>(kwargs);
+    copy.put(checkName(name), value);
+    return withKwargs(copy);
+  }
+
+  /**
+   * Returns these options plus all of {@code kwargs}, in the map's iteration order, replacing
+   * keyword arguments of the same names.
+   */
+  public CallOptions kwargs(Map<String, ?> kwargs) {
+    Objects.requireNonNull(kwargs, "kwargs");
+    Map<String, Object> copy = new LinkedHashMap<>(this.kwargs);
+    for (Map.Entry<String, ?> entry : kwargs.entrySet()) {
+      copy.put(checkName(entry.getKey()), entry.getValue());
+    }
+    return withKwargs(copy);
+  }
+
+  /**
+   * Returns these options with a timeout: the one deadline covering the wait for a worker and the
+   * run. A call still running at its deadline fails with {@link CallTimeoutException} and its
+   * worker is stopped and replaced.
+   *
+   * @param timeout positive
+   */
+  public CallOptions timeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+    return new CallOptions(kwargs, timeout, idempotent, pool, sessionId, affinity);
+  }
+
+  /** Returns these options marking the call as safe to repeat (for later versions' retries). */
+  public CallOptions idempotent(boolean idempotent) {
+    return new CallOptions(kwargs, timeout, idempotent, pool, sessionId, affinity);
+  }
+
+  /**
+   * Returns these options with a pool name. This version's runtimes have only
+   * {@value #DEFAULT_POOL}; a call naming another pool fails.
+   */
+  public CallOptions pool(String poolName) {
+    Objects.requireNonNull(poolName, "poolName");
+    if (poolName.isBlank()) {
+      throw new IllegalArgumentException("poolName must not be blank");
+    }
+    return new CallOptions(kwargs, timeout, idempotent, poolName, sessionId, affinity);
+  }
+
+  /** Returns these options with a session id (carried; sessions arrive in a later version). */
+  public CallOptions sessionId(String sessionId) {
+    Objects.requireNonNull(sessionId, "sessionId");
+    if (sessionId.isBlank()) {
+      throw new IllegalArgumentException("sessionId must not be blank");
+    }
+    return new CallOptions(kwargs, timeout, idempotent, pool, sessionId, affinity);
+  }
+
+  /** Returns these options with a session affinity (carried; sessions come in a later version). */
+  public CallOptions affinity(Affinity affinity) {
+    Objects.requireNonNull(affinity, "affinity");
+    return new CallOptions(kwargs, timeout, idempotent, pool, sessionId, affinity);
+  }
+
+  /** Returns the keyword arguments in the order they were added; unmodifiable. */
+  public Map<String, Object> kwargs() {
+    return kwargs;
+  }
+
+  /** Returns the timeout, or empty to use the runtime's default. */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  /** Returns whether the call is marked safe to repeat. */
+  public boolean idempotent() {
+    return idempotent;
+  }
+
+  /** Returns the pool name, {@value #DEFAULT_POOL} unless set. */
+  public String pool() {
+    return pool;
+  }
+
+  /** Returns the session id, or empty when none was set. */
+  public Optional<String> sessionId() {
+    return Optional.ofNullable(sessionId);
+  }
+
+  /** Returns the session affinity, {@link Affinity#STRICT_QUEUE} unless set. */
+  public Affinity affinity() {
+    return affinity;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (!(other instanceof CallOptions)) {
+      return false;
+    }
+    CallOptions that = (CallOptions) other;
+    return idempotent == that.idempotent
+        && kwargs.equals(that.kwargs)
+        && Objects.equals(timeout, that.timeout)
+        && pool.equals(that.pool)
+        && Objects.equals(sessionId, that.sessionId)
+        && affinity == that.affinity;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kwargs, timeout, idempotent, pool, sessionId, affinity);
+  }
+
+  @Override
+  public String toString() {
+    return "CallOptions{kwargs=" + kwargs.keySet()
+        + ", timeout=" + (timeout == null ? "default" : timeout)
+        + ", idempotent=" + idempotent
+        + ", pool=" + pool
+        + (sessionId == null ? "" : ", sessionId=" + sessionId)
+        + ", affinity=" + affinity + "}";
+  }
+
+  private CallOptions withKwargs(Map<String, Object> copy) {
+    return new CallOptions(
+        Collections.unmodifiableMap(copy), timeout, idempotent, pool, sessionId, affinity);
+  }
+
+  private static String checkName(String name) {
+    Objects.requireNonNull(name, "kwarg name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("kwarg name must not be empty");
+    }
+    return name;
+  }
+}

@@ -1,0 +1,104 @@
+package io.snakebridge.internal.pool;
+
+import io.snakebridge.internal.worker.WorkerProcess;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bounded end of a pool's processes: idle workers get SHUTDOWN and end of file, workers still
+ * in their handshake are killed, running calls get a grace period to finish; then whatever is left
+ * gets SIGTERM and, shortly after, SIGKILL.
+ *
+ * <p>Thread-safety: {@link #add} is called under the pool lock by the closing thread, {@link #run}
+ * once by that thread after releasing it; {@link #awaitDone} from any thread.
+ */
+final class PoolShutdown {
+  /** After SIGTERM, how long a worker gets before SIGKILL. */
+  static final long TERMINATE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  /** After SIGKILL, how long to wait for the OS to report the exit. */
+  static final long KILL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private static final Logger LOG = System.getLogger("io.snakebridge.pool");
+
+  private final String runtimeName;
+  private final List<WorkerProcess> all = new ArrayList<>();
+  private final List<WorkerProcess> idle = new ArrayList<>();
+  private final List<WorkerProcess> starting = new ArrayList<>();
+  private final CountDownLatch done = new CountDownLatch(1);
+
+  PoolShutdown(String runtimeName) {
+    this.runtimeName = runtimeName;
+  }
+
+  /** Adds a process to stop, with its worker's state at close. */
+  void add(WorkerProcess process, PooledWorker.State state) {
+    all.add(process);
+    if (state == PooledWorker.State.IDLE) {
+      idle.add(process);
+    } else if (state == PooledWorker.State.STARTING) {
+      starting.add(process);
+    }
+  }
+
+  /**
+   * Stops everything, waiting at most {@code graceNanos} before escalating to signals, then runs
+   * {@code andThen} and marks the shutdown done.
+   */
+  void run(long graceNanos, Runnable andThen) {
+    try {
+      idle.forEach(WorkerProcess::shutdown);
+      starting.forEach(WorkerProcess::kill);
+      escalate(waitAll(all, graceNanos));
+      andThen.run();
+    } finally {
+      done.countDown();
+    }
+  }
+
+  /** Waits until {@link #run} has finished; keeps but ignores interrupts. */
+  void awaitDone() {
+    boolean interrupted = false;
+    while (done.getCount() > 0) {
+      try {
+        done.await();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void escalate(List<WorkerProcess> alive) {
+    if (alive.isEmpty()) {
+      return;
+    }
+    LOG.log(Level.INFO, () -> "runtime '" + runtimeName + "': " + alive.size()
+        + " worker(s) still running at close after the grace period; terminating them");
+    alive.forEach(WorkerProcess::terminate);
+    List<WorkerProcess> stubborn = waitAll(alive, TERMINATE_WAIT_NANOS);
+    stubborn.forEach(WorkerProcess::kill);
+    List<WorkerProcess> left = waitAll(stubborn, KILL_WAIT_NANOS);
+    if (!left.isEmpty()) {
+      LOG.log(Level.WARNING, "runtime '" + runtimeName + "': " + left
+          + " did not exit after SIGKILL within 2 s");
+    }
+  }
+
+  private static List<WorkerProcess> waitAll(List<WorkerProcess> processes, long timeoutNanos) {
+    long end = System.nanoTime() + timeoutNanos;
+    List<WorkerProcess> alive = new ArrayList<>();
+    for (WorkerProcess process : processes) {
+      if (!process.awaitExit(end - System.nanoTime())) {
+        alive.add(process);
+      }
+    }
+    return alive;
+  }
+}

@@ -1,0 +1,71 @@
+package io.snakebridge.internal.pool;
+
+import io.snakebridge.SnakeBridgeException;
+import io.snakebridge.WorkerCrashedException;
+import io.snakebridge.internal.wire.FrameFormatException;
+import io.snakebridge.internal.worker.ExitReport;
+import io.snakebridge.internal.worker.WorkerProcess;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns whatever stopped a worker's start into one exception that says which executable was
+ * started, what went wrong, the exit status and the stderr tail.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class StartFailure {
+  /** How long a failed start waits for the process's exit status. */
+  static final long EXIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** How long it then waits for the rest of stderr. */
+  static final long DRAIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  private StartFailure() {}
+
+  /**
+   * Describes a failed start. Waits (bounded) for the process to end, stopping it when needed.
+   *
+   * @param process the started process, or null when spawning itself failed
+   * @param failure what ended the start; null when the handshake completed after the deadline
+   */
+  static SnakeBridgeException describe(
+      PooledWorker slot, WorkerProcess process, Throwable failure, Duration startupTimeout) {
+    if (process == null) {
+      return failure instanceof SnakeBridgeException
+          ? (SnakeBridgeException) failure
+          : new SnakeBridgeException("could not start Python worker " + slot.id() + ": " + failure,
+              failure);
+    }
+    String who = "Python worker " + slot.id() + " (" + process.executable() + ")";
+    if (slot.expired()) {
+      ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
+      return new SnakeBridgeException(
+          report.withTail(who + " did not complete its handshake within " + startupTimeout
+              + " (startupTimeout) and was stopped"), failure);
+    }
+    if (failure instanceof FrameFormatException) {
+      boolean exitedByItself = !process.isAlive();
+      process.kill();
+      ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
+      String what = who + " broke the protocol during its handshake (" + failure.getMessage() + ")";
+      return new SnakeBridgeException(
+          report.withTail(what + (exitedByItself ? "; " + report.status() : "")), failure);
+    }
+    if (failure instanceof SnakeBridgeException) {
+      // It refused the handshake and exits by itself (status 3); the wait shows that status.
+      ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
+      process.kill();
+      return new SnakeBridgeException(report.withTail(failure.getMessage()), failure);
+    }
+    ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
+    if (report.exitCode().isEmpty()) {
+      process.kill();
+      return new SnakeBridgeException(
+          report.withTail(who + " failed during its handshake: " + failure), failure);
+    }
+    return new WorkerCrashedException(
+        report.withTail(who + " ended before completing its handshake: " + report.status()),
+        slot.id(), report.exitCode(), report.stderrTail(), failure);
+  }
+}

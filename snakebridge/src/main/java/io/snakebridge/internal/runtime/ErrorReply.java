@@ -1,0 +1,157 @@
+package io.snakebridge.internal.runtime;
+
+import io.snakebridge.ConversionException;
+import io.snakebridge.PythonException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ERROR dict of WIRE-PROTOCOL.md §4.4, checked, and the exception each kind becomes: {@code
+ * python} a {@link PythonException} with its cause chain, {@code conversion} and {@code
+ * too_large} a {@link ConversionException}. The kinds {@code cancelled} and {@code protocol} need
+ * the call's context and are left to the caller.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class ErrorReply {
+  /** Mirrors the worker's own cut of the chain (WIRE-PROTOCOL.md §4.4). */
+  private static final int MAX_CHAIN = 32;
+
+  private final Map<?, ?> dict;
+  private final String kind;
+
+  private ErrorReply(Map<?, ?> dict) {
+    this.dict = dict;
+    this.kind = text(dict, "kind");
+  }
+
+  /**
+   * Checks a decoded ERROR value.
+   *
+   * @throws IllegalArgumentException when it is not an ERROR dict, saying what is wrong
+   */
+  static ErrorReply parse(Object value) {
+    if (!(value instanceof Map)) {
+      throw new IllegalArgumentException("an ERROR frame must hold a dict, not " + typeOf(value));
+    }
+    return new ErrorReply((Map<?, ?>) value);
+  }
+
+  /** Returns the kind: {@code python}, {@code conversion}, {@code too_large}, ... */
+  String kind() {
+    return kind;
+  }
+
+  /** Returns {@code type: message} for messages. */
+  String summary() {
+    return optionalText(dict, "type") + ": " + optionalText(dict, "message");
+  }
+
+  /**
+   * Returns the exception for the kinds {@code python}, {@code conversion} and {@code too_large}.
+   *
+   * @param call what was called, such as {@code math.sqrt}, for conversion messages
+   */
+  RuntimeException toException(String call) {
+    switch (kind) {
+      case "python":
+        return python(dict, 0);
+      case "conversion":
+        String pythonType = optionalText(dict, "python_type");
+        return new ConversionException(
+            "the result of " + call + " cannot be converted to Java: " + text(dict, "message"),
+            null, pythonType.isEmpty() ? null : pythonType, null);
+      case "too_large":
+        return new ConversionException(
+            "the result of " + call + " is too large: " + text(dict, "message"), null, null, null);
+      default:
+        throw new IllegalArgumentException("an ERROR of kind '" + kind + "' has no exception");
+    }
+  }
+
+  private static PythonException python(Map<?, ?> dict, int depth) {
+    PythonException cause = null;
+    if (depth < MAX_CHAIN) {
+      Object next = dict.get("cause");
+      if (next == null) {
+        next = dict.get("context");
+      }
+      if (next != null) {
+        if (!(next instanceof Map)) {
+          throw new IllegalArgumentException("ERROR 'cause' must be a dict or None: "
+              + typeOf(next));
+        }
+        cause = python((Map<?, ?>) next, depth + 1);
+      }
+    }
+    return new PythonException(
+        text(dict, "type"),
+        text(dict, "message"),
+        optionalText(dict, "traceback"),
+        strings(dict.get("mro")),
+        frames(dict.get("frames")),
+        cause);
+  }
+
+  /** Python sends frames outermost first; Java stack traces list the innermost first. */
+  private static List<StackTraceElement> frames(Object value) {
+    List<StackTraceElement> frames = new ArrayList<>();
+    if (value == null) {
+      return frames;
+    }
+    for (Object item : list(value, "frames")) {
+      List<?> frame = list(item, "frame");
+      if (frame.size() != 4) {
+        throw new IllegalArgumentException("ERROR frame needs 4 items, has " + frame.size());
+      }
+      String module = frame.get(0) instanceof String ? (String) frame.get(0) : "<unknown>";
+      String function = frame.get(1) instanceof String ? (String) frame.get(1) : "<unknown>";
+      String file = frame.get(2) instanceof String ? baseName((String) frame.get(2)) : null;
+      int line = frame.get(3) instanceof Long ? (int) (long) (Long) frame.get(3) : -1;
+      frames.add(0, new StackTraceElement(module, function, file, line));
+    }
+    return frames;
+  }
+
+  private static String baseName(String path) {
+    int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+    return path.substring(slash + 1);
+  }
+
+  private static List<String> strings(Object value) {
+    List<String> strings = new ArrayList<>();
+    if (value != null) {
+      for (Object item : list(value, "mro")) {
+        strings.add(String.valueOf(item));
+      }
+    }
+    return strings;
+  }
+
+  private static List<?> list(Object value, String what) {
+    if (!(value instanceof List)) {
+      throw new IllegalArgumentException("ERROR '" + what + "' must be a list or tuple, not "
+          + typeOf(value));
+    }
+    return (List<?>) value;
+  }
+
+  private static String text(Map<?, ?> dict, String key) {
+    Object value = dict.get(key);
+    if (!(value instanceof String)) {
+      throw new IllegalArgumentException(
+          "ERROR '" + key + "' must be a str, not " + typeOf(value));
+    }
+    return (String) value;
+  }
+
+  private static String optionalText(Map<?, ?> dict, String key) {
+    Object value = dict.get(key);
+    return value instanceof String ? (String) value : "";
+  }
+
+  private static String typeOf(Object value) {
+    return value == null ? "None" : value.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,187 @@
+package io.snakebridge.internal.runtime;
+
+import io.snakebridge.SnakeBridgeRuntime;
+import io.snakebridge.internal.codec.CodecLimits;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The state behind {@link SnakeBridgeRuntime.Builder}: checks each value as it is set, with
+ * messages naming the parameter, and resolves the defaults that depend on the machine.
+ *
+ * <p>Not thread-safe, like the builder.
+ */
+public final class RuntimeSettings {
+  /** The smallest frame limit: enough for any handshake and error report. */
+  static final long MIN_FRAME_BYTES = 4 * 1024;
+
+  /** The largest frame limit: a frame body must fit in one Java array. */
+  static final long MAX_FRAME_BYTES = Integer.MAX_VALUE;
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private String name = SnakeBridgeRuntime.DEFAULT_NAME;
+  private String python = SnakeBridgeRuntime.DEFAULT_PYTHON;
+  private int poolSize = Runtime.getRuntime().availableProcessors();
+  private final Map<String, String> environment = new LinkedHashMap<>();
+  private List<Path> pythonPath = List.of();
+  private Duration defaultTimeout = SnakeBridgeRuntime.DEFAULT_TIMEOUT;
+  private Duration startupTimeout = SnakeBridgeRuntime.DEFAULT_STARTUP_TIMEOUT;
+  private boolean eagerStart;
+  private Path workingDirectory;
+  private Path cacheDirectory;
+  private long maxFrameBytes = SnakeBridgeRuntime.DEFAULT_MAX_FRAME_BYTES;
+  private int maxNestingDepth = SnakeBridgeRuntime.DEFAULT_MAX_NESTING_DEPTH;
+
+  public void name(String name) {
+    Objects.requireNonNull(name, "name");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '.', '_' or '-',"
+          + " starting with a letter or digit: '" + name + "'");
+    }
+    this.name = name;
+  }
+
+  public void python(String python) {
+    Objects.requireNonNull(python, "python");
+    if (python.isBlank() || python.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("python must be a path or a command name: '" + python
+          + "'");
+    }
+    this.python = python;
+  }
+
+  public void poolSize(int poolSize) {
+    if (poolSize < 1) {
+      throw new IllegalArgumentException("poolSize must be at least 1: " + poolSize);
+    }
+    this.poolSize = poolSize;
+  }
+
+  public void environment(Map<String, String> variables) {
+    Objects.requireNonNull(variables, "environment");
+    Map<String, String> checked = new LinkedHashMap<>();
+    variables.forEach((key, value) -> checked.put(checkVariable(key), checkValue(key, value)));
+    environment.putAll(checked);
+  }
+
+  public void environmentVariable(String name, String value) {
+    environment.put(checkVariable(name), checkValue(name, value));
+  }
+
+  public void pythonPath(List<Path> folders) {
+    Objects.requireNonNull(folders, "pythonPath");
+    List<Path> checked = new ArrayList<>(folders.size());
+    for (int i = 0; i < folders.size(); i++) {
+      Path folder = Objects.requireNonNull(folders.get(i), "pythonPath[" + i + "]");
+      checked.add(folder.toAbsolutePath());
+    }
+    this.pythonPath = List.copyOf(checked);
+  }
+
+  public void defaultTimeout(Duration timeout) {
+    this.defaultTimeout = positive(timeout, "defaultTimeout");
+  }
+
+  public void startupTimeout(Duration timeout) {
+    this.startupTimeout = positive(timeout, "startupTimeout");
+  }
+
+  public void eagerStart(boolean eagerStart) {
+    this.eagerStart = eagerStart;
+  }
+
+  public void workingDirectory(Path folder) {
+    Objects.requireNonNull(folder, "workingDirectory");
+    if (!Files.isDirectory(folder)) {
+      throw new IllegalArgumentException("workingDirectory must be an existing folder: " + folder);
+    }
+    this.workingDirectory = folder.toAbsolutePath();
+  }
+
+  public void cacheDirectory(Path folder) {
+    this.cacheDirectory = Objects.requireNonNull(folder, "cacheDirectory").toAbsolutePath();
+  }
+
+  public void maxFrameBytes(long maxFrameBytes) {
+    if (maxFrameBytes < MIN_FRAME_BYTES || maxFrameBytes > MAX_FRAME_BYTES) {
+      throw new IllegalArgumentException("maxFrameBytes must be between " + MIN_FRAME_BYTES
+          + " and " + MAX_FRAME_BYTES + ": " + maxFrameBytes);
+    }
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  public void maxNestingDepth(int maxNestingDepth) {
+    if (maxNestingDepth < 1) {
+      throw new IllegalArgumentException("maxNestingDepth must be at least 1: " + maxNestingDepth);
+    }
+    this.maxNestingDepth = maxNestingDepth;
+  }
+
+  /** Returns the checked settings, with the machine-dependent defaults resolved now. */
+  public RuntimeConfig toConfig() {
+    return new RuntimeConfig(
+        name, python, poolSize, environment, pythonPath, defaultTimeout, startupTimeout,
+        eagerStart, workingDirectory,
+        cacheDirectory != null ? cacheDirectory : defaultCacheDirectory(),
+        new CodecLimits(maxNestingDepth, maxFrameBytes));
+  }
+
+  /** The {@code snakebridge.cacheDir} property, else the XDG cache folder, else ~/.cache. */
+  static Path defaultCacheDirectory() {
+    String property = System.getProperty("snakebridge.cacheDir");
+    if (property != null && !property.isBlank()) {
+      return toPath(property, "snakebridge.cacheDir").toAbsolutePath();
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      Path base = toPath(xdg, "XDG_CACHE_HOME");
+      if (base.isAbsolute()) {
+        return base.resolve("snakebridge");
+      }
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "snakebridge");
+  }
+
+  private static Path toPath(String text, String source) {
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException(source + " is not a valid path: '" + text + "'", e);
+    }
+  }
+
+  private static String checkVariable(String name) {
+    Objects.requireNonNull(name, "environment variable name");
+    if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(
+          "environment variable name must be non-empty, without '=' or NUL: '" + name + "'");
+    }
+    return name;
+  }
+
+  private static String checkValue(String name, String value) {
+    Objects.requireNonNull(value, () -> "value of environment variable " + name);
+    if (value.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(
+          "value of environment variable " + name + " must not contain NUL");
+    }
+    return value;
+  }
+
+  private static Duration positive(Duration timeout, String parameter) {
+    Objects.requireNonNull(timeout, parameter);
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(parameter + " must be positive: " + timeout);
+    }
+    return timeout;
+  }
+}

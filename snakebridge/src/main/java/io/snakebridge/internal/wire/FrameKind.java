@@ -1,0 +1,54 @@
+package io.snakebridge.internal.wire;
+
+/**
+ * The kinds of frame in version 1 of the wire protocol (WIRE-PROTOCOL.md §2), with the code each
+ * has on the wire and whether its body carries a value section.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum FrameKind {
+  HELLO(1, true),
+  CALL(2, true),
+  RESULT(3, true),
+  ERROR(4, true),
+  CANCEL(5, false),
+  PING(6, false),
+  PONG(7, false),
+  SHUTDOWN(8, false);
+
+  private static final FrameKind[] BY_CODE = new FrameKind[9];
+
+  static {
+    for (FrameKind kind : values()) {
+      BY_CODE[kind.code] = kind;
+    }
+  }
+
+  private final int code;
+  private final boolean hasBody;
+
+  FrameKind(int code, boolean hasBody) {
+    this.code = code;
+    this.hasBody = hasBody;
+  }
+
+  /** Returns the byte that identifies this kind on the wire. */
+  public int code() {
+    return code;
+  }
+
+  /** Returns whether frames of this kind carry a value section; the others have an empty body. */
+  public boolean hasBody() {
+    return hasBody;
+  }
+
+  /** Returns whether a worker may send this kind to the JVM. */
+  public boolean fromWorker() {
+    return this == HELLO || this == RESULT || this == ERROR || this == PONG;
+  }
+
+  /** Returns the kind with this code, or null when version 1 defines none. */
+  public static FrameKind ofCode(int code) {
+    return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+  }
+}

@@ -1,0 +1,142 @@
+package io.snakebridge.internal.wire;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+
+/**
+ * Reads frames from a worker's stdout (WIRE-PROTOCOL.md §2), checking every header field before
+ * allocating anything for the body.
+ *
+ * <p>Not thread-safe: exactly one thread reads at a time (the connection's leader, see
+ * CONCURRENCY.md).
+ */
+public final class FrameReader {
+  /** Bytes before the body: length (4), kind, flags, reserved (2), id (8). */
+  public static final int HEADER_BYTES = 16;
+
+  /** Bytes the {@code length} field counts besides the body. */
+  public static final int LENGTH_OVERHEAD = 12;
+
+  /** The most bytes asked of the stream in one read call, however large the frame. */
+  static final int MAX_READ_BYTES = 1 << 20;
+
+  private final InputStream in;
+  private final long maxFrameBytes;
+  private final byte[] header = new byte[HEADER_BYTES];
+
+  /**
+   * Creates a reader.
+   *
+   * @param in the worker's output; buffered streams make the header a single read
+   * @param maxFrameBytes the largest {@code length} field accepted, 16 to {@link Integer#MAX_VALUE}
+   */
+  public FrameReader(InputStream in, long maxFrameBytes) {
+    this.in = Objects.requireNonNull(in, "in");
+    if (maxFrameBytes < HEADER_BYTES || maxFrameBytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "maxFrameBytes must be between 16 and " + Integer.MAX_VALUE + ": " + maxFrameBytes);
+    }
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /**
+   * Reads the next frame.
+   *
+   * @throws EOFException when the stream ends cleanly between two frames
+   * @throws FrameFormatException when the bytes break the framing rules, including a frame cut
+   *     short by the end of the stream
+   * @throws IOException when reading fails
+   */
+  public Frame read() throws IOException {
+    int got = readUpTo(header, 0, HEADER_BYTES);
+    if (got == 0) {
+      throw new EOFException("end of stream");
+    }
+    if (got < HEADER_BYTES) {
+      throw new FrameFormatException(
+          "truncated frame: the stream ended after " + got + " of 16 header bytes ("
+              + hex(got) + ")");
+    }
+    long length = u32(0);
+    FrameKind kind = FrameKind.ofCode(header[4] & 0xff);
+    checkHeader(length, kind);
+    long id = u64(8);
+    int bodyLength = (int) (length - LENGTH_OVERHEAD);
+    if (!kind.hasBody() && bodyLength != 0) {
+      throw new FrameFormatException(
+          kind + " frame must have an empty body, has " + bodyLength + " bytes");
+    }
+    byte[] body = new byte[bodyLength];
+    int offset = 0;
+    while (offset < bodyLength) {
+      int n = in.read(body, offset, Math.min(bodyLength - offset, MAX_READ_BYTES));
+      if (n < 0) {
+        throw new FrameFormatException(
+            "truncated frame: the stream ended after "
+                + offset + " of " + bodyLength + " body bytes of a " + kind + " frame");
+      }
+      offset += n;
+    }
+    return new Frame(kind, id, body);
+  }
+
+  private void checkHeader(long length, FrameKind kind) throws FrameFormatException {
+    if (length < LENGTH_OVERHEAD) {
+      throw new FrameFormatException(
+          "frame length " + length + " is below the minimum of 12 (header " + hex(16) + ")");
+    }
+    if (length > maxFrameBytes) {
+      throw new FrameFormatException(
+          "frame length " + length + " exceeds the limit of " + maxFrameBytes
+              + " bytes (maxFrameBytes; header " + hex(16) + ")");
+    }
+    if (kind == null) {
+      throw new FrameFormatException(
+          "unknown frame kind " + (header[4] & 0xff) + " (header " + hex(16) + ")");
+    }
+    if (header[5] != 0) {
+      throw new FrameFormatException("frame flags must be 0, got " + (header[5] & 0xff));
+    }
+    if (header[6] != 0 || header[7] != 0) {
+      throw new FrameFormatException("frame reserved bytes must be 0 (header " + hex(16) + ")");
+    }
+  }
+
+  private int readUpTo(byte[] buffer, int offset, int length) throws IOException {
+    int total = 0;
+    while (total < length) {
+      int n = in.read(buffer, offset + total, length - total);
+      if (n < 0) {
+        break;
+      }
+      total += n;
+    }
+    return total;
+  }
+
+  private long u32(int at) {
+    return ((header[at] & 0xffL) << 24)
+        | ((header[at + 1] & 0xffL) << 16)
+        | ((header[at + 2] & 0xffL) << 8)
+        | (header[at + 3] & 0xffL);
+  }
+
+  private long u64(int at) {
+    return (u32(at) << 32) | u32(at + 4);
+  }
+
+  /** Shows the raw header bytes, which tells stray text on the pipe apart from a bad frame. */
+  private String hex(int count) {
+    StringBuilder out = new StringBuilder(count * 3);
+    for (int i = 0; i < count; i++) {
+      if (i > 0) {
+        out.append(' ');
+      }
+      out.append(Character.forDigit((header[i] >> 4) & 0xf, 16))
+          .append(Character.forDigit(header[i] & 0xf, 16));
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,115 @@
+package io.snakebridge.internal.worker;
+
+import io.snakebridge.PythonInfo;
+import io.snakebridge.SnakeBridgeException;
+import io.snakebridge.internal.codec.CodecLimits;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts real CPython workers: {@code <python> -c <bootstrap> <folder holding snakebridge_worker>},
+ * with the runtime's environment on top of the JVM's own and its working directory.
+ *
+ * <p>After the first handshake the spawner starts later workers with the interpreter path the
+ * worker reported ({@code sys.executable}) instead of the configured command. A version manager's
+ * shim (pyenv's costs over 100 ms per start) is then paid once per runtime, and the environment
+ * a shim would pick stays the same because the shim already picked it. If that path ever fails to
+ * start, the next start goes back to the configured command.
+ *
+ * <p>Thread-safe.
+ */
+public final class PythonSpawner implements WorkerSpawner {
+  /** Puts the extracted package first on sys.path and runs the worker's server loop. */
+  static final String BOOTSTRAP =
+      "import sys; sys.path.insert(0, sys.argv[1]); "
+          + "import snakebridge_worker.server as s; s.main()";
+
+  private final String python;
+  private final Map<String, String> environment;
+  private final Path workingDirectory;
+  private final WorkerFiles files;
+  private final List<String> paths;
+  private final CodecLimits limits;
+  private final Logger stderrLogger;
+  private volatile String reportedExecutable;
+
+  /**
+   * Creates a spawner.
+   *
+   * @param python the configured interpreter: a path or a command on {@code PATH}
+   * @param environment variables added to the JVM's environment
+   * @param workingDirectory the workers' working directory, or null for the JVM's
+   * @param paths folders put at the front of the workers' {@code sys.path}
+   */
+  public PythonSpawner(
+      String python,
+      Map<String, String> environment,
+      Path workingDirectory,
+      WorkerFiles files,
+      List<String> paths,
+      CodecLimits limits,
+      Logger stderrLogger) {
+    this.python = python;
+    this.environment = Map.copyOf(environment);
+    this.workingDirectory = workingDirectory;
+    this.files = files;
+    this.paths = List.copyOf(paths);
+    this.limits = limits;
+    this.stderrLogger = stderrLogger;
+  }
+
+  @Override
+  public WorkerProcess spawn(String workerId) {
+    Path folder;
+    try {
+      folder = files.folder();
+    } catch (IOException e) {
+      throw new SnakeBridgeException(
+          "could not extract the Python worker package for worker " + workerId + ": " + e, e);
+    }
+    String known = reportedExecutable;
+    String executable = known != null ? known : locate();
+    ProcessBuilder builder = new ProcessBuilder(executable, "-c", BOOTSTRAP, folder.toString());
+    builder.environment().putAll(environment);
+    if (workingDirectory != null) {
+      builder.directory(workingDirectory.toFile());
+    }
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      reportedExecutable = null;
+      throw new SnakeBridgeException(
+          "could not start Python worker " + workerId + " with " + executable + ": "
+              + e.getMessage(), e);
+    }
+    return WorkerProcess.attach(workerId, executable, process, paths, limits, stderrLogger);
+  }
+
+  @Override
+  public void handshakeSucceeded(PythonInfo info) {
+    String executable = info.executable();
+    if (reportedExecutable != null || executable.isEmpty()) {
+      return;
+    }
+    try {
+      if (Files.isExecutable(Path.of(executable))) {
+        reportedExecutable = executable;
+      }
+    } catch (InvalidPathException e) {
+      // Keep starting the configured command.
+    }
+  }
+
+  private String locate() {
+    String searchPath = environment.containsKey("PATH")
+        ? environment.get("PATH")
+        : System.getenv("PATH");
+    return PythonLocator.locate(python, searchPath).toString();
+  }
+}

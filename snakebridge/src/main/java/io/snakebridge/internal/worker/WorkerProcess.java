@@ -1,0 +1,254 @@
+package io.snakebridge.internal.worker;
+
+import io.snakebridge.PythonInfo;
+import io.snakebridge.SnakeBridgeException;
+import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.codec.EncodedValue;
+import io.snakebridge.internal.codec.ValueReader;
+import io.snakebridge.internal.codec.ValueWriter;
+import io.snakebridge.internal.codec.WireFormatException;
+import io.snakebridge.internal.wire.Frame;
+import io.snakebridge.internal.wire.FrameFormatException;
+import io.snakebridge.internal.wire.FrameKind;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running worker: the OS process, its protocol connection and its stderr forwarder, plus the
+ * handshake of WIRE-PROTOCOL.md §4.1 and what a crash report needs (exit status, stderr tail).
+ *
+ * <p>Thread-safe. The pool decides who may send calls; any thread may stop the process.
+ */
+public final class WorkerProcess {
+  /** The only protocol version this JVM speaks. */
+  public static final int PROTOCOL_VERSION = 1;
+
+  private final String id;
+  private final String executable;
+  private final Process process;
+  private final WorkerConnection connection;
+  private final StderrForwarder stderr;
+  private final List<String> paths;
+  private final CodecLimits limits;
+  private volatile PythonInfo info;
+
+  private WorkerProcess(
+      String id, String executable, Process process, List<String> paths, CodecLimits limits,
+      Logger stderrLogger) {
+    this.id = id;
+    this.executable = executable;
+    this.process = process;
+    this.paths = List.copyOf(paths);
+    this.limits = limits;
+    this.connection =
+        new WorkerConnection(process.getInputStream(), process.getOutputStream(),
+            limits.maxFrameBytes());
+    this.stderr = new StderrForwarder(id, process.getErrorStream(), stderrLogger);
+  }
+
+  /**
+   * Takes charge of a just-started process: starts forwarding its stderr. The handshake is next.
+   *
+   * @param id the worker's id, such as {@code default-1}
+   * @param executable what was started, for messages
+   * @param paths folders the worker puts at the front of {@code sys.path}
+   * @param limits the frame and nesting limits both sides use
+   */
+  public static WorkerProcess attach(
+      String id, String executable, Process process, List<String> paths, CodecLimits limits,
+      Logger stderrLogger) {
+    WorkerProcess worker = new WorkerProcess(id, executable, process, paths, limits, stderrLogger);
+    worker.stderr.start();
+    return worker;
+  }
+
+  /**
+   * Exchanges HELLO frames and checks the worker's answer. Blocks until the worker answers; the
+   * pool's watchdog stops the process when the start-up timeout passes, which ends the wait.
+   *
+   * @throws IOException when the worker closed its output or broke the framing
+   * @throws SnakeBridgeException when the worker refused the handshake or answered nonsense
+   */
+  public PythonInfo handshake() throws IOException {
+    Map<String, Object> hello = new LinkedHashMap<>();
+    hello.put("protocol", (long) PROTOCOL_VERSION);
+    hello.put("min_protocol", (long) PROTOCOL_VERSION);
+    hello.put("worker_id", id);
+    hello.put("paths", paths);
+    hello.put("max_frame", limits.maxFrameBytes());
+    hello.put("max_depth", (long) limits.maxDepth());
+    EncodedValue body = new ValueWriter(limits).encode(hello, "hello");
+    Frame reply = connection.request(FrameKind.HELLO, 0, body);
+    Object value;
+    try {
+      value = new ValueReader(limits).decode(reply.body(), 0, reply.body().length);
+    } catch (WireFormatException e) {
+      throw new FrameFormatException("bad HELLO value section: " + e.getMessage());
+    }
+    if (!(value instanceof Map)) {
+      throw refused("answered the handshake with " + describe(value) + " instead of a dict");
+    }
+    Map<?, ?> answer = (Map<?, ?>) value;
+    if (reply.kind() == FrameKind.ERROR) {
+      throw refused("refused the handshake: " + answer.get("type") + ": " + answer.get("message"));
+    }
+    if (reply.kind() != FrameKind.HELLO) {
+      throw new FrameFormatException("expected a HELLO frame, got " + reply);
+    }
+    PythonInfo checked = check(answer);
+    info = checked;
+    return checked;
+  }
+
+  private PythonInfo check(Map<?, ?> answer) {
+    long protocol = number(answer, "protocol");
+    long minProtocol = number(answer, "min_protocol");
+    if (protocol != PROTOCOL_VERSION) {
+      throw refused(
+          "chose protocol version " + protocol + " (it accepts " + minProtocol + " and up), but"
+              + " this JVM speaks versions " + PROTOCOL_VERSION + " to " + PROTOCOL_VERSION);
+    }
+    return new PythonInfo(
+        text(answer, "executable"),
+        text(answer, "python_version"),
+        text(answer, "implementation"),
+        number(answer, "pid"),
+        (int) protocol);
+  }
+
+  private long number(Map<?, ?> answer, String key) {
+    Object value = answer.get(key);
+    if (!(value instanceof Long)) {
+      throw refused("sent a HELLO whose '" + key + "' is " + describe(value) + ", not an int");
+    }
+    return (Long) value;
+  }
+
+  private String text(Map<?, ?> answer, String key) {
+    Object value = answer.get(key);
+    if (!(value instanceof String)) {
+      throw refused("sent a HELLO whose '" + key + "' is " + describe(value) + ", not a str");
+    }
+    return (String) value;
+  }
+
+  private SnakeBridgeException refused(String what) {
+    return new SnakeBridgeException("Python worker " + id + " (" + executable + ") " + what);
+  }
+
+  private static String describe(Object value) {
+    return value == null ? "None" : value.getClass().getSimpleName() + " " + value;
+  }
+
+  /** Returns the worker's id, such as {@code default-1}. */
+  public String id() {
+    return id;
+  }
+
+  /** Returns the executable that was started. */
+  public String executable() {
+    return executable;
+  }
+
+  /** Returns what the handshake reported, or null before it completed. */
+  public PythonInfo info() {
+    return info;
+  }
+
+  /** Returns the connection for calls. */
+  public WorkerConnection connection() {
+    return connection;
+  }
+
+  /** Returns whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Stops the process at once (SIGKILL); the caller reading its pipe sees end of file. */
+  public void kill() {
+    signal(true);
+  }
+
+  /** Asks the process to terminate (SIGTERM). */
+  public void terminate() {
+    signal(false);
+  }
+
+  /**
+   * Signals through the process handle: {@link Process#destroy()} would also close the JVM's end
+   * of the pipes at once, losing the stderr lines a crash report needs, while through the handle
+   * the pipes end naturally when the process does and the forwarder reads them to the end.
+   */
+  private void signal(boolean force) {
+    ProcessHandle handle;
+    try {
+      handle = process.toHandle();
+    } catch (UnsupportedOperationException noHandle) {
+      if (force) {
+        process.destroyForcibly();
+      } else {
+        process.destroy();
+      }
+      return;
+    }
+    if (force) {
+      handle.destroyForcibly();
+    } else {
+      handle.destroy();
+    }
+  }
+
+  /**
+   * Asks the worker to finish and exit: a SHUTDOWN frame, then end of file on its stdin. Never
+   * blocks on a worker that stopped reading: call it only for an idle worker.
+   */
+  public void shutdown() {
+    try {
+      connection.send(FrameKind.SHUTDOWN, 0, null);
+    } catch (IOException e) {
+      // Already gone; closing below is all that is left to do.
+    }
+    connection.closeOutput();
+  }
+
+  /** Waits at most {@code timeoutNanos} for the process to exit; returns whether it has. */
+  public boolean awaitExit(long timeoutNanos) {
+    try {
+      return process.waitFor(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  /** Returns the exit code as Java reports it, or empty while the process runs. */
+  public OptionalInt exitCode() {
+    try {
+      return OptionalInt.of(process.exitValue());
+    } catch (IllegalThreadStateException stillRunning) {
+      return OptionalInt.empty();
+    }
+  }
+
+  /** Waits at most {@code timeoutNanos} for stderr to reach end of file. */
+  public boolean awaitStderrDrained(long timeoutNanos) {
+    return stderr.awaitDrained(timeoutNanos);
+  }
+
+  /** Returns the last lines the worker wrote to stderr. */
+  public String stderrTail() {
+    return stderr.tail();
+  }
+
+  @Override
+  public String toString() {
+    PythonInfo known = info;
+    return "worker " + id + (known == null ? "" : " (pid " + known.pid() + ")");
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * SnakeBridge for Java: call Python from Java through a supervised pool of CPython worker
+ * processes.
+ *
+ * <p>Start with {@link io.snakebridge.SnakeBridge} (a shared default runtime) or {@link
+ * io.snakebridge.SnakeBridgeRuntime#builder()}. Only {@code io.snakebridge} is exported; the
+ * {@code internal} packages may change in any release.
+ *
+ * @since 0.1
+ */
+module io.snakebridge {
+  exports io.snakebridge;
+}

@@ -1,0 +1,220 @@
+package io.snakebridge.fakes;
+
+import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.codec.ValueReader;
+import io.snakebridge.internal.codec.ValueWriter;
+import io.snakebridge.internal.wire.Frame;
+import io.snakebridge.internal.wire.FrameKind;
+import io.snakebridge.internal.wire.FrameReader;
+import io.snakebridge.internal.wire.FrameWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A fake Python worker that speaks the real wire protocol over a {@link FakeProcess}'s pipes:
+ * answers the handshake, then runs a script for each CALL. Replies go through the real frame
+ * writer and value codec, so the JVM side sees exactly what a worker would send.
+ */
+public final class ScriptedWorker {
+  /** What the worker does with one CALL. */
+  @FunctionalInterface
+  public interface Script {
+    void handle(Call call) throws IOException;
+  }
+
+  /** What the worker does with the JVM's HELLO. */
+  @FunctionalInterface
+  public interface Handshake {
+    void handle(ScriptedWorker worker) throws IOException;
+  }
+
+  private final FakeProcess process;
+  private final CodecLimits limits = CodecLimits.DEFAULT;
+  private final FrameWriter writer;
+  private final List<FrameKind> received = new CopyOnWriteArrayList<>();
+  private volatile Script script = call -> call.reply(call.args());
+  private volatile Handshake handshake = ScriptedWorker::answerHello;
+  private volatile Map<?, ?> hello;
+
+  public ScriptedWorker(FakeProcess process) {
+    this.process = process;
+    this.writer = new FrameWriter(process.stdout.sink());
+  }
+
+  /** Sets what each CALL does; the default replies with the call's positional arguments. */
+  public ScriptedWorker onCall(Script script) {
+    this.script = script;
+    return this;
+  }
+
+  /** Sets what the handshake does; the default answers a valid HELLO. */
+  public ScriptedWorker onHello(Handshake handshake) {
+    this.handshake = handshake;
+    return this;
+  }
+
+  /** Starts serving on a daemon thread. */
+  public ScriptedWorker start() {
+    Thread thread = new Thread(this::serve, "scripted-worker-" + process.pid());
+    thread.setDaemon(true);
+    thread.start();
+    return this;
+  }
+
+  /** The process this worker runs as. */
+  public FakeProcess process() {
+    return process;
+  }
+
+  /** The kinds of frame received from the JVM so far, in order. */
+  public List<FrameKind> received() {
+    return received;
+  }
+
+  /** The JVM's HELLO dict, once received. */
+  public Map<?, ?> hello() {
+    return hello;
+  }
+
+  /** Answers the JVM's HELLO with a valid worker HELLO. */
+  public void answerHello() throws IOException {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("protocol", 1L);
+    answer.put("min_protocol", 1L);
+    answer.put("python_version", "3.12.0");
+    answer.put("implementation", "cpython");
+    answer.put("executable", "/opt/fake/python3");
+    answer.put("pid", process.pid());
+    send(FrameKind.HELLO, 0, answer);
+  }
+
+  /** Writes a frame holding {@code value}. */
+  public synchronized void send(FrameKind kind, long id, Object value) throws IOException {
+    writer.write(kind, id, value == null && !kind.hasBody()
+        ? null : new ValueWriter(limits).encode(value, "reply"));
+  }
+
+  /** Writes raw bytes to the protocol pipe, as a broken worker might. */
+  public synchronized void sendRaw(byte[] bytes) throws IOException {
+    OutputStream out = process.stdout.sink();
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** Writes a line to stderr. */
+  public void stderr(String line) throws IOException {
+    process.stderr.sink().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes the given stderr lines, then exits with {@code code}. */
+  public void crash(int code, String... stderrLines) throws IOException {
+    for (String line : stderrLines) {
+      stderr(line);
+    }
+    process.exit(code);
+  }
+
+  /** Builds an ERROR dict of kind {@code python}. */
+  public static Map<String, Object> pythonError(String type, String message, String... mro) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("kind", "python");
+    error.put("type", type);
+    error.put("message", message);
+    error.put("traceback", "Traceback (most recent call last):\n" + type + ": " + message + "\n");
+    error.put("mro", List.of(mro));
+    error.put("frames", List.of());
+    error.put("cause", null);
+    error.put("context", null);
+    error.put("python_type", null);
+    return error;
+  }
+
+  private void serve() {
+    FrameReader reader = new FrameReader(process.stdin.source(), limits.maxFrameBytes());
+    try {
+      for (;;) {
+        Frame frame = reader.read();
+        received.add(frame.kind());
+        switch (frame.kind()) {
+          case HELLO:
+            hello = (Map<?, ?>) decode(frame);
+            handshake.handle(this);
+            break;
+          case CALL:
+            script.handle(new Call(this, frame.id(), (List<?>) decode(frame)));
+            break;
+          case PING:
+            send(FrameKind.PONG, frame.id(), null);
+            break;
+          case SHUTDOWN:
+            process.exit(0);
+            return;
+          default:
+            break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      process.exit(0); // end of input (or a broken pipe): a real worker exits too
+    }
+  }
+
+  private Object decode(Frame frame) {
+    return new ValueReader(limits).decode(frame.body(), 0, frame.body().length);
+  }
+
+  /** One CALL received, with ways to answer it. */
+  public static final class Call {
+    private final ScriptedWorker worker;
+    private final long id;
+    private final List<?> tuple;
+
+    Call(ScriptedWorker worker, long id, List<?> tuple) {
+      this.worker = worker;
+      this.id = id;
+      this.tuple = tuple;
+    }
+
+    public long id() {
+      return id;
+    }
+
+    /** "call" or "module_attr". */
+    public String op() {
+      return (String) tuple.get(0);
+    }
+
+    public String module() {
+      return (String) tuple.get(2);
+    }
+
+    /** The function (for "call") or the attribute (for "module_attr"). */
+    public String target() {
+      return (String) tuple.get(3);
+    }
+
+    public List<?> args() {
+      return tuple.size() > 4 ? (List<?>) tuple.get(4) : List.of();
+    }
+
+    public Map<?, ?> kwargs() {
+      return tuple.size() > 5 ? (Map<?, ?>) tuple.get(5) : Map.of();
+    }
+
+    public ScriptedWorker worker() {
+      return worker;
+    }
+
+    public void reply(Object value) throws IOException {
+      worker.send(FrameKind.RESULT, id, value);
+    }
+
+    public void error(Map<String, Object> dict) throws IOException {
+      worker.send(FrameKind.ERROR, id, dict);
+    }
+  }
+}

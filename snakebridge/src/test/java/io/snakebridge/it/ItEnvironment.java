@@ -1,0 +1,75 @@
+package io.snakebridge.it;
+
+import io.snakebridge.SnakeBridgeRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * Where the integration tests find Python and put their files, from the system properties the
+ * build sets: {@code snakebridge.test.python}, {@code snakebridge.test.numpyPython} and {@code
+ * snakebridge.test.workDir}.
+ */
+final class ItEnvironment {
+  private static final String[] HELPERS = {"sbtest_helpers.py", "fake_worker.py"};
+
+  private ItEnvironment() {}
+
+  /** The Python the tests run against. */
+  static String python() {
+    return System.getProperty("snakebridge.test.python", "python3");
+  }
+
+  /** A Python that has numpy, when the build made one. */
+  static Optional<Path> numpyPython() {
+    String path = System.getProperty("snakebridge.test.numpyPython");
+    return path == null || !Files.isExecutable(Path.of(path))
+        ? Optional.empty()
+        : Optional.of(Path.of(path));
+  }
+
+  /** A folder for the tests' files, under target/. */
+  static Path workDir() {
+    Path dir = Path.of(System.getProperty("snakebridge.test.workDir", "target/it"))
+        .toAbsolutePath();
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The folder holding the tests' Python helper modules (copied from test resources). */
+  static Path helpers() {
+    Path dir = workDir().resolve("pyhelpers");
+    try {
+      Files.createDirectories(dir);
+      for (String name : HELPERS) {
+        try (InputStream in = ItEnvironment.class.getResourceAsStream("/it-python/" + name)) {
+          Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
+  /** The cache folder the tests extract the worker package into. */
+  static Path cacheDir() {
+    return workDir().resolve("cache");
+  }
+
+  /** A runtime builder for the test Python, with the helpers importable. */
+  static SnakeBridgeRuntime.Builder runtime(String name) {
+    return SnakeBridgeRuntime.builder()
+        .name(name)
+        .python(python())
+        .cacheDirectory(cacheDir())
+        .pythonPath(helpers());
+  }
+}

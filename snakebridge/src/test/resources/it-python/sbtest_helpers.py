@@ -1,0 +1,127 @@
+"""Helpers for SnakeBridge's Java integration tests, importable through the runtime's pythonPath."""
+
+import collections
+import datetime
+import decimal
+import os
+import signal
+import sys
+import time
+import uuid
+
+
+class ShopError(LookupError):
+    """A user-defined exception with a non-builtin MRO."""
+
+
+Point = collections.namedtuple("Point", "x y")
+
+
+def echo(value):
+    return value
+
+
+def type_name(value):
+    """The qualified type of what Java sent, as Python sees it."""
+    kind = type(value)
+    return kind.__module__ + "." + kind.__qualname__
+
+
+def describe(value):
+    """Type names of a container's elements, to check how each Java value arrived."""
+    return [type_name(item) for item in value]
+
+
+def evaluate(expression):
+    """Builds values only Python can make (bytearray, frozenset, namedtuple...)."""
+    return eval(expression, {
+        "collections": collections, "datetime": datetime, "decimal": decimal, "uuid": uuid,
+        "Point": Point})
+
+
+def pid():
+    return os.getpid()
+
+
+def sleep_then_pid(seconds):
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def raise_from():
+    try:
+        {}["apple"]
+    except KeyError as error:
+        raise ValueError("no price for apple") from error
+
+
+def raise_during():
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        raise RuntimeError("while handling")
+
+
+def raise_shop_error():
+    _inner_step()
+
+
+def _inner_step():
+    raise ShopError("out of stock")
+
+
+def noisy():
+    print("printed by print()")
+    sys.stdout.flush()
+    os.write(1, b"written to fd 1\n")
+    os.write(2, b"written to fd 2\n")
+    return "the protocol is intact"
+
+
+def exit_with(code):
+    os._exit(code)
+
+
+def kill_self(signal_number):
+    os.kill(os.getpid(), signal_number)
+    time.sleep(10)
+
+
+def segfault():
+    import ctypes
+
+    ctypes.string_at(0)
+
+
+def cwd():
+    return os.getcwd()
+
+
+def env(name):
+    return os.environ.get(name)
+
+
+def sys_path_head():
+    return sys.path[0]
+
+
+def big_bytes(size):
+    return b"\x00" * size
+
+
+def array_info(array):
+    """dtype, shape and C-contiguity of a numpy array Java sent."""
+    return str(array.dtype), list(array.shape), bool(array.flags["C_CONTIGUOUS"])
+
+
+def transposed():
+    import numpy
+
+    return numpy.arange(6, dtype=numpy.int64).reshape(2, 3).T
+
+
+def cyclic_list():
+    """A list that contains itself: well-formed pickle, no Java value."""
+    items = [1]
+    items.append(items)
+    return items
