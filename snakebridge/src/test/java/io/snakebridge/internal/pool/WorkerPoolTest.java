@@ -20,6 +20,8 @@ import io.snakebridge.internal.wire.FrameKind;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,8 @@ class WorkerPoolTest {
 
   private final FakeTicker ticker = new FakeTicker();
   private WorkerPool pool;
+  /** Own threads: the common pool has a single thread on a 2-core machine. */
+  private final ExecutorService threads = Executors.newCachedThreadPool();
 
   private WorkerPool pool(int size, FakeSpawner spawner) {
     pool = new WorkerPool("test", size, spawner, ticker, Duration.ofSeconds(30));
@@ -46,6 +50,7 @@ class WorkerPoolTest {
     if (pool != null) {
       pool.close(TimeUnit.SECONDS.toNanos(1));
     }
+    threads.shutdownNow();
   }
 
   @Test
@@ -74,7 +79,7 @@ class WorkerPoolTest {
       PooledWorker b = pool.lease(deadline(), TIMEOUT);
       assertNotSame(a, b);
       CompletableFuture<PooledWorker> third =
-          CompletableFuture.supplyAsync(() -> pool.lease(deadline(), TIMEOUT));
+          CompletableFuture.supplyAsync(() -> pool.lease(deadline(), TIMEOUT), threads);
       TimeUnit.MILLISECONDS.sleep(50);
       assertFalse(third.isDone(), "a full pool makes the third caller wait");
       pool.release(b);
@@ -173,7 +178,7 @@ class WorkerPoolTest {
     pool(1, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
       CompletableFuture<PooledWorker> caller =
-          CompletableFuture.supplyAsync(() -> pool.lease(deadline(), TIMEOUT));
+          CompletableFuture.supplyAsync(() -> pool.lease(deadline(), TIMEOUT), threads);
       while (pool.housekeep(ticker.read()) < 0) {
         TimeUnit.MILLISECONDS.sleep(1); // until the start thread has armed the start-up deadline
       }
@@ -247,10 +252,10 @@ class WorkerPoolTest {
     assertTimeoutPreemptively(LIMIT, () -> {
       PooledWorker busy = pool.lease(deadline(), TIMEOUT);
       CompletableFuture<PooledWorker> waiter =
-          CompletableFuture.supplyAsync(() -> pool.lease(deadline(), TIMEOUT));
+          CompletableFuture.supplyAsync(() -> pool.lease(deadline(), TIMEOUT), threads);
       TimeUnit.MILLISECONDS.sleep(50);
       CompletableFuture<Void> closing =
-          CompletableFuture.runAsync(() -> pool.close(TimeUnit.SECONDS.toNanos(5)));
+          CompletableFuture.runAsync(() -> pool.close(TimeUnit.SECONDS.toNanos(5)), threads);
       ExecutionException e = assertThrows(ExecutionException.class, waiter::get);
       assertTrue(e.getCause().getMessage().contains("closed while the call waited"),
           e.getCause().getMessage());

@@ -112,7 +112,7 @@ class WorkerConnectionTest {
           } catch (InterruptedException | IOException e) {
             throw new RuntimeException(e);
           }
-        });
+        }, threads);
       }
     }).start();
     assertTimeoutPreemptively(LIMIT, () -> {
@@ -188,7 +188,7 @@ class WorkerConnectionTest {
           } catch (InterruptedException | IOException e) {
             throw new RuntimeException(e);
           }
-        });
+        }, threads);
       }
     }).start();
     assertTimeoutPreemptively(LIMIT, () -> {
@@ -236,7 +236,7 @@ class WorkerConnectionTest {
         } catch (InterruptedException | IOException e) {
           throw new RuntimeException(e);
         }
-      });
+      }, threads);
     }).start();
     assertTimeoutPreemptively(LIMIT, () -> {
       Future<Object> running = threads.submit(() -> value(
