@@ -24,7 +24,7 @@ import sys
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "snakebridge", "src", "main", "python"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "snakebridge-core", "src", "main", "python"))
 
 PRODUCED_BY_PYTHON = ("both", "py2java")
 
