@@ -1,0 +1,406 @@
+package io.snakebridge.bench;
+
+import io.snakebridge.NdArray;
+import io.snakebridge.PythonInfo;
+import io.snakebridge.SnakeBridgeRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark harness: one process, one run, every case side by side, a Markdown report.
+ *
+ * <ol>
+ *   <li>the floor: a minimal Python echo loop over the same kind of pipe;</li>
+ *   <li>{@code call("math", "sqrt", 16)} on a one-worker runtime from one thread;</li>
+ *   <li>the same on a two-worker runtime from two threads (and, for reference, the floor with two
+ *       echo processes and two threads);</li>
+ *   <li>a list of 100,000 floats and a 10,000,000-element float64 numpy array, each way;</li>
+ *   <li>one 80 MB frame through the raw pipe, each way.</li>
+ * </ol>
+ *
+ * <p>Run it with {@code snakebridge-bench/run}; {@code --help} lists the options.
+ */
+public final class Bench {
+  static final String MODULE = "snakebridge_bench";
+  /** Floor frames: about the size of a small CALL frame (16-byte header, value section, pickle). */
+  static final int SMALL_FRAME_BYTES = 96;
+  static final int LIST_SIZE = 100_000;
+  static final int ARRAY_SIZE = 10_000_000;
+  static final int PIPE_BYTES = 80_000_000;
+
+  static final double CALL_P50_FACTOR = 2.0;
+  static final double SCALING_FACTOR = 1.6;
+  static final double ARRAY_MB_PER_SECOND = 1_000;
+  static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
+
+  private final BenchOptions options;
+  private final Measurement measurement;
+  private final Path pythonDir;
+  private final Report report = new Report();
+
+  private Bench(BenchOptions options) {
+    this.options = options;
+    this.measurement = new Measurement(options);
+    this.pythonDir = options.workDir().toAbsolutePath().resolve("bench-python");
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(List.of(args));
+    } catch (IllegalArgumentException e) {
+      if (!e.getMessage().isEmpty()) {
+        System.err.println("bench: " + e.getMessage());
+      }
+      System.err.println(BenchOptions.USAGE);
+      System.exit(e.getMessage().isEmpty() ? 0 : 2);
+      return;
+    }
+    String markdown = new Bench(options).run();
+    System.out.print(markdown);
+    if (options.write() != null) {
+      Files.writeString(options.write(), markdown);
+      System.err.println("[bench] wrote " + options.write());
+    }
+    System.exit(0);
+  }
+
+  private String run() throws Exception {
+    Files.createDirectories(pythonDir);
+    Path echoScript = extract("echo_loop.py");
+    extract(MODULE + ".py");
+    Machine machine = Machine.current();
+    double loadBefore = Machine.loadAverage();
+    report.context("Machine: " + machine.cpu() + ", " + machine.processors() + " processors, "
+        + machine.os());
+    report.context("JDK: " + machine.jdk());
+
+    String python;
+    Measurement.Run floor;
+    Measurement.Run single;
+    try (SnakeBridgeRuntime runtime = runtime(options.python(), 1)) {
+      long start = System.nanoTime();
+      PythonInfo info = runtime.pythonInfo();
+      long startMillis = (System.nanoTime() - start) / 1_000_000;
+      python = info.executable();
+      report.context("Python: " + info.implementation() + " " + info.version() + " (" + python
+          + "), wire protocol " + info.protocolVersion());
+      report.context(String.format(Locale.ROOT, "Settings: warm-up %.0f s per case; latency cases "
+              + "record at least %,d calls and %.0f s; floor frames %d bytes",
+          options.warmupSeconds(), options.calls(), options.seconds(), SMALL_FRAME_BYTES));
+      report.detail("First worker ready (build to first pythonInfo()): " + startMillis + " ms");
+
+      floor = floor("(1) raw pipe floor", python, echoScript, null);
+      single = measurement.latency("(2) call, 1 worker", () -> runtime.call("math", "sqrt", 16));
+      addCallRows(floor, single);
+      cpuDetail("(1)", floor);
+      cpuDetail("(2)", single);
+      pinned(python, echoScript, runtime, info.pid());
+      pythonSideCosts(runtime);
+      lists(runtime);
+    }
+    twoWorkers(python, single);
+    parallelFloor(python, echoScript, floor);
+    if (options.skipNumpy()) {
+      report.detail("numpy cases skipped (--no-numpy)");
+    } else {
+      arrays(python);
+    }
+    rawPipe(python, echoScript);
+    double loadAfter = Machine.loadAverage();
+    report.context(String.format(Locale.ROOT, "Load average (1 min) before / after the run: "
+        + "%.2f / %.2f%s", loadBefore, loadAfter, loadBefore > machine.processors() / 4.0
+            ? " (other work was running: numbers are not representative)" : ""));
+    return report.markdown();
+  }
+
+  /** The floor; with {@code cpus}, the echo process is first pinned to those CPUs. */
+  private Measurement.Run floor(String name, String python, Path echoScript, String cpus)
+      throws Exception {
+    try (PipeEcho echo = PipeEcho.start(python, echoScript)) {
+      if (cpus != null) {
+        CpuPinning.process(echo.pid(), cpus);
+      }
+      byte[] frame = PipeEcho.frame(SMALL_FRAME_BYTES);
+      byte[] reply = new byte[frame.length];
+      return measurement.latency(name, () -> echo.roundTrip(frame, reply));
+    }
+  }
+
+  /**
+   * (1) and (2) again with the measuring thread and the Python process pinned to CPU 0, so every
+   * hand-over stays on one CPU: the software's own cost, without cross-CPU wake-ups.
+   */
+  private void pinned(String python, Path echoScript, SnakeBridgeRuntime runtime, long workerPid)
+      throws Exception {
+    if (!CpuPinning.available()) {
+      report.detail("(1p) and (2p) not measured: they need Linux and taskset");
+      return;
+    }
+    long tid = CpuPinning.currentThreadId();
+    Measurement.Run floor;
+    Measurement.Run call;
+    CpuPinning.thread(tid, "0");
+    try {
+      floor = floor("(1p) raw pipe floor, one CPU", python, echoScript, "0");
+      CpuPinning.process(workerPid, "0");
+      try {
+        call = measurement.latency("(2p) call, one CPU", () -> runtime.call("math", "sqrt", 16));
+      } finally {
+        CpuPinning.process(workerPid, CpuPinning.allCpus());
+      }
+    } finally {
+      CpuPinning.thread(tid, CpuPinning.allCpus());
+    }
+    report.row(new Report.Row("1p", "Raw pipe floor, caller thread and echo pinned to CPU 0",
+        Report.micros(floor.p50Micros()), Report.micros(floor.p99Micros()),
+        Report.count(floor.callsPerSecond()) + " round trips/s", "", ""));
+    double limit = CALL_P50_FACTOR * floor.p50Micros();
+    report.row(new Report.Row("2p", "Same call, caller thread and worker pinned to CPU 0",
+        Report.micros(call.p50Micros()), Report.micros(call.p99Micros()),
+        Report.count(call.callsPerSecond()) + " calls/s",
+        "p50 ≤ 2× (1p) = " + Report.micros(limit) + " µs",
+        Report.verdict(call.p50Micros() <= limit)));
+    cpuDetail("(1p)", floor);
+    cpuDetail("(2p)", call);
+  }
+
+  private void addCallRows(Measurement.Run floor, Measurement.Run single) {
+    report.row(new Report.Row("1", "Raw pipe floor: Python echo loop, " + SMALL_FRAME_BYTES
+            + "-byte frames, as scheduled", Report.micros(floor.p50Micros()), Report.micros(floor.p99Micros()),
+        Report.count(floor.callsPerSecond()) + " round trips/s", "", ""));
+    double limit = CALL_P50_FACTOR * floor.p50Micros();
+    report.row(new Report.Row("2", "`call(\"math\", \"sqrt\", 16)`, 1 worker, 1 thread, as scheduled",
+        Report.micros(single.p50Micros()), Report.micros(single.p99Micros()),
+        Report.count(single.callsPerSecond()) + " calls/s",
+        "p50 ≤ 2× (1) = " + Report.micros(limit) + " µs",
+        Report.verdict(single.p50Micros() <= limit)));
+  }
+
+  /**
+   * CPU time per round trip on each side. With one thread, mean time minus both is time when
+   * neither side ran (pipe wake-ups, scheduling); with several, what one round trip costs the
+   * machine, and so the most two cores could do.
+   */
+  private void cpuDetail(String id, Measurement.Run run) {
+    double cpu = run.javaCpuMicros() + run.pythonCpuMicros();
+    String split = String.format(Locale.ROOT, "%s CPU per round trip: Java caller thread %.1f µs, "
+        + "Python processes %.1f µs (all threads)", id, run.javaCpuMicros(), run.pythonCpuMicros());
+    if (id.startsWith("(3")) {
+      report.detail(String.format(Locale.ROOT, "%s; %.1f µs in all, so %d cores could do at most "
+          + "%s/s", split, cpu, PROCESSORS, Report.count(PROCESSORS * 1e6 / cpu)));
+    } else {
+      report.detail(String.format(Locale.ROOT, "%s; of the mean %.1f µs, neither side was running "
+          + "for %.1f µs (wake-ups, scheduling)", split, run.meanMicros(), run.meanMicros() - cpu));
+    }
+  }
+
+  private void twoWorkers(String python, Measurement.Run single) throws Exception {
+    try (SnakeBridgeRuntime runtime = runtime(python, 2)) {
+      Measurement.Run pair = measurement.parallel("(3) call, 2 workers, 2 threads", 2,
+          thread -> () -> runtime.call("math", "sqrt", 16));
+      double ratio = pair.callsPerSecond() / single.callsPerSecond();
+      double limit = SCALING_FACTOR * single.callsPerSecond();
+      report.row(new Report.Row("3", "Same call, 2 workers, 2 threads",
+          Report.micros(pair.p50Micros()), Report.micros(pair.p99Micros()),
+          Report.count(pair.callsPerSecond()) + " calls/s = "
+              + String.format(Locale.ROOT, "%.2f", ratio) + "× (2)",
+          "≥ 1.6× (2) = " + Report.count(limit) + " calls/s",
+          Report.verdict(pair.callsPerSecond() >= limit)));
+      cpuDetail("(3)", pair);
+    }
+    // Diagnostic: the same load on two runtimes of one worker each, so no pool is shared.
+    try (SnakeBridgeRuntime first = runtime(python, 1);
+        SnakeBridgeRuntime second = runtime(python, 1)) {
+      List<SnakeBridgeRuntime> runtimes = List.of(first, second);
+      Measurement.Run pair = measurement.parallel("(3'') call, 2 runtimes, 2 threads", 2,
+          thread -> () -> runtimes.get(thread).call("math", "sqrt", 16));
+      report.row(new Report.Row("3''", "Reference for (3): 2 runtimes of 1 worker, a thread each",
+          Report.micros(pair.p50Micros()), Report.micros(pair.p99Micros()),
+          Report.count(pair.callsPerSecond()) + " calls/s = "
+              + String.format(Locale.ROOT, "%.2f", pair.callsPerSecond() / single.callsPerSecond())
+              + "× (2)", "", ""));
+      cpuDetail("(3'')", pair);
+      if (CpuPinning.available()) {
+        pinnedPairs(runtimes, single);
+      }
+    }
+  }
+
+  /**
+   * (3'') with thread i and the worker of runtime i pinned to CPU i: two round trips that never
+   * leave their own CPU, the most two cores can give this design.
+   */
+  private void pinnedPairs(List<SnakeBridgeRuntime> runtimes, Measurement.Run single)
+      throws Exception {
+    for (int i = 0; i < runtimes.size(); i++) {
+      CpuPinning.process(runtimes.get(i).pythonInfo().pid(), Integer.toString(i % PROCESSORS));
+    }
+    Measurement.Run pair = measurement.parallel("(3''p) call, 2 runtimes, pinned pairs", 2,
+        thread -> {
+          SnakeBridgeRuntime runtime = runtimes.get(thread);
+          boolean[] pinned = {false};
+          return () -> {
+            if (!pinned[0]) { // runs on the measuring thread, which dies with its pin
+              CpuPinning.thread(CpuPinning.currentThreadId(), Integer.toString(thread % PROCESSORS));
+              pinned[0] = true;
+            }
+            runtime.call("math", "sqrt", 16);
+          };
+        });
+    report.row(new Report.Row("3''p", "Reference for (3): as (3''), thread i and its worker "
+            + "pinned to CPU i", Report.micros(pair.p50Micros()), Report.micros(pair.p99Micros()),
+        Report.count(pair.callsPerSecond()) + " calls/s = "
+            + String.format(Locale.ROOT, "%.2f", pair.callsPerSecond() / single.callsPerSecond())
+            + "× (2)", "", ""));
+    cpuDetail("(3''p)", pair);
+  }
+
+  private void parallelFloor(String python, Path echoScript, Measurement.Run floor)
+      throws Exception {
+    List<PipeEcho> echoes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        echoes.add(PipeEcho.start(python, echoScript));
+      }
+      byte[] frame = PipeEcho.frame(SMALL_FRAME_BYTES);
+      Measurement.Run pair = measurement.parallel("(3') raw pipe, 2 echo processes", 2, thread -> {
+        PipeEcho echo = echoes.get(thread);
+        byte[] reply = new byte[frame.length];
+        return () -> echo.roundTrip(frame, reply);
+      });
+      report.row(new Report.Row("3'", "Reference for (3): raw pipe, 2 echo processes, 2 threads",
+          Report.micros(pair.p50Micros()), Report.micros(pair.p99Micros()),
+          Report.count(pair.callsPerSecond()) + " round trips/s = "
+              + String.format(Locale.ROOT, "%.2f", pair.callsPerSecond() / floor.callsPerSecond())
+              + "× (1)", "", ""));
+      cpuDetail("(3')", pair);
+    } finally {
+      for (PipeEcho echo : echoes) {
+        echo.close();
+      }
+    }
+  }
+
+  private void pythonSideCosts(SnakeBridgeRuntime runtime) {
+    double callSeconds = ((Number) runtime.call(MODULE, "call_cost", 200_000)).doubleValue();
+    report.detail(String.format(Locale.ROOT, "Python's share of one call, timed inside the worker "
+        + "without the pipe (unpickle the call tuple, look up math.sqrt, call it, pickle the "
+        + "result): %.2f µs", callSeconds * 1e6));
+    List<?> costs = (List<?>) runtime.call(MODULE, "pickle_cost", LIST_SIZE, 20);
+    double dumps = ((Number) costs.get(0)).doubleValue();
+    double loads = ((Number) costs.get(1)).doubleValue();
+    long bytes = ((Number) costs.get(2)).longValue();
+    report.detail(String.format(Locale.ROOT, "Python's share of the 100,000-float list, timed inside "
+            + "the worker: pickle.dumps %.2f ms, pickle.loads %.2f ms (%,d bytes of pickle)",
+        dumps * 1e3, loads * 1e3, bytes));
+  }
+
+  private void lists(SnakeBridgeRuntime runtime) throws Exception {
+    List<Double> list = new ArrayList<>(LIST_SIZE);
+    for (int i = 0; i < LIST_SIZE; i++) {
+      list.add(i * 0.25 + 0.1);
+    }
+    List<?> made = (List<?>) runtime.call(MODULE, "make_list", LIST_SIZE);
+    check(made.size() == LIST_SIZE, "make_list");
+    check(((Number) runtime.call(MODULE, "length", list)).intValue() == LIST_SIZE, "length(list)");
+    long bytes = 8L * LIST_SIZE;
+    Latencies in = measurement.transfers("(4) list Python→Java", 20, 100, 2,
+        () -> runtime.call(MODULE, "make_list", LIST_SIZE));
+    transferRow("4a", "List of 100,000 floats, Python → Java", in, bytes, false);
+    Latencies out = measurement.transfers("(4) list Java→Python", 20, 100, 2,
+        () -> runtime.call(MODULE, "length", list));
+    transferRow("4b", "List of 100,000 floats (`List<Double>`), Java → Python", out, bytes, false);
+  }
+
+  private void arrays(String python) throws Exception {
+    String numpyPython;
+    try {
+      numpyPython = NumpyVenv.python(options.numpyPython(), python, options.workDir());
+    } catch (IOException e) {
+      report.detail("numpy cases not measured: " + e.getMessage());
+      report.row(new Report.Row("4c/4d", "numpy float64 array", "", "", "not measured",
+          "≥ 1,000 MB/s each way", "MISS"));
+      return;
+    }
+    try (SnakeBridgeRuntime runtime = runtime(numpyPython, 1)) {
+      Object version = runtime.getModuleAttr("numpy", "__version__");
+      report.context("numpy " + version + " (" + numpyPython + ")");
+      double[] data = new double[ARRAY_SIZE];
+      for (int i = 0; i < ARRAY_SIZE; i++) {
+        data[i] = i * 0.25 + 0.1;
+      }
+      NdArray array = NdArray.of(data, ARRAY_SIZE);
+      NdArray back = (NdArray) runtime.call(MODULE, "make_array", ARRAY_SIZE);
+      check(back.dtype().equals("float64") && back.size() == ARRAY_SIZE, "make_array");
+      Number length = (Number) runtime.call(MODULE, "length", array);
+      check(length.intValue() == ARRAY_SIZE, "length(array)");
+      long bytes = 8L * ARRAY_SIZE;
+      Latencies in = measurement.transfers("(4) array Python→Java", 2, 10, 3,
+          () -> runtime.call(MODULE, "make_array", ARRAY_SIZE));
+      transferRow("4c", "numpy float64[10,000,000] (80 MB), Python → Java", in, bytes, true);
+      Latencies out = measurement.transfers("(4) array Java→Python", 2, 10, 3,
+          () -> runtime.call(MODULE, "length", array));
+      transferRow("4d", "`NdArray` float64[10,000,000] (80 MB), Java → Python", out, bytes, true);
+    }
+  }
+
+  private void rawPipe(String python, Path echoScript) throws Exception {
+    try (PipeEcho echo = PipeEcho.start(python, echoScript)) {
+      byte[] frame = PipeEcho.frame(PIPE_BYTES);
+      byte[] reply = new byte[PIPE_BYTES];
+      Latencies send = new Latencies();
+      Latencies receive = new Latencies();
+      System.err.println("[bench] (5) raw pipe, 80 MB frames");
+      for (int i = 0; i < 6; i++) {
+        long[] times = echo.timedRoundTrip(frame, reply);
+        if (i > 0) { // the first one warms up
+          send.add(times[0]);
+          receive.add(times[1]);
+        }
+      }
+      transferRow("5a", "Raw pipe, one 80 MB frame, Java → Python", send, PIPE_BYTES, false);
+      transferRow("5b", "Raw pipe, one 80 MB frame, Python → Java", receive, PIPE_BYTES, false);
+    }
+  }
+
+  private void transferRow(String id, String what, Latencies times, long bytes, boolean target) {
+    double megabytesPerSecond = bytes / (times.percentile(50) / 1e9) / 1e6;
+    report.row(new Report.Row(id, what, Report.count(times.p50Micros()),
+        Report.count(times.p99Micros()), Report.count(megabytesPerSecond) + " MB/s",
+        target ? "≥ 1,000 MB/s" : "",
+        target ? Report.verdict(megabytesPerSecond >= ARRAY_MB_PER_SECOND) : ""));
+  }
+
+  private SnakeBridgeRuntime runtime(String python, int workers) {
+    return SnakeBridgeRuntime.builder()
+        .name("bench-" + workers)
+        .python(python)
+        .poolSize(workers)
+        .pythonPath(pythonDir)
+        .build();
+  }
+
+  private Path extract(String resource) throws IOException {
+    Path target = pythonDir.resolve(resource);
+    try (InputStream in = Bench.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("missing resource " + resource);
+      }
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return target;
+  }
+
+  private static void check(boolean condition, String what) {
+    if (!condition) {
+      throw new IllegalStateException("unexpected result from " + what);
+    }
+  }
+}

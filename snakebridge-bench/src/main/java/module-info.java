@@ -1,0 +1,9 @@
+/**
+ * The SnakeBridge benchmark harness: the library's call latency, pool throughput and bulk
+ * bandwidth next to a raw-pipe floor, measured in one run. Entry point:
+ * {@code io.snakebridge.bench.Bench}; see {@code snakebridge-bench/run}.
+ */
+module io.snakebridge.bench {
+  requires io.snakebridge;
+  requires java.management;
+}

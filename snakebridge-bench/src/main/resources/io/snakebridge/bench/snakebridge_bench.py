@@ -1,0 +1,59 @@
+"""Functions the benchmark calls through SnakeBridge. Values are built once and cached, so a
+timed call measures the transfer, not the construction."""
+import pickle
+import time
+
+_lists = {}
+_arrays = {}
+
+
+def make_list(n):
+    """A list of n distinct floats, built on the first call."""
+    value = _lists.get(n)
+    if value is None:
+        value = _lists[n] = [i * 0.25 + 0.1 for i in range(n)]
+    return value
+
+
+def make_array(n):
+    """A float64 numpy array of n elements, built on the first call."""
+    value = _arrays.get(n)
+    if value is None:
+        import numpy
+        value = _arrays[n] = numpy.arange(n, dtype=numpy.float64) * 0.25 + 0.1
+    return value
+
+
+def length(value):
+    return len(value)
+
+
+def pickle_cost(n, repeat):
+    """Seconds per pickle.dumps and per pickle.loads (protocol 5) of make_list(n): the Python
+    side's share of a list transfer, measured without a pipe."""
+    value = make_list(n)
+    data = pickle.dumps(value, protocol=5)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        pickle.dumps(value, protocol=5)
+    dumps = (time.perf_counter() - start) / repeat
+    start = time.perf_counter()
+    for _ in range(repeat):
+        pickle.loads(data)
+    loads = (time.perf_counter() - start) / repeat
+    return (dumps, loads, len(data))
+
+
+def call_cost(repeat):
+    """Seconds per iteration of what a worker does for call("math", "sqrt", 16) minus the pipe:
+    unpickle a call tuple, look the function up, call it, pickle the result. An estimate of the
+    Python side's share of one call; the real worker also builds frames and dispatches."""
+    import importlib
+    request = pickle.dumps(("call", None, "math", "sqrt", [16], {}), protocol=5)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        op, session, module, function, args, kwargs = pickle.loads(request)
+        target = getattr(importlib.import_module(module), function)
+        pickle.dumps(target(*args, **kwargs), protocol=5)
+    return (time.perf_counter() - start) / repeat
+

@@ -1,0 +1,66 @@
+package io.snakebridge.cli;
+
+/** The usage line and the {@code --help} text, which is where the output rules are documented. */
+final class Help {
+  static final String USAGE =
+      "usage: snakebridge call <module> <function> [args...] [--kw name=value]... [--json]\n"
+      + "                        [--timeout 5s] [--python exe]\n"
+      + "       snakebridge attr <module> <attr> [--json] [--python exe]\n"
+      + "       snakebridge doctor [--python exe]\n"
+      + "       snakebridge --help | --version";
+
+  static final String TEXT = USAGE + "\n"
+      + "\n"
+      + "Calls Python from the command line through SnakeBridge's worker processes.\n"
+      + "\n"
+      + "Commands:\n"
+      + "  call <module> <function> [args...]  call module.function(*args, **kwargs), print the result\n"
+      + "                                      e.g. snakebridge call math sqrt 16  ->  4.0\n"
+      + "  attr <module> <attr>                print the value of module.attr (dotted attr allowed)\n"
+      + "                                      e.g. snakebridge attr sys version_info\n"
+      + "  doctor                              check the Python interpreter, the worker handshake,\n"
+      + "                                      and whether numpy, pandas and pyarrow import\n"
+      + "  help, --help, -h                    show this text\n"
+      + "  version, --version, -V              show the version\n"
+      + "\n"
+      + "Options:\n"
+      + "  --kw <name>=<value>   a keyword argument, repeatable (call)\n"
+      + "  --json                print the result as JSON (call, attr)\n"
+      + "  --timeout <duration>  the call's deadline: 500ms, 5s, 1.5s, 2m, 1h or PT5S (call, attr)\n"
+      + "  --python <exe>        the Python interpreter; default: $SNAKEBRIDGE_PYTHON, then\n"
+      + "                        -Dsnakebridge.python, then python3 on PATH\n"
+      + "  --path <dir>          put <dir> at the front of the worker's sys.path, repeatable\n"
+      + "  --verbose             also show the library's log (worker starts, failures) on stderr\n"
+      + "  --                    every word after it is an argument, even if it starts with --\n"
+      + "\n"
+      + "Arguments (positional and --kw values):\n"
+      + "  A word that parses as JSON is passed as that JSON value, any other word as a string:\n"
+      + "    16 -> int 16    2.5 -> float    true/false/null -> True/False/None\n"
+      + "    [1,2] -> list   {\"a\":1} -> dict    hello -> 'hello'    '\"16\"' -> the string '16'\n"
+      + "  Integers beyond 64 bits stay exact.\n"
+      + "\n"
+      + "Output:\n"
+      + "  What Python's print(result) shows: a str result as is, anything else in repr form\n"
+      + "  ([1, 2], (1,), {'a': 1}, None, True, 4.0, 1e+16, b'\\x00', {1, 2}, (1+2j)), dates and\n"
+      + "  times as str() shows them (2024-01-02 03:04:05+00:00) and as repr inside containers\n"
+      + "  (datetime.date(2024, 1, 2)), Decimal and UUID likewise. One difference: a numpy array\n"
+      + "  prints as array([1.0, 2.0], dtype=float64), summarised with ... past 1,000 elements.\n"
+      + "\n"
+      + "  With --json: one line of strict JSON. Tuples and sets become arrays; bytes a base64\n"
+      + "  string; NaN, Infinity and -Infinity the strings \"NaN\", \"Infinity\", \"-Infinity\";\n"
+      + "  dates, times and timedeltas ISO-8601 strings; Decimal an exact number; UUID a string;\n"
+      + "  complex {\"real\":1.0,\"imag\":2.0}; a numpy array {\"dtype\":\"float64\",\"shape\":[2],\n"
+      + "  \"data\":[1.0,2.0]} (data flat, row-major); dict keys that are not strings their JSON\n"
+      + "  text (1 -> \"1\", (1, 2) -> \"[1,2]\").\n"
+      + "\n"
+      + "  What the Python code itself prints (to stdout or stderr) appears on stderr.\n"
+      + "\n"
+      + "Exit status:\n"
+      + "  0  success\n"
+      + "  1  the Python code raised (its type, message and traceback go to stderr), the call\n"
+      + "     timed out, or the worker failed (doctor: the worker handshake failed)\n"
+      + "  2  usage error\n";
+
+  private Help() {
+  }
+}

@@ -1,0 +1,152 @@
+package io.snakebridge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The commands against a real Python ({@code -Dsnakebridge.test.python}, default {@code python3}),
+ * mostly in-process through {@link Main#run}, once as a separate JVM to check the exit status and
+ * that nothing keeps the JVM alive.
+ */
+class CliIT {
+  private static final String PYTHON = System.getProperty("snakebridge.test.python", "python3");
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... argv) {
+    List<String> args = new ArrayList<>(List.of(argv));
+    args.add("--python=" + PYTHON);
+    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void callPrintsTheResult() {
+    assertEquals(0, run("call", "math", "sqrt", "16"), err());
+    assertEquals("4.0\n", out());
+  }
+
+  @Test
+  void keywordArguments() {
+    assertEquals(0, run("call", "builtins", "round", "2.675", "--kw", "ndigits=2"), err());
+    assertEquals("2.67\n", out());
+  }
+
+  @Test
+  void stringResultsPrintRawAndContainersInReprForm() {
+    assertEquals(0, run("call", "builtins", "str.upper", "it's"), err());
+    assertEquals(0, run("call", "builtins", "divmod", "7", "2"), err());
+    assertEquals(0, run("call", "builtins", "dict", "--kw", "a=[1,\"x\",null]", "--kw", "b=true"), err());
+    assertEquals("IT'S\n(3, 1)\n{'a': [1, 'x', None], 'b': True}\n", out());
+  }
+
+  @Test
+  void jsonOutput() {
+    assertEquals(0, run("call", "builtins", "divmod", "7", "2", "--json"), err());
+    assertEquals(0, run("call", "builtins", "dict", "--kw", "b=[1,2.5]", "--kw", "a=nan", "--json"), err());
+    assertEquals(0, run("call", "builtins", "float", "nan", "--json"), err());
+    assertEquals(0, run("call", "builtins", "bytes", "[0,1,255]", "--json"), err());
+    assertEquals("[3,1]\n{\"b\":[1,2.5],\"a\":\"nan\"}\n\"NaN\"\n\"AAH/\"\n", out());
+  }
+
+  @Test
+  void attrReadsAModuleAttribute() {
+    assertEquals(0, run("attr", "math", "pi"), err());
+    assertEquals(0, run("attr", "sys", "version_info.major", "--json"), err());
+    assertEquals("3.141592653589793\n3\n", out());
+  }
+
+  @Test
+  void pythonExceptionsPrintTypeAndMessageAndExitWithOne() {
+    assertEquals(1, run("call", "math", "sqrt", "-1"));
+    assertEquals("", out());
+    assertEquals("builtins.ValueError: math domain error\n", err());
+  }
+
+  @Test
+  void exceptionsFromPythonCodeAlsoPrintTheTraceback() {
+    assertEquals(1, run("call", "json", "loads", "{bad"));
+    assertEquals("", out());
+    assertTrue(err().startsWith("json.decoder.JSONDecodeError: Expecting property name enclosed in "
+        + "double quotes: line 1 column 2 (char 1)\nTraceback (most recent call last):\n"), err());
+    assertTrue(err().matches("(?s).*File \".*json.*decoder\\.py\", line \\d+, in .*"), err());
+  }
+
+  @Test
+  void missingModuleIsAPythonError() {
+    assertEquals(1, run("call", "no_such_module_xyz", "f"));
+    assertTrue(err().startsWith("builtins.ModuleNotFoundError: No module named 'no_such_module_xyz'\n"), err());
+  }
+
+  @Test
+  void timeoutEndsALongCall() {
+    long start = System.nanoTime();
+    assertEquals(1, run("call", "time", "sleep", "30", "--timeout", "2s"));
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+    assertTrue(seconds < 20, "took " + seconds + " s");
+    assertTrue(err().startsWith("snakebridge: timed out: "), err());
+  }
+
+  @Test
+  void doctorReportsTheHandshakeAndPackages() {
+    assertEquals(0, run("doctor"), out() + err());
+    String report = out();
+    assertTrue(report.contains("python command      " + PYTHON + " (from --python)\n"), report);
+    assertTrue(report.matches("(?s).*python version      3\\.\\d+\\.\\d+\\S* \\(cpython\\)\n.*"), report);
+    assertTrue(report.matches("(?s).*worker handshake    ok: protocol 1, worker pid \\d+, "
+        + "first worker ready in \\d+ ms\n.*"), report);
+    for (String name : Doctor.PACKAGES) {
+      assertTrue(report.matches("(?s).*\n" + name + " +(not installed|\\d+\\.\\S+)\n.*"), report);
+    }
+  }
+
+  @Test
+  void doctorFailsWithTheReasonWhenPythonCannotStart() {
+    assertEquals(1, Main.run(List.of("doctor", "--python", "/nonexistent/python3"),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(out().contains("worker handshake    FAILED: "), out());
+    assertTrue(out().contains("/nonexistent/python3"), out());
+  }
+
+  @Test
+  void aSeparateJvmExitsWithTheRightStatus() throws IOException, InterruptedException {
+    assertEquals("4.0\n", runJvm(0, "call", "math", "sqrt", "16"));
+    assertEquals("", runJvm(1, "call", "math", "sqrt", "-1"));
+    assertEquals("", runJvm(2, "call", "math"));
+  }
+
+  private static String runJvm(int expectedStatus, String... argv) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of(argv));
+    command.add("--python=" + PYTHON);
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    process.getOutputStream().close();
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM did not exit");
+    assertEquals(expectedStatus, process.exitValue(), String.join(" ", argv) + " -> " + stdout);
+    return stdout;
+  }
+}
