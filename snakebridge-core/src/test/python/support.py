@@ -4,9 +4,12 @@ Imported first by every test module, so `import snakebridge_worker` works under 
 `python -m unittest discover` from any directory.
 """
 
+import collections
 import datetime
 import decimal
+import io
 import os
+import pickle
 import select
 import struct
 import subprocess
@@ -21,7 +24,7 @@ GOLDEN = os.path.join(REPOSITORY, "testdata", "golden")
 if PACKAGE_ROOT not in sys.path:
     sys.path.insert(0, PACKAGE_ROOT)
 
-from snakebridge_worker import codec, frames  # noqa: E402
+from snakebridge_worker import codec, frames, sbw  # noqa: E402, F401 -- tests use support.codec
 
 ENTRY_POINT = ("import sys; sys.path.insert(0, sys.argv[1]); "
                "import snakebridge_worker.server as s; s.main()")
@@ -36,6 +39,7 @@ DEFAULT_HELLO = {
     "min_protocol": 1,
     "worker_id": "test-1",
     "paths": [],
+    "helper_paths": [],
     "max_frame": frames.DEFAULT_MAX_FRAME,
     "max_depth": 1000,
 }
@@ -68,6 +72,72 @@ def same_value(a, b):
     return a == b
 
 
+PyRef = collections.namedtuple("PyRef", "ref_id session_id type_name module")
+"""A reference as the JVM reads it (sbw.ref, 4 arguments); sent back, it is written as the JVM
+writes one (2 arguments)."""
+
+Callback = collections.namedtuple("Callback", "callback_id name")
+"""A Java function as the JVM passes it (sbw.callback)."""
+
+
+def session(session_id, max_refs=10000, ttl=3600.0):
+    """The `session` element of a CALL (§5.1)."""
+    return (session_id, max_refs, float(ttl))
+
+
+class JavaThrew(Exception):
+    """Raised by a test's callback handler: the worker gets a CALLBACK_ERROR."""
+
+    def __init__(self, java_type, message, error_id):
+        super().__init__(message)
+        self.value = {"type": java_type, "message": message, "error_id": error_id}
+
+
+class _JvmPickler(pickle.Pickler):
+    """Writes what the tests send the way the Java writer does: references and callbacks as
+    sbw.ref / sbw.callback, mapped values as the worker's own reducers, the rest as plain
+    pickle (which the worker refuses, as it should)."""
+
+    def reducer_override(self, obj):
+        kind = type(obj)
+        if kind is PyRef:
+            return sbw.ref, (obj.ref_id, obj.session_id)
+        if kind is Callback:
+            return sbw.callback, (obj.callback_id, obj.name)
+        reducer = sbw.EXACT_REDUCERS.get(kind)
+        if reducer is not None:
+            return reducer(obj)
+        if numpy is not None and kind is numpy.ndarray:
+            return sbw.reduce_ndarray(numpy, obj)
+        return NotImplemented
+
+
+def jvm_value_section(value):
+    """A value section of `value` as the JVM would send it."""
+    out, buffers = io.BytesIO(), []
+    _JvmPickler(out, 5, buffer_callback=buffers.append).dump(value)
+    data = out.getvalue()
+    raws = [buffer.raw() for buffer in buffers]
+    frame = frames.value_frame(0, 0, [data], len(data), raws)
+    return b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:]
+
+
+class _JvmUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if module == "sbw":
+            if name == "ref":
+                return PyRef
+            if name in sbw.CONSTRUCTORS:
+                return sbw.CONSTRUCTORS[name]
+        raise pickle.UnpicklingError(f"the JVM does not read {module}.{name}")
+
+
+def decode_as_jvm(body):
+    """Decodes a value section from the worker as the JVM reads it: sbw.ref becomes a PyRef."""
+    pickle_view, buffers = frames.split_value_section(bytearray(body))
+    return _JvmUnpickler(io.BytesIO(bytes(pickle_view)), buffers=buffers).load()
+
+
 def encode_frame(kind, request_id, body=b""):
     return frames.HEADER.pack(12 + len(body), kind, 0, 0, request_id) + bytes(body)
 
@@ -95,6 +165,7 @@ class WorkerProcess:
         self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
         self._stderr_reader.start()
         self._next_id = 0
+        self._replies = {}  # request id -> reply read while waiting for another one
         self.hello = None
         if handshake:
             self.send_value(frames.HELLO, 0, dict(DEFAULT_HELLO, **hello))
@@ -128,12 +199,15 @@ class WorkerProcess:
         self.send_raw(encode_frame(kind, request_id, body))
 
     def send_value(self, kind, request_id, value):
-        self.send(kind, request_id, codec.encode_value_section(value))
+        self.send(kind, request_id, jvm_value_section(value))
 
     def start_call(self, module, function, *args, **kwargs):
+        return self.start(("call", None, module, function, list(args), kwargs))
+
+    def start(self, request):
+        """Sends a CALL with any call tuple; returns its id."""
         request_id = self.new_id()
-        self.send_value(frames.CALL, request_id,
-                        ("call", None, module, function, list(args), kwargs))
+        self.send_value(frames.CALL, request_id, request)
         return request_id
 
     # --- reading ---------------------------------------------------------------------------
@@ -161,11 +235,32 @@ class WorkerProcess:
 
     def read_value(self, timeout=TIMEOUT):
         kind, request_id, body = self.read_frame(timeout)
-        return kind, request_id, codec.decode_value_section(body)
+        return kind, request_id, decode_as_jvm(body)
 
-    def reply(self, request_id, timeout=TIMEOUT):
-        """The RESULT or ERROR value for `request_id`, as ("result"|"error", value)."""
-        kind, got_id, value = self.read_value(timeout)
+    def reply(self, request_id, timeout=TIMEOUT, on_callback=None):
+        """The RESULT or ERROR value for `request_id`, as ("result"|"error", value).
+
+        With `on_callback`, CALLBACK frames that come first are answered as the JVM would:
+        `on_callback(callback_id, args, kwargs, call_id)` returns the Java function's result
+        or raises JavaThrew; it may make nested calls (with an `on_callback` of their own).
+        Callbacks from several Python threads interleave, so then a reply for another request
+        is kept for the `reply` that waits for it, as the JVM's leader/follower reader does.
+        """
+        if on_callback is None:
+            return self._expected_reply(request_id, *self.read_value(timeout))
+        while request_id not in self._replies:
+            kind, got_id, value = self.read_value(timeout)
+            if kind != frames.CALLBACK:
+                self._replies[got_id] = self._expected_reply(got_id, kind, got_id, value)
+                continue
+            try:
+                self.send_value(frames.CALLBACK_RESULT, got_id, on_callback(*value))
+            except JavaThrew as threw:
+                self.send_value(frames.CALLBACK_ERROR, got_id, threw.value)
+        return self._replies.pop(request_id)
+
+    @staticmethod
+    def _expected_reply(request_id, kind, got_id, value):
         if got_id != request_id:
             raise AssertionError(f"expected a reply to {request_id}, got kind {kind} id {got_id}")
         if kind == frames.RESULT:
@@ -178,9 +273,11 @@ class WorkerProcess:
         return self.reply(self.start_call(module, function, *args, **kwargs))
 
     def module_attr(self, module, attr):
-        request_id = self.new_id()
-        self.send_value(frames.CALL, request_id, ("module_attr", None, module, attr))
-        return self.reply(request_id)
+        return self.ask(("module_attr", None, module, attr))
+
+    def ask(self, request, on_callback=None):
+        """Sends a CALL with any call tuple and returns its reply."""
+        return self.reply(self.start(request), on_callback=on_callback)
 
     # --- ending ----------------------------------------------------------------------------
 

@@ -7,14 +7,15 @@ import unittest
 
 import sample_user_code
 import snakebridge_worker
-from snakebridge_worker import codec, dispatch, errors
+from snakebridge_worker import codec, dispatch, errors, helpers, sessions
 
 OWN_DIR = os.path.dirname(snakebridge_worker.__file__)
+DISPATCHER = dispatch.Dispatcher(sessions.Registry(), helpers.Helpers([]))
 
 
 def raised(function, *args):
     try:
-        dispatch.run(("call", None, "sample_user_code", function, list(args), {}))
+        DISPATCHER.run(("call", None, "sample_user_code", function, list(args), {}), None)
     except BaseException as exc:
         return exc
     raise AssertionError("expected an exception")
@@ -92,6 +93,30 @@ class ErrorDictTest(unittest.TestCase):
         self.assertEqual((error["kind"], error["python_type"]), ("conversion", "x.Y"))
         self.assertEqual(error["type"], "snakebridge_worker.ConversionError")
         self.assertIn("builtins.TypeError", error["mro"])
+
+    def test_section_5_keys_sit_at_the_level_of_their_exception(self):
+        try:
+            try:
+                raise snakebridge_worker.JavaError("java.io.IOException", "disk full", 7)
+            except snakebridge_worker.JavaError as java:
+                raise ValueError("wrapped") from java
+        except ValueError as exc:
+            error = errors.error_dict(exc, "python")
+        self.assertNotIn("error_id", error)
+        self.assertEqual((error["cause"]["type"], error["cause"]["message"],
+                          error["cause"]["error_id"]),
+                         ("snakebridge_worker.JavaError", "java.io.IOException: disk full", 7))
+        for error in (errors.error_dict(snakebridge_worker.SessionMismatch("m", "r-1", "a", "b"),
+                                        "python"),
+                      errors.brief_error_dict(
+                          snakebridge_worker.SessionMismatch("m", "r-1", "a", "b"), "python")):
+            self.assertEqual((error["kind"], error["ref_id"], error["session_id"],
+                              error["call_session_id"]), ("session_mismatch", "r-1", "a", "b"))
+        error = errors.error_dict(snakebridge_worker.HelperNotFound("h"), "python")
+        self.assertEqual((error["kind"], error["type"]),
+                         ("helper_not_found", "snakebridge_worker.HelperNotFound"))
+        self.assertTrue(support.same_value(codec.decode_value_section(
+            codec.encode_value_section(error)), error))
 
     def test_brief_dict_has_the_same_keys(self):
         brief = errors.brief_error_dict(ValueError("x" * 5000), "python")

@@ -75,8 +75,16 @@ class FrameReaderTest(unittest.TestCase):
     def test_rejects_a_length_under_twelve(self):
         self.assert_rejected(frames.HEADER.pack(11, frames.PING, 0, 0, 1), "11")
 
+    def test_reads_the_kinds_of_section_5(self):
+        for kind in (frames.CALLBACK, frames.CALLBACK_RESULT, frames.CALLBACK_ERROR,
+                     frames.RELEASE):
+            with self.subTest(kind):
+                self.pipe.write(support.encode_frame(kind, 1 << 63 | 5, b"\x00" * 64))
+                self.assertEqual(self.pipe.reader.read(),
+                                 (kind, 1 << 63 | 5, bytearray(64)))
+
     def test_rejects_unknown_and_reserved_kinds(self):
-        for kind in (0, 9, 16, 255):
+        for kind in (0, 9, 15, 20, 255):
             with self.subTest(kind):
                 pipe = Pipe()
                 pipe.write(frames.HEADER.pack(12, kind, 0, 0, 3))

@@ -4,7 +4,7 @@ import support
 
 import unittest
 
-from snakebridge_worker import ConversionError, codec, frames
+from snakebridge_worker import ConversionError, codec, frames, sessions
 
 numpy = support.numpy
 DTYPES = ["float64", "float32", "int64", "uint64", "int32", "uint32", "int16", "uint16",
@@ -59,6 +59,23 @@ class ArrayCodecTest(unittest.TestCase):
                     codec.encode_value_section([array])
                 self.assertIn("numpy", caught.exception.python_type)
                 self.assertIn("no Java mapping", str(caught.exception))
+
+    def test_unsupported_arrays_are_references_in_a_session(self):
+        registry = sessions.Registry()
+        batch = registry.session(("s", 100, 60.0)).batch()
+        unsupported = [numpy.zeros(2, dtype="complex128"), numpy.array([object()]),
+                       numpy.ma.masked_array([1, 2])]
+        chunks, length, buffers = codec.Encoder().encode(
+            {"arrays": unsupported, "plain": numpy.arange(3)}, batch)
+        frame = frames.value_frame(0, 0, chunks, length, buffers)
+        value = support.decode_as_jvm(b"".join(bytes(part) for part in frame.parts)[16:])
+        self.assertEqual([(ref.type_name, ref.module) for ref in value["arrays"]],
+                         [("numpy.ndarray", "numpy"), ("numpy.ndarray", "numpy"),
+                          (codec.sbw.qualified_name(numpy.ma.MaskedArray), "numpy")])
+        self.assertEqual(value["plain"].tolist(), [0, 1, 2])
+        if numpy.dtype(numpy.longdouble).itemsize > 8:
+            chunks, length, buffers = codec.Encoder().encode([numpy.longdouble(1)], batch)
+            self.assertIn(b"longdouble", b"".join(chunks))
 
     def test_scalars_cross_as_plain_values(self):
         cases = [(numpy.float32(1.5), 1.5), (numpy.float64(-0.25), -0.25),
@@ -131,6 +148,15 @@ class ArrayWorkerTest(unittest.TestCase):
         kind, error = self.worker.call("numpy", "zeros", 3, dtype="complex64")
         self.assertEqual((kind, error["kind"]), ("error", "conversion"))
         self.assertIn("complex64", error["message"])
+
+    def test_an_unsupported_dtype_is_a_reference_in_a_session(self):
+        s = support.session("arrays")
+        kind, ref = self.worker.ask(("call", s, "numpy", "zeros", [3], {"dtype": "complex64"}))
+        self.assertEqual((kind, ref.type_name), ("result", "numpy.ndarray"))
+        self.assertEqual(self.worker.ask(("get_attr", s, ref, "dtype.name")),
+                         ("result", "complex64"))
+        kind, real = self.worker.ask(("get_attr", s, ref, "real"))
+        self.assertTrue(support.same_value(real, numpy.zeros(3, dtype="float32")))
 
 
 if __name__ == "__main__":

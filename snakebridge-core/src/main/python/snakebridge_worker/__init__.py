@@ -46,3 +46,52 @@ class ProtocolError(Exception):
 
 class ResultTooLarge(Exception):
     """A result whose frame would exceed the JVM's `max_frame`."""
+
+
+class RefError(LookupError):
+    """A reference argument that does not resolve in the call's session (WIRE-PROTOCOL §5.2).
+
+    `kind` is the ERROR kind the JVM turns into its own exception; the ids tell it which
+    reference and which sessions were involved.
+    """
+
+    kind = "ref_not_found"
+
+    def __init__(self, message, ref_id, session_id, call_session_id):
+        super().__init__(message)
+        self.ref_id = ref_id
+        self.session_id = session_id
+        self.call_session_id = call_session_id
+
+
+class RefNotFound(RefError):
+    """The reference was released, expired, evicted, or never known to this worker."""
+
+    kind = "ref_not_found"
+
+
+class SessionMismatch(RefError):
+    """The reference belongs to another session than the call's."""
+
+    kind = "session_mismatch"
+
+
+class HelperNotFound(LookupError):
+    """A helper name that names no function of a module under the helper folders (§5.5)."""
+
+    kind = "helper_not_found"
+
+
+class JavaError(Exception):
+    """Raised where Python called a Java callback and the Java function threw (§5.4).
+
+    An Exception, so user code may catch it like any other error. If it escapes, the JVM finds
+    `error_id` at this exception's level of the ERROR dict and attaches the original Java
+    exception there.
+    """
+
+    def __init__(self, java_type, java_message, error_id):
+        super().__init__(f"{java_type}: {java_message}")
+        self.java_type = java_type
+        self.java_message = java_message
+        self.error_id = error_id

@@ -1,15 +1,20 @@
-"""The value codec: pickle protocol 5 restricted to plain data and the `sbw` globals (§3).
+"""The value codec: pickle protocol 5 restricted to plain data and the `sbw` globals (§3, §5).
 
 Encoding uses the C pickler. It never calls `reducer_override` for exact None, bool, int,
 float, str, bytes, bytearray, list, tuple, dict, set, frozenset or PickleBuffer, so plain data
-is written entirely in C; `reducer_override` sees only the rest and either maps it to an `sbw`
-global or refuses it. Subclasses of plain types (Counter, namedtuple, IntEnum...) and numpy
-scalars cannot be rewritten from inside `reducer_override` (any reduction becomes a REDUCE),
-so meeting one stops the dump and the value is re-encoded after a Python walk that replaces
-them with their plain equivalents. Only results that contain such values pay for the walk.
+is written entirely in C; `reducer_override` sees only the rest and maps it to an `sbw` global:
+a by-value mapping where there is one, else a reference (`sbw.ref`, registered through the
+call's sessions.Batch), or, in a call without a session, a ConversionError. The pickler
+checks its memo before calling `reducer_override`, so an object that appears twice in one value
+is reduced once and written the second time as a memo lookup: the same reference. Subclasses of
+plain types (Counter, namedtuple, IntEnum...) and numpy scalars cannot be rewritten from inside
+`reducer_override` (any reduction becomes a REDUCE), so meeting one stops the dump and the
+value is re-encoded after a Python walk that replaces them with their plain equivalents. Only
+results that contain such values pay for the walk.
 
 Decoding uses the C unpickler with a `find_class` that admits only the `sbw` globals, so no
-other object can be constructed, whatever the bytes say.
+other object can be constructed, whatever the bytes say. `sbw.ref` and `sbw.callback` are
+admitted only by decoders given a refs.Resolver (those of CALL and CALLBACK_RESULT values).
 """
 
 import pickle
@@ -22,35 +27,61 @@ PICKLE_PROTOCOL = 5
 
 _PLAIN_BASES = (int, float, str, bytes, bytearray, list, tuple, dict, set, frozenset)
 _PLAIN_SCALARS = frozenset((type(None), bool, int, float, str, bytes, bytearray))
-_CONSTRUCTORS = frozenset(sbw.CONSTRUCTORS.values())
+_WRITTEN_GLOBALS = frozenset(sbw.CONSTRUCTORS.values()) | {sbw.ref}
+
+
+class AsRef:
+    """A result that crosses as a reference even if it has a by-value mapping: what
+    `call_class` returns (WIRE-PROTOCOL §5.3)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
 
 
 class _NotPlain(Exception):
     """Stops a dump that met a subclass of a plain type or a numpy scalar (see module doc)."""
 
 
-def _reduce(value):
-    """reducer_override: maps one non-plain value to an `sbw` reduction, or refuses it."""
+def _reduce(value, batch):
+    """reducer_override: maps one non-plain value to an `sbw` reduction (see module doc)."""
     kind = type(value)
     reducer = sbw.EXACT_REDUCERS.get(kind)
     if reducer is not None:
         return reducer(value)
-    if kind is types.FunctionType and value in _CONSTRUCTORS:
+    if kind is types.FunctionType and value in _WRITTEN_GLOBALS:
         return NotImplemented  # a reduction's callable: the pickler writes it as a global
+    if kind is AsRef:
+        name = sbw.qualified_name(type(value.value))
+        return _ref(value.value, batch, f"call_class returns its {name} as a reference")
     if kind.__module__.startswith("numpy"):
         numpy = sys.modules.get("numpy")
         if numpy is not None:
             if isinstance(value, numpy.ndarray):
-                return sbw.reduce_ndarray(numpy, value)
+                reduction = sbw.reduce_ndarray(numpy, value)
+                if reduction is not None:
+                    return reduction
+                return _ref(value, batch, sbw.describe_unmapped_array(value))
             if isinstance(value, numpy.generic):
+                if isinstance(value.item(), numpy.generic):
+                    return _ref(value, batch)  # no Python equivalent, e.g. a longdouble
                 raise _NotPlain
     if isinstance(value, _PLAIN_BASES):
         raise _NotPlain
     for base, reducer in sbw.REDUCERS:
         if isinstance(value, base):
             return reducer(value)
-    name = sbw.qualified_name(kind)
-    raise ConversionError(f"a value of type {name} has no Java mapping", name)
+    return _ref(value, batch)
+
+
+def _ref(value, batch, why=None):
+    if batch is None:
+        name = sbw.qualified_name(type(value))
+        raise ConversionError(f"{why or f'a value of type {name} has no Java mapping'}; it "
+                              "would cross as a reference, which needs a session, and the call "
+                              "has none", name)
+    return sbw.ref, batch.ref_args(value)
 
 
 def _plain(value, memo):
@@ -69,8 +100,7 @@ def _plain(value, memo):
     if numpy is not None and isinstance(value, numpy.generic):
         item = value.item()
         if isinstance(item, numpy.generic):
-            name = sbw.qualified_name(kind)
-            raise ConversionError(f"a numpy scalar of type {name} has no Java mapping", name)
+            return value  # no plain equivalent: _reduce makes it a reference or refuses it
         return _plain(item, memo)
     if isinstance(value, list):
         copy = memo[id(value)] = []
@@ -95,13 +125,15 @@ def _plain(value, memo):
     elif isinstance(value, bytearray):
         return bytearray(value)
     else:
-        return value  # mapped by _reduce, or refused there with the right type name
+        return value  # mapped by _reduce, or made a reference there
     return copy
 
 
 class _Pickler(pickle.Pickler):
+    batch = None  # the sessions.Batch of the value being encoded, or None
+
     def reducer_override(self, obj):
-        return _reduce(obj)
+        return _reduce(obj, self.batch)
 
 
 class Encoder:
@@ -118,25 +150,31 @@ class Encoder:
         sink = types.SimpleNamespace(write=self._chunks.append)
         self._pickler = _Pickler(sink, PICKLE_PROTOCOL, buffer_callback=self._buffers.append)
 
-    def encode(self, value):
+    def encode(self, value, batch=None):
         """Returns (pickle chunks, their total length, raw buffers) for frames.value_frame.
 
-        Raises ConversionError for a value with no mapping.
+        A value with no by-value mapping becomes a reference collected in `batch` (a
+        sessions.Batch, committed by the caller once the frame will be sent); without a batch,
+        and for values that cannot cross at all, raises ConversionError.
         """
+        if batch is not None:
+            return self._encode_in(batch, value)
         try:
-            return self._dump(value)
-        except _NotPlain:
-            pass
+            try:
+                return self._dump(value)
+            except _NotPlain:
+                pass
+            return self._dump(_plain(value, {}))
         except RecursionError:
             raise _too_deep(value) from None
+
+    def _encode_in(self, batch, value):
+        pickler = self._pickler
+        pickler.batch = batch
         try:
-            plain = _plain(value, {})
-        except RecursionError:
-            raise _too_deep(value) from None
-        try:
-            return self._dump(plain)
-        except RecursionError:
-            raise _too_deep(value) from None
+            return self.encode(value)
+        finally:
+            pickler.batch = None  # a batch holds the objects it refers to
 
     def _dump(self, value):
         chunks, buffers, pickler = self._chunks, self._buffers, self._pickler
@@ -158,6 +196,21 @@ class Encoder:
         return written, sum(map(len, written)), raws
 
 
+_DUMP_CODE = Encoder._dump.__code__
+
+
+def encoding_in_progress():
+    """True if the calling thread is inside an Encoder's dump, that is, in code the pickler
+    runs (a tzinfo's utcoffset(), a finalizer): that thread's encoder is not free again until
+    the dump returns. A walk up the stack, so only callers that need to know pay for it."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is _DUMP_CODE:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _too_deep(value):
     name = sbw.qualified_name(type(value))
     return ConversionError(
@@ -170,11 +223,18 @@ def _too_deep(value):
 
 
 class _Unpickler(pickle.Unpickler):
+    resolver = None  # the decoder's refs.Resolver, or None where references are not allowed
+
     def find_class(self, module, name):
         if module == "sbw":
             function = sbw.CONSTRUCTORS.get(name)
             if function is not None:
                 return function
+            if name == "ref" or name == "callback":
+                resolver = self.resolver
+                if resolver is None:
+                    raise pickle.UnpicklingError(f"sbw.{name} is not allowed in this value")
+                return resolver.ref if name == "ref" else resolver.callback
         raise pickle.UnpicklingError(f"global {module}.{name} is not part of the value codec")
 
 
@@ -217,12 +277,19 @@ class Decoder:
     """Decodes value sections. One per thread: it reuses one unpickler for small values.
 
     A C unpickler may load successive pickles from one stream, so the small pickles of the
-    hot path share an unpickler (its memo cleared after each) and skip building one per call.
-    Larger ones, and those with buffers, get a fresh unpickler that is dropped afterwards, so
-    the reused one never keeps a big frame alive.
+    hot path share an unpickler and skip building one per call. Larger ones, and those with
+    buffers, get a fresh unpickler that is dropped afterwards, so the reused one never keeps a
+    big frame alive. So does a pickle that used memo opcodes (the Java writer writes none, but
+    Python's pickler does): CPython's unpickler keeps counting memo slots across loads even
+    when its memo is cleared, so reusing it would make every later load allocate and scan an
+    ever larger memo.
+
+    With a `resolver` (refs.Resolver) it admits `sbw.ref` and `sbw.callback`, and the
+    resolver's `seen` tells what the last decoded value met.
     """
 
-    def __init__(self):
+    def __init__(self, resolver=None):
+        self._resolver = resolver
         self._source = _Source()
         self._unpickler = None
         self._memo = None
@@ -233,26 +300,32 @@ class Decoder:
         Malformed input raises ProtocolError. Errors that are not about the format, such as
         numpy's ModuleNotFoundError when an array reaches a worker without numpy, propagate.
         """
+        resolver = self._resolver
+        if resolver is not None:
+            resolver.seen = None
         if buffers or len(pickle_view) > _REUSE_LIMIT:
-            return self._decode_once(pickle_view, buffers)
+            return self._decode_once(pickle_view, buffers, resolver)
         source = self._source
         source.view = pickle_view
         source.position = 0
         unpickler = self._unpickler
         if unpickler is None:
             unpickler = _Unpickler(source)
+            unpickler.resolver = resolver
             self._memo = unpickler.memo
         self._unpickler = None  # put back only after a clean load
         value = _load(unpickler, source, pickle_view)
-        self._memo.clear()
-        self._unpickler = unpickler
+        if not self._memo.copy():  # the usual case: no memo opcodes, see the class doc
+            self._unpickler = unpickler
         return value
 
     @staticmethod
-    def _decode_once(pickle_view, buffers):
+    def _decode_once(pickle_view, buffers, resolver):
         source = _Source(pickle_view)
         remaining = iter(buffers)
-        value = _load(_Unpickler(source, buffers=remaining), source, pickle_view)
+        unpickler = _Unpickler(source, buffers=remaining)
+        unpickler.resolver = resolver
+        value = _load(unpickler, source, pickle_view)
         if next(remaining, None) is not None:
             raise ProtocolError("malformed value: the value section has buffers the pickle "
                                 "never used")

@@ -14,8 +14,8 @@ Exactly one thread owns the input at any time (`_main_owns_input`, guarded by `_
 * The control thread polls `_running` every POLL_SECONDS. When it sees the same call still
   running TAKEOVER_SECONDS after it first saw it, it takes the input, under the lock and only
   if that call is still the running one. From then on it reads: PING -> PONG at once; CANCEL
-  for the running call -> interrupt; end of input -> exit at once (nobody is listening);
-  a bad frame -> protocol ERROR and exit.
+  -> interrupt; RELEASE -> applied at once; end of input -> exit at once (nobody is
+  listening); a bad frame -> protocol ERROR and exit.
 * Any other frame (a CALL, SHUTDOWN, ...) belongs to main: the control thread appends it to
   `_handoff`, gives the input back to main and notifies, all under the lock, and returns to
   polling. If main is still busy it will take the input again right away, so nothing goes
@@ -28,72 +28,103 @@ Exactly one thread owns the input at any time (`_main_owns_input`, guarded by `_
 
 So a frame is read by exactly one thread (ownership changes only under the lock, and only a
 thread that is not inside `read` gives it away or takes it), and every frame read by the
-control thread is either answered by it (PING, CANCEL) or queued for main in order. The
-control thread never blocks in `read` while main owns the input; main never reads while the
-control thread owns it. A control thread still blocked in `read` when a call ends simply keeps
-the input until the next frame arrives, and hands that frame over.
+control thread is either answered by it or queued for main in order. The control thread never
+blocks in `read` while main owns the input; main never reads while the control thread owns it.
+A control thread still blocked in `read` when a call ends simply keeps the input until the next
+frame arrives, and hands that frame over.
+
+Waiting for a callback's answer (callbacks.py)
+----------------------------------------------
+Main calling a Java callback suspends its call (`begin_wait`): `_running` goes to 0, exactly as
+between calls, so the control thread cannot take the input, and main reads frames itself until
+the answer comes, running nested CALLs on top (each one publishes `_running` again while it
+runs, so a long nested call is watched over like any other). If the control thread owned the
+input when main began to wait, main waits on the condition instead; the control thread hands
+main's answer over directly (`_waiters`) and gives the input back with it, and hands over a
+nested CALL like any frame for main. `end_wait` resumes the call with a fresh `_running`.
+
+Another thread's callback waits on the condition. Whoever reads its answer delivers it. The
+control thread takes the input at once (without the TAKEOVER_SECONDS grace) while such a waiter
+exists and main runs a call, since main is then not reading. A CALL that the control thread
+reads while main is running (not reading) and another thread waits is queued in `_nested` for
+the waiting threads, not for main: main may be blocked on exactly that thread. The last such
+waiter to leave runs what is left in `_nested`, so no CALL is stranded there.
 
 Cancelling
 ----------
-CANCEL raises `Cancelled` in the main thread with PyThreadState_SetAsyncExc; it takes effect at
-the next bytecode, so code blocked in one long C call notices only when that call returns.
-It is injected at most once per call, only while that call is `_running`, under the lock. An
-exception still pending when main ends the call (the call finished just before) is cleared in
-the same critical section, and the caller treats a Cancelled that escapes between the call's
-end and that point as the call's outcome (see server.Worker._serve_call), so it can never
-surface in the worker's own loop.
+CANCEL raises `Cancelled` in the thread running the call, with PyThreadState_SetAsyncExc; it
+takes effect at the next bytecode, so code blocked in one long C call notices only when that
+call returns. It is injected at most once per call, only while that call runs (for main: is
+`_running`), under the lock. An exception still pending when the call ends (the call finished
+just before) is cleared in the same critical section, and the caller treats a Cancelled that
+escapes between the call's end and that point as the call's outcome (see
+server.Worker._serve_call), so it can never surface in the worker's own loop. A call that is
+suspended waiting for a callback is not interrupted: its waiter is marked cancelled and the
+wait ends with Cancelled; an interruption injected just before the suspension is cleared and
+turned into that mark. A CANCEL for a call that is not running (finished, or received but not
+started) is ignored.
 
 Idle cost
 ---------
 Polling costs a wake-up per millisecond, which is nothing next to a call but a waste when the
 worker sits idle in a pool. After IDLE_POLLS polls that saw no call, the control thread sleeps
 on an Event that main sets when it starts a call while `_dormant` is set; the double check
-around `_dormant` means no start is missed.
+around `_dormant` means no start is missed. While references live it wakes once per
+sessions.SWEEP_SECONDS to expire idle ones.
 """
 
 import collections
-import os
-import sys
 import threading
 import time
 import traceback
 
-from snakebridge_worker import Cancelled, ProtocolError, frames
+from snakebridge_worker import Cancelled, ProtocolError, codec, frames
+from snakebridge_worker.process import exit_now
 
 TAKEOVER_SECONDS = 0.002
 POLL_SECONDS = 0.001
 IDLE_POLLS = 100
-PARENT_POLL_SECONDS = 0.5
 
 
-def exit_now(status):
-    """Leaves at once. Interpreter shutdown would wait for non-daemon threads that user code
-    may have left running, and a worker whose JVM is gone must not linger."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:
-            pass
-    os._exit(status)
+class _OtherCall:
+    """A nested CALL run by a thread other than main (see callbacks.py)."""
+
+    __slots__ = ("thread", "interrupted")
+
+    def __init__(self, thread):
+        self.thread = thread
+        self.interrupted = False
 
 
 class InputControl:
     """Shares the protocol input between the main thread and the control thread (see above)."""
 
-    def __init__(self, reader, writer, on_protocol_error):
+    def __init__(self, reader, writer, on_protocol_error, on_release, registry):
         self._reader = reader
         self._writer = writer
         self._on_protocol_error = on_protocol_error  # sends the ERROR frame; never returns
+        self._on_release = on_release  # (request_id, body, decoder): applies a RELEASE
+        self._registry = registry  # swept for expired references between calls
+        self._decoder = codec.Decoder()  # the control thread's own, for RELEASE values
         self._main_ident = threading.get_ident()
+        self._control_ident = None
         self._lock = threading.Lock()
-        self._handoff_ready = threading.Condition(self._lock)
+        self._changed = threading.Condition(self._lock)
         self._handoff = collections.deque()
+        self._nested = collections.deque()  # CALLs for threads other than main (see above)
         self._main_owns_input = True
         self._main_reads_freely = True  # main-only: owns the input and _handoff was empty
         self._sequence = 0
         self._running = 0
         self._call_id = 0
+        self._main_calls = []  # ids of the calls main runs, outermost first
         self._interrupted = False
+        self._other_calls = {}  # call id -> _OtherCall
+        self._calls_by_thread = {}  # other thread -> ids of the calls it runs, outermost first
+        self._waiters = {}  # CALLBACK frame id -> callbacks.Waiter
+        self._suspended = {}  # call id -> the Waiter of the thread running that call
+        self._other_waiting = 0
+        self._shutdown = False
         self._dormant = False
         self._wake = threading.Event()
 
@@ -102,37 +133,186 @@ class InputControl:
 
     # --- main thread -------------------------------------------------------------------------
 
-    def next_frame(self):
-        """The next frame for main: read from the input or handed over. None at end of input."""
+    def next_frame(self, waiter=None):
+        """The next frame for main: read from the input or handed over. None at end of input,
+        and, while main waits for a callback's answer, once `waiter` is done (the caller tells
+        the two apart by `waiter.done`)."""
         if self._main_reads_freely:
             return self._reader.read()
-        with self._handoff_ready:
-            while not self._handoff and not self._main_owns_input:
-                self._handoff_ready.wait()
+        with self._changed:
+            while not self._handoff and not self._main_owns_input \
+                    and not (waiter is not None and waiter.done):
+                self._changed.wait()
             if self._handoff:
                 return self._handoff.popleft()
+            if waiter is not None and waiter.done:
+                return None
             self._main_reads_freely = True
         return self._reader.read()
 
     def call_started(self, request_id):
+        self._main_calls.append(request_id)
         self._call_id = request_id
         self._sequence += 1
         self._running = self._sequence
         if self._dormant:
             self._wake.set()
 
-    def call_finished(self):
+    def call_finished(self, request_id):
         """Ends the running call; idempotent, so it may be repeated after a late Cancelled."""
         with self._lock:
             self._running = 0
             if self._interrupted:
                 self._interrupted = False
                 _set_async_exc(self._main_ident, None)
+            calls = self._main_calls
+            if calls and calls[-1] == request_id:
+                calls.pop()
             self._main_reads_freely = self._main_owns_input and not self._handoff
+
+    def note_shutdown(self):
+        """Main read SHUTDOWN itself: from now on no other thread may start a callback."""
+        self._shutdown = True
+
+    # --- other threads' calls and every thread's callbacks -----------------------------------
+
+    def other_call_started(self, request_id):
+        thread = threading.get_ident()
+        with self._lock:
+            self._other_calls[request_id] = _OtherCall(thread)
+            self._calls_by_thread.setdefault(thread, []).append(request_id)
+
+    def other_call_finished(self, request_id):
+        """Idempotent, like call_finished."""
+        with self._lock:
+            call = self._other_calls.pop(request_id, None)
+            if call is None:
+                return
+            calls = self._calls_by_thread[call.thread]
+            calls.pop()
+            if not calls:
+                del self._calls_by_thread[call.thread]
+            if call.interrupted:
+                _set_async_exc(call.thread, None)
+
+    def callback_call_id(self, thread):
+        """The CALL a callback made by `thread` belongs to: the innermost one that thread runs,
+        else main's. RuntimeError when no callback can be made now (callbacks.py says why)."""
+        if thread == self._control_ident:
+            raise RuntimeError("a Java callback cannot be called from the worker's control "
+                               "thread (from a finalizer run there, say)")
+        with self._lock:
+            calls = self._main_calls if thread == self._main_ident \
+                else self._calls_by_thread.get(thread, self._main_calls)
+            if not calls:
+                raise RuntimeError("a Java callback can only be called while a call from the "
+                                   "JVM runs on this worker")
+            if self._shutdown and thread != self._main_ident:
+                raise RuntimeError("the worker is shutting down: only its main thread may "
+                                   "still call Java callbacks")
+            waiting = self._suspended.get(calls[-1])
+            if waiting is not None and waiting.thread == thread:
+                # Code run by the wait itself (a finalizer while a RELEASE is applied, say):
+                # a second suspension of the same call would undo the first one's.
+                raise RuntimeError("a Java callback cannot be called while this thread waits "
+                                   "for another one's answer, outside a nested call")
+            return calls[-1]
+
+    def begin_wait(self, waiter):
+        """Registers a callback's waiter, before its frame is sent, and suspends the call its
+        thread runs, if any. Ordered so that an interruption landing halfway leaves a state
+        end_wait undoes (see the module doc)."""
+        thread = waiter.thread
+        with self._lock:
+            self._waiters[waiter.frame_id] = waiter
+            if thread == self._main_ident:
+                waiter.suspended = True
+                self._suspended[waiter.call_id] = waiter
+                if self._interrupted:
+                    self._interrupted = False
+                    _set_async_exc(thread, None)
+                    waiter.cancelled = True
+                self._running = 0
+                self._main_reads_freely = self._main_owns_input and not self._handoff
+                return
+            waiter.counted = True
+            self._other_waiting += 1
+            call = self._other_calls.get(waiter.call_id)
+            if call is not None and call.thread == thread:
+                waiter.suspended = True
+                self._suspended[waiter.call_id] = waiter
+                if call.interrupted:
+                    call.interrupted = False
+                    _set_async_exc(thread, None)
+                    waiter.cancelled = True
+
+    def end_wait(self, waiter):
+        """Unregisters a waiter and resumes the call begin_wait suspended; idempotent."""
+        with self._lock:
+            if self._waiters.get(waiter.frame_id) is waiter:
+                del self._waiters[waiter.frame_id]
+            if waiter.counted:
+                waiter.counted = False
+                self._other_waiting -= 1
+            if waiter.suspended:
+                waiter.suspended = False
+                if self._suspended.get(waiter.call_id) is waiter:
+                    del self._suspended[waiter.call_id]
+                if waiter.thread == self._main_ident:
+                    self._call_id = waiter.call_id
+                    self._sequence += 1
+                    self._running = self._sequence
+
+    def wait_other(self, waiter, run_nested):
+        """A thread other than main waits for its answer, running the nested CALLs queued for
+        such threads meanwhile (`run_nested(frame)`); the last one leaves none behind."""
+        with self._changed:
+            while not waiter.done or (self._nested and self._other_waiting == 1):
+                if not self._nested:
+                    self._changed.wait()
+                    continue
+                frame = self._nested.popleft()
+                self._lock.release()
+                try:
+                    run_nested(frame)
+                finally:
+                    self._lock.acquire()
+
+    def deliver(self, frame_id, kind, body):
+        """Gives a CALLBACK_RESULT or CALLBACK_ERROR to its waiter. An answer nobody waits for
+        any more (its wait was cancelled) is dropped."""
+        with self._lock:
+            self._deliver(frame_id, kind, body)
+
+    def _deliver(self, frame_id, kind, body):
+        waiter = self._waiters.get(frame_id)
+        if waiter is None or waiter.outcome is not None:
+            return None
+        waiter.outcome = (kind, body)
+        self._changed.notify_all()
+        return waiter
+
+    def cancel(self, request_id):
+        """CANCEL: interrupts the call with that id, or ends its wait for a callback."""
+        with self._lock:
+            waiter = self._suspended.get(request_id)
+            if waiter is not None:
+                waiter.cancelled = True
+                self._changed.notify_all()
+            elif self._running and self._call_id == request_id:
+                if not self._interrupted:
+                    self._interrupted = True
+                    _set_async_exc(self._main_ident, Cancelled)
+            else:
+                call = self._other_calls.get(request_id)
+                if call is not None and not call.interrupted:
+                    call.interrupted = True
+                    _set_async_exc(call.thread, Cancelled)
 
     # --- control thread ----------------------------------------------------------------------
 
     def _control_loop(self):
+        self._control_ident = threading.get_ident()
         try:
             self._poll_and_read()
         except OSError:
@@ -148,6 +328,7 @@ class InputControl:
         since = 0.0
         idle = 0
         while True:
+            self._registry.sweep()
             running = self._running
             if not running:
                 idle += 1
@@ -160,7 +341,8 @@ class InputControl:
                 now = time.monotonic()
                 if running != watched:
                     watched, since = running, now
-                elif now - since >= TAKEOVER_SECONDS and self._take_input(running):
+                if (self._other_waiting or now - since >= TAKEOVER_SECONDS) \
+                        and self._take_input(running):
                     if not self._read_until_handoff():
                         return
                     continue
@@ -168,8 +350,10 @@ class InputControl:
 
     def _sleep_until_a_call(self):
         self._dormant = True
-        if not self._running:
-            self._wake.wait()
+        while not self._running:
+            if self._wake.wait(self._registry.sweep_interval()):
+                break
+            self._registry.sweep()
         self._wake.clear()
         self._dormant = False
 
@@ -185,28 +369,37 @@ class InputControl:
         while True:
             try:
                 frame = self._reader.read()
+                if frame is None:
+                    exit_now(0)
+                kind, request_id, body = frame
+                if kind == frames.RELEASE:
+                    self._on_release(request_id, body, self._decoder)
+                    continue
             except ProtocolError as exc:
                 self._on_protocol_error(exc)  # reports it and ends the process
                 return False
-            if frame is None:
-                exit_now(0)
-            kind, request_id, _ = frame
             if kind == frames.PING:
                 self._writer.send_empty(frames.PONG, request_id)
             elif kind == frames.CANCEL:
-                self._cancel(request_id)
+                self.cancel(request_id)
+            elif kind == frames.CALLBACK_RESULT or kind == frames.CALLBACK_ERROR:
+                with self._lock:
+                    waiter = self._deliver(request_id, kind, body)
+                    if waiter is not None and waiter.thread == self._main_ident:
+                        self._main_owns_input = True  # main waits for this very answer
+                        return True
             else:
                 with self._lock:
+                    if kind == frames.CALL and self._running and self._other_waiting:
+                        self._nested.append(frame)
+                        self._changed.notify_all()
+                        continue
+                    if kind == frames.SHUTDOWN:
+                        self._shutdown = True
                     self._handoff.append(frame)
                     self._main_owns_input = True
-                    self._handoff_ready.notify()
+                    self._changed.notify_all()
                 return kind != frames.SHUTDOWN
-
-    def _cancel(self, request_id):
-        with self._lock:
-            if self._running and self._call_id == request_id and not self._interrupted:
-                self._interrupted = True
-                _set_async_exc(self._main_ident, Cancelled)
 
 
 def _set_async_exc(thread_ident, exc_type):
@@ -215,17 +408,3 @@ def _set_async_exc(thread_ident, exc_type):
 
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
         ctypes.c_ulong(thread_ident), None if exc_type is None else ctypes.py_object(exc_type))
-
-
-def watch_parent():
-    """Exits when the parent process changes: a SIGKILLed JVM must leave no worker behind,
-    even one whose input pipe is still held open by some other process."""
-    parent = os.getppid()
-
-    def poll():
-        while True:
-            time.sleep(PARENT_POLL_SECONDS)
-            if os.getppid() != parent:
-                exit_now(0)
-
-    threading.Thread(target=poll, name="snakebridge-parent-watch", daemon=True).start()

@@ -1,35 +1,102 @@
-"""The CALL operations (WIRE-PROTOCOL §4.2).
+"""The CALL operations (WIRE-PROTOCOL §4.2, §5.3).
 
-Runs on the hot path of every call, so it does as little as it can: a dict lookup for the
-module, a getattr per name component, the call.
+Runs on the hot path of every call, so a plain `call` does as little as it can: a dict lookup
+for the module, a getattr per name component, the call. Sessions, references and callbacks
+cost only the calls that carry them.
 """
 
 import sys
 
 from snakebridge_worker import ProtocolError
+from snakebridge_worker.callbacks import CallScope
+from snakebridge_worker.codec import AsRef
 
 _modules = {}
 """Modules this worker has imported, by name; a hit skips the import machinery."""
 
 
-def run(request):
-    """Performs a decoded CALL value `(op, session, *operands)` and returns the result."""
-    if type(request) is not tuple or len(request) < 2:
-        raise ProtocolError(
-            f"a CALL value must be a tuple (op, session, ...), got {_shape(request)}")
-    op = request[0]
-    if request[1] is not None:
-        raise ProtocolError("sessions are not part of protocol 1: session must be None")
-    if op == "call" and len(request) == 6:
-        _, _, module, function, args, kwargs = request
-        if type(module) is str and type(function) is str and type(args) is list \
-                and type(kwargs) is dict:
-            return _lookup(_module(module), function)(*args, **kwargs)
-    elif op == "module_attr" and len(request) == 4:
-        _, _, module, attr = request
-        if type(module) is str and type(attr) is str:
-            return _lookup(_module(module), attr)
-    raise ProtocolError(f"malformed CALL value {_shape(request)}")
+class Dispatcher:
+    """Performs decoded CALL values against one worker's sessions and helpers."""
+
+    def __init__(self, registry, helpers):
+        self._registry = registry
+        self.helpers = helpers  # replaced once HELLO has named the helper folders
+
+    def run(self, request, seen):
+        """Performs a CALL value `(op, session, *operands)`; `seen` is what decoding it met
+        (refs.Seen) or None. Returns (result, the call's sessions.Session or None)."""
+        if type(request) is not tuple or len(request) < 2:
+            raise ProtocolError(
+                f"a CALL value must be a tuple (op, session, ...), got {_shape(request)}")
+        spec = request[1]
+        if spec is None and seen is None:
+            # The hot path, inlined: a plain call without session, references or callbacks.
+            if request[0] == "call" and len(request) == 6:
+                _, _, module, function, args, kwargs = request
+                if type(module) is str and type(function) is str and type(args) is list \
+                        and type(kwargs) is dict:
+                    return _lookup(_module(module), function)(*args, **kwargs), None
+            return self._perform(request, None), None
+        session = None if spec is None else self._registry.session(spec)
+        if seen is None:
+            return self._perform(request, session), session
+        seen.check(session)
+        if not seen.callbacks:
+            return self._perform(request, session), session
+        if session is not None:
+            seen.bind(session)
+            return self._perform(request, session), session
+        scope = CallScope()  # §5.4: callbacks of a call without a session end with it
+        seen.bind(scope)
+        try:
+            return self._perform(request, session), session
+        finally:
+            scope.alive = False
+
+    def _perform(self, request, session):
+        op = request[0]
+        size = len(request)
+        if op == "call" and size == 6:
+            _, _, module, function, args, kwargs = request
+            if type(module) is str and type(function) is str and type(args) is list \
+                    and type(kwargs) is dict:
+                return _lookup(_module(module), function)(*args, **kwargs)
+        elif op == "module_attr" and size == 4:
+            _, _, module, attr = request
+            if type(module) is str and type(attr) is str:
+                return _lookup(_module(module), attr)
+        elif op == "call_method" and size == 6:
+            _, _, target, method, args, kwargs = request
+            if type(method) is str and type(args) is list and type(kwargs) is dict:
+                return _lookup(target, method)(*args, **kwargs)
+        elif op == "get_attr" and size == 4:
+            _, _, target, attr = request
+            if type(attr) is str:
+                return _lookup(target, attr)
+        elif op == "set_attr" and size == 5:
+            _, _, target, attr, value = request
+            if type(attr) is str:
+                path, _, name = attr.rpartition(".")
+                setattr(_lookup(target, path) if path else target, name, value)
+                return None
+        elif op == "call_class" and size == 6:
+            _, _, module, class_name, args, kwargs = request
+            if type(module) is str and type(class_name) is str and type(args) is list \
+                    and type(kwargs) is dict:
+                return AsRef(_lookup(_module(module), class_name)(*args, **kwargs))
+        elif op == "helper" and size == 5:
+            _, _, name, args, kwargs = request
+            if type(name) is str and type(args) is list and type(kwargs) is dict:
+                return self.helpers.find(name)(*args, **kwargs)
+        elif op == "release_refs" and size == 3:
+            ref_ids = request[2]
+            if type(ref_ids) is list and all(type(ref_id) is str for ref_id in ref_ids):
+                return 0 if session is None else self._registry.release_refs(session, ref_ids)
+        elif op == "release_session" and size == 2:
+            return 0 if session is None else self._registry.release_session(session)
+        elif op == "sessions" and size == 2:
+            return self._registry.live_counts()
+        raise ProtocolError(f"malformed CALL value {_shape(request)}")
 
 
 def _module(name):

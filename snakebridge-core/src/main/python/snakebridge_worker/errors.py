@@ -3,11 +3,16 @@
 The JVM turns the dict into a Java exception whose stack trace holds the Python frames, so
 the worker's own frames (the dispatcher that called the user's function, the codec) are left
 out of both the text and the frame list: a user should see their code, not ours.
+
+§5 adds keys at the level of the exception they describe, wherever it sits in the chain: a
+reference error has its own kind and the ids involved, a JavaError the `error_id` the JVM uses
+to attach the original Java exception at that level.
 """
 
 import os
 import traceback
 
+from snakebridge_worker import HelperNotFound, JavaError, RefError
 from snakebridge_worker.sbw import qualified_name
 
 CHAIN_LIMIT = 32
@@ -18,14 +23,15 @@ _OWN_DIR = os.path.dirname(__file__)
 
 def error_dict(exc, kind, python_type=None):
     """The ERROR value for `exc`; `kind` is "python", "conversion", "too_large", "protocol"
-    or "cancelled", and `python_type` names the value that could not cross (conversion only).
+    or "cancelled" (our reference and helper errors bring their own), and `python_type` names
+    the value that could not cross (conversion only).
     """
     return _describe(exc, kind, python_type, 1)
 
 
 def brief_error_dict(exc, kind, python_type=None):
-    """A small ERROR value: type, the start of the message and the MRO, nothing else."""
-    return {
+    """A small ERROR value: type, the start of the message, the MRO and the §5 keys."""
+    return _with_extras(exc, {
         "kind": kind,
         "type": qualified_name(type(exc)),
         "message": _message(exc)[:1000],
@@ -35,7 +41,19 @@ def brief_error_dict(exc, kind, python_type=None):
         "cause": None,
         "context": None,
         "python_type": python_type,
-    }
+    })
+
+
+def _with_extras(exc, entry):
+    if isinstance(exc, (RefError, HelperNotFound)):
+        entry["kind"] = exc.kind
+    if isinstance(exc, RefError):
+        entry["ref_id"] = exc.ref_id
+        entry["session_id"] = exc.session_id
+        entry["call_session_id"] = exc.call_session_id
+    elif isinstance(exc, JavaError):
+        entry["error_id"] = exc.error_id
+    return entry
 
 
 def _describe(exc, kind, python_type, level):
@@ -44,7 +62,7 @@ def _describe(exc, kind, python_type, level):
     cause = exc.__cause__
     context = None if exc.__suppress_context__ else exc.__context__
     deeper = level < CHAIN_LIMIT
-    return {
+    return _with_extras(exc, {
         "kind": kind,
         "type": qualified_name(type(exc)),
         "message": _message(exc),
@@ -54,7 +72,7 @@ def _describe(exc, kind, python_type, level):
         "cause": _describe(cause, "python", None, level + 1) if cause and deeper else None,
         "context": _describe(context, "python", None, level + 1) if context and deeper else None,
         "python_type": python_type,
-    }
+    })
 
 
 def _walk(tb):

@@ -1,8 +1,11 @@
-"""The non-plain values of the codec: the `sbw` globals of WIRE-PROTOCOL §3.3.
+"""The non-plain values of the codec: the `sbw` globals of WIRE-PROTOCOL §3.3 and §5.
 
 For each mapped Python type there is a constructor, used when decoding (the unpickler calls it
 with the REDUCE arguments, which it checks strictly: a malformed value is a format error), and
-a reducer, used when encoding (it returns the constructor and its arguments).
+a reducer, used when encoding (it returns the constructor and its arguments). `sbw.ref` and
+`sbw.callback` are different: what they stand for depends on the call being decoded, so a
+worker's decoder resolves them itself (refs.Resolver) and the functions here only give the
+pickler their names.
 
 The pickler names a reduction's callable by its `__module__` and `__qualname__` and checks that
 importing that name gives the same object back, so the constructors are registered as the
@@ -59,8 +62,8 @@ def _global(function):
     return function
 
 
-def _check(name, args, spec):
-    """Refuses argument shapes other than §3.3's: a malformed value is a format error.
+def check_args(name, args, spec):
+    """Refuses argument shapes other than §3.3's and §5's: a malformed value is a format error.
 
     `spec` has one letter per argument: i int, o int or None, f float, s str, y bytes,
     t tuple of ints, B buffer.
@@ -96,13 +99,13 @@ def _fixed_offset(seconds):
 
 @_global
 def _complex(*args):
-    _check("complex", args, "ff")
+    check_args("complex", args, "ff")
     return complex(*args)
 
 
 @_global
 def _datetime(*args):
-    _check("datetime", args, "iiiiiiioi")
+    check_args("datetime", args, "iiiiiiioi")
     year, month, day, hour, minute, second, micro, offset, fold = args
     try:
         tz = None if offset is None else _fixed_offset(offset)
@@ -113,7 +116,7 @@ def _datetime(*args):
 
 @_global
 def _date(*args):
-    _check("date", args, "iii")
+    check_args("date", args, "iii")
     try:
         return datetime.date(*args)
     except (ValueError, OverflowError) as exc:
@@ -122,7 +125,7 @@ def _date(*args):
 
 @_global
 def _time(*args):
-    _check("time", args, "iiiioi")
+    check_args("time", args, "iiiioi")
     hour, minute, second, micro, offset, fold = args
     try:
         tz = None if offset is None else _fixed_offset(offset)
@@ -133,7 +136,7 @@ def _time(*args):
 
 @_global
 def _timedelta(*args):
-    _check("timedelta", args, "iii")
+    check_args("timedelta", args, "iii")
     try:
         return datetime.timedelta(*args)
     except (ValueError, OverflowError) as exc:
@@ -142,7 +145,7 @@ def _timedelta(*args):
 
 @_global
 def _decimal(*args):
-    _check("decimal", args, "s")
+    check_args("decimal", args, "s")
     try:
         value = decimal.Decimal(args[0])
     except decimal.InvalidOperation:
@@ -154,7 +157,7 @@ def _decimal(*args):
 
 @_global
 def _uuid(*args):
-    _check("uuid", args, "y")
+    check_args("uuid", args, "y")
     if len(args[0]) != 16:
         raise pickle.UnpicklingError(f"sbw.uuid needs 16 bytes, got {len(args[0])}")
     return uuid.UUID(bytes=args[0])
@@ -162,7 +165,7 @@ def _uuid(*args):
 
 @_global
 def _ndarray(*args):
-    _check("ndarray", args, "stB")
+    check_args("ndarray", args, "stB")
     name, shape, data = args
     layout = _ARRAY_DTYPES.get(name)
     if layout is None:
@@ -180,6 +183,19 @@ def _ndarray(*args):
     # frombuffer wraps the frame's own memory: no copy, and writable unless marked read-only.
     return numpy.frombuffer(data, dtype=dtype).reshape(shape)
 
+
+def _named_only(name):
+    def resolved_by_the_decoder(*args):
+        raise pickle.UnpicklingError(f"sbw.{name} is resolved by a worker's decoder, not here")
+
+    resolved_by_the_decoder.__name__ = resolved_by_the_decoder.__qualname__ = name
+    resolved_by_the_decoder.__module__ = "sbw"
+    setattr(module, name, resolved_by_the_decoder)
+    return resolved_by_the_decoder
+
+
+ref = _named_only("ref")
+callback = _named_only("callback")
 
 sys.modules["sbw"] = module
 
@@ -229,7 +245,8 @@ def _reduce_uuid(value):
 
 
 def reduce_ndarray(numpy, array):
-    """Reduces an array to sbw.ndarray over a C-contiguous little-endian buffer, or refuses it.
+    """Reduces an array to sbw.ndarray over a C-contiguous little-endian buffer; None for an
+    array with no by-value mapping (other dtypes, masked arrays).
 
     numpy makes one copy only when the array is not already in that layout.
     """
@@ -244,12 +261,17 @@ def reduce_ndarray(numpy, array):
             # Always read-only, so the bytes on the wire do not depend on the array's flags.
             data = pickle.PickleBuffer(memoryview(array).toreadonly())
             return module.ndarray, (name, array.shape, data)
-        what = f"dtype {array.dtype}"
-    else:
+    return None
+
+
+def describe_unmapped_array(array):
+    """Why an array has no by-value mapping, for the conversion error of a session-less call."""
+    if type(array).__module__.startswith("numpy.ma"):
         what = "a masked array"
-    raise ConversionError(
-        f"a numpy.ndarray of {what} has no Java mapping (supported dtypes: "
-        f"{', '.join(_ARRAY_DTYPES)})", qualified_name(type(array)))
+    else:
+        what = f"dtype {array.dtype}"
+    return (f"a numpy.ndarray of {what} has no Java mapping (supported dtypes: "
+            f"{', '.join(_ARRAY_DTYPES)})")
 
 
 # Reducers by type: exact types are found with a dict lookup, subclasses by trying these in

@@ -1,4 +1,4 @@
-"""The worker process: start-up, handshake and the request loop (WIRE-PROTOCOL §1, §4).
+"""The worker process: start-up, handshake and the request loop (WIRE-PROTOCOL §1, §4, §5).
 
 The JVM starts it as
 
@@ -15,16 +15,19 @@ import platform
 import signal
 import stat
 import sys
+import threading
 
 from snakebridge_worker import (
     MIN_PROTOCOL, PROTOCOL_VERSION, Cancelled, ConversionError, ProtocolError, ResultTooLarge,
-    codec, control, dispatch, errors, frames)
+    callbacks, codec, control, dispatch, errors, frames, helpers, process, refs, sessions)
 
 _PIPE_CAPACITY = 1 << 20
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, which Python names only from 3.10
 _EXIT_PROTOCOL = 3
 _HELLO_KEYS = {"protocol": int, "min_protocol": int, "worker_id": str, "paths": list,
-               "max_frame": int, "max_depth": int}
+               "helper_paths": list, "max_frame": int, "max_depth": int}
+_FRAME_NAMES = {frames.HELLO: "HELLO", frames.RESULT: "result", frames.ERROR: "error",
+                frames.CALLBACK: "callback"}
 
 
 def main():
@@ -34,9 +37,9 @@ def main():
     # interrupt, decides when a worker stops (SHUTDOWN or closing its input).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.enable()
-    control.watch_parent()
+    process.watch_parent()
     worker = Worker(frames.FrameReader(protocol_in), frames.FrameWriter(protocol_out))
-    control.exit_now(worker.run())
+    process.exit_now(worker.run())
 
 
 def _take_protocol_pipes():
@@ -71,25 +74,48 @@ def _grow_pipe(fd):
         pass  # over /proc/sys/fs/pipe-max-size for this user: the default size still works
 
 
+class _Codecs:
+    """One thread's encoder and decoder: both reuse state, so threads never share them."""
+
+    __slots__ = ("encoder", "decoder", "resolver")
+
+    def __init__(self, registry, channel):
+        self.resolver = refs.Resolver(registry, channel)
+        self.encoder = codec.Encoder()
+        self.decoder = codec.Decoder(self.resolver)
+
+
 class Worker:
-    """One protocol connection: the handshake, then calls until SHUTDOWN or end of input."""
+    """One protocol connection: the handshake, then calls until SHUTDOWN or end of input.
+
+    Calls run on the main thread; while one waits for a Java callback, main serves the input
+    itself (serve_until), and nested calls may also run on other threads that wait for a
+    callback (see callbacks.py). Each thread has its own codecs.
+    """
 
     def __init__(self, reader, writer):
         self._reader = reader
-        self._writer = writer
-        self._encoder = codec.Encoder()
-        self._decoder = codec.Decoder()
+        self.writer = writer
+        self._registry = sessions.Registry()
+        self._dispatcher = dispatch.Dispatcher(self._registry, helpers.Helpers([]))
+        self._channel = callbacks.Channel(self)
+        self._codecs = _Codecs(self._registry, self._channel)
+        self._plain_decoder = codec.Decoder()  # for RELEASE: no references there
+        self._local = threading.local()
+        self._main_ident = threading.get_ident()
         self._max_frame = reader.max_frame
         self._worker_id = "?"
-        self._input = None
+        self._stopping = False  # SHUTDOWN came while a call waited for a callback
+        self.input = None
 
     def run(self):
         """Serves the connection; returns the exit status."""
         try:
             if not self._handshake():
                 return 0
-            self._input = control.InputControl(self._reader, self._writer, self._fail_protocol)
-            self._input.start()
+            self.input = control.InputControl(self._reader, self.writer, self._fail_protocol,
+                                              self._release, self._registry)
+            self.input.start()
             return self._serve()
         except ProtocolError as exc:
             self._fail_protocol(exc)
@@ -104,15 +130,16 @@ class Worker:
         kind, request_id, body = frame
         if kind != frames.HELLO or request_id != 0:
             raise ProtocolError(f"expected HELLO with id 0 first, got kind {kind} id {request_id}")
-        hello = self._decoder.decode(*frames.split_value_section(body))
+        hello = self._plain_decoder.decode(*frames.split_value_section(body))
         if type(hello) is not dict:
             raise ProtocolError(f"HELLO must carry a dict, got {type(hello).__name__}")
         for key, kind_of_value in _HELLO_KEYS.items():
             if type(hello.get(key)) is not kind_of_value:
                 raise ProtocolError(f"HELLO needs {key!r} as {kind_of_value.__name__}, "
                                     f"got {type(hello.get(key)).__name__}")
-        if not all(type(path) is str for path in hello["paths"]):
-            raise ProtocolError("HELLO 'paths' must be a list of str")
+        folders = hello["paths"] + hello["helper_paths"]
+        if not all(type(path) is str for path in folders):
+            raise ProtocolError("HELLO 'paths' and 'helper_paths' must be lists of str")
         if hello["max_depth"] <= 0:
             raise ProtocolError("HELLO max_depth must be positive")
         self._worker_id = hello["worker_id"]
@@ -122,22 +149,23 @@ class Worker:
                 f"no common protocol version: the JVM speaks {hello['min_protocol']}.."
                 f"{hello['protocol']}, this worker speaks {MIN_PROTOCOL}..{PROTOCOL_VERSION}")
         self._max_frame = self._reader.max_frame = hello["max_frame"]
-        sys.path[0:0] = hello["paths"]
+        sys.path[0:0] = folders
+        self._dispatcher.helpers = helpers.Helpers(hello["helper_paths"])
         try:
-            self._send_value(frames.HELLO, 0, {
+            self.writer.send(self.value_frame(frames.HELLO, 0, {
                 "protocol": chosen,
                 "min_protocol": MIN_PROTOCOL,
                 "python_version": platform.python_version(),
                 "implementation": sys.implementation.name,
                 "executable": sys.executable,
                 "pid": os.getpid(),
-            })
+            }, self._codecs.encoder))
         except ResultTooLarge as exc:
             raise ProtocolError(f"HELLO max_frame is too small for the worker's HELLO: {exc}")
         return True
 
     def _serve(self):
-        next_frame = self._input.next_frame
+        next_frame = self.input.next_frame
         while True:
             frame = next_frame()
             if frame is None:
@@ -145,64 +173,166 @@ class Worker:
             kind, request_id, body = frame
             if kind == frames.CALL:
                 self._serve_call(request_id, body)
-            elif kind == frames.PING:
-                self._writer.send_empty(frames.PONG, request_id)
+                if self._stopping:
+                    return 0
             elif kind == frames.SHUTDOWN:
                 return 0
-            elif kind != frames.CANCEL:  # a CANCEL read here names no running call: ignored
-                raise ProtocolError(f"unexpected frame kind {kind} from the JVM", request_id)
+            else:
+                self._serve_other(kind, request_id, body)
+
+    def _serve_other(self, kind, request_id, body):
+        """Frames other than CALL and SHUTDOWN, read by main while idle or waiting."""
+        if kind == frames.PING:
+            self.writer.send_empty(frames.PONG, request_id)
+        elif kind == frames.CANCEL:
+            self.input.cancel(request_id)  # ignored unless it names a running or waiting call
+        elif kind == frames.RELEASE:
+            self._release(request_id, body, self._plain_decoder)
+        elif kind == frames.CALLBACK_RESULT or kind == frames.CALLBACK_ERROR:
+            self.input.deliver(request_id, kind, body)
+        else:
+            raise ProtocolError(f"unexpected frame kind {kind} from the JVM", request_id)
 
     def _serve_call(self, request_id, body):
-        self._input.call_started(request_id)
+        """Runs one CALL on main, from the idle loop or nested in a callback wait."""
+        control_ = self.input
+        control_.call_started(request_id)
         try:
-            reply = self._execute(request_id, body)
-            self._input.call_finished()
+            reply, batch = self._execute(request_id, body, self._codecs)
+            control_.call_finished(request_id)
         except Cancelled as exc:
             # The interruption landed after the call itself was over, before call_finished
             # cleared it: the call still counts as cancelled (see control's block comment).
-            self._input.call_finished()
-            reply = self._error_frame(request_id, "cancelled", exc)
-        self._writer.send(reply)
+            control_.call_finished(request_id)
+            reply, batch = self._error_frame(request_id, "cancelled", exc,
+                                             self._codecs.encoder), None
+        if batch is not None:
+            batch.commit()  # only now: no CANCEL can interrupt main once its call is over
+        self.writer.send(reply)
 
-    def _execute(self, request_id, body):
-        """Decodes, runs and encodes one call; returns the RESULT or ERROR frame to send."""
+    def _serve_nested(self, frame):
+        """Runs a nested CALL on a thread other than main that waits for a callback."""
+        _, request_id, body = frame
+        codecs = self.codecs(threading.get_ident())
+        control_ = self.input
+        control_.other_call_started(request_id)
         try:
-            result = dispatch.run(self._decoder.decode(*frames.split_value_section(body)))
+            reply, batch = self._execute(request_id, body, codecs)
+            control_.other_call_finished(request_id)
         except Cancelled as exc:
-            return self._error_frame(request_id, "cancelled", exc)
-        except ProtocolError as exc:
-            return self._error_frame(request_id, "protocol", exc)
-        except BaseException as exc:  # SystemExit from user code included: the worker stays
-            return self._error_frame(request_id, "python", exc)
-        try:
-            return self._value_frame(frames.RESULT, request_id, result)
-        except ConversionError as exc:
-            return self._error_frame(request_id, "conversion", exc, exc.python_type)
-        except ResultTooLarge as exc:
-            return self._error_frame(request_id, "too_large", exc)
-        except Exception as exc:  # e.g. a user tzinfo whose utcoffset() raises
-            return self._error_frame(request_id, "conversion", exc,
-                                     codec.sbw.qualified_name(type(result)))
+            control_.other_call_finished(request_id)
+            reply, batch = self._error_frame(request_id, "cancelled", exc, codecs.encoder), None
+        if batch is not None:
+            batch.commit()
+        self.send(reply)
 
-    def _value_frame(self, kind, request_id, value):
-        frame = frames.value_frame(kind, request_id, *self._encoder.encode(value))
+    def _execute(self, request_id, body, codecs):
+        """Decodes, runs and encodes one call. Returns the RESULT or ERROR frame to send and
+        the batch of references it carries (None without), to commit once the call is over."""
+        encoder = codecs.encoder
+        try:
+            request = codecs.decoder.decode(*frames.split_value_section(body))
+            result, session = self._dispatcher.run(request, codecs.resolver.seen)
+        except Cancelled as exc:
+            return self._error_frame(request_id, "cancelled", exc, encoder), None
+        except ProtocolError as exc:
+            return self._error_frame(request_id, "protocol", exc, encoder), None
+        except BaseException as exc:  # SystemExit from user code included: the worker stays
+            return self._error_frame(request_id, "python", exc, encoder), None
+        batch = None if session is None else session.batch()
+        try:
+            return self.value_frame(frames.RESULT, request_id, result, encoder, batch), batch
+        except ConversionError as exc:
+            return self._error_frame(request_id, "conversion", exc, encoder, exc.python_type), None
+        except ResultTooLarge as exc:
+            return self._error_frame(request_id, "too_large", exc, encoder), None
+        except Exception as exc:  # e.g. a user tzinfo whose utcoffset() raises
+            return self._error_frame(request_id, "conversion", exc, encoder,
+                                     codec.sbw.qualified_name(type(result))), None
+
+    # --- for callbacks.Channel -----------------------------------------------------------------
+
+    def codecs(self, thread):
+        """The codecs of `thread` (the current one): main's, or a thread-local pair."""
+        if thread == self._main_ident:
+            return self._codecs
+        codecs = getattr(self._local, "codecs", None)
+        if codecs is None:
+            codecs = self._local.codecs = _Codecs(self._registry, self._channel)
+        return codecs
+
+    def wait_for(self, waiter):
+        if waiter.thread == self._main_ident:
+            self.serve_until(waiter)
+        else:
+            self.input.wait_other(waiter, self._serve_nested)
+
+    def serve_until(self, waiter):
+        """Main waits for a callback's answer: serves its input meanwhile, nested CALLs inline.
+
+        Runs inside user code, so nothing that ends the worker may escape as an exception that
+        code could catch: a broken protocol or a closed pipe ends the process here.
+        """
+        try:
+            while not waiter.done:
+                frame = self.input.next_frame(waiter)
+                if frame is None:
+                    if waiter.done:
+                        return
+                    process.exit_now(0)  # end of input: the JVM is gone
+                kind, request_id, body = frame
+                if kind == frames.CALL:
+                    self._serve_call(request_id, body)
+                elif kind == frames.SHUTDOWN:
+                    self._stopping = True  # after the call that waits (§2)
+                    self.input.note_shutdown()
+                else:
+                    self._serve_other(kind, request_id, body)
+        except ProtocolError as exc:
+            self._fail_protocol(exc)
+        except OSError:
+            process.exit_now(0)
+
+    def send(self, frame):
+        """Sends from inside user code: a closed pipe ends the process, it raises nothing."""
+        try:
+            self.writer.send(frame)
+        except OSError:
+            process.exit_now(0)
+
+    def value_frame(self, kind, request_id, value, encoder, batch=None):
+        frame = frames.value_frame(kind, request_id, *encoder.encode(value, batch))
         if frame.length > self._max_frame:
-            raise ResultTooLarge(f"the result frame would be {frame.length} bytes, over the "
-                                 f"max_frame limit of {self._max_frame} bytes")
+            raise ResultTooLarge(f"the {_FRAME_NAMES[kind]} frame would be {frame.length} "
+                                 f"bytes, over the max_frame limit of {self._max_frame} bytes")
         return frame
 
-    def _error_frame(self, request_id, kind, exc, python_type=None):
+    # --- errors and RELEASE ------------------------------------------------------------------
+
+    def _error_frame(self, request_id, kind, exc, encoder, python_type=None):
         try:
-            return self._value_frame(frames.ERROR, request_id,
-                                     errors.error_dict(exc, kind, python_type))
+            return self.value_frame(frames.ERROR, request_id,
+                                    errors.error_dict(exc, kind, python_type), encoder)
         except Exception:
             # Too large (a huge message or traceback), or an exception object that resists
             # description: send the essentials, which always fit and always encode.
-            return frames.value_frame(frames.ERROR, request_id, *self._encoder.encode(
+            return frames.value_frame(frames.ERROR, request_id, *encoder.encode(
                 errors.brief_error_dict(exc, kind, python_type)))
 
-    def _send_value(self, kind, request_id, value):
-        self._writer.send(self._value_frame(kind, request_id, value))
+    def _release(self, request_id, body, decoder):
+        """RELEASE (§5.6), read by main or by the control thread (with its own decoder). A
+        malformed one breaks the protocol: there is no call to fail and no reply to send."""
+        try:
+            value = decoder.decode(*frames.split_value_section(body))
+        except Exception as exc:
+            raise ProtocolError(f"malformed RELEASE value: {exc}", request_id) from None
+        if type(value) is not tuple or len(value) != 2 or type(value[0]) is not str \
+                or type(value[1]) is not dict \
+                or not all(type(ref_id) is str and type(count) is int and count > 0
+                           for ref_id, count in value[1].items()):
+            raise ProtocolError("a RELEASE value must be (session_id: str, {ref_id: str: "
+                                "handouts: int > 0})", request_id)
+        self._registry.release_handouts(*value)
 
     def _fail_protocol(self, exc):
         """Reports a broken frame or handshake, then exits: the stream cannot be trusted.
@@ -212,8 +342,8 @@ class Worker:
         sys.stderr.write(f"snakebridge worker {self._worker_id}: protocol error: {exc}\n")
         error = errors.error_dict(exc, "protocol")
         try:
-            self._writer.send(frames.value_frame(frames.ERROR, exc.request_id,
-                                                 *codec.Encoder().encode(error)))
+            self.writer.send(frames.value_frame(frames.ERROR, exc.request_id,
+                                                *codec.Encoder().encode(error)))
         except OSError:
             pass  # the JVM is gone; the exit status still tells
-        control.exit_now(_EXIT_PROTOCOL)
+        process.exit_now(_EXIT_PROTOCOL)

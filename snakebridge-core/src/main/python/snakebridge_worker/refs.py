@@ -1,0 +1,79 @@
+"""What the JVM sends that is not a value: `sbw.ref` arguments and `sbw.callback` proxies
+(WIRE-PROTOCOL §5.2, §5.4).
+
+The unpickler meets a reference before it knows which call it is decoding: the CALL tuple, and
+with it the call's session, is built only after its elements. So the Resolver looks each
+reference up in the session the reference itself names and records what it met; once the value
+is decoded, the caller checks those records against the call's session (`Seen.check`) and binds
+the callback proxies to their owner (`Seen.bind`). Wherever the reference sat, however deep in
+the arguments, it is reported the same way. Calls that carry neither pay one attribute store.
+"""
+
+from snakebridge_worker import RefNotFound, SessionMismatch
+from snakebridge_worker.callbacks import JavaCallback
+from snakebridge_worker.sbw import check_args
+from snakebridge_worker.sessions import MISSING
+
+
+class Seen:
+    """The references and callbacks met while decoding one value section."""
+
+    __slots__ = ("refs", "callbacks")
+
+    def __init__(self):
+        self.refs = []  # (ref_id, session_id, found), in the order the pickle had them
+        self.callbacks = []
+
+    def check(self, session):
+        """Raises the error of the first reference that does not resolve in `session` (the
+        call's Session, or None): SessionMismatch before RefNotFound for the same reference."""
+        call_session_id = None if session is None else session.session_id
+        for ref_id, session_id, found in self.refs:
+            if session_id != call_session_id:
+                where = "has no session" if call_session_id is None \
+                    else f"runs in session {call_session_id!r}"
+                raise SessionMismatch(
+                    f"reference {ref_id} belongs to session {session_id!r}, but the call {where}",
+                    ref_id, session_id, call_session_id)
+            if not found:
+                raise RefNotFound(
+                    f"reference {ref_id} is not registered in session {session_id!r} on this "
+                    "worker: it was released, expired or evicted, or never created here",
+                    ref_id, session_id, call_session_id)
+
+    def bind(self, owner):
+        """Gives the decoded callback proxies their owner: a Session or a CallScope."""
+        for proxy in self.callbacks:
+            proxy.owner = owner
+
+
+class Resolver:
+    """Provides `sbw.ref` and `sbw.callback` to one decoder (so to one thread). `seen` holds what
+    the last decoded value met, or None if it met nothing."""
+
+    __slots__ = ("seen", "_registry", "_channel")
+
+    def __init__(self, registry, channel):
+        self.seen = None
+        self._registry = registry
+        self._channel = channel
+
+    def _records(self):
+        seen = self.seen
+        if seen is None:
+            seen = self.seen = Seen()
+        return seen
+
+    def ref(self, *args):
+        if len(args) != 2 or type(args[0]) is not str or type(args[1]) is not str:
+            check_args("ref", args, "ss")  # raises, naming what is wrong
+        ref_id, session_id = args
+        obj = self._registry.resolve(session_id, ref_id)
+        self._records().refs.append((ref_id, session_id, obj is not MISSING))
+        return None if obj is MISSING else obj  # the call fails in Seen.check before any use
+
+    def callback(self, *args):
+        check_args("callback", args, "is")
+        proxy = JavaCallback(args[0], args[1], self._channel)
+        self._records().callbacks.append(proxy)
+        return proxy
