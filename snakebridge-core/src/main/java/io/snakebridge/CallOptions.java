@@ -18,9 +18,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>In this version a runtime has one pool, named {@value #DEFAULT_POOL}; calls naming another
- * pool fail with {@link IllegalArgumentException}. The session id, the affinity and the idempotent
- * flag are carried for the session and retry features of later versions and do not change how a
- * call runs yet.
+ * pool fail with {@link IllegalArgumentException}. The idempotent flag is carried for the retry
+ * feature of later versions and does not change how a call runs yet.
  *
  * @since 0.1
  */
@@ -118,7 +117,11 @@ public final class CallOptions {
     return new CallOptions(kwargs, timeout, idempotent, poolName, sessionId, affinity);
   }
 
-  /** Returns these options with a session id (carried; sessions arrive in a later version). */
+  /**
+   * Returns these options with a session id: the call runs in that session, before any other
+   * choice (see {@link SessionContext}); passing a reference of another session then fails with
+   * {@link SessionMismatchException}.
+   */
   public CallOptions sessionId(String sessionId) {
     Objects.requireNonNull(sessionId, "sessionId");
     if (sessionId.isBlank()) {
@@ -127,7 +130,7 @@ public final class CallOptions {
     return new CallOptions(kwargs, timeout, idempotent, pool, sessionId, affinity);
   }
 
-  /** Returns these options with a session affinity (carried; sessions come in a later version). */
+  /** Returns these options with a session affinity; see {@link Affinity}. */
   public CallOptions affinity(Affinity affinity) {
     Objects.requireNonNull(affinity, "affinity");
     return new CallOptions(kwargs, timeout, idempotent, pool, sessionId, affinity);

@@ -23,7 +23,8 @@ import java.util.Objects;
  * Python module, method = the function, file = the file's base name), followed by the Java frames
  * of the call. {@link #getCause()} is the Python exception's {@code __cause__} ({@code raise X from
  * Y}), or else its {@code __context__} unless that was suppressed, itself a {@code
- * PythonException}.
+ * PythonException}; except for a {@code snakebridge_worker.JavaError}, which Python raised because
+ * a Java callback ({@link PyCallable}) threw: its cause is the exception the callback threw.
  *
  * <p>Instances are immutable and thread-safe.
  *
@@ -45,7 +46,8 @@ public class PythonException extends SnakeBridgeException {
    * @param pythonTraceback the formatted traceback
    * @param mro the qualified names of the type's method resolution order, the type itself first
    * @param pythonFrames the Python frames, innermost first
-   * @param cause the Python cause or context, or null
+   * @param cause the Python cause or context, or the Java exception behind a {@code JavaError},
+   *     or null
    */
   public PythonException(
       String pythonType,
@@ -53,7 +55,7 @@ public class PythonException extends SnakeBridgeException {
       String pythonTraceback,
       List<String> mro,
       List<StackTraceElement> pythonFrames,
-      PythonException cause) {
+      Throwable cause) {
     super(message(pythonType, pythonMessage), cause);
     this.pythonType = Objects.requireNonNull(pythonType, "pythonType");
     this.pythonMessage = Objects.requireNonNull(pythonMessage, "pythonMessage");
@@ -106,11 +108,5 @@ public class PythonException extends SnakeBridgeException {
   public boolean isInstance(String qualifiedType) {
     Objects.requireNonNull(qualifiedType, "qualifiedType");
     return pythonType.equals(qualifiedType) || mro.contains(qualifiedType);
-  }
-
-  /** Returns the Python cause: {@code __cause__}, else the unsuppressed {@code __context__}. */
-  @Override
-  public PythonException getCause() {
-    return (PythonException) super.getCause();
   }
 }

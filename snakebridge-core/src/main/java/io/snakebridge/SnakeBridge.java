@@ -1,8 +1,13 @@
 package io.snakebridge;
 
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * Static access to a shared default {@link SnakeBridgeRuntime}: the quickest way to call Python.
@@ -11,6 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * double root = (Double) SnakeBridge.call("math", "sqrt", 16);     // 4.0
  * Object pi = SnakeBridge.getModuleAttr("math", "pi");             // 3.141592653589793
  * CompletableFuture<Object> joined = SnakeBridge.callAsync("os.path", "join", "a", "b");
+ * PyRef pattern = (PyRef) SnakeBridge.call("re", "compile", "a+b");  // no by-value form
+ * Object match = SnakeBridge.callMethod(pattern, "match", "aab");    // another PyRef
  * }</pre>
  *
  * <p>The default runtime is built on first use with every default setting, except the Python
@@ -30,6 +37,9 @@ public final class SnakeBridge {
   /** The system property naming the default runtime's Python, when the variable is not set. */
   public static final String PYTHON_PROPERTY = "snakebridge.python";
 
+  /** The system property listing the default runtime's helper folders (path separator between). */
+  public static final String HELPER_PATHS_PROPERTY = "snakebridge.helperPaths";
+
   private static final ReentrantLock LOCK = new ReentrantLock();
   private static volatile SnakeBridgeRuntime defaultRuntime;
 
@@ -47,7 +57,18 @@ public final class SnakeBridge {
     LOCK.lock();
     try {
       if (defaultRuntime == null) {
-        SnakeBridgeRuntime built = SnakeBridgeRuntime.builder().python(defaultPython()).build();
+        SnakeBridgeRuntime.Builder builder = SnakeBridgeRuntime.builder().python(defaultPython());
+        String helpers = System.getProperty(HELPER_PATHS_PROPERTY);
+        if (helpers != null && !helpers.isBlank()) {
+          List<Path> folders = new ArrayList<>();
+          for (String folder : helpers.split(File.pathSeparator)) {
+            if (!folder.isBlank()) {
+              folders.add(Path.of(folder));
+            }
+          }
+          builder.helperPaths(folders);
+        }
+        SnakeBridgeRuntime built = builder.build();
         Thread hook = new Thread(built::close, "snakebridge-default-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         defaultRuntime = built;
@@ -112,6 +133,122 @@ public final class SnakeBridge {
   /** Returns {@code module.attr} from the default runtime, on one of its threads. */
   public static CompletableFuture<Object> getModuleAttrAsync(String module, String attr) {
     return runtime().getModuleAttrAsync(module, attr);
+  }
+
+  /**
+   * Creates an instance of {@code module.className} on the default runtime; see {@link
+   * SnakeBridgeRuntime#callClass}.
+   */
+  public static PyRef callClass(
+      String module, String className, List<?> args, CallOptions options) {
+    return runtime().callClass(module, className, args, options);
+  }
+
+  /** Like {@link #callClass}, on one of the default runtime's threads. */
+  public static CompletableFuture<PyRef> callClassAsync(
+      String module, String className, List<?> args, CallOptions options) {
+    return runtime().callClassAsync(module, className, args, options);
+  }
+
+  /**
+   * Calls {@code ref.method(*args)} on the default runtime; see {@link
+   * SnakeBridgeRuntime#callMethod(PyRef, String, Object...)}.
+   */
+  public static Object callMethod(PyRef ref, String method, Object... args) {
+    return runtime().callMethod(ref, method, args);
+  }
+
+  /** Calls {@code ref.method(*args, **options.kwargs())} on the default runtime. */
+  public static Object callMethod(PyRef ref, String method, List<?> args, CallOptions options) {
+    return runtime().callMethod(ref, method, args, options);
+  }
+
+  /** Like {@link #callMethod(PyRef, String, Object...)}, on a default runtime's thread. */
+  public static CompletableFuture<Object> callMethodAsync(
+      PyRef ref, String method, Object... args) {
+    return runtime().callMethodAsync(ref, method, args);
+  }
+
+  /** Like {@link #callMethod(PyRef, String, List, CallOptions)}, on a default runtime's thread. */
+  public static CompletableFuture<Object> callMethodAsync(
+      PyRef ref, String method, List<?> args, CallOptions options) {
+    return runtime().callMethodAsync(ref, method, args, options);
+  }
+
+  /** Returns {@code getattr(ref, attr)} from the default runtime. */
+  public static Object getAttr(PyRef ref, String attr) {
+    return runtime().getAttr(ref, attr);
+  }
+
+  /** Like {@link #getAttr}, on one of the default runtime's threads. */
+  public static CompletableFuture<Object> getAttrAsync(PyRef ref, String attr) {
+    return runtime().getAttrAsync(ref, attr);
+  }
+
+  /** Runs {@code setattr(ref, attr, value)} on the default runtime. */
+  public static void setAttr(PyRef ref, String attr, Object value) {
+    runtime().setAttr(ref, attr, value);
+  }
+
+  /** Like {@link #setAttr}, on one of the default runtime's threads. */
+  public static CompletableFuture<Void> setAttrAsync(PyRef ref, String attr, Object value) {
+    return runtime().setAttrAsync(ref, attr, value);
+  }
+
+  /**
+   * Calls a helper of the default runtime. Its helper folders come from the {@code
+   * snakebridge.helperPaths} system property (paths separated by the platform's path separator);
+   * see {@link SnakeBridgeRuntime#callHelper}.
+   */
+  public static Object callHelper(String helper, List<?> args, CallOptions options) {
+    return runtime().callHelper(helper, args, options);
+  }
+
+  /** Like {@link #callHelper}, on one of the default runtime's threads. */
+  public static CompletableFuture<Object> callHelperAsync(
+      String helper, List<?> args, CallOptions options) {
+    return runtime().callHelperAsync(helper, args, options);
+  }
+
+  /** Runs a {@code with} block on the default runtime; see {@link SnakeBridgeRuntime#with}. */
+  public static <T> T with(PyRef manager, Function<Object, ? extends T> body) {
+    return runtime().with(manager, body);
+  }
+
+  /** Releases one reference of the default runtime (idempotent). */
+  public static void releaseRef(PyRef ref) {
+    runtime().releaseRef(ref);
+  }
+
+  /** Releases a session in the default runtime (idempotent). */
+  public static void releaseSession(String sessionId) {
+    runtime().releaseSession(sessionId);
+  }
+
+  /**
+   * Returns the session a call on the default runtime would use now; see {@link
+   * SnakeBridgeRuntime#currentSession}.
+   */
+  public static String currentSession() {
+    return runtime().currentSession();
+  }
+
+  /** Forgets this thread's automatic session of the default runtime without releasing it. */
+  public static void clearAutoSession() {
+    runtime().clearAutoSession();
+  }
+
+  /** Releases this thread's automatic session of the default runtime and forgets it. */
+  public static void releaseAutoSession() {
+    runtime().releaseAutoSession();
+  }
+
+  /**
+   * Returns the default runtime's live references by session; see {@link
+   * SnakeBridgeRuntime#sessionStats}.
+   */
+  public static Map<String, Long> sessionStats() {
+    return runtime().sessionStats();
   }
 
   /** Returns what the default runtime's workers report about their interpreter. */

@@ -1,7 +1,10 @@
 package io.snakebridge;
 
+import io.snakebridge.internal.pool.Ticker;
 import io.snakebridge.internal.runtime.RealRuntime;
+import io.snakebridge.internal.runtime.RuntimeConfig;
 import io.snakebridge.internal.runtime.RuntimeSettings;
+import io.snakebridge.internal.worker.WorkerSpawner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -9,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * A Python runtime: a pool of CPython worker processes with its own interpreter, environment and
@@ -36,6 +41,15 @@ import java.util.concurrent.CompletableFuture;
  * use unless {@link Builder#eagerStart} is set; a worker that crashed or whose call timed out is
  * replaced in the background.
  *
+ * <p><b>Objects and sessions.</b> A result with no by-value mapping comes back as a {@link PyRef}
+ * to the object, which stays in its worker; {@link #callMethod}, {@link #getAttr}, {@link
+ * #setAttr} and {@link #with} use it, and any call accepts it as an argument. Every call runs in a
+ * session (see {@link SessionContext}): by default the calling thread's automatic session, which
+ * starts with the thread's first call and is released a few seconds after the thread has ended.
+ * A session's objects live in one worker, and every call that uses them runs there, waiting for it
+ * as {@link CallOptions#affinity} says; calls of a session that holds no objects run anywhere.
+ * Java functions passed as arguments become Python callables (see {@link PyCallable}).
+ *
  * @since 0.1
  */
 public final class SnakeBridgeRuntime implements AutoCloseable {
@@ -59,8 +73,22 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
   private final RealRuntime delegate;
 
-  SnakeBridgeRuntime(RealRuntime delegate) {
-    this.delegate = delegate;
+  SnakeBridgeRuntime(RuntimeConfig config) {
+    this.delegate = new RealRuntime(config, this::newRef);
+  }
+
+  /** A runtime over other workers and another clock (tests). */
+  SnakeBridgeRuntime(RuntimeConfig config, WorkerSpawner spawner, Ticker ticker) {
+    this.delegate = new RealRuntime(config, spawner, ticker, this::newRef);
+  }
+
+  private PyRef newRef(String refId, String sessionId, String typeName, String module) {
+    return new PyRef(refId, sessionId, typeName, module, this);
+  }
+
+  /** The implementation, for tests in this package. */
+  RealRuntime delegate() {
+    return delegate;
   }
 
   /** Returns a builder with every setting at its default. */
@@ -142,6 +170,183 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     return delegate.getModuleAttrAsync(module, attr);
   }
 
+  /**
+   * Calls the class {@code module.className(*args, **kwargs)} and returns a reference to the new
+   * instance, which stays in Python even when its type has a by-value mapping ({@code
+   * callClass("collections", "Counter", ...)} is a reference; {@code call} would return a map).
+   *
+   * @see #call(String, String, List, CallOptions) for what it throws
+   */
+  public PyRef callClass(String module, String className, List<?> args, CallOptions options) {
+    return delegate.callClass(module, className, args, options);
+  }
+
+  /** Like {@link #callClass}, on one of the runtime's threads. */
+  public CompletableFuture<PyRef> callClassAsync(
+      String module, String className, List<?> args, CallOptions options) {
+    return delegate.callClassAsync(module, className, args, options);
+  }
+
+  /**
+   * Calls {@code ref.method(*args)} in the reference's session, on the worker holding it.
+   *
+   * @throws ReferenceNotFoundException when the reference was released, expired or evicted
+   * @throws SessionMismatchException when the arguments hold a reference of another session
+   * @throws SessionLostException when the worker holding the object is gone
+   * @throws WorkerBusyException with {@link Affinity#STRICT_FAIL_FAST}, when that worker is busy
+   * @see #call(String, String, Object...) for everything else it throws
+   */
+  public Object callMethod(PyRef ref, String method, Object... args) {
+    return delegate.callMethod(owned(ref), method, varargs(args), CallOptions.defaults());
+  }
+
+  /**
+   * Calls {@code ref.method(*args, **options.kwargs())}; see {@link #callMethod(PyRef, String,
+   * Object...)}.
+   */
+  public Object callMethod(PyRef ref, String method, List<?> args, CallOptions options) {
+    return delegate.callMethod(owned(ref), method, args, options);
+  }
+
+  /** Like {@link #callMethod(PyRef, String, Object...)}, on one of the runtime's threads. */
+  public CompletableFuture<Object> callMethodAsync(PyRef ref, String method, Object... args) {
+    return delegate.callMethodAsync(owned(ref), method, varargs(args), CallOptions.defaults());
+  }
+
+  /** Like {@link #callMethod(PyRef, String, List, CallOptions)}, on a runtime's thread. */
+  public CompletableFuture<Object> callMethodAsync(
+      PyRef ref, String method, List<?> args, CallOptions options) {
+    return delegate.callMethodAsync(owned(ref), method, args, options);
+  }
+
+  /**
+   * Returns {@code getattr(ref, attr)}: a value, or another reference.
+   *
+   * @see #callMethod(PyRef, String, Object...) for what it throws
+   */
+  public Object getAttr(PyRef ref, String attr) {
+    return delegate.getAttr(owned(ref), attr, CallOptions.defaults());
+  }
+
+  /** Like {@link #getAttr}, on one of the runtime's threads. */
+  public CompletableFuture<Object> getAttrAsync(PyRef ref, String attr) {
+    return delegate.getAttrAsync(owned(ref), attr, CallOptions.defaults());
+  }
+
+  /**
+   * Runs {@code setattr(ref, attr, value)}.
+   *
+   * @see #callMethod(PyRef, String, Object...) for what it throws
+   */
+  public void setAttr(PyRef ref, String attr, Object value) {
+    delegate.setAttr(owned(ref), attr, value, CallOptions.defaults());
+  }
+
+  /** Like {@link #setAttr}, on one of the runtime's threads. */
+  public CompletableFuture<Void> setAttrAsync(PyRef ref, String attr, Object value) {
+    return delegate.setAttrAsync(owned(ref), attr, value, CallOptions.defaults());
+  }
+
+  /**
+   * Calls a helper: a function of the user's own Python modules under one of the folders set with
+   * {@link Builder#helperPaths}. {@code helper} is {@code module.function}, the module dotted as
+   * for an import ({@code "text.tools.slugify"} is {@code slugify} in {@code
+   * <folder>/text/tools.py}).
+   *
+   * @throws PythonException with {@link PythonException#pythonType()} {@code
+   *     snakebridge_worker.HelperNotFound} when no helper folder holds that module and function
+   *     (its message names the folders searched); otherwise as {@link #call}
+   */
+  public Object callHelper(String helper, List<?> args, CallOptions options) {
+    return delegate.callHelper(helper, args, options);
+  }
+
+  /** Like {@link #callHelper}, on one of the runtime's threads. */
+  public CompletableFuture<Object> callHelperAsync(
+      String helper, List<?> args, CallOptions options) {
+    return delegate.callHelperAsync(helper, args, options);
+  }
+
+  /**
+   * Runs Python's {@code with} statement on a context manager: calls its {@code __enter__}, runs
+   * {@code body} with what that returned (a value or a reference), then calls {@code __exit__},
+   * also when the body throws.
+   *
+   * <pre>{@code
+   * PyRef file = (PyRef) python.call("builtins", "open", "data.txt");
+   * String text = python.with(file, f -> (String) python.callMethod((PyRef) f, "read"));
+   * }</pre>
+   *
+   * <p>When the body throws, {@code __exit__} receives a real Python exception standing for it
+   * (type {@code snakebridge_worker.JavaError}, message {@code "<Java class>: <message>"}), so a
+   * manager can roll back, log or suppress as in Python. If {@code __exit__} returns true the
+   * exception is suppressed and this method returns null; otherwise the body's exception is
+   * rethrown unchanged. If {@code __exit__} itself raises, that {@link PythonException} is thrown,
+   * with the body's exception in its cause chain or, failing that, suppressed. If {@code
+   * __enter__} raises, the body does not run.
+   *
+   * @param manager a reference to the context manager
+   * @param body runs inside the block; its result is returned
+   */
+  public <T> T with(PyRef manager, Function<Object, ? extends T> body) {
+    return delegate.with(owned(manager), body);
+  }
+
+  /**
+   * Releases one reference: its Python object is unregistered from its session (Python frees it
+   * unless something else holds it) before any later call reaches its worker. Idempotent: a
+   * reference already released, expired, or of an ended session is ignored.
+   */
+  public void releaseRef(PyRef ref) {
+    delegate.releaseRef(owned(ref));
+  }
+
+  /**
+   * Releases a session in this runtime: its references and callbacks, in every worker that ran
+   * one of its calls. Its {@code PyRef}s fail with {@link ReferenceNotFoundException} at once; the
+   * workers are told before this returns, waiting for a busy one as {@link Affinity#STRICT_QUEUE}
+   * would (within the default timeout). Idempotent. Threads still inside a {@link SessionContext}
+   * block for the id go on using the id; their next calls start the session afresh.
+   */
+  public void releaseSession(String sessionId) {
+    delegate.releaseSession(sessionId);
+  }
+
+  /**
+   * Returns the id of the session a call without a session option would use on this thread now:
+   * the innermost {@link SessionContext} block's, inside a callback the invoking call's, else this
+   * thread's automatic session, which this starts if the thread has none.
+   */
+  public String currentSession() {
+    return delegate.currentSession();
+  }
+
+  /**
+   * Forgets this thread's automatic session without releasing it: the next call starts a new one.
+   * The old session's references stay usable (their calls run in it); it is released when this
+   * thread ends, or by {@link #releaseSession}. Idempotent.
+   */
+  public void clearAutoSession() {
+    delegate.clearAutoSession();
+  }
+
+  /**
+   * Releases this thread's automatic session, as {@link #releaseSession} would, and forgets it:
+   * the next call starts a new one. Does nothing when the thread has none.
+   */
+  public void releaseAutoSession() {
+    delegate.releaseAutoSession();
+  }
+
+  /**
+   * Asks every running worker how many references each session holds and returns the totals by
+   * session id: observability, and a leak check for tests. Waits for busy workers (within the
+   * default timeout); sessions holding nothing are absent.
+   */
+  public Map<String, Long> sessionStats() {
+    return delegate.sessionStats();
+  }
+
   /** Returns what a worker reported about its interpreter, starting a worker if none runs yet. */
   public PythonInfo pythonInfo() {
     return delegate.pythonInfo();
@@ -161,6 +366,17 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   @Override
   public String toString() {
     return "SnakeBridgeRuntime{" + delegate.name() + "}";
+  }
+
+  /** A reference of another runtime is misuse: its object lives in that runtime's workers. */
+  private PyRef owned(PyRef ref) {
+    Objects.requireNonNull(ref, "ref");
+    if (ref.runtime != this) {
+      throw new IllegalArgumentException("reference " + ref.refId() + " to a " + ref.typeName()
+          + " belongs to " + (ref.runtime == null ? "no runtime" : ref.runtime)
+          + ", not to " + this);
+    }
+    return ref;
   }
 
   private static List<Object> varargs(Object[] args) {
@@ -295,9 +511,39 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the folders of the user's own Python modules that {@link SnakeBridgeRuntime#callHelper}
+     * may call, replacing earlier ones; each must exist. They are also put on the workers' {@code
+     * sys.path}. Relative paths are resolved against the JVM's working directory.
+     */
+    public Builder helperPaths(Path... folders) {
+      settings.helperPaths(Arrays.asList(Objects.requireNonNull(folders, "folders")));
+      return this;
+    }
+
+    /** Like {@link #helperPaths(Path...)}, from a list. */
+    public Builder helperPaths(List<Path> folders) {
+      settings.helperPaths(folders);
+      return this;
+    }
+
+    /**
+     * Sets the executor that runs Java callbacks ({@link PyCallable} and the other functions
+     * passed to Python). Default: the runtime's own daemon threads, {@code
+     * snakebridge-<name>-callback-<n>}, created as needed and shut down with the runtime. A
+     * callback that calls Python which calls back again occupies one thread per level, so an
+     * executor with a bounded number of threads bounds that nesting. It must run tasks on threads
+     * of its own (a direct {@code Runnable::run} executor would run callbacks on the thread
+     * reading the worker's replies); it is not shut down by the runtime.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      settings.callbackExecutor(executor);
+      return this;
+    }
+
     /** Builds the runtime; starts its workers now only with {@link #eagerStart(boolean)}. */
     public SnakeBridgeRuntime build() {
-      return new SnakeBridgeRuntime(new RealRuntime(settings.toConfig()));
+      return new SnakeBridgeRuntime(settings.toConfig());
     }
   }
 }

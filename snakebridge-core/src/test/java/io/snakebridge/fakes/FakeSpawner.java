@@ -46,7 +46,7 @@ public final class FakeSpawner implements WorkerSpawner {
     setup.accept(worker);
     spawned.add(worker);
     worker.start();
-    return WorkerProcess.attach(workerId, "/opt/fake/python3", process, List.of(),
+    return WorkerProcess.attach(workerId, "/opt/fake/python3", process, List.of(), List.of(),
         CodecLimits.DEFAULT, System.getLogger("io.snakebridge.worker"));
   }
 

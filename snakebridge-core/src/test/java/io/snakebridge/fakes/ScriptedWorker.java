@@ -1,8 +1,12 @@
 package io.snakebridge.fakes;
 
+import io.snakebridge.PyTuple;
 import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.codec.LiveObjects;
 import io.snakebridge.internal.codec.ValueReader;
 import io.snakebridge.internal.codec.ValueWriter;
+import io.snakebridge.internal.codec.WireCallback;
+import io.snakebridge.internal.codec.WireRef;
 import io.snakebridge.internal.wire.Frame;
 import io.snakebridge.internal.wire.FrameKind;
 import io.snakebridge.internal.wire.FrameReader;
@@ -14,11 +18,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fake Python worker that speaks the real wire protocol over a {@link FakeProcess}'s pipes:
  * answers the handshake, then runs a script for each CALL. Replies go through the real frame
  * writer and value codec, so the JVM side sees exactly what a worker would send.
+ *
+ * <p>References and callbacks (WIRE-PROTOCOL.md §5) arrive in a CALL as {@link WireRef} and
+ * {@link WireCallback}; a script replies with {@code WireRef}s of its own making and may call a
+ * callback ({@link Call#callback}), which, like the real worker, serves the frames arriving while
+ * it waits (nested CALLs run the script again). RELEASE frames are recorded ({@link #releases()}).
  */
 public final class ScriptedWorker {
   /** What the worker does with one CALL. */
@@ -40,6 +50,22 @@ public final class ScriptedWorker {
   private volatile Script script = call -> call.reply(call.args());
   private volatile Handshake handshake = ScriptedWorker::answerHello;
   private volatile Map<?, ?> hello;
+  private final List<List<?>> releases = new CopyOnWriteArrayList<>();
+  private final AtomicLong callbackIds = new AtomicLong(Long.MIN_VALUE);
+  private FrameReader reader;
+
+  /** How the fake reads live values: as their wire forms. */
+  private static final LiveObjects WIRE_FORMS = new LiveObjects() {
+    @Override
+    public Object readRef(String refId, String sessionId, String typeName, String module) {
+      return new WireRef(refId, sessionId, typeName, module);
+    }
+
+    @Override
+    public Object readCallback(long id, String name) {
+      return new WireCallback(id, name);
+    }
+  };
 
   public ScriptedWorker(FakeProcess process) {
     this.process = process;
@@ -74,6 +100,15 @@ public final class ScriptedWorker {
   /** The kinds of frame received from the JVM so far, in order. */
   public List<FrameKind> received() {
     return received;
+  }
+
+  /**
+   * The releases received so far: each RELEASE frame's value {@code [session_id, {ref_id:
+   * handouts}]}, and each {@code release_session} CALL (answered by the fake itself) as {@code
+   * [session_id, None]}.
+   */
+  public List<List<?>> releases() {
+    return releases;
   }
 
   /** The JVM's HELLO dict, once received. */
@@ -135,27 +170,11 @@ public final class ScriptedWorker {
   }
 
   private void serve() {
-    FrameReader reader = new FrameReader(process.stdin.source(), limits.maxFrameBytes());
+    reader = new FrameReader(process.stdin.source(), limits.maxFrameBytes());
     try {
       for (;;) {
-        Frame frame = reader.read();
-        received.add(frame.kind());
-        switch (frame.kind()) {
-          case HELLO:
-            hello = (Map<?, ?>) decode(frame);
-            handshake.handle(this);
-            break;
-          case CALL:
-            script.handle(new Call(this, frame.id(), (List<?>) decode(frame)));
-            break;
-          case PING:
-            send(FrameKind.PONG, frame.id(), null);
-            break;
-          case SHUTDOWN:
-            process.exit(0);
-            return;
-          default:
-            break;
+        if (!handle(reader.read())) {
+          return;
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -163,8 +182,65 @@ public final class ScriptedWorker {
     }
   }
 
+  /** Handles one frame from the JVM; false after SHUTDOWN. */
+  private boolean handle(Frame frame) throws IOException {
+    received.add(frame.kind());
+    switch (frame.kind()) {
+      case HELLO:
+        hello = (Map<?, ?>) decode(frame);
+        handshake.handle(this);
+        break;
+      case CALL:
+        Call call = new Call(this, frame.id(), (List<?>) decode(frame));
+        if (call.op().equals("release_session")) {
+          // Recorded like a RELEASE of the whole session: [session_id, None].
+          releases.add(java.util.Arrays.asList(call.sessionId(), null));
+          call.reply(0L);
+        } else {
+          script.handle(call);
+        }
+        break;
+      case PING:
+        send(FrameKind.PONG, frame.id(), null);
+        break;
+      case RELEASE:
+        releases.add((List<?>) decode(frame));
+        break;
+      case SHUTDOWN:
+        process.exit(0);
+        return false;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  /**
+   * Calls a Java callback during call {@code callId} and serves frames until its answer arrives,
+   * as the real worker does: a CALL meanwhile is a nested call and runs the script.
+   */
+  Answer callback(long callId, WireCallback callback, List<?> args, Map<?, ?> kwargs)
+      throws IOException {
+    long id = callbackIds.incrementAndGet();
+    send(FrameKind.CALLBACK, id, PyTuple.of(callback.id(), args, kwargs, callId));
+    for (;;) {
+      Frame frame = reader.read();
+      if ((frame.kind() == FrameKind.CALLBACK_RESULT || frame.kind() == FrameKind.CALLBACK_ERROR)
+          && frame.id() == id) {
+        received.add(frame.kind());
+        return new Answer(frame.kind() == FrameKind.CALLBACK_ERROR, decode(frame));
+      }
+      if (!handle(frame)) {
+        throw new IOException("shut down while waiting for a callback");
+      }
+    }
+  }
+
+  /** What a Java callback answered: its result, or (error) the CALLBACK_ERROR dict. */
+  public record Answer(boolean error, Object value) {}
+
   private Object decode(Frame frame) {
-    return new ValueReader(limits).decode(frame.body(), 0, frame.body().length);
+    return new ValueReader(limits).decode(frame.body(), 0, frame.body().length, WIRE_FORMS);
   }
 
   /** One CALL received, with ways to answer it. */
@@ -183,9 +259,39 @@ public final class ScriptedWorker {
       return id;
     }
 
-    /** "call" or "module_attr". */
+    /** "call", "module_attr", "call_method", ... */
     public String op() {
       return (String) tuple.get(0);
+    }
+
+    /** The session element: {@code (id, max_refs, ttl_seconds)}, or null. */
+    public List<?> session() {
+      return (List<?>) tuple.get(1);
+    }
+
+    /** The session's id, or null for a CALL without a session. */
+    public String sessionId() {
+      List<?> session = session();
+      return session == null ? null : (String) session.get(0);
+    }
+
+    /** The operand at {@code index} of the CALL tuple (0 is the op, 1 the session). */
+    public Object operand(int index) {
+      return tuple.get(index);
+    }
+
+    /** The target of a reference op (call_method, get_attr, set_attr). */
+    public WireRef ref() {
+      return (WireRef) tuple.get(2);
+    }
+
+    /**
+     * Calls a Java callback found in this call's arguments and returns its answer, serving
+     * nested calls meanwhile.
+     */
+    public Answer callback(WireCallback callback, List<?> args, Map<?, ?> kwargs)
+        throws IOException {
+      return worker.callback(id, callback, args, kwargs);
     }
 
     public String module() {
@@ -215,6 +321,11 @@ public final class ScriptedWorker {
 
     public void error(Map<String, Object> dict) throws IOException {
       worker.send(FrameKind.ERROR, id, dict);
+    }
+
+    /** Replies with a reference of this call's session, as the real worker would register it. */
+    public WireRef newRef(String refId, String typeName) {
+      return new WireRef(refId, sessionId(), typeName, typeName.substring(0, typeName.indexOf('.')));
     }
   }
 }

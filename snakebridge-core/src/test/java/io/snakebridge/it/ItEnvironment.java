@@ -11,11 +11,12 @@ import java.util.Optional;
 
 /**
  * Where the integration tests find Python and put their files, from the system properties the
- * build sets: {@code snakebridge.test.python}, {@code snakebridge.test.numpyPython} and {@code
- * snakebridge.test.workDir}.
+ * build sets: {@code snakebridge.test.python}, {@code snakebridge.test.numpyPython}, {@code
+ * snakebridge.test.sciencePython} and {@code snakebridge.test.workDir}.
  */
 final class ItEnvironment {
-  private static final String[] HELPERS = {"sbtest_helpers.py", "fake_worker.py"};
+  private static final String[] HELPERS =
+      {"sbtest_helpers.py", "sbtest_objects.py", "fake_worker.py"};
 
   private ItEnvironment() {}
 
@@ -30,6 +31,29 @@ final class ItEnvironment {
     return path == null || !Files.isExecutable(Path.of(path))
         ? Optional.empty()
         : Optional.of(Path.of(path));
+  }
+
+  /** A Python that has numpy, pandas and scikit-learn, when the build made one. */
+  static Optional<Path> sciencePython() {
+    String path = System.getProperty("snakebridge.test.sciencePython");
+    return path == null || !Files.isExecutable(Path.of(path))
+        ? Optional.empty()
+        : Optional.of(Path.of(path));
+  }
+
+  /** A folder of helper modules for callHelper (copied from test resources). */
+  static Path helperFolder() {
+    Path dir = workDir().resolve("helper-folder");
+    try {
+      Files.createDirectories(dir);
+      try (InputStream in =
+          ItEnvironment.class.getResourceAsStream("/it-python/helpers/sbhelp_text.py")) {
+        Files.copy(in, dir.resolve("sbhelp_text.py"), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
   }
 
   /** A folder for the tests' files, under target/. */

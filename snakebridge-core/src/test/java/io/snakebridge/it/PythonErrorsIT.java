@@ -72,7 +72,7 @@ class PythonErrorsIT {
     PythonException e = assertThrows(PythonException.class,
         () -> python.call("sbtest_helpers", "raise_from"));
     assertEquals("builtins.ValueError: no price for apple", e.getMessage());
-    PythonException cause = e.getCause();
+    PythonException cause = (PythonException) e.getCause();
     assertEquals("builtins.KeyError", cause.pythonType());
     assertEquals("'apple'", cause.pythonMessage());
     assertNull(cause.getCause());
@@ -83,7 +83,8 @@ class PythonErrorsIT {
     PythonException e = assertThrows(PythonException.class,
         () -> python.call("sbtest_helpers", "raise_during"));
     assertEquals("builtins.RuntimeError", e.pythonType());
-    assertEquals("builtins.ZeroDivisionError", e.getCause().pythonType());
+    assertEquals("builtins.ZeroDivisionError",
+        ((PythonException) e.getCause()).pythonType());
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snakebridge.CallOptions;
 import io.snakebridge.ConversionException;
 import io.snakebridge.PyComplex;
+import io.snakebridge.PyRef;
 import io.snakebridge.PyTuple;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.math.BigDecimal;
@@ -171,12 +172,11 @@ class ValuesIT {
   }
 
   @Test
-  void aResultWithNoMappingNamesItsPythonTypeAndTheWorkerStays() {
+  void aResultWithNoMappingComesBackAsAReferenceAndTheWorkerStays() {
     long before = (Long) python.call("sbtest_helpers", "pid");
-    ConversionException e =
-        assertThrows(ConversionException.class, () -> python.call("builtins", "object"));
-    assertEquals("builtins.object", e.pythonType());
-    assertTrue(e.getMessage().contains("builtins.object"), e.getMessage());
+    PyRef object = (PyRef) python.call("builtins", "object");
+    assertEquals("builtins.object", object.typeName());
+    assertEquals("builtins", object.module());
     assertEquals(before, python.call("sbtest_helpers", "pid"), "the same worker serves on");
   }
 

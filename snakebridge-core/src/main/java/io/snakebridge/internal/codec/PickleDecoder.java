@@ -44,10 +44,10 @@ final class PickleDecoder {
   private final PickleMemo memo;
   private boolean sharedMutable;
 
-  PickleDecoder(byte[] body, SectionLayout layout, int maxDepth) {
+  PickleDecoder(byte[] body, SectionLayout layout, int maxDepth, LiveObjects live) {
     this.input = new PickleInput(body, layout.base, layout.pickleStart, layout.pickleEnd);
     this.maxDepth = maxDepth;
-    this.sbw = new SbwReader(body, layout, input);
+    this.sbw = new SbwReader(body, layout, input, live);
     this.memo = new PickleMemo(input);
   }
 

@@ -15,10 +15,13 @@ import static io.snakebridge.internal.codec.Opcodes.PROTOCOL;
 import static io.snakebridge.internal.codec.Opcodes.SETITEMS;
 import static io.snakebridge.internal.codec.Opcodes.STOP;
 import static io.snakebridge.internal.codec.Opcodes.TUPLE;
+import static io.snakebridge.internal.codec.Opcodes.REDUCE;
 import static io.snakebridge.internal.codec.Opcodes.TUPLE1;
+import static io.snakebridge.internal.codec.Opcodes.TUPLE2;
 
 import io.snakebridge.ConversionException;
 import io.snakebridge.NdArray;
+import io.snakebridge.PyRef;
 import io.snakebridge.PyTuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -37,7 +40,9 @@ import java.util.Set;
  * <p>Maintainer notes. Each container writes its opening opcodes when it is pushed and its
  * closing opcode ({@code APPENDS}, {@code SETITEMS}, {@code TUPLE}...) when its elements run out.
  * Empty containers never get a frame. Paths for error messages are rebuilt from the frames only
- * when something fails, so the hot path pays nothing for them.
+ * when something fails, so the hot path pays nothing for them. References and Java functions are
+ * handed to the call's {@link LiveObjects} as they are met; whatever it throws ends the encoding
+ * unchanged (a released reference is not a conversion problem).
  */
 final class PickleEncoder {
   private static final int INITIAL_CAPACITY = 256;
@@ -46,12 +51,14 @@ final class PickleEncoder {
   private final long maxBody;
   private final PickleOutput out;
   private final String rootName;
+  private final LiveObjects live;
   private EncoderFrame[] frames = new EncoderFrame[4];
   private int depth;
   private OutOfBandBuffer[] buffers;
   private int bufferCount;
 
-  PickleEncoder(CodecLimits limits, String rootName) {
+  PickleEncoder(CodecLimits limits, String rootName, LiveObjects live) {
+    this.live = live;
     this.maxDepth = limits.maxDepth();
     this.maxBody = limits.maxBodyBytes();
     // Budget for pickle + buffers; the header and padding are checked exactly at the end.
@@ -137,9 +144,62 @@ final class PickleEncoder {
       out.writeString(value.toString());
     } else if (value instanceof Collection || value instanceof Map || type.isArray()) {
       writeContainer(value, mustBeHashable);
+    } else if (type == PyRef.class) {
+      writeRef((PyRef) value);
     } else {
       writeSbw(value, mustBeHashable);
     }
+  }
+
+  private void writeRef(PyRef ref) {
+    try {
+      live.writeRef(ref);
+    } catch (UnsupportedOperationException refused) {
+      throw refuse(ref, refused.getMessage());
+    }
+    out.raw(SbwGlobal.REF.reference);
+    out.writeString(ref.refId());
+    out.writeString(ref.sessionId());
+    out.op2(TUPLE2, REDUCE);
+  }
+
+  /** Writes a Java function Python may call; false when {@code value} is none. */
+  private boolean writeFunction(Object value) {
+    String kind = Functions.kind(value);
+    if (kind == null) {
+      return false;
+    }
+    long id;
+    try {
+      id = live.writeCallback(value);
+    } catch (UnsupportedOperationException refused) {
+      throw refuse(value, refused.getMessage());
+    }
+    writeCallback(id, kind);
+    return true;
+  }
+
+  private void writeCallback(long id, String name) {
+    out.raw(SbwGlobal.CALLBACK.reference);
+    out.writeLong(id);
+    out.writeString(name);
+    out.op2(TUPLE2, REDUCE);
+  }
+
+  private void writeWireRef(WireRef ref) {
+    out.raw(SbwGlobal.REF.reference);
+    if (ref.typeName() == null) {
+      out.writeString(ref.refId());
+      out.writeString(ref.sessionId());
+      out.op2(TUPLE2, REDUCE);
+      return;
+    }
+    out.op(MARK);
+    out.writeString(ref.refId());
+    out.writeString(ref.sessionId());
+    out.writeString(ref.typeName());
+    out.writeString(ref.module());
+    out.op2(TUPLE, REDUCE);
   }
 
   private void writeNumber(Number value) {
@@ -256,7 +316,11 @@ final class PickleEncoder {
           throw refuse(value, "more than " + EncodedValue.MAX_BUFFERS + " numpy arrays in one value");
         }
         addBuffer(SbwWriter.writeNdArray(out, (NdArray) value));
-      } else if (!SbwWriter.write(out, value)) {
+      } else if (value instanceof WireRef) {
+        writeWireRef((WireRef) value);
+      } else if (value instanceof WireCallback) {
+        writeCallback(((WireCallback) value).id(), ((WireCallback) value).name());
+      } else if (!SbwWriter.write(out, value) && !writeFunction(value)) {
         throw refuse(value, "no Python mapping for this type");
       }
     } catch (SbwWriter.Refused e) {

@@ -6,8 +6,8 @@ import static io.snakebridge.internal.codec.Opcodes.STACK_GLOBAL;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The globals of module {@code sbw} (WIRE-PROTOCOL.md §3.3), the only callables a value section
- * may name. On the reader's stack a {@code SbwGlobal} stands for the callable between
+ * The globals of module {@code sbw} (WIRE-PROTOCOL.md §3.3, §5.2, §5.4), the only callables a
+ * value section may name. On the reader's stack a {@code SbwGlobal} stands for the callable between
  * {@code STACK_GLOBAL} and {@code REDUCE}; it can never become part of a decoded value.
  */
 enum SbwGlobal implements StackOnly {
@@ -18,7 +18,9 @@ enum SbwGlobal implements StackOnly {
   TIMEDELTA("timedelta"),
   DECIMAL("decimal"),
   UUID("uuid"),
-  NDARRAY("ndarray");
+  NDARRAY("ndarray"),
+  REF("ref"),
+  CALLBACK("callback");
 
   static final String MODULE = "sbw";
   private static final SbwGlobal[] ALL = values();

@@ -28,12 +28,14 @@ final class SbwReader {
   private final byte[] body;
   private final SectionLayout layout;
   private final PickleInput input;
+  private final LiveObjects live;
   private int buffersUsed;
 
-  SbwReader(byte[] body, SectionLayout layout, PickleInput input) {
+  SbwReader(byte[] body, SectionLayout layout, PickleInput input, LiveObjects live) {
     this.body = body;
     this.layout = layout;
     this.input = input;
+    this.live = live;
   }
 
   StackOnly.BufferRef nextBuffer() {
@@ -71,6 +73,10 @@ final class SbwReader {
           return new BigDecimal(arg(global, args, 0, String.class));
         case UUID:
           return uuid(args);
+        case REF:
+          return ref(args);
+        case CALLBACK:
+          return callback(args);
         default:
           return ndarray(args);
       }
@@ -150,6 +156,35 @@ final class SbwReader {
           + (NdArrayData.itemSize(dtype) == 0 ? " (unsupported dtype)" : ""));
     }
     return NdArray.of(dtype, data, shape);
+  }
+
+  /** Four arguments from a worker, two (no type) towards one (§5.2). */
+  private Object ref(Object[] args) {
+    SbwGlobal global = SbwGlobal.REF;
+    if (args.length != 2 && args.length != 4) {
+      throw input.error(global + " takes 2 or 4 arguments, got " + args.length);
+    }
+    String refId = arg(global, args, 0, String.class);
+    String sessionId = arg(global, args, 1, String.class);
+    String typeName = args.length == 4 ? arg(global, args, 2, String.class) : null;
+    String module = args.length == 4 ? arg(global, args, 3, String.class) : null;
+    try {
+      return live.readRef(refId, sessionId, typeName, module);
+    } catch (UnsupportedOperationException unexpected) {
+      throw input.error(unexpected.getMessage());
+    }
+  }
+
+  private Object callback(Object[] args) {
+    SbwGlobal global = SbwGlobal.CALLBACK;
+    arity(global, args, 2);
+    long id = arg(global, args, 0, Long.class);
+    String name = arg(global, args, 1, String.class);
+    try {
+      return live.readCallback(id, name);
+    } catch (UnsupportedOperationException unexpected) {
+      throw input.error(unexpected.getMessage());
+    }
   }
 
   // ---- argument checks -------------------------------------------------------------------

@@ -29,12 +29,21 @@ public final class ValueReader {
    * @throws IndexOutOfBoundsException if the range is not inside {@code body}
    */
   public Object decode(byte[] body, int offset, int length) {
+    return decode(body, offset, length, LiveObjects.NONE);
+  }
+
+  /**
+   * Like {@link #decode(byte[], int, int)}, asking {@code live} for the Java value of each
+   * reference or callback.
+   */
+  public Object decode(byte[] body, int offset, int length, LiveObjects live) {
+    Objects.requireNonNull(live, "live");
     Objects.checkFromIndexSize(offset, length, body.length);
     if (length > limits.maxBodyBytes()) {
       throw new WireFormatException("value section of " + length + " bytes exceeds the limit of "
           + limits.maxBodyBytes());
     }
     SectionLayout layout = SectionLayout.parse(body, offset, length);
-    return new PickleDecoder(body, layout, limits.maxDepth()).run();
+    return new PickleDecoder(body, layout, limits.maxDepth(), live).run();
   }
 }

@@ -32,12 +32,21 @@ public final class ValueWriter {
    * @throws IllegalArgumentException if {@code names} and {@code items} differ in length
    */
   public EncodedValue encodeTuple(Object[] items, String[] names) {
+    return encodeTuple(items, names, LiveObjects.NONE);
+  }
+
+  /**
+   * Like {@link #encodeTuple(Object[], String[])}, handing references and Java functions to
+   * {@code live}; whatever it throws propagates unchanged.
+   */
+  public EncodedValue encodeTuple(Object[] items, String[] names, LiveObjects live) {
     Objects.requireNonNull(items, "items");
+    Objects.requireNonNull(live, "live");
     if (names != null && names.length != items.length) {
       throw new IllegalArgumentException(
           "names has " + names.length + " entries for " + items.length + " items");
     }
-    return new PickleEncoder(limits, null).encodeTuple(items, names);
+    return new PickleEncoder(limits, null, live).encodeTuple(items, names);
   }
 
   /**
@@ -47,6 +56,13 @@ public final class ValueWriter {
    * @throws io.snakebridge.ConversionException if the value cannot be converted
    */
   public EncodedValue encode(Object value, String rootName) {
-    return new PickleEncoder(limits, rootName == null ? DEFAULT_ROOT : rootName).encode(value);
+    return encode(value, rootName, LiveObjects.NONE);
+  }
+
+  /** Like {@link #encode(Object, String)}, handing references and Java functions to {@code live}. */
+  public EncodedValue encode(Object value, String rootName, LiveObjects live) {
+    Objects.requireNonNull(live, "live");
+    return new PickleEncoder(limits, rootName == null ? DEFAULT_ROOT : rootName, live)
+        .encode(value);
   }
 }

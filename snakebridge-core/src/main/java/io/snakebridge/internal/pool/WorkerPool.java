@@ -1,9 +1,11 @@
 package io.snakebridge.internal.pool;
 
+import io.snakebridge.Affinity;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.PoolExhaustedException;
 import io.snakebridge.PythonInfo;
 import io.snakebridge.SnakeBridgeException;
+import io.snakebridge.WorkerBusyException;
 import io.snakebridge.internal.worker.WorkerProcess;
 import io.snakebridge.internal.worker.WorkerSpawner;
 import java.lang.System.Logger;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 /**
  * A fixed-size pool of Python workers: leases one worker per call, starts workers in the
@@ -32,6 +35,12 @@ public final class WorkerPool {
    * create a thread). A start failure bumps `startFailures` and wakes every waiter; a waiter that
    * sees the counter change fails with PoolExhaustedException. Nothing retries on its own, so a
    * broken interpreter never causes a spawn loop; the next call starts a worker again.
+   *
+   * Targeted leases (a session's calls must run where its objects live) wait on the worker's own
+   * `freed` condition, never on `workerAvailable`, so a release wakes exactly the callers that can
+   * use the worker. A worker released while targeted callers wait is `reserved` for them: idle,
+   * but not on the idle stack, so a caller that could use any worker cannot take it first. The
+   * last targeted caller to give up puts a still reserved worker back on the stack.
    */
 
   private static final Logger LOG = System.getLogger("io.snakebridge.pool");
@@ -43,6 +52,7 @@ public final class WorkerPool {
   private final WorkerStarter starter;
   private final Watchdog watchdog;
   private final PoolShutdown shutdown;
+  private final BiConsumer<PooledWorker, WorkerProcess> onReady;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workerAvailable = lock.newCondition();
@@ -65,6 +75,17 @@ public final class WorkerPool {
    */
   public WorkerPool(
       String name, int size, WorkerSpawner spawner, Ticker ticker, Duration startupTimeout) {
+    this(name, size, spawner, ticker, startupTimeout, (worker, process) -> {});
+  }
+
+  /**
+   * Creates a pool that tells {@code onReady} about each worker whose handshake completed, before
+   * any call can lease it (on the start thread; it must only set fields).
+   */
+  public WorkerPool(
+      String name, int size, WorkerSpawner spawner, Ticker ticker, Duration startupTimeout,
+      BiConsumer<PooledWorker, WorkerProcess> onReady) {
+    this.onReady = onReady;
     this.name = name;
     this.size = size;
     this.ticker = ticker;
@@ -123,6 +144,123 @@ public final class WorkerPool {
     }
     watchdog.wakeIfIdle();
     return leased;
+  }
+
+  /**
+   * Leases {@code target}, the worker holding a session's objects, as {@code affinity} says:
+   * {@link Affinity#STRICT_QUEUE} waits for it until {@code deadline}; {@link
+   * Affinity#STRICT_FAIL_FAST} fails at once when it is busy; {@link Affinity#HINT} takes any
+   * worker when it is busy.
+   *
+   * @param sessionId the session, for messages
+   * @return the leased worker, or null when {@code target} is gone
+   * @throws WorkerBusyException with {@code STRICT_FAIL_FAST} when the worker is busy
+   * @throws CallTimeoutException when the deadline passes first
+   * @throws IllegalStateException when the pool is closed
+   */
+  public PooledWorker leaseTarget(
+      PooledWorker target, Affinity affinity, long deadline, Duration timeout, String sessionId) {
+    PooledWorker leased;
+    lock.lock();
+    try {
+      checkOpen();
+      if (target.state == PooledWorker.State.GONE) {
+        return null;
+      }
+      if (takeIfIdle(target)) {
+        leased = target;
+      } else if (affinity == Affinity.STRICT_FAIL_FAST) {
+        throw new WorkerBusyException("Python worker " + target.id() + ", which holds the objects"
+            + " of session " + sessionId + ", is running another call (affinity "
+            + affinity + "; " + describeLocked() + ")", sessionId, target.id());
+      } else if (affinity == Affinity.HINT) {
+        leased = idle.pollFirst();
+        if (leased == null) {
+          leased = await(deadline, timeout);
+        }
+      } else {
+        leased = awaitTarget(target, deadline, timeout, sessionId);
+        if (leased == null) {
+          return null;
+        }
+      }
+      leased.state = PooledWorker.State.BUSY;
+      busy++;
+      leased.deadline = deadline;
+      leased.armed = true;
+    } finally {
+      lock.unlock();
+    }
+    watchdog.wakeIfIdle();
+    return leased;
+  }
+
+  /** Takes {@code worker} if it is idle (reserved or on the stack); call with the lock held. */
+  private boolean takeIfIdle(PooledWorker worker) {
+    if (worker.state != PooledWorker.State.IDLE) {
+      return false;
+    }
+    if (worker.reserved) {
+      worker.reserved = false;
+    } else {
+      idle.remove(worker);
+    }
+    return true;
+  }
+
+  private PooledWorker awaitTarget(
+      PooledWorker target, long deadline, Duration timeout, String sessionId) {
+    target.targetWaiters++;
+    boolean served = false;
+    try {
+      for (;;) {
+        if (closed) {
+          throw new SnakeBridgeException(
+              "runtime '" + name + "' was closed while the call waited for a worker");
+        }
+        if (target.state == PooledWorker.State.GONE) {
+          return null;
+        }
+        if (takeIfIdle(target)) {
+          served = true;
+          return target;
+        }
+        long remaining = deadline - ticker.read();
+        if (remaining <= 0) {
+          throw new CallTimeoutException("Python worker " + target.id() + ", which holds the"
+              + " objects of session " + sessionId + ", stayed busy for " + timeout + " ("
+              + describeLocked() + ")", timeout, target.id(), null);
+        }
+        target.freed.awaitNanos(remaining);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SnakeBridgeException("interrupted while waiting for Python worker " + target.id()
+          + " (" + describeLocked() + ")", e);
+    } finally {
+      target.targetWaiters--;
+      if (!served && target.reserved) {
+        if (target.targetWaiters > 0) {
+          target.freed.signal(); // the release meant for this caller goes to the next one
+        } else {
+          target.reserved = false;
+          idle.push(target);
+          workerAvailable.signal();
+        }
+      }
+    }
+  }
+
+  /** Returns the workers that have started and are not gone: idle or running a call. */
+  public List<PooledWorker> startedWorkers() {
+    List<PooledWorker> started = new ArrayList<>();
+    for (PooledWorker worker : workers) {
+      PooledWorker.State state = worker.state;
+      if (state == PooledWorker.State.IDLE || state == PooledWorker.State.BUSY) {
+        started.add(worker);
+      }
+    }
+    return started;
   }
 
   private PooledWorker await(long deadline, Duration timeout) {
@@ -189,8 +327,13 @@ public final class WorkerPool {
         stop = true;
       } else {
         worker.state = PooledWorker.State.IDLE;
-        idle.push(worker);
-        workerAvailable.signal();
+        if (worker.targetWaiters > 0) {
+          worker.reserved = true;
+          worker.freed.signal();
+        } else {
+          idle.push(worker);
+          workerAvailable.signal();
+        }
       }
     } finally {
       lock.unlock();
@@ -294,6 +437,14 @@ public final class WorkerPool {
           workers.remove(worker);
         }
         idle.clear();
+        for (PooledWorker worker : workers) {
+          if (worker.reserved) {
+            worker.reserved = false;
+            worker.state = PooledWorker.State.GONE;
+            workers.remove(worker);
+          }
+          worker.freed.signalAll();
+        }
         workerAvailable.signalAll();
       }
     } finally {
@@ -321,7 +472,7 @@ public final class WorkerPool {
     }
     List<PooledWorker> planned = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      PooledWorker worker = new PooledWorker(name + "-" + ++lastNumber);
+      PooledWorker worker = new PooledWorker(name + "-" + ++lastNumber, lock.newCondition());
       workers.add(worker);
       starting++;
       planned.add(worker);
@@ -332,6 +483,7 @@ public final class WorkerPool {
   /** Removes a worker for good and plans its replacement; call with the lock held. */
   private List<PooledWorker> removeLocked(PooledWorker worker) {
     worker.state = PooledWorker.State.GONE;
+    worker.freed.signalAll();
     if (!workers.remove(worker)) {
       return List.of();
     }
@@ -366,6 +518,9 @@ public final class WorkerPool {
       PooledWorker worker, WorkerProcess process, Throwable failure,
       SnakeBridgeException report) {
     boolean ready = false;
+    if (failure == null && process != null) {
+      onReady.accept(worker, process);
+    }
     lock.lock();
     try {
       starting--;

@@ -2,15 +2,21 @@ package io.snakebridge.internal.runtime;
 
 import io.snakebridge.ConversionException;
 import io.snakebridge.PythonException;
+import io.snakebridge.ReferenceNotFoundException;
+import io.snakebridge.SessionMismatchException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
- * The ERROR dict of WIRE-PROTOCOL.md §4.4, checked, and the exception each kind becomes: {@code
- * python} a {@link PythonException} with its cause chain, {@code conversion} and {@code
- * too_large} a {@link ConversionException}. The kinds {@code cancelled} and {@code protocol} need
- * the call's context and are left to the caller.
+ * The ERROR dict of WIRE-PROTOCOL.md §4.4 and §5, checked, and the exception each kind becomes:
+ * {@code python} and {@code helper_not_found} a {@link PythonException} with its cause chain (at a
+ * level carrying an {@code error_id}, the cause is the Java exception a callback threw), {@code
+ * conversion} and {@code too_large} a {@link ConversionException}, {@code ref_not_found} a {@link
+ * ReferenceNotFoundException}, {@code session_mismatch} a {@link SessionMismatchException}. The
+ * kinds {@code cancelled} and {@code protocol} need the call's context and are left to the
+ * caller.
  *
  * <p>Immutable and thread-safe.
  */
@@ -48,15 +54,43 @@ final class ErrorReply {
     return optionalText(dict, "type") + ": " + optionalText(dict, "message");
   }
 
-  /**
-   * Returns the exception for the kinds {@code python}, {@code conversion} and {@code too_large}.
-   *
-   * @param call what was called, such as {@code math.sqrt}, for conversion messages
-   */
-  RuntimeException toException(String call) {
+  /** Returns whether {@link #toException} knows this kind. */
+  boolean hasException() {
     switch (kind) {
       case "python":
-        return python(dict, 0);
+      case "helper_not_found":
+      case "conversion":
+      case "too_large":
+      case "ref_not_found":
+      case "session_mismatch":
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Like {@link #toException(String, LongFunction)}, for an ERROR without callback errors. */
+  RuntimeException toException(String call) {
+    return toException(call, errorId -> null);
+  }
+
+  /**
+   * Returns the exception for the kinds {@link #hasException()} accepts.
+   *
+   * @param call what was called, such as {@code math.sqrt}, for conversion messages
+   * @param javaErrors the Java exception a callback threw, by the {@code error_id} it was sent with
+   */
+  RuntimeException toException(String call, LongFunction<Throwable> javaErrors) {
+    switch (kind) {
+      case "python":
+      case "helper_not_found":
+        return python(dict, 0, javaErrors);
+      case "ref_not_found":
+        return new ReferenceNotFoundException(text(dict, "message"),
+            optionalText(dict, "ref_id"), optionalText(dict, "session_id"));
+      case "session_mismatch":
+        return new SessionMismatchException(text(dict, "message"), optionalText(dict, "ref_id"),
+            optionalText(dict, "session_id"), optionalText(dict, "call_session_id"));
       case "conversion":
         String pythonType = optionalText(dict, "python_type");
         return new ConversionException(
@@ -70,9 +104,14 @@ final class ErrorReply {
     }
   }
 
-  private static PythonException python(Map<?, ?> dict, int depth) {
-    PythonException cause = null;
-    if (depth < MAX_CHAIN) {
+  private static PythonException python(
+      Map<?, ?> dict, int depth, LongFunction<Throwable> javaErrors) {
+    Throwable cause = null;
+    Object errorId = dict.get("error_id");
+    if (errorId instanceof Long) {
+      cause = javaErrors.apply((Long) errorId);
+    }
+    if (cause == null && depth < MAX_CHAIN) {
       Object next = dict.get("cause");
       if (next == null) {
         next = dict.get("context");
@@ -82,7 +121,7 @@ final class ErrorReply {
           throw new IllegalArgumentException("ERROR 'cause' must be a dict or None: "
               + typeOf(next));
         }
-        cause = python((Map<?, ?>) next, depth + 1);
+        cause = python((Map<?, ?>) next, depth + 1, javaErrors);
       }
     }
     return new PythonException(

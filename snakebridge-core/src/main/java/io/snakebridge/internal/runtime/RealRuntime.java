@@ -1,22 +1,35 @@
 package io.snakebridge.internal.runtime;
 
+import io.snakebridge.Affinity;
 import io.snakebridge.CallOptions;
+import io.snakebridge.ConversionException;
+import io.snakebridge.PyRef;
 import io.snakebridge.PythonInfo;
+import io.snakebridge.SessionLostException;
 import io.snakebridge.internal.codec.EncodedValue;
 import io.snakebridge.internal.codec.ValueReader;
 import io.snakebridge.internal.codec.ValueWriter;
 import io.snakebridge.internal.pool.PooledWorker;
 import io.snakebridge.internal.pool.Ticker;
 import io.snakebridge.internal.pool.WorkerPool;
+import io.snakebridge.internal.session.RefFactory;
+import io.snakebridge.internal.session.SessionScopes;
+import io.snakebridge.internal.session.SessionState;
+import io.snakebridge.internal.session.SessionTable;
 import io.snakebridge.internal.worker.PythonSpawner;
 import io.snakebridge.internal.worker.WorkerFiles;
 import io.snakebridge.internal.worker.WorkerSpawner;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,9 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The implementation behind {@link io.snakebridge.SnakeBridgeRuntime}: checks arguments, encodes
- * them on the caller's thread, and runs calls on its pool; the async variants run the same call
- * on the runtime's async threads.
+ * The implementation behind {@link io.snakebridge.SnakeBridgeRuntime}: has each call built on the
+ * caller's thread ({@link CallRequests}: arguments checked, session chosen, CALL encoded) and runs
+ * it on its pool (or, inside a callback, on the worker that called back); the async variants run
+ * the same call on the runtime's async threads. Owns the pool, the sessions, the callbacks and the
+ * threads.
  *
  * <p>Thread-safe.
  */
@@ -35,7 +50,7 @@ public final class RealRuntime {
   /** How long close() lets running calls finish before it stops their workers. */
   static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-  private static final String[] CALL_NAMES = {null, null, null, null, "args", "kwargs"};
+  private static final Logger LOG = System.getLogger("io.snakebridge.session");
 
   private final RuntimeConfig config;
   private final ValueWriter writer;
@@ -43,46 +58,74 @@ public final class RealRuntime {
   private final CallRunner runner;
   private final ExecutorService async;
   private final Ticker ticker;
+  private final SessionTable sessions;
+  private final CallbackTable callbacks = new CallbackTable();
+  private final CallRequests requests;
+  private final ExecutorService ownCallbackExecutor;
+  private final Thread housekeeper;
 
   /** Creates a runtime that starts real Python workers. */
-  public RealRuntime(RuntimeConfig config) {
-    this(config, spawner(config), Ticker.SYSTEM);
+  public RealRuntime(RuntimeConfig config, RefFactory refs) {
+    this(config, spawner(config), Ticker.SYSTEM, refs);
   }
 
   /** Creates a runtime over any spawner and clock. */
-  public RealRuntime(RuntimeConfig config, WorkerSpawner spawner, Ticker ticker) {
+  public RealRuntime(RuntimeConfig config, WorkerSpawner spawner, Ticker ticker, RefFactory refs) {
     this.config = config;
     this.ticker = ticker;
     this.writer = new ValueWriter(config.limits());
+    ValueReader reader = new ValueReader(config.limits());
+    this.async = daemonThreads("async");
+    this.sessions = new SessionTable(config.name(), refs, ticker, writer, this::releaseIn, async);
+    sessions.onEnd(callbacks::dropSession);
+    this.requests = new CallRequests(this, writer, sessions, callbacks);
+    Executor callbackExecutor = config.callbackExecutor();
+    this.ownCallbackExecutor = callbackExecutor == null ? daemonThreads("callback") : null;
+    CallbackDispatcher dispatcher = new CallbackDispatcher(this,
+        callbackExecutor != null ? callbackExecutor : ownCallbackExecutor, sessions, callbacks,
+        reader, writer);
     this.pool = new WorkerPool(
-        config.name(), config.poolSize(), spawner, ticker, config.startupTimeout());
-    this.runner = new CallRunner(config.name(), pool, new ValueReader(config.limits()), ticker);
-    AtomicInteger count = new AtomicInteger();
-    this.async = Executors.newCachedThreadPool(task -> {
-      Thread thread =
-          new Thread(task, "snakebridge-" + config.name() + "-async-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+        config.name(), config.poolSize(), spawner, ticker, config.startupTimeout(),
+        (worker, process) -> process.connection().onCallback(dispatcher.handlerFor(worker)));
+    this.runner = new CallRunner(config.name(), pool, reader, ticker, callbacks);
+    this.housekeeper = new Thread(sessions::runHousekeeping,
+        "snakebridge-" + config.name() + "-sessions");
+    housekeeper.setDaemon(true);
+    housekeeper.start();
     pool.startWatchdog();
     if (config.eagerStart()) {
       pool.startAll();
     }
   }
 
+  private ExecutorService daemonThreads(String role) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(
+          task, "snakebridge-" + config.name() + "-" + role + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
   private static WorkerSpawner spawner(RuntimeConfig config) {
-    List<String> paths = new ArrayList<>();
-    for (Path path : config.pythonPath()) {
-      paths.add(path.toString());
-    }
     return new PythonSpawner(
         config.python(),
         config.environment(),
         config.workingDirectory(),
         new WorkerFiles(RealRuntime.class.getClassLoader(), config.cacheDirectory()),
-        paths,
+        strings(config.pythonPath()),
+        strings(config.helperPaths()),
         config.limits(),
         System.getLogger("io.snakebridge.worker"));
+  }
+
+  private static List<String> strings(List<Path> paths) {
+    List<String> strings = new ArrayList<>(paths.size());
+    for (Path path : paths) {
+      strings.add(path.toString());
+    }
+    return strings;
   }
 
   /** Returns the runtime's name. */
@@ -90,44 +133,111 @@ public final class RealRuntime {
     return config.name();
   }
 
+  // ---- calls -------------------------------------------------------------------------------
+
   /** Calls {@code module.function(*args, **options.kwargs())}. */
   public Object call(String module, String function, List<?> args, CallOptions options) {
-    EncodedValue request = encodeCall(module, function, args, options);
-    return runner.run(request, timeout(options), module, function);
+    CallPlan plan = requests.call(module, function, args, options, true);
+    return runner.run(plan.request(), plan, timeout(options), options.affinity(), module,
+        function);
   }
 
   /** Like {@link #call}, on one of the runtime's async threads. */
   public CompletableFuture<Object> callAsync(
       String module, String function, List<?> args, CallOptions options) {
-    EncodedValue request;
-    try {
-      request = encodeCall(module, function, args, options);
-    } catch (NullPointerException | IllegalArgumentException | IllegalStateException misuse) {
-      throw misuse;
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    Duration timeout = timeout(options);
-    return submit(() -> runner.run(request, timeout, module, function));
+    return async(() -> requests.call(module, function, args, options, false), options, module,
+        function);
   }
 
   /** Returns {@code module.attr}; the attribute may be dotted. */
   public Object getModuleAttr(String module, String attr) {
-    EncodedValue request = encodeAttr(module, attr);
-    return runner.run(request, config.defaultTimeout(), module, attr);
+    CallPlan plan = requests.moduleAttr(module, attr, true);
+    return runner.run(plan.request(), plan, config.defaultTimeout(), Affinity.STRICT_QUEUE,
+        module, attr);
   }
 
   /** Like {@link #getModuleAttr}, on one of the runtime's async threads. */
   public CompletableFuture<Object> getModuleAttrAsync(String module, String attr) {
-    EncodedValue request;
-    try {
-      request = encodeAttr(module, attr);
-    } catch (NullPointerException | IllegalArgumentException | IllegalStateException misuse) {
-      throw misuse;
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+    return async(() -> requests.moduleAttr(module, attr, false), CallOptions.defaults(), module,
+        attr);
+  }
+
+  /** Calls {@code module.className(*args, **kwargs)}, which must return a reference. */
+  public PyRef callClass(String module, String className, List<?> args, CallOptions options) {
+    CallPlan plan = requests.callClass(module, className, args, options, true);
+    return instance(runner.run(plan.request(), plan, timeout(options), options.affinity(), module,
+        className), module, className);
+  }
+
+  /** Like {@link #callClass}, on one of the runtime's async threads. */
+  public CompletableFuture<PyRef> callClassAsync(
+      String module, String className, List<?> args, CallOptions options) {
+    return async(() -> requests.callClass(module, className, args, options, false), options, module,
+        className).thenApply(result -> instance(result, module, className));
+  }
+
+  private static PyRef instance(Object result, String module, String className) {
+    if (result instanceof PyRef) {
+      return (PyRef) result;
     }
-    return submit(() -> runner.run(request, config.defaultTimeout(), module, attr));
+    // A worker following §5.3 always answers call_class with a reference.
+    throw new ConversionException("callClass expects a reference to the new instance, but "
+        + module + "." + className + " came back by value ("
+        + (result == null ? "None" : result.getClass().getName())
+        + "); the worker does not follow WIRE-PROTOCOL.md §5.3", null, null, "result");
+  }
+
+  /** Calls {@code ref.method(*args, **kwargs)}. */
+  public Object callMethod(PyRef ref, String method, List<?> args, CallOptions options) {
+    CallPlan plan = requests.callMethod(ref, method, args, options, true);
+    return runner.run(plan.request(), plan, timeout(options), options.affinity(),
+        ref.typeName(), method);
+  }
+
+  /** Like {@link #callMethod}, on one of the runtime's async threads. */
+  public CompletableFuture<Object> callMethodAsync(
+      PyRef ref, String method, List<?> args, CallOptions options) {
+    return async(() -> requests.callMethod(ref, method, args, options, false), options,
+        ref.typeName(), method);
+  }
+
+  /** Returns {@code getattr(ref, attr)}. */
+  public Object getAttr(PyRef ref, String attr, CallOptions options) {
+    CallPlan plan = requests.getAttr(ref, attr, options, true);
+    return runner.run(plan.request(), plan, timeout(options), options.affinity(),
+        ref.typeName(), attr);
+  }
+
+  /** Like {@link #getAttr}, on one of the runtime's async threads. */
+  public CompletableFuture<Object> getAttrAsync(PyRef ref, String attr, CallOptions options) {
+    return async(() -> requests.getAttr(ref, attr, options, false), options, ref.typeName(),
+        attr);
+  }
+
+  /** Runs {@code setattr(ref, attr, value)}. */
+  public void setAttr(PyRef ref, String attr, Object value, CallOptions options) {
+    CallPlan plan = requests.setAttr(ref, attr, value, options, true);
+    runner.run(plan.request(), plan, timeout(options), options.affinity(), ref.typeName(), attr);
+  }
+
+  /** Like {@link #setAttr}, on one of the runtime's async threads. */
+  public CompletableFuture<Void> setAttrAsync(
+      PyRef ref, String attr, Object value, CallOptions options) {
+    return async(() -> requests.setAttr(ref, attr, value, options, false), options,
+        ref.typeName(), attr).thenApply(ignored -> null);
+  }
+
+  /** Calls the helper {@code name} ({@code module.function} under a helper folder). */
+  public Object callHelper(String helper, List<?> args, CallOptions options) {
+    CallPlan plan = requests.helper(helper, args, options, true);
+    return runner.run(plan.request(), plan, timeout(options), options.affinity(), "helper",
+        helper);
+  }
+
+  /** Like {@link #callHelper}, on one of the runtime's async threads. */
+  public CompletableFuture<Object> callHelperAsync(
+      String helper, List<?> args, CallOptions options) {
+    return async(() -> requests.helper(helper, args, options, false), options, "helper", helper);
   }
 
   /** Returns what a worker's handshake reported, starting a worker if none has started yet. */
@@ -146,58 +256,151 @@ public final class RealRuntime {
     }
   }
 
+  /** Returns the id of the session a call without options would use now. */
+  public String currentSession() {
+    return requests.currentSession();
+  }
+
+  /** Forgets this thread's automatic session without releasing it. */
+  public void clearAutoSession() {
+    sessions.clearAuto();
+  }
+
+  /** Releases this thread's automatic session and forgets it. */
+  public void releaseAutoSession() {
+    sessions.releaseAuto();
+  }
+
+  /** Releases one reference (idempotent). */
+  public void releaseRef(PyRef ref) {
+    sessions.release(Objects.requireNonNull(ref, "ref"));
+  }
+
+  /** Releases a session in every worker that holds part of it (idempotent). */
+  public void releaseSession(String sessionId) {
+    CallRequests.checkName(sessionId, "sessionId");
+    sessions.release(sessionId);
+  }
+
+  /** Runs a context manager's {@code with} block; see {@link ContextBlock}. */
+  public <T> T with(PyRef manager, java.util.function.Function<Object, ? extends T> body) {
+    return new ContextBlock(this, callbacks).run(manager, body);
+  }
+
+  /**
+   * Asks every running worker for its sessions (the {@code sessions} op) and returns each
+   * session's live references, summed over the workers.
+   */
+  public Map<String, Long> sessionStats() {
+    checkOpen();
+    Map<String, Long> totals = new TreeMap<>();
+    EncodedValue request = writer.encodeTuple(new Object[] {"sessions", null}, null);
+    for (PooledWorker worker : pool.startedWorkers()) {
+      Object value;
+      try {
+        value = runner.run(request, on(worker, sessions.detached()), config.defaultTimeout(),
+            Affinity.STRICT_QUEUE, "snakebridge_worker", "sessions");
+      } catch (SessionLostException gone) {
+        continue;
+      }
+      if (value instanceof Map) {
+        ((Map<?, ?>) value).forEach((id, count) -> {
+          long live = count instanceof Number ? ((Number) count).longValue() : 0L;
+          if (live > 0) {
+            totals.merge(String.valueOf(id), live, Long::sum);
+          }
+        });
+      }
+    }
+    return totals;
+  }
+
+  /**
+   * Releases a whole session in one worker: the {@code release_session} op (WIRE-PROTOCOL.md
+   * §5.3), waiting for the worker if it is busy. A worker that is gone took the session with it.
+   */
+  private void releaseIn(SessionState state, PooledWorker worker) {
+    EncodedValue request = writer.encodeTuple(new Object[] {"release_session", state.wire()},
+        null);
+    try {
+      runner.run(request, on(worker, state), config.defaultTimeout(), Affinity.STRICT_QUEUE,
+          "snakebridge_worker", "release_session");
+    } catch (SessionLostException | IllegalStateException gone) {
+      // The worker, or the whole runtime, is gone: the session went with it.
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, () -> "runtime '" + config.name() + "': could not release "
+          + state + " in Python worker " + worker.id() + ": " + e);
+    }
+  }
+
+  /**
+   * A plan that runs on {@code worker}: directly when this thread runs a callback of that worker
+   * (which waits for it), else by leasing exactly that worker.
+   */
+  private CallPlan on(PooledWorker worker, SessionState state) {
+    CallbackScope scope = CallbackScope.current(this);
+    boolean inside = scope != null && scope.worker() == worker;
+    CallPlan plan = new CallPlan(sessions, callbacks, state, true, inside ? worker : null);
+    if (!inside) {
+      plan.pin(worker);
+    }
+    return plan;
+  }
+
+  /** One session housekeeping step at {@code now}; tests drive it with their own clock. */
+  public long housekeep(long now) {
+    return sessions.housekeep(now);
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
   /** Closes the runtime; see {@link io.snakebridge.SnakeBridgeRuntime#close()}. */
   public void close() {
     pool.close(CLOSE_GRACE_NANOS);
     async.shutdown();
-  }
-
-  private EncodedValue encodeCall(
-      String module, String function, List<?> args, CallOptions options) {
-    checkName(module, "module");
-    checkName(function, "function");
-    Objects.requireNonNull(args, "args");
-    Objects.requireNonNull(options, "options");
-    if (!CallOptions.DEFAULT_POOL.equals(options.pool())) {
-      throw new IllegalArgumentException(
-          "unknown pool '" + options.pool() + "': runtime '" + config.name()
-              + "' has only the pool '" + CallOptions.DEFAULT_POOL + "'");
+    if (ownCallbackExecutor != null) {
+      ownCallbackExecutor.shutdown();
     }
-    checkOpen();
-    return writer.encodeTuple(
-        new Object[] {"call", null, module, function, args, options.kwargs()}, CALL_NAMES);
+    sessions.close();
+    housekeeper.interrupt();
   }
 
-  private EncodedValue encodeAttr(String module, String attr) {
-    checkName(module, "module");
-    checkName(attr, "attr");
-    checkOpen();
-    return writer.encodeTuple(new Object[] {"module_attr", null, module, attr}, null);
+  private CompletableFuture<Object> async(
+      Supplier<CallPlan> prepare, CallOptions options, String module, String target) {
+    CallPlan plan;
+    try {
+      plan = prepare.get();
+    } catch (NullPointerException | IllegalArgumentException | IllegalStateException misuse) {
+      throw misuse;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Duration timeout = options.timeout().orElse(config.defaultTimeout());
+    Affinity affinity = options.affinity();
+    String sessionId = plan.session().id();
+    boolean retained = SessionScopes.retainAsync(sessionId);
+    CompletableFuture<Object> future;
+    try {
+      future = CompletableFuture.supplyAsync(
+          () -> runner.run(plan.request(), plan, timeout, affinity, module, target), async);
+    } catch (RejectedExecutionException e) {
+      future = CompletableFuture.failedFuture(
+          new IllegalStateException("runtime '" + config.name() + "' is closed", e));
+    }
+    if (retained) {
+      future.whenComplete((result, failure) -> SessionScopes.releaseAsync(sessionId));
+    }
+    return future;
   }
 
   private Duration timeout(CallOptions options) {
     return options.timeout().orElse(config.defaultTimeout());
   }
 
-  private CompletableFuture<Object> submit(Supplier<Object> call) {
-    try {
-      return CompletableFuture.supplyAsync(call, async);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(
-          new IllegalStateException("runtime '" + config.name() + "' is closed", e));
-    }
-  }
-
-  private void checkOpen() {
+  /** Throws {@link IllegalStateException} when the runtime is closed. */
+  void checkOpen() {
     if (pool.isClosed()) {
       throw new IllegalStateException("runtime '" + config.name() + "' is closed");
-    }
-  }
-
-  private static void checkName(String value, String parameter) {
-    Objects.requireNonNull(value, parameter);
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(parameter + " must not be blank");
     }
   }
 }

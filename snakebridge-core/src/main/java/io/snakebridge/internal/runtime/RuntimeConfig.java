@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * A runtime's settings, already checked by {@link io.snakebridge.SnakeBridgeRuntime.Builder}.
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param workingDirectory the workers' working directory, or null for the JVM's
  * @param cacheDirectory where the worker package is extracted
  * @param limits the frame size and nesting limits
+ * @param helperPaths folders of the user's helper modules (WIRE-PROTOCOL.md §5.5)
+ * @param callbackExecutor runs Java callbacks, or null for the runtime's own threads
  */
 public record RuntimeConfig(
     String name,
@@ -34,11 +37,14 @@ public record RuntimeConfig(
     boolean eagerStart,
     Path workingDirectory,
     Path cacheDirectory,
-    CodecLimits limits) {
+    CodecLimits limits,
+    List<Path> helperPaths,
+    Executor callbackExecutor) {
 
   /** Copies the collections. */
   public RuntimeConfig {
     environment = Map.copyOf(environment);
     pythonPath = List.copyOf(pythonPath);
+    helperPaths = List.copyOf(helperPaths);
   }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +41,8 @@ public final class RuntimeSettings {
   private Path cacheDirectory;
   private long maxFrameBytes = SnakeBridgeRuntime.DEFAULT_MAX_FRAME_BYTES;
   private int maxNestingDepth = SnakeBridgeRuntime.DEFAULT_MAX_NESTING_DEPTH;
+  private List<Path> helperPaths = List.of();
+  private Executor callbackExecutor;
 
   public void name(String name) {
     Objects.requireNonNull(name, "name");
@@ -78,13 +81,32 @@ public final class RuntimeSettings {
   }
 
   public void pythonPath(List<Path> folders) {
-    Objects.requireNonNull(folders, "pythonPath");
+    this.pythonPath = absolute(folders, "pythonPath");
+  }
+
+  public void helperPaths(List<Path> folders) {
+    List<Path> checked = absolute(folders, "helperPaths");
+    for (int i = 0; i < checked.size(); i++) {
+      if (!Files.isDirectory(checked.get(i))) {
+        throw new IllegalArgumentException(
+            "helperPaths[" + i + "] must be an existing folder: " + checked.get(i));
+      }
+    }
+    this.helperPaths = checked;
+  }
+
+  public void callbackExecutor(Executor executor) {
+    this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
+  }
+
+  private static List<Path> absolute(List<Path> folders, String parameter) {
+    Objects.requireNonNull(folders, parameter);
     List<Path> checked = new ArrayList<>(folders.size());
     for (int i = 0; i < folders.size(); i++) {
-      Path folder = Objects.requireNonNull(folders.get(i), "pythonPath[" + i + "]");
+      Path folder = Objects.requireNonNull(folders.get(i), parameter + "[" + i + "]");
       checked.add(folder.toAbsolutePath());
     }
-    this.pythonPath = List.copyOf(checked);
+    return List.copyOf(checked);
   }
 
   public void defaultTimeout(Duration timeout) {
@@ -132,7 +154,7 @@ public final class RuntimeSettings {
         name, python, poolSize, environment, pythonPath, defaultTimeout, startupTimeout,
         eagerStart, workingDirectory,
         cacheDirectory != null ? cacheDirectory : defaultCacheDirectory(),
-        new CodecLimits(maxNestingDepth, maxFrameBytes));
+        new CodecLimits(maxNestingDepth, maxFrameBytes), helperPaths, callbackExecutor);
   }
 
   /** The {@code snakebridge.cacheDir} property, else the XDG cache folder, else ~/.cache. */

@@ -34,6 +34,7 @@ public final class PythonSpawner implements WorkerSpawner {
   private final Path workingDirectory;
   private final WorkerFiles files;
   private final List<String> paths;
+  private final List<String> helperPaths;
   private final CodecLimits limits;
   private final Logger stderrLogger;
   private volatile String reportedExecutable;
@@ -45,6 +46,7 @@ public final class PythonSpawner implements WorkerSpawner {
    * @param environment variables added to the JVM's environment
    * @param workingDirectory the workers' working directory, or null for the JVM's
    * @param paths folders put at the front of the workers' {@code sys.path}
+   * @param helperPaths folders of the user's helper modules, sent in the handshake
    */
   public PythonSpawner(
       String python,
@@ -52,6 +54,7 @@ public final class PythonSpawner implements WorkerSpawner {
       Path workingDirectory,
       WorkerFiles files,
       List<String> paths,
+      List<String> helperPaths,
       CodecLimits limits,
       Logger stderrLogger) {
     this.python = python;
@@ -59,6 +62,7 @@ public final class PythonSpawner implements WorkerSpawner {
     this.workingDirectory = workingDirectory;
     this.files = files;
     this.paths = List.copyOf(paths);
+    this.helperPaths = List.copyOf(helperPaths);
     this.limits = limits;
     this.stderrLogger = stderrLogger;
   }
@@ -88,7 +92,8 @@ public final class PythonSpawner implements WorkerSpawner {
           "could not start Python worker " + workerId + " with " + executable + ": "
               + e.getMessage(), e);
     }
-    return WorkerProcess.attach(workerId, executable, process, paths, limits, stderrLogger);
+    return WorkerProcess.attach(
+        workerId, executable, process, paths, helperPaths, limits, stderrLogger);
   }
 
   @Override

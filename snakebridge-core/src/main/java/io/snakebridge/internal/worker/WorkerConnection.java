@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The frame-level conversation with one worker: writes requests and hands each reply to the
@@ -34,6 +35,12 @@ public final class WorkerConnection {
    * With one call per worker (the pool's default) the caller is always the leader and nothing is
    * handed over. Once a read fails the connection is broken for good: every waiter fails with the
    * same cause, and so does every later request.
+   *
+   * CALLBACK frames (WIRE-PROTOCOL.md §5.4) answer no request: the leader hands each to the
+   * callback handler, which only queues it for another thread (the leader never runs user code)
+   * and keeps reading. A call made by that callback is an ordinary request on this connection:
+   * its thread registers in `pending` and follows the leader, which is the caller of the outer
+   * call, still waiting for its own reply.
    */
 
   private final FrameReader reader;
@@ -43,6 +50,7 @@ public final class WorkerConnection {
   private final ConcurrentHashMap<Long, Waiter> pending = new ConcurrentHashMap<>();
   private final AtomicLong lastId = new AtomicLong();
   private volatile IOException failure;
+  private volatile Consumer<Frame> callbackHandler;
 
   /**
    * Creates a connection over a worker's pipes.
@@ -86,7 +94,33 @@ public final class WorkerConnection {
     return await(id, self);
   }
 
-  /** Writes one frame that expects no answer (SHUTDOWN, CANCEL). */
+  /**
+   * Sets what receives the worker's CALLBACK frames; without a handler a CALLBACK breaks the
+   * protocol. The handler runs on the reading thread: it must only hand the frame on, never block
+   * or run user code, and must not throw.
+   */
+  public void onCallback(Consumer<Frame> handler) {
+    this.callbackHandler = handler;
+  }
+
+  /**
+   * Writes one frame unless another thread is writing at this moment; never waits.
+   *
+   * @return whether the frame was written
+   */
+  public boolean trySend(FrameKind kind, long id, EncodedValue body) throws IOException {
+    if (!writeLock.tryLock()) {
+      return false;
+    }
+    try {
+      writer.write(kind, id, body);
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Writes one frame that expects no answer (SHUTDOWN, CANCEL, RELEASE, a callback's answer). */
   public void send(FrameKind kind, long id, EncodedValue body) throws IOException {
     writeLock.lock();
     try {
@@ -160,6 +194,15 @@ public final class WorkerConnection {
         if (frame.id() == id) {
           pending.remove(id);
           return frame;
+        }
+        if (frame.kind() == FrameKind.CALLBACK) {
+          Consumer<Frame> handler = callbackHandler;
+          if (handler == null) {
+            throw new FrameFormatException("a CALLBACK frame on a connection that takes none ("
+                + frame + ")");
+          }
+          handler.accept(frame);
+          continue;
         }
         Waiter other = pending.remove(frame.id());
         if (other == null) {

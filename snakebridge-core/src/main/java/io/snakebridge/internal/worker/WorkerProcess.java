@@ -34,16 +34,18 @@ public final class WorkerProcess {
   private final WorkerConnection connection;
   private final StderrForwarder stderr;
   private final List<String> paths;
+  private final List<String> helperPaths;
   private final CodecLimits limits;
   private volatile PythonInfo info;
 
   private WorkerProcess(
-      String id, String executable, Process process, List<String> paths, CodecLimits limits,
-      Logger stderrLogger) {
+      String id, String executable, Process process, List<String> paths,
+      List<String> helperPaths, CodecLimits limits, Logger stderrLogger) {
     this.id = id;
     this.executable = executable;
     this.process = process;
     this.paths = List.copyOf(paths);
+    this.helperPaths = List.copyOf(helperPaths);
     this.limits = limits;
     this.connection =
         new WorkerConnection(process.getInputStream(), process.getOutputStream(),
@@ -57,12 +59,14 @@ public final class WorkerProcess {
    * @param id the worker's id, such as {@code default-1}
    * @param executable what was started, for messages
    * @param paths folders the worker puts at the front of {@code sys.path}
+   * @param helperPaths folders of the user's helper modules (WIRE-PROTOCOL.md §5.5)
    * @param limits the frame and nesting limits both sides use
    */
   public static WorkerProcess attach(
-      String id, String executable, Process process, List<String> paths, CodecLimits limits,
-      Logger stderrLogger) {
-    WorkerProcess worker = new WorkerProcess(id, executable, process, paths, limits, stderrLogger);
+      String id, String executable, Process process, List<String> paths,
+      List<String> helperPaths, CodecLimits limits, Logger stderrLogger) {
+    WorkerProcess worker =
+        new WorkerProcess(id, executable, process, paths, helperPaths, limits, stderrLogger);
     worker.stderr.start();
     return worker;
   }
@@ -80,6 +84,7 @@ public final class WorkerProcess {
     hello.put("min_protocol", (long) PROTOCOL_VERSION);
     hello.put("worker_id", id);
     hello.put("paths", paths);
+    hello.put("helper_paths", helperPaths);
     hello.put("max_frame", limits.maxFrameBytes());
     hello.put("max_depth", (long) limits.maxDepth());
     EncodedValue body = new ValueWriter(limits).encode(hello, "hello");

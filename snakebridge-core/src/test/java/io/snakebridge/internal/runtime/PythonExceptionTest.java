@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.ConversionException;
 import io.snakebridge.PyTuple;
 import io.snakebridge.PythonException;
+import io.snakebridge.ReferenceNotFoundException;
+import io.snakebridge.SessionMismatchException;
 import io.snakebridge.internal.codec.CodecLimits;
 import io.snakebridge.internal.codec.EncodedValue;
 import io.snakebridge.internal.codec.ValueReader;
@@ -91,13 +94,14 @@ class PythonExceptionTest {
     top.put("context", context);
     PythonException e = python(top);
     assertEquals("shop.errors.SaveFailed: could not save", e.getMessage());
-    PythonException cause = e.getCause();
+    PythonException cause = (PythonException) e.getCause();
     assertEquals("builtins.OSError", cause.pythonType());
     assertNull(cause.getCause());
 
     Map<String, Object> implicit = error("builtins.RuntimeError", "while handling", List.of());
     implicit.put("context", context);
-    assertEquals("builtins.KeyError", python(implicit).getCause().pythonType());
+    assertEquals("builtins.KeyError",
+        ((PythonException) python(implicit).getCause()).pythonType());
   }
 
   @Test
@@ -142,5 +146,56 @@ class PythonExceptionTest {
   void isInstanceRejectsNull() throws IOException {
     PythonException e = python(error("builtins.ValueError", "bad", List.of()));
     assertThrows(NullPointerException.class, () -> e.isInstance(null));
+  }
+
+  @Test
+  void referenceKindsBecomeTheirOwnExceptions() throws IOException {
+    Map<String, Object> missing = error("snakebridge_worker.RefNotFound",
+        "unknown reference ab-7 in session s1", List.of());
+    missing.put("kind", "ref_not_found");
+    missing.put("ref_id", "ab-7");
+    missing.put("session_id", "s1");
+    missing.put("call_session_id", "s1");
+    ReferenceNotFoundException notFound = assertInstanceOf(ReferenceNotFoundException.class,
+        ErrorReply.parse(wire(missing)).toException("m.T.f"));
+    assertEquals("ab-7", notFound.refId());
+    assertEquals("s1", notFound.sessionId());
+    assertEquals("unknown reference ab-7 in session s1", notFound.getMessage());
+
+    Map<String, Object> foreign = error("snakebridge_worker.SessionMismatch", "wrong session",
+        List.of());
+    foreign.put("kind", "session_mismatch");
+    foreign.put("ref_id", "ab-7");
+    foreign.put("session_id", "s1");
+    foreign.put("call_session_id", "s2");
+    SessionMismatchException mismatch = assertInstanceOf(SessionMismatchException.class,
+        ErrorReply.parse(wire(foreign)).toException("m.T.f"));
+    assertEquals("s1", mismatch.sessionId());
+    assertEquals("s2", mismatch.callSessionId());
+  }
+
+  @Test
+  void anUnknownHelperIsAPythonException() throws IOException {
+    Map<String, Object> dict = error("snakebridge_worker.HelperNotFound",
+        "no helper 'text.nope' under /app/helpers", List.of());
+    dict.put("kind", "helper_not_found");
+    PythonException e = assertInstanceOf(PythonException.class,
+        ErrorReply.parse(wire(dict)).toException("helper.text.nope"));
+    assertEquals("snakebridge_worker.HelperNotFound", e.pythonType());
+  }
+
+  @Test
+  void aLevelWithAnErrorIdIsCausedByTheCallbacksJavaException() throws IOException {
+    Map<String, Object> javaError = error("snakebridge_worker.JavaError",
+        "java.lang.IllegalStateException: boom", List.of());
+    javaError.put("error_id", 7L);
+    Map<String, Object> top = error("builtins.ValueError", "sorting failed", List.of());
+    top.put("cause", javaError);
+    IllegalStateException original = new IllegalStateException("boom");
+    PythonException e = (PythonException) ErrorReply.parse(wire(top))
+        .toException("builtins.sorted", id -> id == 7 ? original : null);
+    PythonException level = (PythonException) e.getCause();
+    assertEquals("snakebridge_worker.JavaError", level.pythonType());
+    assertSame(original, level.getCause());
   }
 }

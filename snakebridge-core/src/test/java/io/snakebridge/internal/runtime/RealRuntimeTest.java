@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.ConversionException;
+import io.snakebridge.FakeRuntimes;
 import io.snakebridge.PythonException;
 import io.snakebridge.WorkerCrashedException;
 import io.snakebridge.fakes.FakeSpawner;
@@ -38,7 +39,8 @@ class RealRuntimeTest {
     RuntimeSettings settings = new RuntimeSettings();
     settings.name("unit");
     settings.poolSize(2);
-    runtime = new RealRuntime(settings.toConfig(), spawner, Ticker.SYSTEM);
+    runtime = new RealRuntime(settings.toConfig(), spawner, Ticker.SYSTEM,
+        FakeRuntimes.refsWithoutRuntime());
     return runtime;
   }
 

@@ -76,7 +76,7 @@ class FrameReaderTest {
   @Test
   void rejectsUnknownKindsFlagsAndReservedBits() {
     assertFormatError(frame(12, 0, 0, 0, 1, new byte[0]), "unknown frame kind 0");
-    assertFormatError(frame(12, 16, 0, 0, 1, new byte[0]), "unknown frame kind 16");
+    assertFormatError(frame(12, 20, 0, 0, 1, new byte[0]), "unknown frame kind 20");
     assertFormatError(frame(12, 3, 1, 0, 1, new byte[0]), "flags must be 0");
     assertFormatError(frame(12, 3, 0, 1, 1, new byte[0]), "reserved bytes must be 0");
   }

@@ -250,4 +250,31 @@ class WorkerConnectionTest {
       assertEquals("done", running.get());
     });
   }
+
+  @Test
+  void theLeaderHandsCallbackFramesToTheHandlerAndKeepsReading() throws IOException {
+    List<Frame> handed = Collections.synchronizedList(new ArrayList<>());
+    connection.onCallback(handed::add);
+    worker.onCall(call -> {
+      call.worker().send(FrameKind.CALLBACK, Long.MIN_VALUE + 1, List.of(1L));
+      call.worker().send(FrameKind.CALLBACK, Long.MIN_VALUE + 2, List.of(2L));
+      call.reply("done");
+    }).start();
+    connection.request(FrameKind.HELLO, 0, values.encode(Map.of(), "hello"));
+    Frame reply = connection.request(FrameKind.CALL, connection.nextRequestId(), call());
+    assertEquals("done", value(reply));
+    assertEquals(2, handed.size());
+    assertEquals(Long.MIN_VALUE + 2, handed.get(1).id());
+    assertTrue(connection.trySend(FrameKind.PING, connection.nextRequestId(), null));
+  }
+
+  @Test
+  void aCallbackFrameWithoutAHandlerBreaksTheProtocol() throws IOException {
+    worker.onCall(call -> call.worker().send(FrameKind.CALLBACK, Long.MIN_VALUE + 1, List.of()))
+        .start();
+    connection.request(FrameKind.HELLO, 0, values.encode(Map.of(), "hello"));
+    FrameFormatException e = assertThrows(FrameFormatException.class,
+        () -> connection.request(FrameKind.CALL, connection.nextRequestId(), call()));
+    assertTrue(e.getMessage().contains("takes none"), e.getMessage());
+  }
 }

@@ -26,7 +26,8 @@ class WorkerProcessTest {
   private final FakeProcess process = new FakeProcess();
   private final ScriptedWorker worker = new ScriptedWorker(process);
   private final WorkerProcess subject = WorkerProcess.attach("rt-1", "/usr/bin/python3", process,
-      List.of("/app/src"), new CodecLimits(50, 1 << 20), System.getLogger("test"));
+      List.of("/app/src"), List.of("/app/helpers"), new CodecLimits(50, 1 << 20),
+      System.getLogger("test"));
 
   private static Map<String, Object> hello(long protocol, long minProtocol) {
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -52,6 +53,7 @@ class WorkerProcessTest {
       assertEquals(1L, sent.get("min_protocol"));
       assertEquals("rt-1", sent.get("worker_id"));
       assertEquals(List.of("/app/src"), sent.get("paths"));
+      assertEquals(List.of("/app/helpers"), sent.get("helper_paths"));
       assertEquals((long) (1 << 20), sent.get("max_frame"));
       assertEquals(50L, sent.get("max_depth"));
     });

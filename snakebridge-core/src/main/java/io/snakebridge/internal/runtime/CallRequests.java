@@ -1,0 +1,183 @@
+package io.snakebridge.internal.runtime;
+
+import io.snakebridge.CallOptions;
+import io.snakebridge.PyRef;
+import io.snakebridge.SessionContext;
+import io.snakebridge.SessionOptions;
+import io.snakebridge.internal.codec.ValueWriter;
+import io.snakebridge.internal.session.CurrentSession;
+import io.snakebridge.internal.session.SessionState;
+import io.snakebridge.internal.session.SessionTable;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds the CALL of each operation (WIRE-PROTOCOL.md §4.2, §5.3) as a {@link CallPlan}: checks
+ * the arguments, chooses the call's session, and encodes the call with it on the caller's
+ * thread.
+ *
+ * <p>The session, first match wins: {@link CallOptions#sessionId}; the target reference's session
+ * (for ops on a reference); the thread's innermost {@link SessionContext}; inside a callback, the
+ * session of the call that invoked it; the thread's automatic session. A reference among the
+ * arguments outranks the last three (see {@link CallPlan}).
+ *
+ * <p>Thread-safe: no state of its own.
+ */
+final class CallRequests {
+  private static final String[] CALL_NAMES = {null, null, null, null, "args", "kwargs"};
+  private static final String[] HELPER_NAMES = {null, null, null, "args", "kwargs"};
+  private static final String[] SET_ATTR_NAMES = {null, null, null, null, "value"};
+
+  private final RealRuntime runtime;
+  private final ValueWriter writer;
+  private final SessionTable sessions;
+  private final CallbackTable callbacks;
+
+  CallRequests(RealRuntime runtime, ValueWriter writer, SessionTable sessions,
+      CallbackTable callbacks) {
+    this.runtime = runtime;
+    this.writer = writer;
+    this.sessions = sessions;
+    this.callbacks = callbacks;
+  }
+
+  // Each builder takes `nested`: whether a call made inside a callback runs on the worker that
+  // waits for the callback. An async call never does: it would run after the callback returned.
+
+  CallPlan call(String module, String function, List<?> args, CallOptions options,
+      boolean nested) {
+    checkName(module, "module");
+    checkName(function, "function");
+    Objects.requireNonNull(args, "args");
+    checkOptions(options);
+    return prepare(null, new Object[] {"call", null, module, function, args, options.kwargs()},
+        CALL_NAMES, options, nested);
+  }
+
+  CallPlan moduleAttr(String module, String attr, boolean nested) {
+    checkName(module, "module");
+    checkName(attr, "attr");
+    return prepare(null, new Object[] {"module_attr", null, module, attr}, null,
+        CallOptions.defaults(), nested);
+  }
+
+  CallPlan callClass(
+      String module, String className, List<?> args, CallOptions options, boolean nested) {
+    checkName(module, "module");
+    checkName(className, "className");
+    Objects.requireNonNull(args, "args");
+    checkOptions(options);
+    return prepare(null,
+        new Object[] {"call_class", null, module, className, args, options.kwargs()},
+        CALL_NAMES, options, nested);
+  }
+
+  CallPlan callMethod(
+      PyRef ref, String method, List<?> args, CallOptions options, boolean nested) {
+    Objects.requireNonNull(ref, "ref");
+    checkName(method, "method");
+    Objects.requireNonNull(args, "args");
+    checkOptions(options);
+    return prepare(ref, new Object[] {"call_method", null, ref, method, args, options.kwargs()},
+        CALL_NAMES, options, nested);
+  }
+
+  CallPlan getAttr(PyRef ref, String attr, CallOptions options, boolean nested) {
+    Objects.requireNonNull(ref, "ref");
+    checkName(attr, "attr");
+    checkOptions(options);
+    return prepare(ref, new Object[] {"get_attr", null, ref, attr}, null, options, nested);
+  }
+
+  CallPlan setAttr(PyRef ref, String attr, Object value, CallOptions options, boolean nested) {
+    Objects.requireNonNull(ref, "ref");
+    checkName(attr, "attr");
+    checkOptions(options);
+    return prepare(ref, new Object[] {"set_attr", null, ref, attr, value}, SET_ATTR_NAMES,
+        options, nested);
+  }
+
+  CallPlan helper(String helper, List<?> args, CallOptions options, boolean nested) {
+    checkName(helper, "helper");
+    Objects.requireNonNull(args, "args");
+    checkOptions(options);
+    return prepare(null, new Object[] {"helper", null, helper, args, options.kwargs()},
+        HELPER_NAMES, options, nested);
+  }
+
+  /** Returns the id of the session a call without options would use now. */
+  String currentSession() {
+    SessionContext context = CurrentSession.get();
+    if (context != null) {
+      return context.sessionId();
+    }
+    CallbackScope scope = CallbackScope.current(runtime);
+    return scope != null ? scope.session().id() : sessions.auto().id();
+  }
+
+  /** Chooses the session and encodes the CALL with it; {@code items[1]} is the session's place. */
+  private CallPlan prepare(
+      PyRef target, Object[] items, String[] names, CallOptions options, boolean nested) {
+    runtime.checkOpen();
+    CallbackScope scope = CallbackScope.current(runtime);
+    SessionState session;
+    boolean fixed = true;
+    String chosen = options.sessionId().orElse(null);
+    if (chosen != null) {
+      session = named(chosen);
+    } else if (target != null) {
+      session = sessions.find(target.sessionId());
+      if (session == null) {
+        sessions.workerOf(target, null); // throws ReferenceNotFoundException
+      }
+    } else {
+      fixed = false;
+      SessionContext context = CurrentSession.get();
+      if (context != null) {
+        session = sessions.explicit(context.sessionId(), context.maxRefs(), context.ttl());
+      } else if (scope != null) {
+        session = scope.session();
+      } else {
+        session = sessions.auto();
+      }
+    }
+    CallPlan plan = new CallPlan(sessions, callbacks, session, fixed,
+        nested && scope != null ? scope.worker() : null);
+    for (;;) {
+      items[1] = plan.session().wire();
+      try {
+        plan.request(writer.encodeTuple(items, names, plan));
+        return plan;
+      } catch (CallPlan.SessionSwitch again) {
+        plan.restart();
+      }
+    }
+  }
+
+  /** The session a call names in its options, with the context's limits if it is the context's. */
+  private SessionState named(String id) {
+    SessionContext context = CurrentSession.get();
+    if (context != null && context.sessionId().equals(id)) {
+      return sessions.explicit(id, context.maxRefs(), context.ttl());
+    }
+    SessionState known = sessions.find(id);
+    return known != null ? known : sessions.explicit(
+        id, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
+  }
+
+  private void checkOptions(CallOptions options) {
+    Objects.requireNonNull(options, "options");
+    if (!CallOptions.DEFAULT_POOL.equals(options.pool())) {
+      throw new IllegalArgumentException(
+          "unknown pool '" + options.pool() + "': runtime '" + runtime.name()
+              + "' has only the pool '" + CallOptions.DEFAULT_POOL + "'");
+    }
+  }
+
+  static void checkName(String value, String parameter) {
+    Objects.requireNonNull(value, parameter);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(parameter + " must not be blank");
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.snakebridge.internal.runtime;
+
+import io.snakebridge.SessionOptions;
+import io.snakebridge.internal.codec.EncodedValue;
+import io.snakebridge.internal.codec.LiveObjects;
+import io.snakebridge.internal.codec.ValueReader;
+import io.snakebridge.internal.codec.ValueWriter;
+import io.snakebridge.internal.pool.PooledWorker;
+import io.snakebridge.internal.session.SessionState;
+import io.snakebridge.internal.session.SessionTable;
+import io.snakebridge.internal.wire.Frame;
+import io.snakebridge.internal.wire.FrameKind;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * Runs the Java callbacks Python calls (CALLBACK frames, WIRE-PROTOCOL.md §5.4) on the runtime's
+ * callback executor and answers each with CALLBACK_RESULT or CALLBACK_ERROR.
+ *
+ * <p>Thread-safe. The handler a connection gets only hands the frame to the executor: it runs on
+ * the thread reading that worker's output, which must go on reading (the callback's own calls
+ * arrive there) and never runs user code.
+ */
+final class CallbackDispatcher {
+  private static final Logger LOG = System.getLogger("io.snakebridge.callback");
+
+  private final RealRuntime runtime;
+  private final Executor executor;
+  private final SessionTable sessions;
+  private final CallbackTable callbacks;
+  private final ValueReader reader;
+  private final ValueWriter writer;
+
+  CallbackDispatcher(RealRuntime runtime, Executor executor, SessionTable sessions,
+      CallbackTable callbacks, ValueReader reader, ValueWriter writer) {
+    this.runtime = runtime;
+    this.executor = executor;
+    this.sessions = sessions;
+    this.callbacks = callbacks;
+    this.reader = reader;
+    this.writer = writer;
+  }
+
+  /** Returns the CALLBACK handler for {@code worker}'s connection. */
+  Consumer<Frame> handlerFor(PooledWorker worker) {
+    return frame -> dispatch(worker, frame);
+  }
+
+  private void dispatch(PooledWorker worker, Frame frame) {
+    try {
+      executor.execute(() -> run(worker, frame));
+    } catch (RejectedExecutionException e) {
+      answerError(worker, frame.id(), new RejectedExecutionException(
+          "runtime '" + runtime.name() + "' cannot run callbacks now (closed or saturated)", e),
+          -1);
+    }
+  }
+
+  private void run(PooledWorker worker, Frame frame) {
+    long callId = -1;
+    CallbackScope scope = null;
+    try {
+      Object value = reader.decode(frame.body(), 0, frame.body().length, readingFrom(worker));
+      if (!(value instanceof List) || ((List<?>) value).size() != 4) {
+        throw new IllegalArgumentException("malformed CALLBACK value from Python worker "
+            + worker.id() + ": expected (callback_id, args, kwargs, call_id)");
+      }
+      List<?> tuple = (List<?>) value;
+      if (!(tuple.get(0) instanceof Long) || !(tuple.get(1) instanceof List)
+          || !(tuple.get(2) instanceof Map) || !(tuple.get(3) instanceof Long)) {
+        throw new IllegalArgumentException("malformed CALLBACK value from Python worker "
+            + worker.id() + ": expected (int, list, dict, int)");
+      }
+      callId = (Long) tuple.get(3);
+      long callbackId = (Long) tuple.get(0);
+      CallbackTable.Callback callback = callbacks.find(callbackId);
+      if (callback == null) {
+        throw new IllegalStateException("Java callback " + callbackId
+            + " is no longer registered: its session has ended");
+      }
+      @SuppressWarnings("unchecked")
+      List<Object> args = (List<Object>) tuple.get(1);
+      Map<String, Object> kwargs = keywords((Map<?, ?>) tuple.get(2));
+      scope = CallbackScope.enter(runtime, worker, callback.session());
+      Object result = CallbackTable.invoke(callback.function(), args, kwargs);
+      CallPlan answer = new CallPlan(sessions, callbacks, callback.session(), true, worker);
+      EncodedValue body = writer.encode(result, "callback result", answer);
+      send(worker, FrameKind.CALLBACK_RESULT, frame.id(), body);
+    } catch (Throwable failure) {
+      answerError(worker, frame.id(), failure, callId);
+    } finally {
+      if (scope != null) {
+        scope.exit();
+      }
+    }
+  }
+
+  /** References among a callback's arguments belong to the session of the call that runs. */
+  private LiveObjects readingFrom(PooledWorker worker) {
+    return new LiveObjects() {
+      @Override
+      public Object readRef(String refId, String sessionId, String typeName, String module) {
+        if (typeName == null) {
+          throw new UnsupportedOperationException("a reference from a worker needs its type");
+        }
+        SessionState state = sessions.find(sessionId);
+        if (state == null) {
+          state = sessions.explicit(
+              sessionId, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
+        }
+        return sessions.intern(state, worker, refId, typeName, module);
+      }
+    };
+  }
+
+  private static Map<String, Object> keywords(Map<?, ?> kwargs) {
+    Map<String, Object> byName = new LinkedHashMap<>();
+    kwargs.forEach((key, value) -> byName.put(String.valueOf(key), value));
+    return byName;
+  }
+
+  /**
+   * Answers with CALLBACK_ERROR; the exception is kept under its error id until call {@code
+   * callId} ends, so an ERROR that carries the id can chain it (-1: no call known, not kept).
+   */
+  private void answerError(PooledWorker worker, long id, Throwable failure, long callId) {
+    long errorId = callId < 0 ? 0 : callbacks.recordFailure(failure, worker, callId);
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("type", failure.getClass().getName());
+    error.put("message", failure.getMessage() == null ? "" : failure.getMessage());
+    error.put("error_id", errorId);
+    LOG.log(Level.DEBUG, () -> "runtime '" + runtime.name() + "': a Java callback of worker "
+        + worker.id() + " threw " + failure);
+    try {
+      send(worker, FrameKind.CALLBACK_ERROR, id, writer.encode(error, "callback error"));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "runtime '" + runtime.name() + "': could not answer a callback of"
+          + " worker " + worker.id(), e);
+    }
+  }
+
+  private static void send(PooledWorker worker, FrameKind kind, long id, EncodedValue body) {
+    try {
+      worker.process().connection().send(kind, id, body);
+    } catch (IOException e) {
+      // The worker died; the caller of the outer call reports it.
+    }
+  }
+}

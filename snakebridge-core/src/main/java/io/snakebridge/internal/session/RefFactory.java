@@ -1,0 +1,16 @@
+package io.snakebridge.internal.session;
+
+import io.snakebridge.PyRef;
+
+/**
+ * Makes the public {@link PyRef} for a reference a worker returned. Implemented by the public
+ * runtime type, which is the only place a {@code PyRef} can be constructed.
+ *
+ * <p>Implementations must be thread-safe and cheap: they run on callers' threads while a result
+ * is decoded.
+ */
+@FunctionalInterface
+public interface RefFactory {
+  /** Returns a new {@code PyRef}; the session table interns it. */
+  PyRef create(String refId, String sessionId, String typeName, String module);
+}
