@@ -2,6 +2,7 @@ package io.snakebridge.cli;
 
 import io.snakebridge.NdArray;
 import io.snakebridge.PyComplex;
+import io.snakebridge.PyRef;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -76,9 +77,22 @@ final class JsonWriter {
           .append(",\"imag\":").append(number(c.imag())).append('}');
     } else if (value instanceof NdArray) {
       appendNdArray((NdArray) value, out);
+    } else if (value instanceof PyRef) {
+      appendRef((PyRef) value, out);
     } else {
       appendString(isoText(value), out);
     }
+  }
+
+  /** A Python object that stayed in Python: its identity, its type and its {@code str()}. */
+  private static void appendRef(PyRef ref, StringBuilder out) {
+    out.append("{\"$ref\":");
+    appendString(ref.refId(), out);
+    out.append(",\"type\":");
+    appendString(ref.typeName(), out);
+    out.append(",\"str\":");
+    appendString(ref.toString(), out);
+    out.append('}');
   }
 
   private static void appendArray(Collection<?> items, StringBuilder out) {

@@ -2,6 +2,7 @@ package io.snakebridge.cli;
 
 import io.snakebridge.NdArray;
 import io.snakebridge.PyComplex;
+import io.snakebridge.PyRef;
 import io.snakebridge.PyTuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -39,8 +40,8 @@ final class PythonText {
     if (value instanceof BigDecimal) {
       return value.toString(); // Java and Python both follow the decimal spec's to-sci-string
     }
-    if (value instanceof UUID) {
-      return value.toString();
+    if (value instanceof UUID || value instanceof PyRef) {
+      return value.toString(); // a PyRef's toString() is Python's str() of the object
     }
     return repr(value);
   }
@@ -98,9 +99,20 @@ final class PythonText {
       out.append("UUID('").append(value).append("')");
     } else if (value instanceof NdArray) {
       appendArray((NdArray) value, out);
+    } else if (value instanceof PyRef) {
+      out.append(reprOf((PyRef) value));
     } else {
       String time = PythonTimes.repr(value);
       out.append(time != null ? time : value.toString());
+    }
+  }
+
+  /** Python's own {@code repr()} of an object that stayed in Python; its Java form if that fails. */
+  private static String reprOf(PyRef ref) {
+    try {
+      return ref.repr();
+    } catch (RuntimeException e) {
+      return ref.toString();
     }
   }
 

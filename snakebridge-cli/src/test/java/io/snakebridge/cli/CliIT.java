@@ -69,6 +69,17 @@ class CliIT {
   }
 
   @Test
+  void objectsThatStayInPythonPrintAsPythonWould() {
+    assertEquals(0, run("call", "pathlib", "PurePosixPath", "/tmp/x"), err());
+    assertEquals(0, run("call", "pathlib", "PurePosixPath", "/tmp/x", "--json"), err());
+    String[] lines = out().split("\n");
+    assertEquals("/tmp/x", lines[0]);
+    assertTrue(lines[1].matches(
+        "\\{\"\\$ref\":\"[^\"]+\",\"type\":\"pathlib\\.PurePosixPath\",\"str\":\"/tmp/x\"}"),
+        lines[1]);
+  }
+
+  @Test
   void attrReadsAModuleAttribute() {
     assertEquals(0, run("attr", "math", "pi"), err());
     assertEquals(0, run("attr", "sys", "version_info.major", "--json"), err());
