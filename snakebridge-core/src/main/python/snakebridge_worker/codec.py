@@ -136,6 +136,14 @@ class _Pickler(pickle.Pickler):
         return _reduce(obj, self.batch)
 
 
+_dumps = pickle.dumps
+_DUMPS_DIRECTLY = frozenset((type(None), bool, int, float))
+_DUMPS_IF_SHORT = frozenset((str, bytes))
+_SHORT = 4096
+"""Up to this length a str or bytes result is pickled in one piece; longer ones go through the
+Encoder's pickler, whose output list passes large byte strings on to `writev` uncopied."""
+
+
 class Encoder:
     """Encodes values for value sections. One per thread: it reuses a single C pickler.
 
@@ -157,6 +165,13 @@ class Encoder:
         sessions.Batch, committed by the caller once the frame will be sent); without a batch,
         and for values that cannot cross at all, raises ConversionError.
         """
+        kind = type(value)
+        if kind in _DUMPS_DIRECTLY or (kind in _DUMPS_IF_SHORT and len(value) <= _SHORT):
+            # The hot path's results: pickle.dumps writes the very bytes the pickler would
+            # (no reducer is ever consulted for these types, and they never need references)
+            # without its set-up and tear-down.
+            chunk = _dumps(value, PICKLE_PROTOCOL)
+            return [chunk], len(chunk), []
         if batch is not None:
             return self._encode_in(batch, value)
         try:

@@ -40,6 +40,8 @@ _HEADER_AND_SECTION = struct.Struct(">IBBHQII")
 
 DEFAULT_MAX_FRAME = 512 * 1024 * 1024
 MAX_BUFFERS = 65536
+READ_AHEAD = 64 * 1024
+"""Bytes FrameReader asks for per read: a small frame arrives whole, a large one streams."""
 ALIGNMENT = 64
 _ZEROS = memoryview(bytes(ALIGNMENT))
 
@@ -57,11 +59,25 @@ def _pad(offset):
 
 
 class FrameReader:
-    """Reads frames from one descriptor; a single thread at a time may call `read`."""
+    """Reads frames from one descriptor; a single thread at a time may call `read`.
+
+    Reads ahead: one `readv` into a reused buffer usually brings a small frame's header and body
+    together, so a small call costs one read system call, not two. Bytes read past the end of a
+    frame stay in the buffer for the next `read`, whichever thread makes it (the main and the
+    control thread hand the reader over under a lock, see control.py).
+    """
 
     def __init__(self, fd, max_frame=DEFAULT_MAX_FRAME):
         self.fd = fd
         self.max_frame = max_frame
+        self._buffer = bytearray(READ_AHEAD)
+        self._view = memoryview(self._buffer)
+        self._start = 0  # the unread bytes are _buffer[_start:_end]
+        self._end = 0
+
+    def buffered(self):
+        """Whether bytes already read from the descriptor wait for the next `read`."""
+        return self._end > self._start
 
     def read(self):
         """Returns (kind, request_id, body) or None at a clean end of stream.
@@ -70,12 +86,12 @@ class FrameReader:
         The header is checked before anything is allocated for the body, so a corrupt or
         hostile length never makes the worker allocate.
         """
-        header = os.read(self.fd, HEADER_SIZE)
-        if len(header) < HEADER_SIZE:
-            if not header:
+        start = self._start
+        if self._end - start < HEADER_SIZE:
+            if not self._fill_header():
                 return None
-            header = self._finish_header(header)
-        length, kind, flags, reserved, request_id = HEADER.unpack(header)
+            start = 0
+        length, kind, flags, reserved, request_id = HEADER.unpack_from(self._buffer, start)
         if length < _AFTER_LENGTH or length > self.max_frame:
             raise ProtocolError(
                 f"frame length {length} is outside 12..{self.max_frame} (max_frame)", request_id)
@@ -89,23 +105,43 @@ class FrameReader:
                                     request_id)
         elif kind not in _VALUE_KINDS:
             raise ProtocolError(f"unknown frame kind {kind}", request_id)
-        body = bytearray(size)
-        if size:
-            got = os.readv(self.fd, [body])  # usually the whole body at once
-            if got < size:
-                self._read_into(memoryview(body), got, request_id)
-        return kind, request_id, body
+        start += HEADER_SIZE
+        stop = start + size
+        if stop <= self._end:  # the usual case: the whole frame is in the buffer
+            body = self._buffer[start:stop]  # a copy: the buffer is reused
+            if stop == self._end:
+                self._start = self._end = 0
+            else:
+                self._start = stop
+            return kind, request_id, body
+        return kind, request_id, self._read_body(start, size, request_id)
 
-    def _finish_header(self, start):
-        parts = [start]
-        have = len(start)
-        while have < HEADER_SIZE:
-            more = os.read(self.fd, HEADER_SIZE - have)
-            if not more:
-                raise ProtocolError(f"end of stream inside a frame header ({have} of 16 bytes)")
-            parts.append(more)
-            have += len(more)
-        return b"".join(parts)
+    def _fill_header(self):
+        """Reads until a whole header is buffered, first moving any partial one to the front.
+        False at a clean end of stream; a header cut short by the end of stream raises."""
+        have = self._end - self._start
+        if have:
+            self._buffer[:have] = self._view[self._start:self._end]
+        self._start, self._end = 0, have
+        while self._end < HEADER_SIZE:
+            got = os.readv(self.fd, [self._view[self._end:]])
+            if not got:
+                if not self._end:
+                    return False
+                raise ProtocolError(
+                    f"end of stream inside a frame header ({self._end} of 16 bytes)")
+            self._end += got
+        return True
+
+    def _read_body(self, start, size, request_id):
+        """A body longer than what is buffered: the buffered part, then the rest read straight
+        into the body's own memory."""
+        body = bytearray(size)
+        have = self._end - start
+        body[:have] = self._view[start:self._end]
+        self._start = self._end = 0
+        self._read_into(memoryview(body), have, request_id)
+        return body
 
     def _read_into(self, view, done, request_id):
         size = len(view)
