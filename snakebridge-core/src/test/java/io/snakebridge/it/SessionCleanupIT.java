@@ -1,0 +1,88 @@
+package io.snakebridge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snakebridge.CallOptions;
+import io.snakebridge.PyRef;
+import io.snakebridge.SessionContext;
+import io.snakebridge.SessionOptions;
+import io.snakebridge.SnakeBridgeRuntime;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A session cleanup that cannot run is reported, naming the session and the worker, and is bounded
+ * by the runtime's timeout (inventory §10 row 40; there it is a telemetry event, here a log record
+ * on {@code io.snakebridge.session}).
+ */
+@ExtendWith(NoLeakedWorkers.class)
+class SessionCleanupIT {
+  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+  private final Handler recorder = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
+
+  @Test
+  void aReleaseThatCannotReachItsBusyWorkerInTimeIsReported() throws Exception {
+    Logger log = Logger.getLogger("io.snakebridge.session");
+    log.addHandler(recorder);
+    ExecutorService owner = Executors.newSingleThreadExecutor();
+    try (SnakeBridgeRuntime python = ItEnvironment.runtime("cleanup").poolSize(1)
+        .defaultTimeout(Duration.ofMillis(400)).build()) {
+      SessionOptions session = SessionOptions.defaults().sessionId("cleanup-row-40");
+      CountDownLatch busy = new CountDownLatch(1);
+      Future<Object> longCall = owner.submit(() -> SessionContext.withSession(session, () -> {
+        PyRef held = python.callClass("builtins", "object", List.of(), CallOptions.defaults());
+        busy.countDown();
+        // Keeps the session's only worker busy well past the runtime's 400 ms timeout.
+        return python.call("time", "sleep", List.of(2.0),
+            CallOptions.defaults().timeout(Duration.ofSeconds(10)));
+      }));
+      assertTrue(busy.await(10, TimeUnit.SECONDS));
+      TimeUnit.MILLISECONDS.sleep(200); // the sleep is running now
+
+      long start = System.nanoTime();
+      python.releaseSession("cleanup-row-40");
+      long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertTrue(waitedMillis < 1_500, "bounded by the runtime's timeout: " + waitedMillis);
+      assertTrue(records.stream().anyMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue()
+              && r.getMessage().contains("cleanup-row-40")
+              && r.getMessage().contains("could not release")
+              && r.getMessage().contains("cleanup-1")),
+          "a warning naming the session and the worker: " + messages());
+      assertEquals(null, longCall.get(10, TimeUnit.SECONDS), "the running call was not disturbed");
+    } finally {
+      owner.shutdownNow();
+      log.removeHandler(recorder);
+    }
+  }
+
+  private List<String> messages() {
+    return records.stream().map(LogRecord::getMessage).collect(java.util.stream.Collectors.toList());
+  }
+}
