@@ -1,6 +1,8 @@
 package io.snakebridge.bench;
 
+import io.snakebridge.CallOptions;
 import io.snakebridge.NdArray;
+import io.snakebridge.PyRef;
 import io.snakebridge.PythonInfo;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The benchmark harness: one process, one run, every case side by side, a Markdown report.
@@ -21,7 +24,11 @@ import java.util.Locale;
  *   <li>the same on a two-worker runtime from two threads (and, for reference, the floor with two
  *       echo processes and two threads);</li>
  *   <li>a list of 100,000 floats and a 10,000,000-element float64 numpy array, each way;</li>
- *   <li>one 80 MB frame through the raw pipe, each way.</li>
+ *   <li>one 80 MB frame through the raw pipe, each way;</li>
+ *   <li>references and callbacks, one worker, one thread: a method call on a {@link PyRef}
+ *       against the same work as a module function (6), an attribute read on a reference against
+ *       a module attribute (7), and a call whose Python function calls a Java function back
+ *       (8).</li>
  * </ol>
  *
  * <p>Run it with {@code snakebridge-bench/run}; {@code --help} lists the options.
@@ -37,6 +44,7 @@ public final class Bench {
   static final double CALL_P50_FACTOR = 2.0;
   static final double SCALING_FACTOR = 1.6;
   static final double ARRAY_MB_PER_SECOND = 1_000;
+  static final double REF_FACTOR = 1.2;
   static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
 
   private final BenchOptions options;
@@ -102,6 +110,18 @@ public final class Bench {
       cpuDetail("(1)", floor);
       cpuDetail("(2)", single);
       pinned(python, echoScript, runtime, info.pid());
+      refsAndCallbacks(runtime, "", "");
+      if (CpuPinning.available()) {
+        long tid = CpuPinning.currentThreadId();
+        CpuPinning.thread(tid, "0");
+        CpuPinning.process(info.pid(), "0");
+        try {
+          refsAndCallbacks(runtime, "p", ", pinned to CPU 0");
+        } finally {
+          CpuPinning.process(info.pid(), CpuPinning.allCpus());
+          CpuPinning.thread(tid, CpuPinning.allCpus());
+        }
+      }
       pythonSideCosts(runtime);
       lists(runtime);
     }
@@ -286,6 +306,68 @@ public final class Bench {
         echo.close();
       }
     }
+  }
+
+  /**
+   * (6), (7), (8): references and callbacks on the one-worker runtime, from this thread (so in
+   * its automatic session, where the reference is created once before timing). Each reference
+   * case is measured right after the plain case it is compared with.
+   */
+  private void refsAndCallbacks(SnakeBridgeRuntime runtime, String p, String where)
+      throws Exception {
+    PyRef ref = runtime.callClass(MODULE, "Obj", List.of(), CallOptions.defaults());
+    Function<Object, Object> identity = x -> x;
+    check(((Number) runtime.call(MODULE, "one")).intValue() == 1, "one()");
+    check(((Number) runtime.callMethod(ref, "one")).intValue() == 1, "Obj.one()");
+    check(((Number) runtime.getModuleAttr(MODULE, "attr")).intValue() == 1, "module attr");
+    check(((Number) runtime.getAttr(ref, "attr")).intValue() == 1, "Obj.attr");
+    check(((Number) runtime.call(MODULE, "call_it", identity)).intValue() == 1, "call_it");
+
+    Measurement.Run plainCall = measurement.latency("(6b" + p + ") call one(), 1 worker",
+        () -> runtime.call(MODULE, "one"));
+    Measurement.Run method = measurement.latency("(6" + p + ") callMethod(ref, one), 1 worker",
+        () -> runtime.callMethod(ref, "one"));
+    Measurement.Run moduleAttr = measurement.latency(
+        "(7b" + p + ") getModuleAttr(attr), 1 worker", () -> runtime.getModuleAttr(MODULE, "attr"));
+    Measurement.Run refAttr = measurement.latency("(7" + p + ") getAttr(ref, attr), 1 worker",
+        () -> runtime.getAttr(ref, "attr"));
+    Measurement.Run callback = measurement.latency(
+        "(8" + p + ") call with a Java callback, 1 worker",
+        () -> runtime.call(MODULE, "call_it", identity));
+
+    report.row(new Report.Row("6b" + p,
+        "`call(\"snakebridge_bench\", \"one\")`, 1 worker, 1 thread" + where,
+        Report.micros(plainCall.p50Micros()), Report.micros(plainCall.p99Micros()),
+        Report.count(plainCall.callsPerSecond()) + " calls/s", "", ""));
+    refRow("6" + p, "`callMethod(ref, \"one\")` on a `PyRef` to an `Obj`, same work" + where,
+        method, plainCall, "6b" + p);
+    report.row(new Report.Row("7b" + p,
+        "`getModuleAttr(\"snakebridge_bench\", \"attr\")`" + where,
+        Report.micros(moduleAttr.p50Micros()), Report.micros(moduleAttr.p99Micros()),
+        Report.count(moduleAttr.callsPerSecond()) + " calls/s", "", ""));
+    refRow("7" + p, "`getAttr(ref, \"attr\")` on the same `PyRef`" + where, refAttr, moduleAttr,
+        "7b" + p);
+    report.row(new Report.Row("8" + p, "`call(\"snakebridge_bench\", \"call_it\", fn)`, "
+            + "Python calls Java `fn` (x -> x) once" + where, Report.micros(callback.p50Micros()),
+        Report.micros(callback.p99Micros()), Report.count(callback.callsPerSecond())
+            + " calls/s; p50 = " + String.format(Locale.ROOT, "%.2f", callback.p50Micros()
+            / plainCall.p50Micros()) + "× (6b" + p + ")", "reported", ""));
+    cpuDetail("(6b" + p + ")", plainCall);
+    cpuDetail("(6" + p + ")", method);
+    cpuDetail("(7b" + p + ")", moduleAttr);
+    cpuDetail("(7" + p + ")", refAttr);
+    cpuDetail("(8" + p + ")", callback);
+  }
+
+  /** A reference case next to its plain counterpart {@code base}: p50 ratio, target ≤ 1.2×. */
+  private void refRow(String id, String what, Measurement.Run run, Measurement.Run base,
+      String baseId) {
+    double ratio = run.p50Micros() / base.p50Micros();
+    report.row(new Report.Row(id, what, Report.micros(run.p50Micros()),
+        Report.micros(run.p99Micros()), Report.count(run.callsPerSecond()) + " calls/s; p50 = "
+            + String.format(Locale.ROOT, "%.2f", ratio) + "× (" + baseId + ")",
+        "p50 ≤ 1.2× (" + baseId + ") = " + Report.micros(REF_FACTOR * base.p50Micros()) + " µs",
+        Report.verdict(ratio <= REF_FACTOR)));
   }
 
   private void pythonSideCosts(SnakeBridgeRuntime runtime) {

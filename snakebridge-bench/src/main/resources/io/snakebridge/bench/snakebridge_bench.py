@@ -57,3 +57,28 @@ def call_cost(repeat):
         pickle.dumps(target(*args, **kwargs), protocol=5)
     return (time.perf_counter() - start) / repeat
 
+
+
+# Issue 3: references and callbacks. The same trivial work three ways: a module function, a
+# method of an instance held by reference, and a Java callback called from Python.
+
+attr = 1
+
+
+def one():
+    return 1
+
+
+class Obj:
+    """A small instance the benchmark holds by reference (callClass)."""
+
+    def __init__(self):
+        self.attr = 1
+
+    def one(self):
+        return 1
+
+
+def call_it(f):
+    """Calls f(1): with a Java function, one callback round trip inside the call."""
+    return f(1)
