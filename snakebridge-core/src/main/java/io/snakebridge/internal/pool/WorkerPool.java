@@ -135,15 +135,20 @@ public final class WorkerPool {
       if (leased == null) {
         leased = await(deadline, timeout);
       }
-      leased.state = PooledWorker.State.BUSY;
-      busy++;
-      leased.deadline = deadline;
-      leased.armed = true;
+      markBusyLocked(leased, deadline);
     } finally {
       lock.unlock();
     }
     watchdog.wakeIfIdle();
     return leased;
+  }
+
+  /** Arms {@code worker}'s deadline for the watchdog and counts it busy; lock held. */
+  private void markBusyLocked(PooledWorker worker, long deadline) {
+    worker.state = PooledWorker.State.BUSY;
+    busy++;
+    worker.deadline = deadline;
+    worker.armed = true;
   }
 
   /**
@@ -184,10 +189,7 @@ public final class WorkerPool {
           return null;
         }
       }
-      leased.state = PooledWorker.State.BUSY;
-      busy++;
-      leased.deadline = deadline;
-      leased.armed = true;
+      markBusyLocked(leased, deadline);
     } finally {
       lock.unlock();
     }
