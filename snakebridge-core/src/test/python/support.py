@@ -76,6 +76,11 @@ PyRef = collections.namedtuple("PyRef", "ref_id session_id type_name module")
 """A reference as the JVM reads it (sbw.ref, 4 arguments); sent back, it is written as the JVM
 writes one (2 arguments)."""
 
+StreamRef = collections.namedtuple("StreamRef", "ref_id session_id type_name module")
+"""A stream reference as the JVM reads it (sbw.stream_ref, §6.1); sent back, it is written as a
+plain sbw.ref, as the JVM does. (Like any namedtuples, a StreamRef and a PyRef with the same
+fields compare equal: check the type where it matters.)"""
+
 Callback = collections.namedtuple("Callback", "callback_id name")
 """A Java function as the JVM passes it (sbw.callback)."""
 
@@ -100,7 +105,7 @@ class _JvmPickler(pickle.Pickler):
 
     def reducer_override(self, obj):
         kind = type(obj)
-        if kind is PyRef:
+        if kind is PyRef or kind is StreamRef:
             return sbw.ref, (obj.ref_id, obj.session_id)
         if kind is Callback:
             return sbw.callback, (obj.callback_id, obj.name)
@@ -127,13 +132,16 @@ class _JvmUnpickler(pickle.Unpickler):
         if module == "sbw":
             if name == "ref":
                 return PyRef
+            if name == "stream_ref":
+                return StreamRef
             if name in sbw.CONSTRUCTORS:
                 return sbw.CONSTRUCTORS[name]
         raise pickle.UnpicklingError(f"the JVM does not read {module}.{name}")
 
 
 def decode_as_jvm(body):
-    """Decodes a value section from the worker as the JVM reads it: sbw.ref becomes a PyRef."""
+    """Decodes a value section from the worker as the JVM reads it: sbw.ref becomes a PyRef,
+    sbw.stream_ref a StreamRef."""
     pickle_view, buffers = frames.split_value_section(bytearray(body))
     return _JvmUnpickler(io.BytesIO(bytes(pickle_view)), buffers=buffers).load()
 

@@ -8,7 +8,7 @@ import tempfile
 import time
 import unittest
 
-from support import PyRef, session
+from support import PyRef, StreamRef, session
 
 
 class ReferenceTest(unittest.TestCase):
@@ -49,8 +49,8 @@ class ReferenceTest(unittest.TestCase):
     def live(self):
         return self.result(("sessions", None)).get(self.session[0], 0)
 
-    def assert_ref(self, value, type_name, module):
-        self.assertIs(type(value), PyRef, value)
+    def assert_ref(self, value, type_name, module, kind=PyRef):
+        self.assertIs(type(value), kind, value)
         self.assertEqual((value.session_id, value.type_name, value.module),
                          (self.session[0], type_name, module))
         self.assertRegex(value.ref_id, r"^[0-9a-f]{8}-\d+$")
@@ -67,7 +67,7 @@ class ReferenceTest(unittest.TestCase):
         self.assert_ref(point, "sample_objects.Point", "sample_objects")
         self.assertEqual((self.attr(point, "x"), self.attr(point, "y")), (1, 2))
         iterator = self.call("builtins", "iter", [7, 8])
-        self.assert_ref(iterator, "builtins.list_iterator", "builtins")
+        self.assert_ref(iterator, "builtins.list_iterator", "builtins", StreamRef)
         self.assertEqual(self.method(iterator, "__next__"), 7)
 
     def test_a_container_keeps_its_shape_around_a_reference(self):

@@ -3,8 +3,9 @@
 Encoding uses the C pickler. It never calls `reducer_override` for exact None, bool, int,
 float, str, bytes, bytearray, list, tuple, dict, set, frozenset or PickleBuffer, so plain data
 is written entirely in C; `reducer_override` sees only the rest and maps it to an `sbw` global:
-a by-value mapping where there is one, else a reference (`sbw.ref`, registered through the
-call's sessions.Batch), or, in a call without a session, a ConversionError. The pickler
+a by-value mapping where there is one, else a reference (`sbw.ref`, or `sbw.stream_ref` for a
+generator or other iterator, registered through the call's sessions.Batch), or, in a call
+without a session, a ConversionError. The pickler
 checks its memo before calling `reducer_override`, so an object that appears twice in one value
 is reduced once and written the second time as a memo lookup: the same reference. Subclasses of
 plain types (Counter, namedtuple, IntEnum...) and numpy scalars cannot be rewritten from inside
@@ -27,7 +28,8 @@ PICKLE_PROTOCOL = 5
 
 _PLAIN_BASES = (int, float, str, bytes, bytearray, list, tuple, dict, set, frozenset)
 _PLAIN_SCALARS = frozenset((type(None), bool, int, float, str, bytes, bytearray))
-_WRITTEN_GLOBALS = frozenset(sbw.CONSTRUCTORS.values()) | {sbw.ref}
+_WRITTEN_GLOBALS = frozenset(sbw.CONSTRUCTORS.values()) | {sbw.ref, sbw.stream_ref}
+_GENERATORS = (types.GeneratorType, types.AsyncGeneratorType)
 
 
 class AsRef:
@@ -38,6 +40,37 @@ class AsRef:
 
     def __init__(self, value):
         self.value = value
+
+
+class AsStream:
+    """The stream of a `stream` op's result (WIRE-PROTOCOL §6.2): crosses as `sbw.stream_ref`
+    whatever its type (a file streamed line by line too). `error` is an exception the iterator
+    raised after the first batch's items were taken: registered with the reference, it is
+    raised by the next `stream_batch` or `stream_next` (§6.3)."""
+
+    __slots__ = ("value", "error")
+
+    def __init__(self, value, error=None):
+        self.value = value
+        self.error = error
+
+
+def is_stream_type(kind):
+    """True for the types whose references cross as `sbw.stream_ref` (WIRE-PROTOCOL §6.1):
+    generators, async generators, and iterators or async iterators that are not (async)
+    context managers."""
+    if kind in _GENERATORS:
+        return True
+    if _has(kind, "__next__") and _has(kind, "__iter__"):
+        return not (_has(kind, "__enter__") and _has(kind, "__exit__"))
+    if _has(kind, "__anext__") and _has(kind, "__aiter__"):
+        return not (_has(kind, "__aenter__") and _has(kind, "__aexit__"))
+    return False
+
+
+def _has(kind, name):
+    """The type defines `name` (set to None means it opted out, as `__hash__ = None` does)."""
+    return getattr(kind, name, None) is not None
 
 
 class _NotPlain(Exception):
@@ -55,6 +88,16 @@ def _reduce(value, batch):
     if kind is AsRef:
         name = sbw.qualified_name(type(value.value))
         return _ref(value.value, batch, f"call_class returns its {name} as a reference")
+    if kind is AsStream:
+        stream = value.value
+        if batch is None:
+            name = sbw.qualified_name(type(stream))
+            raise ConversionError(f"a stream of a {name} crosses as a reference, which needs a "
+                                  "session, and the call has none", name)
+        args = batch.ref_args(stream)
+        if value.error is not None:
+            batch.keep_error(stream, value.error)
+        return sbw.stream_ref, args
     if kind.__module__.startswith("numpy"):
         numpy = sys.modules.get("numpy")
         if numpy is not None:
@@ -81,7 +124,7 @@ def _ref(value, batch, why=None):
         raise ConversionError(f"{why or f'a value of type {name} has no Java mapping'}; it "
                               "would cross as a reference, which needs a session, and the call "
                               "has none", name)
-    return sbw.ref, batch.ref_args(value)
+    return (sbw.stream_ref if is_stream_type(type(value)) else sbw.ref), batch.ref_args(value)
 
 
 def _plain(value, memo):

@@ -62,7 +62,11 @@ server.Worker._serve_call), so it can never surface in the worker's own loop. A 
 suspended waiting for a callback is not interrupted: its waiter is marked cancelled and the
 wait ends with Cancelled; an interruption injected just before the suspension is cleared and
 turned into that mark. A CANCEL for a call that is not running (finished, or received but not
-started) is ignored.
+started) is ignored. A call that awaits a coroutine also has its loop woken and its task
+cancelled (aio.interrupt). A call may `shield` itself once it has done its work and only its
+answer remains to be built: from then on a CANCEL for it is ignored, so a stream batch whose
+items were taken is either delivered or, if the CANCEL came first, reported `cancelled` with
+its iterator closed (streams.py), never lost in between.
 
 Idle cost
 ---------
@@ -78,7 +82,7 @@ import threading
 import time
 import traceback
 
-from snakebridge_worker import Cancelled, ProtocolError, codec, frames
+from snakebridge_worker import Cancelled, ProtocolError, aio, codec, frames
 from snakebridge_worker.process import exit_now
 
 TAKEOVER_SECONDS = 0.002
@@ -89,11 +93,12 @@ IDLE_POLLS = 100
 class _OtherCall:
     """A nested CALL run by a thread other than main (see callbacks.py)."""
 
-    __slots__ = ("thread", "interrupted")
+    __slots__ = ("thread", "interrupted", "shielded")
 
     def __init__(self, thread):
         self.thread = thread
         self.interrupted = False
+        self.shielded = False
 
 
 class InputControl:
@@ -116,6 +121,7 @@ class InputControl:
         self._main_reads_freely = True  # main-only: owns the input and _handoff was empty
         self._sequence = 0
         self._running = 0
+        self._shielded = 0  # the `_running` value of main's call that shielded itself
         self._call_id = 0
         self._main_calls = []  # ids of the calls main runs, outermost first
         self._interrupted = False
@@ -169,6 +175,38 @@ class InputControl:
             if calls and calls[-1] == request_id:
                 calls.pop()
             self._main_reads_freely = self._main_owns_input and not self._handoff
+
+    def current_call(self):
+        """The id of the innermost call the calling thread runs, or None. Each thread reads
+        only its own list, which only it changes, so no lock is needed."""
+        thread = threading.get_ident()
+        calls = self._main_calls if thread == self._main_ident \
+            else self._calls_by_thread.get(thread)
+        return calls[-1] if calls else None
+
+    def shield(self):
+        """Makes the calling thread's running call immune to CANCEL from now on (see the module
+        doc). False if it was interrupted first: the pending Cancelled is then withdrawn and
+        the caller raises it itself, after cleaning up."""
+        thread = threading.get_ident()
+        with self._lock:
+            if thread == self._main_ident:
+                if self._interrupted:
+                    self._interrupted = False
+                    _set_async_exc(thread, None)
+                    return False
+                self._shielded = self._running
+                return True
+            calls = self._calls_by_thread.get(thread)
+            call = self._other_calls.get(calls[-1]) if calls else None
+            if call is None:
+                return True
+            if call.interrupted:
+                call.interrupted = False
+                _set_async_exc(thread, None)
+                return False
+            call.shielded = True
+            return True
 
     def note_shutdown(self):
         """Main read SHUTDOWN itself: from now on no other thread may start a callback."""
@@ -300,14 +338,16 @@ class InputControl:
                 waiter.cancelled = True
                 self._changed.notify_all()
             elif self._running and self._call_id == request_id:
-                if not self._interrupted:
+                if not self._interrupted and self._running != self._shielded:
                     self._interrupted = True
                     _set_async_exc(self._main_ident, Cancelled)
+                    aio.interrupt(request_id)
             else:
                 call = self._other_calls.get(request_id)
-                if call is not None and not call.interrupted:
+                if call is not None and not call.interrupted and not call.shielded:
                     call.interrupted = True
                     _set_async_exc(call.thread, Cancelled)
+                    aio.interrupt(request_id)
 
     # --- control thread ----------------------------------------------------------------------
 

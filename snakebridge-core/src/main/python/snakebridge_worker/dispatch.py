@@ -1,15 +1,18 @@
-"""The CALL operations (WIRE-PROTOCOL §4.2, §5.3).
+"""The CALL operations (WIRE-PROTOCOL §4.2, §5.3, §6).
 
 Runs on the hot path of every call, so a plain `call` does as little as it can: a dict lookup
-for the module, a getattr per name component, the call. Sessions, references and callbacks
-cost only the calls that carry them.
+for the module, a getattr per name component, the call, and one type check for a coroutine
+(§6.4: awaited on the thread's event loop, see aio.py). Sessions, references, callbacks and
+streams cost only the calls that carry them.
 """
 
 import sys
 
-from snakebridge_worker import ProtocolError
+from snakebridge_worker import ProtocolError, aio, streams
 from snakebridge_worker.callbacks import CallScope
 from snakebridge_worker.codec import AsRef
+
+_COROUTINE = aio.COROUTINE
 
 _modules = {}
 """Modules this worker has imported, by name; a hit skips the import machinery."""
@@ -21,6 +24,12 @@ class Dispatcher:
     def __init__(self, registry, helpers):
         self._registry = registry
         self.helpers = helpers  # replaced once HELLO has named the helper folders
+        self.streams = streams.Streams(registry)
+
+    def attach(self, control):
+        """Lets CANCEL reach awaited coroutines and streams: once the worker's control exists."""
+        self.streams.control = control
+        aio.attach(control)
 
     def run(self, request, seen):
         """Performs a CALL value `(op, session, *operands)`; `seen` is what decoding it met
@@ -35,32 +44,35 @@ class Dispatcher:
                 _, _, module, function, args, kwargs = request
                 if type(module) is str and type(function) is str and type(args) is list \
                         and type(kwargs) is dict:
-                    return _lookup(_module(module), function)(*args, **kwargs), None
-            return self._perform(request, None), None
+                    result = _lookup(_module(module), function)(*args, **kwargs)
+                    if type(result) is _COROUTINE:
+                        result = aio.run(result)
+                    return result, None
+            return self._perform(request, None, None), None
         session = None if spec is None else self._registry.session(spec)
         if seen is None:
-            return self._perform(request, session), session
+            return self._perform(request, session, None), session
         seen.check(session)
         if not seen.callbacks:
-            return self._perform(request, session), session
+            return self._perform(request, session, seen), session
         if session is not None:
             seen.bind(session)
-            return self._perform(request, session), session
+            return self._perform(request, session, seen), session
         scope = CallScope()  # §5.4: callbacks of a call without a session end with it
         seen.bind(scope)
         try:
-            return self._perform(request, session), session
+            return self._perform(request, session, seen), session
         finally:
             scope.alive = False
 
-    def _perform(self, request, session):
+    def _perform(self, request, session, seen):
         op = request[0]
         size = len(request)
         if op == "call" and size == 6:
             _, _, module, function, args, kwargs = request
             if type(module) is str and type(function) is str and type(args) is list \
                     and type(kwargs) is dict:
-                return _lookup(_module(module), function)(*args, **kwargs)
+                return _awaited(_lookup(_module(module), function)(*args, **kwargs))
         elif op == "module_attr" and size == 4:
             _, _, module, attr = request
             if type(module) is str and type(attr) is str:
@@ -68,7 +80,7 @@ class Dispatcher:
         elif op == "call_method" and size == 6:
             _, _, target, method, args, kwargs = request
             if type(method) is str and type(args) is list and type(kwargs) is dict:
-                return _lookup(target, method)(*args, **kwargs)
+                return _awaited(_lookup(target, method)(*args, **kwargs))
         elif op == "get_attr" and size == 4:
             _, _, target, attr = request
             if type(attr) is str:
@@ -87,7 +99,23 @@ class Dispatcher:
         elif op == "helper" and size == 5:
             _, _, name, args, kwargs = request
             if type(name) is str and type(args) is list and type(kwargs) is dict:
-                return self.helpers.find(name)(*args, **kwargs)
+                return _awaited(self.helpers.find(name)(*args, **kwargs))
+        elif op == "stream" and size == 7:
+            _, _, module, function, args, kwargs, batch = request
+            if type(module) is str and type(function) is str and type(args) is list \
+                    and type(kwargs) is dict and type(batch) is int and batch >= 0:
+                result = _awaited(_lookup(_module(module), function)(*args, **kwargs))
+                return self.streams.start(session, result, batch)
+        elif op == "stream_batch" and size == 4:
+            _, _, target, batch = request
+            if type(batch) is int and batch >= 1:
+                return self.streams.batch(session, seen, target, batch)
+        elif op == "stream_next" and size == 3:
+            return self.streams.next_item(session, seen, request[2])
+        elif op == "stream_len" and size == 3:
+            return streams.length(request[2])
+        elif op == "stream_close" and size == 3:
+            return self.streams.close(session, seen, request[2])
         elif op == "release_refs" and size == 3:
             ref_ids = request[2]
             if type(ref_ids) is list and all(type(ref_id) is str for ref_id in ref_ids):
@@ -97,6 +125,13 @@ class Dispatcher:
         elif op == "sessions" and size == 2:
             return self._registry.live_counts()
         raise ProtocolError(f"malformed CALL value {_shape(request)}")
+
+
+def _awaited(result):
+    """§6.4: a coroutine's result instead of the coroutine."""
+    if type(result) is _COROUTINE:
+        return aio.run(result)
+    return result
 
 
 def _module(name):

@@ -2,10 +2,11 @@
 
 For each mapped Python type there is a constructor, used when decoding (the unpickler calls it
 with the REDUCE arguments, which it checks strictly: a malformed value is a format error), and
-a reducer, used when encoding (it returns the constructor and its arguments). `sbw.ref` and
-`sbw.callback` are different: what they stand for depends on the call being decoded, so a
-worker's decoder resolves them itself (refs.Resolver) and the functions here only give the
-pickler their names.
+a reducer, used when encoding (it returns the constructor and its arguments). `sbw.ref`,
+`sbw.stream_ref` and `sbw.callback` are different: what they stand for depends on the session
+and the call, so the encoder writes them from the call's sessions.Batch, a worker's decoder
+resolves `sbw.ref` and `sbw.callback` itself (refs.Resolver), and the functions here only give
+the pickler their names.
 
 The pickler names a reduction's callable by its `__module__` and `__qualname__` and checks that
 importing that name gives the same object back, so the constructors are registered as the
@@ -195,6 +196,7 @@ def _named_only(name):
 
 
 ref = _named_only("ref")
+stream_ref = _named_only("stream_ref")  # written by the worker only (§6.1); the JVM sends sbw.ref
 callback = _named_only("callback")
 
 sys.modules["sbw"] = module

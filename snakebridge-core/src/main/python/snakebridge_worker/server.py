@@ -115,6 +115,7 @@ class Worker:
                 return 0
             self.input = control.InputControl(self._reader, self.writer, self._fail_protocol,
                                               self._release, self._registry)
+            self._dispatcher.attach(self.input)
             self.input.start()
             return self._serve()
         except ProtocolError as exc:

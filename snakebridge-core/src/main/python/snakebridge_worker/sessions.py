@@ -69,13 +69,17 @@ def new_ref_id():
 
 
 class _Entry:
-    __slots__ = ("ref_id", "obj", "last_used", "handouts")
+    # `pending`: for a stream (WIRE-PROTOCOL §6.3), None, an exception its iterator raised
+    # after a batch's items were taken (raised by the next batch), or streams.EXHAUSTED once a
+    # cancelled batch closed it. It goes with the entry, so a released stream leaves nothing.
+    __slots__ = ("ref_id", "obj", "last_used", "handouts", "pending")
 
     def __init__(self, ref_id, obj, now):
         self.ref_id = ref_id
         self.obj = obj
         self.last_used = now
         self.handouts = 0
+        self.pending = None
 
 
 class Session:
@@ -137,11 +141,12 @@ class Session:
 class Batch:
     """The references one outgoing value section uses (see the module doc)."""
 
-    __slots__ = ("session", "_objects")
+    __slots__ = ("session", "_objects", "_errors")
 
     def __init__(self, session):
         self.session = session
         self._objects = {}  # id(obj) -> (obj, ref_id); holding obj keeps its id() stable
+        self._errors = None  # id(obj) -> the exception its stream keeps (codec.AsStream)
 
     def ref_args(self, obj):
         """The `sbw.ref` arguments for `obj`: (ref_id, session_id, type_name, module).
@@ -165,10 +170,16 @@ class Batch:
         top = module.partition(".")[0] if type(module) is str else "builtins"
         return known[1], session.session_id, qualified_name(kind), top
 
+    def keep_error(self, obj, error):
+        """Registers `error` with the stream `obj` (already in the batch) at commit."""
+        if self._errors is None:
+            self._errors = {}
+        self._errors[id(obj)] = error
+
     def commit(self):
         """Registers and counts the batch's references; call it once the frame will be sent."""
         if self._objects:
-            self.session.registry.commit(self.session, self._objects.values())
+            self.session.registry.commit(self.session, self._objects.values(), self._errors)
 
 
 class Registry:
@@ -221,8 +232,9 @@ class Registry:
             entry.last_used = now
             return entry.obj
 
-    def commit(self, session, objects):
-        """Registers or touches each (obj, ref_id) and counts one handout for each."""
+    def commit(self, session, objects, errors=None):
+        """Registers or touches each (obj, ref_id) and counts one handout for each; `errors`
+        maps id(obj) of streams to the exception each keeps (Entry.pending)."""
         now = self._clock()
         dropped = []
         with self._lock:
@@ -240,6 +252,10 @@ class Registry:
                     refs.move_to_end(ref_id)
                     entry.last_used = now
                 entry.handouts += 1
+                if errors:
+                    error = errors.get(id(obj))
+                    if error is not None:
+                        entry.pending = error
             if len(refs) > session.max_refs:
                 session._evict({ref_id for _, ref_id in objects}, dropped)
 
@@ -250,6 +266,34 @@ class Registry:
             for ref_id in ref_ids:
                 entry = session._refs.get(ref_id)
                 if entry is not None:
+                    session._remove(entry, dropped)
+        return len(dropped)
+
+    def entry_of(self, session, obj, ref_ids):
+        """The live entry of `obj` in the session (None if there is none): the one its
+        `_by_object` names, else one of `ref_ids` (what the call's arguments used) holding it.
+        A lookup without the lock, like those made while encoding (see the module doc)."""
+        if session is None:
+            return None
+        entry = session._registered(obj)
+        if entry is None:
+            for ref_id in ref_ids:
+                candidate = session._refs.get(ref_id)
+                if candidate is not None and candidate.obj is obj:
+                    return candidate
+        return entry
+
+    def release_object(self, session, obj, ref_ids):
+        """Drops the entries of `obj`, whatever their handouts: the one `_by_object` names and
+        those of `ref_ids` that hold it; the number dropped (`stream_close`, §6.2)."""
+        dropped = []
+        with self._lock:
+            entry = session._registered(obj)
+            if entry is not None:
+                session._remove(entry, dropped)
+            for ref_id in ref_ids:
+                entry = session._refs.get(ref_id)
+                if entry is not None and entry.obj is obj:
                     session._remove(entry, dropped)
         return len(dropped)
 
