@@ -37,12 +37,14 @@ import java.util.Objects;
  * ReferenceNotFoundException}; using it after its worker died throws {@link
  * SessionLostException}.
  *
+ * <p>A reference to a Python generator or iterator is a {@link StreamRef}, the only subclass.
+ *
  * <p>Immutable and thread-safe; may be passed between threads (see {@link SessionContext} for
  * keeping a session alive while several threads use it).
  *
  * @since 0.2
  */
-public final class PyRef {
+public sealed class PyRef permits StreamRef {
   private static final CallOptions DESCRIBE = CallOptions.defaults()
       .affinity(Affinity.STRICT_FAIL_FAST);
 
@@ -63,12 +65,12 @@ public final class PyRef {
   }
 
   /** Returns the reference's id, unique within its worker process. */
-  public String refId() {
+  public final String refId() {
     return refId;
   }
 
   /** Returns the id of the session the reference belongs to. */
-  public String sessionId() {
+  public final String sessionId() {
     return sessionId;
   }
 
@@ -76,12 +78,12 @@ public final class PyRef {
    * Returns the qualified name of the object's type as Python gives it ({@code __module__} and
    * {@code __qualname__}), such as {@code re.Pattern} or {@code pandas.DataFrame}.
    */
-  public String typeName() {
+  public final String typeName() {
     return typeName;
   }
 
   /** Returns the top-level package the object's type comes from, such as {@code pandas}. */
-  public String module() {
+  public final String module() {
     return module;
   }
 
@@ -92,21 +94,21 @@ public final class PyRef {
    * @throws ReferenceNotFoundException when the reference was released
    * @throws PythonException when {@code __repr__} raised
    */
-  public String repr() {
+  public final String repr() {
     return String.valueOf(
         runtime().call("builtins", "repr", List.of(this), CallOptions.defaults()));
   }
 
   /**
-   * Returns Python's {@code str()} of the object, or {@code PyRef[<type> <id>]} when that is not
-   * available at once. Asking makes a call to the worker holding the object, but never waits for
-   * it: when that worker is running another call, or the reference was released, or {@code
-   * __str__} raised, or anything else failed, the result is the {@code PyRef[...]} form. It never
-   * throws, so logging a reference is always safe; Python's {@code str} is not cached, because
-   * the object may change.
+   * Returns Python's {@code str()} of the object, or {@code PyRef[<type> <id>]} ({@code
+   * StreamRef[<type> <id>]} for a stream) when that is not available at once. Asking makes a call
+   * to the worker holding the object, but never waits for it: when that worker is running another
+   * call, or the reference was released, or {@code __str__} raised, or anything else failed, the
+   * result is the {@code PyRef[...]} form. It never throws, so logging a reference is always
+   * safe; Python's {@code str} is not cached, because the object may change.
    */
   @Override
-  public String toString() {
+  public final String toString() {
     if (runtime != null) {
       try {
         return String.valueOf(runtime.call("builtins", "str", List.of(this), DESCRIBE));
@@ -114,12 +116,12 @@ public final class PyRef {
         // Busy worker, released reference, closed runtime, __str__ raised: fall through.
       }
     }
-    return "PyRef[" + typeName + " " + refId + "]";
+    return (this instanceof StreamRef ? "StreamRef[" : "PyRef[") + typeName + " " + refId + "]";
   }
 
   /** Returns whether {@code other} refers to the same Python object: same session, same id. */
   @Override
-  public boolean equals(Object other) {
+  public final boolean equals(Object other) {
     if (this == other) {
       return true;
     }
@@ -131,7 +133,7 @@ public final class PyRef {
   }
 
   @Override
-  public int hashCode() {
+  public final int hashCode() {
     return 31 * sessionId.hashCode() + refId.hashCode();
   }
 

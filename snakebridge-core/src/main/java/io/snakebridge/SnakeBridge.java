@@ -5,8 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -213,6 +217,73 @@ public final class SnakeBridge {
   /** Runs a {@code with} block on the default runtime; see {@link SnakeBridgeRuntime#with}. */
   public static <T> T with(PyRef manager, Function<Object, ? extends T> body) {
     return runtime().with(manager, body);
+  }
+
+  /**
+   * Streams the result of {@code module.function} to {@code onItem} on the default runtime,
+   * batched with one batch in flight; see {@link SnakeBridgeRuntime#stream}.
+   */
+  public static void stream(String module, String function, List<?> args, CallOptions options,
+      Consumer<Object> onItem) {
+    runtime().stream(module, function, args, options, onItem);
+  }
+
+  /**
+   * Streams the result of {@code module.function} to {@code onItem} on the default runtime, one
+   * call per item; see {@link SnakeBridgeRuntime#streamDynamic}.
+   */
+  public static void streamDynamic(String module, String function, List<?> args,
+      CallOptions options, Consumer<Object> onItem) {
+    runtime().streamDynamic(module, function, args, options, onItem);
+  }
+
+  /**
+   * Takes the next item of a stream of the default runtime, empty once exhausted (a None item is
+   * {@link PyNone#NONE}); see {@link SnakeBridgeRuntime#streamNext}.
+   */
+  public static Optional<Object> streamNext(StreamRef stream) {
+    return runtime().streamNext(stream);
+  }
+
+  /** Returns Python's {@code len()} of a stream of the default runtime, empty when it has none. */
+  public static OptionalLong streamLen(StreamRef stream) {
+    return runtime().streamLen(stream);
+  }
+
+  /** Closes a stream of the default runtime in Python (idempotent). */
+  public static void closeStream(StreamRef stream) {
+    runtime().closeStream(stream);
+  }
+
+  /**
+   * Streams the result of {@code module.function} on the default runtime as a {@link PyStream};
+   * see {@link SnakeBridgeRuntime#openStream(String, String, List, CallOptions)}.
+   */
+  public static PyStream openStream(
+      String module, String function, List<?> args, CallOptions options) {
+    return runtime().openStream(module, function, args, options);
+  }
+
+  /**
+   * A per-item view of a stream of the default runtime; see {@link
+   * SnakeBridgeRuntime#openStream(StreamRef)}.
+   */
+  public static PyStream openStream(StreamRef stream) {
+    return runtime().openStream(stream);
+  }
+
+  /**
+   * A cold publisher of the items of {@code module.function} on the default runtime; see {@link
+   * SnakeBridgeRuntime#publisher(String, String, List, CallOptions)}.
+   */
+  public static Flow.Publisher<Object> publisher(
+      String module, String function, List<?> args, CallOptions options) {
+    return runtime().publisher(module, function, args, options);
+  }
+
+  /** A publisher of a stream of the default runtime, for one subscriber. */
+  public static Flow.Publisher<Object> publisher(StreamRef stream) {
+    return runtime().publisher(stream);
   }
 
   /** Releases one reference of the default runtime (idempotent). */

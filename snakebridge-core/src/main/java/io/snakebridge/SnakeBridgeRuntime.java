@@ -11,8 +11,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -50,6 +54,12 @@ import java.util.function.Function;
  * as {@link CallOptions#affinity} says; calls of a session that holds no objects run anywhere.
  * Java functions passed as arguments become Python callables (see {@link PyCallable}).
  *
+ * <p><b>Streams.</b> {@link #stream} and {@link #openStream(String, String, List, CallOptions)}
+ * consume a generator or any iterable result while Python produces it, in batches with one in
+ * flight; {@link #streamDynamic}, {@link #streamNext} and {@link #openStream(StreamRef)} take one
+ * item per call; {@link #publisher(String, String, List, CallOptions)} offers the items as a
+ * {@link Flow.Publisher}. A generator or iterator returned by any call is a {@link StreamRef}.
+ *
  * @since 0.1
  */
 public final class SnakeBridgeRuntime implements AutoCloseable {
@@ -64,6 +74,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
   /** How long a worker may take to start and complete its handshake, unless set. */
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The most items one stream batch holds, unless set. */
+  public static final int DEFAULT_STREAM_BATCH_SIZE = 1024;
 
   /** The largest frame either side accepts, unless set: 512 MiB. */
   public static final long DEFAULT_MAX_FRAME_BYTES = 512L * 1024 * 1024;
@@ -82,8 +95,11 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     this.delegate = new RealRuntime(config, spawner, ticker, this::newRef);
   }
 
-  private PyRef newRef(String refId, String sessionId, String typeName, String module) {
-    return new PyRef(refId, sessionId, typeName, module, this);
+  private PyRef newRef(
+      String refId, String sessionId, String typeName, String module, boolean stream) {
+    return stream
+        ? new StreamRef(refId, sessionId, typeName, module, this)
+        : new PyRef(refId, sessionId, typeName, module, this);
   }
 
   /** The implementation, for tests in this package. */
@@ -292,6 +308,178 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     return delegate.with(owned(manager), body);
   }
 
+  // ---- streams ------------------------------------------------------------------------------
+
+  /**
+   * Calls {@code module.function(*args, **options.kwargs())} and streams its result: {@code
+   * onItem} receives each item of a generator, iterator or other iterable, in order, on this
+   * thread; this method returns when the stream is exhausted.
+   *
+   * <pre>{@code
+   * python.stream("pandas", "read_csv", List.of(path),
+   *     CallOptions.defaults().kwarg("chunksize", 100),
+   *     chunk -> totals.add(python.callMethod((PyRef) chunk, "sum")));
+   * }</pre>
+   *
+   * <p><b>What is streamed.</b> An iterator or async iterator result is streamed itself; any other
+   * iterable ({@code list}, {@code range}, pandas' {@code TextFileReader}...) through {@code
+   * iter()}; a result that is not iterable, and a {@code str}, {@code bytes} or {@code dict}, is
+   * one item. A coroutine result is awaited first, and async generators work like generators. A
+   * Python {@code None} item is {@code null}; items that have no by-value mapping are {@link
+   * PyRef}s in the call's session, usable from {@code onItem} (a call on one waits while the next
+   * batch runs on the same worker).
+   *
+   * <p><b>Flow.</b> Items come in batches of up to {@link Builder#streamBatchSize} (fewer when
+   * the producer is slow, so items arrive as soon as they exist), and the next batch is asked for
+   * before the current one is handed to {@code onItem}: Python produces while Java consumes, but
+   * never more than one batch ahead, so a slow consumer holds the producer back (memory stays
+   * flat). The stream's worker is leased for each batch, not for the whole stream; when no worker
+   * is free the stream waits for one, within its timeout, like any call.
+   *
+   * <p><b>Timeout.</b> {@code options.timeout()} (else the runtime's default, 120 s) bounds each
+   * request to Python: the wait for the call's first batch, then for each following batch, so it
+   * is the longest Python may take to produce items (an idle timeout), not a limit on the whole
+   * stream. On expiry this throws {@link CallTimeoutException}, and the worker, stuck in the
+   * generator, is stopped and replaced.
+   *
+   * <p><b>Early end.</b> If {@code onItem} throws, the stream stops: the batch in flight is
+   * cancelled, the Python iterator is closed (a generator's {@code finally} blocks have run when
+   * this method returns) and the exception is rethrown unchanged (a failure to close is added to
+   * it as suppressed). If the Python iterator raises, every item produced before the error is
+   * delivered, then its {@link PythonException} is thrown.
+   *
+   * <p>Inside a Java callback the next batch is not asked for ahead (the worker is busy waiting for
+   * the callback), so batches run one after another on the callback's thread.
+   *
+   * @param onItem receives each item
+   * @throws PythonException when the call or the iterator raised
+   * @see #call(String, String, List, CallOptions) for what else it throws
+   * @see #openStream(String, String, List, CallOptions) for the same items as an iterator
+   * @see #streamDynamic for one call per item
+   * @since 0.3
+   */
+  public void stream(String module, String function, List<?> args, CallOptions options,
+      Consumer<Object> onItem) {
+    delegate.stream(module, function, args, options, onItem);
+  }
+
+  /**
+   * Like {@link #stream}, but takes the items from Python one call at a time, when {@code onItem}
+   * is ready for the next one: nothing is produced ahead of the consumer, at the cost of a round
+   * trip per item (see {@code BENCHMARKS.md}). The timeout bounds each item's wait; an exception
+   * from {@code onItem} closes the Python iterator before it is rethrown, as for {@code stream}.
+   *
+   * @since 0.3
+   */
+  public void streamDynamic(String module, String function, List<?> args, CallOptions options,
+      Consumer<Object> onItem) {
+    delegate.streamDynamic(module, function, args, options, onItem);
+  }
+
+  /**
+   * Takes the next item of a stream reference from Python (one call): {@code Optional.empty()}
+   * once the stream is exhausted, and only then. Since an {@code Optional} cannot hold {@code
+   * null}, an item that is Python's {@code None} comes back as {@link PyNone#NONE}.
+   *
+   * <pre>{@code
+   * StreamRef counter = (StreamRef) python.call("itertools", "count", 1);
+   * python.streamNext(counter);   // Optional[1]
+   * }</pre>
+   *
+   * <p>Uses the runtime's default timeout.
+   *
+   * @throws PythonException when the iterator raised (it is finished then)
+   * @throws ReferenceNotFoundException when the reference was released or closed
+   * @see #callMethod(PyRef, String, Object...) for everything else it throws
+   * @since 0.3
+   */
+  public Optional<Object> streamNext(StreamRef stream) {
+    return delegate.streamNext(owned(stream));
+  }
+
+  /**
+   * Returns Python's {@code len()} of a stream reference, or empty when its type has no length
+   * (a generator has none; a {@code range} iterator has one: the items left).
+   *
+   * @since 0.3
+   */
+  public OptionalLong streamLen(StreamRef stream) {
+    return delegate.streamLen(owned(stream));
+  }
+
+  /**
+   * Closes a stream reference: Python closes the iterator (a generator's {@code finally} blocks
+   * have run when this returns; an async generator is closed with {@code aclose()}) and releases
+   * the reference. Idempotent: a reference already closed, released, or whose worker is gone, is
+   * ignored.
+   *
+   * @throws PythonException when closing raised (a {@code finally} block did)
+   * @since 0.3
+   */
+  public void closeStream(StreamRef stream) {
+    delegate.closeStream(owned(stream));
+  }
+
+  /**
+   * Calls {@code module.function(*args, **options.kwargs())} and returns its result's items as a
+   * {@link PyStream}: the items of {@link #stream}, with the same batches, one in flight, timeout
+   * and errors, taken when the caller wants them. The call runs before this method returns; close
+   * the {@code PyStream} if you do not read it to its end.
+   *
+   * @see #stream for what is streamed and what it throws
+   * @since 0.3
+   */
+  public PyStream openStream(String module, String function, List<?> args, CallOptions options) {
+    return new PyStream(delegate.openStream(module, function, args, options));
+  }
+
+  /**
+   * Returns a view of a stream reference's items as a {@link PyStream}, one call per item, taken
+   * only when asked for ({@link PyStream#hasNext()}): nothing is consumed from the Python
+   * iterator that was not taken, so the reference can be used on afterwards, and closing the view
+   * leaves the reference open. Uses the runtime's default timeout for each item.
+   *
+   * @since 0.3
+   */
+  public PyStream openStream(StreamRef stream) {
+    return new PyStream(delegate.openStream(owned(stream)));
+  }
+
+  /**
+   * Returns a cold {@link Flow.Publisher} of the items of {@code module.function(*args,
+   * **options.kwargs())}: each subscriber makes the call anew, when it first requests items, in
+   * the session of the thread that subscribed (arguments are converted when it subscribes; one
+   * that cannot be fails that subscription with {@code onError}).
+   *
+   * <p>It follows the Reactive Streams rules: signals are serial and come from the runtime's async
+   * threads (never from inside {@code request}), no more {@code onNext} than requested, {@code
+   * onComplete} or {@code onError} exactly once, {@code request(n)} with {@code n <= 0} signals
+   * {@code onError(IllegalArgumentException)}. Since elements cannot be null, a Python {@code
+   * None} item is signalled as {@link PyNone#NONE}. Batches are as for {@link #stream} (one in
+   * flight ahead of the demand). {@code cancel()} cancels the batch in flight and closes the Python
+   * iterator, so a generator's {@code finally} blocks run. An exception thrown by {@code onNext}
+   * cancels the subscription and is signalled to {@code onError}.
+   *
+   * @since 0.3
+   */
+  public Flow.Publisher<Object> publisher(
+      String module, String function, List<?> args, CallOptions options) {
+    return delegate.publisher(module, function, args, options);
+  }
+
+  /**
+   * Returns a {@link Flow.Publisher} of a stream reference's items, for one subscriber (another
+   * gets {@code onError(IllegalStateException)}), as {@link #publisher(String, String, List,
+   * CallOptions)} but taking from Python only what was requested (a batch of at most the
+   * outstanding demand, when none is buffered). Cancelling stops taking items and leaves the
+   * reference open (a batch in flight is waited for and its items dropped).
+   *
+   * @since 0.3
+   */
+  public Flow.Publisher<Object> publisher(StreamRef stream) {
+    return delegate.publisher(owned(stream));
+  }
+
   /**
    * Releases one reference: its Python object is unregistered from its session (Python frees it
    * unless something else holds it) before any later call reaches its worker. Idempotent: a
@@ -369,7 +557,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /** A reference of another runtime is misuse: its object lives in that runtime's workers. */
-  private PyRef owned(PyRef ref) {
+  private <T extends PyRef> T owned(T ref) {
     Objects.requireNonNull(ref, "ref");
     if (ref.runtime != this) {
       throw new IllegalArgumentException("reference " + ref.refId() + " to a " + ref.typeName()
@@ -524,6 +712,17 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     /** Like {@link #helperPaths(Path...)}, from a list. */
     public Builder helperPaths(List<Path> folders) {
       settings.helperPaths(folders);
+      return this;
+    }
+
+    /**
+     * Sets the most items one stream batch holds, at least 1; default {@value
+     * SnakeBridgeRuntime#DEFAULT_STREAM_BATCH_SIZE}. Python sends a batch sooner when it has taken
+     * about 4 MiB of items or the producer is slow (WIRE-PROTOCOL.md §6.3); at most one batch per
+     * stream is in flight, so this bounds how far a producer runs ahead of its consumer.
+     */
+    public Builder streamBatchSize(int streamBatchSize) {
+      settings.streamBatchSize(streamBatchSize);
       return this;
     }
 

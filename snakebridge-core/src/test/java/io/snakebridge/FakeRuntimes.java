@@ -27,7 +27,8 @@ public final class FakeRuntimes {
 
   /** Makes {@code PyRef}s with no runtime behind them (their toString never calls Python). */
   public static RefFactory refsWithoutRuntime() {
-    return (refId, sessionId, typeName, module) ->
-        new PyRef(refId, sessionId, typeName, module, null);
+    return (refId, sessionId, typeName, module, stream) -> stream
+        ? new StreamRef(refId, sessionId, typeName, module, null)
+        : new PyRef(refId, sessionId, typeName, module, null);
   }
 }

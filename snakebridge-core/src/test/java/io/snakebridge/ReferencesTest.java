@@ -328,7 +328,7 @@ class ReferencesTest {
 
   @Test
   void referencesCannotCrossWithoutARuntime() {
-    PyRef orphan = FakeRuntimes.refsWithoutRuntime().create("r", "s", "a.B", "a");
+    PyRef orphan = FakeRuntimes.refsWithoutRuntime().create("r", "s", "a.B", "a", false);
     assertEquals("PyRef[a.B r]", orphan.toString());
     assertInstanceOf(IllegalStateException.class,
         assertThrows(RuntimeException.class, orphan::repr));

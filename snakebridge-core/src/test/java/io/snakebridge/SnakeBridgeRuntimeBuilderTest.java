@@ -52,6 +52,8 @@ class SnakeBridgeRuntimeBuilderTest {
         "workingDirectory must be an existing folder: " + folder.resolve("missing"),
         () -> builder.workingDirectory(folder.resolve("missing")));
     rejects(NullPointerException.class, "cacheDirectory", () -> builder.cacheDirectory(null));
+    rejects(IllegalArgumentException.class, "streamBatchSize must be at least 1: 0",
+        () -> builder.streamBatchSize(0));
   }
 
   @Test

@@ -28,7 +28,10 @@ import java.util.function.Function;
  *   <li>references and callbacks, one worker, one thread: a method call on a {@link PyRef}
  *       against the same work as a module function (6), an attribute read on a reference against
  *       a module attribute (7), and a call whose Python function calls a Java function back
- *       (8).</li>
+ *       (8);</li>
+ *   <li>streams, one worker, one thread: items per second of a Python generator of small ints
+ *       and of one of 1 KB dicts, pushed in batches ({@code stream}) and item by item ({@code
+ *       streamDynamic}), next to the same ints returned as one list (9).</li>
  * </ol>
  *
  * <p>Run it with {@code snakebridge-bench/run}; {@code --help} lists the options.
@@ -40,6 +43,9 @@ public final class Bench {
   static final int LIST_SIZE = 100_000;
   static final int ARRAY_SIZE = 10_000_000;
   static final int PIPE_BYTES = 80_000_000;
+  static final int STREAM_INTS = 1_000_000;
+  static final int STREAM_DICTS = 100_000;
+  static final int STREAM_DYNAMIC_ITEMS = 10_000;
 
   static final double CALL_P50_FACTOR = 2.0;
   static final double SCALING_FACTOR = 1.6;
@@ -92,6 +98,19 @@ public final class Bench {
     String python;
     Measurement.Run floor;
     Measurement.Run single;
+    if (options.streamsOnly()) {
+      try (SnakeBridgeRuntime runtime = runtime(options.python(), 1)) {
+        PythonInfo info = runtime.pythonInfo();
+        report.context("Python: " + info.implementation() + " " + info.version() + " ("
+            + info.executable() + "), wire protocol " + info.protocolVersion());
+        report.context(String.format(Locale.ROOT, "Settings: streaming cases only; each case "
+            + "streams for at least %.1f s after a warm-up run", options.seconds()));
+        streams(runtime);
+      }
+      report.context(String.format(Locale.ROOT, "Load average (1 min) before / after the run: "
+          + "%.2f / %.2f", loadBefore, Machine.loadAverage()));
+      return report.markdown();
+    }
     try (SnakeBridgeRuntime runtime = runtime(options.python(), 1)) {
       long start = System.nanoTime();
       PythonInfo info = runtime.pythonInfo();
@@ -124,6 +143,7 @@ public final class Bench {
       }
       pythonSideCosts(runtime);
       lists(runtime);
+      streams(runtime);
     }
     twoWorkers(python, single);
     parallelFloor(python, echoScript, floor);
@@ -399,6 +419,50 @@ public final class Bench {
     Latencies out = measurement.transfers("(4) list Java→Python", 20, 100, 2,
         () -> runtime.call(MODULE, "length", list));
     transferRow("4b", "List of 100,000 floats (`List<Double>`), Java → Python", out, bytes, false);
+  }
+
+  /**
+   * (9): items per second through a stream, one worker, from this thread. The pushed path keeps
+   * one batch in flight while the consumer (a counter here) takes the previous one; the per-item
+   * path is one round trip per item. (9e) is the by-value floor: the same ints as one list.
+   */
+  private void streams(SnakeBridgeRuntime runtime) throws Exception {
+    int batch = SnakeBridgeRuntime.DEFAULT_STREAM_BATCH_SIZE;
+    streamRow("9a", "`stream` of a generator of small ints, batches of " + batch, runtime, "ints",
+        STREAM_INTS, false);
+    streamRow("9b", "`streamDynamic` of the same generator, one call per item", runtime, "ints",
+        STREAM_DYNAMIC_ITEMS, true);
+    streamRow("9c", "`stream` of a generator of 1 KB dicts, batches of " + batch, runtime,
+        "dicts", STREAM_DICTS, false);
+    streamRow("9d", "`streamDynamic` of the same dicts, one call per item", runtime, "dicts",
+        STREAM_DYNAMIC_ITEMS, true);
+    Latencies list = measurement.transfers("(9e) the ints as one list", 2, 5,
+        options.seconds(), () -> runtime.call(MODULE, "int_list", STREAM_INTS));
+    report.row(new Report.Row("9e", "Reference for (9a): the same " + Report.count(STREAM_INTS)
+            + " ints as one list (`call`)", Report.count(list.p50Micros()),
+        Report.count(list.p99Micros()), Report.count(STREAM_INTS / (list.percentile(50) / 1e9))
+            + " items/s", "", ""));
+  }
+
+  /** One stream case: whole streams of {@code items} items, p50/p99 per stream, items/s. */
+  private void streamRow(String id, String what, SnakeBridgeRuntime runtime, String function,
+      int items, boolean dynamic) throws Exception {
+    long[] count = {0};
+    Latencies times = measurement.transfers("(" + id + ") " + what, 1, 3, options.seconds(),
+        () -> {
+          count[0] = 0;
+          if (dynamic) {
+            runtime.streamDynamic(MODULE, function, List.of(items), CallOptions.defaults(),
+                item -> count[0]++);
+          } else {
+            runtime.stream(MODULE, function, List.of(items), CallOptions.defaults(),
+                item -> count[0]++);
+          }
+          check(count[0] == items, function + " stream");
+        });
+    report.row(new Report.Row(id, what + ", " + Report.count(items) + " items per stream",
+        Report.count(times.p50Micros()), Report.count(times.p99Micros()),
+        Report.count(items / (times.percentile(50) / 1e9)) + " items/s", "reported", ""));
   }
 
   private void arrays(String python) throws Exception {

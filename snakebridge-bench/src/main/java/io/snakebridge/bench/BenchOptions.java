@@ -18,18 +18,21 @@ import java.util.List;
  * @param warmupSeconds warm-up time before each measured case
  * @param seconds       the least time each latency or throughput case measures
  * @param calls         the least number of calls each latency case records
+ * @param streamsOnly   run only the streaming cases (9a-9f)
  */
 record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path write, Path workDir,
-    double warmupSeconds, double seconds, int calls) {
+    double warmupSeconds, double seconds, int calls, boolean streamsOnly) {
 
   static final String USAGE =
       "usage: snakebridge-bench/run [--python exe] [--numpy-python exe | --no-numpy]\n"
-      + "         [--write file.md] [--work-dir dir] [--warmup s] [--seconds s] [--calls n]";
+      + "         [--write file.md] [--work-dir dir] [--warmup s] [--seconds s] [--calls n]\n"
+      + "         [--streams-only]";
 
   static BenchOptions parse(List<String> args) {
     String python = defaultPython();
     String numpyPython = null;
     boolean skipNumpy = false;
+    boolean streamsOnly = false;
     Path write = null;
     Path workDir = Path.of("snakebridge-bench", "target");
     double warmup = 2;
@@ -39,6 +42,10 @@ record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path w
       String option = args.get(i);
       if (option.equals("--no-numpy")) {
         skipNumpy = true;
+        continue;
+      }
+      if (option.equals("--streams-only")) {
+        streamsOnly = true;
         continue;
       }
       if (option.equals("--help") || option.equals("-h")) {
@@ -59,7 +66,8 @@ record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path w
         default: throw new IllegalArgumentException("unknown option: " + option);
       }
     }
-    return new BenchOptions(python, numpyPython, skipNumpy, write, workDir, warmup, seconds, calls);
+    return new BenchOptions(python, numpyPython, skipNumpy, write, workDir, warmup, seconds, calls,
+        streamsOnly);
   }
 
   private static String defaultPython() {

@@ -82,3 +82,26 @@ class Obj:
 def call_it(f):
     """Calls f(1): with a Java function, one callback round trip inside the call."""
     return f(1)
+
+
+# Issue 4: streaming. Generators of small ints and of dicts of about 1 KB (pickled), each dict
+# with its own payload string, so a batch's pickle cannot share them.
+
+
+def ints(n):
+    """A generator of the ints 0 .. n-1."""
+    for i in range(n):
+        yield i
+
+
+def dicts(n):
+    """A generator of n distinct dicts of about 1 KB each."""
+    filler = "x" * 954
+    for i in range(n):
+        yield {"id": i, "name": "item", "payload": filler + "%06d" % i}
+
+
+def int_list(n):
+    """The same ints as one list: the by-value floor of a stream."""
+    return list(range(n))
+

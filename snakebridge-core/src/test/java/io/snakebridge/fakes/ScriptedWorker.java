@@ -57,8 +57,9 @@ public final class ScriptedWorker {
   /** How the fake reads live values: as their wire forms. */
   private static final LiveObjects WIRE_FORMS = new LiveObjects() {
     @Override
-    public Object readRef(String refId, String sessionId, String typeName, String module) {
-      return new WireRef(refId, sessionId, typeName, module);
+    public Object readRef(
+        String refId, String sessionId, String typeName, String module, boolean stream) {
+      return new WireRef(refId, sessionId, typeName, module, stream);
     }
 
     @Override
@@ -236,6 +237,24 @@ public final class ScriptedWorker {
     }
   }
 
+  /**
+   * Serves frames until a CANCEL for call {@code callId} arrives, as the real worker's control
+   * thread does while a call runs (other frames are handled as usual; nested CALLs run the
+   * script).
+   */
+  void awaitCancel(long callId) throws IOException {
+    for (;;) {
+      Frame frame = reader.read();
+      if (frame.kind() == FrameKind.CANCEL && frame.id() == callId) {
+        received.add(frame.kind());
+        return;
+      }
+      if (!handle(frame)) {
+        throw new IOException("shut down while waiting for a CANCEL");
+      }
+    }
+  }
+
   /** What a Java callback answered: its result, or (error) the CALLBACK_ERROR dict. */
   public record Answer(boolean error, Object value) {}
 
@@ -313,6 +332,20 @@ public final class ScriptedWorker {
 
     public ScriptedWorker worker() {
       return worker;
+    }
+
+    /** Waits, serving other frames, until the JVM cancels this call (a CANCEL frame). */
+    public void awaitCancel() throws IOException {
+      worker.awaitCancel(id);
+    }
+
+    /** Answers with the ERROR of a call the JVM cancelled (WIRE-PROTOCOL.md §2). */
+    public void cancelled() throws IOException {
+      Map<String, Object> error = pythonError("snakebridge_worker.Cancelled",
+          "the call was cancelled by the caller", "snakebridge_worker.Cancelled",
+          "builtins.BaseException");
+      error.put("kind", "cancelled");
+      error(error);
     }
 
     public void reply(Object value) throws IOException {

@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 final class ItEnvironment {
   private static final String[] HELPERS =
-      {"sbtest_helpers.py", "sbtest_objects.py", "fake_worker.py"};
+      {"sbtest_helpers.py", "sbtest_objects.py", "sbtest_streams.py", "fake_worker.py"};
 
   private ItEnvironment() {}
 

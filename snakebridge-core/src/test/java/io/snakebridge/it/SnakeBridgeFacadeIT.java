@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.snakebridge.CallOptions;
+import io.snakebridge.PyStream;
 import io.snakebridge.SnakeBridge;
+import io.snakebridge.StreamRef;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +44,25 @@ class SnakeBridgeFacadeIT {
     assertSame(SnakeBridge.runtime(), SnakeBridge.runtime());
     assertEquals("default", SnakeBridge.runtime().name());
     assertEquals(SnakeBridge.runtime().pythonInfo(), SnakeBridge.pythonInfo());
+  }
+
+  @Test
+  void staticStreamsUseTheSharedRuntime() {
+    List<Object> items = new ArrayList<>();
+    SnakeBridge.stream("builtins", "range", List.of(3), CallOptions.defaults(), items::add);
+    SnakeBridge.streamDynamic("builtins", "range", List.of(2), CallOptions.defaults(),
+        items::add);
+    assertEquals(List.of(0L, 1L, 2L, 0L, 1L), items);
+    StreamRef letters = (StreamRef) SnakeBridge.call("builtins", "iter", "ab");
+    assertEquals(OptionalLong.of(2), SnakeBridge.streamLen(letters));
+    assertEquals(Optional.of("a"), SnakeBridge.streamNext(letters));
+    try (PyStream rest = SnakeBridge.openStream(letters)) {
+      assertEquals("b", rest.next());
+    }
+    SnakeBridge.closeStream(letters);
+    try (PyStream range = SnakeBridge.openStream("builtins", "range", List.of(2),
+        CallOptions.defaults())) {
+      assertEquals(List.of(0L, 1L), range.stream().toList());
+    }
   }
 }

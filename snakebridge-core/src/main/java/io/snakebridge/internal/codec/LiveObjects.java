@@ -32,11 +32,13 @@ public interface LiveObjects {
   }
 
   /**
-   * Returns the Java value of {@code sbw.ref}. From a worker all four arguments are present; in
-   * the other direction (a fake worker reading a CALL) {@code typeName} and {@code module} are
-   * null.
+   * Returns the Java value of {@code sbw.ref}, or of {@code sbw.stream_ref} when {@code stream}
+   * is set (WIRE-PROTOCOL.md §6.1: a reference to an iterator). From a worker all four arguments
+   * are present; in the other direction (a fake worker reading a CALL) {@code typeName} and
+   * {@code module} are null, and {@code stream} is false.
    */
-  default Object readRef(String refId, String sessionId, String typeName, String module) {
+  default Object readRef(
+      String refId, String sessionId, String typeName, String module, boolean stream) {
     throw new UnsupportedOperationException("a reference is not expected here");
   }
 

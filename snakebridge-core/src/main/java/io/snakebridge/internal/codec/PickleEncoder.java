@@ -21,8 +21,10 @@ import static io.snakebridge.internal.codec.Opcodes.TUPLE2;
 
 import io.snakebridge.ConversionException;
 import io.snakebridge.NdArray;
+import io.snakebridge.PyNone;
 import io.snakebridge.PyRef;
 import io.snakebridge.PyTuple;
+import io.snakebridge.StreamRef;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -144,8 +146,10 @@ final class PickleEncoder {
       out.writeString(value.toString());
     } else if (value instanceof Collection || value instanceof Map || type.isArray()) {
       writeContainer(value, mustBeHashable);
-    } else if (type == PyRef.class) {
-      writeRef((PyRef) value);
+    } else if (type == PyRef.class || type == StreamRef.class) {
+      writeRef((PyRef) value); // a stream reference goes back as a plain sbw.ref (§6.1)
+    } else if (type == PyNone.class) {
+      out.op(NONE);
     } else {
       writeSbw(value, mustBeHashable);
     }
@@ -187,7 +191,7 @@ final class PickleEncoder {
   }
 
   private void writeWireRef(WireRef ref) {
-    out.raw(SbwGlobal.REF.reference);
+    out.raw((ref.stream() ? SbwGlobal.STREAM_REF : SbwGlobal.REF).reference);
     if (ref.typeName() == null) {
       out.writeString(ref.refId());
       out.writeString(ref.sessionId());

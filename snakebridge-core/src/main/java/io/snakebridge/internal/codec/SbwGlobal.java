@@ -6,9 +6,10 @@ import static io.snakebridge.internal.codec.Opcodes.STACK_GLOBAL;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The globals of module {@code sbw} (WIRE-PROTOCOL.md §3.3, §5.2, §5.4), the only callables a
- * value section may name. On the reader's stack a {@code SbwGlobal} stands for the callable between
- * {@code STACK_GLOBAL} and {@code REDUCE}; it can never become part of a decoded value.
+ * The globals of module {@code sbw} (WIRE-PROTOCOL.md §3.3, §5.2, §5.4, §6.1), the only
+ * callables a value section may name. On the reader's stack a {@code SbwGlobal} stands for the
+ * callable between {@code STACK_GLOBAL} and {@code REDUCE}; it can never become part of a decoded
+ * value.
  */
 enum SbwGlobal implements StackOnly {
   COMPLEX("complex"),
@@ -20,6 +21,7 @@ enum SbwGlobal implements StackOnly {
   UUID("uuid"),
   NDARRAY("ndarray"),
   REF("ref"),
+  STREAM_REF("stream_ref"),
   CALLBACK("callback");
 
   static final String MODULE = "sbw";

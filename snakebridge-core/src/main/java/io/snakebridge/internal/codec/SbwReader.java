@@ -75,6 +75,8 @@ final class SbwReader {
           return uuid(args);
         case REF:
           return ref(args);
+        case STREAM_REF:
+          return streamRef(args);
         case CALLBACK:
           return callback(args);
         default:
@@ -168,8 +170,21 @@ final class SbwReader {
     String sessionId = arg(global, args, 1, String.class);
     String typeName = args.length == 4 ? arg(global, args, 2, String.class) : null;
     String module = args.length == 4 ? arg(global, args, 3, String.class) : null;
+    return readRef(refId, sessionId, typeName, module, false);
+  }
+
+  /** Only a worker writes {@code sbw.stream_ref}, always with four arguments (§6.1). */
+  private Object streamRef(Object[] args) {
+    SbwGlobal global = SbwGlobal.STREAM_REF;
+    arity(global, args, 4);
+    return readRef(arg(global, args, 0, String.class), arg(global, args, 1, String.class),
+        arg(global, args, 2, String.class), arg(global, args, 3, String.class), true);
+  }
+
+  private Object readRef(
+      String refId, String sessionId, String typeName, String module, boolean stream) {
     try {
-      return live.readRef(refId, sessionId, typeName, module);
+      return live.readRef(refId, sessionId, typeName, module, stream);
     } catch (UnsupportedOperationException unexpected) {
       throw input.error(unexpected.getMessage());
     }

@@ -11,6 +11,8 @@ import io.snakebridge.internal.codec.LiveObjects;
 import io.snakebridge.internal.pool.PooledWorker;
 import io.snakebridge.internal.session.SessionState;
 import io.snakebridge.internal.session.SessionTable;
+import io.snakebridge.internal.wire.FrameKind;
+import java.io.IOException;
 
 /**
  * One call's session and routing, gathered while its CALL is encoded and used when its reply is
@@ -18,7 +20,8 @@ import io.snakebridge.internal.session.SessionTable;
  * made inside a callback) the worker it must run on.
  *
  * <p>Not thread-safe: one per call, used by the thread that makes the call (an async call hands
- * it to the thread that runs it, which is a happens-before edge).
+ * it to the thread that runs it, which is a happens-before edge); only {@link #cancel()} may be
+ * called from another thread.
  */
 final class CallPlan implements LiveObjects {
   /*
@@ -49,6 +52,8 @@ final class CallPlan implements LiveObjects {
   private PooledWorker refWorker;
   private PooledWorker worker;
   private EncodedValue request;
+  /** The request id once the CALL is about to be written (publishes {@link #worker}); else 0. */
+  private volatile long runningId;
 
   /**
    * @param session the call's session
@@ -98,6 +103,29 @@ final class CallPlan implements LiveObjects {
   /** Records the worker running the call; references in its reply live there. */
   void ranOn(PooledWorker worker) {
     this.worker = worker;
+  }
+
+  /** Records the request id of the CALL the caller is about to write to the worker it ran on. */
+  void running(long id) {
+    this.runningId = id;
+  }
+
+  /**
+   * Asks the worker to cancel this call (a CANCEL frame, WIRE-PROTOCOL.md §2), from any thread;
+   * the call still ends with its own reply. Best effort: a CANCEL that arrives before the worker
+   * started the call, or after it ended, is ignored, and nothing is sent before the call has a
+   * worker.
+   */
+  void cancel() {
+    long id = runningId;
+    if (id == 0) {
+      return;
+    }
+    try {
+      worker.process().connection().send(FrameKind.CANCEL, id, null);
+    } catch (IOException gone) {
+      // The worker is going away: its call ends with it.
+    }
   }
 
   /** Forgets what an encoding pass that ended in {@link #SWITCH} gathered. */
@@ -150,7 +178,8 @@ final class CallPlan implements LiveObjects {
   }
 
   @Override
-  public Object readRef(String refId, String sessionId, String typeName, String module) {
+  public Object readRef(
+      String refId, String sessionId, String typeName, String module, boolean stream) {
     if (typeName == null) {
       throw new UnsupportedOperationException("a reference from a worker needs its type");
     }
@@ -161,6 +190,6 @@ final class CallPlan implements LiveObjects {
       owner = sessions.explicit(
           sessionId, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
     }
-    return sessions.intern(owner, worker, refId, typeName, module);
+    return sessions.intern(owner, worker, refId, typeName, module, stream);
   }
 }

@@ -27,6 +27,7 @@ final class CallRequests {
   private static final String[] CALL_NAMES = {null, null, null, null, "args", "kwargs"};
   private static final String[] HELPER_NAMES = {null, null, null, "args", "kwargs"};
   private static final String[] SET_ATTR_NAMES = {null, null, null, null, "value"};
+  private static final String[] STREAM_NAMES = {null, null, null, null, "args", "kwargs", null};
 
   private final RealRuntime runtime;
   private final ValueWriter writer;
@@ -103,6 +104,31 @@ final class CallRequests {
     checkOptions(options);
     return prepare(null, new Object[] {"helper", null, helper, args, options.kwargs()},
         HELPER_NAMES, options, nested);
+  }
+
+  /** The {@code stream} op (WIRE-PROTOCOL.md §6.2): a call whose result is streamed. */
+  CallPlan stream(String module, String function, List<?> args, CallOptions options, int batch,
+      boolean nested) {
+    checkName(module, "module");
+    checkName(function, "function");
+    Objects.requireNonNull(args, "args");
+    checkOptions(options);
+    return prepare(null,
+        new Object[] {"stream", null, module, function, args, options.kwargs(), (long) batch},
+        STREAM_NAMES, options, nested);
+  }
+
+  /**
+   * An op on a stream reference (§6.2): {@code stream_batch} with the batch size as {@code
+   * operand}, or {@code stream_next}, {@code stream_len}, {@code stream_close} with none (null).
+   * It runs in the reference's session.
+   */
+  CallPlan streamOp(String op, PyRef stream, Long operand, boolean nested) {
+    Objects.requireNonNull(stream, "stream");
+    Object[] items = operand == null
+        ? new Object[] {op, null, stream}
+        : new Object[] {op, null, stream, operand};
+    return prepare(stream, items, null, CallOptions.defaults(), nested);
   }
 
   /** Returns the id of the session a call without options would use now. */

@@ -93,6 +93,7 @@ final class CallRunner {
     try {
       WorkerConnection connection = worker.process().connection();
       id = connection.nextRequestId();
+      plan.running(id);
       Frame reply;
       try {
         reply = connection.request(FrameKind.CALL, id, request);

@@ -106,7 +106,8 @@ final class CallbackDispatcher {
   private LiveObjects readingFrom(PooledWorker worker) {
     return new LiveObjects() {
       @Override
-      public Object readRef(String refId, String sessionId, String typeName, String module) {
+      public Object readRef(
+          String refId, String sessionId, String typeName, String module, boolean stream) {
         if (typeName == null) {
           throw new UnsupportedOperationException("a reference from a worker needs its type");
         }
@@ -115,7 +116,7 @@ final class CallbackDispatcher {
           state = sessions.explicit(
               sessionId, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
         }
-        return sessions.intern(state, worker, refId, typeName, module);
+        return sessions.intern(state, worker, refId, typeName, module, stream);
       }
     };
   }

@@ -27,14 +27,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -63,6 +67,7 @@ public final class RealRuntime {
   private final CallRequests requests;
   private final ExecutorService ownCallbackExecutor;
   private final Thread housekeeper;
+  private final Streams streams;
 
   /** Creates a runtime that starts real Python workers. */
   public RealRuntime(RuntimeConfig config, RefFactory refs) {
@@ -88,6 +93,8 @@ public final class RealRuntime {
         config.name(), config.poolSize(), spawner, ticker, config.startupTimeout(),
         (worker, process) -> process.connection().onCallback(dispatcher.handlerFor(worker)));
     this.runner = new CallRunner(config.name(), pool, reader, ticker, callbacks);
+    this.streams = new Streams(this, requests, runner, sessions, async, config.defaultTimeout(),
+        config.streamBatchSize());
     this.housekeeper = new Thread(sessions::runHousekeeping,
         "snakebridge-" + config.name() + "-sessions");
     housekeeper.setDaemon(true);
@@ -238,6 +245,62 @@ public final class RealRuntime {
   public CompletableFuture<Object> callHelperAsync(
       String helper, List<?> args, CallOptions options) {
     return async(() -> requests.helper(helper, args, options, false), options, "helper", helper);
+  }
+
+  // ---- streams (WIRE-PROTOCOL.md §6) -------------------------------------------------------
+
+  /** Streams {@code module.function}'s result to {@code onItem}, batched, one batch ahead. */
+  public void stream(String module, String function, List<?> args, CallOptions options,
+      Consumer<Object> onItem) {
+    streams.stream(module, function, args, options, onItem);
+  }
+
+  /** Streams {@code module.function}'s result to {@code onItem}, one call per item. */
+  public void streamDynamic(String module, String function, List<?> args, CallOptions options,
+      Consumer<Object> onItem) {
+    streams.streamDynamic(module, function, args, options, onItem);
+  }
+
+  /** Opens the batched stream of {@code module.function}'s result. */
+  public StreamCursor openStream(
+      String module, String function, List<?> args, CallOptions options) {
+    return streams.open(module, function, args, options);
+  }
+
+  /** A per-item view of a stream reference; takes only what is asked for. */
+  public StreamCursor openStream(PyRef stream) {
+    return streams.view(stream);
+  }
+
+  /** Takes the next item of a stream reference (None as PyNone.NONE); empty once exhausted. */
+  public Optional<Object> streamNext(PyRef stream) {
+    return streams.streamNext(Objects.requireNonNull(stream, "stream"));
+  }
+
+  /** Python's {@code len()} of a stream reference, empty when it has none. */
+  public OptionalLong streamLen(PyRef stream) {
+    return streams.streamLen(Objects.requireNonNull(stream, "stream"));
+  }
+
+  /** Closes a stream reference in Python (its finally blocks run) and releases it; idempotent. */
+  public void closeStream(PyRef stream) {
+    Objects.requireNonNull(stream, "stream");
+    streams.close(stream, config.defaultTimeout(), stream.typeName());
+  }
+
+  /** A cold publisher of {@code module.function}'s items; see {@link StreamSubscription}. */
+  public Flow.Publisher<Object> publisher(
+      String module, String function, List<?> args, CallOptions options) {
+    CallRequests.checkName(module, "module");
+    CallRequests.checkName(function, "function");
+    Objects.requireNonNull(args, "args");
+    Objects.requireNonNull(options, "options");
+    return StreamPublisher.ofCall(streams, async, module, function, args, options);
+  }
+
+  /** A publisher of a stream reference's items, for one subscriber. */
+  public Flow.Publisher<Object> publisher(PyRef stream) {
+    return StreamPublisher.ofRef(streams, async, Objects.requireNonNull(stream, "stream"));
   }
 
   /** Returns what a worker's handshake reported, starting a worker if none has started yet. */
@@ -395,6 +458,11 @@ public final class RealRuntime {
 
   private Duration timeout(CallOptions options) {
     return options.timeout().orElse(config.defaultTimeout());
+  }
+
+  /** Returns whether the runtime is closed. */
+  boolean isClosed() {
+    return pool.isClosed();
   }
 
   /** Throws {@link IllegalStateException} when the runtime is closed. */

@@ -25,6 +25,7 @@ import java.util.concurrent.Executor;
  * @param limits the frame size and nesting limits
  * @param helperPaths folders of the user's helper modules (WIRE-PROTOCOL.md §5.5)
  * @param callbackExecutor runs Java callbacks, or null for the runtime's own threads
+ * @param streamBatchSize the most items one {@code stream_batch} asks for (WIRE-PROTOCOL.md §6.3)
  */
 public record RuntimeConfig(
     String name,
@@ -39,7 +40,8 @@ public record RuntimeConfig(
     Path cacheDirectory,
     CodecLimits limits,
     List<Path> helperPaths,
-    Executor callbackExecutor) {
+    Executor callbackExecutor,
+    int streamBatchSize) {
 
   /** Copies the collections. */
   public RuntimeConfig {

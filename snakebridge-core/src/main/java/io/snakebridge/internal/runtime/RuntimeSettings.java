@@ -43,6 +43,7 @@ public final class RuntimeSettings {
   private int maxNestingDepth = SnakeBridgeRuntime.DEFAULT_MAX_NESTING_DEPTH;
   private List<Path> helperPaths = List.of();
   private Executor callbackExecutor;
+  private int streamBatchSize = SnakeBridgeRuntime.DEFAULT_STREAM_BATCH_SIZE;
 
   public void name(String name) {
     Objects.requireNonNull(name, "name");
@@ -93,6 +94,13 @@ public final class RuntimeSettings {
       }
     }
     this.helperPaths = checked;
+  }
+
+  public void streamBatchSize(int streamBatchSize) {
+    if (streamBatchSize < 1) {
+      throw new IllegalArgumentException("streamBatchSize must be at least 1: " + streamBatchSize);
+    }
+    this.streamBatchSize = streamBatchSize;
   }
 
   public void callbackExecutor(Executor executor) {
@@ -154,7 +162,8 @@ public final class RuntimeSettings {
         name, python, poolSize, environment, pythonPath, defaultTimeout, startupTimeout,
         eagerStart, workingDirectory,
         cacheDirectory != null ? cacheDirectory : defaultCacheDirectory(),
-        new CodecLimits(maxNestingDepth, maxFrameBytes), helperPaths, callbackExecutor);
+        new CodecLimits(maxNestingDepth, maxFrameBytes), helperPaths, callbackExecutor,
+        streamBatchSize);
   }
 
   /** The {@code snakebridge.cacheDir} property, else the XDG cache folder, else ~/.cache. */

@@ -11,6 +11,9 @@ import io.snakebridge.PyRef;
  */
 @FunctionalInterface
 public interface RefFactory {
-  /** Returns a new {@code PyRef}; the session table interns it. */
-  PyRef create(String refId, String sessionId, String typeName, String module);
+  /**
+   * Returns a new {@code PyRef}, a {@code StreamRef} when {@code stream} is set (WIRE-PROTOCOL.md
+   * §6.1); the session table interns it.
+   */
+  PyRef create(String refId, String sessionId, String typeName, String module, boolean stream);
 }

@@ -191,10 +191,11 @@ public final class SessionTable {
 
   /**
    * Returns the one {@code PyRef} for a reference {@code worker} returned in {@code state}
-   * (WIRE-PROTOCOL.md §5.2), counting this read.
+   * (WIRE-PROTOCOL.md §5.2), counting this read; a {@code StreamRef} when {@code stream} is set
+   * and the reference is new (the worker gives an object one kind of reference, §6.1).
    */
-  public PyRef intern(
-      SessionState state, PooledWorker worker, String refId, String typeName, String module) {
+  public PyRef intern(SessionState state, PooledWorker worker, String refId, String typeName,
+      String module, boolean stream) {
     RefEntry entry = state.refs.get(refId);
     if (entry != null) {
       PyRef known = entry.get();
@@ -210,7 +211,7 @@ public final class SessionTable {
         entry.received();
         return known;
       }
-      PyRef ref = factory.create(refId, state.id(), typeName, module);
+      PyRef ref = factory.create(refId, state.id(), typeName, module, stream);
       if (state.ended()) {
         // Arrived after the session's end: unusable, and released in case the worker kept it.
         releases.later(worker, state.id(), Map.of(refId, 1L));

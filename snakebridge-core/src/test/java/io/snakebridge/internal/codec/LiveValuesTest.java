@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snakebridge.ConversionException;
 import io.snakebridge.FakeRuntimes;
 import io.snakebridge.PyCallable;
+import io.snakebridge.PyNone;
 import io.snakebridge.PyRef;
 import io.snakebridge.PyTuple;
+import io.snakebridge.StreamRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,9 @@ class LiveValuesTest {
   /** Reads values as their wire forms, as a worker would. */
   private static final LiveObjects WIRE = new LiveObjects() {
     @Override
-    public Object readRef(String refId, String sessionId, String typeName, String module) {
-      return new WireRef(refId, sessionId, typeName, module);
+    public Object readRef(
+        String refId, String sessionId, String typeName, String module, boolean stream) {
+      return new WireRef(refId, sessionId, typeName, module, stream);
     }
 
     @Override
@@ -43,7 +46,7 @@ class LiveValuesTest {
 
   @Test
   void aPyRefIsWrittenAsItsIdAndSessionAfterTheRuntimeAcceptedIt() {
-    PyRef ref = FakeRuntimes.refsWithoutRuntime().create("r1", "s1", "m.T", "m");
+    PyRef ref = FakeRuntimes.refsWithoutRuntime().create("r1", "s1", "m.T", "m", false);
     List<PyRef> accepted = new ArrayList<>();
     LiveObjects runtime = new LiveObjects() {
       @Override
@@ -58,10 +61,12 @@ class LiveValuesTest {
 
   @Test
   void aWorkersReferenceIsReadThroughTheRuntimeAndMayBeADictKey() {
-    PyRef made = FakeRuntimes.refsWithoutRuntime().create("r1", "s1", "pandas.DataFrame", "pandas");
+    PyRef made = FakeRuntimes.refsWithoutRuntime()
+        .create("r1", "s1", "pandas.DataFrame", "pandas", false);
     LiveObjects interning = new LiveObjects() {
       @Override
-      public Object readRef(String refId, String sessionId, String typeName, String module) {
+      public Object readRef(
+          String refId, String sessionId, String typeName, String module, boolean stream) {
         assertEquals("pandas.DataFrame", typeName);
         assertEquals("pandas", module);
         return made;
@@ -94,7 +99,7 @@ class LiveValuesTest {
 
   @Test
   void withoutARuntimeReferencesAndFunctionsDoNotCross() {
-    PyRef ref = FakeRuntimes.refsWithoutRuntime().create("r1", "s1", "m.T", "m");
+    PyRef ref = FakeRuntimes.refsWithoutRuntime().create("r1", "s1", "m.T", "m", false);
     ConversionException e = assertThrows(ConversionException.class,
         () -> writer.encode(List.of(1, ref), "args"));
     assertEquals("args[1]", e.path());
@@ -104,5 +109,47 @@ class LiveValuesTest {
     WireFormatException refused = assertThrows(WireFormatException.class,
         () -> reader.decode(body, 0, body.length));
     assertTrue(refused.getMessage().contains("not expected"), refused.getMessage());
+  }
+
+  @Test
+  void aStreamReferenceIsReadAsSuchAndGoesBackAsAPlainReference() {
+    List<Boolean> kinds = new ArrayList<>();
+    LiveObjects interning = new LiveObjects() {
+      @Override
+      public Object readRef(
+          String refId, String sessionId, String typeName, String module, boolean stream) {
+        kinds.add(stream);
+        return FakeRuntimes.refsWithoutRuntime().create(refId, sessionId, typeName, module, stream);
+      }
+    };
+    WireRef generator = new WireRef("g1", "s1", "builtins.generator", "builtins", true);
+    WireRef plain = new WireRef("p1", "s1", "builtins.object", "builtins");
+    Map<?, ?> read = (Map<?, ?>) roundTrip(Map.of("gen", generator, "obj", plain),
+        LiveObjects.NONE, interning);
+    StreamRef stream = (StreamRef) read.get("gen");
+    assertEquals("builtins.generator", stream.typeName());
+    assertTrue(!(read.get("obj") instanceof StreamRef));
+    assertEquals(2, kinds.size());
+
+    LiveObjects accepting = new LiveObjects() {
+      @Override
+      public void writeRef(PyRef ref) {}
+    };
+    assertEquals(List.of(WireRef.of("g1", "s1")), roundTrip(List.of(stream), accepting, WIRE));
+  }
+
+  @Test
+  void aStreamReferenceAlwaysHasItsFourArguments() {
+    byte[] body = Sections.bytes(writer.encode(
+        new WireRef("g", "s", null, null, true), "v"));
+    WireFormatException e = assertThrows(WireFormatException.class,
+        () -> reader.decode(body, 0, body.length, WIRE));
+    assertTrue(e.getMessage().contains("sbw.stream_ref takes 4 arguments, got 2"), e.getMessage());
+  }
+
+  @Test
+  void pyNoneIsWrittenAsNone() {
+    assertEquals(java.util.Arrays.asList(null, "x"),
+        roundTrip(List.of(PyNone.NONE, "x"), LiveObjects.NONE, WIRE));
   }
 }

@@ -73,9 +73,9 @@ class SessionTableTest {
   @Test
   void internsOnePyRefPerReferenceAndCountsReads() {
     SessionState state = table.explicit("s", 10, Duration.ofMinutes(1));
-    PyRef first = table.intern(state, worker, "r1", "m.T", "m");
-    assertSame(first, table.intern(state, worker, "r1", "m.T", "m"));
-    assertNotSame(first, table.intern(state, worker, "r2", "m.T", "m"));
+    PyRef first = table.intern(state, worker, "r1", "m.T", "m", false);
+    assertSame(first, table.intern(state, worker, "r1", "m.T", "m", false));
+    assertNotSame(first, table.intern(state, worker, "r2", "m.T", "m", false));
     assertSame(worker, state.home());
     assertSame(worker, table.workerOf(first, state));
     assertEquals(2, state.refs.get("r1").receivedCount());
@@ -84,8 +84,8 @@ class SessionTableTest {
   @Test
   void aCollectedReferenceIsReleasedWithItsCountOnlyOnce() {
     SessionState state = table.explicit("s", 10, Duration.ofMinutes(1));
-    table.intern(state, worker, "r1", "m.T", "m");
-    table.intern(state, worker, "r1", "m.T", "m");
+    table.intern(state, worker, "r1", "m.T", "m", false);
+    table.intern(state, worker, "r1", "m.T", "m", false);
     state.refs.get("r1").enqueue();
     table.housekeep(ticker.read());
     assertEquals(List.of(List.of("s", Map.of("r1", 2L))), releases(1));
@@ -97,11 +97,11 @@ class SessionTableTest {
   @Test
   void aReferenceSentAgainBeforeItsReleaseKeepsItsNewReadAlive() {
     SessionState state = table.explicit("s", 10, Duration.ofMinutes(1));
-    table.intern(state, worker, "r1", "m.T", "m");
+    table.intern(state, worker, "r1", "m.T", "m", false);
     RefEntry collected = state.refs.get("r1");
     collected.enqueue();
     // The worker returned the same object again before housekeeping ran.
-    PyRef again = table.intern(state, worker, "r1", "m.T", "m");
+    PyRef again = table.intern(state, worker, "r1", "m.T", "m", false);
     table.housekeep(ticker.read());
     assertEquals(List.of(List.of("s", Map.of("r1", 1L))), releases(1),
         "only the collected copy's read is given back: the worker keeps a count of 1");
@@ -111,7 +111,7 @@ class SessionTableTest {
   @Test
   void anExplicitReleaseSendsAtOnceAndTheLaterCollectionSendsNothing() {
     SessionState state = table.explicit("s", 10, Duration.ofMinutes(1));
-    PyRef ref = table.intern(state, worker, "r1", "m.T", "m");
+    PyRef ref = table.intern(state, worker, "r1", "m.T", "m", false);
     RefEntry entry = state.refs.get("r1");
     table.release(ref);
     assertEquals(List.of(List.of("s", Map.of("r1", 1L))), releases(1));
@@ -125,7 +125,7 @@ class SessionTableTest {
   @Test
   void endingASessionReleasesItWholeAndWaitsBeforeTheIdIsReused() throws Exception {
     SessionState state = table.explicit("s", 10, Duration.ofMinutes(1));
-    PyRef ref = table.intern(state, worker, "r1", "m.T", "m");
+    PyRef ref = table.intern(state, worker, "r1", "m.T", "m", false);
     SessionTable.Ending ending = table.detach("s");
     assertTrue(state.ended());
     assertNull(table.find("s"));
@@ -147,7 +147,7 @@ class SessionTableTest {
     SessionState[] auto = new SessionState[1];
     Thread thread = new Thread(() -> {
       auto[0] = table.auto();
-      table.intern(auto[0], worker, "r1", "m.T", "m");
+      table.intern(auto[0], worker, "r1", "m.T", "m", false);
     });
     thread.start();
     thread.join();
