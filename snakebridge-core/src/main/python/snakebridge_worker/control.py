@@ -6,7 +6,8 @@ A trivial call must cost a few microseconds, so the main thread reads frames its
 each call inline: no queue, no thread switch, no lock on the way in. But while a call runs
 for long, PING must still be answered and CANCEL honoured, so then someone else has to read.
 
-Exactly one thread owns the input at any time (`_main_owns_input`, guarded by `_lock`):
+Exactly one thread owns the input at any time (`_main_owns_input`, guarded by `_lock`; with
+HELLO `threads` > 1 it is always main, see "Calls on several threads" below):
 
 * Main owns it while idle and during short calls. It reads a frame, and for a CALL publishes
   `_running` (a sequence number, never reused) before running it, with plain attribute stores:
@@ -52,21 +53,52 @@ waiter to leave runs what is left in `_nested`, so no CALL is stranded there.
 
 Cancelling
 ----------
-CANCEL raises `Cancelled` in the thread running the call, with PyThreadState_SetAsyncExc; it
-takes effect at the next bytecode, so code blocked in one long C call notices only when that
-call returns. It is injected at most once per call, only while that call runs (for main: is
-`_running`), under the lock. An exception still pending when the call ends (the call finished
-just before) is cleared in the same critical section, and the caller treats a Cancelled that
-escapes between the call's end and that point as the call's outcome (see
-server.Worker._serve_call), so it can never surface in the worker's own loop. A call that is
-suspended waiting for a callback is not interrupted: its waiter is marked cancelled and the
-wait ends with Cancelled; an interruption injected just before the suspension is cleared and
-turned into that mark. A CANCEL for a call that is not running (finished, or received but not
-started) is ignored. A call that awaits a coroutine also has its loop woken and its task
-cancelled (aio.interrupt). A call may `shield` itself once it has done its work and only its
-answer remains to be built: from then on a CANCEL for it is ignored, so a stream batch whose
-items were taken is either delivered or, if the CANCEL came first, reported `cancelled` with
-its iterator closed (streams.py), never lost in between.
+CANCEL raises `Cancelled` in the thread running the call. It is injected at most once per
+call, only while that call runs (for main: is `_running`), under the lock.
+
+For main, the control thread sends main the wake-up signal (process.WAKE_SIGNAL, SIGINT) and
+arms `_signal_armed`; the signal handler (process._on_wake, then `_on_wake` here) raises
+Cancelled if it finds `_signal_armed` set, and disarms it, so the exception is raised once. A
+signal, unlike PyThreadState_SetAsyncExc alone, also ends a blocking system call: time.sleep,
+os.read on a pipe, Event.wait, select, socket.recv all fail with EINTR, Python runs the handler
+there, and its Cancelled replaces the call's result. Main drops a pending interruption when the
+call ends (call_finished) or suspends (begin_wait), under the lock, by disarming: a handler
+that runs later (a late signal, one meant for the previous call, the parent-death signal)
+finds nothing armed and does nothing. Since the handler runs wherever main is, also inside a
+blocking `lock.acquire`, Cancelled may escape from call_finished itself; the caller treats a
+Cancelled that escapes between the call's end and that point as the call's outcome (see
+server.Worker._serve_call), so it can never surface in the worker's own loop.
+
+If user code has replaced the SIGINT handler, the control thread falls back to
+PyThreadState_SetAsyncExc for main too (`_interrupted == "async"`): it never sends a signal to
+a handler it does not own. An asynchronous exception takes effect at the next bytecode, so it
+does not end a blocking call; one still pending when the call ends is cleared in the same
+critical section. Calls that run on other threads (nested calls on threads that wait for a
+callback, and every call when HELLO asked for `threads` > 1) are always interrupted that way:
+signals reach only the main thread. Code blocked in one long C call notices only when that
+call returns, and so does code that holds the GIL in C (no handler runs then either).
+
+A call that is suspended waiting for a callback is not interrupted: its waiter is marked
+cancelled and the wait ends with Cancelled; an interruption armed just before the suspension
+is dropped and turned into that mark. A CANCEL for a call that is not running (finished, or
+received but not started) is ignored.
+A call that awaits a coroutine also has its loop woken and its task cancelled
+(aio.interrupt). A call may `shield` itself once it has done its work and only its answer
+remains to be built: from then on a CANCEL for it is ignored, so a stream batch whose items
+were taken is either delivered or, if the CANCEL came first, reported `cancelled` with its
+iterator closed (streams.py), never lost in between.
+
+Calls on several threads (HELLO `threads` > 1)
+-----------------------------------------------
+Main then runs no call: it reads every frame itself and never hands the input over, so the
+control thread only sweeps. A CALL goes to `_queue`, which `threads` call threads serve in
+order, each with its own codecs, writing under the FrameWriter's lock. A CALL that arrives
+while no call thread is free and some thread waits for a callback goes to `_nested` instead,
+for the waiting threads, exactly as above: it may be the nested call that a waiting call needs
+before it can go on, and queued behind the busy threads it would never run. PING, RELEASE and
+callback answers are served by main at once; CANCEL interrupts the call's own thread (an
+asynchronous exception, see above). After SHUTDOWN main goes on serving the input until every
+call it received has ended (`_in_flight`), then the worker exits.
 
 Idle cost
 ---------
@@ -78,11 +110,12 @@ sessions.SWEEP_SECONDS to expire idle ones.
 """
 
 import collections
+import signal
 import threading
 import time
 import traceback
 
-from snakebridge_worker import Cancelled, ProtocolError, aio, codec, frames
+from snakebridge_worker import Cancelled, ProtocolError, aio, codec, frames, process
 from snakebridge_worker.process import exit_now
 
 TAKEOVER_SECONDS = 0.002
@@ -104,7 +137,7 @@ class _OtherCall:
 class InputControl:
     """Shares the protocol input between the main thread and the control thread (see above)."""
 
-    def __init__(self, reader, writer, on_protocol_error, on_release, registry):
+    def __init__(self, reader, writer, on_protocol_error, on_release, registry, threads=1):
         self._reader = reader
         self._writer = writer
         self._on_protocol_error = on_protocol_error  # sends the ERROR frame; never returns
@@ -124,7 +157,8 @@ class InputControl:
         self._shielded = 0  # the `_running` value of main's call that shielded itself
         self._call_id = 0
         self._main_calls = []  # ids of the calls main runs, outermost first
-        self._interrupted = False
+        self._interrupted = None  # main's call was cancelled: "signal" or "async" (see above)
+        self._signal_armed = False  # the wake-up signal's handler raises Cancelled once
         self._other_calls = {}  # call id -> _OtherCall
         self._calls_by_thread = {}  # other thread -> ids of the calls it runs, outermost first
         self._waiters = {}  # CALLBACK frame id -> callbacks.Waiter
@@ -133,9 +167,27 @@ class InputControl:
         self._shutdown = False
         self._dormant = False
         self._wake = threading.Event()
+        self.threads = threads
+        self._queue = collections.deque()  # CALLs for the call threads (threads > 1)
+        self._work = threading.Condition(self._lock)
+        self._idle_threads = 0
+        self._in_flight = 0  # CALLs dispatched to the call threads and not yet answered
 
-    def start(self):
+    def start(self, run_call=None):
+        """Starts the control thread and, with threads > 1, the call threads, which run each
+        CALL frame given to `dispatch` with `run_call(frame)`."""
+        process.on_wake = self._on_wake
         threading.Thread(target=self._control_loop, name="snakebridge-control", daemon=True).start()
+        if self.threads > 1:
+            for number in range(1, self.threads + 1):
+                threading.Thread(target=self._call_thread, args=(run_call,), daemon=True,
+                                 name=f"snakebridge-call-{number}").start()
+
+    def _on_wake(self):
+        """On main, from the wake-up signal's handler: raises Cancelled once if armed."""
+        if self._signal_armed:
+            self._signal_armed = False
+            raise Cancelled
 
     # --- main thread -------------------------------------------------------------------------
 
@@ -169,8 +221,7 @@ class InputControl:
         with self._lock:
             self._running = 0
             if self._interrupted:
-                self._interrupted = False
-                _set_async_exc(self._main_ident, None)
+                self._drop_main_interruption()
             calls = self._main_calls
             if calls and calls[-1] == request_id:
                 calls.pop()
@@ -192,8 +243,7 @@ class InputControl:
         with self._lock:
             if thread == self._main_ident:
                 if self._interrupted:
-                    self._interrupted = False
-                    _set_async_exc(thread, None)
+                    self._drop_main_interruption()
                     return False
                 self._shielded = self._running
                 return True
@@ -243,6 +293,11 @@ class InputControl:
             calls = self._main_calls if thread == self._main_ident \
                 else self._calls_by_thread.get(thread, self._main_calls)
             if not calls:
+                if self.threads > 1 and self._other_calls:
+                    raise RuntimeError("with threads > 1, a Java callback can only be called "
+                                       "from the thread that runs the call from the JVM: the "
+                                       "worker cannot tell which of its calls another thread "
+                                       "works for")
                 raise RuntimeError("a Java callback can only be called while a call from the "
                                    "JVM runs on this worker")
             if self._shutdown and thread != self._main_ident:
@@ -263,12 +318,13 @@ class InputControl:
         thread = waiter.thread
         with self._lock:
             self._waiters[waiter.frame_id] = waiter
+            if self.threads > 1:
+                self._changed.notify_all()  # for await_calls_without_input
             if thread == self._main_ident:
                 waiter.suspended = True
                 self._suspended[waiter.call_id] = waiter
                 if self._interrupted:
-                    self._interrupted = False
-                    _set_async_exc(thread, None)
+                    self._drop_main_interruption()
                     waiter.cancelled = True
                 self._running = 0
                 self._main_reads_freely = self._main_owns_input and not self._handoff
@@ -315,6 +371,10 @@ class InputControl:
                     run_nested(frame)
                 finally:
                     self._lock.acquire()
+                    if self.threads > 1:  # it came from dispatch
+                        self._in_flight -= 1
+                        if not self._in_flight:
+                            self._changed.notify_all()
 
     def deliver(self, frame_id, kind, body):
         """Gives a CALLBACK_RESULT or CALLBACK_ERROR to its waiter. An answer nobody waits for
@@ -339,8 +399,7 @@ class InputControl:
                 self._changed.notify_all()
             elif self._running and self._call_id == request_id:
                 if not self._interrupted and self._running != self._shielded:
-                    self._interrupted = True
-                    _set_async_exc(self._main_ident, Cancelled)
+                    self._interrupt_main()
                     aio.interrupt(request_id)
             else:
                 call = self._other_calls.get(request_id)
@@ -348,6 +407,70 @@ class InputControl:
                     call.interrupted = True
                     _set_async_exc(call.thread, Cancelled)
                     aio.interrupt(request_id)
+
+    def _interrupt_main(self):
+        """Under the lock: raises Cancelled in main's running call (see the module doc)."""
+        if process.signal_is_ours():
+            self._interrupted = "signal"
+            self._signal_armed = True
+            signal.pthread_kill(self._main_ident, process.WAKE_SIGNAL)
+        else:
+            self._interrupted = "async"
+            _set_async_exc(self._main_ident, Cancelled)
+
+    def _drop_main_interruption(self):
+        """On main, under the lock: a pending interruption of main's call is dropped."""
+        if self._interrupted == "async":
+            _set_async_exc(self._main_ident, None)
+        self._interrupted = None
+        self._signal_armed = False
+
+    # --- call threads (threads > 1) ----------------------------------------------------------
+
+    def dispatch(self, frame):
+        """Main, with threads > 1: gives a CALL to a call thread, or, when none is free and some
+        thread waits for a callback, to the waiting threads (see the module doc)."""
+        with self._lock:
+            self._in_flight += 1
+            if self._idle_threads > len(self._queue) or not self._other_waiting:
+                self._queue.append(frame)
+                self._work.notify()
+            else:
+                self._nested.append(frame)
+                self._changed.notify_all()
+
+    def _call_thread(self, run_call):
+        while True:
+            with self._lock:
+                self._idle_threads += 1
+                while not self._queue:
+                    self._work.wait()
+                self._idle_threads -= 1
+                frame = self._queue.popleft()
+            try:
+                run_call(frame)
+            except BaseException:
+                # A call thread lost would leave its call unanswered for ever: fail loudly.
+                traceback.print_exc()
+                exit_now(1)
+            self._call_done()
+
+    def _call_done(self):
+        with self._lock:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._changed.notify_all()
+
+    def calls_in_flight(self):
+        """With threads > 1: how many CALLs were received and not yet answered."""
+        return self._in_flight
+
+    def await_calls_without_input(self):
+        """With threads > 1, after SHUTDOWN and then the end of input: waits until every call
+        has ended, or until one waits for a callback, which can no longer be answered."""
+        with self._changed:
+            while self._in_flight and not self._waiters:
+                self._changed.wait()
 
     # --- control thread ----------------------------------------------------------------------
 

@@ -12,10 +12,11 @@ protocol over the process's stdin and stdout.
 import faulthandler
 import os
 import platform
-import signal
+import select
 import stat
 import sys
 import threading
+import traceback
 
 from snakebridge_worker import (
     MIN_PROTOCOL, PROTOCOL_VERSION, Cancelled, ConversionError, ProtocolError, ResultTooLarge,
@@ -26,20 +27,27 @@ _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, which Python names only from 3.10
 _EXIT_PROTOCOL = 3
 _HELLO_KEYS = {"protocol": int, "min_protocol": int, "worker_id": str, "paths": list,
                "helper_paths": list, "max_frame": int, "max_depth": int}
+_DRAIN_POLL_SECONDS = 0.02
 _FRAME_NAMES = {frames.HELLO: "HELLO", frames.RESULT: "result", frames.ERROR: "error",
                 frames.CALLBACK: "callback"}
 
 
 def main():
     """Runs a worker until SHUTDOWN or the end of its input; never returns."""
+    parent = os.getppid()
+    # Its own session, so a terminal's Ctrl-C reaches only the JVM, which decides when a
+    # worker stops; SIGINT becomes the worker's own wake-up signal (process.py).
+    process.isolate()
     protocol_in, protocol_out = _take_protocol_pipes()
-    # A Ctrl-C in a terminal reaches the JVM's whole process group; the JVM, not the
-    # interrupt, decides when a worker stops (SHUTDOWN or closing its input).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.enable()
-    process.watch_parent()
+    process.follow_parent(parent)
     worker = Worker(frames.FrameReader(protocol_in), frames.FrameWriter(protocol_out))
-    process.exit_now(worker.run())
+    try:
+        status = worker.run()
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    process.exit_now(status)
 
 
 def _take_protocol_pipes():
@@ -90,7 +98,8 @@ class Worker:
 
     Calls run on the main thread; while one waits for a Java callback, main serves the input
     itself (serve_until), and nested calls may also run on other threads that wait for a
-    callback (see callbacks.py). Each thread has its own codecs.
+    callback (see callbacks.py). With HELLO `threads` > 1, main only reads and the calls run
+    on call threads (_serve_threaded; control.py). Each thread has its own codecs.
     """
 
     def __init__(self, reader, writer):
@@ -106,6 +115,7 @@ class Worker:
         self._max_frame = reader.max_frame
         self._worker_id = "?"
         self._stopping = False  # SHUTDOWN came while a call waited for a callback
+        self._threads = 1  # calls run at once (HELLO `threads`)
         self.input = None
 
     def run(self):
@@ -114,8 +124,11 @@ class Worker:
             if not self._handshake():
                 return 0
             self.input = control.InputControl(self._reader, self.writer, self._fail_protocol,
-                                              self._release, self._registry)
+                                              self._release, self._registry, self._threads)
             self._dispatcher.attach(self.input)
+            if self._threads > 1:
+                self.input.start(self._serve_nested)
+                return self._serve_threaded()
             self.input.start()
             return self._serve()
         except ProtocolError as exc:
@@ -143,6 +156,10 @@ class Worker:
             raise ProtocolError("HELLO 'paths' and 'helper_paths' must be lists of str")
         if hello["max_depth"] <= 0:
             raise ProtocolError("HELLO max_depth must be positive")
+        threads = hello.get("threads", 1)
+        if type(threads) is not int or threads < 1:
+            raise ProtocolError(f"HELLO 'threads' must be an int >= 1, got {threads!r:.50}")
+        self._threads = threads
         self._worker_id = hello["worker_id"]
         chosen = min(hello["protocol"], PROTOCOL_VERSION)
         if chosen < max(hello["min_protocol"], MIN_PROTOCOL):
@@ -160,6 +177,7 @@ class Worker:
                 "implementation": sys.implementation.name,
                 "executable": sys.executable,
                 "pid": os.getpid(),
+                "threads": self._threads,
             }, self._codecs.encoder))
         except ResultTooLarge as exc:
             raise ProtocolError(f"HELLO max_frame is too small for the worker's HELLO: {exc}")
@@ -180,6 +198,43 @@ class Worker:
                 return 0
             else:
                 self._serve_other(kind, request_id, body)
+
+    def _serve_threaded(self):
+        """The request loop with threads > 1: main reads and serves every frame; CALLs run on
+        the call threads (control.py, "Calls on several threads")."""
+        next_frame = self._reader.read
+        dispatch = self.input.dispatch
+        while True:
+            frame = next_frame()
+            if frame is None:
+                return 0  # the JVM is gone: running calls end with the process
+            kind, request_id, body = frame
+            if kind == frames.CALL:
+                dispatch(frame)
+            elif kind == frames.SHUTDOWN:
+                return self._drain_threaded()
+            else:
+                self._serve_other(kind, request_id, body)
+
+    def _drain_threaded(self):
+        """SHUTDOWN with threads > 1: serves the input (callback answers, nested calls, PING,
+        CANCEL) until every call received has ended."""
+        control_ = self.input
+        reader = self._reader
+        while control_.calls_in_flight():
+            if not reader.buffered() and not select.select([reader.fd], [], [],
+                                                           _DRAIN_POLL_SECONDS)[0]:
+                continue
+            frame = reader.read()
+            if frame is None:
+                control_.await_calls_without_input()
+                return 0
+            kind, request_id, body = frame
+            if kind == frames.CALL:
+                control_.dispatch(frame)  # a nested call: a running call needs it
+            elif kind != frames.SHUTDOWN:
+                self._serve_other(kind, request_id, body)
+        return 0
 
     def _serve_other(self, kind, request_id, body):
         """Frames other than CALL and SHUTDOWN, read by main while idle or waiting."""

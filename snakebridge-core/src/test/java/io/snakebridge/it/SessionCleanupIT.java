@@ -53,6 +53,9 @@ class SessionCleanupIT {
     ExecutorService owner = Executors.newSingleThreadExecutor();
     try (SnakeBridgeRuntime python = ItEnvironment.runtime("cleanup").poolSize(1)
         .defaultTimeout(Duration.ofMillis(400)).build()) {
+      // Start the worker first: its lazy start alone may take most of 400 ms on a busy machine.
+      python.call("math", "sqrt", List.of(1),
+          CallOptions.defaults().timeout(Duration.ofSeconds(30)));
       SessionOptions session = SessionOptions.defaults().sessionId("cleanup-row-40");
       CountDownLatch busy = new CountDownLatch(1);
       Future<Object> longCall = owner.submit(() -> SessionContext.withSession(session, () -> {

@@ -36,11 +36,12 @@ public final class PythonSpawner implements WorkerSpawner {
   private final List<String> paths;
   private final List<String> helperPaths;
   private final CodecLimits limits;
+  private final int threads;
   private final Logger stderrLogger;
   private volatile String reportedExecutable;
 
   /**
-   * Creates a spawner.
+   * Creates a spawner of workers that run one call at a time.
    *
    * @param python the configured interpreter: a path or a command on {@code PATH}
    * @param environment variables added to the JVM's environment
@@ -57,6 +58,30 @@ public final class PythonSpawner implements WorkerSpawner {
       List<String> helperPaths,
       CodecLimits limits,
       Logger stderrLogger) {
+    this(python, environment, workingDirectory, files, paths, helperPaths, limits, 1,
+        stderrLogger);
+  }
+
+  /**
+   * Creates a spawner.
+   *
+   * @param threads how many calls each worker runs at once (HELLO {@code threads}); at least 1
+   * @throws IllegalArgumentException if {@code threads} is below 1
+   * @see #PythonSpawner(String, Map, Path, WorkerFiles, List, List, CodecLimits, Logger)
+   */
+  public PythonSpawner(
+      String python,
+      Map<String, String> environment,
+      Path workingDirectory,
+      WorkerFiles files,
+      List<String> paths,
+      List<String> helperPaths,
+      CodecLimits limits,
+      int threads,
+      Logger stderrLogger) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
     this.python = python;
     this.environment = Map.copyOf(environment);
     this.workingDirectory = workingDirectory;
@@ -64,6 +89,7 @@ public final class PythonSpawner implements WorkerSpawner {
     this.paths = List.copyOf(paths);
     this.helperPaths = List.copyOf(helperPaths);
     this.limits = limits;
+    this.threads = threads;
     this.stderrLogger = stderrLogger;
   }
 
@@ -93,7 +119,7 @@ public final class PythonSpawner implements WorkerSpawner {
               + e.getMessage(), e);
     }
     return WorkerProcess.attach(
-        workerId, executable, process, paths, helperPaths, limits, stderrLogger);
+        workerId, executable, process, paths, helperPaths, limits, threads, stderrLogger);
   }
 
   @Override

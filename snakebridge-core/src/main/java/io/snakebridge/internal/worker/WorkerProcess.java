@@ -36,17 +36,22 @@ public final class WorkerProcess {
   private final List<String> paths;
   private final List<String> helperPaths;
   private final CodecLimits limits;
+  private final int threads;
   private volatile PythonInfo info;
 
   private WorkerProcess(
       String id, String executable, Process process, List<String> paths,
-      List<String> helperPaths, CodecLimits limits, Logger stderrLogger) {
+      List<String> helperPaths, CodecLimits limits, int threads, Logger stderrLogger) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
     this.id = id;
     this.executable = executable;
     this.process = process;
     this.paths = List.copyOf(paths);
     this.helperPaths = List.copyOf(helperPaths);
     this.limits = limits;
+    this.threads = threads;
     this.connection =
         new WorkerConnection(process.getInputStream(), process.getOutputStream(),
             limits.maxFrameBytes());
@@ -54,7 +59,8 @@ public final class WorkerProcess {
   }
 
   /**
-   * Takes charge of a just-started process: starts forwarding its stderr. The handshake is next.
+   * Takes charge of a just-started process that runs one call at a time: starts forwarding its
+   * stderr. The handshake is next.
    *
    * @param id the worker's id, such as {@code default-1}
    * @param executable what was started, for messages
@@ -65,10 +71,40 @@ public final class WorkerProcess {
   public static WorkerProcess attach(
       String id, String executable, Process process, List<String> paths,
       List<String> helperPaths, CodecLimits limits, Logger stderrLogger) {
-    WorkerProcess worker =
-        new WorkerProcess(id, executable, process, paths, helperPaths, limits, stderrLogger);
+    return attach(id, executable, process, paths, helperPaths, limits, 1, stderrLogger);
+  }
+
+  /**
+   * Takes charge of a just-started process: starts forwarding its stderr. The handshake is next.
+   *
+   * @param threads how many calls the worker runs at once, on as many threads (HELLO {@code
+   *     threads}, WIRE-PROTOCOL.md §4.1); at least 1
+   * @throws IllegalArgumentException if {@code threads} is below 1
+   * @see #attach(String, String, Process, List, List, CodecLimits, Logger)
+   */
+  public static WorkerProcess attach(
+      String id, String executable, Process process, List<String> paths,
+      List<String> helperPaths, CodecLimits limits, int threads, Logger stderrLogger) {
+    WorkerProcess worker = new WorkerProcess(
+        id, executable, process, paths, helperPaths, limits, threads, stderrLogger);
     worker.stderr.start();
+    worker.killLeftoversOnExit();
     return worker;
+  }
+
+  /**
+   * Once the process has ended, however it ended (a crash, the OOM killer, SIGKILL from anyone),
+   * kills what is left of its process group: the worker does so itself on every exit it
+   * controls, but a worker killed outright cannot. Runs where {@link Process#onExit()} completes.
+   */
+  private void killLeftoversOnExit() {
+    ProcessHandle handle;
+    try {
+      handle = process.toHandle();
+    } catch (UnsupportedOperationException noHandle) {
+      return; // not an OS process (a test's fake)
+    }
+    process.onExit().thenRun(() -> stop(WorkerDescendants.of(handle, false), true));
   }
 
   /**
@@ -87,6 +123,7 @@ public final class WorkerProcess {
     hello.put("helper_paths", helperPaths);
     hello.put("max_frame", limits.maxFrameBytes());
     hello.put("max_depth", (long) limits.maxDepth());
+    hello.put("threads", (long) threads);
     EncodedValue body = new ValueWriter(limits).encode(hello, "hello");
     Frame reply = connection.request(FrameKind.HELLO, 0, body);
     Object value;
@@ -117,6 +154,12 @@ public final class WorkerProcess {
       throw refused(
           "chose protocol version " + protocol + " (it accepts " + minProtocol + " and up), but"
               + " this JVM speaks versions " + PROTOCOL_VERSION + " to " + PROTOCOL_VERSION);
+    }
+    Object confirmed = answer.get("threads");
+    if (confirmed == null ? threads != 1 : !confirmed.equals((long) threads)) {
+      throw refused("was asked for threads = " + threads + " (calls at once) but answered "
+          + (confirmed == null ? "no threads (a worker without that key)" : "threads = "
+          + confirmed));
     }
     return new PythonInfo(
         text(answer, "executable"),
@@ -170,17 +213,30 @@ public final class WorkerProcess {
     return connection;
   }
 
+  /** Returns how many calls the worker runs at once (HELLO {@code threads}). */
+  public int threads() {
+    return threads;
+  }
+
   /** Returns whether the process is still running. */
   public boolean isAlive() {
     return process.isAlive();
   }
 
-  /** Stops the process at once (SIGKILL); the caller reading its pipe sees end of file. */
+  /**
+   * Stops the process at once (SIGKILL), and every process it started (see {@link
+   * WorkerDescendants}), also when the worker itself already died; the caller reading its pipe
+   * sees end of file.
+   */
   public void kill() {
     signal(true);
   }
 
-  /** Asks the process to terminate (SIGTERM). */
+  /**
+   * Asks the process to terminate (SIGTERM), and the processes it started too. The worker's
+   * SIGTERM handler kills its group's processes before it dies of the signal; this also
+   * reaches them when that handler cannot run (the worker holds the GIL in a C call).
+   */
   public void terminate() {
     signal(false);
   }
@@ -188,7 +244,9 @@ public final class WorkerProcess {
   /**
    * Signals through the process handle: {@link Process#destroy()} would also close the JVM's end
    * of the pipes at once, losing the stderr lines a crash report needs, while through the handle
-   * the pipes end naturally when the process does and the forwarder reads them to the end.
+   * the pipes end naturally when the process does and the forwarder reads them to the end. The
+   * worker's processes are listed before it is signalled (once it is dead its children are no
+   * longer its descendants) and signalled after it (so it cannot start new ones meanwhile).
    */
   private void signal(boolean force) {
     ProcessHandle handle;
@@ -202,10 +260,26 @@ public final class WorkerProcess {
       }
       return;
     }
+    List<ProcessHandle> started = WorkerDescendants.of(handle, process.isAlive());
     if (force) {
       handle.destroyForcibly();
     } else {
       handle.destroy();
+    }
+    stop(started, force);
+  }
+
+  private static void stop(List<ProcessHandle> processes, boolean force) {
+    for (ProcessHandle process : processes) {
+      try {
+        if (force) {
+          process.destroyForcibly();
+        } else {
+          process.destroy();
+        }
+      } catch (RuntimeException notOurs) {
+        // Not ours to signal after all (permissions): the others still get their signal.
+      }
     }
   }
 

@@ -96,6 +96,62 @@ class WorkerProcessTest {
   }
 
   @Test
+  void asksForOneThreadByDefaultAndAcceptsAWorkerThatDoesNotSay() {
+    worker.onHello(w -> w.send(FrameKind.HELLO, 0, hello(1, 1))).start();
+    assertTimeoutPreemptively(LIMIT, () -> {
+      subject.handshake();
+      assertEquals(1L, worker.hello().get("threads"));
+      assertEquals(1, subject.threads());
+    });
+  }
+
+  @Test
+  void asksForSeveralThreadsAndChecksTheWorkerConfirms() {
+    WorkerProcess four = WorkerProcess.attach("rt-2", "/usr/bin/python3", process, List.of(),
+        List.of(), new CodecLimits(50, 1 << 20), 4, System.getLogger("test"));
+    Map<String, Object> answer = hello(1, 1);
+    answer.put("threads", 4L);
+    worker.onHello(w -> w.send(FrameKind.HELLO, 0, answer)).start();
+    assertTimeoutPreemptively(LIMIT, () -> {
+      four.handshake();
+      assertEquals(4L, worker.hello().get("threads"));
+      assertEquals(4, four.threads());
+    });
+  }
+
+  @Test
+  void aWorkerThatDoesNotConfirmItsThreadsIsRefused() {
+    WorkerProcess four = WorkerProcess.attach("rt-2", "/usr/bin/python3", process, List.of(),
+        List.of(), new CodecLimits(50, 1 << 20), 4, System.getLogger("test"));
+    worker.onHello(w -> w.send(FrameKind.HELLO, 0, hello(1, 1))).start();
+    assertTimeoutPreemptively(LIMIT, () -> {
+      SnakeBridgeException e = assertThrows(SnakeBridgeException.class, four::handshake);
+      assertEquals("Python worker rt-2 (/usr/bin/python3) was asked for threads = 4 (calls at"
+          + " once) but answered no threads (a worker without that key)", e.getMessage());
+    });
+  }
+
+  @Test
+  void aWorkerThatAnswersOtherThreadsIsRefused() {
+    Map<String, Object> answer = hello(1, 1);
+    answer.put("threads", 2L);
+    worker.onHello(w -> w.send(FrameKind.HELLO, 0, answer)).start();
+    assertTimeoutPreemptively(LIMIT, () -> {
+      SnakeBridgeException e = assertThrows(SnakeBridgeException.class, subject::handshake);
+      assertTrue(e.getMessage().endsWith(
+          "was asked for threads = 1 (calls at once) but answered threads = 2"), e.getMessage());
+    });
+  }
+
+  @Test
+  void threadsBelowOneAreRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> WorkerProcess.attach("rt-3", "/usr/bin/python3", new FakeProcess(), List.of(),
+            List.of(), new CodecLimits(50, 1 << 20), 0, System.getLogger("test")));
+    assertEquals("threads must be at least 1, got 0", e.getMessage());
+  }
+
+  @Test
   void aWorkerThatDiesBeforeAnsweringLeavesItsStatusAndStderr() {
     worker.onHello(w -> w.crash(2, "python: can't open file")).start();
     assertTimeoutPreemptively(LIMIT, () -> {

@@ -1,0 +1,62 @@
+package io.snakebridge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.codec.ValueWriter;
+import io.snakebridge.internal.wire.Frame;
+import io.snakebridge.internal.wire.FrameKind;
+import io.snakebridge.internal.worker.PythonSpawner;
+import io.snakebridge.internal.worker.WorkerFiles;
+import io.snakebridge.internal.worker.WorkerProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A real worker asked for HELLO {@code threads} = 3 runs three calls at once. */
+@ExtendWith(NoLeakedWorkers.class)
+class WorkerThreadsIT {
+  @Test
+  void threeCallsRunAtOnceOnAWorkerWithThreeThreads() {
+    PythonSpawner spawner = new PythonSpawner(ItEnvironment.python(), Map.of(), null,
+        new WorkerFiles(WorkerThreadsIT.class.getClassLoader(), ItEnvironment.cacheDir()),
+        List.of(), List.of(), CodecLimits.DEFAULT, 3, System.getLogger("snakebridge.test"));
+    WorkerProcess worker = spawner.spawn("threads-1");
+    ExecutorService callers = Executors.newFixedThreadPool(3);
+    try {
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        worker.handshake();
+        assertEquals(3, worker.threads());
+        ValueWriter writer = new ValueWriter(CodecLimits.DEFAULT);
+        long start = System.nanoTime();
+        List<Future<Frame>> replies = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          long id = worker.connection().nextRequestId();
+          replies.add(callers.submit(() -> worker.connection().request(FrameKind.CALL, id,
+              writer.encodeTuple(
+                  new Object[] {"call", null, "time", "sleep", List.of(0.4), Map.of()}, null))));
+        }
+        for (Future<Frame> reply : replies) {
+          assertEquals(FrameKind.RESULT, reply.get().kind());
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(millis < 1_100, "one after the other they take 1.2 s; took " + millis + " ms");
+        worker.shutdown();
+        assertTrue(worker.awaitExit(TimeUnit.SECONDS.toNanos(10)));
+        assertEquals(0, worker.exitCode().getAsInt());
+      });
+    } finally {
+      callers.shutdownNow();
+      worker.kill();
+    }
+  }
+}

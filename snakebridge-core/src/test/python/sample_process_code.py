@@ -1,0 +1,124 @@
+"""User code for the process-level tests: blocking calls, child processes, signals, threads."""
+
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from snakebridge_worker import Cancelled
+
+_kept = []  # objects a call leaves behind on purpose (pipes, sockets, children)
+
+
+def sleep(seconds):
+    time.sleep(seconds)
+    return "slept"
+
+
+def wait_for_event():
+    threading.Event().wait()
+    return "set"
+
+
+def read_pipe():
+    """A blocking os.read on a pipe nobody writes to (both ends kept open)."""
+    read_end, write_end = os.pipe()
+    _kept.append((read_end, write_end))
+    return os.read(read_end, 1)
+
+
+def receive():
+    """A blocking recv on a socket pair nobody sends on."""
+    pair = socket.socketpair()
+    _kept.append(pair)
+    return pair[0].recv(1)
+
+
+def select_forever():
+    read_end, write_end = os.pipe()
+    _kept.append((read_end, write_end))
+    return select.select([read_end], [], [])
+
+
+def sleep_and_report_cleanup(seconds):
+    """Sleeps; tells on stderr that its `except Cancelled` cleanup ran, then re-raises."""
+    try:
+        time.sleep(seconds)
+    except Cancelled:
+        sys.stderr.write("cleanup after Cancelled ran\n")
+        sys.stderr.flush()
+        raise
+    return "slept"
+
+
+def spin_with_own_sigint_handler(seconds):
+    """A Python loop while user code owns SIGINT: the worker must not signal that handler."""
+    def handler(signum, frame):
+        sys.stderr.write("user SIGINT handler called\n")
+        sys.stderr.flush()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        _spin(seconds)  # not inline: CPython 3.13 can skip a `finally` in the frame of a tight
+    finally:            # loop that an exception interrupts (python/cpython#130279)
+        signal.signal(signal.SIGINT, previous)
+    return "spun"
+
+
+def _spin(seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pass
+
+
+def ids():
+    """(pid, process group, session) of the worker."""
+    return os.getpid(), os.getpgrp(), os.getsid(0)
+
+
+def parent_death_signal():
+    """The worker's parent-death signal (Linux prctl PR_GET_PDEATHSIG)."""
+    import ctypes
+
+    value = ctypes.c_int(0)
+    ctypes.CDLL(None, use_errno=True).prctl(2, ctypes.byref(value), 0, 0, 0)
+    return value.value
+
+
+def sigint_handler_name():
+    handler = signal.getsignal(signal.SIGINT)
+    return getattr(handler, "__qualname__", repr(handler))
+
+
+def start_sleeper():
+    """A child process `sleep 300` (a direct child of the worker); returns its pid."""
+    child = subprocess.Popen(["sleep", "300"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _kept.append(child)
+    return child.pid
+
+
+def start_orphan_sleeper():
+    """`sleep 300` started by a shell that exits: no longer the worker's child, still in its
+    process group. Returns its pid."""
+    out = subprocess.check_output(
+        ["sh", "-c", "sleep 300 </dev/null >/dev/null 2>&1 & echo $!"])
+    return int(out)
+
+
+def start_sleeper_then_hang(seconds):
+    """A child `sleep 300`, its pid on stderr, then a sleep that ignores cancellation."""
+    pid = start_sleeper()
+    sys.stderr.write(f"sleeper pid {pid}\n")
+    sys.stderr.flush()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            time.sleep(deadline - time.monotonic())
+        except Cancelled:
+            pass
+    return pid

@@ -1,0 +1,184 @@
+"""The worker as a process: its own process group, its parent-death signal, no orphans."""
+
+import support
+
+import os
+import signal
+import sys
+import threading
+import time
+import unittest
+
+from snakebridge_worker import frames
+
+LINUX = sys.platform.startswith("linux")
+EXIT_WITHIN = 5.0  # the worker and its children go at once; this only bounds a failing test
+
+# Runs a worker as its child over the test's own pipes, then waits: killing this process is
+# the worker's parent dying while its input stays open (the test holds the write end).
+INTERMEDIATE = (
+    "import subprocess, sys\n"
+    "subprocess.Popen([sys.executable, '-c', sys.argv[1], sys.argv[2]]).wait()\n"
+)
+
+
+def state(pid):
+    """A process's state letter from /proc, or None once it is gone (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def alive(pid):
+    """Whether a process runs; a zombie (dead, not yet reaped by init) does not."""
+    if LINUX:
+        return state(pid) not in (None, "Z")
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_until_gone(pids, timeout=EXIT_WITHIN):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(alive(pid) for pid in pids):
+            return True
+        time.sleep(0.02)
+    return not any(alive(pid) for pid in pids)
+
+
+class SessionTest(unittest.TestCase):
+    def setUp(self):
+        self.worker = support.WorkerProcess(paths=[support.HERE])
+        self.addCleanup(self.worker.release)
+
+    def test_the_worker_leads_its_own_process_group_in_the_jvms_session(self):
+        # Its own group, so a terminal's Ctrl-C (sent to the foreground group) misses it; the
+        # JVM's session, so it shares the JVM's scheduler autogroup (see process.py).
+        pid = self.worker.process.pid
+        self.assertEqual(self.worker.call("sample_process_code", "ids"),
+                         ("result", (pid, pid, os.getsid(0))))
+
+    def test_sigint_runs_the_workers_handler(self):
+        self.assertEqual(self.worker.call("sample_process_code", "sigint_handler_name"),
+                         ("result", "_on_wake"))
+
+    @unittest.skipUnless(LINUX, "prctl is Linux only")
+    def test_the_parent_death_signal_is_sigint(self):
+        self.assertEqual(self.worker.call("sample_process_code", "parent_death_signal"),
+                         ("result", int(signal.SIGINT)))
+
+
+@unittest.skipUnless(LINUX, "reads /proc to tell a zombie from a live process")
+class NoOrphansTest(unittest.TestCase):
+    """Every way the worker leaves kills the processes its user code started."""
+
+    def start(self, **kwargs):
+        worker = support.WorkerProcess(paths=[support.HERE], **kwargs)
+        self.addCleanup(worker.release)
+        return worker
+
+    def children(self, worker):
+        """A direct child and an orphan that only stayed in the worker's process group."""
+        pids = [worker.call("sample_process_code", "start_sleeper")[1],
+                worker.call("sample_process_code", "start_orphan_sleeper")[1]]
+        for pid in pids:
+            self.addCleanup(_kill_quietly, pid)
+            self.assertTrue(alive(pid))
+        return pids
+
+    def assert_all_gone(self, pids):
+        self.assertTrue(wait_until_gone(pids), [(pid, state(pid)) for pid in pids])
+
+    def test_shutdown(self):
+        worker = self.start()
+        pids = self.children(worker)
+        worker.send(frames.SHUTDOWN, 0)
+        self.assertEqual(worker.wait(), 0)
+        self.assert_all_gone(pids)
+
+    def test_end_of_input(self):
+        worker = self.start()
+        pids = self.children(worker)
+        self.assertEqual(worker.close(), 0)
+        self.assert_all_gone(pids)
+
+    def test_end_of_input_during_a_call(self):
+        worker = self.start()
+        pids = self.children(worker)
+        worker.start_call("sample_process_code", "sleep", 60)
+        time.sleep(0.1)
+        self.assertEqual(worker.close(), 0)
+        self.assert_all_gone(pids)
+
+    def test_protocol_error(self):
+        worker = self.start()
+        pids = self.children(worker)
+        worker.send_raw(frames.HEADER.pack(12, 99, 0, 0, 5))
+        self.assertEqual(worker.wait(), 3)
+        self.assert_all_gone(pids)
+
+    def test_sigterm(self):
+        worker = self.start()
+        pids = self.children(worker)
+        worker.process.terminate()
+        self.assertEqual(worker.wait(), -signal.SIGTERM)  # still "killed by SIGTERM"
+        self.assert_all_gone(pids)
+
+    def test_sigterm_during_a_blocking_call(self):
+        worker = self.start()
+        pids = self.children(worker)
+        worker.start_call("sample_process_code", "sleep", 60)
+        time.sleep(0.1)
+        worker.process.terminate()
+        self.assertEqual(worker.wait(), -signal.SIGTERM)
+        self.assert_all_gone(pids)
+
+    def test_parent_death_with_the_input_still_open(self):
+        # The worker's parent is INTERMEDIATE; the test keeps the worker's pipes open, so only
+        # the parent-death signal (or the getppid poll) can tell the worker.
+        worker = self.start(args=["-c", INTERMEDIATE, support.ENTRY_POINT, support.PACKAGE_ROOT])
+        worker_pid = worker.call("os", "getpid")[1]
+        self.addCleanup(_kill_quietly, worker_pid)
+        pids = self.children(worker)
+        worker.send(frames.PING, 1)
+        self.assertEqual(worker.read_frame(), (frames.PONG, 1, b""))
+        worker.kill()  # SIGKILL to the intermediate parent
+        self.assert_all_gone([worker_pid] + pids)
+
+    def test_parent_death_during_a_blocking_call(self):
+        worker = self.start(args=["-c", INTERMEDIATE, support.ENTRY_POINT, support.PACKAGE_ROOT])
+        worker_pid = worker.call("os", "getpid")[1]
+        self.addCleanup(_kill_quietly, worker_pid)
+        pids = self.children(worker)
+        worker.start_call("sample_process_code", "sleep", 60)
+        time.sleep(0.1)
+        worker.kill()
+        self.assert_all_gone([worker_pid] + pids)
+
+    def test_a_worker_outlives_the_thread_that_started_it(self):
+        # Linux sends the parent-death signal when the *thread* that forked the worker ends;
+        # the JVM starts workers from pool threads that end after a few idle seconds.
+        started = []
+        starter = threading.Thread(target=lambda: started.append(self.start()))
+        starter.start()
+        starter.join()
+        worker = started[0]
+        time.sleep(0.3)
+        self.assertEqual(worker.call("math", "sqrt", 16), ("result", 4.0))
+        self.assertIsNone(worker.process.poll())
+
+
+def _kill_quietly(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    unittest.main()
