@@ -38,6 +38,9 @@ class ThreadsTest(unittest.TestCase):
         self.worker = support.WorkerProcess(paths=[support.HERE], threads=4)
         self.addCleanup(self.worker.release)
         self.seen = []
+        # Imported once up front: a CANCEL that lands inside a thread's first import of a
+        # module can leave the import system locked (docs/LIFECYCLE.md, limits).
+        self.assertEqual(self.worker.call("sample_user_code", "echo", 1), ("result", 1))
 
     def replies(self, calls, timeout=support.TIMEOUT):
         """The replies to `calls`, in whatever order they come."""
@@ -80,6 +83,18 @@ class ThreadsTest(unittest.TestCase):
         for call in (calls[0], calls[2]):
             self.worker.send(frames.CANCEL, call)
             self.assertEqual(self.worker.reply(call, timeout=10)[1]["kind"], "cancelled")
+
+    def test_cancel_of_a_call_waiting_for_a_thread_answers_without_running_it(self):
+        calls = [self.worker.start_call("sample_user_code", "spin", LONG) for _ in range(4)]
+        queued = self.worker.start_call("sample_user_code", "spin", LONG)
+        self.worker.send(frames.CANCEL, queued)
+        kind, error = self.worker.reply(queued, timeout=10)
+        self.assertEqual((kind, error["kind"]), ("error", "cancelled"))
+        self.assertEqual(error["frames"], [])  # it never ran
+        for call in calls:
+            self.worker.send(frames.CANCEL, call)
+        self.assertEqual([error["kind"] for _, error in self.replies(calls, timeout=10)],
+                         ["cancelled"] * 4)
 
     def test_callbacks_from_two_concurrent_calls(self):
         def answer(callback_id, args, kwargs, call_id):

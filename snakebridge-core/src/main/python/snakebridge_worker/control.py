@@ -81,7 +81,9 @@ call returns, and so does code that holds the GIL in C (no handler runs then eit
 A call that is suspended waiting for a callback is not interrupted: its waiter is marked
 cancelled and the wait ends with Cancelled; an interruption armed just before the suspension
 is dropped and turned into that mark. A CANCEL for a call that is not running (finished, or
-received but not started) is ignored.
+received but not started) is ignored, except with `threads` > 1, where a CALL waiting for a
+free call thread is marked (`_cancelled_early`) and answered `cancelled` without running.
+
 A call that awaits a coroutine also has its loop woken and its task cancelled
 (aio.interrupt). A call may `shield` itself once it has done its work and only its answer
 remains to be built: from then on a CANCEL for it is ignored, so a stream batch whose items
@@ -172,6 +174,8 @@ class InputControl:
         self._work = threading.Condition(self._lock)
         self._idle_threads = 0
         self._in_flight = 0  # CALLs dispatched to the call threads and not yet answered
+        self._unstarted = set()  # ids of dispatched CALLs no call thread has started yet
+        self._cancelled_early = set()  # those of them a CANCEL named: they never run
 
     def start(self, run_call=None):
         """Starts the control thread and, with threads > 1, the call threads, which run each
@@ -265,10 +269,18 @@ class InputControl:
     # --- other threads' calls and every thread's callbacks -----------------------------------
 
     def other_call_started(self, request_id):
+        """Registers a call run by a thread other than main. False if a CANCEL named it while it
+        waited for a call thread (threads > 1): it must not run, but be answered `cancelled`."""
         thread = threading.get_ident()
         with self._lock:
+            if self._unstarted:
+                self._unstarted.discard(request_id)
+                if request_id in self._cancelled_early:
+                    self._cancelled_early.discard(request_id)
+                    return False
             self._other_calls[request_id] = _OtherCall(thread)
             self._calls_by_thread.setdefault(thread, []).append(request_id)
+        return True
 
     def other_call_finished(self, request_id):
         """Idempotent, like call_finished."""
@@ -391,7 +403,9 @@ class InputControl:
         return waiter
 
     def cancel(self, request_id):
-        """CANCEL: interrupts the call with that id, or ends its wait for a callback."""
+        """CANCEL: interrupts the call with that id, or ends its wait for a callback. True if
+        it took a CALL that waited for a call thread off its queue (threads > 1): the caller
+        answers it `cancelled` and then calls `call_done`."""
         with self._lock:
             waiter = self._suspended.get(request_id)
             if waiter is not None:
@@ -403,10 +417,21 @@ class InputControl:
                     aio.interrupt(request_id)
             else:
                 call = self._other_calls.get(request_id)
-                if call is not None and not call.interrupted and not call.shielded:
+                if call is None:
+                    if request_id in self._unstarted:
+                        for queue in (self._queue, self._nested):
+                            for frame in queue:
+                                if frame[1] == request_id:
+                                    queue.remove(frame)
+                                    self._unstarted.discard(request_id)
+                                    return True
+                        # A call thread took it and has not registered it yet: it never runs.
+                        self._cancelled_early.add(request_id)
+                elif not call.interrupted and not call.shielded:
                     call.interrupted = True
                     _set_async_exc(call.thread, Cancelled)
                     aio.interrupt(request_id)
+        return False
 
     def _interrupt_main(self):
         """Under the lock: raises Cancelled in main's running call (see the module doc)."""
@@ -432,6 +457,7 @@ class InputControl:
         thread waits for a callback, to the waiting threads (see the module doc)."""
         with self._lock:
             self._in_flight += 1
+            self._unstarted.add(frame[1])
             if self._idle_threads > len(self._queue) or not self._other_waiting:
                 self._queue.append(frame)
                 self._work.notify()
@@ -453,9 +479,10 @@ class InputControl:
                 # A call thread lost would leave its call unanswered for ever: fail loudly.
                 traceback.print_exc()
                 exit_now(1)
-            self._call_done()
+            self.call_done()
 
-    def _call_done(self):
+    def call_done(self):
+        """A CALL dispatched with threads > 1 was answered."""
         with self._lock:
             self._in_flight -= 1
             if not self._in_flight:

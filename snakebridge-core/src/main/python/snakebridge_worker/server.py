@@ -241,7 +241,11 @@ class Worker:
         if kind == frames.PING:
             self.writer.send_empty(frames.PONG, request_id)
         elif kind == frames.CANCEL:
-            self.input.cancel(request_id)  # ignored unless it names a running or waiting call
+            # Ignored unless it names a running or waiting call, or (threads > 1) a queued one.
+            if self.input.cancel(request_id):
+                self.send(self._error_frame(request_id, "cancelled", Cancelled(
+                    "cancelled while it waited for a free call thread"), self._codecs.encoder))
+                self.input.call_done()
         elif kind == frames.RELEASE:
             self._release(request_id, body, self._plain_decoder)
         elif kind == frames.CALLBACK_RESULT or kind == frames.CALLBACK_ERROR:
@@ -271,7 +275,10 @@ class Worker:
         _, request_id, body = frame
         codecs = self.codecs(threading.get_ident())
         control_ = self.input
-        control_.other_call_started(request_id)
+        if not control_.other_call_started(request_id):
+            self.send(self._error_frame(request_id, "cancelled", Cancelled(
+                "cancelled while it waited for a free call thread"), codecs.encoder))
+            return
         try:
             reply, batch = self._execute(request_id, body, codecs)
             control_.other_call_finished(request_id)
