@@ -11,7 +11,7 @@ import time
 IN = sys.stdin.buffer
 OUT = sys.stdout.buffer
 HEADER = struct.Struct(">IBBHQ")
-HELLO, CALL, RESULT, SHUTDOWN = 1, 2, 3, 8
+HELLO, CALL, RESULT, PING, PONG, SHUTDOWN = 1, 2, 3, 6, 7, 8
 
 
 def read_exact(count):
@@ -55,6 +55,9 @@ def main():
         kind, request_id, body = read_frame()
         if kind == SHUTDOWN:
             sys.exit(0)
+        if kind == PING:
+            write_frame(PONG, request_id)
+            continue
         if kind != CALL:
             continue
         function, args = value(body)[3], value(body)[4]

@@ -125,3 +125,54 @@ def cyclic_list():
     items = [1]
     items.append(items)
     return items
+
+
+def spin(seconds):
+    """A pure-Python busy loop: CANCEL interrupts it at once."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+    return os.getpid()
+
+
+def spin_noting(seconds, path):
+    """Spins; whatever ends it (CANCEL included) leaves a note in `path` first."""
+    try:
+        return spin(seconds)
+    finally:
+        with open(path, "w") as note:
+            note.write("cleaned up")
+
+
+def touch(path):
+    """A call with a side effect, to tell whether it ever ran."""
+    with open(path, "w") as note:
+        note.write("ran")
+    return os.getpid()
+
+
+_HOARD = []
+
+
+def hoard(megabytes):
+    """Keeps `megabytes` of memory alive in this worker (for memory recycling)."""
+    _HOARD.append(b"\x01" * (megabytes * 1024 * 1024))  # written, so resident
+    return os.getpid()
+
+
+def add(a, b):
+    return a + b
+
+
+def pid_then_sleep(path, seconds):
+    """Writes this worker's pid to `path`, then blocks (to be stopped or killed meanwhile)."""
+    with open(path + ".tmp", "w") as note:
+        note.write(str(os.getpid()))
+    os.replace(path + ".tmp", path)
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def where(*objects):
+    """This worker's pid and its SB_POOL variable; the arguments only route the call."""
+    return [os.getpid(), os.environ.get("SB_POOL")]

@@ -17,9 +17,10 @@ import java.util.Optional;
  *     CallOptions.defaults().kwarg("ndigits", 2).timeout(Duration.ofSeconds(5)));   // 2.67
  * }</pre>
  *
- * <p>In this version a runtime has one pool, named {@value #DEFAULT_POOL}; calls naming another
- * pool fail with {@link IllegalArgumentException}. The idempotent flag is carried for the retry
- * feature of later versions and does not change how a call runs yet.
+ * <p>A call runs in the pool its options name (the runtime's default pool unless set), except a
+ * call on a {@link PyRef} or passing one, which runs in the pool (and on the worker) holding that
+ * object whatever its options say. An idempotent call is retried once on another worker when its
+ * worker crashes (see {@link #idempotent(boolean)}).
  *
  * @since 0.1
  */
@@ -87,8 +88,9 @@ public final class CallOptions {
 
   /**
    * Returns these options with a timeout: the one deadline covering the wait for a worker and the
-   * run. A call still running at its deadline fails with {@link CallTimeoutException} and its
-   * worker is stopped and replaced.
+   * run. A call still running at its deadline fails with {@link CallTimeoutException}; its worker
+   * is told to interrupt it and serves on if it stops within the pool's grace period ({@link
+   * PoolOptions#cancelGrace()}), else it is killed and replaced.
    *
    * @param timeout positive
    */
@@ -100,14 +102,22 @@ public final class CallOptions {
     return new CallOptions(kwargs, timeout, idempotent, pool, sessionId, affinity);
   }
 
-  /** Returns these options marking the call as safe to repeat (for later versions' retries). */
+  /**
+   * Returns these options marking the call as safe to repeat: when the worker running it crashes
+   * ({@link WorkerCrashedException}), it runs once more on another worker, within the same
+   * deadline. It is never retried after a timeout or a Python error, and not when it passes
+   * references, whose objects died with the worker: that call fails with {@link
+   * SessionLostException}. Default false: a crash fails the call.
+   */
   public CallOptions idempotent(boolean idempotent) {
     return new CallOptions(kwargs, timeout, idempotent, pool, sessionId, affinity);
   }
 
   /**
-   * Returns these options with a pool name. This version's runtimes have only
-   * {@value #DEFAULT_POOL}; a call naming another pool fails.
+   * Returns these options with a pool name: the call runs in that pool of the runtime ({@link
+   * SnakeBridgeRuntime.Builder#pool}), unless it is made on or passes a {@link PyRef}, which runs
+   * where its object lives. A runtime without a pool of that name rejects the call with {@link
+   * IllegalArgumentException} naming the pools it has.
    */
   public CallOptions pool(String poolName) {
     Objects.requireNonNull(poolName, "poolName");

@@ -8,9 +8,12 @@ import java.util.Optional;
  * Thrown when a call's deadline passed: the one timeout covers waiting for a worker and running
  * the call.
  *
- * <p>When the deadline passed while the call ran, the worker running it was stopped and is being
- * replaced; it is never reused, so Python state built by the abandoned call is gone. When it passed
- * while waiting for a worker, nothing was sent and {@link #workerId()} is empty.
+ * <p>When the deadline passed while the call ran, the worker running it was told to interrupt the
+ * call (the Python code sees a {@code snakebridge_worker.Cancelled} exception and can clean up);
+ * if it stops within the pool's grace period ({@link PoolOptions#cancelGrace()}) the worker serves
+ * on, otherwise it is killed and replaced, and Python state built by the call is gone. The
+ * exception is thrown at the deadline either way. When the deadline passed while waiting for a
+ * worker, nothing was sent and {@link #workerId()} is empty.
  *
  * <pre>{@code
  * try {

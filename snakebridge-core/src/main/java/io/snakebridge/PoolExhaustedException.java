@@ -1,13 +1,15 @@
 package io.snakebridge;
 
 /**
- * Thrown to the callers waiting for a worker when starting one failed: the Python executable is
- * missing, the interpreter exits at start-up, or the handshake does not complete in time.
+ * Thrown when a call cannot get a worker: no worker of its pool could be started (the Python
+ * executable is missing, the interpreter exits at start-up, the handshake does not complete in
+ * time), too many calls already wait ({@link PoolOptions#maxWaiters()}), or the call waited longer
+ * than {@link PoolOptions#acquireTimeout()}.
  *
  * <p>The message states the pool's size and how many workers are busy, idle, starting and waited
- * for; the cause is the start failure itself, with the executable, the exit status and the
- * worker's stderr tail. Nothing is retried behind the caller's back: the next call starts a worker
- * again.
+ * for; after start failures the cause is the last one, with the executable, the exit status and
+ * the worker's stderr tail. While no worker of the pool can start, calls fail at once and the pool
+ * retries starts in the background with exponential back-off (see {@code docs/LIFECYCLE.md}).
  *
  * <p>Instances are immutable and thread-safe.
  *

@@ -24,7 +24,21 @@ public final class SessionLostException extends SnakeBridgeException {
    * @param workerId the worker that held them, such as {@code default-2}
    */
   public SessionLostException(String message, String sessionId, String workerId) {
-    super(message);
+    this(message, sessionId, workerId, null);
+  }
+
+  /**
+   * Creates an exception with the failure that lost the objects.
+   *
+   * @param message what happened
+   * @param sessionId the session whose objects were lost
+   * @param workerId the worker that held them, such as {@code default-2}
+   * @param cause how the worker was lost (a {@link WorkerCrashedException}), or null
+   * @since 0.2
+   */
+  public SessionLostException(
+      String message, String sessionId, String workerId, Throwable cause) {
+    super(message, cause);
     this.sessionId = sessionId;
     this.workerId = workerId;
   }

@@ -40,10 +40,15 @@ import java.util.function.Function;
  * that is not closed leaves its workers running until the JVM exits (they exit by themselves
  * then, even if the JVM is killed). {@link SnakeBridge} offers a shared default runtime.
  *
- * <p>Each call leases one worker for its whole duration, so at most {@link Builder#poolSize} calls
- * run at once and further calls wait, within their timeout, for a worker. Workers start on first
- * use unless {@link Builder#eagerStart} is set; a worker that crashed or whose call timed out is
- * replaced in the background.
+ * <p>Each call leases one worker for its whole duration (or one of its threads, see {@link
+ * PoolOptions.Builder#threadsPerWorker}), so at most {@link Builder#poolSize} calls run at once and
+ * further calls wait in line, within their timeout, for a worker. Workers start on first use
+ * unless {@link Builder#eagerStart} is set; a worker that crashed, hung or did not stop a
+ * timed-out call is replaced in the background. Besides its default pool a runtime may have
+ * named pools, each with its own interpreter, size, environment and limits ({@link
+ * Builder#pool}); {@link CallOptions#pool} chooses one. {@link #poolStats()} tells how a pool is
+ * doing and {@link Builder#eventListener} reports what happens in it; {@code docs/LIFECYCLE.md}
+ * describes workers' lives, every timeout and what each failure looks like.
  *
  * <p><b>Objects and sessions.</b> A result with no by-value mapping comes back as a {@link PyRef}
  * to the object, which stays in its worker; {@link #callMethod}, {@link #getAttr}, {@link
@@ -535,6 +540,36 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     return delegate.sessionStats();
   }
 
+  /**
+   * Returns a snapshot of the default pool: its workers now (busy, idle, starting), the calls
+   * waiting, and its counters since the runtime was built.
+   *
+   * @since 0.2
+   */
+  public PoolStats poolStats() {
+    return delegate.poolStats(CallOptions.DEFAULT_POOL);
+  }
+
+  /**
+   * Returns a snapshot of pool {@code pool}; see {@link #poolStats()}.
+   *
+   * @throws IllegalArgumentException naming the runtime's pools when it has no such pool
+   * @since 0.2
+   */
+  public PoolStats poolStats(String pool) {
+    Objects.requireNonNull(pool, "pool");
+    return delegate.poolStats(pool);
+  }
+
+  /**
+   * Returns a snapshot of every pool, the default one first.
+   *
+   * @since 0.2
+   */
+  public List<PoolStats> allPoolStats() {
+    return delegate.allPoolStats();
+  }
+
   /** Returns what a worker reported about its interpreter, starting a worker if none runs yet. */
   public PythonInfo pythonInfo() {
     return delegate.pythonInfo();
@@ -607,7 +642,11 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
       return this;
     }
 
-    /** Sets how many workers run at most, at least 1; default: the number of processors. */
+    /**
+     * Sets how many workers the default pool keeps, at least 1; default: the number of
+     * processors. This and the other interpreter, environment and timeout setters configure the
+     * default pool; {@link #pool} with {@link CallOptions#DEFAULT_POOL} replaces all of them.
+     */
     public Builder poolSize(int poolSize) {
       settings.poolSize(poolSize);
       return this;
@@ -658,7 +697,11 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
       return this;
     }
 
-    /** Sets whether every worker starts when the runtime is built; default false (on first use). */
+    /**
+     * Sets whether every worker of every pool starts when the runtime is built, in parallel and
+     * in the background; default false (on first use). Calls wait only for the first worker of
+     * their pool that is ready.
+     */
     public Builder eagerStart(boolean eagerStart) {
       settings.eagerStart(eagerStart);
       return this;
@@ -737,6 +780,34 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      */
     public Builder callbackExecutor(Executor executor) {
       settings.callbackExecutor(executor);
+      return this;
+    }
+
+    /**
+     * Adds a named pool, with its own interpreter, size, environment, timeouts and limits; calls
+     * reach it with {@link CallOptions#pool(String)}. Adding a name twice keeps the last options.
+     * With the name {@link CallOptions#DEFAULT_POOL} it sets the default pool's options instead,
+     * replacing what {@link #python}, {@link #poolSize}, {@link #environment}, {@link
+     * #pythonPath}, {@link #defaultTimeout} and {@link #startupTimeout} set before (setters called
+     * afterwards change it again).
+     *
+     * @param name 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit
+     * @since 0.2
+     */
+    public Builder pool(String name, PoolOptions options) {
+      settings.pool(name, options);
+      return this;
+    }
+
+    /**
+     * Sets the listener of the runtime's events (workers starting, ready, exiting, recycled;
+     * calls starting, queued, acquired, ending, failing); default {@link EventListener#NONE}. See
+     * {@link EventListener} for the threads it is called on.
+     *
+     * @since 0.2
+     */
+    public Builder eventListener(EventListener listener) {
+      settings.eventListener(listener);
       return this;
     }
 

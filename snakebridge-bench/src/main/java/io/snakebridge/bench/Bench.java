@@ -34,7 +34,8 @@ import java.util.function.Function;
  *       streamDynamic}), next to the same ints returned as one list (9).</li>
  * </ol>
  *
- * <p>Run it with {@code snakebridge-bench/run}; {@code --help} lists the options.
+ * <p>Run it with {@code snakebridge-bench/run}; {@code --help} lists the options. {@code
+ * snakebridge-bench/run soak} runs the {@link Soak} instead.
  */
 public final class Bench {
   static final String MODULE = "snakebridge_bench";
@@ -65,6 +66,11 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("soak")) {
+      Soak.main(List.of(args).subList(1, args.length));
+      System.exit(0);
+      return;
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(List.of(args));

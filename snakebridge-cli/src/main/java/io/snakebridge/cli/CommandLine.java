@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param python    the Python command from {@code --python}, or null for the library's default
  * @param pythonPath folders for the front of {@code sys.path}
  * @param verbose   show the library's own log records on stderr
+ * @param size      how many workers {@code stats} starts (its {@code --size}), 1 by default
  */
 record CommandLine(
     Command command,
@@ -43,10 +44,12 @@ record CommandLine(
     Duration timeout,
     String python,
     List<Path> pythonPath,
-    boolean verbose) {
+    boolean verbose,
+    int size) {
 
   enum Command {
-    CALL("call"), ATTR("attr"), DOCTOR("doctor"), HELP("help"), VERSION("version");
+    CALL("call"), ATTR("attr"), DOCTOR("doctor"), STATS("stats"), HELP("help"),
+    VERSION("version");
 
     final String word;
 
@@ -64,18 +67,21 @@ record CommandLine(
       Command.CALL, Set.of("--kw", "--json", "--timeout", "--python", "--path", "--verbose"),
       Command.ATTR, Set.of("--json", "--timeout", "--python", "--path", "--verbose"),
       Command.DOCTOR, Set.of("--python", "--path", "--verbose"),
+      Command.STATS, Set.of("--python", "--path", "--verbose", "--json", "--size"),
       Command.HELP, Set.of(),
       Command.VERSION, Set.of());
 
   /**
-   * A runtime for this command line: one worker, the {@link PythonChoice}, the {@code sys.path}
-   * folders and the timeout (as the default for every request, so it covers {@code attr} too),
-   * started lazily by its first request. The caller closes it.
+   * A runtime for this command line: one worker ({@code --size} for {@code stats}, all started at
+   * once), the {@link PythonChoice}, the {@code sys.path} folders and the timeout (as the default
+   * for every request, so it covers {@code attr} too), else started lazily by its first request.
+   * The caller closes it.
    */
   SnakeBridgeRuntime openRuntime() {
     var builder = SnakeBridgeRuntime.builder()
         .name(RUNTIME_NAME)
-        .poolSize(1)
+        .poolSize(size)
+        .eagerStart(command == Command.STATS)
         .python(PythonChoice.of(python).command());
     if (timeout != null) {
       builder = builder.defaultTimeout(timeout);
@@ -101,6 +107,7 @@ record CommandLine(
     boolean verbose = false;
     Duration timeout = null;
     String python = null;
+    int size = 1;
     boolean onlyOperands = false;
     for (int i = 1; i < argv.size(); i++) {
       String word = argv.get(i);
@@ -149,16 +156,32 @@ record CommandLine(
           }
           python = value;
           break;
+        case "--size":
+          size = size(value);
+          break;
         default: // --path
           pythonPath.add(Path.of(value));
       }
     }
-    return withOperands(command, operands, kwargs, json, timeout, python, pythonPath, verbose);
+    return withOperands(command, operands, kwargs, json, timeout, python, pythonPath, verbose,
+        size);
+  }
+
+  private static int size(String text) throws UsageException {
+    try {
+      int size = Integer.parseInt(text);
+      if (size >= 1 && size <= 64) {
+        return size;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    throw new UsageException("--size must be a whole number from 1 to 64, got '" + text + "'");
   }
 
   private static CommandLine withOperands(Command command, List<String> operands,
       Map<String, Object> kwargs, boolean json, Duration timeout, String python,
-      List<Path> pythonPath, boolean verbose) throws UsageException {
+      List<Path> pythonPath, boolean verbose, int size) throws UsageException {
     String module = null;
     String member = null;
     List<Object> args = new ArrayList<>();
@@ -192,7 +215,7 @@ record CommandLine(
     }
     return new CommandLine(command, module, member, Collections.unmodifiableList(args),
         Collections.unmodifiableMap(kwargs), json, timeout, python, List.copyOf(pythonPath),
-        verbose);
+        verbose, size);
   }
 
   /**
@@ -262,6 +285,7 @@ record CommandLine(
       case "call": return Command.CALL;
       case "attr": return Command.ATTR;
       case "doctor": return Command.DOCTOR;
+      case "stats": return Command.STATS;
       case "help": case "--help": case "-h": return Command.HELP;
       case "version": case "--version": case "-V": return Command.VERSION;
       default:
@@ -271,6 +295,6 @@ record CommandLine(
 
   private static CommandLine simple(Command command) {
     return new CommandLine(
-        command, null, null, List.of(), Map.of(), false, null, null, List.of(), false);
+        command, null, null, List.of(), Map.of(), false, null, null, List.of(), false, 1);
   }
 }

@@ -1,5 +1,7 @@
 package io.snakebridge.cli;
 
+import io.snakebridge.PoolOptions;
+import io.snakebridge.PoolStats;
 import io.snakebridge.PythonException;
 import io.snakebridge.PythonInfo;
 import io.snakebridge.SnakeBridgeException;
@@ -44,11 +46,23 @@ final class Doctor {
       out.printf(LABEL, "python version", info.version() + " (" + info.implementation() + ")");
       out.printf(LABEL, "worker handshake", "ok: protocol " + info.protocolVersion() + ", worker pid "
           + info.pid() + ", first worker ready in " + readyMillis + " ms");
+      out.printf(LABEL, "pool", pool(runtime));
       for (String name : PACKAGES) {
         out.printf(LABEL, name, packageStatus(runtime, name));
       }
       return Main.OK;
     }
+  }
+
+  /** The pool's state and the health settings it runs with. */
+  static String pool(SnakeBridgeRuntime runtime) {
+    PoolStats stats = runtime.poolStats();
+    PoolOptions defaults = PoolOptions.defaults();
+    return "size " + stats.size() + ", " + stats.idle() + " idle, " + stats.busy() + " busy, "
+        + stats.starting() + " starting; heartbeat every "
+        + Stats.text(defaults.heartbeatInterval()) + " (timeout "
+        + Stats.text(defaults.heartbeatTimeout()) + "), cancel grace "
+        + Stats.text(defaults.cancelGrace());
   }
 
   /**

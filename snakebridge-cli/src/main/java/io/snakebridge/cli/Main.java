@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code snakebridge} command: {@code call}, {@code attr}, {@code doctor}, {@code --help} and
- * {@code --version}. See {@link Help#TEXT} for the full description.
+ * The {@code snakebridge} command: {@code call}, {@code attr}, {@code doctor}, {@code stats},
+ * {@code --help} and {@code --version}. See {@link Help#TEXT} for the full description.
  *
  * <p>Exit status: 0 on success, 1 when the Python code raised or the worker failed, 2 for a usage
  * error.
@@ -66,6 +66,8 @@ public final class Main {
         return OK;
       case DOCTOR:
         return Doctor.run(line, out);
+      case STATS:
+        return Stats.run(line, out);
       default:
         return Invocation.run(line, out, err);
     }

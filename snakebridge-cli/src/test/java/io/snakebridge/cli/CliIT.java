@@ -131,6 +131,39 @@ class CliIT {
   }
 
   @Test
+  void doctorShowsThePool() {
+    assertEquals(0, run("doctor"), out() + err());
+    assertTrue(out().matches("(?s).*\npool                size 1, 1 idle, 0 busy, 0 starting; "
+        + "heartbeat every 5s \\(timeout 10s\\), cancel grace 2s\n.*"), out());
+  }
+
+  @Test
+  void statsStartsThePoolAndPrintsItsState() {
+    assertEquals(0, run("stats", "--size", "2"), out() + err());
+    String report = out();
+    assertTrue(report.contains("size                2\n"), report);
+    assertTrue(report.contains("idle                2\n"), report);
+    assertTrue(report.contains("starting            0\n"), report);
+    assertTrue(report.contains("crashes             0\n"), report);
+    assertTrue(report.matches("(?s).*all ready ms        \\d+\n.*"), report);
+  }
+
+  @Test
+  void statsAsJson() {
+    assertEquals(0, run("stats", "--json"), out() + err());
+    assertTrue(out().startsWith("{\"pool\":\"default\",\"size\":1,\"busy\":0,\"idle\":1,"),
+        out());
+  }
+
+  @Test
+  void statsFailsWhenNoWorkerStarts() {
+    assertEquals(1, Main.run(List.of("stats", "--python", "/nonexistent/python3"),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(out().startsWith("pool                FAILED: "), out());
+  }
+
+  @Test
   void doctorFailsWithTheReasonWhenPythonCannotStart() {
     assertEquals(1, Main.run(List.of("doctor", "--python", "/nonexistent/python3"),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));

@@ -85,6 +85,21 @@ class CommandLineTest {
   }
 
   @Test
+  void stats() throws UsageException {
+    CommandLine stats = parse("stats", "--size", "3", "--json");
+    assertEquals(Command.STATS, stats.command());
+    assertEquals(3, stats.size());
+    assertTrue(stats.json());
+    assertEquals(1, parse("stats").size());
+    assertEquals("--size must be a whole number from 1 to 64, got '0'",
+        usageError("stats", "--size", "0"));
+    assertEquals("--size must be a whole number from 1 to 64, got 'many'",
+        usageError("stats", "--size=many"));
+    assertEquals("stats takes no arguments, got 'x'", usageError("stats", "x"));
+    assertEquals("unknown option '--size' for 'call'", usageError("call", "m", "f", "--size", "2"));
+  }
+
+  @Test
   void helpAndVersionSpellings() throws UsageException {
     for (String word : List.of("help", "--help", "-h")) {
       assertEquals(Command.HELP, parse(word).command());

@@ -37,6 +37,12 @@ public final class ScriptedWorker {
     void handle(Call call) throws IOException;
   }
 
+  /** What the worker does with a CANCEL for request {@code id}. */
+  @FunctionalInterface
+  public interface CancelScript {
+    void handle(ScriptedWorker worker, long id) throws IOException;
+  }
+
   /** What the worker does with the JVM's HELLO. */
   @FunctionalInterface
   public interface Handshake {
@@ -49,6 +55,9 @@ public final class ScriptedWorker {
   private final List<FrameKind> received = new CopyOnWriteArrayList<>();
   private volatile Script script = call -> call.reply(call.args());
   private volatile Handshake handshake = ScriptedWorker::answerHello;
+  private volatile CancelScript cancelScript = (worker, id) -> {};
+  private volatile boolean answersPings = true;
+  private final List<Long> cancels = new CopyOnWriteArrayList<>();
   private volatile Map<?, ?> hello;
   private final List<List<?>> releases = new CopyOnWriteArrayList<>();
   private final AtomicLong callbackIds = new AtomicLong(Long.MIN_VALUE);
@@ -77,6 +86,36 @@ public final class ScriptedWorker {
   public ScriptedWorker onCall(Script script) {
     this.script = script;
     return this;
+  }
+
+  /** Sets what a CANCEL does; by default nothing (the call goes on). */
+  public ScriptedWorker onCancel(CancelScript script) {
+    this.cancelScript = script;
+    return this;
+  }
+
+  /** Answers each CANCEL with the ERROR of kind {@code cancelled} a real worker sends. */
+  public ScriptedWorker answerCancels() {
+    return onCancel((worker, id) -> worker.send(FrameKind.ERROR, id, cancelledError()));
+  }
+
+  /** Stops answering PING frames, as a hung worker would. */
+  public ScriptedWorker ignorePings() {
+    this.answersPings = false;
+    return this;
+  }
+
+  /** The ids of the CANCEL frames received. */
+  public List<Long> cancels() {
+    return cancels;
+  }
+
+  /** The ERROR dict of a call interrupted by CANCEL. */
+  public static Map<String, Object> cancelledError() {
+    Map<String, Object> error = pythonError("snakebridge_worker.Cancelled", "cancelled",
+        "snakebridge_worker.Cancelled", "builtins.BaseException");
+    error.put("kind", "cancelled");
+    return error;
   }
 
   /** Sets what the handshake does; the default answers a valid HELLO. */
@@ -202,7 +241,13 @@ public final class ScriptedWorker {
         }
         break;
       case PING:
-        send(FrameKind.PONG, frame.id(), null);
+        if (answersPings) {
+          send(FrameKind.PONG, frame.id(), null);
+        }
+        break;
+      case CANCEL:
+        cancels.add(frame.id());
+        cancelScript.handle(this, frame.id());
         break;
       case RELEASE:
         releases.add((List<?>) decode(frame));

@@ -1,5 +1,6 @@
 package io.snakebridge.it;
 
+import io.snakebridge.PoolOptions;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,6 +87,26 @@ final class ItEnvironment {
   /** The cache folder the tests extract the worker package into. */
   static Path cacheDir() {
     return workDir().resolve("cache");
+  }
+
+  /** Pool options for the test Python, with the helpers importable. */
+  static PoolOptions.Builder pool() {
+    return PoolOptions.builder().python(python()).pythonPath(helpers());
+  }
+
+  /** Sends {@code signal} (such as "STOP" or "KILL") to process {@code pid}. */
+  static void signal(long pid, String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+          .redirectErrorStream(true).start();
+      kill.getInputStream().readAllBytes();
+      kill.waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A runtime builder for the test Python, with the helpers importable. */

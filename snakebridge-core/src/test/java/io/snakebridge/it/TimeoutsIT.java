@@ -9,10 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
+import io.snakebridge.PoolOptions;
 import io.snakebridge.SnakeBridgeRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -20,9 +24,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** One deadline per call, covering the wait for a worker and the run. */
+/**
+ * One deadline per call, covering the wait for a worker and the run; at the deadline the worker
+ * is told to stop the call, and serves on if it does so within the grace period, else it is killed
+ * and replaced. Cancelling an async call's future does the same.
+ */
 @ExtendWith(NoLeakedWorkers.class)
 class TimeoutsIT {
+  private static final Duration GRACE = PoolOptions.DEFAULT_CANCEL_GRACE;
   private static SnakeBridgeRuntime python;
 
   @BeforeAll
@@ -35,21 +44,49 @@ class TimeoutsIT {
     python.close();
   }
 
+  private static long pid() {
+    return (Long) python.call("sbtest_helpers", "pid");
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
   @Test
-  void aCallPastItsDeadlineFailsAtAboutTheDeadlineAndItsWorkerIsReplaced() {
+  void aPythonLoopPastItsDeadlineIsInterruptedAndItsWorkerServesOn() {
     assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-      long before = (Long) python.call("sbtest_helpers", "pid");
+      long before = pid();
       long start = System.nanoTime();
       CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> python.call(
-          "time", "sleep", List.of(5), CallOptions.defaults().timeout(Duration.ofMillis(300))));
+          "sbtest_helpers", "spin", List.of(10), CallOptions.defaults()
+              .timeout(Duration.ofMillis(300))));
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(millis >= 290 && millis < 1000, "failed after " + millis + " ms");
       assertEquals(Duration.ofMillis(300), e.timeout());
       assertEquals(Optional.of("timeouts-1"), e.workerId());
-      assertFalse(ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false),
-          "the worker that ran the call was stopped");
-      long after = (Long) python.call("sbtest_helpers", "pid");
-      assertNotEquals(before, after, "the next call runs on a fresh worker");
+      assertEquals(before, pid(), "the loop stopped when told to: the same worker serves on");
+      assertEquals(4.0, python.call("math", "sqrt", 16));
+    });
+  }
+
+  @Test
+  void aBlockingCallPastItsDeadlineFailsAtOnceAndItsWorkerStopsItOrIsReplaced() {
+    // time.sleep ignores the interruption until it returns unless the worker interrupts
+    // blocking calls too; either way the rule holds: stopped within the grace period, or killed.
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+      long before = pid();
+      long start = System.nanoTime();
+      CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> python.call(
+          "time", "sleep", List.of(30), CallOptions.defaults().timeout(Duration.ofMillis(300))));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(millis >= 290 && millis < 1000, "failed after " + millis + " ms");
+      assertEquals(Optional.of("timeouts-1"), e.workerId());
+      long after = pid(); // waits, if need be, for the worker to stop or be replaced
+      long settled = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(settled < 300 + GRACE.toMillis() + 1500, "settled after " + settled + " ms");
+      if (after != before) {
+        assertFalse(alive(before), "the worker that did not stop was killed");
+      }
       assertEquals(4.0, python.call("math", "sqrt", 16));
     });
   }
@@ -69,6 +106,80 @@ class TimeoutsIT {
       assertTrue(e.workerId().isEmpty(), "it never ran");
       assertTrue(e.getMessage().contains("pool size 1, 1 busy"), e.getMessage());
       assertEquals(null, busy.get(), "the running call was not disturbed");
+    });
+  }
+
+  @Test
+  void cancellingARunningCallInterruptsItsPythonCodeWhichCanCleanUp() {
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+      long before = pid();
+      Path note = ItEnvironment.workDir().resolve("cancel-note-" + System.nanoTime());
+      CompletableFuture<Object> running = python.callAsync("sbtest_helpers", "spin_noting",
+          List.of(30, note.toString()), CallOptions.defaults());
+      TimeUnit.MILLISECONDS.sleep(300);
+      long start = System.nanoTime();
+      assertTrue(running.cancel(true));
+      assertThrows(CancellationException.class, running::get);
+      assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(100), "at once");
+      assertEquals(before, pid(), "interrupted, so the worker serves on");
+      assertEquals("cleaned up", Files.readString(note), "its finally block ran");
+    });
+  }
+
+  @Test
+  void aQueuedCallThatIsCancelledNeverRuns() {
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+      Path note = ItEnvironment.workDir().resolve("never-" + System.nanoTime());
+      CompletableFuture<Object> busy = python.callAsync("sbtest_helpers", "spin",
+          List.of(0.5), CallOptions.defaults());
+      TimeUnit.MILLISECONDS.sleep(100);
+      CompletableFuture<Object> queued = python.callAsync("sbtest_helpers", "touch",
+          List.of(note.toString()), CallOptions.defaults());
+      TimeUnit.MILLISECONDS.sleep(50);
+      assertTrue(queued.cancel(true));
+      busy.get();
+      python.call("math", "sqrt", 4); // the worker is free again, and nothing was left in line
+      assertFalse(Files.exists(note), "the cancelled call never ran");
+    });
+  }
+
+  @Test
+  void aQueuedCallWhoseThreadIsInterruptedNeverRuns() {
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+      Path note = ItEnvironment.workDir().resolve("interrupted-" + System.nanoTime());
+      CompletableFuture<Object> busy = python.callAsync("sbtest_helpers", "spin",
+          List.of(0.5), CallOptions.defaults());
+      TimeUnit.MILLISECONDS.sleep(100);
+      Thread caller = new Thread(() -> {
+        try {
+          python.call("sbtest_helpers", "touch", note.toString());
+        } catch (RuntimeException expected) {
+          // interrupted while waiting for a worker
+        }
+      });
+      caller.start();
+      TimeUnit.MILLISECONDS.sleep(50);
+      caller.interrupt();
+      caller.join();
+      busy.get();
+      python.call("math", "sqrt", 4);
+      assertFalse(Files.exists(note), "the interrupted call never ran");
+    });
+  }
+
+  @Test
+  void aQueuedCallPastItsDeadlineNeverRunsLater() {
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+      Path note = ItEnvironment.workDir().resolve("late-" + System.nanoTime());
+      CompletableFuture<Object> busy = python.callAsync("sbtest_helpers", "spin",
+          List.of(0.6), CallOptions.defaults());
+      TimeUnit.MILLISECONDS.sleep(100);
+      assertThrows(CallTimeoutException.class, () -> python.call("sbtest_helpers", "touch",
+          List.of(note.toString()), CallOptions.defaults().timeout(Duration.ofMillis(100))));
+      busy.get();
+      python.call("math", "sqrt", 4);
+      assertFalse(Files.exists(note), "the timed-out call never ran");
+      assertNotEquals(0, python.poolStats().timeouts());
     });
   }
 }

@@ -25,22 +25,22 @@ final class PoolShutdown {
 
   private static final Logger LOG = System.getLogger("io.snakebridge.pool");
 
-  private final String runtimeName;
+  private final String label;
   private final List<WorkerProcess> all = new ArrayList<>();
   private final List<WorkerProcess> idle = new ArrayList<>();
   private final List<WorkerProcess> starting = new ArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
 
-  PoolShutdown(String runtimeName) {
-    this.runtimeName = runtimeName;
+  PoolShutdown(String label) {
+    this.label = label;
   }
 
   /** Adds a process to stop, with its worker's state at close. */
-  void add(WorkerProcess process, PooledWorker.State state) {
+  void add(WorkerProcess process, boolean startingNow, boolean idleNow) {
     all.add(process);
-    if (state == PooledWorker.State.IDLE) {
+    if (idleNow) {
       idle.add(process);
-    } else if (state == PooledWorker.State.STARTING) {
+    } else if (startingNow) {
       starting.add(process);
     }
   }
@@ -79,14 +79,14 @@ final class PoolShutdown {
     if (alive.isEmpty()) {
       return;
     }
-    LOG.log(Level.INFO, () -> "runtime '" + runtimeName + "': " + alive.size()
+    LOG.log(Level.INFO, () -> label + ": " + alive.size()
         + " worker(s) still running at close after the grace period; terminating them");
     alive.forEach(WorkerProcess::terminate);
     List<WorkerProcess> stubborn = waitAll(alive, TERMINATE_WAIT_NANOS);
     stubborn.forEach(WorkerProcess::kill);
     List<WorkerProcess> left = waitAll(stubborn, KILL_WAIT_NANOS);
     if (!left.isEmpty()) {
-      LOG.log(Level.WARNING, "runtime '" + runtimeName + "': " + left
+      LOG.log(Level.WARNING, label + ": " + left
           + " did not exit after SIGKILL within 2 s");
     }
   }

@@ -1,5 +1,6 @@
 package io.snakebridge.internal.pool;
 
+import io.snakebridge.EventListener.ExitReason;
 import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.WorkerCrashedException;
 import io.snakebridge.internal.wire.FrameFormatException;
@@ -38,7 +39,7 @@ final class StartFailure {
               failure);
     }
     String who = "Python worker " + slot.id() + " (" + process.executable() + ")";
-    if (slot.expired()) {
+    if (slot.killReason() == ExitReason.TIMED_OUT) {
       ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
       return new SnakeBridgeException(
           report.withTail(who + " did not complete its handshake within " + startupTimeout

@@ -1,28 +1,35 @@
 package io.snakebridge.internal.pool;
 
 import io.snakebridge.Affinity;
+import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
+import io.snakebridge.EventListener;
+import io.snakebridge.EventListener.ExitReason;
 import io.snakebridge.PoolExhaustedException;
+import io.snakebridge.PoolOptions;
+import io.snakebridge.PoolStats;
 import io.snakebridge.PythonInfo;
-import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.WorkerBusyException;
+import io.snakebridge.internal.wire.FrameKind;
+import io.snakebridge.internal.worker.WorkerConnection;
 import io.snakebridge.internal.worker.WorkerProcess;
 import io.snakebridge.internal.worker.WorkerSpawner;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
+import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
- * A fixed-size pool of Python workers: leases one worker per call, starts workers in the
- * background when callers wait, replaces workers that died or passed a deadline, and stops a
- * worker whose call passed its deadline (see CONCURRENCY.md).
+ * One pool of Python workers: leases call slots to callers (first come, first served), starts
+ * workers in the background, replaces the ones that die, hang or time out, recycles the ones due
+ * for it, and cancels calls (see CONCURRENCY.md and LIFECYCLE.md).
  *
  * <p>Thread-safe. Workers start on demand, one per waiting caller up to the pool's size, or all at
  * once with {@link #startAll()}. Idle workers are kept on a stack, so a lightly loaded pool keeps
@@ -30,375 +37,356 @@ import java.util.function.BiConsumer;
  */
 public final class WorkerPool {
   /*
-   * Everything under `lock` is a few field updates. Process starts and stops, pipe I/O, waits and
-   * logging happen after it is released, and so does handing starts to `starter` (which may
-   * create a thread). A start failure bumps `startFailures` and wakes every waiter; a waiter that
-   * sees the counter change fails with PoolExhaustedException. Nothing retries on its own, so a
-   * broken interpreter never causes a spawn loop; the next call starts a worker again.
-   *
-   * Targeted leases (a session's calls must run where its objects live) wait on the worker's own
-   * `freed` condition, never on `workerAvailable`, so a release wakes exactly the callers that can
-   * use the worker. A worker released while targeted callers wait is `reserved` for them: idle,
-   * but not on the idle stack, so a caller that could use any worker cannot take it first. The
-   * last targeted caller to give up puts a still reserved worker back on the stack.
+   * The pool is four parts around one lock: PoolState (the lock and what it guards, and every
+   * decision taken under it), PoolWaits (callers waiting in line or for one worker), PoolUpkeep
+   * (what the start threads and the watchdog report) and this facade (leases, settling,
+   * cancelling, closing). Under the lock there are only field updates; process starts and
+   * stops, pipe I/O, event-listener calls and logging happen after it is released, through the
+   * Effects an operation collected.
    */
 
-  private static final Logger LOG = System.getLogger("io.snakebridge.pool");
+  /** How long a recycled worker gets to exit after SHUTDOWN before it is killed. */
+  static final long RECYCLE_EXIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final String name;
-  private final int size;
+  private final PoolOptions options;
   private final Ticker ticker;
-  private final long startupTimeoutNanos;
+  final long cancelGraceNanos;
+  final long heartbeatIntervalNanos;
+  final long heartbeatTimeoutNanos;
+  final long maxMemory;
+  final PoolState state;
+  private final PoolWaits waits;
+  final PoolUpkeep upkeep;
   private final WorkerStarter starter;
   private final Watchdog watchdog;
   private final PoolShutdown shutdown;
-  private final BiConsumer<PooledWorker, WorkerProcess> onReady;
-
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition workerAvailable = lock.newCondition();
-  /** Every worker not gone; changed under the lock, scanned by the watchdog without it. */
-  private final CopyOnWriteArrayList<PooledWorker> workers = new CopyOnWriteArrayList<>();
-  private final ArrayDeque<PooledWorker> idle = new ArrayDeque<>();
-  private int starting;
-  private int busy;
-  private int waiting;
-  private int lastNumber;
-  private long startFailures;
-  private SnakeBridgeException lastStartFailure;
-  private volatile boolean closed; // written under the lock, read without it by failed callers
+  private final PoolEvents events;
+  private final ThreadPoolExecutor readers;
 
   /**
    * Creates a pool; no worker starts until one is needed or {@link #startAll()}.
    *
-   * @param name the runtime's name: prefix of worker ids and thread names
-   * @param size the most workers alive at once
+   * @param runtimeName the runtime's name: prefix of worker ids and thread names
+   * @param name the pool's name ({@link io.snakebridge.CallOptions#DEFAULT_POOL} for the
+   *     runtime's own, whose ids and threads carry only the runtime's name)
+   * @param onReady told about each worker whose handshake completed, before any call can lease
+   *     it (on the start thread; it must only set fields)
    */
   public WorkerPool(
-      String name, int size, WorkerSpawner spawner, Ticker ticker, Duration startupTimeout) {
-    this(name, size, spawner, ticker, startupTimeout, (worker, process) -> {});
-  }
-
-  /**
-   * Creates a pool that tells {@code onReady} about each worker whose handshake completed, before
-   * any call can lease it (on the start thread; it must only set fields).
-   */
-  public WorkerPool(
-      String name, int size, WorkerSpawner spawner, Ticker ticker, Duration startupTimeout,
-      BiConsumer<PooledWorker, WorkerProcess> onReady) {
-    this.onReady = onReady;
+      String runtimeName, String name, PoolOptions options, WorkerSpawner spawner, Ticker ticker,
+      EventListener listener, BiConsumer<PooledWorker, WorkerProcess> onReady) {
+    boolean main = name.equals(CallOptions.DEFAULT_POOL);
+    String prefix = main ? runtimeName : runtimeName + "-" + name;
+    String label = main ? "runtime '" + runtimeName + "'"
+        : "runtime '" + runtimeName + "', pool '" + name + "'";
     this.name = name;
-    this.size = size;
+    this.options = options;
     this.ticker = ticker;
-    this.startupTimeoutNanos = startupTimeout.toNanos();
-    int startThreads = Math.min(size, Math.max(2, Runtime.getRuntime().availableProcessors()));
-    this.starter = new WorkerStarter(this, name, startThreads, spawner, startupTimeout);
-    this.shutdown = new PoolShutdown(name);
-    this.watchdog =
-        new Watchdog("snakebridge-" + name + "-watchdog", workers, this::expire, ticker);
+    this.cancelGraceNanos = options.cancelGrace().toNanos();
+    this.heartbeatIntervalNanos = options.heartbeatInterval().toNanos();
+    this.heartbeatTimeoutNanos = options.heartbeatTimeout().toNanos();
+    this.maxMemory = options.maxWorkerMemory().orElse(0);
+    this.events = new PoolEvents(listener, name);
+    this.state = new PoolState(this, prefix, label, options, ticker);
+    int size = options.size();
+    int startThreads = Math.min(size, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    this.upkeep = new PoolUpkeep(this, state, options, ticker, events, onReady);
+    this.starter = new WorkerStarter(this, prefix, startThreads, spawner,
+        options.startupTimeout(), events);
+    this.waits = new PoolWaits(this, state, options, ticker, starter, events);
+    this.shutdown = new PoolShutdown(label);
+    this.watchdog = new Watchdog("snakebridge-" + prefix + "-watchdog", this, ticker);
+    AtomicInteger count = new AtomicInteger();
+    this.readers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), task -> {
+          Thread thread = new Thread(task, "snakebridge-" + prefix + "-reader-"
+              + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
-  /** Starts the watchdog thread that enforces deadlines; without it only housekeep() does. */
+  /** Returns the pool's name. */
+  public String name() {
+    return name;
+  }
+
+  /** Returns the pool's options. */
+  public PoolOptions options() {
+    return options;
+  }
+
+  /** Returns the pool's side of the event listener. */
+  public PoolEvents events() {
+    return events;
+  }
+
+  /** Starts the watchdog thread; without it only {@link #housekeep} enforces deadlines. */
   public void startWatchdog() {
     watchdog.start();
   }
 
-  /** Starts workers until the pool is full. */
-  public void startAll() {
-    List<PooledWorker> planned;
-    lock.lock();
-    try {
-      checkOpen();
-      planned = plan(size - workers.size());
-    } finally {
-      lock.unlock();
-    }
-    submit(planned);
+  /** Wakes the watchdog if it is parked (something it waits for may have happened). */
+  void wakeWatchdog() {
+    watchdog.wakeIfIdle();
   }
 
+  /** Starts workers until the pool is full. */
+  public void startAll() {
+    Effects effects;
+    state.lock.lock();
+    try {
+      checkOpen();
+      state.wanted = state.size;
+      effects = Effects.start(null, state.planStartsLocked(ticker.read()));
+    } finally {
+      state.lock.unlock();
+    }
+    run(effects);
+  }
+
+  // ---- leasing ----------------------------------------------------------------------------
+
   /**
-   * Leases an idle worker for one call, waiting until {@code deadline} if none is idle. The
-   * deadline stays armed on the worker: if it passes before {@link #release} or {@link #discard},
-   * the watchdog stops the worker.
+   * Leases a call slot of any worker, waiting in line until {@code deadline} if none is free.
+   * The deadline is watched from now on: if it passes before {@link #release} or {@link
+   * #discard}, the call is cancelled (see {@link #cancel}).
    *
    * @param deadline in {@link Ticker} nanoseconds
    * @param timeout the call's timeout, for messages
+   * @param control lets the call's future cancel it while it waits, or null
+   * @param call what is called, for events, or null
    * @throws CallTimeoutException when the deadline passes first
-   * @throws PoolExhaustedException when starting a worker failed while waiting
+   * @throws PoolExhaustedException when too many callers wait, the acquire timeout passes, or no
+   *     worker could be started
+   * @throws CancellationException when {@code control} cancels the call while it waits
    * @throws IllegalStateException when the pool is closed
    */
-  public PooledWorker lease(long deadline, Duration timeout) {
-    PooledWorker leased;
-    lock.lock();
+  public CallLease lease(long deadline, Duration timeout, CallControl control, String call) {
+    CallLease leased;
+    state.lock.lock();
     try {
       checkOpen();
-      leased = idle.pollFirst();
-      if (leased == null) {
-        leased = await(deadline, timeout);
+      PooledWorker worker = state.queue.isEmpty() ? state.takeAnyLocked() : null;
+      if (worker == null) {
+        worker = waits.awaitLocked(deadline, timeout, control, call);
       }
-      markBusyLocked(leased, deadline);
+      leased = state.newLeaseLocked(worker, deadline, timeout);
     } finally {
-      lock.unlock();
+      state.lock.unlock();
     }
     watchdog.wakeIfIdle();
+    if (control != null) {
+      control.leased(leased);
+    }
     return leased;
   }
 
-  /** Arms {@code worker}'s deadline for the watchdog and counts it busy; lock held. */
-  private void markBusyLocked(PooledWorker worker, long deadline) {
-    worker.state = PooledWorker.State.BUSY;
-    busy++;
-    worker.deadline = deadline;
-    worker.armed = true;
-  }
-
   /**
-   * Leases {@code target}, the worker holding a session's objects, as {@code affinity} says:
-   * {@link Affinity#STRICT_QUEUE} waits for it until {@code deadline}; {@link
+   * Leases a slot of {@code target}, the worker holding a session's objects, as {@code affinity}
+   * says: {@link Affinity#STRICT_QUEUE} waits for it until {@code deadline}; {@link
    * Affinity#STRICT_FAIL_FAST} fails at once when it is busy; {@link Affinity#HINT} takes any
    * worker when it is busy.
    *
    * @param sessionId the session, for messages
-   * @return the leased worker, or null when {@code target} is gone
+   * @return the lease, or null when {@code target} is gone
    * @throws WorkerBusyException with {@code STRICT_FAIL_FAST} when the worker is busy
    * @throws CallTimeoutException when the deadline passes first
    * @throws IllegalStateException when the pool is closed
    */
-  public PooledWorker leaseTarget(
-      PooledWorker target, Affinity affinity, long deadline, Duration timeout, String sessionId) {
-    PooledWorker leased;
-    lock.lock();
+  public CallLease leaseTarget(PooledWorker target, Affinity affinity, long deadline,
+      Duration timeout, String sessionId, CallControl control, String call) {
+    CallLease leased;
+    state.lock.lock();
     try {
       checkOpen();
       if (target.state == PooledWorker.State.GONE) {
         return null;
       }
-      if (takeIfIdle(target)) {
-        leased = target;
+      PooledWorker worker;
+      if (state.takeTargetLocked(target)) {
+        worker = target;
       } else if (affinity == Affinity.STRICT_FAIL_FAST) {
         throw new WorkerBusyException("Python worker " + target.id() + ", which holds the objects"
             + " of session " + sessionId + ", is running another call (affinity "
-            + affinity + "; " + describeLocked() + ")", sessionId, target.id());
+            + affinity + "; " + state.describeLocked() + ")", sessionId, target.id());
       } else if (affinity == Affinity.HINT) {
-        leased = idle.pollFirst();
-        if (leased == null) {
-          leased = await(deadline, timeout);
+        worker = state.queue.isEmpty() ? state.takeAnyLocked() : null;
+        if (worker == null) {
+          worker = waits.awaitLocked(deadline, timeout, control, call);
         }
       } else {
-        leased = awaitTarget(target, deadline, timeout, sessionId);
-        if (leased == null) {
+        worker = waits.awaitTargetLocked(target, deadline, timeout, sessionId, control);
+        if (worker == null) {
           return null;
         }
       }
-      markBusyLocked(leased, deadline);
+      leased = state.newLeaseLocked(worker, deadline, timeout);
     } finally {
-      lock.unlock();
+      state.lock.unlock();
     }
     watchdog.wakeIfIdle();
+    if (control != null) {
+      control.leased(leased);
+    }
     return leased;
   }
 
-  /** Takes {@code worker} if it is idle (reserved or on the stack); call with the lock held. */
-  private boolean takeIfIdle(PooledWorker worker) {
-    if (worker.state != PooledWorker.State.IDLE) {
-      return false;
-    }
-    if (worker.reserved) {
-      worker.reserved = false;
-    } else {
-      idle.remove(worker);
-    }
-    return true;
-  }
+  // ---- settling ---------------------------------------------------------------------------
 
-  private PooledWorker awaitTarget(
-      PooledWorker target, long deadline, Duration timeout, String sessionId) {
-    target.targetWaiters++;
-    boolean served = false;
+  /** Returns the slot of a call whose reply was read completely; the worker serves on. */
+  public void release(CallLease lease) {
+    Effects effects = null;
+    state.lock.lock();
     try {
-      for (;;) {
-        if (closed) {
-          throw new SnakeBridgeException(
-              "runtime '" + name + "' was closed while the call waited for a worker");
-        }
-        if (target.state == PooledWorker.State.GONE) {
-          return null;
-        }
-        if (takeIfIdle(target)) {
-          served = true;
-          return target;
-        }
-        long remaining = deadline - ticker.read();
-        if (remaining <= 0) {
-          throw new CallTimeoutException("Python worker " + target.id() + ", which holds the"
-              + " objects of session " + sessionId + ", stayed busy for " + timeout + " ("
-              + describeLocked() + ")", timeout, target.id(), null);
-        }
-        target.freed.awaitNanos(remaining);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SnakeBridgeException("interrupted while waiting for Python worker " + target.id()
-          + " (" + describeLocked() + ")", e);
-    } finally {
-      target.targetWaiters--;
-      if (!served && target.reserved) {
-        if (target.targetWaiters > 0) {
-          target.freed.signal(); // the release meant for this caller goes to the next one
-        } else {
-          target.reserved = false;
-          idle.push(target);
-          workerAvailable.signal();
-        }
-      }
-    }
-  }
-
-  /** Returns the workers that have started and are not gone: idle or running a call. */
-  public List<PooledWorker> startedWorkers() {
-    List<PooledWorker> started = new ArrayList<>();
-    for (PooledWorker worker : workers) {
-      PooledWorker.State state = worker.state;
-      if (state == PooledWorker.State.IDLE || state == PooledWorker.State.BUSY) {
-        started.add(worker);
-      }
-    }
-    return started;
-  }
-
-  private PooledWorker await(long deadline, Duration timeout) {
-    long failuresSeen = startFailures;
-    waiting++;
-    boolean served = false;
-    try {
-      for (;;) {
-        PooledWorker worker = idle.pollFirst();
-        if (worker != null) {
-          served = true;
-          return worker;
-        }
-        if (closed) {
-          throw new SnakeBridgeException(
-              "runtime '" + name + "' was closed while the call waited for a worker");
-        }
-        if (startFailures != failuresSeen) {
-          throw new PoolExhaustedException(
-              "no Python worker could be started (" + describeLocked() + ")", lastStartFailure);
-        }
-        List<PooledWorker> planned = plan(Math.min(size - workers.size(), waiting - starting));
-        if (!planned.isEmpty()) {
-          lock.unlock();
-          try {
-            submit(planned);
-          } finally {
-            lock.lock();
-          }
-          continue;
-        }
-        long remaining = deadline - ticker.read();
-        if (remaining <= 0) {
-          throw new CallTimeoutException(
-              "no Python worker became free within " + timeout + " (" + describeLocked() + ")",
-              timeout, null, lastStartFailure);
-        }
-        workerAvailable.awaitNanos(remaining);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SnakeBridgeException(
-          "interrupted while waiting for a Python worker (" + describeLocked() + ")", e);
-    } finally {
-      waiting--;
-      if (!served && !idle.isEmpty()) {
-        workerAvailable.signal(); // a signal meant for this waiter must not be lost
-      }
-    }
-  }
-
-  /** Returns a worker whose call completed normally; it waits for the next call. */
-  public void release(PooledWorker worker) {
-    boolean stop = false;
-    List<PooledWorker> replacement = List.of();
-    lock.lock();
-    try {
-      worker.armed = false;
-      busy--;
-      if (worker.expired || worker.state != PooledWorker.State.BUSY) {
-        replacement = removeLocked(worker);
-      } else if (closed) {
-        removeLocked(worker);
-        stop = true;
-      } else {
-        worker.state = PooledWorker.State.IDLE;
-        if (worker.targetWaiters > 0) {
-          worker.reserved = true;
-          worker.freed.signal();
-        } else {
-          idle.push(worker);
-          workerAvailable.signal();
-        }
+      if (state.clearSlotLocked(lease)) {
+        effects = state.afterCallLocked(lease.worker(), null);
       }
     } finally {
-      lock.unlock();
+      state.lock.unlock();
     }
-    if (stop) {
-      worker.process().shutdown();
-    }
-    submit(replacement);
+    run(effects);
   }
 
   /**
-   * Removes a worker that must not be reused (it died, broke the protocol, or passed its deadline)
-   * and starts a replacement in the background. The caller stops the process if it still runs.
+   * Removes a worker that must not be reused (it died or broke the protocol) and starts a
+   * replacement in the background. The caller stops the process if it still runs.
    *
-   * @return whether the watchdog had stopped it because the call's deadline passed
+   * @param observed what the caller saw happen
+   * @return why the worker left: the pool's own reason if it had stopped the worker (a deadline,
+   *     a missed heartbeat, the close), else {@code observed}
    */
-  public boolean discard(PooledWorker worker) {
-    List<PooledWorker> replacement;
-    lock.lock();
+  public ExitReason discard(CallLease lease, ExitReason observed) {
+    PooledWorker worker = lease.worker();
+    ExitReason reason;
+    Effects effects;
+    state.lock.lock();
     try {
-      worker.armed = false;
-      if (worker.state == PooledWorker.State.BUSY) {
-        busy--;
-      }
-      replacement = removeLocked(worker);
+      state.clearSlotLocked(lease);
+      reason = worker.killReason() != null ? worker.killReason()
+          : state.closed ? ExitReason.SHUTDOWN : observed;
+      effects = state.removeLocked(worker, reason, null);
     } finally {
-      lock.unlock();
+      state.lock.unlock();
     }
-    submit(replacement);
-    return worker.expired;
+    run(effects);
+    return reason;
+  }
+
+  /** Settles a call whose caller stopped waiting, when its reply (or the end) came. */
+  void settleAbandoned(CallLease lease, boolean answered) {
+    PooledWorker worker = lease.worker();
+    Effects effects = null;
+    state.lock.lock();
+    try {
+      if (state.clearSlotLocked(lease)) {
+        if (answered && worker.killReason() == null && worker.state == PooledWorker.State.READY) {
+          effects = state.afterCallLocked(worker, null);
+        } else {
+          ExitReason reason = worker.killReason() != null ? worker.killReason()
+              : state.closed ? ExitReason.SHUTDOWN : answered ? ExitReason.PROTOCOL_ERROR
+              : ExitReason.CRASHED;
+          effects = Effects.kill(state.removeLocked(worker, reason, null), worker.process);
+        }
+      }
+    } finally {
+      state.lock.unlock();
+    }
+    run(effects);
+  }
+
+  // ---- cancelling -------------------------------------------------------------------------
+
+  /**
+   * Cancels a call whose deadline passed or whose future was cancelled; never blocks. A call not
+   * yet sent is simply not sent (its caller sees that). A sent call gets a CANCEL frame; its
+   * caller stops waiting at once (a PING makes the worker send a frame, so a caller that is
+   * reading wakes up too) and the reply goes to the pool: if it comes within the grace period
+   * the worker serves on, else the watchdog kills it.
+   */
+  public void cancel(CallLease lease, CallLease.Cause cause) {
+    int was = lease.beginCancel(cause);
+    if (was < 0) {
+      return;
+    }
+    lease.graceEnd = ticker.read() + cancelGraceNanos;
+    if (was == CallLease.SENT) {
+      lease.trySendCancel();
+      WorkerConnection connection = lease.process().connection();
+      if (connection.abandon(lease.requestId(), lease.new LateReply())) {
+        try {
+          connection.tryRequest(FrameKind.PING,
+              connection.nextRequestId(), null, lease.worker().heartbeat);
+        } catch (IOException gone) {
+          // The worker is gone: its connection's failure settles the call.
+        }
+      }
+    }
+    watchdog.wakeIfIdle();
   }
 
   /**
    * One housekeeping step at {@code now} (see {@link Watchdog#housekeep}); the watchdog thread
    * calls it, tests call it with their own clock.
    *
-   * @return nanoseconds until the next step is due, or -1 when no deadline is watched
+   * @return nanoseconds until the next step is due
    */
   public long housekeep(long now) {
     return watchdog.housekeep(now);
   }
 
-  /** Stops a worker whose armed deadline passed, unless it was released meanwhile. */
-  void expire(PooledWorker worker, long now) {
-    WorkerProcess victim = null;
-    PooledWorker.State state;
-    lock.lock();
-    try {
-      state = worker.state;
-      if (worker.armed && now - worker.deadline >= 0 && worker.process != null
-          && (state == PooledWorker.State.BUSY || state == PooledWorker.State.STARTING)) {
-        worker.armed = false;
-        worker.expired = true;
-        victim = worker.process;
+  // ---- state ------------------------------------------------------------------------------
+
+  /** Ends a queued call's wait because its future was cancelled. */
+  void cancelWaiter(WaitQueue.Waiter waiter) {
+    waits.cancelWaiter(waiter);
+  }
+
+  /** Returns the workers that have started and are not gone. */
+  public List<PooledWorker> startedWorkers() {
+    List<PooledWorker> started = new ArrayList<>();
+    for (PooledWorker worker : state.workers) {
+      if (worker.state == PooledWorker.State.READY) {
+        started.add(worker);
       }
-    } finally {
-      lock.unlock();
     }
-    if (victim != null) {
-      LOG.log(Level.DEBUG, () -> "runtime '" + name + "': " + worker + " passed its "
-          + (state == PooledWorker.State.BUSY ? "call's deadline" : "start-up timeout")
-          + "; stopping it");
-      victim.kill();
+    return started;
+  }
+
+  /** Returns a snapshot of the pool's state and counters. */
+  public PoolStats stats() {
+    int[] gauges;
+    int starting;
+    int waiting;
+    state.lock.lock();
+    try {
+      gauges = state.gaugesLocked();
+      starting = state.starting;
+      waiting = state.waitingLocked();
+    } finally {
+      state.lock.unlock();
+    }
+    PoolCounters counters = state.counters;
+    return new PoolStats(name, state.size, gauges[0], gauges[1], starting, waiting,
+        counters.calls.sum(), counters.failures.sum(), counters.timeouts.sum(),
+        counters.crashes.sum(), counters.restarts.sum(), counters.recycles.sum());
+  }
+
+  /**
+   * Counts a call that ended in this pool.
+   *
+   * @param failure what it failed with, or null
+   * @param timedOut whether that was a timeout
+   */
+  public void recordCall(Throwable failure, boolean timedOut) {
+    PoolCounters counters = state.counters;
+    counters.calls.increment();
+    if (failure != null) {
+      counters.failures.increment();
+      if (timedOut) {
+        counters.timeouts.increment();
+      }
     }
   }
 
@@ -409,13 +397,26 @@ public final class WorkerPool {
 
   /** Returns whether {@link #close} was called. */
   public boolean isClosed() {
-    return closed;
+    return state.closed;
   }
 
-  private String describeLocked() {
-    return "runtime '" + name + "': pool size " + size + ", " + busy + " busy, " + idle.size()
-        + " idle, " + starting + " starting, " + waiting + " waiting";
+  /** Returns the pool's state for messages: "runtime 'x': pool size 4, 1 busy, ...". */
+  public String describe() {
+    state.lock.lock();
+    try {
+      return state.describeLocked();
+    } finally {
+      state.lock.unlock();
+    }
   }
+
+  private void checkOpen() {
+    if (state.closed) {
+      throw new IllegalStateException(state.label + " is closed");
+    }
+  }
+
+  // ---- closing ----------------------------------------------------------------------------
 
   /**
    * Closes the pool: fails waiting callers, asks idle workers to exit, gives running calls
@@ -424,134 +425,69 @@ public final class WorkerPool {
    */
   public void close(long graceNanos) {
     boolean first = false;
-    lock.lock();
+    Effects effects = null;
+    state.lock.lock();
     try {
-      if (!closed) {
-        closed = true;
+      if (!state.closed) {
+        state.closed = true;
         first = true;
-        for (PooledWorker worker : workers) {
+        state.startsDue = Long.MAX_VALUE;
+        for (PooledWorker worker : state.workers) {
+          boolean idleNow = worker.state == PooledWorker.State.READY && worker.inFlight == 0;
           if (worker.process != null) {
-            shutdown.add(worker.process, worker.state);
+            shutdown.add(worker.process, worker.state == PooledWorker.State.STARTING, idleNow);
           }
-        }
-        for (PooledWorker worker : idle) {
-          worker.state = PooledWorker.State.GONE;
-          workers.remove(worker);
-        }
-        idle.clear();
-        for (PooledWorker worker : workers) {
-          if (worker.reserved) {
-            worker.reserved = false;
+          if (idleNow) {
             worker.state = PooledWorker.State.GONE;
-            workers.remove(worker);
+            state.workers.remove(worker);
+            effects = Effects.exited(effects, worker, ExitReason.SHUTDOWN);
           }
+          worker.reserved = false;
+          worker.listed = false;
           worker.freed.signalAll();
         }
-        workerAvailable.signalAll();
+        state.idle.clear();
+        state.partial.clear();
+        state.queue.failAll(state.closedWhileWaiting());
       }
     } finally {
-      lock.unlock();
+      state.lock.unlock();
     }
     if (!first) {
       shutdown.awaitDone();
       return;
     }
+    if (effects != null) {
+      effects.starts.clear();
+      effects.run(starter, events);
+    }
     watchdog.stop();
     starter.shutdown();
     shutdown.run(graceNanos, () -> starter.awaitTermination(graceNanos));
+    readers.shutdown();
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("runtime '" + name + "' is closed");
+  /** Does what an operation decided under the lock; call without it. */
+  void run(Effects effects) {
+    if (effects == null) {
+      return;
     }
-  }
-
-  /** Creates up to {@code count} starting workers; call with the lock held. */
-  private List<PooledWorker> plan(int count) {
-    if (count <= 0 || closed) {
-      return List.of();
-    }
-    List<PooledWorker> planned = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      PooledWorker worker = new PooledWorker(name + "-" + ++lastNumber, lock.newCondition());
-      workers.add(worker);
-      starting++;
-      planned.add(worker);
-    }
-    return planned;
-  }
-
-  /** Removes a worker for good and plans its replacement; call with the lock held. */
-  private List<PooledWorker> removeLocked(PooledWorker worker) {
-    worker.state = PooledWorker.State.GONE;
-    worker.freed.signalAll();
-    if (!workers.remove(worker)) {
-      return List.of();
-    }
-    return plan(Math.min(1, size - workers.size()));
-  }
-
-  private void submit(List<PooledWorker> planned) {
-    if (!planned.isEmpty()) {
-      starter.submit(planned);
-    }
-  }
-
-  /** Makes a started process visible to close() and arms the start-up deadline. */
-  boolean publish(PooledWorker worker, WorkerProcess process) {
-    lock.lock();
-    try {
-      if (closed) {
-        return false;
-      }
-      worker.process = process;
-      worker.deadline = ticker.read() + startupTimeoutNanos;
-      worker.armed = true;
-    } finally {
-      lock.unlock();
-    }
-    watchdog.wakeIfIdle();
-    return true;
-  }
-
-  /** Records the end of a start: the worker joins the idle stack, or the failure is reported. */
-  void finishStart(
-      PooledWorker worker, WorkerProcess process, Throwable failure,
-      SnakeBridgeException report) {
-    boolean ready = false;
-    if (failure == null && process != null) {
-      onReady.accept(worker, process);
-    }
-    lock.lock();
-    try {
-      starting--;
-      worker.armed = false;
-      if (failure == null && process != null && !worker.expired && !closed
-          && worker.process == process) {
-        worker.state = PooledWorker.State.IDLE;
-        idle.push(worker);
-        ready = true;
-        workerAvailable.signal();
-      } else {
-        worker.state = PooledWorker.State.GONE;
-        workers.remove(worker);
-        if (report != null && !closed) {
-          lastStartFailure = report;
-          startFailures++;
-          workerAvailable.signalAll();
+    effects.run(starter, events);
+    for (WorkerProcess recycled : effects.shutdowns) {
+      execute(() -> {
+        if (!recycled.awaitExit(RECYCLE_EXIT_WAIT_NANOS)) {
+          recycled.kill();
         }
-      }
-    } finally {
-      lock.unlock();
+      });
     }
-    if (!ready && process != null) {
-      process.kill();
-    }
-    if (report != null) {
-      LOG.log(Level.WARNING, "runtime '" + name + "': " + report.getMessage());
-    } else if (ready && LOG.isLoggable(Level.DEBUG)) {
-      LOG.log(Level.DEBUG, "runtime '" + name + "': started " + process);
+  }
+
+  /** Runs a short background task on the pool's reader threads (dropped once closed). */
+  void execute(Runnable task) {
+    try {
+      readers.execute(task);
+    } catch (RejectedExecutionException closedAlready) {
+      // Closing stops every process anyway.
     }
   }
 }

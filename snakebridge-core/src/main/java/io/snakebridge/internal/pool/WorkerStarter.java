@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Starts a pool's workers in the background: spawn, publish to the pool (which arms the start-up
  * deadline), handshake, report. Runs on a few daemon threads, {@code
- * snakebridge-<runtime>-start-<n>}, which end after a few idle seconds, so no caller ever waits
+ * snakebridge-<runtime>-start-<n>} ({@code snakebridge-<runtime>-<pool>-start-<n>} for a named
+ * pool), which end after a few idle seconds, so no caller ever waits
  * on a process start itself.
  *
  * <p>Thread-safe.
@@ -26,6 +27,7 @@ final class WorkerStarter {
   private final WorkerPool pool;
   private final WorkerSpawner spawner;
   private final Duration startupTimeout;
+  private final PoolEvents events;
   private final ThreadPoolExecutor executor;
   private volatile PythonInfo lastInfo;
 
@@ -35,17 +37,18 @@ final class WorkerStarter {
    * @param threads how many workers may start at the same time
    */
   WorkerStarter(
-      WorkerPool pool, String runtimeName, int threads, WorkerSpawner spawner,
-      Duration startupTimeout) {
+      WorkerPool pool, String prefix, int threads, WorkerSpawner spawner,
+      Duration startupTimeout, PoolEvents events) {
     this.pool = pool;
     this.spawner = spawner;
     this.startupTimeout = startupTimeout;
+    this.events = events;
     AtomicInteger count = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(
         threads, threads, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         task -> {
           Thread thread =
-              new Thread(task, "snakebridge-" + runtimeName + "-start-" + count.incrementAndGet());
+              new Thread(task, "snakebridge-" + prefix + "-start-" + count.incrementAndGet());
           thread.setDaemon(true);
           return thread;
         });
@@ -54,11 +57,14 @@ final class WorkerStarter {
 
   /** Starts each planned worker on a start thread; call without the pool lock. */
   void submit(List<PooledWorker> planned) {
+    if (planned.isEmpty()) {
+      return;
+    }
     for (PooledWorker worker : planned) {
       try {
         executor.execute(() -> start(worker));
       } catch (RejectedExecutionException closed) {
-        pool.finishStart(worker, null, null, null);
+        pool.upkeep.finishStart(worker, null, null, null);
       }
     }
   }
@@ -87,7 +93,8 @@ final class WorkerStarter {
     Throwable failure = null;
     try {
       process = spawner.spawn(worker.id());
-      if (pool.publish(worker, process)) {
+      if (pool.upkeep.publish(worker, process)) {
+        events.workerStarted(worker.id());
         PythonInfo info = process.handshake();
         spawner.handshakeSucceeded(info);
         lastInfo = info;
@@ -97,14 +104,14 @@ final class WorkerStarter {
     }
     SnakeBridgeException report = null;
     try {
-      if ((failure != null || worker.expired()) && !pool.isClosed()) {
+      if ((failure != null || worker.killReason() != null) && !pool.isClosed()) {
         report = StartFailure.describe(worker, process, failure, startupTimeout);
       }
     } catch (RuntimeException | Error describing) {
       report = new SnakeBridgeException(
           "Python worker " + worker.id() + " failed to start: " + failure, describing);
     } finally {
-      pool.finishStart(worker, process, failure, report); // always: a start is never lost
+      pool.upkeep.finishStart(worker, process, failure, report); // always: a start is never lost
     }
   }
 }

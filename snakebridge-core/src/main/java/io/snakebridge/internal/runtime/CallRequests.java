@@ -193,11 +193,7 @@ final class CallRequests {
 
   private void checkOptions(CallOptions options) {
     Objects.requireNonNull(options, "options");
-    if (!CallOptions.DEFAULT_POOL.equals(options.pool())) {
-      throw new IllegalArgumentException(
-          "unknown pool '" + options.pool() + "': runtime '" + runtime.name()
-              + "' has only the pool '" + CallOptions.DEFAULT_POOL + "'");
-    }
+    runtime.checkPool(options.pool());
   }
 
   static void checkName(String value, String parameter) {

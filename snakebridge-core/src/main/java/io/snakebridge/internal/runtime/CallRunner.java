@@ -2,6 +2,7 @@ package io.snakebridge.internal.runtime;
 
 import io.snakebridge.Affinity;
 import io.snakebridge.CallTimeoutException;
+import io.snakebridge.EventListener.ExitReason;
 import io.snakebridge.ConversionException;
 import io.snakebridge.SessionLostException;
 import io.snakebridge.SnakeBridgeException;
@@ -9,6 +10,9 @@ import io.snakebridge.WorkerCrashedException;
 import io.snakebridge.internal.codec.EncodedValue;
 import io.snakebridge.internal.codec.ValueReader;
 import io.snakebridge.internal.codec.WireFormatException;
+import io.snakebridge.internal.pool.CallControl;
+import io.snakebridge.internal.pool.CallLease;
+import io.snakebridge.internal.pool.PoolEvents;
 import io.snakebridge.internal.pool.PooledWorker;
 import io.snakebridge.internal.pool.Ticker;
 import io.snakebridge.internal.pool.WorkerPool;
@@ -16,7 +20,9 @@ import io.snakebridge.internal.session.SessionState;
 import io.snakebridge.internal.wire.Frame;
 import io.snakebridge.internal.wire.FrameFormatException;
 import io.snakebridge.internal.wire.FrameKind;
+import io.snakebridge.internal.worker.AbandonedRequestException;
 import io.snakebridge.internal.worker.ExitReport;
+import io.snakebridge.internal.worker.NotSentException;
 import io.snakebridge.internal.worker.WorkerConnection;
 import io.snakebridge.internal.worker.WorkerProcess;
 import java.io.IOException;
@@ -40,8 +46,9 @@ final class CallRunner {
    * watchdog scans the armed deadline), no logging, no exceptions unless something failed.
    *
    * A worker is returned to the pool only after its reply was read and decoded completely. Any
-   * other way out of run() discards it: whatever went wrong, a worker in an unknown state is
-   * never reused.
+   * other way out of execute() discards it: whatever went wrong, a worker in an unknown state is
+   * never reused. The one exception is a call its caller stopped waiting for (deadline, cancel):
+   * the pool then owns the reply, and settles the worker when it comes (see WorkerPool.cancel).
    */
 
   /** How long a caller whose worker died waits for its exit status. */
@@ -56,51 +63,117 @@ final class CallRunner {
   private static final Logger LOG = System.getLogger("io.snakebridge.pool");
 
   private final String runtimeName;
-  private final WorkerPool pool;
   private final ValueReader reader;
   private final Ticker ticker;
   private final CallbackTable callbacks;
 
-  CallRunner(String runtimeName, WorkerPool pool, ValueReader reader, Ticker ticker,
-      CallbackTable callbacks) {
+  CallRunner(String runtimeName, ValueReader reader, Ticker ticker, CallbackTable callbacks) {
     this.runtimeName = runtimeName;
-    this.pool = pool;
     this.reader = reader;
     this.ticker = ticker;
     this.callbacks = callbacks;
   }
 
   /**
-   * Leases the worker {@code plan} needs, sends {@code request} as a CALL, and returns the decoded
-   * result. A call made inside a callback leases nothing: it runs on the worker waiting for the
-   * callback.
-   *
-   * @param affinity how strictly the call waits for the worker holding its session's objects
-   * @param module the module (or the target's type), for messages
-   * @param target the function, method or attribute, for messages
+   * Leases the worker {@code plan} needs in {@code spec}'s pool, sends {@code request} as a
+   * CALL, and returns the decoded result. A call made inside a callback leases nothing: it runs
+   * on the worker waiting for the callback. An idempotent call whose worker crashed runs once
+   * more on another worker, unless it passed references (their objects died with the worker).
    */
-  Object run(EncodedValue request, CallPlan plan, Duration timeout, Affinity affinity,
-      String module, String target) {
+  Object run(EncodedValue request, CallPlan plan, CallSpec spec) {
     if (plan.fixedWorker() != null) {
-      return runNested(request, plan, timeout, module, target);
+      return runNested(request, plan, spec.timeout(), spec.module(), spec.target());
     }
-    long deadline = ticker.read() + nanos(timeout);
-    PooledWorker worker = lease(plan, affinity, deadline, timeout);
+    WorkerPool pool = spec.pool();
+    long start = ticker.read();
+    long deadline = start + nanos(spec.timeout());
+    String[] ranOn = new String[1];
+    if (spec.internal()) {
+      return attempts(request, plan, spec, deadline, ranOn);
+    }
+    PoolEvents events = pool.events();
+    String call = events.enabled() ? spec.call() : null;
+    events.callStart(call);
+    try {
+      Object value = attempts(request, plan, spec, deadline, ranOn);
+      pool.recordCall(null, false);
+      events.callEnd(ranOn[0], call, ticker.read() - start);
+      return value;
+    } catch (RuntimeException | Error e) {
+      pool.recordCall(e, e instanceof CallTimeoutException);
+      events.callFailed(call, e, ticker.read() - start);
+      throw e;
+    }
+  }
+
+  private Object attempts(
+      EncodedValue request, CallPlan plan, CallSpec spec, long deadline, String[] ranOn) {
+    for (int attempt = 1; ; ) {
+      CallLease lease = lease(plan, spec, deadline);
+      ranOn[0] = lease.worker().id();
+      try {
+        return execute(request, plan, spec, lease);
+      } catch (NeverSent gone) {
+        continue; // the worker died before the call reached it: any call may go elsewhere
+      } catch (WorkerCrashedException crash) {
+        attempt++;
+        if (!spec.idempotent() || attempt > 2) {
+          throw crash;
+        }
+        PooledWorker lost = plan.refWorker();
+        if (lost != null) {
+          throw new SessionLostException("the idempotent call to " + spec.call()
+              + " passed objects of session " + plan.session().id() + " that lived on Python"
+              + " worker " + lost.id() + ", which crashed: they are lost, so it is not retried",
+              plan.session().id(), lost.id(), crash);
+        }
+        CallControl control = spec.control();
+        if (ticker.read() - deadline >= 0 || (control != null && control.isCancelled())) {
+          throw crash;
+        }
+        LOG.log(Level.DEBUG, () -> "runtime '" + runtimeName + "': retrying the idempotent call"
+            + " to " + spec.call() + " after a crash of Python worker " + crash.workerId());
+      }
+    }
+  }
+
+  /** Sends the CALL on a leased worker and turns the reply into a value or an exception. */
+  private Object execute(EncodedValue request, CallPlan plan, CallSpec spec, CallLease lease) {
+    PooledWorker worker = lease.worker();
+    WorkerPool pool = worker.pool();
     plan.ranOn(worker);
     plan.session().ranOn(worker);
+    if (!spec.internal() && pool.events().enabled()) {
+      pool.events().callAcquired(worker.id(), spec.call());
+    }
+    WorkerConnection connection = worker.process().connection();
+    long id = connection.nextRequestId();
+    CallControl control = spec.control();
+    if ((control != null && control.isCancelled()) || !lease.send(id)) {
+      pool.release(lease); // nothing was sent: the call never runs
+      throw cancelledBeforeSending(lease, spec);
+    }
     boolean settled = false;
-    long id = 0;
     try {
-      WorkerConnection connection = worker.process().connection();
-      id = connection.nextRequestId();
       plan.running(id);
       Frame reply;
       try {
         reply = connection.request(FrameKind.CALL, id, request);
+      } catch (NotSentException e) {
+        settled = true;
+        if (plan.refWorker() == null) {
+          dropDeadIdle(lease); // it died before the call reached it, like a worker dead idle
+          throw NeverSent.INSTANCE;
+        }
+        throw noReply(lease, e, spec);
+      } catch (AbandonedRequestException e) {
+        settled = true; // the pool settles the worker when the reply comes, or kills it
+        throw abandoned(lease, spec, e);
       } catch (IOException e) {
         settled = true;
-        throw noReply(worker, e, timeout, module, target);
+        throw noReply(lease, e, spec);
       }
+      boolean onTime = lease.received();
       Object value;
       try {
         value = reader.decode(reply.body(), 0, reply.body().length, plan);
@@ -108,23 +181,23 @@ final class CallRunner {
         settled = true;
         if (e.unrepresentableValue() && reply.kind() == FrameKind.RESULT) {
           // Well-formed but with no Java form (a cycle, too deep): the worker did nothing wrong.
-          pool.release(worker);
-          throw unrepresentable(module, target, e);
+          pool.release(lease);
+          throw unrepresentable(spec.module(), spec.target(), e);
         }
-        throw violation(worker, "sent a malformed value section (" + e.getMessage() + ")",
-            module, target, e);
+        throw violation(lease, "sent a malformed value section (" + e.getMessage() + ")",
+            spec, e);
       }
       if (reply.kind() == FrameKind.RESULT) {
         settled = true;
-        pool.release(worker);
+        pool.release(lease);
         return value;
       }
       settled = true;
-      throw failure(worker, reply, value, module, target);
+      throw failure(lease, reply, value, spec, onTime);
     } finally {
       callbacks.callEnded(worker, id);
       if (!settled) {
-        pool.discard(worker);
+        pool.discard(lease, ExitReason.PROTOCOL_ERROR);
         worker.process().kill();
       }
     }
@@ -132,21 +205,27 @@ final class CallRunner {
 
   /**
    * Leases the worker holding the objects the call passes (it must run there), else the
-   * session's home worker (as the affinity says), else any worker.
+   * session's home worker if it belongs to the call's pool (as the affinity says), else any
+   * worker of that pool.
    */
-  private PooledWorker lease(CallPlan plan, Affinity affinity, long deadline, Duration timeout) {
+  private CallLease lease(CallPlan plan, CallSpec spec, long deadline) {
+    WorkerPool pool = spec.pool();
     SessionState session = plan.session();
     PooledWorker needed = plan.refWorker();
-    PooledWorker target = needed != null ? needed : session.home();
+    PooledWorker home = session.home();
+    PooledWorker target = needed != null ? needed
+        : home != null && home.pool() == pool ? home : null;
     if (target == null) {
-      return leaseLive(pool.lease(deadline, timeout), deadline, timeout);
+      return leaseLive(pool.lease(deadline, spec.timeout(), spec.control(), eventName(spec)),
+          spec, deadline);
     }
     // Objects the call passes exist only there: HINT cannot send it elsewhere.
+    Affinity affinity = spec.affinity();
     Affinity mode = needed != null && affinity == Affinity.HINT ? Affinity.STRICT_QUEUE : affinity;
-    PooledWorker leased = target.isGone()
-        ? null : pool.leaseTarget(target, mode, deadline, timeout, session.id());
-    if (leased != null && leased != target) {
-      return leaseLive(leased, deadline, timeout); // HINT took another worker
+    CallLease leased = target.isGone() ? null : target.pool().leaseTarget(target, mode, deadline,
+        spec.timeout(), session.id(), spec.control(), eventName(spec));
+    if (leased != null && leased.worker() != target) {
+      return leaseLive(leased, spec, deadline); // HINT took another worker
     }
     if (leased != null && leased.process().isAlive()) {
       return leased;
@@ -160,27 +239,70 @@ final class CallRunner {
           session.id(), target.id());
     }
     session.forgetHome(target); // its objects died with it; the session goes on elsewhere
-    return leaseLive(pool.lease(deadline, timeout), deadline, timeout);
+    return leaseLive(pool.lease(deadline, spec.timeout(), spec.control(), eventName(spec)), spec,
+        deadline);
   }
 
   /**
-   * Returns {@code worker} if its process still runs, else drops it and leases others until one
-   * does. One that died while idle (the OOM killer, a stray signal) is reported here, so no call
-   * is charged with its death.
+   * Returns {@code lease} if its worker's process still runs, else drops the worker and leases
+   * others until one does. One that died while idle (the OOM killer, a stray signal) is reported
+   * here, so no call is charged with its death.
    */
-  private PooledWorker leaseLive(PooledWorker worker, long deadline, Duration timeout) {
-    while (!worker.process().isAlive()) {
-      dropDeadIdle(worker);
-      worker = pool.lease(deadline, timeout);
+  private CallLease leaseLive(CallLease lease, CallSpec spec, long deadline) {
+    while (!lease.process().isAlive()) {
+      dropDeadIdle(lease);
+      lease = spec.pool().lease(deadline, spec.timeout(), spec.control(), eventName(spec));
     }
-    return worker;
+    return lease;
   }
 
-  private void dropDeadIdle(PooledWorker worker) {
-    pool.discard(worker);
+  private void dropDeadIdle(CallLease lease) {
+    PooledWorker worker = lease.worker();
+    worker.pool().discard(lease, ExitReason.CRASHED);
     ExitReport report = ExitReport.collect(worker.process(), 0, CRASH_DRAIN_WAIT_NANOS);
     LOG.log(Level.WARNING, () -> report.withTail("runtime '" + runtimeName + "': Python worker "
         + describe(worker.process()) + " died while idle: " + report.status()));
+  }
+
+  /** A call whose worker was found dead before the call reached it: it runs elsewhere. */
+  private static final class NeverSent extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final NeverSent INSTANCE = new NeverSent();
+
+    private NeverSent() {
+      super("the worker died before the call reached it", null, false, false);
+    }
+  }
+
+  /** The call's name for the pool's events; null when nobody listens, to save building it. */
+  private static String eventName(CallSpec spec) {
+    return !spec.internal() && spec.pool().events().enabled() ? spec.call() : null;
+  }
+
+  /** The call was cancelled after it got a worker but before anything was sent. */
+  private static RuntimeException cancelledBeforeSending(CallLease lease, CallSpec spec) {
+    if (lease.cancelCause() == CallLease.Cause.TIMEOUT) {
+      return new CallTimeoutException("the call to " + spec.call() + " reached its deadline"
+          + " (" + spec.timeout() + ") before it was sent", spec.timeout(), null, null);
+    }
+    return new CancellationException("the call to " + spec.call() + " was cancelled before it"
+        + " was sent");
+  }
+
+  /** The caller stopped waiting: the deadline passed or the future was cancelled. */
+  private RuntimeException abandoned(CallLease lease, CallSpec spec, IOException cause) {
+    PooledWorker worker = lease.worker();
+    String grace = worker.pool().options().cancelGrace().toString();
+    if (lease.cancelCause() == CallLease.Cause.CANCELLED) {
+      CancellationException e = new CancellationException("the call to " + spec.call()
+          + " on Python worker " + worker.id() + " was cancelled");
+      e.initCause(cause);
+      return e;
+    }
+    return new CallTimeoutException("the call to " + spec.call() + " timed out after "
+        + spec.timeout() + " on Python worker " + worker.id() + "; the worker was told to stop"
+        + " it, and is killed and replaced unless it does so within " + grace, spec.timeout(),
+        worker.id(), null);
   }
 
   /**
@@ -239,7 +361,7 @@ final class CallRunner {
 
   private RuntimeException nestedNoReply(
       PooledWorker worker, IOException cause, Duration timeout, String call) {
-    if (worker.expired()) {
+    if (worker.killReason() == ExitReason.TIMED_OUT) {
       return new CallTimeoutException(call + " ended with the outer call, whose deadline passed"
           + " on Python worker " + worker.id(), timeout, worker.id(), cause);
     }
@@ -264,72 +386,111 @@ final class CallRunner {
 
   /** Handles an ERROR reply (or a reply of the wrong kind); returns the exception to throw. */
   private RuntimeException failure(
-      PooledWorker worker, Frame reply, Object value, String module, String target) {
+      CallLease lease, Frame reply, Object value, CallSpec spec, boolean onTime) {
     if (reply.kind() != FrameKind.ERROR) {
-      return violation(worker, "answered a CALL with a " + reply.kind() + " frame", module,
-          target, null);
+      return violation(lease, "answered a CALL with a " + reply.kind() + " frame", spec, null);
     }
     RuntimeException error;
     try {
       ErrorReply parsed = ErrorReply.parse(value);
       switch (parsed.hasException() ? "known" : parsed.kind()) {
         case "known":
-          error = parsed.toException(module + "." + target, callbacks::failure);
+          error = parsed.toException(spec.call(), callbacks::failure);
           break;
         case "cancelled":
-          error = new CancellationException(
-              "the call to " + module + "." + target + " was cancelled: " + parsed.summary());
+          error = onTime ? new CancellationException(
+              "the call to " + spec.call() + " was cancelled: " + parsed.summary())
+              : stoppedInTime(lease, spec);
           break;
         case "protocol":
-          return violation(worker, "reported a protocol error (" + parsed.summary() + ")",
-              module, target, null);
+          return violation(lease, "reported a protocol error (" + parsed.summary() + ")",
+              spec, null);
         default:
-          return violation(worker, "sent an ERROR of unknown kind '" + parsed.kind() + "'",
-              module, target, null);
+          return violation(lease, "sent an ERROR of unknown kind '" + parsed.kind() + "'",
+              spec, null);
       }
     } catch (RuntimeException e) {
-      return violation(worker, "sent a malformed ERROR (" + e.getMessage() + ")", module, target,
-          e);
+      return violation(lease, "sent a malformed ERROR (" + e.getMessage() + ")", spec, e);
     }
-    pool.release(worker);
+    lease.worker().pool().release(lease);
     return error;
   }
 
-  /** The worker's output ended or failed before the reply: a timeout, a close, or a crash. */
-  private RuntimeException noReply(
-      PooledWorker worker, IOException cause, Duration timeout, String module, String target) {
-    boolean expired = pool.discard(worker);
+  /** A cancelled call whose caller still read the worker's `cancelled` answer itself. */
+  private static RuntimeException stoppedInTime(CallLease lease, CallSpec spec) {
+    if (lease.cancelCause() == CallLease.Cause.CANCELLED) {
+      return new CancellationException("the call to " + spec.call() + " was cancelled");
+    }
+    return new CallTimeoutException("the call to " + spec.call() + " timed out after "
+        + spec.timeout() + " on Python worker " + lease.worker().id()
+        + "; it stopped when told to, and the worker serves on", spec.timeout(),
+        lease.worker().id(), null);
+  }
+
+  /** The worker's output ended or failed before the reply: a kill, a close, or a crash. */
+  private RuntimeException noReply(CallLease lease, IOException cause, CallSpec spec) {
+    PooledWorker worker = lease.worker();
+    WorkerPool pool = worker.pool();
+    ExitReason reason = pool.discard(lease, cause instanceof FrameFormatException
+        ? ExitReason.PROTOCOL_ERROR : ExitReason.CRASHED);
     WorkerProcess process = worker.process();
-    String call = "the call to " + module + "." + target;
-    if (expired) {
-      process.kill();
-      process.awaitExit(CRASH_EXIT_WAIT_NANOS); // so "stopped" is true when the caller hears of it
-      return new CallTimeoutException(
-          call + " timed out after " + timeout + " on Python worker " + worker.id()
-              + "; the worker was stopped and is being replaced", timeout, worker.id(), null);
+    String call = "the call to " + spec.call();
+    switch (reason) {
+      case TIMED_OUT:
+        process.kill();
+        process.awaitExit(CRASH_EXIT_WAIT_NANOS); // so "stopped" is true when the caller hears
+        if (lease.cancelCause() == CallLease.Cause.CANCELLED) {
+          CancellationException e = new CancellationException(call + " was cancelled; Python"
+              + " worker " + worker.id() + " did not stop it and was killed");
+          e.initCause(cause);
+          return e;
+        }
+        if (lease.cancelCause() == CallLease.Cause.TIMEOUT) {
+          return new CallTimeoutException(call + " timed out after " + spec.timeout()
+              + " on Python worker " + worker.id() + ", which did not stop it within "
+              + pool.options().cancelGrace() + "; the worker was killed and is being replaced",
+              spec.timeout(), worker.id(), null);
+        }
+        return crashed(worker, call, " was killed because another call on it passed its"
+            + " deadline and did not stop", cause);
+      case UNRESPONSIVE:
+        return crashed(worker, call, " stopped answering heartbeats (no answer within "
+            + pool.options().heartbeatTimeout() + ") and was killed", cause);
+      case SHUTDOWN:
+        process.kill();
+        return new SnakeBridgeException(
+            "runtime '" + runtimeName + "' was closed while " + call
+                + " was running on Python worker " + worker.id(), cause);
+      case PROTOCOL_ERROR:
+        return violated(worker, cause.getMessage(), call, cause);
+      default:
+        ExitReport report =
+            ExitReport.collect(process, CRASH_EXIT_WAIT_NANOS, CRASH_DRAIN_WAIT_NANOS);
+        if (report.exitCode().isEmpty()) {
+          process.kill(); // it closed its output yet kept running: never reuse such a worker
+        }
+        return new WorkerCrashedException(
+            report.withTail("Python worker " + describe(process) + " died during " + call + ": "
+                + report.status()), worker.id(), report.exitCode(), report.stderrTail(), cause);
     }
-    if (cause instanceof FrameFormatException) {
-      return violated(worker, cause.getMessage(), call, cause);
-    }
-    if (pool.isClosed()) {
-      process.kill();
-      return new SnakeBridgeException(
-          "runtime '" + runtimeName + "' was closed while " + call
-              + " was running on Python worker " + worker.id(), cause);
-    }
+  }
+
+  /** A worker the pool killed during the call; {@code what} says why. */
+  private static WorkerCrashedException crashed(
+      PooledWorker worker, String call, String what, IOException cause) {
+    WorkerProcess process = worker.process();
+    process.kill();
     ExitReport report = ExitReport.collect(process, CRASH_EXIT_WAIT_NANOS, CRASH_DRAIN_WAIT_NANOS);
-    if (report.exitCode().isEmpty()) {
-      process.kill(); // it closed its output yet kept running: never reuse such a worker
-    }
     return new WorkerCrashedException(
-        report.withTail("Python worker " + describe(process) + " died during " + call + ": "
-            + report.status()), worker.id(), report.exitCode(), report.stderrTail(), cause);
+        report.withTail("Python worker " + describe(process) + what + " during " + call
+            + "; it is being replaced"), worker.id(), OptionalInt.empty(), report.stderrTail(),
+        cause);
   }
 
   private RuntimeException violation(
-      PooledWorker worker, String what, String module, String target, Throwable cause) {
-    pool.discard(worker);
-    return violated(worker, what, "the call to " + module + "." + target, cause);
+      CallLease lease, String what, CallSpec spec, Throwable cause) {
+    lease.worker().pool().discard(lease, ExitReason.PROTOCOL_ERROR);
+    return violated(lease.worker(), what, "the call to " + spec.call(), cause);
   }
 
   /** Stops a worker that broke the protocol; it was already removed from the pool. */

@@ -3,12 +3,16 @@ package io.snakebridge.internal.runtime;
 import io.snakebridge.Affinity;
 import io.snakebridge.CallOptions;
 import io.snakebridge.ConversionException;
+import io.snakebridge.PoolOptions;
+import io.snakebridge.PoolStats;
 import io.snakebridge.PyRef;
 import io.snakebridge.PythonInfo;
 import io.snakebridge.SessionLostException;
 import io.snakebridge.internal.codec.EncodedValue;
 import io.snakebridge.internal.codec.ValueReader;
 import io.snakebridge.internal.codec.ValueWriter;
+import io.snakebridge.internal.pool.CallControl;
+import io.snakebridge.internal.pool.CallLease;
 import io.snakebridge.internal.pool.PooledWorker;
 import io.snakebridge.internal.pool.Ticker;
 import io.snakebridge.internal.pool.WorkerPool;
@@ -24,6 +28,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,14 +44,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The implementation behind {@link io.snakebridge.SnakeBridgeRuntime}: has each call built on the
  * caller's thread ({@link CallRequests}: arguments checked, session chosen, CALL encoded) and runs
- * it on its pool (or, inside a callback, on the worker that called back); the async variants run
- * the same call on the runtime's async threads. Owns the pool, the sessions, the callbacks and the
- * threads.
+ * it on one of its pools ({@link Pools} routes it; inside a callback it runs on the worker that
+ * called back); the async variants run the same call on the runtime's async threads. Owns the
+ * pools, the sessions, the callbacks and the threads.
  *
  * <p>Thread-safe.
  */
@@ -58,7 +64,7 @@ public final class RealRuntime {
 
   private final RuntimeConfig config;
   private final ValueWriter writer;
-  private final WorkerPool pool;
+  private final Pools pools;
   private final CallRunner runner;
   private final ExecutorService async;
   private final Ticker ticker;
@@ -71,11 +77,17 @@ public final class RealRuntime {
 
   /** Creates a runtime that starts real Python workers. */
   public RealRuntime(RuntimeConfig config, RefFactory refs) {
-    this(config, spawner(config), Ticker.SYSTEM, refs);
+    this(config, spawners(config), Ticker.SYSTEM, refs);
   }
 
-  /** Creates a runtime over any spawner and clock. */
+  /** Creates a runtime whose pools all start workers with {@code spawner}, over any clock. */
   public RealRuntime(RuntimeConfig config, WorkerSpawner spawner, Ticker ticker, RefFactory refs) {
+    this(config, (Function<String, WorkerSpawner>) name -> spawner, ticker, refs);
+  }
+
+  /** Creates a runtime over any spawner per pool name and any clock. */
+  public RealRuntime(RuntimeConfig config, Function<String, WorkerSpawner> spawners,
+      Ticker ticker, RefFactory refs) {
     this.config = config;
     this.ticker = ticker;
     this.writer = new ValueWriter(config.limits());
@@ -89,19 +101,23 @@ public final class RealRuntime {
     CallbackDispatcher dispatcher = new CallbackDispatcher(this,
         callbackExecutor != null ? callbackExecutor : ownCallbackExecutor, sessions, callbacks,
         reader, writer);
-    this.pool = new WorkerPool(
-        config.name(), config.poolSize(), spawner, ticker, config.startupTimeout(),
-        (worker, process) -> process.connection().onCallback(dispatcher.handlerFor(worker)));
-    this.runner = new CallRunner(config.name(), pool, reader, ticker, callbacks);
-    this.streams = new Streams(this, requests, runner, sessions, async, config.defaultTimeout(),
-        config.streamBatchSize());
+    Map<String, WorkerPool> byName = new LinkedHashMap<>();
+    config.pools().forEach((name, options) -> byName.put(name, new WorkerPool(
+        config.name(), name, options, spawners.apply(name), ticker, config.eventListener(),
+        (worker, process) -> process.connection().onCallback(dispatcher.handlerFor(worker)))));
+    this.pools = new Pools(config.name(), byName);
+    this.runner = new CallRunner(config.name(), reader, ticker, callbacks);
+    this.streams = new Streams(this, requests, sessions, async,
+        config.defaultPool().defaultTimeout(), config.streamBatchSize());
     this.housekeeper = new Thread(sessions::runHousekeeping,
         "snakebridge-" + config.name() + "-sessions");
     housekeeper.setDaemon(true);
     housekeeper.start();
-    pool.startWatchdog();
-    if (config.eagerStart()) {
-      pool.startAll();
+    for (WorkerPool pool : pools.all()) {
+      pool.startWatchdog();
+      if (config.eagerStart()) {
+        pool.startAll();
+      }
     }
   }
 
@@ -115,16 +131,23 @@ public final class RealRuntime {
     });
   }
 
-  private static WorkerSpawner spawner(RuntimeConfig config) {
-    return new PythonSpawner(
-        config.python(),
-        config.environment(),
-        config.workingDirectory(),
-        new WorkerFiles(RealRuntime.class.getClassLoader(), config.cacheDirectory()),
-        strings(config.pythonPath()),
-        strings(config.helperPaths()),
-        config.limits(),
-        System.getLogger("io.snakebridge.worker"));
+  /** One spawner per pool, sharing the extracted worker package. */
+  private static Function<String, WorkerSpawner> spawners(RuntimeConfig config) {
+    WorkerFiles files = new WorkerFiles(RealRuntime.class.getClassLoader(),
+        config.cacheDirectory());
+    return name -> {
+      PoolOptions options = config.pools().get(name);
+      return new PythonSpawner(
+          options.python(),
+          options.environment(),
+          config.workingDirectory(),
+          files,
+          strings(options.pythonPath()),
+          strings(config.helperPaths()),
+          config.limits(),
+          options.threadsPerWorker(),
+          System.getLogger("io.snakebridge.worker"));
+    };
   }
 
   private static List<String> strings(List<Path> paths) {
@@ -145,42 +168,39 @@ public final class RealRuntime {
   /** Calls {@code module.function(*args, **options.kwargs())}. */
   public Object call(String module, String function, List<?> args, CallOptions options) {
     CallPlan plan = requests.call(module, function, args, options, true);
-    return runner.run(plan.request(), plan, timeout(options), options.affinity(), module,
-        function);
+    return run(plan, options, module, function, null);
   }
 
   /** Like {@link #call}, on one of the runtime's async threads. */
   public CompletableFuture<Object> callAsync(
       String module, String function, List<?> args, CallOptions options) {
     return async(() -> requests.call(module, function, args, options, false), options, module,
-        function);
+        function, Function.identity());
   }
 
   /** Returns {@code module.attr}; the attribute may be dotted. */
   public Object getModuleAttr(String module, String attr) {
     CallPlan plan = requests.moduleAttr(module, attr, true);
-    return runner.run(plan.request(), plan, config.defaultTimeout(), Affinity.STRICT_QUEUE,
-        module, attr);
+    return run(plan, CallOptions.defaults(), module, attr, null);
   }
 
   /** Like {@link #getModuleAttr}, on one of the runtime's async threads. */
   public CompletableFuture<Object> getModuleAttrAsync(String module, String attr) {
     return async(() -> requests.moduleAttr(module, attr, false), CallOptions.defaults(), module,
-        attr);
+        attr, Function.identity());
   }
 
   /** Calls {@code module.className(*args, **kwargs)}, which must return a reference. */
   public PyRef callClass(String module, String className, List<?> args, CallOptions options) {
     CallPlan plan = requests.callClass(module, className, args, options, true);
-    return instance(runner.run(plan.request(), plan, timeout(options), options.affinity(), module,
-        className), module, className);
+    return instance(run(plan, options, module, className, null), module, className);
   }
 
   /** Like {@link #callClass}, on one of the runtime's async threads. */
   public CompletableFuture<PyRef> callClassAsync(
       String module, String className, List<?> args, CallOptions options) {
     return async(() -> requests.callClass(module, className, args, options, false), options, module,
-        className).thenApply(result -> instance(result, module, className));
+        className, result -> instance(result, module, className));
   }
 
   private static PyRef instance(Object result, String module, String className) {
@@ -197,54 +217,52 @@ public final class RealRuntime {
   /** Calls {@code ref.method(*args, **kwargs)}. */
   public Object callMethod(PyRef ref, String method, List<?> args, CallOptions options) {
     CallPlan plan = requests.callMethod(ref, method, args, options, true);
-    return runner.run(plan.request(), plan, timeout(options), options.affinity(),
-        ref.typeName(), method);
+    return run(plan, options, ref.typeName(), method, null);
   }
 
   /** Like {@link #callMethod}, on one of the runtime's async threads. */
   public CompletableFuture<Object> callMethodAsync(
       PyRef ref, String method, List<?> args, CallOptions options) {
     return async(() -> requests.callMethod(ref, method, args, options, false), options,
-        ref.typeName(), method);
+        ref.typeName(), method, Function.identity());
   }
 
   /** Returns {@code getattr(ref, attr)}. */
   public Object getAttr(PyRef ref, String attr, CallOptions options) {
     CallPlan plan = requests.getAttr(ref, attr, options, true);
-    return runner.run(plan.request(), plan, timeout(options), options.affinity(),
-        ref.typeName(), attr);
+    return run(plan, options, ref.typeName(), attr, null);
   }
 
   /** Like {@link #getAttr}, on one of the runtime's async threads. */
   public CompletableFuture<Object> getAttrAsync(PyRef ref, String attr, CallOptions options) {
     return async(() -> requests.getAttr(ref, attr, options, false), options, ref.typeName(),
-        attr);
+        attr, Function.identity());
   }
 
   /** Runs {@code setattr(ref, attr, value)}. */
   public void setAttr(PyRef ref, String attr, Object value, CallOptions options) {
     CallPlan plan = requests.setAttr(ref, attr, value, options, true);
-    runner.run(plan.request(), plan, timeout(options), options.affinity(), ref.typeName(), attr);
+    run(plan, options, ref.typeName(), attr, null);
   }
 
   /** Like {@link #setAttr}, on one of the runtime's async threads. */
   public CompletableFuture<Void> setAttrAsync(
       PyRef ref, String attr, Object value, CallOptions options) {
     return async(() -> requests.setAttr(ref, attr, value, options, false), options,
-        ref.typeName(), attr).thenApply(ignored -> null);
+        ref.typeName(), attr, ignored -> null);
   }
 
   /** Calls the helper {@code name} ({@code module.function} under a helper folder). */
   public Object callHelper(String helper, List<?> args, CallOptions options) {
     CallPlan plan = requests.helper(helper, args, options, true);
-    return runner.run(plan.request(), plan, timeout(options), options.affinity(), "helper",
-        helper);
+    return run(plan, options, "helper", helper, null);
   }
 
   /** Like {@link #callHelper}, on one of the runtime's async threads. */
   public CompletableFuture<Object> callHelperAsync(
       String helper, List<?> args, CallOptions options) {
-    return async(() -> requests.helper(helper, args, options, false), options, "helper", helper);
+    return async(() -> requests.helper(helper, args, options, false), options, "helper", helper,
+        Function.identity());
   }
 
   // ---- streams (WIRE-PROTOCOL.md §6) -------------------------------------------------------
@@ -285,7 +303,7 @@ public final class RealRuntime {
   /** Closes a stream reference in Python (its finally blocks run) and releases it; idempotent. */
   public void closeStream(PyRef stream) {
     Objects.requireNonNull(stream, "stream");
-    streams.close(stream, config.defaultTimeout(), stream.typeName());
+    streams.close(stream, streams.defaultTimeout(), stream.typeName());
   }
 
   /** A cold publisher of {@code module.function}'s items; see {@link StreamSubscription}. */
@@ -305,17 +323,18 @@ public final class RealRuntime {
 
   /** Returns what a worker's handshake reported, starting a worker if none has started yet. */
   public PythonInfo pythonInfo() {
-    PythonInfo known = pool.lastInfo();
+    PythonInfo known = pools.main().lastInfo();
     if (known != null) {
       return known;
     }
     checkOpen();
-    Duration timeout = config.startupTimeout().plus(config.defaultTimeout());
-    PooledWorker worker = pool.lease(ticker.read() + CallRunner.nanos(timeout), timeout);
+    WorkerPool pool = pools.main();
+    Duration timeout = pool.options().startupTimeout().plus(pool.options().defaultTimeout());
+    CallLease lease = pool.lease(ticker.read() + CallRunner.nanos(timeout), timeout, null, null);
     try {
-      return worker.process().info();
+      return lease.process().info();
     } finally {
-      pool.release(worker);
+      pool.release(lease);
     }
   }
 
@@ -358,11 +377,15 @@ public final class RealRuntime {
     checkOpen();
     Map<String, Long> totals = new TreeMap<>();
     EncodedValue request = writer.encodeTuple(new Object[] {"sessions", null}, null);
-    for (PooledWorker worker : pool.startedWorkers()) {
+    List<PooledWorker> started = new ArrayList<>();
+    for (WorkerPool pool : pools.all()) {
+      started.addAll(pool.startedWorkers());
+    }
+    for (PooledWorker worker : started) {
       Object value;
       try {
-        value = runner.run(request, on(worker, sessions.detached()), config.defaultTimeout(),
-            Affinity.STRICT_QUEUE, "snakebridge_worker", "sessions");
+        value = runner.run(request, on(worker, sessions.detached()),
+            internal(worker, "sessions"));
       } catch (SessionLostException gone) {
         continue;
       }
@@ -386,14 +409,34 @@ public final class RealRuntime {
     EncodedValue request = writer.encodeTuple(new Object[] {"release_session", state.wire()},
         null);
     try {
-      runner.run(request, on(worker, state), config.defaultTimeout(), Affinity.STRICT_QUEUE,
-          "snakebridge_worker", "release_session");
+      runner.run(request, on(worker, state), internal(worker, "release_session"));
     } catch (SessionLostException | IllegalStateException gone) {
       // The worker, or the whole runtime, is gone: the session went with it.
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, () -> "runtime '" + config.name() + "': could not release "
           + state + " in Python worker " + worker.id() + ": " + e);
     }
+  }
+
+  /** How the runtime's own calls run on {@code worker}: its pool's default timeout, waiting. */
+  private static CallSpec internal(PooledWorker worker, String op) {
+    WorkerPool pool = worker.pool();
+    return new CallSpec(pool, pool.options().defaultTimeout(), Affinity.STRICT_QUEUE, false, null,
+        "snakebridge_worker", op, true);
+  }
+
+  /**
+   * Returns a snapshot of pool {@code name}.
+   *
+   * @throws IllegalArgumentException when the runtime has no such pool
+   */
+  public PoolStats poolStats(String name) {
+    return pools.named(name).stats();
+  }
+
+  /** Returns a snapshot of every pool, the default one first. */
+  public List<PoolStats> allPoolStats() {
+    return pools.stats();
   }
 
   /**
@@ -419,7 +462,7 @@ public final class RealRuntime {
 
   /** Closes the runtime; see {@link io.snakebridge.SnakeBridgeRuntime#close()}. */
   public void close() {
-    pool.close(CLOSE_GRACE_NANOS);
+    pools.close(CLOSE_GRACE_NANOS);
     async.shutdown();
     if (ownCallbackExecutor != null) {
       ownCallbackExecutor.shutdown();
@@ -428,46 +471,79 @@ public final class RealRuntime {
     housekeeper.interrupt();
   }
 
-  private CompletableFuture<Object> async(
-      Supplier<CallPlan> prepare, CallOptions options, String module, String target) {
+  /**
+   * Runs a stream op's plan (WIRE-PROTOCOL.md §6) on this thread, in the pool {@code options}
+   * name (an op on a stream reference runs where the reference lives, whatever the name).
+   */
+  Object runStreamOp(CallPlan plan, CallOptions options, Duration timeout, Affinity affinity,
+      String module, String target) {
+    WorkerPool pool = pools.route(plan, options.pool());
+    return runner.run(plan.request(), plan, new CallSpec(pool, timeout, affinity,
+        false, null, module, target, false));
+  }
+
+  /** Runs a built plan in its pool, on this thread. */
+  private Object run(
+      CallPlan plan, CallOptions options, String module, String target, CallControl control) {
+    WorkerPool pool = pools.route(plan, options.pool());
+    Duration timeout = options.timeout().orElse(pool.options().defaultTimeout());
+    return runner.run(plan.request(), plan, new CallSpec(pool, timeout, options.affinity(),
+        options.idempotent(), control, module, target, false));
+  }
+
+  private <T> CompletableFuture<T> async(Supplier<CallPlan> prepare, CallOptions options,
+      String module, String target, Function<Object, T> result) {
     CallPlan plan;
     try {
       plan = prepare.get();
+      pools.route(plan, options.pool()); // an unknown pool is misuse: thrown here
     } catch (NullPointerException | IllegalArgumentException | IllegalStateException misuse) {
       throw misuse;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    Duration timeout = options.timeout().orElse(config.defaultTimeout());
-    Affinity affinity = options.affinity();
     String sessionId = plan.session().id();
     boolean retained = SessionScopes.retainAsync(sessionId);
-    CompletableFuture<Object> future;
+    CallControl control = new CallControl();
+    CallFuture<T> future = new CallFuture<>(control);
+    Runnable task = () -> {
+      try {
+        if (!future.isDone()) { // a future cancelled before the task started never runs
+          future.complete(result.apply(run(plan, options, module, target, control)));
+        }
+      } catch (Throwable t) {
+        future.completeExceptionally(t);
+      } finally {
+        if (retained) {
+          SessionScopes.releaseAsync(sessionId);
+        }
+      }
+    };
     try {
-      future = CompletableFuture.supplyAsync(
-          () -> runner.run(plan.request(), plan, timeout, affinity, module, target), async);
+      async.execute(task);
     } catch (RejectedExecutionException e) {
-      future = CompletableFuture.failedFuture(
+      if (retained) {
+        SessionScopes.releaseAsync(sessionId);
+      }
+      future.completeExceptionally(
           new IllegalStateException("runtime '" + config.name() + "' is closed", e));
-    }
-    if (retained) {
-      future.whenComplete((result, failure) -> SessionScopes.releaseAsync(sessionId));
     }
     return future;
   }
 
-  private Duration timeout(CallOptions options) {
-    return options.timeout().orElse(config.defaultTimeout());
+  /** Throws {@link IllegalArgumentException}, naming the pools, unless there is pool {@code name}. */
+  void checkPool(String name) {
+    pools.named(name);
   }
 
   /** Returns whether the runtime is closed. */
   boolean isClosed() {
-    return pool.isClosed();
+    return pools.main().isClosed();
   }
 
   /** Throws {@link IllegalStateException} when the runtime is closed. */
   void checkOpen() {
-    if (pool.isClosed()) {
+    if (pools.main().isClosed()) {
       throw new IllegalStateException("runtime '" + config.name() + "' is closed");
     }
   }

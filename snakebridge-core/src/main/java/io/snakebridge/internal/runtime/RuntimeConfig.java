@@ -1,8 +1,12 @@
 package io.snakebridge.internal.runtime;
 
+import io.snakebridge.CallOptions;
+import io.snakebridge.EventListener;
+import io.snakebridge.PoolOptions;
 import io.snakebridge.internal.codec.CodecLimits;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -13,12 +17,7 @@ import java.util.concurrent.Executor;
  * <p>Immutable and thread-safe.
  *
  * @param name the runtime's name, the prefix of its worker ids and thread names
- * @param python a path or a command on {@code PATH}
- * @param poolSize the most workers alive at once
- * @param environment variables added to the JVM's environment for the workers
- * @param pythonPath folders put at the front of the workers' {@code sys.path}
- * @param defaultTimeout the timeout of calls that set none
- * @param startupTimeout how long a worker may take to complete its handshake
+ * @param pools every pool's options by name, the default pool first
  * @param eagerStart whether every worker starts when the runtime is built
  * @param workingDirectory the workers' working directory, or null for the JVM's
  * @param cacheDirectory where the worker package is extracted
@@ -26,27 +25,31 @@ import java.util.concurrent.Executor;
  * @param helperPaths folders of the user's helper modules (WIRE-PROTOCOL.md §5.5)
  * @param callbackExecutor runs Java callbacks, or null for the runtime's own threads
  * @param streamBatchSize the most items one {@code stream_batch} asks for (WIRE-PROTOCOL.md §6.3)
+ * @param eventListener receives the runtime's events
  */
 public record RuntimeConfig(
     String name,
-    String python,
-    int poolSize,
-    Map<String, String> environment,
-    List<Path> pythonPath,
-    Duration defaultTimeout,
-    Duration startupTimeout,
+    Map<String, PoolOptions> pools,
     boolean eagerStart,
     Path workingDirectory,
     Path cacheDirectory,
     CodecLimits limits,
     List<Path> helperPaths,
     Executor callbackExecutor,
-    int streamBatchSize) {
+    int streamBatchSize,
+    EventListener eventListener) {
 
-  /** Copies the collections. */
+  /** Copies the collections, keeping the pools' order. */
   public RuntimeConfig {
-    environment = Map.copyOf(environment);
-    pythonPath = List.copyOf(pythonPath);
+    if (!pools.containsKey(CallOptions.DEFAULT_POOL)) {
+      throw new IllegalArgumentException("the default pool is missing");
+    }
+    pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
     helperPaths = List.copyOf(helperPaths);
+  }
+
+  /** Returns the default pool's options. */
+  public PoolOptions defaultPool() {
+    return pools.get(CallOptions.DEFAULT_POOL);
   }
 }

@@ -1,5 +1,8 @@
 package io.snakebridge.internal.runtime;
 
+import io.snakebridge.CallOptions;
+import io.snakebridge.EventListener;
+import io.snakebridge.PoolOptions;
 import io.snakebridge.SnakeBridgeRuntime;
 import io.snakebridge.internal.codec.CodecLimits;
 import java.nio.file.Files;
@@ -30,12 +33,8 @@ public final class RuntimeSettings {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private String name = SnakeBridgeRuntime.DEFAULT_NAME;
-  private String python = SnakeBridgeRuntime.DEFAULT_PYTHON;
-  private int poolSize = Runtime.getRuntime().availableProcessors();
-  private final Map<String, String> environment = new LinkedHashMap<>();
-  private List<Path> pythonPath = List.of();
-  private Duration defaultTimeout = SnakeBridgeRuntime.DEFAULT_TIMEOUT;
-  private Duration startupTimeout = SnakeBridgeRuntime.DEFAULT_STARTUP_TIMEOUT;
+  private PoolOptions.Builder defaultPool = PoolOptions.builder();
+  private final Map<String, PoolOptions> pools = new LinkedHashMap<>();
   private boolean eagerStart;
   private Path workingDirectory;
   private Path cacheDirectory;
@@ -44,6 +43,7 @@ public final class RuntimeSettings {
   private List<Path> helperPaths = List.of();
   private Executor callbackExecutor;
   private int streamBatchSize = SnakeBridgeRuntime.DEFAULT_STREAM_BATCH_SIZE;
+  private EventListener eventListener = EventListener.NONE;
 
   public void name(String name) {
     Objects.requireNonNull(name, "name");
@@ -55,34 +55,48 @@ public final class RuntimeSettings {
   }
 
   public void python(String python) {
-    Objects.requireNonNull(python, "python");
-    if (python.isBlank() || python.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("python must be a path or a command name: '" + python
-          + "'");
-    }
-    this.python = python;
+    defaultPool.python(python);
   }
 
   public void poolSize(int poolSize) {
     if (poolSize < 1) {
       throw new IllegalArgumentException("poolSize must be at least 1: " + poolSize);
     }
-    this.poolSize = poolSize;
+    defaultPool.size(poolSize);
   }
 
   public void environment(Map<String, String> variables) {
-    Objects.requireNonNull(variables, "environment");
-    Map<String, String> checked = new LinkedHashMap<>();
-    variables.forEach((key, value) -> checked.put(checkVariable(key), checkValue(key, value)));
-    environment.putAll(checked);
+    defaultPool.environment(variables);
   }
 
   public void environmentVariable(String name, String value) {
-    environment.put(checkVariable(name), checkValue(name, value));
+    defaultPool.environmentVariable(name, value);
   }
 
   public void pythonPath(List<Path> folders) {
-    this.pythonPath = absolute(folders, "pythonPath");
+    defaultPool.pythonPath(folders);
+  }
+
+  /**
+   * Adds pool {@code name}, or replaces the default pool's options (also those set through the
+   * runtime's own setters) when {@code name} is {@link CallOptions#DEFAULT_POOL}.
+   */
+  public void pool(String name, PoolOptions options) {
+    Objects.requireNonNull(name, "pool name");
+    Objects.requireNonNull(options, "options");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("pool name must be 1 to 64 letters, digits, '.', '_' or"
+          + " '-', starting with a letter or digit: '" + name + "'");
+    }
+    if (name.equals(CallOptions.DEFAULT_POOL)) {
+      defaultPool = options.toBuilder();
+    } else {
+      pools.put(name, options);
+    }
+  }
+
+  public void eventListener(EventListener listener) {
+    this.eventListener = Objects.requireNonNull(listener, "eventListener");
   }
 
   public void helperPaths(List<Path> folders) {
@@ -118,11 +132,11 @@ public final class RuntimeSettings {
   }
 
   public void defaultTimeout(Duration timeout) {
-    this.defaultTimeout = positive(timeout, "defaultTimeout");
+    defaultPool.defaultTimeout(timeout);
   }
 
   public void startupTimeout(Duration timeout) {
-    this.startupTimeout = positive(timeout, "startupTimeout");
+    defaultPool.startupTimeout(timeout);
   }
 
   public void eagerStart(boolean eagerStart) {
@@ -158,12 +172,14 @@ public final class RuntimeSettings {
 
   /** Returns the checked settings, with the machine-dependent defaults resolved now. */
   public RuntimeConfig toConfig() {
+    Map<String, PoolOptions> all = new LinkedHashMap<>();
+    all.put(CallOptions.DEFAULT_POOL, defaultPool.build());
+    all.putAll(pools);
     return new RuntimeConfig(
-        name, python, poolSize, environment, pythonPath, defaultTimeout, startupTimeout,
-        eagerStart, workingDirectory,
+        name, all, eagerStart, workingDirectory,
         cacheDirectory != null ? cacheDirectory : defaultCacheDirectory(),
         new CodecLimits(maxNestingDepth, maxFrameBytes), helperPaths, callbackExecutor,
-        streamBatchSize);
+        streamBatchSize, eventListener);
   }
 
   /** The {@code snakebridge.cacheDir} property, else the XDG cache folder, else ~/.cache. */
@@ -190,29 +206,4 @@ public final class RuntimeSettings {
     }
   }
 
-  private static String checkVariable(String name) {
-    Objects.requireNonNull(name, "environment variable name");
-    if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException(
-          "environment variable name must be non-empty, without '=' or NUL: '" + name + "'");
-    }
-    return name;
-  }
-
-  private static String checkValue(String name, String value) {
-    Objects.requireNonNull(value, () -> "value of environment variable " + name);
-    if (value.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException(
-          "value of environment variable " + name + " must not contain NUL");
-    }
-    return value;
-  }
-
-  private static Duration positive(Duration timeout, String parameter) {
-    Objects.requireNonNull(timeout, parameter);
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException(parameter + " must be positive: " + timeout);
-    }
-    return timeout;
-  }
 }

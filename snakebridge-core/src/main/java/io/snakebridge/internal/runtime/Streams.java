@@ -56,17 +56,15 @@ final class Streams {
 
   private final RealRuntime runtime;
   private final CallRequests requests;
-  private final CallRunner runner;
   private final SessionTable sessions;
   private final Executor async;
   private final Duration defaultTimeout;
   private final int batchSize;
 
-  Streams(RealRuntime runtime, CallRequests requests, CallRunner runner, SessionTable sessions,
+  Streams(RealRuntime runtime, CallRequests requests, SessionTable sessions,
       Executor async, Duration defaultTimeout, int batchSize) {
     this.runtime = runtime;
     this.requests = requests;
-    this.runner = runner;
     this.sessions = sessions;
     this.async = async;
     this.defaultTimeout = defaultTimeout;
@@ -176,7 +174,7 @@ final class Streams {
   }
 
   private StreamBatch start(CallPlan plan, CallOptions options, String module, String function) {
-    Object reply = runner.run(plan.request(), plan, timeout(options), options.affinity(), module,
+    Object reply = runtime.runStreamOp(plan, options, timeout(options), options.affinity(), module,
         function);
     return StreamBatch.started(reply, module + "." + function);
   }
@@ -251,7 +249,8 @@ final class Streams {
   }
 
   private Object run(CallPlan plan, Duration timeout, String call, String op) {
-    return runner.run(plan.request(), plan, timeout, Affinity.STRICT_QUEUE, call, op);
+    return runtime.runStreamOp(plan, CallOptions.defaults(), timeout, Affinity.STRICT_QUEUE, call,
+        op);
   }
 
   /** Runs {@code work} (the call {@code plan}) on the async threads, as RealRuntime.async does. */

@@ -18,18 +18,33 @@ final class RefEntry extends WeakReference<PyRef> {
       AtomicIntegerFieldUpdater.newUpdater(RefEntry.class, "received");
   private static final AtomicIntegerFieldUpdater<RefEntry> DROPPED =
       AtomicIntegerFieldUpdater.newUpdater(RefEntry.class, "dropped");
+  private static final AtomicIntegerFieldUpdater<RefEntry> LIVE =
+      AtomicIntegerFieldUpdater.newUpdater(RefEntry.class, "live");
 
   final String refId;
   final SessionState session;
   final PooledWorker worker;
   private volatile int received = 1;
   private volatile int dropped;
+  /** 1 while the worker counts this entry among its live references (for recycling). */
+  private volatile int live = 1;
 
   RefEntry(PyRef ref, ReferenceQueue<PyRef> queue, SessionState session, PooledWorker worker) {
     super(ref, queue);
     this.refId = ref.refId();
     this.session = session;
     this.worker = worker;
+    worker.refAdded();
+  }
+
+  /**
+   * Stops counting this entry among its worker's live references: it was released, its session
+   * ended, or its {@code PyRef} was collected. Idempotent.
+   */
+  void forget() {
+    if (LIVE.compareAndSet(this, 1, 0)) {
+      worker.refRemoved();
+    }
   }
 
   /** Counts one more read of this reference from the worker. */

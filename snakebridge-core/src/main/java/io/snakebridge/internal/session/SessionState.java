@@ -145,6 +145,7 @@ public final class SessionState {
     home = null;
     for (RefEntry entry : refs.values()) {
       entry.drop();
+      entry.forget();
     }
     refs.clear();
     return true;

@@ -258,6 +258,7 @@ public final class SessionTable {
     if (state.refs.remove(ref.refId(), entry)) {
       state.afterRemoval();
     }
+    entry.forget();
     releases.now(entry.worker, state.id(), Map.of(entry.refId, (long) entry.receivedCount()));
   }
 
@@ -389,6 +390,7 @@ public final class SessionTable {
     for (Reference<? extends PyRef> next = first != null ? first : collected.poll();
         next != null; next = collected.poll()) {
       RefEntry entry = (RefEntry) next;
+      entry.forget();
       SessionState state = entry.session;
       if (state.refs.remove(entry.refId, entry)) {
         state.afterRemoval();

@@ -9,8 +9,14 @@ import io.snakebridge.internal.wire.FrameWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Iterator;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,7 +26,10 @@ import java.util.function.Consumer;
  * The frame-level conversation with one worker: writes requests and hands each reply to the
  * thread that asked for it, with no reader thread of its own.
  *
- * <p>Thread-safe. Any number of threads may have requests outstanding at once.
+ * <p>Thread-safe. Any number of threads may have requests outstanding at once. A request may also
+ * be sent with nobody waiting for it ({@link #tryRequest}, for PING) or given up by its waiting
+ * thread ({@link #abandon}, for a cancelled call): its reply then goes to a {@link
+ * ReplyHandler}.
  */
 public final class WorkerConnection {
   /*
@@ -36,12 +45,48 @@ public final class WorkerConnection {
    * handed over. Once a read fails the connection is broken for good: every waiter fails with the
    * same cause, and so does every later request.
    *
+   * Detached waiters. A waiter may have no thread: a PING sent by the watchdog (tryRequest), or
+   * a call whose caller gave up (abandon, after a deadline or a cancel). Its reply goes to its
+   * ReplyHandler, on whichever thread reads it. When a leader leaves and only detached waiters
+   * are pending, somebody must still read, so the scan after the unlock hands the read role to a
+   * task on `readers` (readDetached), which reads until no detached waiter is left; the same
+   * ordering argument as above means no detached reply goes unread either. That task is also
+   * started by tryRequest when nobody leads (an idle worker's PONG).
+   *
+   * Exactly one party completes a waiter: whoever removes it from `pending` (the reader routing
+   * its reply, breakWith, or a failed send). Completion sets the frame or the failure, then moves
+   * the state WAITING -> DONE and unparks the thread; abandon moves it WAITING -> DETACHED. The
+   * two CASes decide whether the waiting thread or the handler gets the outcome.
+   *
    * CALLBACK frames (WIRE-PROTOCOL.md §5.4) answer no request: the leader hands each to the
    * callback handler, which only queues it for another thread (the leader never runs user code)
    * and keeps reading. A call made by that callback is an ordinary request on this connection:
    * its thread registers in `pending` and follows the leader, which is the caller of the outer
    * call, still waiting for its own reply.
    */
+
+  /** Receives the answer to a request that no thread waits for. */
+  public interface ReplyHandler {
+    /** The answer arrived. Runs on the reading thread: must be quick, never block or throw. */
+    void reply(Frame frame);
+
+    /** The connection broke first. Same rules as {@link #reply}. */
+    void failed(IOException cause);
+  }
+
+  private static final Logger LOG = System.getLogger("io.snakebridge.worker");
+  private static final int WAITING = 0;
+  private static final int DONE = 1;
+  private static final int DETACHED = 2;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final FrameReader reader;
   private final FrameWriter writer;
@@ -51,6 +96,7 @@ public final class WorkerConnection {
   private final AtomicLong lastId = new AtomicLong();
   private volatile IOException failure;
   private volatile Consumer<Frame> callbackHandler;
+  private volatile Executor readers;
 
   /**
    * Creates a connection over a worker's pipes.
@@ -71,27 +117,111 @@ public final class WorkerConnection {
 
   /**
    * Sends a request and waits for the frame that answers it. The wait is not interruptible (an
-   * interrupt is kept and restored); the pool's deadline bounds it by stopping the worker.
+   * interrupt is kept and restored); the pool's deadline bounds it by abandoning the request or
+   * stopping the worker.
    *
    * @param body the value section, or null for kinds without one
    * @return the worker's answer with the same id
+   * @throws AbandonedRequestException when {@link #abandon} gave the reply to a handler
+   * @throws NotSentException when the request could not be written (the worker is gone)
    * @throws FrameFormatException when the worker broke the protocol
    * @throws IOException when the pipes failed or the worker closed its output
    */
   public Frame request(FrameKind kind, long id, EncodedValue body) throws IOException {
     IOException broken = failure;
     if (broken != null) {
-      throw rethrow(broken);
+      throw new NotSentException(broken);
     }
-    Waiter self = new Waiter(Thread.currentThread());
+    Waiter self = new Waiter(Thread.currentThread(), WAITING);
     pending.put(id, self);
     try {
       send(kind, id, body);
-    } catch (IOException | RuntimeException e) {
-      pending.remove(id);
-      throw e;
+    } catch (IOException e) {
+      if (pending.remove(id, self)) {
+        throw new NotSentException(e);
+      }
+      // A reader or breakWith claimed it meanwhile: the outcome is in the waiter.
+    } catch (RuntimeException e) {
+      if (pending.remove(id, self)) {
+        throw e;
+      }
     }
     return await(id, self);
+  }
+
+  /**
+   * Sends a request whose answer goes to {@code handler}, unless another thread is writing at this
+   * moment; never waits. If no thread is reading, a task on the {@link #readDetachedWith}
+   * executor reads the answer.
+   *
+   * @return whether the request was written
+   * @throws IOException when the connection is broken or the write failed
+   */
+  public boolean tryRequest(FrameKind kind, long id, EncodedValue body, ReplyHandler handler)
+      throws IOException {
+    IOException broken = failure;
+    if (broken != null) {
+      throw rethrow(broken);
+    }
+    Waiter detached = new Waiter(null, DETACHED);
+    detached.handler = handler;
+    pending.put(id, detached);
+    if (!writeLock.tryLock()) {
+      pending.remove(id, detached);
+      return false;
+    }
+    try {
+      writer.write(kind, id, body);
+    } catch (IOException | RuntimeException e) {
+      pending.remove(id, detached);
+      throw e;
+    } finally {
+      writeLock.unlock();
+    }
+    IOException brokenMeanwhile = failure;
+    if (brokenMeanwhile != null) {
+      if (pending.remove(id, detached)) {
+        notifyHandler(detached, null, brokenMeanwhile);
+      }
+    } else if (!readRole.isLocked()) {
+      startDetachedReader();
+    }
+    return true;
+  }
+
+  /**
+   * Gives up waiting for request {@code id}: its thread stops waiting at once if it is a
+   * follower, or as soon as the next frame arrives if it is reading, and throws {@link
+   * AbandonedRequestException}; the reply, or the connection's failure, goes to {@code handler}.
+   *
+   * @return false when the reply had already reached its thread (or the request is unknown):
+   *     that thread then handles it as usual
+   */
+  public boolean abandon(long id, ReplyHandler handler) {
+    Waiter waiter = pending.get(id);
+    if (waiter == null || waiter.thread == null) {
+      return false;
+    }
+    waiter.handler = handler;
+    if (!STATE.compareAndSet(waiter, WAITING, DETACHED)) {
+      return false;
+    }
+    LockSupport.unpark(waiter.thread);
+    IOException broken = failure;
+    if (broken != null && pending.remove(id, waiter)) {
+      notifyHandler(waiter, null, broken);
+    } else if (!readRole.isLocked()) {
+      startDetachedReader();
+    }
+    return true;
+  }
+
+  /**
+   * Sets the executor that reads replies nobody waits for on a thread (detached requests) when no
+   * caller is reading; without one they are read by the next caller.
+   */
+  public void readDetachedWith(Executor executor) {
+    this.readers = executor;
   }
 
   /**
@@ -151,19 +281,28 @@ public final class WorkerConnection {
     boolean interrupted = false;
     try {
       for (;;) {
-        Frame done = self.frame;
-        if (done != null) {
-          return done;
+        int state = self.state;
+        if (state == DONE) {
+          Frame done = self.frame;
+          if (done != null) {
+            return done;
+          }
+          throw rethrow(self.failure);
         }
-        IOException broken = self.failure != null ? self.failure : failure;
+        if (state == DETACHED) {
+          throw new AbandonedRequestException(id, null);
+        }
+        IOException broken = failure;
         if (broken != null) {
-          pending.remove(id);
-          throw rethrow(broken);
+          if (pending.remove(id, self)) {
+            throw rethrow(broken);
+          }
+          continue; // claimed by breakWith: it completes the waiter at once
         }
         if (readRole.tryLock()) {
           try {
-            if (self.frame == null && self.failure == null && failure == null) {
-              return lead(id);
+            if (self.state == WAITING && failure == null) {
+              return lead(id, self);
             }
           } finally {
             readRole.unlock();
@@ -184,58 +323,152 @@ public final class WorkerConnection {
   }
 
   /** Reads frames until the one for {@code id}; called with the read role held. */
-  private Frame lead(long id) throws IOException {
+  private Frame lead(long id, Waiter self) throws IOException {
     try {
       for (;;) {
         Frame frame = reader.read();
-        if (!frame.kind().fromWorker()) {
-          throw new FrameFormatException("a worker never sends " + frame.kind() + " frames");
-        }
-        if (frame.id() == id) {
-          pending.remove(id);
-          return frame;
-        }
-        if (frame.kind() == FrameKind.CALLBACK) {
-          Consumer<Frame> handler = callbackHandler;
-          if (handler == null) {
-            throw new FrameFormatException("a CALLBACK frame on a connection that takes none ("
-                + frame + ")");
+        Waiter target = route(frame);
+        if (target == self) {
+          if (self.state == DONE) {
+            return frame;
           }
-          handler.accept(frame);
-          continue;
+          throw new AbandonedRequestException(id, null); // the handler got the reply
         }
-        Waiter other = pending.remove(frame.id());
-        if (other == null) {
-          throw new FrameFormatException(
-              "reply for request id " + Long.toUnsignedString(frame.id())
-                  + ", which nobody is waiting for (" + frame + ")");
+        if (self.state == DETACHED) {
+          throw new AbandonedRequestException(id, null);
         }
-        other.frame = frame;
-        LockSupport.unpark(other.thread);
+      }
+    } catch (AbandonedRequestException e) {
+      throw e;
+    } catch (IOException e) {
+      breakWith(e);
+      if (self.state == DETACHED) {
+        throw new AbandonedRequestException(id, e);
+      }
+      throw e;
+    }
+  }
+
+  /** Reads while detached waiters are pending and nobody else leads; a task on `readers`. */
+  private void readDetached() {
+    if (!readRole.tryLock()) {
+      return; // a leader reads, and checks for detached waiters when it leaves
+    }
+    try {
+      while (failure == null && hasDetached()) {
+        route(reader.read());
       }
     } catch (IOException e) {
       breakWith(e);
-      throw e;
+    } catch (RuntimeException | Error e) {
+      breakWith(new IOException("reading the worker's output failed: " + e, e));
+    } finally {
+      readRole.unlock();
+      wakeNextLeader();
+    }
+  }
+
+  /**
+   * Delivers one frame read from the worker: a CALLBACK to the callback handler, anything else to
+   * the waiter of its id. Returns that waiter, or null for a CALLBACK.
+   */
+  private Waiter route(Frame frame) throws IOException {
+    if (!frame.kind().fromWorker()) {
+      throw new FrameFormatException("a worker never sends " + frame.kind() + " frames");
+    }
+    if (frame.kind() == FrameKind.CALLBACK) {
+      Consumer<Frame> handler = callbackHandler;
+      if (handler == null) {
+        throw new FrameFormatException("a CALLBACK frame on a connection that takes none ("
+            + frame + ")");
+      }
+      handler.accept(frame);
+      return null;
+    }
+    Waiter waiter = pending.remove(frame.id());
+    if (waiter == null) {
+      throw new FrameFormatException(
+          "reply for request id " + Long.toUnsignedString(frame.id())
+              + ", which nobody is waiting for (" + frame + ")");
+    }
+    complete(waiter, frame, null);
+    return waiter;
+  }
+
+  /** Completes a waiter this thread claimed (removed from `pending`). */
+  private static void complete(Waiter waiter, Frame frame, IOException cause) {
+    if (frame != null) {
+      waiter.frame = frame;
+    } else {
+      waiter.failure = cause;
+    }
+    if (STATE.compareAndSet(waiter, WAITING, DONE)) {
+      if (waiter.thread != Thread.currentThread()) {
+        LockSupport.unpark(waiter.thread);
+      }
+    } else {
+      notifyHandler(waiter, frame, cause);
+    }
+  }
+
+  private static void notifyHandler(Waiter waiter, Frame frame, IOException cause) {
+    ReplyHandler handler = waiter.handler;
+    try {
+      if (frame != null) {
+        handler.reply(frame);
+      } else {
+        handler.failed(cause);
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.ERROR, "a reply handler failed", e);
     }
   }
 
   private void breakWith(IOException cause) {
     failure = cause;
-    for (Iterator<Waiter> it = pending.values().iterator(); it.hasNext(); ) {
-      Waiter waiter = it.next();
-      it.remove();
-      waiter.failure = cause;
-      LockSupport.unpark(waiter.thread);
+    for (Map.Entry<Long, Waiter> entry : pending.entrySet()) {
+      if (pending.remove(entry.getKey(), entry.getValue())) {
+        complete(entry.getValue(), null, cause);
+      }
     }
   }
 
+  private boolean hasDetached() {
+    for (Waiter waiter : pending.values()) {
+      if (waiter.state == DETACHED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** After leaving the read role: wakes a waiting thread, else has the detached replies read. */
   private void wakeNextLeader() {
     if (pending.isEmpty()) {
       return;
     }
-    Iterator<Waiter> it = pending.values().iterator();
-    if (it.hasNext()) {
-      LockSupport.unpark(it.next().thread);
+    boolean detached = false;
+    for (Waiter waiter : pending.values()) {
+      if (waiter.state == WAITING) {
+        LockSupport.unpark(waiter.thread);
+        return;
+      }
+      detached = true;
+    }
+    if (detached && failure == null) {
+      startDetachedReader();
+    }
+  }
+
+  private void startDetachedReader() {
+    Executor executor = readers;
+    if (executor == null) {
+      return;
+    }
+    try {
+      executor.execute(this::readDetached);
+    } catch (RejectedExecutionException closed) {
+      // The pool is closing: its workers are stopped, nobody waits for these replies.
     }
   }
 
@@ -250,12 +483,16 @@ public final class WorkerConnection {
   }
 
   private static final class Waiter {
+    /** The waiting thread; null for a request sent detached. */
     final Thread thread;
+    volatile int state;
     volatile Frame frame;
     volatile IOException failure;
+    volatile ReplyHandler handler;
 
-    Waiter(Thread thread) {
+    Waiter(Thread thread, int state) {
       this.thread = thread;
+      this.state = state;
     }
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.Affinity;
 import io.snakebridge.CallTimeoutException;
+import io.snakebridge.EventListener;
 import io.snakebridge.WorkerBusyException;
 import io.snakebridge.fakes.FakeSpawner;
 import io.snakebridge.fakes.FakeTicker;
@@ -31,14 +32,31 @@ class TargetedLeaseTest {
   private final FakeTicker ticker = new FakeTicker();
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private WorkerPool pool;
+  private CallLease leaseA;
+  private CallLease leaseB;
   private PooledWorker a;
   private PooledWorker b;
 
   @BeforeEach
   void twoBusyWorkers() {
-    pool = new WorkerPool("target", 2, new FakeSpawner(), ticker, Duration.ofSeconds(30));
-    a = pool.lease(deadline(), TIMEOUT);
-    b = pool.lease(deadline(), TIMEOUT);
+    pool = TestPools.pool("target", TestPools.options(2).build(), new FakeSpawner(), ticker);
+    leaseA = any();
+    leaseB = any();
+    a = leaseA.worker();
+    b = leaseB.worker();
+  }
+
+  private CallLease any() {
+    return pool.lease(deadline(), TIMEOUT, null, null);
+  }
+
+  private CallLease target(PooledWorker target, Affinity affinity) {
+    return pool.leaseTarget(target, affinity, deadline(), TIMEOUT, "s1", null, null);
+  }
+
+  private static PooledWorker worker(Future<CallLease> lease) throws Exception {
+    CallLease leased = lease.get(5, TimeUnit.SECONDS);
+    return leased == null ? null : leased.worker();
   }
 
   @AfterEach
@@ -51,9 +69,9 @@ class TargetedLeaseTest {
     return ticker.read() + TIMEOUT.toNanos();
   }
 
-  private Future<PooledWorker> targeted(PooledWorker target, long deadline) {
+  private Future<CallLease> targeted(PooledWorker target, long deadline) {
     return threads.submit(() -> pool.leaseTarget(target, Affinity.STRICT_QUEUE, deadline,
-        TIMEOUT, "s1"));
+        TIMEOUT, "s1", null, null));
   }
 
   /** Waits until {@code count} threads are parked in the pool, waiting for a worker. */
@@ -63,8 +81,9 @@ class TargetedLeaseTest {
       long parked = Thread.getAllStackTraces().keySet().stream()
           .filter(t -> t.getState() == Thread.State.TIMED_WAITING)
           .filter(t -> java.util.Arrays.stream(t.getStackTrace())
-              .anyMatch(f -> f.getMethodName().equals("awaitTarget")
-                  || f.getMethodName().equals("await") && f.getClassName().endsWith("WorkerPool")))
+              .anyMatch(f -> f.getMethodName().equals("awaitTargetLocked")
+                  || f.getMethodName().equals("awaitLocked")
+                  && f.getClassName().endsWith("PoolWaits")))
           .count();
       if (parked >= count) {
         return;
@@ -76,54 +95,54 @@ class TargetedLeaseTest {
 
   @Test
   void aTargetedCallerGetsItsWorkerBeforeACallerThatTakesAny() throws Exception {
-    Future<PooledWorker> mine = targeted(a, deadline());
-    Future<PooledWorker> any = threads.submit(() -> pool.lease(deadline(), TIMEOUT));
+    Future<CallLease> mine = targeted(a, deadline());
+    Future<CallLease> other = threads.submit(this::any);
     awaitParked(2);
-    pool.release(a);
-    assertSame(a, mine.get(5, TimeUnit.SECONDS));
-    assertFalse(any.isDone(), "a was reserved for the targeted caller");
-    pool.release(b);
-    assertSame(b, any.get(5, TimeUnit.SECONDS));
+    pool.release(leaseA);
+    assertSame(a, worker(mine));
+    assertFalse(other.isDone(), "a was reserved for the targeted caller");
+    pool.release(leaseB);
+    assertSame(b, worker(other));
   }
 
   @Test
   void anIdleTargetIsTakenFromAnywhereOnTheIdleStack() {
-    pool.release(a);
-    pool.release(b); // b is on top
-    assertSame(a, pool.leaseTarget(a, Affinity.STRICT_QUEUE, deadline(), TIMEOUT, "s1"));
-    assertSame(b, pool.lease(deadline(), TIMEOUT));
+    pool.release(leaseA);
+    pool.release(leaseB); // b is on top
+    assertSame(a, target(a, Affinity.STRICT_QUEUE).worker());
+    assertSame(b, any().worker());
   }
 
   @Test
   void failFastThrowsAtOnceWhenTheTargetIsBusy() {
     WorkerBusyException e = assertThrows(WorkerBusyException.class,
-        () -> pool.leaseTarget(a, Affinity.STRICT_FAIL_FAST, deadline(), TIMEOUT, "s1"));
+        () -> target(a, Affinity.STRICT_FAIL_FAST));
     assertEquals("target-1", e.workerId());
     assertEquals("s1", e.sessionId());
     assertTrue(e.getMessage().contains("is running another call"), e.getMessage());
-    pool.release(a);
-    assertSame(a, pool.leaseTarget(a, Affinity.STRICT_FAIL_FAST, deadline(), TIMEOUT, "s1"));
+    pool.release(leaseA);
+    assertSame(a, target(a, Affinity.STRICT_FAIL_FAST).worker());
   }
 
   @Test
   void hintTakesAnotherWorkerWhenTheTargetIsBusy() {
-    pool.release(b);
-    assertSame(b, pool.leaseTarget(a, Affinity.HINT, deadline(), TIMEOUT, "s1"));
+    pool.release(leaseB);
+    assertSame(b, target(a, Affinity.HINT).worker());
   }
 
   @Test
   void aGoneTargetGivesNullAlsoToACallerAlreadyWaiting() throws Exception {
-    Future<PooledWorker> waiting = targeted(a, deadline());
+    Future<CallLease> waiting = targeted(a, deadline());
     awaitParked(1);
-    pool.discard(a);
-    assertNull(waiting.get(5, TimeUnit.SECONDS));
-    assertNull(pool.leaseTarget(a, Affinity.STRICT_QUEUE, deadline(), TIMEOUT, "s1"));
+    pool.discard(leaseA, EventListener.ExitReason.CRASHED);
+    assertNull(worker(waiting));
+    assertNull(target(a, Affinity.STRICT_QUEUE));
     assertTrue(a.isGone());
   }
 
   @Test
   void aTargetedWaitTimesOutAndAReservedWorkerGoesBackToEveryone() throws Exception {
-    Future<PooledWorker> late = targeted(a, ticker.read() + TimeUnit.MILLISECONDS.toNanos(20));
+    Future<CallLease> late = targeted(a, ticker.read() + TimeUnit.MILLISECONDS.toNanos(20));
     awaitParked(1);
     ticker.advance(Duration.ofSeconds(1));
     ExecutionException e = assertThrows(ExecutionException.class,
@@ -131,7 +150,17 @@ class TargetedLeaseTest {
     assertTrue(e.getCause() instanceof CallTimeoutException, e.getCause().toString());
     assertTrue(e.getCause().getMessage().contains("holds the objects of session s1"),
         e.getCause().getMessage());
-    pool.release(a);
-    assertSame(a, pool.lease(deadline(), TIMEOUT), "not kept for a caller who left");
+    pool.release(leaseA);
+    assertSame(a, any().worker(), "not kept for a caller who left");
+  }
+
+  @Test
+  void aRetiringWorkerStillServesCallsThatMustRunThereButNoOthers() throws Exception {
+    a.refAdded(); // a live PyRef of a session lives on a
+    pool.upkeep.retire(a, EventListener.RecycleReason.MAX_LIFETIME);
+    pool.release(leaseA);
+    pool.release(leaseB);
+    assertSame(b, any().worker(), "a takes no new call");
+    assertSame(a, target(a, Affinity.STRICT_QUEUE).worker(), "but serves its session");
   }
 }

@@ -11,13 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.PoolExhaustedException;
+import io.snakebridge.PoolOptions;
+import io.snakebridge.PoolStats;
 import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.WorkerCrashedException;
 import io.snakebridge.fakes.FakeSpawner;
 import io.snakebridge.fakes.FakeTicker;
+import io.snakebridge.fakes.RecordingEventListener;
 import io.snakebridge.fakes.ScriptedWorker;
 import io.snakebridge.internal.wire.FrameKind;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,23 +30,32 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The pool's leasing, starting, replacing and closing, over scripted workers. */
+/** The pool's leasing, starting, start back-off, call slots and closing, over scripted workers. */
 class WorkerPoolTest {
   private static final Duration LIMIT = Duration.ofSeconds(10);
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private final FakeTicker ticker = new FakeTicker();
+  private final RecordingEventListener events = new RecordingEventListener();
   private WorkerPool pool;
   /** Own threads: the common pool has a single thread on a 2-core machine. */
   private final ExecutorService threads = Executors.newCachedThreadPool();
 
   private WorkerPool pool(int size, FakeSpawner spawner) {
-    pool = new WorkerPool("test", size, spawner, ticker, Duration.ofSeconds(30));
+    return pool(TestPools.options(size).build(), spawner);
+  }
+
+  private WorkerPool pool(PoolOptions options, FakeSpawner spawner) {
+    pool = TestPools.pool("test", options, spawner, ticker, events);
     return pool;
   }
 
-  private long deadline() {
-    return ticker.read() + TIMEOUT.toNanos();
+  private CallLease lease() {
+    return TestPools.lease(pool, ticker, TIMEOUT);
+  }
+
+  private CompletableFuture<CallLease> leaseLater() {
+    return CompletableFuture.supplyAsync(this::lease, threads);
   }
 
   @AfterEach
@@ -58,15 +71,18 @@ class WorkerPoolTest {
     FakeSpawner spawner = new FakeSpawner();
     pool(4, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
-      PooledWorker first = pool.lease(deadline(), TIMEOUT);
-      assertEquals("test-1", first.id());
+      CallLease first = lease();
+      assertEquals("test-1", first.worker().id());
       assertEquals("/opt/fake/python3", first.process().info().executable());
       pool.release(first);
-      PooledWorker again = pool.lease(deadline(), TIMEOUT);
-      assertSame(first, again, "the idle stack hands back the most recent worker");
+      CallLease again = lease();
+      assertSame(first.worker(), again.worker(), "the idle stack hands back the recent worker");
       pool.release(again);
       assertEquals(1, spawner.spawned().size(), "one caller at a time needs one worker");
       assertEquals(1, spawner.handshakes().size());
+      events.await("workerReady default test-1");
+      assertEquals(List.of("workerStarted default test-1", "workerReady default test-1"),
+          events.events());
     });
   }
 
@@ -75,18 +91,63 @@ class WorkerPoolTest {
     FakeSpawner spawner = new FakeSpawner();
     pool(2, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
-      PooledWorker a = pool.lease(deadline(), TIMEOUT);
-      PooledWorker b = pool.lease(deadline(), TIMEOUT);
-      assertNotSame(a, b);
-      CompletableFuture<PooledWorker> third =
-          CompletableFuture.supplyAsync(() -> pool.lease(deadline(), TIMEOUT), threads);
+      CallLease a = lease();
+      CallLease b = lease();
+      assertNotSame(a.worker(), b.worker());
+      CompletableFuture<CallLease> third = leaseLater();
       TimeUnit.MILLISECONDS.sleep(50);
       assertFalse(third.isDone(), "a full pool makes the third caller wait");
+      PoolStats stats = pool.stats();
+      assertEquals(2, stats.busy());
+      assertEquals(1, stats.waiting());
       pool.release(b);
-      assertSame(b, third.get());
+      assertSame(b.worker(), third.get().worker());
       assertEquals(2, spawner.spawned().size(), "never more processes than the pool size");
       pool.release(a);
+      pool.release(third.get());
+      assertEquals(2, pool.stats().idle());
+    });
+  }
+
+  @Test
+  void aWorkerServesUpToThreadsPerWorkerCallsAtOnce() {
+    FakeSpawner spawner = new FakeSpawner();
+    pool(TestPools.options(1).threadsPerWorker(2).build(), spawner);
+    assertTimeoutPreemptively(LIMIT, () -> {
+      CallLease a = lease();
+      CallLease b = lease();
+      assertSame(a.worker(), b.worker(), "two calls share the one worker");
+      assertNotSame(a.slot, b.slot);
+      CompletableFuture<CallLease> third = leaseLater();
+      TimeUnit.MILLISECONDS.sleep(50);
+      assertFalse(third.isDone(), "both of its call slots are taken");
+      assertEquals(1, pool.stats().busy());
+      pool.release(a);
+      CallLease c = third.get();
+      assertSame(a.worker(), c.worker());
+      assertEquals(a.slot, c.slot, "the freed slot is reused");
       pool.release(b);
+      pool.release(c);
+      assertEquals(1, spawner.spawned().size());
+      assertEquals(1, pool.stats().idle());
+    });
+  }
+
+  @Test
+  void aPartlyBusyWorkerIsUsedOnlyWhenNoWorkerIsIdle() {
+    pool(TestPools.options(2).threadsPerWorker(2).build(), new FakeSpawner());
+    assertTimeoutPreemptively(LIMIT, () -> {
+      pool.startAll();
+      CallLease a = lease();
+      while (pool.stats().idle() < 1) {
+        TimeUnit.MILLISECONDS.sleep(1); // until the second worker is ready
+      }
+      CallLease b = lease();
+      assertNotSame(a.worker(), b.worker(), "an idle worker first: processes run in parallel");
+      CallLease c = lease();
+      pool.release(a);
+      pool.release(b);
+      pool.release(c);
     });
   }
 
@@ -94,9 +155,9 @@ class WorkerPoolTest {
   void waitingPastTheDeadlineThrowsCallTimeoutWithThePoolState() {
     pool(1, new FakeSpawner());
     assertTimeoutPreemptively(LIMIT, () -> {
-      PooledWorker busy = pool.lease(deadline(), TIMEOUT);
+      CallLease busy = lease();
       CallTimeoutException e = assertThrows(CallTimeoutException.class,
-          () -> pool.lease(ticker.read(), Duration.ofMillis(300)));
+          () -> pool.lease(ticker.read(), Duration.ofMillis(300), null, null));
       assertEquals(Duration.ofMillis(300), e.timeout());
       assertTrue(e.workerId().isEmpty(), "no worker ran the call");
       assertTrue(e.getMessage().contains("pool size 1, 1 busy, 0 idle, 0 starting"),
@@ -109,11 +170,11 @@ class WorkerPoolTest {
   void anInterruptedWaiterKeepsItsInterruptAndGivesUp() {
     pool(1, new FakeSpawner());
     assertTimeoutPreemptively(LIMIT, () -> {
-      PooledWorker busy = pool.lease(deadline(), TIMEOUT);
+      CallLease busy = lease();
       CompletableFuture<Throwable> outcome = new CompletableFuture<>();
       Thread waiter = new Thread(() -> {
         try {
-          pool.lease(deadline(), TIMEOUT);
+          lease();
           outcome.complete(null);
         } catch (RuntimeException e) {
           outcome.complete(Thread.currentThread().isInterrupted() ? e : new AssertionError(
@@ -129,46 +190,9 @@ class WorkerPoolTest {
       assertTrue(e.getMessage().contains("interrupted while waiting for a Python worker"),
           e.getMessage());
       pool.release(busy);
-      assertSame(busy, pool.lease(deadline(), TIMEOUT), "the pool is unharmed");
-      pool.release(busy);
-    });
-  }
-
-  @Test
-  void housekeepStopsAWorkerPastItsDeadlineAndTheDiscardReplacesIt() {
-    FakeSpawner spawner = new FakeSpawner(worker -> worker.onCall(call -> {}));
-    pool(1, spawner);
-    assertTimeoutPreemptively(LIMIT, () -> {
-      PooledWorker worker = pool.lease(ticker.read() + 100, TIMEOUT);
-      assertEquals(Watchdog.WATCH_INTERVAL_NANOS, pool.housekeep(ticker.read()),
-          "a busy worker is watched every 10 ms");
-      assertTrue(worker.process().isAlive());
-      assertFalse(worker.expired());
-
-      assertEquals(Watchdog.WATCH_INTERVAL_NANOS, pool.housekeep(ticker.read() + 100));
-      assertTrue(worker.expired());
-      assertTrue(worker.process().awaitExit(TimeUnit.SECONDS.toNanos(5)), "killed");
-      assertEquals(-1, pool.housekeep(ticker.read() + 200), "nothing left to watch");
-
-      assertTrue(pool.discard(worker), "the discard learns that the deadline passed");
-      PooledWorker replacement = pool.lease(deadline(), TIMEOUT);
-      assertEquals("test-2", replacement.id());
-      assertTrue(replacement.process().isAlive());
-      pool.release(replacement);
-    });
-  }
-
-  @Test
-  void housekeepLeavesAReleasedWorkerAlone() {
-    pool(1, new FakeSpawner());
-    assertTimeoutPreemptively(LIMIT, () -> {
-      PooledWorker worker = pool.lease(ticker.read() + 100, TIMEOUT);
-      pool.release(worker);
-      assertEquals(-1, pool.housekeep(ticker.read() + 1_000_000));
-      assertFalse(worker.expired());
-      assertTrue(worker.process().isAlive());
-      assertSame(worker, pool.lease(deadline(), TIMEOUT), "still the pool's idle worker");
-      pool.release(worker);
+      CallLease again = lease();
+      assertSame(busy.worker(), again.worker(), "the pool is unharmed");
+      pool.release(again);
     });
   }
 
@@ -177,9 +201,8 @@ class WorkerPoolTest {
     FakeSpawner spawner = new FakeSpawner(worker -> worker.onHello(w -> {}));
     pool(1, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
-      CompletableFuture<PooledWorker> caller =
-          CompletableFuture.supplyAsync(() -> pool.lease(deadline(), TIMEOUT), threads);
-      while (pool.housekeep(ticker.read()) < 0) {
+      CompletableFuture<CallLease> caller = leaseLater();
+      while (pool.housekeep(ticker.read()) != Watchdog.WATCH_INTERVAL_NANOS) {
         TimeUnit.MILLISECONDS.sleep(1); // until the start thread has armed the start-up deadline
       }
       pool.housekeep(ticker.read() + Duration.ofSeconds(30).toNanos());
@@ -190,25 +213,82 @@ class WorkerPoolTest {
           "test-1 (/opt/fake/python3) did not complete its handshake within PT30S"),
           exhausted.getCause().getMessage());
       assertFalse(spawner.spawned().get(0).process().isAlive());
+      events.await("workerExited default test-1 START_FAILED");
+      assertEquals(1, pool.stats().crashes());
     });
   }
 
   @Test
-  void aFailedStartFailsTheWaitersPromptlyAndTheNextCallTriesAgain() {
+  void aFailedStartFailsTheWaitersPromptlyAndStartsAgainOnlyAfterTheBackOff() {
     FakeSpawner spawner = new FakeSpawner()
         .failNext(new SnakeBridgeException("Python command 'nope' was not found on PATH"));
     pool(2, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
-      PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-          () -> pool.lease(deadline(), TIMEOUT));
+      PoolExhaustedException e = assertThrows(PoolExhaustedException.class, this::lease);
       assertTrue(e.getMessage().contains("no Python worker could be started"), e.getMessage());
       assertTrue(e.getMessage().contains("pool size 2"), e.getMessage());
       assertEquals("Python command 'nope' was not found on PATH", e.getCause().getMessage());
 
-      PooledWorker worker = pool.lease(deadline(), TIMEOUT);
-      assertTrue(worker.process().isAlive(), "the next call starts a worker again");
+      PoolExhaustedException again = assertThrows(PoolExhaustedException.class, this::lease);
+      assertSame(e.getCause(), again.getCause(), "within the back-off: fails at once");
+      assertEquals(0, spawner.spawned().size(), "and starts nothing: no spawn loop");
+
+      ticker.advance(Duration.ofNanos(StartBackoff.FIRST_DELAY_NANOS));
+      CallLease worker = lease();
+      assertTrue(worker.process().isAlive(), "after the back-off a call starts a worker again");
       pool.release(worker);
     });
+  }
+
+  @Test
+  void theWatchdogRestartsAFailedWorkerAfterTheBackOff() {
+    FakeSpawner spawner = new FakeSpawner()
+        .failNext(new SnakeBridgeException("first start fails"))
+        .failNext(new SnakeBridgeException("second start fails"));
+    pool(1, spawner);
+    assertTimeoutPreemptively(LIMIT, () -> {
+      pool.startAll();
+      events.await("workerExited default test-1 START_FAILED");
+      long failedAt = ticker.read();
+      long delay = pool.housekeep(failedAt);
+      assertEquals(StartBackoff.FIRST_DELAY_NANOS, delay, "the watchdog comes back when due");
+      pool.housekeep(failedAt + delay);
+      events.await("workerExited default test-2 START_FAILED");
+      assertEquals(2 * StartBackoff.FIRST_DELAY_NANOS, pool.housekeep(ticker.read()),
+          "the back-off doubles");
+      pool.housekeep(ticker.read() + 2 * StartBackoff.FIRST_DELAY_NANOS);
+      events.await("workerReady default test-3");
+      CallLease lease = lease();
+      assertEquals("test-3", lease.worker().id());
+      pool.release(lease);
+      assertEquals(2, pool.stats().restarts(), "two starts replaced failed ones");
+    });
+  }
+
+  @Test
+  void aFailedStartDoesNotFailWaitersWhileAnotherWorkerServes() {
+    FakeSpawner spawner = new FakeSpawner();
+    pool(2, spawner);
+    assertTimeoutPreemptively(LIMIT, () -> {
+      CallLease first = lease();
+      spawner.failNext(new SnakeBridgeException("the second start fails"));
+      CompletableFuture<CallLease> waiter = leaseLater();
+      events.await("workerExited default test-2 START_FAILED");
+      TimeUnit.MILLISECONDS.sleep(20);
+      assertFalse(waiter.isDone(), "a ready worker will serve it");
+      pool.release(first);
+      assertSame(first.worker(), waiter.get().worker());
+      pool.release(waiter.get());
+    });
+  }
+
+  @Test
+  void backOffDoublesUpToItsBound() {
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(250), StartBackoff.delay(1));
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(500), StartBackoff.delay(2));
+    assertEquals(TimeUnit.SECONDS.toNanos(1), StartBackoff.delay(3));
+    assertEquals(TimeUnit.SECONDS.toNanos(30), StartBackoff.delay(9));
+    assertEquals(TimeUnit.SECONDS.toNanos(30), StartBackoff.delay(1000));
   }
 
   @Test
@@ -217,8 +297,7 @@ class WorkerPoolTest {
         w -> w.crash(1, "Traceback (most recent call last):", "ImportError: no module named x")));
     pool(1, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
-      PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-          () -> pool.lease(deadline(), TIMEOUT));
+      PoolExhaustedException e = assertThrows(PoolExhaustedException.class, this::lease);
       WorkerCrashedException crash = assertInstanceOf(WorkerCrashedException.class, e.getCause());
       assertEquals(1, crash.exitCode().getAsInt());
       assertTrue(crash.stderrTail().contains("ImportError: no module named x"),
@@ -230,18 +309,39 @@ class WorkerPoolTest {
   }
 
   @Test
-  void startAllFillsThePool() {
+  void startAllFillsThePoolInParallel() {
     FakeSpawner spawner = new FakeSpawner();
     pool(3, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
       pool.startAll();
-      PooledWorker a = pool.lease(deadline(), TIMEOUT);
-      PooledWorker b = pool.lease(deadline(), TIMEOUT);
-      PooledWorker c = pool.lease(deadline(), TIMEOUT);
+      CallLease a = lease();
+      CallLease b = lease();
+      CallLease c = lease();
       assertEquals(3, spawner.spawned().size());
       pool.release(a);
       pool.release(b);
       pool.release(c);
+      assertEquals(3, pool.stats().idle());
+      assertEquals(0, pool.stats().restarts());
+    });
+  }
+
+  @Test
+  void aDiscardedWorkerIsReplacedAndCounted() {
+    FakeSpawner spawner = new FakeSpawner();
+    pool(1, spawner);
+    assertTimeoutPreemptively(LIMIT, () -> {
+      CallLease lease = lease();
+      lease.process().kill();
+      assertEquals(io.snakebridge.EventListener.ExitReason.CRASHED,
+          pool.discard(lease, io.snakebridge.EventListener.ExitReason.CRASHED));
+      CallLease next = lease();
+      assertEquals("test-2", next.worker().id());
+      pool.release(next);
+      PoolStats stats = pool.stats();
+      assertEquals(1, stats.crashes());
+      assertEquals(1, stats.restarts());
+      assertTrue(events.events().contains("workerExited default test-1 CRASHED"));
     });
   }
 
@@ -250,9 +350,8 @@ class WorkerPoolTest {
     FakeSpawner spawner = new FakeSpawner();
     pool(1, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
-      PooledWorker busy = pool.lease(deadline(), TIMEOUT);
-      CompletableFuture<PooledWorker> waiter =
-          CompletableFuture.supplyAsync(() -> pool.lease(deadline(), TIMEOUT), threads);
+      CallLease busy = lease();
+      CompletableFuture<CallLease> waiter = leaseLater();
       TimeUnit.MILLISECONDS.sleep(50);
       CompletableFuture<Void> closing =
           CompletableFuture.runAsync(() -> pool.close(TimeUnit.SECONDS.toNanos(5)), threads);
@@ -264,8 +363,27 @@ class WorkerPoolTest {
       ScriptedWorker worker = spawner.spawned().get(0);
       assertEquals(FrameKind.SHUTDOWN, worker.received().get(worker.received().size() - 1));
       assertFalse(worker.process().isAlive());
-      assertThrows(IllegalStateException.class, () -> pool.lease(deadline(), TIMEOUT));
+      assertThrows(IllegalStateException.class, this::lease);
       pool.close(0); // idempotent
+      assertTrue(events.events().contains("workerExited default test-1 SHUTDOWN"));
+    });
+  }
+
+  @Test
+  void closeKillsWorkersStillStartingAndReturnsPromptly() {
+    FakeSpawner spawner = new FakeSpawner(worker -> worker.onHello(w -> {}));
+    pool(2, spawner);
+    assertTimeoutPreemptively(LIMIT, () -> {
+      pool.startAll();
+      while (spawner.spawned().size() < 2 || pool.stats().starting() < 2) {
+        TimeUnit.MILLISECONDS.sleep(1);
+      }
+      long start = System.nanoTime();
+      pool.close(TimeUnit.SECONDS.toNanos(5));
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3), "no grace for a start");
+      for (ScriptedWorker worker : spawner.spawned()) {
+        assertFalse(worker.process().isAlive());
+      }
     });
   }
 
@@ -274,7 +392,7 @@ class WorkerPoolTest {
     FakeSpawner spawner = new FakeSpawner(worker -> worker.onCall(call -> {}));
     pool(1, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
-      PooledWorker busy = pool.lease(deadline(), TIMEOUT);
+      CallLease busy = lease();
       pool.close(TimeUnit.MILLISECONDS.toNanos(100));
       assertFalse(busy.process().isAlive());
       assertEquals(128 + 15, busy.process().exitCode().getAsInt(), "SIGTERM came first");

@@ -11,6 +11,7 @@ import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.ConversionException;
 import io.snakebridge.FakeRuntimes;
+import io.snakebridge.PoolOptions;
 import io.snakebridge.PythonException;
 import io.snakebridge.WorkerCrashedException;
 import io.snakebridge.fakes.FakeSpawner;
@@ -35,10 +36,15 @@ class RealRuntimeTest {
   private FakeSpawner spawner;
 
   private RealRuntime runtime(ScriptedWorker.Script script) {
-    spawner = new FakeSpawner(worker -> worker.onCall(script));
+    return runtime(script, PoolOptions.builder().size(2), worker -> {});
+  }
+
+  private RealRuntime runtime(ScriptedWorker.Script script, PoolOptions.Builder options,
+      java.util.function.Consumer<ScriptedWorker> setup) {
+    spawner = new FakeSpawner(worker -> setup.accept(worker.onCall(script)));
     RuntimeSettings settings = new RuntimeSettings();
     settings.name("unit");
-    settings.poolSize(2);
+    settings.pool(CallOptions.DEFAULT_POOL, options.build());
     runtime = new RealRuntime(settings.toConfig(), spawner, Ticker.SYSTEM,
         FakeRuntimes.refsWithoutRuntime());
     return runtime;
@@ -181,8 +187,9 @@ class RealRuntimeTest {
   }
 
   @Test
-  void aCallPastItsDeadlineTimesOutAndItsWorkerIsReplaced() {
-    runtime(RealRuntimeTest::behave);
+  void aCallPastItsDeadlineTimesOutAtOnceAndAWorkerThatStopsItServesOn() {
+    runtime(RealRuntimeTest::behave, PoolOptions.builder().size(2),
+        ScriptedWorker::answerCancels);
     assertTimeoutPreemptively(LIMIT, () -> {
       long start = System.nanoTime();
       CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> runtime.call(
@@ -191,9 +198,31 @@ class RealRuntimeTest {
       assertTrue(tookMillis >= 190 && tookMillis < 1000, "took " + tookMillis + " ms");
       assertEquals(Duration.ofMillis(200), e.timeout());
       assertEquals(Optional.of("unit-1"), e.workerId());
-      assertFalse(spawner.spawned().get(0).process().isAlive(), "never reused");
+      ScriptedWorker worker = spawner.spawned().get(0);
+      assertEquals(1, worker.cancels().size(), "the worker was told to stop the call");
       assertEquals(5L, runtime.call("calc", "add", List.of(2, 3), CallOptions.defaults()));
-      assertEquals(2, spawner.spawned().size());
+      assertTrue(worker.process().isAlive(), "it stopped in time and serves on");
+      assertEquals(1, spawner.spawned().size());
+      assertEquals(1, runtime.poolStats("default").timeouts());
+    });
+  }
+
+  @Test
+  void aCallPastItsDeadlineWhoseWorkerDoesNotStopItGetsTheWorkerKilledAfterTheGrace() {
+    runtime(RealRuntimeTest::behave,
+        PoolOptions.builder().size(1).cancelGrace(Duration.ofMillis(300)), worker -> {});
+    assertTimeoutPreemptively(LIMIT, () -> {
+      long start = System.nanoTime();
+      assertThrows(CallTimeoutException.class, () -> runtime.call(
+          "m", "hang", List.of(), CallOptions.defaults().timeout(Duration.ofMillis(200))));
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(tookMillis < 450, "the caller did not wait for the grace period: " + tookMillis);
+      ScriptedWorker worker = spawner.spawned().get(0);
+      assertTrue(worker.process().waitFor(5, TimeUnit.SECONDS), "killed after the grace");
+      long killedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(killedMillis >= 450, "not before the grace period: " + killedMillis);
+      assertEquals(5L, runtime.call("calc", "add", List.of(2, 3), CallOptions.defaults()));
+      assertEquals(2, spawner.spawned().size(), "replaced");
     });
   }
 

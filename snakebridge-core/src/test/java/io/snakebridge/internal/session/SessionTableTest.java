@@ -15,7 +15,9 @@ import io.snakebridge.fakes.FakeTicker;
 import io.snakebridge.fakes.ScriptedWorker;
 import io.snakebridge.internal.codec.CodecLimits;
 import io.snakebridge.internal.codec.ValueWriter;
+import io.snakebridge.internal.pool.CallLease;
 import io.snakebridge.internal.pool.PooledWorker;
+import io.snakebridge.internal.pool.TestPools;
 import io.snakebridge.internal.pool.WorkerPool;
 import java.time.Duration;
 import java.util.List;
@@ -43,9 +45,10 @@ class SessionTableTest {
 
   @BeforeEach
   void start() {
-    pool = new WorkerPool("table", 1, spawner, ticker, Duration.ofSeconds(30));
-    worker = pool.lease(ticker.read() + TimeUnit.SECONDS.toNanos(5), Duration.ofSeconds(5));
-    pool.release(worker);
+    pool = TestPools.pool("table", TestPools.options(1).build(), spawner, ticker);
+    CallLease lease = TestPools.lease(pool, ticker, Duration.ofSeconds(5));
+    worker = lease.worker();
+    pool.release(lease);
     table = new SessionTable("table", FakeRuntimes.refsWithoutRuntime(), ticker,
         new ValueWriter(CodecLimits.DEFAULT),
         (state, worker) -> sessionReleases.add(state.id() + "@" + worker.id()),

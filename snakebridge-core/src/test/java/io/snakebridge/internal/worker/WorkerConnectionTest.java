@@ -277,4 +277,122 @@ class WorkerConnectionTest {
         () -> connection.request(FrameKind.CALL, connection.nextRequestId(), call()));
     assertTrue(e.getMessage().contains("takes none"), e.getMessage());
   }
+
+  /** Records what a handler receives. */
+  private static final class Recording implements WorkerConnection.ReplyHandler {
+    final CompletableFuture<Frame> reply = new CompletableFuture<>();
+    final CompletableFuture<IOException> failure = new CompletableFuture<>();
+
+    @Override
+    public void reply(Frame frame) {
+      reply.complete(frame);
+    }
+
+    @Override
+    public void failed(IOException cause) {
+      failure.complete(cause);
+    }
+  }
+
+  @Test
+  void aDetachedPingIsAnsweredToItsHandlerByAReaderTaskWhenNobodyReads() {
+    worker.start();
+    connection.readDetachedWith(threads);
+    assertTimeoutPreemptively(LIMIT, () -> {
+      Recording pong = new Recording();
+      long id = connection.nextRequestId();
+      assertTrue(connection.tryRequest(FrameKind.PING, id, null, pong));
+      Frame frame = pong.reply.get();
+      assertEquals(FrameKind.PONG, frame.kind());
+      assertEquals(id, frame.id());
+      // The connection still serves ordinary calls afterwards.
+      assertEquals(List.of(1L),
+          value(connection.request(FrameKind.CALL, connection.nextRequestId(), call(1))));
+    });
+  }
+
+  @Test
+  void anAbandonedReaderLeavesAtTheNextFrameAndItsReplyGoesToTheHandler() {
+    CountDownLatch received = new CountDownLatch(1);
+    List<ScriptedWorker.Call> held = Collections.synchronizedList(new ArrayList<>());
+    worker.onCall(call -> {
+      if (!call.args().equals(List.of("slow"))) {
+        call.reply(call.args());
+        return;
+      }
+      held.add(call);
+      received.countDown();
+    }).start();
+    connection.readDetachedWith(threads);
+    assertTimeoutPreemptively(LIMIT, () -> {
+      long id = connection.nextRequestId();
+      Future<Object> caller = threads.submit(
+          () -> connection.request(FrameKind.CALL, id, call("slow")));
+      received.await();
+      Recording late = new Recording();
+      assertTrue(connection.abandon(id, late));
+      assertTrue(connection.tryRequest(FrameKind.PING, connection.nextRequestId(), null,
+          new Recording())); // the PONG wakes the caller, who is reading
+      java.util.concurrent.ExecutionException e = assertThrows(
+          java.util.concurrent.ExecutionException.class, caller::get);
+      assertInstanceOf(AbandonedRequestException.class, e.getCause());
+      held.get(0).reply("late");
+      assertEquals("late", value(late.reply.get()), "read by a reader task, for the handler");
+      assertEquals(List.of(2L),
+          value(connection.request(FrameKind.CALL, connection.nextRequestId(), call(2))));
+    });
+  }
+
+  @Test
+  void anAbandonedFollowerLeavesAtOnce() {
+    CountDownLatch bothReceived = new CountDownLatch(2);
+    List<ScriptedWorker.Call> held = Collections.synchronizedList(new ArrayList<>());
+    worker.onCall(call -> {
+      held.add(call);
+      bothReceived.countDown();
+    }).start();
+    connection.readDetachedWith(threads);
+    assertTimeoutPreemptively(LIMIT, () -> {
+      long first = connection.nextRequestId();
+      long second = connection.nextRequestId();
+      Future<Object> a = threads.submit(() -> value(
+          connection.request(FrameKind.CALL, first, call("a"))));
+      Future<Object> b = threads.submit(() -> connection.request(FrameKind.CALL, second,
+          call("b")));
+      bothReceived.await();
+      Recording late = new Recording();
+      // Whichever of the two leads, abandoning `second` ends its wait once a frame arrives:
+      assertTrue(connection.abandon(second, late));
+      ScriptedWorker.Call callA = held.get(0).id() == first ? held.get(0) : held.get(1);
+      ScriptedWorker.Call callB = callA == held.get(0) ? held.get(1) : held.get(0);
+      callA.reply("a done"); // wakes the leader if it is `second`'s caller
+      assertEquals("a done", a.get());
+      assertInstanceOf(AbandonedRequestException.class,
+          assertThrows(java.util.concurrent.ExecutionException.class, b::get).getCause());
+      callB.reply("b done");
+      assertEquals("b done", value(late.reply.get()));
+    });
+  }
+
+  @Test
+  void aConnectionThatBreaksTellsTheHandlersOfDetachedRequests() {
+    worker.ignorePings().start();
+    connection.readDetachedWith(threads);
+    assertTimeoutPreemptively(LIMIT, () -> {
+      Recording ping = new Recording();
+      assertTrue(connection.tryRequest(FrameKind.PING, connection.nextRequestId(), null, ping));
+      TimeUnit.MILLISECONDS.sleep(20);
+      process.destroyForcibly();
+      assertTrue(ping.failure.get() != null);
+      assertTrue(!ping.reply.isDone());
+    });
+  }
+
+  @Test
+  void abandoningARequestWhoseReplyCameAlreadyChangesNothing() throws IOException {
+    worker.start();
+    long id = connection.nextRequestId();
+    connection.request(FrameKind.CALL, id, call("done"));
+    assertTrue(!connection.abandon(id, new Recording()));
+  }
 }

@@ -1,0 +1,167 @@
+package io.snakebridge.internal.pool;
+
+import io.snakebridge.internal.wire.Frame;
+import io.snakebridge.internal.wire.FrameKind;
+import io.snakebridge.internal.worker.WorkerConnection;
+import io.snakebridge.internal.worker.WorkerProcess;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+
+/**
+ * One call's hold on one of a worker's call slots, from the lease until the pool takes the slot
+ * back: its deadline, the id of its request, and whether it was cancelled.
+ *
+ * <p>Thread-safe. Its state moves LEASED → SENT (the caller is about to write its request) →
+ * DONE (the caller has the reply), or to CANCELLING from LEASED or SENT when the deadline passed
+ * or the call was cancelled; each move is one compare-and-set, so the caller and the canceller
+ * always agree on who settles the worker (see {@link WorkerPool#cancel}).
+ */
+public final class CallLease {
+  /** Why a call was cancelled. */
+  public enum Cause {
+    /** Its deadline passed. */
+    TIMEOUT,
+    /** Its future was cancelled. */
+    CANCELLED
+  }
+
+  static final int LEASED = 0;
+  static final int SENT = 1;
+  static final int DONE = 2;
+  static final int CANCELLING = 3;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(CallLease.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final PooledWorker worker;
+  final int slot;
+  final long deadline;
+  private final Duration timeout;
+  private volatile int state;
+  private volatile long requestId;
+  volatile Cause cause;
+  /** When a cancelled call that has not stopped makes the watchdog kill the worker. */
+  volatile long graceEnd;
+  /** Whether the CANCEL frame went out (it is retried while the worker's input is busy). */
+  volatile boolean cancelSent;
+  /** Whether the reply goes to the pool (the caller stopped waiting). */
+  volatile boolean abandoned;
+
+  CallLease(PooledWorker worker, int slot, long deadline, Duration timeout) {
+    this.worker = worker;
+    this.slot = slot;
+    this.deadline = deadline;
+    this.timeout = timeout;
+  }
+
+  /** Returns the worker. */
+  public PooledWorker worker() {
+    return worker;
+  }
+
+  /** Returns the worker's process. */
+  public WorkerProcess process() {
+    return worker.process();
+  }
+
+  /** Returns the call's deadline, in ticker nanoseconds. */
+  public long deadline() {
+    return deadline;
+  }
+
+  /** Returns the call's timeout, for messages. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Publishes the request's id before it is written.
+   *
+   * @return false when the call was cancelled first: nothing may be written
+   */
+  public boolean send(long id) {
+    requestId = id;
+    return STATE.compareAndSet(this, LEASED, SENT);
+  }
+
+  /**
+   * Marks the reply as received by the caller.
+   *
+   * @return false when the call was cancelled meanwhile (the caller still has the reply)
+   */
+  public boolean received() {
+    return STATE.compareAndSet(this, SENT, DONE);
+  }
+
+  /** Returns why the call was cancelled, or null. */
+  public Cause cancelCause() {
+    return state == CANCELLING ? cause : null;
+  }
+
+  long requestId() {
+    return requestId;
+  }
+
+  int state() {
+    return state;
+  }
+
+  /**
+   * Moves to CANCELLING.
+   *
+   * @return the state it left (LEASED or SENT), or -1 when it was already done or cancelling
+   */
+  int beginCancel(Cause why) {
+    for (;;) {
+      int current = state;
+      if (current != LEASED && current != SENT) {
+        return -1;
+      }
+      cause = why;
+      if (STATE.compareAndSet(this, current, CANCELLING)) {
+        return current;
+      }
+    }
+  }
+
+  /** Sends CANCEL for the request unless that already happened; never blocks. */
+  void trySendCancel() {
+    if (cancelSent) {
+      return;
+    }
+    WorkerConnection connection = worker.process().connection();
+    try {
+      cancelSent = connection.trySend(FrameKind.CANCEL, requestId, null);
+    } catch (IOException gone) {
+      cancelSent = true; // the worker is gone; the connection's failure settles the call
+    }
+  }
+
+  /** Receives the reply of a call whose caller stopped waiting, and settles the worker. */
+  final class LateReply implements WorkerConnection.ReplyHandler {
+    @Override
+    public void reply(Frame frame) {
+      worker.pool().settleAbandoned(CallLease.this,
+          frame.kind() == FrameKind.RESULT || frame.kind() == FrameKind.ERROR);
+    }
+
+    @Override
+    public void failed(IOException cause) {
+      worker.pool().settleAbandoned(CallLease.this, false);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "call " + Long.toUnsignedString(requestId) + " on " + worker;
+  }
+}
