@@ -1,4 +1,4 @@
-"""The worker process's own life (WIRE-PROTOCOL §1, docs/LIFECYCLE-worker-notes.md).
+"""The worker process's own life (WIRE-PROTOCOL §1, docs/LIFECYCLE.md, "The worker process").
 
 * Its own process group: `isolate()` makes the worker a process group leader (setpgid), so a
   terminal's signals (Ctrl-C, Ctrl-Z), which go to the terminal's foreground group, reach only
