@@ -243,8 +243,7 @@ class Worker:
         elif kind == frames.CANCEL:
             # Ignored unless it names a running or waiting call, or (threads > 1) a queued one.
             if self.input.cancel(request_id):
-                self.send(self._error_frame(request_id, "cancelled", Cancelled(
-                    "cancelled while it waited for a free call thread"), self._codecs.encoder))
+                self.send(self._queued_call_cancelled(request_id, self._codecs.encoder))
                 self.input.call_done()
         elif kind == frames.RELEASE:
             self._release(request_id, body, self._plain_decoder)
@@ -276,8 +275,7 @@ class Worker:
         codecs = self.codecs(threading.get_ident())
         control_ = self.input
         if not control_.other_call_started(request_id):
-            self.send(self._error_frame(request_id, "cancelled", Cancelled(
-                "cancelled while it waited for a free call thread"), codecs.encoder))
+            self.send(self._queued_call_cancelled(request_id, codecs.encoder))
             return
         try:
             reply, batch = self._execute(request_id, body, codecs)
@@ -381,6 +379,11 @@ class Worker:
             # description: send the essentials, which always fit and always encode.
             return frames.value_frame(frames.ERROR, request_id, *encoder.encode(
                 errors.brief_error_dict(exc, kind, python_type)))
+
+    def _queued_call_cancelled(self, request_id, encoder):
+        """The ERROR for a CALL cancelled before a call thread started it (threads > 1)."""
+        return self._error_frame(request_id, "cancelled", Cancelled(
+            "cancelled while it waited for a free call thread"), encoder)
 
     def _release(self, request_id, body, decoder):
         """RELEASE (§5.6), read by main or by the control thread (with its own decoder). A
