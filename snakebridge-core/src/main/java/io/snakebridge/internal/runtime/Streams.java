@@ -76,7 +76,10 @@ final class Streams {
     return batchSize;
   }
 
-  /** The runtime's default timeout, for ops on a user's stream reference. */
+  /**
+   * The default pool's default timeout, for ops on a user's stream reference that name no
+   * timeout; the reference's own pool may have another default, which these ops do not read.
+   */
   Duration defaultTimeout() {
     return defaultTimeout;
   }
