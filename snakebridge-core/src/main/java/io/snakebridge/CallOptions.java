@@ -19,8 +19,8 @@ import java.util.Optional;
  *
  * <p>A call runs in the pool its options name (the runtime's default pool unless set), except a
  * call on a {@link PyRef} or passing one, which runs in the pool (and on the worker) holding that
- * object whatever its options say. An idempotent call is retried once on another worker when its
- * worker crashes (see {@link #idempotent(boolean)}).
+ * object whatever its options say. An idempotent call is retried on another worker when its
+ * worker crashes, once unless its pool says otherwise (see {@link #idempotent(boolean)}).
  *
  * @since 0.1
  */
@@ -104,8 +104,9 @@ public final class CallOptions {
 
   /**
    * Returns these options marking the call as safe to repeat: when the worker running it crashes
-   * ({@link WorkerCrashedException}), it runs once more on another worker, within the same
-   * deadline. It is never retried after a timeout or a Python error, and not when it passes
+   * ({@link WorkerCrashedException}), it runs again on another worker, within the same
+   * deadline: once, or as many times as its pool's {@link PoolOptions.Builder#crashRetries}
+   * says. It is never retried after a timeout or a Python error, and not when it passes
    * references, whose objects died with the worker: that call fails with {@link
    * SessionLostException}. Default false: a crash fails the call.
    */

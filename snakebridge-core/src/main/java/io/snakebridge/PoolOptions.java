@@ -61,6 +61,12 @@ public final class PoolOptions {
    */
   public static final Duration DEFAULT_RECYCLE_TIMEOUT = Duration.ofSeconds(60);
 
+  /** How many times an idempotent call whose worker crashed runs again, unless set. */
+  public static final int DEFAULT_CRASH_RETRIES = 1;
+
+  /** The most {@link Builder#crashRetries} accepted. */
+  public static final int MAX_CRASH_RETRIES = 10;
+
   /** The most calls one worker may run at once. */
   public static final int MAX_THREADS_PER_WORKER = 256;
 
@@ -78,6 +84,7 @@ public final class PoolOptions {
   private final int maxWaiters;
   private final Duration acquireTimeout;
   private final Duration cancelGrace;
+  private final int crashRetries;
   private final Duration heartbeatInterval;
   private final Duration heartbeatTimeout;
   private final long maxCallsPerWorker;
@@ -96,6 +103,7 @@ public final class PoolOptions {
     this.maxWaiters = b.maxWaiters;
     this.acquireTimeout = b.acquireTimeout;
     this.cancelGrace = b.cancelGrace;
+    this.crashRetries = b.crashRetries;
     this.heartbeatInterval = b.heartbeatInterval;
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.maxCallsPerWorker = b.maxCallsPerWorker;
@@ -165,6 +173,11 @@ public final class PoolOptions {
     return cancelGrace;
   }
 
+  /** Returns how many times an idempotent call whose worker crashed runs again elsewhere. */
+  public int crashRetries() {
+    return crashRetries;
+  }
+
   /** Returns how often each worker is pinged. */
   public Duration heartbeatInterval() {
     return heartbeatInterval;
@@ -211,7 +224,7 @@ public final class PoolOptions {
         && defaultTimeout.equals(that.defaultTimeout)
         && startupTimeout.equals(that.startupTimeout) && maxWaiters == that.maxWaiters
         && Objects.equals(acquireTimeout, that.acquireTimeout)
-        && cancelGrace.equals(that.cancelGrace)
+        && cancelGrace.equals(that.cancelGrace) && crashRetries == that.crashRetries
         && heartbeatInterval.equals(that.heartbeatInterval)
         && heartbeatTimeout.equals(that.heartbeatTimeout)
         && maxCallsPerWorker == that.maxCallsPerWorker
@@ -223,7 +236,7 @@ public final class PoolOptions {
   @Override
   public int hashCode() {
     return Objects.hash(python, size, environment, pythonPath, defaultTimeout, startupTimeout,
-        maxWaiters, acquireTimeout, cancelGrace, heartbeatInterval, heartbeatTimeout,
+        maxWaiters, acquireTimeout, cancelGrace, crashRetries, heartbeatInterval, heartbeatTimeout,
         maxCallsPerWorker, maxWorkerLifetime, maxWorkerMemory, recycleTimeout, threadsPerWorker);
   }
 
@@ -234,7 +247,8 @@ public final class PoolOptions {
         + ", defaultTimeout=" + defaultTimeout + ", startupTimeout=" + startupTimeout
         + ", maxWaiters=" + maxWaiters
         + ", acquireTimeout=" + (acquireTimeout == null ? "none" : acquireTimeout)
-        + ", cancelGrace=" + cancelGrace + ", heartbeat=" + heartbeatInterval + "/"
+        + ", cancelGrace=" + cancelGrace + ", crashRetries=" + crashRetries
+        + ", heartbeat=" + heartbeatInterval + "/"
         + heartbeatTimeout
         + ", maxCallsPerWorker=" + (maxCallsPerWorker == 0 ? "none" : maxCallsPerWorker)
         + ", maxWorkerLifetime=" + (maxWorkerLifetime == null ? "none" : maxWorkerLifetime)
@@ -261,6 +275,7 @@ public final class PoolOptions {
     private int maxWaiters = DEFAULT_MAX_WAITERS;
     private Duration acquireTimeout;
     private Duration cancelGrace = DEFAULT_CANCEL_GRACE;
+    private int crashRetries = DEFAULT_CRASH_RETRIES;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
     private long maxCallsPerWorker;
@@ -281,6 +296,7 @@ public final class PoolOptions {
       maxWaiters = o.maxWaiters;
       acquireTimeout = o.acquireTimeout;
       cancelGrace = o.cancelGrace;
+      crashRetries = o.crashRetries;
       heartbeatInterval = o.heartbeatInterval;
       heartbeatTimeout = o.heartbeatTimeout;
       maxCallsPerWorker = o.maxCallsPerWorker;
@@ -420,6 +436,24 @@ public final class PoolOptions {
         throw new IllegalArgumentException("cancelGrace must not be negative: " + grace);
       }
       this.cancelGrace = grace;
+      return this;
+    }
+
+    /**
+     * Sets how many times a call made with {@link CallOptions#idempotent(boolean)
+     * idempotent(true)} runs again, each time on another worker, when the worker running it
+     * crashes, 0 to {@value PoolOptions#MAX_CRASH_RETRIES}; default 1. The retries stay within
+     * the call's deadline, and a call passing {@link PyRef}s is never retried (its objects died
+     * with the worker). Each retry may cost a worker if the call itself is what crashes them, so
+     * raise this only where workers die of outside causes (an operator, a chaos test, preempted
+     * hosts). Calls that are not idempotent are never retried.
+     */
+    public Builder crashRetries(int retries) {
+      if (retries < 0 || retries > MAX_CRASH_RETRIES) {
+        throw new IllegalArgumentException("crashRetries must be between 0 and "
+            + MAX_CRASH_RETRIES + ": " + retries);
+      }
+      this.crashRetries = retries;
       return this;
     }
 

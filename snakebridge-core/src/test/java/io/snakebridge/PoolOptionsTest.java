@@ -31,6 +31,7 @@ class PoolOptionsTest {
     assertEquals(1_000, options.maxWaiters());
     assertEquals(Optional.empty(), options.acquireTimeout());
     assertEquals(Duration.ofSeconds(2), options.cancelGrace());
+    assertEquals(1, options.crashRetries());
     assertEquals(Duration.ofSeconds(5), options.heartbeatInterval());
     assertEquals(Duration.ofSeconds(10), options.heartbeatTimeout());
     assertEquals(OptionalLong.empty(), options.maxCallsPerWorker());
@@ -43,13 +44,14 @@ class PoolOptionsTest {
   @Test
   void toBuilderCopiesAndLeavesTheOriginalAlone() {
     PoolOptions first = PoolOptions.builder().size(3).environmentVariable("A", "1")
-        .maxCallsPerWorker(10).build();
+        .maxCallsPerWorker(10).crashRetries(3).build();
     PoolOptions second = first.toBuilder().size(4).environmentVariable("B", "2").build();
     assertEquals(3, first.size());
     assertEquals(Map.of("A", "1"), first.environment());
     assertEquals(4, second.size());
     assertEquals(Map.of("A", "1", "B", "2"), second.environment());
     assertEquals(OptionalLong.of(10), second.maxCallsPerWorker());
+    assertEquals(3, second.crashRetries());
     assertEquals(first, first.toBuilder().build());
     assertNotEquals(first, second);
     assertThrows(UnsupportedOperationException.class, () -> first.environment().put("C", "3"));
@@ -64,6 +66,8 @@ class PoolOptionsTest {
     rejects("acquireTimeout must be positive: PT0S", () -> builder.acquireTimeout(Duration.ZERO));
     rejects("cancelGrace must not be negative: PT-1S",
         () -> builder.cancelGrace(Duration.ofSeconds(-1)));
+    rejects("crashRetries must be between 0 and 10: -1", () -> builder.crashRetries(-1));
+    rejects("crashRetries must be between 0 and 10: 11", () -> builder.crashRetries(11));
     rejects("heartbeatInterval must be positive: PT0S",
         () -> builder.heartbeatInterval(Duration.ZERO));
     rejects("heartbeatTimeout must be positive: PT0S",

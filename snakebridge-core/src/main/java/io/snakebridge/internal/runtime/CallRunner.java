@@ -77,8 +77,9 @@ final class CallRunner {
   /**
    * Leases the worker {@code plan} needs in {@code spec}'s pool, sends {@code request} as a
    * CALL, and returns the decoded result. A call made inside a callback leases nothing: it runs
-   * on the worker waiting for the callback. An idempotent call whose worker crashed runs once
-   * more on another worker, unless it passed references (their objects died with the worker).
+   * on the worker waiting for the callback. An idempotent call whose worker crashed runs again
+   * on another worker, up to the pool's {@code crashRetries} times within its deadline, unless
+   * it passed references (their objects died with the worker).
    */
   Object run(EncodedValue request, CallPlan plan, CallSpec spec) {
     if (plan.fixedWorker() != null) {
@@ -108,7 +109,7 @@ final class CallRunner {
 
   private Object attempts(
       EncodedValue request, CallPlan plan, CallSpec spec, long deadline, String[] ranOn) {
-    for (int attempt = 1; ; ) {
+    for (int retries = 0; ; ) {
       CallLease lease = lease(plan, spec, deadline);
       ranOn[0] = lease.worker().id();
       try {
@@ -116,10 +117,10 @@ final class CallRunner {
       } catch (NeverSent gone) {
         continue; // the worker died before the call reached it: any call may go elsewhere
       } catch (WorkerCrashedException crash) {
-        attempt++;
-        if (!spec.idempotent() || attempt > 2) {
+        if (!spec.idempotent() || retries >= spec.pool().options().crashRetries()) {
           throw crash;
         }
+        retries++;
         PooledWorker lost = plan.refWorker();
         if (lost != null) {
           throw new SessionLostException("the idempotent call to " + spec.call()

@@ -219,6 +219,23 @@ class PoolRuntimeTest {
   }
 
   @Test
+  void crashRetriesSetsHowManyTimesAnIdempotentCallRunsAgain() {
+    FakeSpawner spawner = spawner(worker -> {});
+    runtime(PoolOptions.builder().size(1).crashRetries(3),
+        Map.of("none", PoolOptions.builder().size(1).crashRetries(0).build()), name -> spawner);
+    WorkerCrashedException e = assertThrows(WorkerCrashedException.class,
+        () -> call("crash", CallOptions.defaults().idempotent(true)));
+    assertEquals(4, received.stream().filter(r -> r.endsWith(":crash")).count(),
+        "one try and three retries");
+    assertEquals(4, received.stream().distinct().count(), "each on another worker");
+    assertTrue(e.getMessage().contains("crashing on purpose"), e.getMessage());
+    received.clear();
+    assertThrows(WorkerCrashedException.class,
+        () -> call("crash", CallOptions.defaults().idempotent(true).pool("none")));
+    assertEquals(1, received.size(), "0 turns retries off");
+  }
+
+  @Test
   void anIdempotentCallIsNotRetriedAfterAPythonErrorOrATimeout() {
     oneWorker(worker -> {});
     assertThrows(PythonException.class,
