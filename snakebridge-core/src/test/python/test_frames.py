@@ -157,6 +157,47 @@ class ValueSectionTest(unittest.TestCase):
                     frames.split_value_section(body)
 
 
+class LargeBodyTest(unittest.TestCase):
+    """Bodies of MAPPED_BODY_MIN bytes and more are prefaulted mmaps on Linux (3.10+)."""
+
+    def read_through_a_pipe(self, frame):
+        read_fd, write_fd = os.pipe()
+        self.addCleanup(os.close, read_fd)
+        writer = threading.Thread(target=lambda: (frames.FrameWriter(write_fd).send(frame),
+                                                  os.close(write_fd)))
+        writer.start()
+        try:
+            return frames.FrameReader(read_fd).read()
+        finally:
+            writer.join()
+
+    def test_a_large_body_splits_and_keeps_writable_views_whatever_its_buffer(self):
+        array = bytes(range(256)) * (frames.MAPPED_BODY_MIN // 256 + 3)
+        frame = frames.value_frame(frames.CALL, 9, [b"p" * 5], 5,
+                                   [memoryview(b"xy"), memoryview(array)])
+        kind, request_id, body = self.read_through_a_pipe(frame)
+        self.assertEqual((kind, request_id), (frames.CALL, 9))
+        if frames._POPULATE:
+            import mmap
+            self.assertIsInstance(body, mmap.mmap)
+        else:
+            self.assertIsInstance(body, bytearray)
+        pickle_view, views = frames.split_value_section(body)
+        self.assertEqual(bytes(pickle_view), b"p" * 5)
+        self.assertEqual([bytes(view) for view in views], [b"xy", array])
+        views[1][0] = 255
+        self.assertEqual(body[128], 255, "the views are the body's own memory")
+
+    def test_bad_padding_in_a_large_body_is_still_rejected(self):
+        frame = frames.value_frame(frames.CALL, 1, [b"p"], 1,
+                                   [memoryview(b"ab"), memoryview(bytes(frames.MAPPED_BODY_MIN))])
+        frame.parts[frame.parts.index(frames._ZEROS[:62])] = b"\x01" * 62
+        _, _, body = self.read_through_a_pipe(frame)
+        with self.assertRaises(ProtocolError) as caught:
+            frames.split_value_section(body)
+        self.assertIn("padding", str(caught.exception))
+
+
 class FrameWriterTest(unittest.TestCase):
     def read_all(self, fd, into):
         while True:

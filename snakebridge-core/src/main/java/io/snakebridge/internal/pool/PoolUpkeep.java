@@ -206,7 +206,7 @@ final class PoolUpkeep {
       pool.execute(() -> {
         ExitReport report = ExitReport.collect(process, 0, TimeUnit.MILLISECONDS.toNanos(500));
         LOG.log(Level.WARNING, report.withTail(state.label + ": Python worker " + worker.id()
-            + " died while state.idle: " + report.status()));
+            + " died while idle: " + report.status()));
       });
       pool.run(effects);
     }
