@@ -48,6 +48,9 @@ public final class WorkerPool {
   /** How long a recycled worker gets to exit after SHUTDOWN before it is killed. */
   static final long RECYCLE_EXIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+  /** How many times a cancel tries to write the PING that wakes a reading caller. */
+  private static final int WAKE_TRIES = 1_000;
+
   private final String name;
   private final PoolOptions options;
   private final Ticker ticker;
@@ -315,15 +318,30 @@ public final class WorkerPool {
       lease.trySendCancel();
       WorkerConnection connection = lease.process().connection();
       if (connection.abandon(lease.requestId(), lease.new LateReply())) {
-        try {
-          connection.tryRequest(FrameKind.PING,
-              connection.nextRequestId(), null, lease.worker().heartbeat);
-        } catch (IOException gone) {
-          // The worker is gone: its connection's failure settles the call.
-        }
+        wakeReader(lease, connection);
       }
     }
     watchdog.wakeIfIdle();
+  }
+
+  /**
+   * Sends a PING so that a caller blocked reading the worker's output wakes up. Another thread may
+   * be writing a frame at this moment (a small one takes microseconds): a few tries ride that
+   * out without blocking. If they all fail, the caller wakes at the next frame the worker sends
+   * anyway: the cancelled call's own answer, or the end of its output when the grace is over.
+   */
+  private static void wakeReader(CallLease lease, WorkerConnection connection) {
+    try {
+      for (int tries = 0; tries < WAKE_TRIES; tries++) {
+        if (connection.tryRequest(FrameKind.PING, connection.nextRequestId(), null,
+            lease.worker().heartbeat)) {
+          return;
+        }
+        Thread.onSpinWait();
+      }
+    } catch (IOException gone) {
+      // The worker is gone: its connection's failure settles the call.
+    }
   }
 
   /**

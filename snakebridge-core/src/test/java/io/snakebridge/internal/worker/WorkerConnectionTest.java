@@ -331,8 +331,12 @@ class WorkerConnectionTest {
       received.await();
       Recording late = new Recording();
       assertTrue(connection.abandon(id, late));
-      assertTrue(connection.tryRequest(FrameKind.PING, connection.nextRequestId(), null,
-          new Recording())); // the PONG wakes the caller, who is reading
+      // The PONG wakes the caller, who is reading. The caller may still hold the write lock for
+      // a moment after the worker got its CALL, and tryRequest never waits for it: try again.
+      while (!connection.tryRequest(FrameKind.PING, connection.nextRequestId(), null,
+          new Recording())) {
+        Thread.onSpinWait();
+      }
       java.util.concurrent.ExecutionException e = assertThrows(
           java.util.concurrent.ExecutionException.class, caller::get);
       assertInstanceOf(AbandonedRequestException.class, e.getCause());
