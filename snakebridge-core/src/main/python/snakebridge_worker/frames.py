@@ -165,7 +165,8 @@ def _new_body(size):
 
     A large body (an array on its way in) is mapped with MAP_POPULATE on Linux, which faults all
     its pages in during the one mmap call instead of one page fault per 4 KiB while readv fills
-    it: about 12 % faster for an 80 MB array on the project's VM. An mmap supports the same
+    it: 12 % faster in a bare read loop of an 80 MB array on the project's VM, and 30 % end to
+    end (docs/BENCHMARKS.md, "Bulk data"). An mmap supports the same
     buffer protocol and slicing as a bytearray, so decoding treats them alike. Transparent huge
     pages (MADV_HUGEPAGE) would be faster still but can stall on memory compaction, so they are
     not asked for.
@@ -292,7 +293,9 @@ def split_value_section(body):
 
 
 def _check_padding(body, start, end):
-    if start < end and body[start:end].count(0) != end - start:  # body: bytearray or mmap
+    # A bytearray counts in place; only a large body is an mmap, which has no ranged count.
+    zeros = body.count(0, start, end) if type(body) is bytearray else body[start:end].count(0)
+    if zeros != end - start:
         raise ProtocolError(f"value section padding at bytes {start}..{end} is not all zero")
 
 
