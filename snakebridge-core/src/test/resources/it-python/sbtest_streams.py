@@ -62,6 +62,20 @@ def guarded(marker, delay=0.0):
             out.write(repr(time.time()))
 
 
+def patient(marker, pause):
+    """Yields 0, then waits `pause` seconds in short sleeps (so a CANCEL stops it whether it lands
+    in a sleep or between two), then yields 1; its finally block writes `marker` (a file)."""
+    try:
+        yield 0
+        deadline = time.monotonic() + pause
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+        yield 1
+    finally:
+        with open(marker, "w") as out:
+            out.write(repr(time.time()))
+
+
 def fails_after(n):
     """Yields 0 .. n-1, then raises."""
     for i in range(n):
@@ -119,6 +133,19 @@ async def agen(n):
     for i in range(n):
         await asyncio.sleep(0)
         yield i
+
+
+async def aguarded(marker, delay=0.0):
+    """`guarded` as an async generator: counts forever, its finally block writes `marker`."""
+    i = 0
+    try:
+        while True:
+            yield i
+            i += 1
+            await asyncio.sleep(delay)
+    finally:
+        with open(marker, "w") as out:
+            out.write(repr(time.time()))
 
 
 async def answer():

@@ -10,6 +10,7 @@ import io.snakebridge.CallOptions;
 import io.snakebridge.NdArray;
 import io.snakebridge.PyRef;
 import io.snakebridge.SnakeBridgeRuntime;
+import io.snakebridge.StreamRef;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +31,28 @@ class StreamScienceIT {
   }
 
   @Test
-  void numpyArraysAreItems() {
+  void numpyArraysAreItemsOnThePushedAndThePerItemPaths() {
     try (SnakeBridgeRuntime python = runtime("stream-numpy", ItEnvironment.numpyPython())) {
-      List<Object> items = new ArrayList<>();
-      python.stream("sbtest_streams", "arrays", List.of(3), CallOptions.defaults(), items::add);
-      assertEquals(3, items.size());
-      for (int i = 0; i < 3; i++) {
-        NdArray array = assertInstanceOf(NdArray.class, items.get(i));
-        assertEquals("float64", array.dtype());
-        assertArrayEquals(new double[] {0, i, 2 * i, 3 * i}, (double[]) array.data());
+      List<Object> pushed = new ArrayList<>();
+      python.stream("sbtest_streams", "arrays", List.of(3), CallOptions.defaults(), pushed::add);
+      List<Object> perItem = new ArrayList<>();
+      python.streamDynamic("sbtest_streams", "arrays", List.of(3), CallOptions.defaults(),
+          perItem::add);
+      List<Object> pulled = new ArrayList<>();
+      StreamRef ref = (StreamRef) python.call("sbtest_streams", "arrays", 3);
+      for (Optional<Object> next = python.streamNext(ref); next.isPresent();
+          next = python.streamNext(ref)) {
+        pulled.add(next.get());
+      }
+      python.closeStream(ref);
+      for (List<Object> items : List.of(pushed, perItem, pulled)) {
+        assertEquals(3, items.size());
+        for (int i = 0; i < 3; i++) {
+          NdArray array = assertInstanceOf(NdArray.class, items.get(i));
+          assertEquals("float64", array.dtype());
+          assertArrayEquals(new long[] {4}, array.shape());
+          assertArrayEquals(new double[] {0, i, 2 * i, 3 * i}, (double[]) array.data());
+        }
       }
     }
   }
