@@ -285,14 +285,14 @@ class _Unpickler(pickle.Unpickler):
 
     def find_class(self, module, name):
         if module == "sbw":
-            function = sbw.CONSTRUCTORS.get(name)
-            if function is not None:
-                return function
             if name == "ref" or name == "callback":
                 resolver = self.resolver
                 if resolver is None:
                     raise pickle.UnpicklingError(f"sbw.{name} is not allowed in this value")
                 return resolver.ref if name == "ref" else resolver.callback
+            function = sbw.CONSTRUCTORS.get(name)
+            if function is not None:
+                return function
         raise pickle.UnpicklingError(f"global {module}.{name} is not part of the value codec")
 
 
@@ -372,7 +372,14 @@ class Decoder:
             unpickler.resolver = resolver
             self._memo = unpickler.memo
         self._unpickler = None  # put back only after a clean load
-        value = _load(unpickler, source, pickle_view)
+        try:
+            value = unpickler.load()  # _load, inlined on the hot path
+        except (ImportError, MemoryError):
+            raise
+        except Exception as exc:
+            raise _malformed(exc) from None
+        if source.position != len(pickle_view):
+            raise _trailing(pickle_view, source)
         if not self._memo.copy():  # the usual case: no memo opcodes, see the class doc
             self._unpickler = unpickler
         return value
@@ -396,11 +403,19 @@ def _load(unpickler, source, pickle_view):
     except (ImportError, MemoryError):
         raise
     except Exception as exc:
-        raise ProtocolError(f"malformed value: {type(exc).__name__}: {exc}") from None
+        raise _malformed(exc) from None
     if source.position != len(pickle_view):
-        raise ProtocolError(f"malformed value: {len(pickle_view) - source.position} bytes "
-                            "after the pickle's STOP")
+        raise _trailing(pickle_view, source)
     return value
+
+
+def _malformed(exc):
+    return ProtocolError(f"malformed value: {type(exc).__name__}: {exc}")
+
+
+def _trailing(pickle_view, source):
+    return ProtocolError(f"malformed value: {len(pickle_view) - source.position} bytes after "
+                         "the pickle's STOP")
 
 
 def encode_value_section(value):

@@ -38,8 +38,9 @@ class Dispatcher:
             raise ProtocolError(
                 f"a CALL value must be a tuple (op, session, ...), got {_shape(request)}")
         spec = request[1]
-        if spec is None and seen is None:
-            # The hot path, inlined: a plain call without session, references or callbacks.
+        session = None if spec is None else self._registry.session(spec)
+        if seen is None:
+            # The hot path, inlined: a plain call without references or callbacks.
             if request[0] == "call" and len(request) == 6:
                 _, _, module, function, args, kwargs = request
                 if type(module) is str and type(function) is str and type(args) is list \
@@ -47,10 +48,7 @@ class Dispatcher:
                     result = _lookup(_module(module), function)(*args, **kwargs)
                     if type(result) is _COROUTINE:
                         result = aio.run(result)
-                    return result, None
-            return self._perform(request, None, None), None
-        session = None if spec is None else self._registry.session(spec)
-        if seen is None:
+                    return result, session
             return self._perform(request, session, None), session
         seen.check(session)
         if not seen.callbacks:

@@ -50,6 +50,10 @@ MAPPED_BODY_MIN = 1024 * 1024
 it (see _new_body)."""
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0) if sys.platform.startswith("linux") else 0
 _ZEROS = memoryview(bytes(ALIGNMENT))
+_PADDINGS = tuple(bytes(size) for size in range(ALIGNMENT))
+SMALL_PICKLE = 4096
+"""Up to this size a pickle is copied into one bytes object with its frame's header and padding
+(one buffer for `writev`); a larger one is passed on as it is, uncopied."""
 
 try:
     _IOV_MAX = os.sysconf("SC_IOV_MAX")
@@ -188,8 +192,12 @@ class FrameWriter:
 
     def send(self, frame):
         """Sends an OutgoingFrame in one `writev` loop, under the write lock."""
+        parts = frame.parts
+        total = HEADER_SIZE - _AFTER_LENGTH + frame.length
         with self._lock:
-            _write_all(self.fd, frame.parts, HEADER_SIZE - _AFTER_LENGTH + frame.length)
+            written = os.writev(self.fd, parts) if len(parts) <= _IOV_MAX else 0
+            if written != total:
+                _write_rest(self.fd, parts, written)
 
     def send_empty(self, kind, request_id):
         self.send(OutgoingFrame([HEADER.pack(_AFTER_LENGTH, kind, 0, 0, request_id)],
@@ -213,6 +221,8 @@ def value_frame(kind, request_id, pickle_chunks, pickle_length, buffers):
     references to them for `writev`.
     """
     if not buffers:  # the usual case, kept short
+        if len(pickle_chunks) == 1 and pickle_length <= SMALL_PICKLE:
+            return pickle_frame(kind, request_id, pickle_chunks[0])
         padding = -(8 + pickle_length) % ALIGNMENT
         length = _AFTER_LENGTH + 8 + pickle_length + padding
         parts = [_HEADER_AND_SECTION.pack(length, kind, 0, 0, request_id, pickle_length, 0)]
@@ -246,6 +256,16 @@ def value_frame(kind, request_id, pickle_chunks, pickle_length, buffers):
     return OutgoingFrame(parts, length)
 
 
+def pickle_frame(kind, request_id, pickle_bytes):
+    """A frame whose value section is one small pickle (bytes) and no buffers, laid out in a
+    single bytes object: the hot path's results."""
+    size = len(pickle_bytes)
+    padding = -(8 + size) % ALIGNMENT
+    length = _AFTER_LENGTH + 8 + size + padding
+    return OutgoingFrame([_HEADER_AND_SECTION.pack(length, kind, 0, 0, request_id, size, 0)
+                          + pickle_bytes + _PADDINGS[padding]], length)
+
+
 def split_value_section(body):
     """Returns (pickle view, [buffer views]) for a value section; views share `body`'s memory.
 
@@ -261,7 +281,8 @@ def split_value_section(body):
         if end + -end % ALIGNMENT != size:
             raise ProtocolError(f"value section with a {pickle_length}-byte pickle and no "
                                 f"buffers cannot have {size} bytes")
-        _check_padding(body, end, size)
+        if type(body) is not bytearray or body.count(0, end, size) != size - end:
+            _check_padding(body, end, size)  # raises, or checks an mmap body
         return memoryview(body)[8:end], ()
     if count > MAX_BUFFERS:
         raise ProtocolError(f"value section declares {count} buffers, over {MAX_BUFFERS}")
@@ -299,12 +320,10 @@ def _check_padding(body, start, end):
         raise ProtocolError(f"value section padding at bytes {start}..{end} is not all zero")
 
 
-def _write_all(fd, parts, total):
-    """writev until every byte is out: a pipe may take a large frame in several writes."""
-    written = os.writev(fd, parts) if len(parts) <= _IOV_MAX else 0
-    if written == total:
-        return
-    # Slow path: a partial write, or more parts than one writev may carry.
+def _write_rest(fd, parts, written):
+    """writev until every byte is out, after a first writev that wrote `written` bytes: a
+    partial write (a pipe may take a large frame in several), or more parts than one writev
+    may carry."""
     views = [memoryview(part).cast("B") for part in parts]
     index = 0
     while True:

@@ -14,21 +14,29 @@ from snakebridge_worker.callbacks import JavaCallback
 from snakebridge_worker.sbw import check_args
 from snakebridge_worker.sessions import MISSING
 
+_ABSENT = object()
 
-class Seen:
-    """The references and callbacks met while decoding one value section."""
 
-    __slots__ = ("refs", "callbacks")
+class Seen(list):
+    """The references and callbacks met while decoding one value section: the list holds a
+    (ref_id, session_id, found) per reference, in the order the pickle had them (a list, so
+    the first reference's record costs one C-level construction on the hot path)."""
 
-    def __init__(self):
-        self.refs = []  # (ref_id, session_id, found), in the order the pickle had them
-        self.callbacks = []
+    callbacks = ()  # the callback proxies, a list once there is one
+
+    @property
+    def refs(self):
+        return self
 
     def check(self, session):
         """Raises the error of the first reference that does not resolve in `session` (the
         call's Session, or None): SessionMismatch before RefNotFound for the same reference."""
         call_session_id = None if session is None else session.session_id
-        for ref_id, session_id, found in self.refs:
+        if len(self) == 1:  # the usual case, kept short
+            _, session_id, found = self[0]
+            if found and session_id == call_session_id:
+                return
+        for ref_id, session_id, found in self:
             if session_id != call_session_id:
                 where = "has no session" if call_session_id is None \
                     else f"runs in session {call_session_id!r}"
@@ -51,29 +59,34 @@ class Resolver:
     """Provides `sbw.ref` and `sbw.callback` to one decoder (so to one thread). `seen` holds what
     the last decoded value met, or None if it met nothing."""
 
-    __slots__ = ("seen", "_registry", "_channel")
+    __slots__ = ("seen", "_resolve", "_channel")
 
     def __init__(self, registry, channel):
         self.seen = None
-        self._registry = registry
+        self._resolve = registry.resolve
         self._channel = channel
 
-    def _records(self):
+    def ref(self, ref_id=_ABSENT, session_id=_ABSENT, *more):
+        if type(ref_id) is not str or type(session_id) is not str or more:
+            args = tuple(arg for arg in (ref_id, session_id) if arg is not _ABSENT) + more
+            check_args("ref", args, "ss")  # raises, naming what is wrong
+        obj = self._resolve(session_id, ref_id)
+        record = (ref_id, session_id, obj is not MISSING)
         seen = self.seen
         if seen is None:
-            seen = self.seen = Seen()
-        return seen
-
-    def ref(self, *args):
-        if len(args) != 2 or type(args[0]) is not str or type(args[1]) is not str:
-            check_args("ref", args, "ss")  # raises, naming what is wrong
-        ref_id, session_id = args
-        obj = self._registry.resolve(session_id, ref_id)
-        self._records().refs.append((ref_id, session_id, obj is not MISSING))
+            self.seen = Seen((record,))
+        else:
+            seen.append(record)
         return None if obj is MISSING else obj  # the call fails in Seen.check before any use
 
     def callback(self, *args):
         check_args("callback", args, "is")
         proxy = JavaCallback(args[0], args[1], self._channel)
-        self._records().callbacks.append(proxy)
+        seen = self.seen
+        if seen is None:
+            seen = self.seen = Seen()
+        if seen.callbacks:
+            seen.callbacks.append(proxy)
+        else:
+            seen.callbacks = [proxy]
         return proxy

@@ -11,6 +11,7 @@ protocol over the process's stdin and stdout.
 
 import faulthandler
 import os
+import pickle
 import platform
 import select
 import stat
@@ -28,6 +29,9 @@ _EXIT_PROTOCOL = 3
 _HELLO_KEYS = {"protocol": int, "min_protocol": int, "worker_id": str, "paths": list,
                "helper_paths": list, "max_frame": int, "max_depth": int}
 _DRAIN_POLL_SECONDS = 0.02
+_SCALARS = frozenset((type(None), bool, int, float))
+_dumps = pickle.dumps
+_PROTOCOL = codec.PICKLE_PROTOCOL
 _FRAME_NAMES = {frames.HELLO: "HELLO", frames.RESULT: "result", frames.ERROR: "error",
                 frames.CALLBACK: "callback"}
 
@@ -300,8 +304,14 @@ class Worker:
             return self._error_frame(request_id, "protocol", exc, encoder), None
         except BaseException as exc:  # SystemExit from user code included: the worker stays
             return self._error_frame(request_id, "python", exc, encoder), None
-        batch = None if session is None else session.batch()
         try:
+            if type(result) in _SCALARS:
+                # The hot path: never a reference, so no batch; only a huge int is ever too
+                # large, and value_frame below says so.
+                frame = frames.pickle_frame(frames.RESULT, request_id, _dumps(result, _PROTOCOL))
+                if frame.length <= self._max_frame:
+                    return frame, None
+            batch = None if session is None else session.batch()
             return self.value_frame(frames.RESULT, request_id, result, encoder, batch), batch
         except ConversionError as exc:
             return self._error_frame(request_id, "conversion", exc, encoder, exc.python_type), None

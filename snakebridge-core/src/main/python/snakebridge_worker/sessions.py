@@ -92,6 +92,7 @@ class Session:
         self.ttl = ttl
         self.alive = True
         self.registry = registry
+        self.spec = None  # the `session` element that finds it in Registry._by_spec
         self._refs = collections.OrderedDict()  # ref_id -> _Entry, least recently used first
         self._by_object = {}  # id(obj) -> _Entry: the same object keeps its ref_id
 
@@ -189,32 +190,41 @@ class Registry:
         self._clock = clock
         self._lock = threading.Lock()
         self._sessions = {}
+        self._by_spec = {}  # a `session` element already checked -> its live Session
         self._next_sweep = 0.0
 
     def session(self, spec):
         """The session a CALL's `session` element names, created or with its limits updated.
 
         Every call of a session comes here, so a known session with unchanged limits is found
-        without the lock; expiry is checked where references are looked up or counted.
+        by its element, without the lock; expiry is checked where references are looked up or
+        counted.
         """
+        try:
+            session = self._by_spec.get(spec)
+        except TypeError:  # unhashable: malformed, said below
+            session = None
+        # Equal is not enough: (id, True, 1.0) equals (id, 1, 1.0) but is malformed.
+        if session is not None and type(spec[1]) is int and type(spec[2]) is float:
+            return session
         if type(spec) is not tuple or len(spec) != 3 or type(spec[0]) is not str \
                 or type(spec[1]) is not int or type(spec[2]) is not float \
                 or spec[1] < 1 or not spec[2] > 0:
             raise ProtocolError("a CALL's session must be None or (session_id: str, max_refs: "
                                 f"int >= 1, ttl_seconds: float > 0), got {spec!r}")
         session_id, max_refs, ttl = spec
-        session = self._sessions.get(session_id)
-        if session is not None and session.max_refs == max_refs and session.ttl == ttl:
-            return session
         dropped = []
         with self._lock:
             session = self._sessions.get(session_id)
             if session is None:
                 session = self._sessions[session_id] = Session(self, session_id, max_refs, ttl)
-            else:
+            elif session.max_refs != max_refs or session.ttl != ttl:
                 session.max_refs = max_refs
                 session.ttl = ttl
                 session._evict((), dropped)
+            self._by_spec.pop(session.spec, None)
+            session.spec = spec
+            self._by_spec[spec] = session
         return session
 
     def resolve(self, session_id, ref_id):
@@ -303,6 +313,8 @@ class Registry:
             session.alive = False
             if self._sessions.get(session.session_id) is session:
                 del self._sessions[session.session_id]
+            if self._by_spec.get(session.spec) is session:
+                del self._by_spec[session.spec]
             session._by_object.clear()
             dropped = list(session._refs.values())
             session._refs.clear()
