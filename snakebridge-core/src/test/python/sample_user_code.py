@@ -76,3 +76,7 @@ def nested(depth):
 
 def big_bytes(size):
     return b"x" * size
+
+
+def big_int(bits):
+    return 1 << bits

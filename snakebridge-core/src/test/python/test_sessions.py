@@ -180,6 +180,32 @@ class RegistryTest(unittest.TestCase):
                     self.registry.session(spec)
         self.assertEqual(self.registry.session(("s", 1, float("inf"))).ttl, float("inf"))
 
+    def test_a_checked_element_finds_its_session_but_an_equal_malformed_one_does_not(self):
+        session = self.registry.session(("s", 1, 1.0))
+        self.assertIs(self.registry.session(("s", 1, 1.0)), session)
+        # Equal to the checked element (and hashed alike), still malformed:
+        for spec in [("s", True, 1.0), ("s", 1, 1)]:
+            with self.subTest(spec):
+                with self.assertRaises(ProtocolError):
+                    self.registry.session(spec)
+
+    def test_an_element_with_new_limits_updates_the_session_it_names(self):
+        session = self.session(max_refs=5, ttl=10.0)
+        self.hand_out(session, *[object() for _ in range(5)])
+        self.assertIs(self.session(max_refs=2, ttl=20.0), session)
+        self.assertEqual((session.max_refs, session.ttl), (2, 20.0))
+        self.assertEqual(self.registry.live_counts(), {"s": 2})
+        self.assertIs(self.session(max_refs=5, ttl=10.0), session)  # and back
+        self.assertEqual((session.max_refs, session.ttl), (5, 10.0))
+
+    def test_a_released_session_is_not_found_again_by_its_element(self):
+        session = self.session()
+        self.registry.release_session(session)
+        again = self.session()
+        self.assertIsNot(again, session)
+        self.assertTrue(again.alive)
+        self.assertFalse(session.alive)
+
     def test_a_failed_encoding_leaves_nothing_behind(self):
         session = self.session()
         value = [object(), pathlib.PurePosixPath("/")]

@@ -221,6 +221,13 @@ class LimitsAndBadFramesTest(unittest.TestCase):
         self.assertRegex(error["message"], r"\b50\d\d bytes")
         self.assertEqual(worker.call("sample_user_code", "big_bytes", 100)[0], "result")
 
+    def test_a_scalar_result_over_max_frame(self):
+        worker = self.start(max_frame=4096)
+        kind, error = worker.call("sample_user_code", "big_int", 40000)  # about 5000 bytes
+        self.assertEqual((kind, error["kind"]), ("error", "too_large"))
+        self.assertIn("4096", error["message"])
+        self.assertEqual(worker.call("sample_user_code", "big_int", 64), ("result", 1 << 64))
+
     def assert_protocol_exit(self, worker, request_id, *words):
         kind, got_id, error = worker.read_value()
         self.assertEqual((kind, got_id, error["kind"]), (frames.ERROR, request_id, "protocol"))
