@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -191,10 +192,12 @@ public final class Bench {
     }
     long tid = CpuPinning.currentThreadId();
     Measurement.Run floor;
+    Measurement.Run minimal;
     Measurement.Run call;
     CpuPinning.thread(tid, "0");
     try {
       floor = floor("(1p) raw pipe floor, one CPU", python, echoScript, "0");
+      minimal = minimalWorker(python);
       CpuPinning.process(workerPid, "0");
       try {
         call = measurement.latency("(2p) call, one CPU", () -> runtime.call("math", "sqrt", 16));
@@ -207,6 +210,10 @@ public final class Bench {
     report.row(new Report.Row("1p", "Raw pipe floor, caller thread and echo pinned to CPU 0",
         Report.micros(floor.p50Micros()), Report.micros(floor.p99Micros()),
         Report.count(floor.callsPerSecond()) + " round trips/s", "", ""));
+    report.row(new Report.Row("1m", "Least a Python worker can do (`minimal_worker.py`: "
+            + "`pickle.loads`, call, `pickle.dumps`), pinned to CPU 0",
+        Report.micros(minimal.p50Micros()), Report.micros(minimal.p99Micros()),
+        Report.count(minimal.callsPerSecond()) + " calls/s", "", ""));
     double limit = CALL_P50_FACTOR * floor.p50Micros();
     report.row(new Report.Row("2p", "Same call, caller thread and worker pinned to CPU 0",
         Report.micros(call.p50Micros()), Report.micros(call.p99Micros()),
@@ -214,7 +221,26 @@ public final class Bench {
         "p50 ≤ 2× (1p) = " + Report.micros(limit) + " µs",
         Report.verdict(call.p50Micros() <= limit)));
     cpuDetail("(1p)", floor);
+    cpuDetail("(1m)", minimal);
     cpuDetail("(2p)", call);
+  }
+
+  /**
+   * (1m): {@code math.sqrt(16)} through {@code minimal_worker.py}, pinned to CPU 0 like (1p): the
+   * same pipe and the same call, with none of the worker's framing, checks, sessions or control
+   * thread. The script sends the request to use first, pickled as Python pickles it.
+   */
+  private Measurement.Run minimalWorker(String python) throws Exception {
+    Path script = extract("minimal_worker.py");
+    try (PipeEcho worker = PipeEcho.start(python, script)) {
+      CpuPinning.process(worker.pid(), "0");
+      byte[] buffer = new byte[1 << 16];
+      byte[] request = Arrays.copyOf(buffer, worker.readMessage(buffer));
+      int length = worker.exchange(request, buffer);
+      check(length > 5 && buffer[4] == (byte) 0x80, "minimal_worker.py's reply to sqrt(16)");
+      return measurement.latency("(1m) minimal Python worker, one CPU",
+          () -> worker.exchange(request, buffer));
+    }
   }
 
   private void addCallRows(Measurement.Run floor, Measurement.Run single) {

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * here. Stateless and thread-safe.
  */
 final class CpuPinning {
+  private static final String ALL_CPUS = startingCpus();
+
   private CpuPinning() {
   }
 
@@ -40,8 +42,26 @@ final class CpuPinning {
     taskset(List.of("-a", "-p", "-c", cpus, Long.toString(pid)));
   }
 
-  /** All CPUs of this machine, for undoing a pin. */
+  /**
+   * The CPUs this JVM was allowed at start, for undoing a pin: the {@code Cpus_allowed_list} of
+   * the process's first thread, which no pin here touches. Not {@code availableProcessors()}: it
+   * follows the calling thread's affinity, so under a pin it would "undo" the pin to that one
+   * CPU, and every thread and process started afterwards would inherit it.
+   */
   static String allCpus() {
+    return ALL_CPUS;
+  }
+
+  private static String startingCpus() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Cpus_allowed_list:")) {
+          return line.substring("Cpus_allowed_list:".length()).trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or /proc unreadable: available() is false there anyway
+    }
     return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
   }
 

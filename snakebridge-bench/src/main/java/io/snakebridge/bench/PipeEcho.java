@@ -48,6 +48,29 @@ final class PipeEcho implements AutoCloseable {
     return frame;
   }
 
+  /**
+   * Reads one message (a 4-byte big-endian length, then that many bytes) into {@code buffer},
+   * length included, and returns the whole message's length: what {@code minimal_worker.py}
+   * writes.
+   */
+  int readMessage(byte[] buffer) throws IOException {
+    readFully(buffer, 4);
+    int size = ((buffer[0] & 0xff) << 24) | ((buffer[1] & 0xff) << 16) | ((buffer[2] & 0xff) << 8)
+        | (buffer[3] & 0xff);
+    if (size < 0 || size > buffer.length - 4) {
+      throw new IOException("a message of " + size + " bytes does not fit the buffer");
+    }
+    readFully(buffer, 4, size);
+    return 4 + size;
+  }
+
+  /** Sends {@code message} and reads the reply message into {@code buffer}; its length. */
+  int exchange(byte[] message, byte[] buffer) throws IOException {
+    out.write(message);
+    out.flush();
+    return readMessage(buffer);
+  }
+
   /** Sends {@code frame} and reads the echo into {@code reply} (same length). */
   void roundTrip(byte[] frame, byte[] reply) throws IOException {
     out.write(frame);
@@ -72,7 +95,12 @@ final class PipeEcho implements AutoCloseable {
   }
 
   private void readFully(byte[] buffer, int length) throws IOException {
-    int got = 0;
+    readFully(buffer, 0, length);
+  }
+
+  private void readFully(byte[] buffer, int offset, int length) throws IOException {
+    int got = offset;
+    length += offset;
     while (got < length) {
       int n = in.read(buffer, got, length - got);
       if (n < 0) {

@@ -94,9 +94,13 @@ final class PoolState {
     return new int[] {busy, idleNow};
   }
 
-  /** Takes a slot of the least busy available worker (an idle one first); lock held. */
-  PooledWorker takeAnyLocked() {
-    PooledWorker worker = idle.pollFirst();
+  /**
+   * Takes a slot of the least busy available worker (an idle one first: {@code preferred} if it
+   * is idle, else the one that became idle last); lock held.
+   */
+  PooledWorker takeAnyLocked(PooledWorker preferred) {
+    PooledWorker worker = preferred != null && preferred.listed && preferred.inFlight == 0
+        && idle.remove(preferred) ? preferred : idle.pollFirst();
     if (worker == null) {
       if (partial.isEmpty()) {
         return null;

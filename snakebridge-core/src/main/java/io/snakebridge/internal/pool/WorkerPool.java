@@ -15,6 +15,7 @@ import io.snakebridge.internal.worker.WorkerConnection;
 import io.snakebridge.internal.worker.WorkerProcess;
 import io.snakebridge.internal.worker.WorkerSpawner;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,14 @@ public final class WorkerPool {
   private final PoolShutdown shutdown;
   private final PoolEvents events;
   private final ThreadPoolExecutor readers;
+
+  /**
+   * The worker each thread leased last from this pool, which {@link #lease} prefers while it is
+   * idle: a thread that keeps its worker keeps their hand-overs on one CPU where the scheduler
+   * put them, instead of crossing CPUs on every call (docs/BENCHMARKS.md, "Two workers"). Weak,
+   * so a thread that outlives a worker does not keep it in memory.
+   */
+  private final ThreadLocal<WeakReference<PooledWorker>> lastWorker = new ThreadLocal<>();
 
   /**
    * Creates a pool; no worker starts until one is needed or {@link #startAll()}.
@@ -171,11 +180,16 @@ public final class WorkerPool {
     state.lock.lock();
     try {
       checkOpen();
-      PooledWorker worker = state.queue.isEmpty() ? state.takeAnyLocked() : null;
+      WeakReference<PooledWorker> last = lastWorker.get();
+      PooledWorker worker = state.queue.isEmpty()
+          ? state.takeAnyLocked(last == null ? null : last.get()) : null;
       if (worker == null) {
         worker = waits.awaitLocked(deadline, timeout, control, call);
       }
       leased = state.newLeaseLocked(worker, deadline, timeout);
+      if (last == null || last.get() != worker) {
+        lastWorker.set(new WeakReference<>(worker));
+      }
     } finally {
       state.lock.unlock();
     }
@@ -215,7 +229,7 @@ public final class WorkerPool {
             + " of session " + sessionId + ", is running another call (affinity "
             + affinity + "; " + state.describeLocked() + ")", sessionId, target.id());
       } else if (affinity == Affinity.HINT) {
-        worker = state.queue.isEmpty() ? state.takeAnyLocked() : null;
+        worker = state.queue.isEmpty() ? state.takeAnyLocked(null) : null;
         if (worker == null) {
           worker = waits.awaitLocked(deadline, timeout, control, call);
         }

@@ -110,6 +110,37 @@ class WorkerPoolTest {
   }
 
   @Test
+  void eachThreadGetsBackTheWorkerItUsedLastWhileThatOneIsIdle() {
+    pool(2, new FakeSpawner());
+    assertTimeoutPreemptively(LIMIT, () -> {
+      ExecutorService other = Executors.newSingleThreadExecutor();
+      try {
+        CallLease mine = lease();
+        CallLease theirs = other.submit(this::lease).get();
+        assertNotSame(mine.worker(), theirs.worker());
+        pool.release(mine);
+        pool.release(theirs); // now the most recently idle worker is theirs
+        for (int round = 0; round < 3; round++) {
+          CallLease again = lease();
+          assertSame(mine.worker(), again.worker(), "round " + round + ": this thread's worker");
+          CallLease theirsAgain = other.submit(this::lease).get();
+          assertSame(theirs.worker(), theirsAgain.worker(), "round " + round + ": the other's");
+          pool.release(theirsAgain);
+          pool.release(again);
+        }
+        CallLease first = other.submit(this::lease).get();
+        assertSame(theirs.worker(), first.worker());
+        CallLease second = other.submit(this::lease).get();
+        assertSame(mine.worker(), second.worker(), "its own busy, a thread takes an idle one");
+        pool.release(first);
+        pool.release(second);
+      } finally {
+        other.shutdownNow();
+      }
+    });
+  }
+
+  @Test
   void aWorkerServesUpToThreadsPerWorkerCallsAtOnce() {
     FakeSpawner spawner = new FakeSpawner();
     pool(TestPools.options(1).threadsPerWorker(2).build(), spawner);
