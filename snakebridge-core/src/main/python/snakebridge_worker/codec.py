@@ -372,14 +372,7 @@ class Decoder:
             unpickler.resolver = resolver
             self._memo = unpickler.memo
         self._unpickler = None  # put back only after a clean load
-        try:
-            value = unpickler.load()  # _load, inlined on the hot path
-        except (ImportError, MemoryError):
-            raise
-        except Exception as exc:
-            raise _malformed(exc) from None
-        if source.position != len(pickle_view):
-            raise _trailing(pickle_view, source)
+        value = _load(unpickler, source, pickle_view)
         if not self._memo.copy():  # the usual case: no memo opcodes, see the class doc
             self._unpickler = unpickler
         return value
@@ -403,19 +396,11 @@ def _load(unpickler, source, pickle_view):
     except (ImportError, MemoryError):
         raise
     except Exception as exc:
-        raise _malformed(exc) from None
+        raise ProtocolError(f"malformed value: {type(exc).__name__}: {exc}") from None
     if source.position != len(pickle_view):
-        raise _trailing(pickle_view, source)
+        raise ProtocolError(f"malformed value: {len(pickle_view) - source.position} bytes "
+                            "after the pickle's STOP")
     return value
-
-
-def _malformed(exc):
-    return ProtocolError(f"malformed value: {type(exc).__name__}: {exc}")
-
-
-def _trailing(pickle_view, source):
-    return ProtocolError(f"malformed value: {len(pickle_view) - source.position} bytes after "
-                         "the pickle's STOP")
 
 
 def encode_value_section(value):
