@@ -191,7 +191,7 @@ class LargeBodyTest(unittest.TestCase):
     def test_bad_padding_in_a_large_body_is_still_rejected(self):
         frame = frames.value_frame(frames.CALL, 1, [b"p"], 1,
                                    [memoryview(b"ab"), memoryview(bytes(frames.MAPPED_BODY_MIN))])
-        frame.parts[frame.parts.index(frames._ZEROS[:62])] = b"\x01" * 62
+        frame.parts[frame.parts.index(frames._PADDINGS[62])] = b"\x01" * 62
         _, _, body = self.read_through_a_pipe(frame)
         with self.assertRaises(ProtocolError) as caught:
             frames.split_value_section(body)

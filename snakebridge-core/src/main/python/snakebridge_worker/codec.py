@@ -180,7 +180,9 @@ class _Pickler(pickle.Pickler):
 
 
 _dumps = pickle.dumps
-_DUMPS_DIRECTLY = frozenset((type(None), bool, int, float))
+SCALARS = frozenset((type(None), bool, int, float))
+"""Result types that never need a reference and that `pickle.dumps` writes exactly as the
+Encoder's pickler would: the hot path encodes them directly (here and in server._execute)."""
 _DUMPS_IF_SHORT = frozenset((str, bytes))
 _SHORT = 4096
 """Up to this length a str or bytes result is pickled in one piece; longer ones go through the
@@ -209,7 +211,7 @@ class Encoder:
         and for values that cannot cross at all, raises ConversionError.
         """
         kind = type(value)
-        if kind in _DUMPS_DIRECTLY or (kind in _DUMPS_IF_SHORT and len(value) <= _SHORT):
+        if kind in SCALARS or (kind in _DUMPS_IF_SHORT and len(value) <= _SHORT):
             # The hot path's results: pickle.dumps writes the very bytes the pickler would
             # (no reducer is ever consulted for these types, and they never need references)
             # without its set-up and tear-down.

@@ -49,8 +49,7 @@ MAPPED_BODY_MIN = 1024 * 1024
 """Bodies from this size up are read into prefaulted anonymous memory where the system offers
 it (see _new_body)."""
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0) if sys.platform.startswith("linux") else 0
-_ZEROS = memoryview(bytes(ALIGNMENT))
-_PADDINGS = tuple(bytes(size) for size in range(ALIGNMENT))
+_PADDINGS = tuple(bytes(size) for size in range(ALIGNMENT))  # by length
 SMALL_PICKLE = 4096
 """Up to this size a pickle is copied into one bytes object with its frame's header and padding
 (one buffer for `writev`); a larger one is passed on as it is, uncopied."""
@@ -228,7 +227,7 @@ def value_frame(kind, request_id, pickle_chunks, pickle_length, buffers):
         parts = [_HEADER_AND_SECTION.pack(length, kind, 0, 0, request_id, pickle_length, 0)]
         parts += pickle_chunks
         if padding:
-            parts.append(_ZEROS[:padding])
+            parts.append(_PADDINGS[padding])
         return OutgoingFrame(parts, length)
     count = len(buffers)
     head_size = 8 + 8 * count
@@ -243,7 +242,7 @@ def value_frame(kind, request_id, pickle_chunks, pickle_length, buffers):
         if index + 1 < count:
             gap = _pad(body)
             if gap:
-                tail.append(_ZEROS[:gap])
+                tail.append(_PADDINGS[gap])
                 body += gap
     length = _AFTER_LENGTH + body
     parts = [_HEADER_AND_SECTION.pack(length, kind, 0, 0, request_id, pickle_length, count)]
@@ -251,7 +250,7 @@ def value_frame(kind, request_id, pickle_chunks, pickle_length, buffers):
         parts.append(struct.pack(f">{count}Q", *[buffer.nbytes for buffer in buffers]))
     parts.extend(pickle_chunks)
     if padding:
-        parts.append(_ZEROS[:padding])
+        parts.append(_PADDINGS[padding])
     parts.extend(tail)
     return OutgoingFrame(parts, length)
 

@@ -24,10 +24,6 @@ class Seen(list):
 
     callbacks = ()  # the callback proxies, a list once there is one
 
-    @property
-    def refs(self):
-        return self
-
     def check(self, session):
         """Raises the error of the first reference that does not resolve in `session` (the
         call's Session, or None): SessionMismatch before RefNotFound for the same reference."""

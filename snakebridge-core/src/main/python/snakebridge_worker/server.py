@@ -29,7 +29,6 @@ _EXIT_PROTOCOL = 3
 _HELLO_KEYS = {"protocol": int, "min_protocol": int, "worker_id": str, "paths": list,
                "helper_paths": list, "max_frame": int, "max_depth": int}
 _DRAIN_POLL_SECONDS = 0.02
-_SCALARS = frozenset((type(None), bool, int, float))
 _dumps = pickle.dumps
 _PROTOCOL = codec.PICKLE_PROTOCOL
 _FRAME_NAMES = {frames.HELLO: "HELLO", frames.RESULT: "result", frames.ERROR: "error",
@@ -305,7 +304,7 @@ class Worker:
         except BaseException as exc:  # SystemExit from user code included: the worker stays
             return self._error_frame(request_id, "python", exc, encoder), None
         try:
-            if type(result) in _SCALARS:
+            if type(result) in codec.SCALARS:
                 # The hot path: never a reference, so no batch; only a huge int is ever too
                 # large, and value_frame below says so.
                 frame = frames.pickle_frame(frames.RESULT, request_id, _dumps(result, _PROTOCOL))

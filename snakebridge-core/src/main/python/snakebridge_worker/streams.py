@@ -154,7 +154,7 @@ class Streams:
                     aio.run(aio.awaited(close()))
         finally:
             if session is not None:
-                ref_ids = [] if seen is None else [ref[0] for ref in seen.refs]
+                ref_ids = [] if seen is None else [ref[0] for ref in seen]
                 self._registry.release_object(session, target, ref_ids)
         return None
 
@@ -162,7 +162,7 @@ class Streams:
 
     def _entry(self, session, seen, target):
         return self._registry.entry_of(session, target, [] if seen is None
-                                       else [ref[0] for ref in seen.refs])
+                                       else [ref[0] for ref in seen])
 
     def _take(self, iterator, is_async, limit, entry):
         """A batch as (items, done, error); `error` was raised after `items` were taken."""

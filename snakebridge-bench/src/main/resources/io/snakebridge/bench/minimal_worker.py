@@ -7,23 +7,14 @@ unpickles the call with `pickle.loads`, looks the function up, calls it, and wri
 length-prefixed pickle of the result on fd 1. No frame header, no checks, no sessions, no
 control thread, and an unrestricted unpickler (unsafe: it would construct any global a pickle
 names, which is why the real worker restricts `find_class`). Exits at end of input. Raises the
-pipes to 1 MiB like the worker.
+pipes to 1 MiB like the worker, with `echo_loop.py`'s code (the harness extracts both).
 """
-import fcntl
 import io
 import os
 import pickle
 import sys
 
-F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
-IN, OUT = 0, 1
-
-
-def grow(fd):
-    try:
-        fcntl.fcntl(fd, F_SETPIPE_SZ, 1 << 20)
-    except OSError:
-        pass
+from echo_loop import IN, OUT, grow, read_into  # the floor's own pipe handling, beside it
 
 
 def request():
@@ -32,16 +23,6 @@ def request():
     pickler.fast = True  # no memo opcodes, like the Java writer
     pickler.dump(("call", None, "math", "sqrt", [16], {}))
     return out.getvalue()
-
-
-def read_into(view):
-    got, size = 0, len(view)
-    while got < size:
-        n = os.readv(IN, [view[got:]])
-        if n == 0:
-            return False
-        got += n
-    return True
 
 
 def main():

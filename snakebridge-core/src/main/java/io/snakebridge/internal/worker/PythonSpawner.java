@@ -41,33 +41,15 @@ public final class PythonSpawner implements WorkerSpawner {
   private volatile String reportedExecutable;
 
   /**
-   * Creates a spawner of workers that run one call at a time.
+   * Creates a spawner.
    *
    * @param python the configured interpreter: a path or a command on {@code PATH}
    * @param environment variables added to the JVM's environment
    * @param workingDirectory the workers' working directory, or null for the JVM's
    * @param paths folders put at the front of the workers' {@code sys.path}
    * @param helperPaths folders of the user's helper modules, sent in the handshake
-   */
-  public PythonSpawner(
-      String python,
-      Map<String, String> environment,
-      Path workingDirectory,
-      WorkerFiles files,
-      List<String> paths,
-      List<String> helperPaths,
-      CodecLimits limits,
-      Logger stderrLogger) {
-    this(python, environment, workingDirectory, files, paths, helperPaths, limits, 1,
-        stderrLogger);
-  }
-
-  /**
-   * Creates a spawner.
-   *
    * @param threads how many calls each worker runs at once (HELLO {@code threads}); at least 1
    * @throws IllegalArgumentException if {@code threads} is below 1
-   * @see #PythonSpawner(String, Map, Path, WorkerFiles, List, List, CodecLimits, Logger)
    */
   public PythonSpawner(
       String python,
