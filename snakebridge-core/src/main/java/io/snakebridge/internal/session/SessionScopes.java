@@ -77,11 +77,6 @@ public final class SessionScopes {
     end(id, owners -> owners.asyncCalls--);
   }
 
-  /** Returns whether any thread or asynchronous call is inside session {@code id}. */
-  public static boolean hasOwners(String id) {
-    return OWNERS.containsKey(id);
-  }
-
   private static void end(String id, java.util.function.Consumer<Owners> leaving) {
     List<SessionTable.Ending> endings = new ArrayList<>(1);
     OWNERS.computeIfPresent(id, (key, owners) -> {
