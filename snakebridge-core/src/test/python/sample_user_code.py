@@ -9,9 +9,12 @@ def echo(value):
     return value
 
 
-def spin(seconds):
-    """A pure-Python loop: interruptible by CANCEL at any bytecode."""
+def spin(seconds, marker=None):
+    """A pure-Python loop: interruptible by CANCEL at any bytecode. With `marker`, first creates
+    that file (with no Python frame of its own), so a test can wait until the call runs."""
     deadline = time.monotonic() + seconds
+    if marker is not None:
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
     count = 0
     while time.monotonic() < deadline:
         count += 1

@@ -2,6 +2,9 @@
 
 import support
 
+import os
+import shutil
+import tempfile
 import time
 import unittest
 
@@ -72,8 +75,15 @@ class ThreadsTest(unittest.TestCase):
                          ["cancelled"] * 4)
 
     def test_cancel_interrupts_only_its_own_call(self):
-        calls = [self.worker.start_call("sample_user_code", "spin", LONG) for _ in range(3)]
-        time.sleep(0.05)
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder)
+        markers = [os.path.join(folder, str(n)) for n in range(3)]
+        calls = [self.worker.start_call("sample_user_code", "spin", LONG, marker)
+                 for marker in markers]
+        deadline = time.monotonic() + 10
+        while not all(map(os.path.exists, markers)):  # all three run, none waits for a thread
+            self.assertLess(time.monotonic(), deadline, "the calls did not all start")
+            time.sleep(0.01)
         self.worker.send(frames.CANCEL, calls[1])
         kind, error = self.worker.reply(calls[1], timeout=10)
         self.assertEqual((kind, error["kind"]), ("error", "cancelled"))

@@ -6,6 +6,7 @@ import os
 import sys
 import unittest
 
+import sample_user_code
 from snakebridge_worker import frames
 
 EXIT_PROTOCOL = 3
@@ -139,9 +140,10 @@ class CallTest(unittest.TestCase):
                          ("builtins.ValueError", "lookup failed"))
         self.assertEqual(error["mro"], ["builtins.ValueError", "builtins.Exception",
                                         "builtins.BaseException", "builtins.object"])
+        line = sample_user_code.fail_with_cause.__code__.co_firstlineno + 4  # the raise
         self.assertEqual(error["frames"], [("sample_user_code", "fail_with_cause",
-                                            os.path.join(support.HERE, "sample_user_code.py"), 25)])
-        self.assertIn('sample_user_code.py", line 25, in fail_with_cause', error["traceback"])
+                                            os.path.join(support.HERE, "sample_user_code.py"), line)])
+        self.assertIn(f'sample_user_code.py", line {line}, in fail_with_cause', error["traceback"])
         self.assertNotIn("dispatch", error["traceback"])
         cause = error["cause"]
         self.assertEqual((cause["type"], cause["message"]), ("builtins.KeyError", "'missing'"))
