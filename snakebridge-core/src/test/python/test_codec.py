@@ -272,6 +272,49 @@ class DecoderTest(unittest.TestCase):
                 with self.assertRaises(ProtocolError):
                     codec.decode_value_section(support.value_section(data))
 
+    def test_small_pickles_share_one_unpickler_fed_by_c_callables(self):
+        self.assertIsNotNone(codec._PEEK_SIZE)  # so the path below is the one in use here
+        decoder = codec.Decoder()
+        self.assertEqual(decoder.decode(memoryview(java_style([1, "x"]))), [1, "x"])
+        unpickler = decoder._unpickler
+        self.assertIsNotNone(unpickler)
+        for value in (("call", None, "m", "f", [2.5], {"k": b"v"}), {"a": [None, True]}):
+            with self.subTest(value):
+                self.assertEqual(decoder.decode(bytearray(java_style(value))), value)
+                self.assertIs(decoder._unpickler, unpickler)
+        self.assertEqual((decoder._pending, decoder._skipped), ({}, []))
+
+    def test_a_reused_decoder_names_each_malformed_pickle_and_goes_on(self):
+        decoder = codec.Decoder()
+        decoder.decode(memoryview(java_style(0)))
+        cases = [(java_style([1, 2, 3])[:-3], "truncated"),
+                 (java_style([1]) + b"N", "after the pickle's STOP"),
+                 (b"\x80\x05\x97.", "malformed value"),
+                 (pickle.dumps(print, 5), "not part of the value codec")]
+        for data, words in cases:
+            with self.subTest(data):
+                with self.assertRaises(ProtocolError) as caught:
+                    decoder.decode(memoryview(data))
+                self.assertIn(words, str(caught.exception))
+                self.assertEqual(decoder.decode(memoryview(java_style([1, "x"]))), [1, "x"])
+                self.assertEqual((decoder._pending, decoder._skipped), ({}, []))
+
+    def test_a_decode_interrupted_by_a_base_exception_leaves_the_decoder_usable(self):
+        class Interrupting:  # a refs.Resolver whose ref() is interrupted, as by Cancelled
+            seen = None
+
+            def ref(self, *args):
+                raise KeyboardInterrupt
+
+            callback = ref
+
+        decoder = codec.Decoder(Interrupting())
+        data = b"\x80\x05\x8c\x03sbw\x8c\x03ref\x93\x8c\x01r\x8c\x01s\x86R."
+        with self.assertRaises(KeyboardInterrupt):
+            decoder.decode(memoryview(data))
+        self.assertEqual(decoder.decode(memoryview(java_style([7]))), [7])
+        self.assertEqual((decoder._pending, decoder._skipped), ({}, []))
+
     @unittest.skipIf(numpy is not None, "only meaningful where numpy is missing")
     def test_an_array_without_numpy_is_numpys_own_import_error(self):
         data = b"\x80\x05\x8c\x03sbw\x8c\x07ndarray\x93\x8c\x05uint8K\x01\x85\x97\x87R."

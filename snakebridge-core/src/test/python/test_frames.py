@@ -3,6 +3,7 @@
 import support  # noqa: F401 -- first: puts the worker package on sys.path
 
 import os
+import struct
 import threading
 import unittest
 
@@ -38,12 +39,34 @@ class FrameReaderTest(unittest.TestCase):
         self.pipe.write(support.encode_frame(frames.PING, 7)
                         + support.encode_frame(frames.CALL, 2 ** 64 - 1, b"\x00" * 8 + b"ab"))
         self.pipe.close_writer()
-        self.assertEqual(self.pipe.reader.read(), (frames.PING, 7, bytearray()))
+        self.assertEqual(self.pipe.reader.read(), (frames.PING, 7, None))
         kind, request_id, body = self.pipe.reader.read()
+        # A section the reader cannot split comes whole, for its consumer to reject.
         self.assertEqual((kind, request_id, bytes(body)),
                          (frames.CALL, 2 ** 64 - 1, b"\x00" * 8 + b"ab"))
         self.assertIsInstance(body, bytearray)
         self.assertIsNone(self.pipe.reader.read())
+
+    def test_a_small_section_without_buffers_comes_split_and_checked(self):
+        section = struct.pack(">II", 3, 0) + b"abc" + bytes(53)
+        self.pipe.write(support.encode_frame(frames.CALL, 9, section)
+                        + support.encode_frame(frames.PING, 10))
+        kind, request_id, body = self.pipe.reader.read()
+        self.assertEqual((kind, request_id, body), (frames.CALL, 9, (bytearray(b"abc"), ())))
+        self.assertIs(frames.split_value_section(body), body)
+        self.assertEqual(self.pipe.reader.read(), (frames.PING, 10, None))
+
+    def test_a_small_section_that_breaks_the_format_comes_whole(self):
+        cases = {"padding not zero": struct.pack(">II", 3, 0) + b"abc" + bytes(52) + b"x",
+                 "wrong length": struct.pack(">II", 3, 0) + b"abc" + bytes(60),
+                 "too short for a head": b"\x00" * 4}
+        for name, section in cases.items():
+            with self.subTest(name):
+                self.pipe.write(support.encode_frame(frames.CALL, 9, section))
+                kind, _, body = self.pipe.reader.read()
+                self.assertEqual(bytes(body), section)
+                with self.assertRaises(ProtocolError):
+                    frames.split_value_section(body)
 
     def test_header_and_body_may_arrive_in_pieces(self):
         data = support.encode_frame(frames.HELLO, 0, b"x" * 100)
@@ -81,7 +104,7 @@ class FrameReaderTest(unittest.TestCase):
             with self.subTest(kind):
                 self.pipe.write(support.encode_frame(kind, 1 << 63 | 5, b"\x00" * 64))
                 self.assertEqual(self.pipe.reader.read(),
-                                 (kind, 1 << 63 | 5, bytearray(64)))
+                                 (kind, 1 << 63 | 5, (bytearray(), ())))
 
     def test_rejects_unknown_and_reserved_kinds(self):
         for kind in (0, 9, 15, 20, 255):

@@ -333,16 +333,47 @@ class _Source:
 _REUSE_LIMIT = 64 * 1024
 
 
+def _peek_size():
+    """The size the C unpickler passes to its input's `peek` (PREFETCH in _pickle.c: 128 KiB
+    in CPython 3.9 to 3.13), found by asking it; None if it does not peek."""
+    asked = []
+
+    def peek(size):
+        asked.append(size)
+        return b"\x80\x05N."  # PROTO 5, NONE, STOP
+
+    probe = types.SimpleNamespace(peek=peek, read=lambda size: b"", readinto=None,
+                                  readline=None)
+    try:
+        pickle.Unpickler(probe).load()
+    except Exception:
+        return None
+    if len(asked) != 1 or type(asked[0]) is not int or asked[0] <= _REUSE_LIMIT:
+        return None
+    return asked[0]
+
+
+_PEEK_SIZE = _peek_size()
+
+
 class Decoder:
     """Decodes value sections. One per thread: it reuses one unpickler for small values.
 
     A C unpickler may load successive pickles from one stream, so the small pickles of the
-    hot path share an unpickler and skip building one per call. Larger ones, and those with
-    buffers, get a fresh unpickler that is dropped afterwards, so the reused one never keeps a
-    big frame alive. So does a pickle that used memo opcodes (the Java writer writes none, but
-    Python's pickler does): CPython's unpickler keeps counting memo slots across loads even
-    when its memo is cleared, so reusing it would make every later load allocate and scan an
-    ever larger memo.
+    hot path share an unpickler and skip building one per call. Its input is made of C
+    callables only, so loading calls no Python code but `find_class`: `peek`, which the C
+    unpickler calls once per load with a fixed size (_PEEK_SIZE) and takes the whole pickle
+    from, is `pop` of a dict that holds the pickle under that size, so a second `peek` (a
+    pickle cut short) finds nothing and fails; `read`, which it then calls to skip the bytes
+    it parsed, appends that count to a list, from which the decoder checks that the pickle
+    ended exactly at its STOP. A small pickle that fails to load this way is decoded once more
+    the general way, which raises the error that describes it.
+
+    Larger pickles, and those with buffers, get a fresh unpickler reading from a _Source
+    that is dropped afterwards, so the reused one never keeps a big frame alive. So does a
+    pickle that used memo opcodes (the Java writer writes none, but Python's pickler does):
+    CPython's unpickler keeps counting memo slots across loads even when its memo is cleared,
+    so reusing it would make every later load allocate and scan an ever larger memo.
 
     With a `resolver` (refs.Resolver) it admits `sbw.ref` and `sbw.callback`, and the
     resolver's `seen` tells what the last decoded value met.
@@ -350,7 +381,8 @@ class Decoder:
 
     def __init__(self, resolver=None):
         self._resolver = resolver
-        self._source = _Source()
+        self._pending = {}  # _PEEK_SIZE -> the pickle the next load reads
+        self._skipped = []  # what the unpickler's read() was asked to skip
         self._unpickler = None
         self._memo = None
 
@@ -363,18 +395,30 @@ class Decoder:
         resolver = self._resolver
         if resolver is not None:
             resolver.seen = None
-        if buffers or len(pickle_view) > _REUSE_LIMIT:
+        if buffers or len(pickle_view) > _REUSE_LIMIT or _PEEK_SIZE is None:
             return self._decode_once(pickle_view, buffers, resolver)
-        source = self._source
-        source.view = pickle_view
-        source.position = 0
         unpickler = self._unpickler
         if unpickler is None:
-            unpickler = _Unpickler(source)
+            self._pending.clear()  # what a load interrupted by Cancelled may have left
+            self._skipped.clear()
+            unpickler = _Unpickler(types.SimpleNamespace(
+                peek=self._pending.pop, read=self._skipped.append, readinto=None,
+                readline=None))
             unpickler.resolver = resolver
             self._memo = unpickler.memo
         self._unpickler = None  # put back only after a clean load
-        value = _load(unpickler, source, pickle_view)
+        self._pending[_PEEK_SIZE] = pickle_view
+        try:
+            value = unpickler.load()
+            clean = self._skipped.pop() == len(pickle_view)
+        except Exception:
+            clean = False
+        if not clean:
+            self._pending.clear()
+            self._skipped.clear()
+            if resolver is not None:
+                resolver.seen = None
+            return self._decode_once(pickle_view, buffers, resolver)
         if not self._memo.copy():  # the usual case: no memo opcodes, see the class doc
             self._unpickler = unpickler
         return value

@@ -153,7 +153,9 @@ class InputControl:
         self._handoff = collections.deque()
         self._nested = collections.deque()  # CALLs for threads other than main (see above)
         self._main_owns_input = True
-        self._main_reads_freely = True  # main-only: owns the input and _handoff was empty
+        # Main-only: main owns the input and _handoff was empty, so the next frame is read
+        # straight from the reader (next_frame, and Worker._serve without calling it).
+        self.main_reads_freely = True
         self._sequence = 0
         self._running = 0
         self._shielded = 0  # the `_running` value of main's call that shielded itself
@@ -199,7 +201,7 @@ class InputControl:
         """The next frame for main: read from the input or handed over. None at end of input,
         and, while main waits for a callback's answer, once `waiter` is done (the caller tells
         the two apart by `waiter.done`)."""
-        if self._main_reads_freely:
+        if self.main_reads_freely:
             return self._reader.read()
         with self._changed:
             while not self._handoff and not self._main_owns_input \
@@ -209,7 +211,7 @@ class InputControl:
                 return self._handoff.popleft()
             if waiter is not None and waiter.done:
                 return None
-            self._main_reads_freely = True
+            self.main_reads_freely = True
         return self._reader.read()
 
     def call_started(self, request_id):
@@ -229,7 +231,7 @@ class InputControl:
             calls = self._main_calls
             if calls and calls[-1] == request_id:
                 calls.pop()
-            self._main_reads_freely = self._main_owns_input and not self._handoff
+            self.main_reads_freely = self._main_owns_input and not self._handoff
 
     def current_call(self):
         """The id of the innermost call the calling thread runs, or None. Each thread reads
@@ -339,7 +341,7 @@ class InputControl:
                     self._drop_main_interruption()
                     waiter.cancelled = True
                 self._running = 0
-                self._main_reads_freely = self._main_owns_input and not self._handoff
+                self.main_reads_freely = self._main_owns_input and not self._handoff
                 return
             waiter.counted = True
             self._other_waiting += 1

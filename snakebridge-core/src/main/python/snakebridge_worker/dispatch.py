@@ -45,13 +45,34 @@ class Dispatcher:
                 _, _, module, function, args, kwargs = request
                 if type(module) is str and type(function) is str and type(args) is list \
                         and type(kwargs) is dict:
-                    result = _lookup(_module(module), function)(*args, **kwargs)
+                    target = _modules.get(module) or _module(module)
+                    if "." in function:
+                        target = _lookup(target, function)
+                    else:
+                        target = getattr(target, function)
+                    result = target(*args, **kwargs)
                     if type(result) is _COROUTINE:
                         result = aio.run(result)
                     return result, session
             return self._perform(request, session, None), session
         seen.check(session)
         if not seen.callbacks:
+            # Inlined too: a method call or an attribute read on a reference.
+            op = request[0]
+            if op == "call_method" and len(request) == 6:
+                _, _, target, method, args, kwargs = request
+                if type(method) is str and type(args) is list and type(kwargs) is dict:
+                    target = getattr(target, method) if "." not in method \
+                        else _lookup(target, method)
+                    result = target(*args, **kwargs)
+                    if type(result) is _COROUTINE:
+                        result = aio.run(result)
+                    return result, session
+            elif op == "get_attr" and len(request) == 4:
+                _, _, target, attr = request
+                if type(attr) is str:
+                    return (getattr(target, attr) if "." not in attr
+                            else _lookup(target, attr)), session
             return self._perform(request, session, seen), session
         if session is not None:
             seen.bind(session)

@@ -81,6 +81,7 @@ class FrameReader:
         self.max_frame = max_frame
         self._buffer = bytearray(READ_AHEAD)
         self._view = memoryview(self._buffer)
+        self._whole = [self._view]  # readv's buffer list when nothing is buffered
         self._start = 0  # the unread bytes are _buffer[_start:_end]
         self._end = 0
 
@@ -91,40 +92,63 @@ class FrameReader:
     def read(self):
         """Returns (kind, request_id, body) or None at a clean end of stream.
 
-        `body` is a fresh buffer the caller owns (a bytearray, or for a large body an anonymous
-        mmap, see _new_body): decoded arrays may keep views into it.
+        `body` is None for the kinds without one. For the others it is what
+        split_value_section takes: usually, when the reader found the whole frame buffered with
+        no out-of-band buffers and a well-formed section, the section already split and
+        checked, `(pickle, ())`; otherwise the whole value section, to be split and checked
+        by the frame's consumer, so a malformed section fails that frame's call, not the
+        connection. Its memory is the caller's (a copy, never the reused read buffer; for a
+        large body an anonymous mmap, see _new_body): decoded arrays may keep views into it.
         The header is checked before anything is allocated for the body, so a corrupt or
         hostile length never makes the worker allocate.
         """
         start = self._start
-        if self._end - start < HEADER_SIZE:
-            if not self._fill_header():
-                return None
-            start = 0
-        length, kind, flags, reserved, request_id = HEADER.unpack_from(self._buffer, start)
+        end = self._end
+        if end - start < HEADER_SIZE:
+            if start == end:  # nothing buffered, the usual case: one read into the whole buffer
+                start = self._start = 0
+                end = self._end = os.readv(self.fd, self._whole)
+            if end - start < HEADER_SIZE:
+                if not self._fill_header():
+                    return None
+                start = 0
+                end = self._end
+        buffer = self._buffer
+        length, kind, flags, reserved, request_id = HEADER.unpack_from(buffer, start)
         if length < _AFTER_LENGTH or length > self.max_frame:
             raise ProtocolError(
                 f"frame length {length} is outside 12..{self.max_frame} (max_frame)", request_id)
         if flags or reserved:
             raise ProtocolError(
                 f"frame flags {flags} / reserved {reserved} must be 0 in protocol 1", request_id)
-        size = length - _AFTER_LENGTH
+        stop = start + 4 + length
         if kind in _EMPTY_KINDS:
-            if size:
-                raise ProtocolError(f"frame kind {kind} must have an empty body, got {size} bytes",
-                                    request_id)
-        elif kind not in _VALUE_KINDS:
-            raise ProtocolError(f"unknown frame kind {kind}", request_id)
-        start += HEADER_SIZE
-        stop = start + size
-        if stop <= self._end:  # the usual case: the whole frame is in the buffer
-            body = self._buffer[start:stop]  # a copy: the buffer is reused
-            if stop == self._end:
+            if length != _AFTER_LENGTH:
+                raise ProtocolError(f"frame kind {kind} must have an empty body, got "
+                                    f"{length - _AFTER_LENGTH} bytes", request_id)
+            if stop == end:
                 self._start = self._end = 0
             else:
                 self._start = stop
-            return kind, request_id, body
-        return kind, request_id, self._read_body(start, size, request_id)
+            return kind, request_id, None
+        if kind not in _VALUE_KINDS:
+            raise ProtocolError(f"unknown frame kind {kind}", request_id)
+        start += HEADER_SIZE
+        if stop > end:
+            return kind, request_id, self._read_body(start, stop - start, request_id)
+        if stop == end:
+            self._start = self._end = 0
+        else:
+            self._start = stop
+        if stop - start >= 8:
+            # The usual case: a small section without buffers, split and checked here as
+            # split_value_section would, its pickle copied out on its own.
+            pickle_length, count = _SECTION_HEAD.unpack_from(buffer, start)
+            pickle_end = start + 8 + pickle_length
+            if not count and pickle_end + -(8 + pickle_length) % ALIGNMENT == stop \
+                    and buffer.count(0, pickle_end, stop) == stop - pickle_end:
+                return kind, request_id, (buffer[start + 8:pickle_end], ())
+        return kind, request_id, buffer[start:stop]  # a copy: the buffer is reused
 
     def _fill_header(self):
         """Reads until a whole header is buffered, first moving any partial one to the front.
@@ -190,7 +214,14 @@ class FrameWriter:
         self._lock = threading.Lock()
 
     def send(self, frame):
-        """Sends an OutgoingFrame in one `writev` loop, under the write lock."""
+        """Sends an OutgoingFrame in one `writev` loop, or a whole frame given as bytes
+        (small_frame) in one `write`, under the write lock."""
+        if type(frame) is bytes:
+            with self._lock:
+                written = os.write(self.fd, frame)
+                if written != len(frame):
+                    _write_rest(self.fd, [frame], written)
+            return
         parts = frame.parts
         total = HEADER_SIZE - _AFTER_LENGTH + frame.length
         with self._lock:
@@ -257,20 +288,31 @@ def value_frame(kind, request_id, pickle_chunks, pickle_length, buffers):
 
 def pickle_frame(kind, request_id, pickle_bytes):
     """A frame whose value section is one small pickle (bytes) and no buffers, laid out in a
-    single bytes object: the hot path's results."""
+    single bytes object (small_frame)."""
+    frame = small_frame(kind, request_id, pickle_bytes)
+    return OutgoingFrame([frame], len(frame) - 4)
+
+
+def small_frame(kind, request_id, pickle_bytes):
+    """The whole frame, as one bytes object that FrameWriter.send takes as it is, of a value
+    section that is one pickle (bytes, at most SMALL_PICKLE long) and no buffers: the hot
+    path's results."""
     size = len(pickle_bytes)
     padding = -(8 + size) % ALIGNMENT
-    length = _AFTER_LENGTH + 8 + size + padding
-    return OutgoingFrame([_HEADER_AND_SECTION.pack(length, kind, 0, 0, request_id, size, 0)
-                          + pickle_bytes + _PADDINGS[padding]], length)
+    return _HEADER_AND_SECTION.pack(_AFTER_LENGTH + 8 + size + padding, kind, 0, 0, request_id,
+                                    size, 0) + pickle_bytes + _PADDINGS[padding]
+
 
 
 def split_value_section(body):
     """Returns (pickle view, [buffer views]) for a value section; views share `body`'s memory.
 
+    `body` may also be a section FrameReader.read has split already, returned as it is.
     The buffer views are writable slices of the frame's own bytearray, so numpy can wrap them
     without a copy; their offsets are multiples of 64 from the start of the body.
     """
+    if type(body) is tuple:
+        return body
     size = len(body)
     if size < _SECTION_HEAD.size:
         raise ProtocolError(f"value section of {size} bytes is shorter than its 8-byte head")

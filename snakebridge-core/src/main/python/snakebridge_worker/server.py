@@ -31,6 +31,7 @@ _HELLO_KEYS = {"protocol": int, "min_protocol": int, "worker_id": str, "paths": 
 _DRAIN_POLL_SECONDS = 0.02
 _dumps = pickle.dumps
 _PROTOCOL = codec.PICKLE_PROTOCOL
+_SMALL_PICKLE = frames.SMALL_PICKLE
 _FRAME_NAMES = {frames.HELLO: "HELLO", frames.RESULT: "result", frames.ERROR: "error",
                 frames.CALLBACK: "callback"}
 
@@ -187,9 +188,11 @@ class Worker:
         return True
 
     def _serve(self):
-        next_frame = self.input.next_frame
+        control_ = self.input
+        next_frame = control_.next_frame
+        read = self._reader.read
         while True:
-            frame = next_frame()
+            frame = read() if control_.main_reads_freely else next_frame()
             if frame is None:
                 return 0
             kind, request_id, body = frame
@@ -295,7 +298,8 @@ class Worker:
         the batch of references it carries (None without), to commit once the call is over."""
         encoder = codecs.encoder
         try:
-            request = codecs.decoder.decode(*frames.split_value_section(body))
+            request = codecs.decoder.decode(
+                *(body if type(body) is tuple else frames.split_value_section(body)))
             result, session = self._dispatcher.run(request, codecs.resolver.seen)
         except Cancelled as exc:
             return self._error_frame(request_id, "cancelled", exc, encoder), None
@@ -307,9 +311,11 @@ class Worker:
             if type(result) in codec.SCALARS:
                 # The hot path: never a reference, so no batch; only a huge int is ever too
                 # large, and value_frame below says so.
-                frame = frames.pickle_frame(frames.RESULT, request_id, _dumps(result, _PROTOCOL))
-                if frame.length <= self._max_frame:
-                    return frame, None
+                data = _dumps(result, _PROTOCOL)
+                if len(data) <= _SMALL_PICKLE:
+                    frame = frames.small_frame(frames.RESULT, request_id, data)
+                    if len(frame) - 4 <= self._max_frame:
+                        return frame, None
             batch = None if session is None else session.batch()
             return self.value_frame(frames.RESULT, request_id, result, encoder, batch), batch
         except ConversionError as exc:
