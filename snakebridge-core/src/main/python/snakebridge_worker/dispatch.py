@@ -45,7 +45,9 @@ class Dispatcher:
                 _, _, module, function, args, kwargs = request
                 if type(module) is str and type(function) is str and type(args) is list \
                         and type(kwargs) is dict:
-                    target = _modules.get(module) or _module(module)
+                    target = _modules.get(module)
+                    if target is None:
+                        target = _module(module)
                     if "." in function:
                         target = _lookup(target, function)
                     else:

@@ -106,8 +106,9 @@ class FrameReader:
         end = self._end
         if end - start < HEADER_SIZE:
             if start == end:  # nothing buffered, the usual case: one read into the whole buffer
+                end = os.readv(self.fd, self._whole)
                 start = self._start = 0
-                end = self._end = os.readv(self.fd, self._whole)
+                self._end = end
             if end - start < HEADER_SIZE:
                 if not self._fill_header():
                     return None
@@ -301,7 +302,6 @@ def small_frame(kind, request_id, pickle_bytes):
     padding = -(8 + size) % ALIGNMENT
     return _HEADER_AND_SECTION.pack(_AFTER_LENGTH + 8 + size + padding, kind, 0, 0, request_id,
                                     size, 0) + pickle_bytes + _PADDINGS[padding]
-
 
 
 def split_value_section(body):
