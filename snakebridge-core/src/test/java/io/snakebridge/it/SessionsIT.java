@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.CallOptions;
 import io.snakebridge.PyRef;
 import io.snakebridge.ReferenceNotFoundException;
 import io.snakebridge.SessionContext;
 import io.snakebridge.SessionOptions;
 import io.snakebridge.SnakeBridgeRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -193,6 +197,33 @@ class SessionsIT {
           return kept.sessionId();
         });
     assertFalse(awaitStats(s -> !s.containsKey(session)).containsKey(session));
+  }
+
+  @Test
+  void theReferencesOfAResultThatCameAfterItsCallerGaveUpAreReleased() throws Exception {
+    String session = "late-result-it";
+    CallOptions inSession = CallOptions.defaults().sessionId(session);
+    PyRef kept = (PyRef) python.call("re", "compile", List.of("kept"), inSession);
+    Path started = ItEnvironment.workDir().resolve("late-started-" + System.nanoTime());
+    Path finished = ItEnvironment.workDir().resolve("late-finished-" + System.nanoTime());
+    CompletableFuture<Object> call = python.callAsync("sbtest_helpers", "finish_despite_cancel",
+        List.of(30, started.toString(), finished.toString()), inSession);
+    awaitFile(started);
+    assertTrue(call.cancel(true));
+    // The worker swallows the CANCEL and returns a new object: a RESULT nobody waits for.
+    awaitFile(finished);
+    Map<String, Long> stats = awaitStats(s -> s.getOrDefault(session, 0L) == 1L);
+    assertEquals(1L, stats.get(session), "only the kept reference is left: " + stats);
+    assertEquals("kept", python.getAttr(kept, "pattern"));
+    python.releaseSession(session);
+  }
+
+  private static void awaitFile(Path path) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.exists(path)) {
+      assertTrue(System.nanoTime() < end, "no " + path + " after 10 s");
+      sleep(10);
+    }
   }
 
   private static void dropOne() {

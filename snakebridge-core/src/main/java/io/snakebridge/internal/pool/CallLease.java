@@ -27,6 +27,17 @@ public final class CallLease {
     CANCELLED
   }
 
+  /**
+   * Takes the RESULT of a call whose caller stopped waiting (its deadline passed or it was
+   * cancelled) but which the worker finished anyway: the references in it exist in the worker
+   * and must not be forgotten. Runs on the thread reading the worker's output; must not block
+   * or throw.
+   */
+  public interface LateResults {
+    /** Takes {@code result}; {@code attachment} is what {@link #send} was given. */
+    void lateResult(Frame result, Object attachment);
+  }
+
   static final int LEASED = 0;
   static final int SENT = 1;
   static final int DONE = 2;
@@ -55,6 +66,9 @@ public final class CallLease {
   volatile boolean cancelSent;
   /** Whether the reply goes to the pool (the caller stopped waiting). */
   volatile boolean abandoned;
+  // Set before the state's move to SENT, whose compare-and-set publishes them to the canceller.
+  private LateResults lateResults;
+  private Object lateAttachment;
 
   CallLease(PooledWorker worker, int slot, long deadline, Duration timeout) {
     this.worker = worker;
@@ -84,12 +98,16 @@ public final class CallLease {
   }
 
   /**
-   * Publishes the request's id before it is written.
+   * Publishes the request's id before it is written, and who takes its RESULT should it come
+   * after the caller stopped waiting.
    *
+   * @param late takes a late RESULT with {@code attachment}; null to drop it
    * @return false when the call was cancelled first: nothing may be written
    */
-  public boolean send(long id) {
+  public boolean send(long id, LateResults late, Object attachment) {
     requestId = id;
+    lateResults = late;
+    lateAttachment = attachment;
     return STATE.compareAndSet(this, LEASED, SENT);
   }
 
@@ -150,6 +168,14 @@ public final class CallLease {
   final class LateReply implements WorkerConnection.ReplyHandler {
     @Override
     public void reply(Frame frame) {
+      LateResults late = lateResults;
+      if (frame.kind() == FrameKind.RESULT && late != null) {
+        try {
+          late.lateResult(frame, lateAttachment);
+        } catch (RuntimeException e) {
+          // The handler reports its own failures; the worker must be settled whatever happens.
+        }
+      }
       worker.pool().settleAbandoned(CallLease.this,
           frame.kind() == FrameKind.RESULT || frame.kind() == FrameKind.ERROR);
     }

@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe; holds no per-call state (that is in each call's {@link CallPlan}).
  */
-final class CallRunner {
+final class CallRunner implements CallLease.LateResults {
   /*
    * The hot path is: lease (a few field updates under the pool lock), one write and flush, a
    * blocking read by the caller itself, decode, release. No thread hand-off, no timer task (the
@@ -150,7 +150,7 @@ final class CallRunner {
     WorkerConnection connection = worker.process().connection();
     long id = connection.nextRequestId();
     CallControl control = spec.control();
-    if ((control != null && control.isCancelled()) || !lease.send(id)) {
+    if ((control != null && control.isCancelled()) || !lease.send(id, this, plan)) {
       pool.release(lease); // nothing was sent: the call never runs
       throw cancelledBeforeSending(lease, spec);
     }
@@ -288,6 +288,24 @@ final class CallRunner {
     }
     return new CancellationException("the call to " + spec.call() + " was cancelled before it"
         + " was sent");
+  }
+
+  /**
+   * The RESULT of a call whose caller stopped waiting but which the worker finished: its
+   * references were registered in the worker, so its value is decoded as the caller would have
+   * (each reference counted in the call's session) and dropped. The references nobody else holds
+   * are then unreachable and released by the session table's safety net, like any dropped
+   * {@code PyRef}; without this they would stay in the worker until their session ended or they
+   * expired.
+   */
+  @Override
+  public void lateResult(Frame result, Object attachment) {
+    try {
+      reader.decode(result.body(), 0, result.body().length, (CallPlan) attachment);
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, () -> "runtime '" + runtimeName + "': the late result of an abandoned"
+          + " call could not be decoded; references in it stay until their session ends", e);
+    }
   }
 
   /** The caller stopped waiting: the deadline passed or the future was cancelled. */

@@ -187,7 +187,7 @@ class PoolQueueTest {
     CallLease lease = pool.lease(ticker.read() + TIMEOUT.toNanos(), TIMEOUT, control, null);
     control.cancel(true);
     assertEquals(CallLease.Cause.CANCELLED, lease.cancelCause());
-    assertFalse(lease.send(7), "nothing may be sent for it");
+    assertFalse(lease.send(7, null, null), "nothing may be sent for it");
     pool.release(lease);
     assertEquals(1, pool.stats().idle());
   }
