@@ -120,6 +120,36 @@ class ReferenceTest(unittest.TestCase):
                          ["builtins.object", {"k": (path.type_name, ["builtins.object"])}])
         self.assertEqual(self.call("sample_user_code", "echo", value), value)
 
+    def test_ref_method_and_ref_attr_name_their_target_by_id(self):
+        pattern = self.call("re", "compile", "a+")
+        self.assertEqual(self.result(("ref_attr", self.session, pattern.ref_id, "pattern")), "a+")
+        self.assertEqual(self.result(("ref_method", self.session, pattern.ref_id, "sub",
+                                      ["b", "caab"], {"count": 1})), "cbb")
+        self.assertEqual(self.result(("ref_method", self.session, pattern.ref_id,
+                                      "pattern.upper", [], {})), "A+")
+        items = self.result(("call_class", self.session, "builtins", "list", [], {}))
+        # With a reference among the arguments, the general path runs the same op.
+        self.assertIsNone(self.result(("ref_method", self.session, items.ref_id, "append",
+                                       [pattern], {})))
+        self.assertEqual(self.method(items, "__len__"), 1)
+        self.assertEqual(self.call("operator", "getitem", items, 0), pattern)
+
+    def test_ref_ops_report_an_unknown_id_and_need_a_session(self):
+        for request in (("ref_method", self.session, "00000000-9", "x", [], {}),
+                        ("ref_attr", self.session, "00000000-9", "x")):
+            with self.subTest(request[0]):
+                error = self.error(request)
+                self.assertEqual(
+                    (error["kind"], error["type"], error["ref_id"], error["session_id"],
+                     error["call_session_id"]),
+                    ("ref_not_found", "snakebridge_worker.RefNotFound", "00000000-9",
+                     self.session[0], self.session[0]))
+        for request in (("ref_attr", None, "00000000-9", "x"),
+                        ("ref_attr", self.session, 5, "x"),
+                        ("ref_method", self.session, "00000000-9", "x", (), {})):
+            with self.subTest(request):
+                self.assertEqual(self.error(request)["kind"], "protocol")
+
     def test_set_attr(self):
         point = self.call("sample_objects", "Point", 1, 2)
         self.assertIsNone(self.result(("set_attr", self.session, point, "x", 41)))

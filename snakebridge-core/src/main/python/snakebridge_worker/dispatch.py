@@ -8,9 +8,10 @@ streams cost only the calls that carry them.
 
 import sys
 
-from snakebridge_worker import ProtocolError, aio, streams
+from snakebridge_worker import ProtocolError, aio, refs, streams
 from snakebridge_worker.callbacks import CallScope
 from snakebridge_worker.codec import AsRef
+from snakebridge_worker.sessions import MISSING
 
 _COROUTINE = aio.COROUTINE
 
@@ -40,8 +41,10 @@ class Dispatcher:
         spec = request[1]
         session = None if spec is None else self._registry.session(spec)
         if seen is None:
-            # The hot path, inlined: a plain call without references or callbacks.
-            if request[0] == "call" and len(request) == 6:
+            # The hot paths, inlined: a plain call, and a method call or an attribute read on a
+            # reference named by its id, without references or callbacks in the arguments.
+            op = request[0]
+            if op == "call" and len(request) == 6:
                 _, _, module, function, args, kwargs = request
                 if type(module) is str and type(function) is str and type(args) is list \
                         and type(kwargs) is dict:
@@ -56,25 +59,26 @@ class Dispatcher:
                     if type(result) is _COROUTINE:
                         result = aio.run(result)
                     return result, session
-            return self._perform(request, session, None), session
-        seen.check(session)
-        if not seen.callbacks:
-            # Inlined too: a method call or an attribute read on a reference.
-            op = request[0]
-            if op == "call_method" and len(request) == 6:
-                _, _, target, method, args, kwargs = request
-                if type(method) is str and type(args) is list and type(kwargs) is dict:
+            elif op == "ref_method" and len(request) == 6:
+                _, _, ref_id, method, args, kwargs = request
+                if type(ref_id) is str and type(method) is str and type(args) is list \
+                        and type(kwargs) is dict:
+                    target = self._target(session, ref_id)
                     target = getattr(target, method) if "." not in method \
                         else _lookup(target, method)
                     result = target(*args, **kwargs)
                     if type(result) is _COROUTINE:
                         result = aio.run(result)
                     return result, session
-            elif op == "get_attr" and len(request) == 4:
-                _, _, target, attr = request
-                if type(attr) is str:
+            elif op == "ref_attr" and len(request) == 4:
+                _, _, ref_id, attr = request
+                if type(ref_id) is str and type(attr) is str:
+                    target = self._target(session, ref_id)
                     return (getattr(target, attr) if "." not in attr
                             else _lookup(target, attr)), session
+            return self._perform(request, session, None), session
+        seen.check(session)
+        if not seen.callbacks:
             return self._perform(request, session, seen), session
         if session is not None:
             seen.bind(session)
@@ -85,6 +89,16 @@ class Dispatcher:
             return self._perform(request, session, seen), session
         finally:
             scope.alive = False
+
+    def _target(self, session, ref_id):
+        """The object registered as `ref_id` in the call's session: the target of `ref_method`
+        and `ref_attr` (§5.3), which name it by its id alone."""
+        if session is None:
+            raise ProtocolError("ref_method and ref_attr need the call's session")
+        target = self._registry.resolve(session.session_id, ref_id)
+        if target is MISSING:
+            raise refs.not_found(ref_id, session.session_id, session.session_id)
+        return target
 
     def _perform(self, request, session, seen):
         op = request[0]
@@ -106,6 +120,15 @@ class Dispatcher:
             _, _, target, attr = request
             if type(attr) is str:
                 return _lookup(target, attr)
+        elif op == "ref_method" and size == 6:
+            _, _, ref_id, method, args, kwargs = request
+            if type(ref_id) is str and type(method) is str and type(args) is list \
+                    and type(kwargs) is dict:
+                return _awaited(_lookup(self._target(session, ref_id), method)(*args, **kwargs))
+        elif op == "ref_attr" and size == 4:
+            _, _, ref_id, attr = request
+            if type(ref_id) is str and type(attr) is str:
+                return _lookup(self._target(session, ref_id), attr)
         elif op == "set_attr" and size == 5:
             _, _, target, attr, value = request
             if type(attr) is str:

@@ -17,6 +17,14 @@ from snakebridge_worker.sessions import MISSING
 _ABSENT = object()
 
 
+def not_found(ref_id, session_id, call_session_id):
+    """The RefNotFound for a reference its session does not (or no longer) hold."""
+    return RefNotFound(
+        f"reference {ref_id} is not registered in session {session_id!r} on this worker: it "
+        "was released, expired or evicted, or never created here",
+        ref_id, session_id, call_session_id)
+
+
 class Seen(list):
     """The references and callbacks met while decoding one value section: the list holds a
     (ref_id, session_id, found) per reference, in the order the pickle had them (a list, so
@@ -40,10 +48,7 @@ class Seen(list):
                     f"reference {ref_id} belongs to session {session_id!r}, but the call {where}",
                     ref_id, session_id, call_session_id)
             if not found:
-                raise RefNotFound(
-                    f"reference {ref_id} is not registered in session {session_id!r} on this "
-                    "worker: it was released, expired or evicted, or never created here",
-                    ref_id, session_id, call_session_id)
+                raise not_found(ref_id, session_id, call_session_id)
 
     def bind(self, owner):
         """Gives the decoded callback proxies their owner: a Session or a CallScope."""

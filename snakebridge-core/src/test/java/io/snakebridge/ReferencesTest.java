@@ -182,10 +182,12 @@ class ReferencesTest {
     assertEquals("attr df.shape", python.getAttr(df, "shape"));
     python.setAttr(df, "name", "x");
     assertEquals(List.of(df), python.call("builtins", "echo", df));
+    // callMethod and getAttr name their target by id in its own session (§5.3).
     List<?> method = calls.get(1);
-    assertEquals("call_method", method.get(0));
+    assertEquals(Arrays.asList("ref_method", method.get(1), "df", "mean", List.of(1L), Map.of()),
+        method);
     assertEquals(List.of(df.sessionId(), 10_000L, 3600.0), method.get(1));
-    assertEquals(WireRef.of("df", df.sessionId()), method.get(2));
+    assertEquals(Arrays.asList("ref_attr", method.get(1), "df", "shape"), calls.get(2));
     assertEquals(Arrays.asList("set_attr", method.get(1), WireRef.of("df", df.sessionId()),
         "name", "x"), calls.get(3));
   }

@@ -323,8 +323,17 @@ public final class ScriptedWorker {
       return id;
     }
 
-    /** "call", "module_attr", "call_method", ... */
+    /**
+     * "call", "module_attr", "call_method", ...; the by-id forms "ref_method" and "ref_attr"
+     * (WIRE-PROTOCOL §5.3) read as "call_method" and "get_attr", whose meaning they have.
+     */
     public String op() {
+      String op = rawOp();
+      return op.equals("ref_method") ? "call_method" : op.equals("ref_attr") ? "get_attr" : op;
+    }
+
+    /** The op as the CALL names it. */
+    public String rawOp() {
       return (String) tuple.get(0);
     }
 
@@ -344,9 +353,10 @@ public final class ScriptedWorker {
       return tuple.get(index);
     }
 
-    /** The target of a reference op (call_method, get_attr, set_attr). */
+    /** The target of a reference op (call_method, get_attr, set_attr, and the by-id forms). */
     public WireRef ref() {
-      return (WireRef) tuple.get(2);
+      Object target = tuple.get(2);
+      return target instanceof String id ? WireRef.of(id, sessionId()) : (WireRef) target;
     }
 
     /**

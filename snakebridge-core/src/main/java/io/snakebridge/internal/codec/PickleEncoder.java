@@ -150,21 +150,29 @@ final class PickleEncoder {
       writeRef((PyRef) value); // a stream reference goes back as a plain sbw.ref (§6.1)
     } else if (type == PyNone.class) {
       out.op(NONE);
+    } else if (type == RefTarget.class) {
+      PyRef ref = ((RefTarget) value).ref();
+      checkRef(ref);
+      out.writeString(ref.refId());
     } else {
       writeSbw(value, mustBeHashable);
     }
   }
 
   private void writeRef(PyRef ref) {
+    checkRef(ref);
+    out.raw(SbwGlobal.REF.reference);
+    out.writeString(ref.refId());
+    out.writeString(ref.sessionId());
+    out.op2(TUPLE2, REDUCE);
+  }
+
+  private void checkRef(PyRef ref) {
     try {
       live.writeRef(ref);
     } catch (UnsupportedOperationException refused) {
       throw refuse(ref, refused.getMessage());
     }
-    out.raw(SbwGlobal.REF.reference);
-    out.writeString(ref.refId());
-    out.writeString(ref.sessionId());
-    out.op2(TUPLE2, REDUCE);
   }
 
   /** Writes a Java function Python may call; false when {@code value} is none. */

@@ -4,6 +4,7 @@ import io.snakebridge.CallOptions;
 import io.snakebridge.PyRef;
 import io.snakebridge.SessionContext;
 import io.snakebridge.SessionOptions;
+import io.snakebridge.internal.codec.RefTarget;
 import io.snakebridge.internal.codec.ValueWriter;
 import io.snakebridge.internal.session.CurrentSession;
 import io.snakebridge.internal.session.SessionState;
@@ -79,7 +80,9 @@ final class CallRequests {
     checkName(method, "method");
     Objects.requireNonNull(args, "args");
     checkOptions(options);
-    return prepare(ref, new Object[] {"call_method", null, ref, method, args, options.kwargs()},
+    // By id (WIRE-PROTOCOL §5.3): the worker skips resolving an sbw.ref and checking its session.
+    return prepare(ref,
+        new Object[] {"ref_method", null, new RefTarget(ref), method, args, options.kwargs()},
         CALL_NAMES, options, nested);
   }
 
@@ -87,7 +90,8 @@ final class CallRequests {
     Objects.requireNonNull(ref, "ref");
     checkName(attr, "attr");
     checkOptions(options);
-    return prepare(ref, new Object[] {"get_attr", null, ref, attr}, null, options, nested);
+    return prepare(ref, new Object[] {"ref_attr", null, new RefTarget(ref), attr}, null, options,
+        nested);
   }
 
   CallPlan setAttr(PyRef ref, String attr, Object value, CallOptions options, boolean nested) {
