@@ -44,6 +44,7 @@ public final class Bench {
   static final int SMALL_FRAME_BYTES = 96;
   static final int LIST_SIZE = 100_000;
   static final int ARRAY_SIZE = 10_000_000;
+  private static final int ARRAY_WARMUPS = 2;
   static final int PIPE_BYTES = 80_000_000;
   static final int STREAM_INTS = 1_000_000;
   static final int STREAM_DICTS = 100_000;
@@ -520,12 +521,17 @@ public final class Bench {
       Number length = (Number) runtime.call(MODULE, "length", array);
       check(length.intValue() == ARRAY_SIZE, "length(array)");
       long bytes = 8L * ARRAY_SIZE;
-      Latencies in = measurement.transfers("(4) array Python→Java", 2, 10, 3,
+      TransferCost start = TransferCost.now();
+      Latencies in = measurement.transfers("(4) array Python→Java", ARRAY_WARMUPS, 10, 3,
           () -> runtime.call(MODULE, "make_array", ARRAY_SIZE));
+      TransferCost middle = TransferCost.now();
       transferRow("4c", "numpy float64[10,000,000] (80 MB), Python → Java", in, bytes, true);
-      Latencies out = measurement.transfers("(4) array Java→Python", 2, 10, 3,
+      report.detail(middle.since(start).describe("(4c)", in.count() + ARRAY_WARMUPS));
+      Latencies out = measurement.transfers("(4) array Java→Python", ARRAY_WARMUPS, 10, 3,
           () -> runtime.call(MODULE, "length", array));
+      TransferCost end = TransferCost.now();
       transferRow("4d", "`NdArray` float64[10,000,000] (80 MB), Java → Python", out, bytes, true);
+      report.detail(end.since(middle).describe("(4d)", out.count() + ARRAY_WARMUPS));
     }
   }
 
