@@ -298,8 +298,7 @@ class Worker:
         the batch of references it carries (None without), to commit once the call is over."""
         encoder = codecs.encoder
         try:
-            request = codecs.decoder.decode(
-                *(body if type(body) is tuple else frames.split_value_section(body)))
+            request = codecs.decoder.decode(*frames.split_value_section(body))
             result, session = self._dispatcher.run(request, codecs.resolver.seen)
         except Cancelled as exc:
             return self._error_frame(request_id, "cancelled", exc, encoder), None
