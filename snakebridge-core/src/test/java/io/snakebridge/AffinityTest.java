@@ -2,6 +2,7 @@ package io.snakebridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,6 +159,24 @@ class AffinityTest {
       assertNotEquals(home, other, "a call that needs no lost object runs elsewhere");
       PyRef fresh = (PyRef) python.call("m", "make");
       assertEquals(other, pidOf(fresh));
+    });
+  }
+
+  @Test
+  void aSessionWorkerThatDiesBeforeTheCallReachesItGivesSessionLost() {
+    SessionContext.withSession(SESSION, () -> {
+      PyRef thing = (PyRef) python.call("m", "make");
+      long home = pidOf(thing);
+      ScriptedWorker holder = spawner.spawned().stream()
+          .filter(w -> w.process().pid() == home).findFirst().orElseThrow();
+      // Its input is gone but its exit not yet seen: the call is leased on it, and the write fails.
+      holder.process().closeInput();
+      SessionLostException lost = assertThrows(SessionLostException.class,
+          () -> python.callMethod(thing, "pid"));
+      assertEquals("s", lost.sessionId());
+      assertTrue(lost.getMessage().contains("died before"), lost.getMessage());
+      assertInstanceOf(WorkerCrashedException.class, lost.getCause());
+      assertNotEquals(home, (long) (Long) python.call("m", "pid"), "other calls run elsewhere");
     });
   }
 

@@ -21,6 +21,14 @@ public final class FakeProcess extends Process {
   private final CountDownLatch exited = new CountDownLatch(1);
   private volatile int exitCode;
 
+  /**
+   * Closes the worker's end of its stdin without exiting, as a process that is dying but not yet
+   * reaped looks to the JVM: writes to it fail, {@link #isAlive()} still says true.
+   */
+  public void closeInput() {
+    stdin.breakForWriters();
+  }
+
   /** Ends the process with {@code code}; the first exit wins. */
   public void exit(int code) {
     synchronized (exited) {

@@ -20,6 +20,7 @@ public final class MemoryPipe {
   private int count;
   private boolean sinkClosed;
   private boolean sourceClosed;
+  private boolean broken; // writers fail, the reader is not told (see breakForWriters)
 
   public MemoryPipe() {
     this(64 * 1024);
@@ -79,7 +80,7 @@ public final class MemoryPipe {
       lock.lock();
       try {
         for (int done = 0; done < length; ) {
-          if (sourceClosed) {
+          if (sourceClosed || broken) {
             throw new IOException("Broken pipe");
           }
           if (sinkClosed) {
@@ -116,6 +117,19 @@ public final class MemoryPipe {
     try {
       sinkClosed = true;
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Writers get "Broken pipe" from now on, while the reading side is left as it is: the state of
+   * a pipe whose reader has died, seen before anyone has noticed the death.
+   */
+  public void breakForWriters() {
+    lock.lock();
+    try {
+      broken = true;
     } finally {
       lock.unlock();
     }

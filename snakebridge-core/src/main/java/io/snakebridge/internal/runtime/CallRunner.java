@@ -166,7 +166,15 @@ final class CallRunner implements CallLease.LateResults {
           dropDeadIdle(lease); // it died before the call reached it, like a worker dead idle
           throw NeverSent.INSTANCE;
         }
-        throw noReply(lease, e, spec);
+        RuntimeException ended = noReply(lease, e, spec);
+        if (ended instanceof WorkerCrashedException) {
+          // The worker holding the call's objects died before the call reached it (its death
+          // not yet seen when the call was leased): the objects are what is lost.
+          throw new SessionLostException("the objects of session " + plan.session().id()
+              + " are lost: Python worker " + worker.id() + ", which held them, died before "
+              + spec.call() + " reached it", plan.session().id(), worker.id(), ended);
+        }
+        throw ended;
       } catch (AbandonedRequestException e) {
         settled = true; // the pool settles the worker when the reply comes, or kills it
         throw abandoned(lease, spec, e);
