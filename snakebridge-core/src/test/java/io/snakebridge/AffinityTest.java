@@ -95,6 +95,11 @@ class AffinityTest {
     return (Long) python.callMethod(ref, "pid");
   }
 
+  private ScriptedWorker workerWithPid(long pid) {
+    return spawner.spawned().stream().filter(w -> w.process().pid() == pid).findFirst()
+        .orElseThrow();
+  }
+
   @Test
   void aSessionsCallsWaitForTheWorkerHoldingItsObjectsOrFailFastOrGoElsewhere()
       throws Exception {
@@ -143,8 +148,7 @@ class AffinityTest {
     SessionContext.withSession(SESSION, () -> {
       PyRef thing = (PyRef) python.call("m", "make");
       long home = pidOf(thing);
-      ScriptedWorker holder = spawner.spawned().stream()
-          .filter(w -> w.process().pid() == home).findFirst().orElseThrow();
+      ScriptedWorker holder = workerWithPid(home);
       try {
         holder.crash(137, "killed");
       } catch (IOException e) {
@@ -167,8 +171,7 @@ class AffinityTest {
     SessionContext.withSession(SESSION, () -> {
       PyRef thing = (PyRef) python.call("m", "make");
       long home = pidOf(thing);
-      ScriptedWorker holder = spawner.spawned().stream()
-          .filter(w -> w.process().pid() == home).findFirst().orElseThrow();
+      ScriptedWorker holder = workerWithPid(home);
       // Its input is gone but its exit not yet seen: the call is leased on it, and the write fails.
       holder.process().closeInput();
       SessionLostException lost = assertThrows(SessionLostException.class,
