@@ -304,7 +304,7 @@ public final class ScriptedWorker {
   public record Answer(boolean error, Object value) {}
 
   private Object decode(Frame frame) {
-    return new ValueReader(limits).decode(frame.body(), 0, frame.body().length, WIRE_FORMS);
+    return new ValueReader(limits).decode(frame.body(), 0, frame.bodyLength(), WIRE_FORMS);
   }
 
   /** One CALL received, with ways to answer it. */

@@ -79,6 +79,19 @@ class NumpyIT {
   }
 
   @Test
+  void largeArraysOfChangingSizesArriveWholeOneAfterAnother() {
+    int[] lengths = {400_000, 140_000, 300_000, 650_000}; // 3.2, 1.1, 2.4 and 5.2 MB
+    for (int n = 0; n < lengths.length; n++) {
+      double[] data = new double[lengths[n]];
+      for (int i = 0; i < data.length; i++) {
+        data[i] = i * 0.5 + n;
+      }
+      NdArray array = NdArray.of(data, data.length);
+      assertEquals(array, echo(array), "array " + n + " of " + lengths[n] + " elements");
+    }
+  }
+
+  @Test
   void nonContiguousArraysArriveInCOrder() {
     NdArray transposed = (NdArray) python.call("sbtest_helpers", "transposed");
     assertArrayEquals(new long[] {3, 2}, transposed.shape());

@@ -189,6 +189,21 @@ class ValuesIT {
   }
 
   @Test
+  void largeResultsOfChangingSizesArriveWholeOneAfterAnother() {
+    // Replies of 1 MiB and more are read into a recycled array (FrameReader): a shorter reply in
+    // a longer array, then a longer one, must each arrive exactly.
+    int[] sizes = {3 << 20, (1 << 20) + 1, 2 << 20, 5 << 20, 3 << 20};
+    for (int n = 0; n < sizes.length; n++) {
+      byte[] sent = new byte[sizes[n]];
+      for (int i = 0; i < sent.length; i++) {
+        sent[i] = (byte) (i * 7 + n);
+      }
+      assertArrayEquals(sent, (byte[]) python.call("sbtest_helpers", "echo", sent),
+          "reply " + n + " of " + sizes[n] + " bytes");
+    }
+  }
+
+  @Test
   void limitsAreEnforcedOnBothSides() {
     try (SnakeBridgeRuntime small = ItEnvironment.runtime("small-limits")
         .poolSize(1).maxFrameBytes(64 * 1024).maxNestingDepth(20).build()) {

@@ -185,7 +185,7 @@ final class CallRunner implements CallLease.LateResults {
       boolean onTime = lease.received();
       Object value;
       try {
-        value = reader.decode(reply.body(), 0, reply.body().length, plan);
+        value = decode(reply, plan);
       } catch (WireFormatException e) {
         settled = true;
         if (e.unrepresentableValue() && reply.kind() == FrameKind.RESULT) {
@@ -309,10 +309,19 @@ final class CallRunner implements CallLease.LateResults {
   @Override
   public void lateResult(Frame result, Object attachment) {
     try {
-      reader.decode(result.body(), 0, result.body().length, (CallPlan) attachment);
+      decode(result, (CallPlan) attachment);
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, () -> "runtime '" + runtimeName + "': the late result of an abandoned"
           + " call could not be decoded; references in it stay until their session ends", e);
+    }
+  }
+
+  /** Decodes a reply's value section, then gives its body back (nothing decoded points in it). */
+  private Object decode(Frame reply, CallPlan plan) {
+    try {
+      return reader.decode(reply.body(), 0, reply.bodyLength(), plan);
+    } finally {
+      reply.recycle();
     }
   }
 
@@ -352,7 +361,7 @@ final class CallRunner implements CallLease.LateResults {
       }
       Object value;
       try {
-        value = reader.decode(reply.body(), 0, reply.body().length, plan);
+        value = decode(reply, plan);
       } catch (WireFormatException e) {
         if (e.unrepresentableValue() && reply.kind() == FrameKind.RESULT) {
           throw unrepresentable(module, target, e);

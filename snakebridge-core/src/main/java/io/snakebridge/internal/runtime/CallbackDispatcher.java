@@ -67,7 +67,12 @@ final class CallbackDispatcher {
     long callId = -1;
     CallbackScope scope = null;
     try {
-      Object value = reader.decode(frame.body(), 0, frame.body().length, readingFrom(worker));
+      Object value;
+      try {
+        value = reader.decode(frame.body(), 0, frame.bodyLength(), readingFrom(worker));
+      } finally {
+        frame.recycle();
+      }
       if (!(value instanceof List) || ((List<?>) value).size() != 4) {
         throw new IllegalArgumentException("malformed CALLBACK value from Python worker "
             + worker.id() + ": expected (callback_id, args, kwargs, call_id)");

@@ -3,14 +3,24 @@ package io.snakebridge.internal.wire;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.SoftReference;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads frames from a worker's stdout (WIRE-PROTOCOL.md §2), checking every header field before
  * allocating anything for the body.
  *
  * <p>Not thread-safe: exactly one thread reads at a time (the connection's leader, see
- * CONCURRENCY.md).
+ * CONCURRENCY.md). {@link Frame#recycle()} may be called from any thread.
+ *
+ * <p>Maintainer notes. A body of {@link #LEND_MIN} bytes or more is read into an array the reader
+ * lends to the frame and takes back when the frame's consumer recycles it, so a worker that keeps
+ * returning large arrays does not cost a fresh array of that size per reply. A new large array
+ * means zeroing it and, when the heap has to grow for it, faulting in its pages, which on a VM
+ * whose free memory went back to the host costs about 5 µs per 4 KiB page (BENCHMARKS.md, "Bulk
+ * data"). The reader keeps at most one such array, held softly: it goes when memory runs short or
+ * stays unused for long (the collector's policy for soft references).
  */
 public final class FrameReader {
   /** Bytes before the body: length (4), kind, flags, reserved (2), id (8). */
@@ -22,9 +32,13 @@ public final class FrameReader {
   /** The most bytes asked of the stream in one read call, however large the frame. */
   static final int MAX_READ_BYTES = 1 << 20;
 
+  /** Bodies at least this long are read into a lent, recycled array. */
+  public static final int LEND_MIN = 1 << 20;
+
   private final InputStream in;
   private final long maxFrameBytes;
   private final byte[] header = new byte[HEADER_BYTES];
+  private final AtomicReference<SoftReference<byte[]>> spare = new AtomicReference<>();
 
   /**
    * Creates a reader.
@@ -68,7 +82,8 @@ public final class FrameReader {
       throw new FrameFormatException(
           kind + " frame must have an empty body, has " + bodyLength + " bytes");
     }
-    byte[] body = new byte[bodyLength];
+    boolean lend = bodyLength >= LEND_MIN;
+    byte[] body = lend ? borrow(bodyLength) : new byte[bodyLength];
     int offset = 0;
     while (offset < bodyLength) {
       int n = in.read(body, offset, Math.min(bodyLength - offset, MAX_READ_BYTES));
@@ -79,7 +94,29 @@ public final class FrameReader {
       }
       offset += n;
     }
-    return new Frame(kind, id, body);
+    return new Frame(kind, id, body, bodyLength, lend ? this : null);
+  }
+
+  /** Takes the spare array when it is large enough, else allocates one of exactly this size. */
+  private byte[] borrow(int bodyLength) {
+    SoftReference<byte[]> held = spare.getAndSet(null);
+    byte[] array = held == null ? null : held.get();
+    return array != null && array.length >= bodyLength ? array : new byte[bodyLength];
+  }
+
+  /** Takes back a lent array, keeping the larger of it and the spare already held. */
+  void giveBack(byte[] array) {
+    SoftReference<byte[]> offered = new SoftReference<>(array);
+    for (;;) {
+      SoftReference<byte[]> held = spare.get();
+      byte[] current = held == null ? null : held.get();
+      if (current != null && current.length >= array.length) {
+        return;
+      }
+      if (spare.compareAndSet(held, offered)) {
+        return;
+      }
+    }
   }
 
   private void checkHeader(long length, FrameKind kind) throws FrameFormatException {

@@ -128,7 +128,7 @@ public final class WorkerProcess {
     Frame reply = connection.request(FrameKind.HELLO, 0, body);
     Object value;
     try {
-      value = new ValueReader(limits).decode(reply.body(), 0, reply.body().length);
+      value = new ValueReader(limits).decode(reply.body(), 0, reply.bodyLength());
     } catch (WireFormatException e) {
       throw new FrameFormatException("bad HELLO value section: " + e.getMessage());
     }

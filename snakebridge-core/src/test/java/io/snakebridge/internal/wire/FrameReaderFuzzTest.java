@@ -66,7 +66,7 @@ class FrameReaderFuzzTest {
       }
       try {
         Frame frame = reader.read();
-        assertTrue(frame.body().length <= LIMIT - 12, "body within the limit");
+        assertTrue(frame.bodyLength() <= LIMIT - 12, "body within the limit");
       } catch (EOFException cleanEnd) {
         return;
       } catch (FrameFormatException expected) {

@@ -2,6 +2,8 @@ package io.snakebridge.internal.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,9 +101,117 @@ class FrameReaderTest {
     int size = 3 * FrameReader.MAX_READ_BYTES + 5;
     CountingStream in = new CountingStream(frame(12L + size, 3, 0, 0, 1, new byte[size]));
     Frame frame = new FrameReader(in, Integer.MAX_VALUE).read();
-    assertEquals(size, frame.body().length);
+    assertEquals(size, frame.bodyLength());
     assertTrue(in.largestRequest <= FrameReader.MAX_READ_BYTES,
         "largest read " + in.largestRequest);
+  }
+
+  private static byte[] pattern(int size, int seed) {
+    byte[] body = new byte[size];
+    for (int i = 0; i < size; i++) {
+      body[i] = (byte) (i * 31 + seed);
+    }
+    return body;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteBuffer all = ByteBuffer.allocate(java.util.Arrays.stream(parts).mapToInt(p -> p.length)
+        .sum());
+    for (byte[] part : parts) {
+      all.put(part);
+    }
+    return all.array();
+  }
+
+  private static byte[] bodyOf(Frame frame) {
+    return java.util.Arrays.copyOf(frame.body(), frame.bodyLength());
+  }
+
+  @Test
+  void aRecycledLargeBodyArrayIsLentToTheNextLargeFrame() throws IOException {
+    int large = FrameReader.LEND_MIN + 1000;
+    int smaller = FrameReader.LEND_MIN;
+    byte[] first = pattern(large, 1);
+    byte[] second = pattern(smaller, 2);
+    FrameReader reader = reader(concat(frame(12L + large, 3, 0, 0, 1, first),
+        frame(12L + smaller, 3, 0, 0, 2, second)), Integer.MAX_VALUE);
+
+    Frame one = reader.read();
+    byte[] lent = one.body();
+    assertArrayEquals(first, bodyOf(one));
+    one.recycle();
+    Frame two = reader.read();
+
+    assertSame(lent, two.body(), "the recycled array is reused");
+    assertEquals(smaller, two.bodyLength());
+    assertArrayEquals(second, bodyOf(two));
+    assertTrue(two.toString().endsWith(smaller + " body bytes"), two.toString());
+  }
+
+  @Test
+  void aLargeBodyNotYetRecycledIsNeverShared() throws IOException {
+    int size = FrameReader.LEND_MIN;
+    byte[] first = pattern(size, 3);
+    byte[] second = pattern(size, 4);
+    FrameReader reader = reader(concat(frame(12L + size, 3, 0, 0, 1, first),
+        frame(12L + size, 3, 0, 0, 2, second)), Integer.MAX_VALUE);
+
+    Frame one = reader.read();
+    Frame two = reader.read();
+
+    assertNotSame(one.body(), two.body());
+    assertArrayEquals(first, bodyOf(one));
+    assertArrayEquals(second, bodyOf(two));
+  }
+
+  @Test
+  void aSpareTooSmallForTheNextBodyIsNotUsed() throws IOException {
+    int size = FrameReader.LEND_MIN;
+    byte[] big = pattern(size + 1, 5);
+    FrameReader reader = reader(concat(frame(12L + size, 3, 0, 0, 1, new byte[size]),
+        frame(12L + size + 1, 3, 0, 0, 2, big)), Integer.MAX_VALUE);
+
+    Frame one = reader.read();
+    byte[] lent = one.body();
+    one.recycle();
+    Frame two = reader.read();
+
+    assertNotSame(lent, two.body());
+    assertEquals(size + 1, two.body().length);
+    assertArrayEquals(big, bodyOf(two));
+  }
+
+  @Test
+  void aRecycledBodyCannotBeReadAgainAndRecyclingTwiceIsHarmless() throws IOException {
+    int size = FrameReader.LEND_MIN;
+    FrameReader reader = reader(concat(frame(12L + size, 3, 0, 0, 1, new byte[size]),
+        frame(12L + size, 3, 0, 0, 2, new byte[size]), frame(12L + size, 3, 0, 0, 3,
+            new byte[size])), Integer.MAX_VALUE);
+
+    Frame one = reader.read();
+    one.recycle();
+    one.recycle();
+    IllegalStateException e = assertThrows(IllegalStateException.class, one::body);
+    assertTrue(e.getMessage().contains("recycled"), e.getMessage());
+    Frame two = reader.read();
+    Frame three = reader.read();
+    assertNotSame(two.body(), three.body(), "a second recycle must not lend the array twice");
+  }
+
+  @Test
+  void smallBodiesAreExactAndNotLent() throws IOException {
+    int size = FrameReader.LEND_MIN - 1;
+    FrameReader reader = reader(concat(frame(12L + size, 3, 0, 0, 1, new byte[size]),
+        frame(12L + size, 3, 0, 0, 2, new byte[size])), Integer.MAX_VALUE);
+
+    Frame one = reader.read();
+    byte[] body = one.body();
+    one.recycle();
+    assertSame(body, one.body(), "recycling a frame that was not lent does nothing");
+    Frame two = reader.read();
+
+    assertEquals(size, one.body().length);
+    assertNotSame(body, two.body());
   }
 
   @Test

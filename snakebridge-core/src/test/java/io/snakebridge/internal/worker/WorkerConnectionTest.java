@@ -54,7 +54,7 @@ class WorkerConnectionTest {
   }
 
   private Object value(Frame frame) {
-    return reader.decode(frame.body(), 0, frame.body().length);
+    return reader.decode(frame.body(), 0, frame.bodyLength());
   }
 
   @Test
