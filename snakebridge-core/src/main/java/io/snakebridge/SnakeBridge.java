@@ -2,6 +2,7 @@ package io.snakebridge;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -245,6 +246,14 @@ public final class SnakeBridge {
     return runtime().streamNext(stream);
   }
 
+  /**
+   * {@link #streamNext(StreamRef)} waiting at most {@code timeout}; see {@link
+   * SnakeBridgeRuntime#streamNext(StreamRef, Duration)}.
+   */
+  public static Optional<Object> streamNext(StreamRef stream, Duration timeout) {
+    return runtime().streamNext(stream, timeout);
+  }
+
   /** Returns Python's {@code len()} of a stream of the default runtime, empty when it has none. */
   public static OptionalLong streamLen(StreamRef stream) {
     return runtime().streamLen(stream);
@@ -270,6 +279,14 @@ public final class SnakeBridge {
    */
   public static PyStream openStream(StreamRef stream) {
     return runtime().openStream(stream);
+  }
+
+  /**
+   * {@link #openStream(StreamRef)} waiting at most {@code timeout} for each item; see {@link
+   * SnakeBridgeRuntime#openStream(StreamRef, Duration)}.
+   */
+  public static PyStream openStream(StreamRef stream, Duration timeout) {
+    return runtime().openStream(stream, timeout);
   }
 
   /**

@@ -391,7 +391,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * python.streamNext(counter);   // Optional[1]
    * }</pre>
    *
-   * <p>Uses the runtime's default timeout.
+   * <p>Uses the runtime's default timeout; {@link #streamNext(StreamRef, Duration)} takes one.
    *
    * @throws PythonException when the iterator raised (it is finished then)
    * @throws ReferenceNotFoundException when the reference was released or closed
@@ -400,6 +400,18 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    */
   public Optional<Object> streamNext(StreamRef stream) {
     return delegate.streamNext(owned(stream));
+  }
+
+  /**
+   * Like {@link #streamNext(StreamRef)}, waiting at most {@code timeout} for the item instead of
+   * the runtime's default timeout; past it the call fails with {@link CallTimeoutException} as
+   * any call does.
+   *
+   * @throws IllegalArgumentException when {@code timeout} is zero or negative
+   * @since 0.4
+   */
+  public Optional<Object> streamNext(StreamRef stream, Duration timeout) {
+    return delegate.streamNext(owned(stream), positive(timeout));
   }
 
   /**
@@ -442,12 +454,24 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * Returns a view of a stream reference's items as a {@link PyStream}, one call per item, taken
    * only when asked for ({@link PyStream#hasNext()}): nothing is consumed from the Python
    * iterator that was not taken, so the reference can be used on afterwards, and closing the view
-   * leaves the reference open. Uses the runtime's default timeout for each item.
+   * leaves the reference open. Uses the runtime's default timeout for each item; {@link
+   * #openStream(StreamRef, Duration)} takes one.
    *
    * @since 0.3
    */
   public PyStream openStream(StreamRef stream) {
     return new PyStream(delegate.openStream(owned(stream)));
+  }
+
+  /**
+   * Like {@link #openStream(StreamRef)}, waiting at most {@code timeout} for each item instead of
+   * the runtime's default timeout.
+   *
+   * @throws IllegalArgumentException when {@code timeout} is zero or negative
+   * @since 0.4
+   */
+  public PyStream openStream(StreamRef stream, Duration timeout) {
+    return new PyStream(delegate.openStream(owned(stream), positive(timeout)));
   }
 
   /**
@@ -600,6 +624,11 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
           + ", not to " + this);
     }
     return ref;
+  }
+
+  /** Checks a timeout as {@link CallOptions#timeout(Duration)} does. */
+  private static Duration positive(Duration timeout) {
+    return CallOptions.defaults().timeout(timeout).timeout().orElseThrow();
   }
 
   private static List<Object> varargs(Object[] args) {

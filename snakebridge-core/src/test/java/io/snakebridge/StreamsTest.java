@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.internal.codec.WireRef;
 import io.snakebridge.internal.wire.FrameKind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -196,6 +197,26 @@ class StreamsTest {
           throw stop;
         })));
     assertEquals(List.of("stream gen 0", "stream_next s2", "stream_close s2"), log());
+  }
+
+  @Test
+  void perItemTimeoutsMustBePositiveAndAreCheckedBeforeAnyCall() {
+    start(8);
+    StreamRef stream = assertInstanceOf(StreamRef.class, python.call("m", "nones"));
+    List<String> before = List.copyOf(log());
+    for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(-1))) {
+      IllegalArgumentException next = assertThrows(IllegalArgumentException.class,
+          () -> python.streamNext(stream, bad));
+      assertTrue(next.getMessage().contains("timeout must be positive"), next.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> python.openStream(stream, bad));
+    }
+    assertThrows(NullPointerException.class, () -> python.streamNext(stream, null));
+    assertThrows(NullPointerException.class, () -> python.openStream(stream, null));
+    assertEquals(before, log(), "nothing reached the worker");
+    assertEquals(Optional.of(PyNone.NONE), python.streamNext(stream, Duration.ofSeconds(5)));
+    try (PyStream view = python.openStream(stream, Duration.ofSeconds(5))) {
+      assertEquals(Arrays.asList(1L, null), view.stream().toList());
+    }
   }
 
   @Test

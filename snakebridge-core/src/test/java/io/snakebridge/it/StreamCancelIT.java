@@ -13,11 +13,13 @@ import io.snakebridge.CallTimeoutException;
 import io.snakebridge.PyStream;
 import io.snakebridge.SessionContext;
 import io.snakebridge.SnakeBridgeRuntime;
+import io.snakebridge.StreamRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
@@ -220,6 +222,28 @@ class StreamCancelIT {
           python.stream("sbtest_streams", "patient", List.of(), options, items::add));
       timesOut("streamDynamic", (options, items) ->
           python.streamDynamic("sbtest_streams", "patient", List.of(), options, items::add));
+      timesOut("streamNext(StreamRef, Duration)", (options, items) -> {
+        StreamRef stream = (StreamRef) python.call("sbtest_streams", "patient", List.of(),
+            options);
+        try {
+          Duration timeout = options.timeout().orElseThrow();
+          for (Optional<Object> item = python.streamNext(stream, timeout); item.isPresent();
+              item = python.streamNext(stream, timeout)) {
+            items.add(item.get());
+          }
+        } finally {
+          python.closeStream(stream);
+        }
+      });
+      timesOut("openStream(StreamRef, Duration)", (options, items) -> {
+        StreamRef stream = (StreamRef) python.call("sbtest_streams", "patient", List.of(),
+            options);
+        try (PyStream view = python.openStream(stream, options.timeout().orElseThrow())) {
+          view.forEachRemaining(items::add);
+        } finally {
+          python.closeStream(stream);
+        }
+      });
       timesOut("PyStream", (options, items) -> {
         try (PyStream stream = python.openStream("sbtest_streams", "patient", List.of(),
             options)) {

@@ -287,12 +287,23 @@ public final class RealRuntime {
 
   /** A per-item view of a stream reference; takes only what is asked for. */
   public StreamCursor openStream(PyRef stream) {
-    return streams.view(stream);
+    return streams.view(stream, null);
+  }
+
+  /** Like {@link #openStream(PyRef)}, waiting at most {@code timeout} for each item. */
+  public StreamCursor openStream(PyRef stream, Duration timeout) {
+    return streams.view(stream, Objects.requireNonNull(timeout, "timeout"));
   }
 
   /** Takes the next item of a stream reference (None as PyNone.NONE); empty once exhausted. */
   public Optional<Object> streamNext(PyRef stream) {
-    return streams.streamNext(Objects.requireNonNull(stream, "stream"));
+    return streams.streamNext(Objects.requireNonNull(stream, "stream"), null);
+  }
+
+  /** Like {@link #streamNext(PyRef)}, waiting at most {@code timeout}. */
+  public Optional<Object> streamNext(PyRef stream, Duration timeout) {
+    return streams.streamNext(Objects.requireNonNull(stream, "stream"),
+        Objects.requireNonNull(timeout, "timeout"));
   }
 
   /** Python's {@code len()} of a stream reference, empty when it has none. */

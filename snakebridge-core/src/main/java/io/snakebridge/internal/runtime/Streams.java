@@ -112,16 +112,22 @@ final class Streams {
     return new BatchedCursor(this, first, module + "." + function, timeout(options));
   }
 
-  /** A per-item view of a user's stream reference: takes nothing it is not asked for. */
-  StreamCursor view(PyRef stream) {
+  /**
+   * A per-item view of a user's stream reference: takes nothing it is not asked for. Each item
+   * waits at most {@code timeout}, the runtime's default when null.
+   */
+  StreamCursor view(PyRef stream, Duration timeout) {
     Objects.requireNonNull(stream, "stream");
     return new ItemCursor(this, stream, List.of(), false, false, stream.typeName(),
-        defaultTimeout);
+        timeout == null ? defaultTimeout : timeout);
   }
 
-  /** {@code streamNext}: the next item (None as {@link PyNone#NONE}), empty once exhausted. */
-  Optional<Object> streamNext(PyRef stream) {
-    Object[] next = next(stream, defaultTimeout, stream.typeName());
+  /**
+   * {@code streamNext}: the next item (None as {@link PyNone#NONE}), empty once exhausted,
+   * waiting at most {@code timeout} (the runtime's default when null).
+   */
+  Optional<Object> streamNext(PyRef stream, Duration timeout) {
+    Object[] next = next(stream, timeout == null ? defaultTimeout : timeout, stream.typeName());
     if (next == null) {
       return Optional.empty();
     }
