@@ -9,6 +9,18 @@ def echo(value):
     return value
 
 
+_kept = []
+
+
+def keep(value):
+    """Keeps `value` until `take` (named like echo so that the request bodies are the same size)."""
+    _kept.append(value)
+
+
+def take():
+    return _kept.pop()
+
+
 def spin(seconds, marker=None):
     """A pure-Python loop: interruptible by CANCEL at any bytecode. With `marker`, first creates
     that file (with no Python frame of its own), so a test can wait until the call runs."""

@@ -5,6 +5,7 @@ import support  # noqa: F401 -- first: puts the worker package on sys.path
 import os
 import struct
 import threading
+import time
 import unittest
 
 from snakebridge_worker import ProtocolError, frames
@@ -219,6 +220,97 @@ class LargeBodyTest(unittest.TestCase):
         with self.assertRaises(ProtocolError) as caught:
             frames.split_value_section(body)
         self.assertIn("padding", str(caught.exception))
+
+
+@unittest.skipUnless(frames._POPULATE, "large bodies are mmaps only on Linux with CPython 3.10+")
+class BodyReuseTest(unittest.TestCase):
+    """FrameReader.recycle: a large body whose call has ended is read into again."""
+
+    SIZE = frames.MAPPED_BODY_MIN + 4096
+
+    def setUp(self):
+        self.read_fd, self.write_fd = os.pipe()
+        self.addCleanup(os.close, self.read_fd)
+        self.addCleanup(os.close, self.write_fd)
+        self.reader = frames.FrameReader(self.read_fd)
+
+    def read(self, fill, size=SIZE):
+        """Sends a CALL frame whose body is `size` bytes of `fill` and reads it."""
+        frame = support.encode_frame(frames.CALL, 1, bytes([fill]) * size)
+        writer = threading.Thread(target=os.write, args=(self.write_fd, frame))
+        writer.start()
+        try:
+            kind, _, body = self.reader.read()
+        finally:
+            writer.join()
+        self.assertEqual(kind, frames.CALL)
+        self.assertEqual(len(body), size)
+        self.assertEqual(body[0], fill)
+        self.assertEqual(body[size - 1], fill)
+        return body
+
+    def test_a_recycled_body_is_read_into_again(self):
+        first = self.read(1)
+        self.reader.recycle(first)
+        second = self.read(2)
+        self.assertIs(second, first)
+        self.assertEqual(bytes(second[:8]), b"\x02" * 8)
+
+    def test_a_body_with_a_live_view_is_never_reused(self):
+        first = self.read(1)
+        kept = memoryview(first)[100:200]  # as a decoded array the call kept would be
+        self.reader.recycle(first)
+        second = self.read(2)
+        self.assertIsNot(second, first)
+        self.assertEqual(bytes(kept), b"\x01" * 100, "the kept view still sees its own data")
+
+    def test_a_view_of_a_view_also_keeps_the_body(self):
+        first = self.read(1)
+        outer = memoryview(first)[64:]
+        inner = memoryview(outer)  # shares the export of `outer`, which may then go
+        del outer
+        self.reader.recycle(first)
+        self.assertIsNot(self.read(2), first)
+        self.assertEqual(inner[0], 1)
+
+    def test_a_larger_kept_body_is_cut_to_a_smaller_one(self):
+        first = self.read(1, self.SIZE * 2)
+        self.reader.recycle(first)
+        second = self.read(2, self.SIZE)
+        self.assertIs(second, first)
+        self.assertEqual(len(second), self.SIZE)
+
+    def test_a_smaller_kept_body_is_not_used_for_a_larger_one_and_stays(self):
+        small = self.read(1)
+        self.reader.recycle(small)
+        large = self.read(2, self.SIZE * 2)
+        self.assertIsNot(large, small)
+        self.assertIs(self.read(3), small, "still kept for a body it fits")
+
+    def test_only_large_mapped_bodies_are_kept(self):
+        self.reader.recycle(bytearray(self.SIZE))
+        self.reader.recycle((b"pickle", ()))
+        self.assertIsNone(self.reader.drop_idle_spare())
+        first = self.read(1)
+        self.reader.recycle(first)
+        # A body under MAPPED_BODY_MIN is never read into the kept one (it would shrink it).
+        small = frames.MAPPED_BODY_MIN - 64
+        frame = support.encode_frame(frames.CALL, 2, b"\x05" * small)
+        writer = threading.Thread(target=os.write, args=(self.write_fd, frame))
+        writer.start()
+        _, _, body = self.reader.read()
+        writer.join()
+        self.assertIsNot(body, first)
+        self.assertIs(self.read(3), first)
+
+    def test_an_idle_kept_body_is_let_go(self):
+        first = self.read(1)
+        self.reader.recycle(first)
+        left = self.reader.drop_idle_spare()
+        self.assertTrue(0 < left <= frames.SPARE_IDLE_SECONDS, left)
+        self.reader._spare_until = time.monotonic() - 1  # as if SPARE_IDLE_SECONDS had passed
+        self.assertIsNone(self.reader.drop_idle_spare())
+        self.assertIsNot(self.read(2), first)
 
 
 class FrameWriterTest(unittest.TestCase):

@@ -144,6 +144,38 @@ class ArrayWorkerTest(unittest.TestCase):
         kind, back = self.worker.call("numpy", "negative", array)
         self.assertTrue(numpy.array_equal(back, -array))
 
+    def test_an_array_a_call_keeps_is_never_read_over_by_a_later_request(self):
+        # A large request body is read into again once its call has ended (FrameReader.recycle)
+        # unless a view of it lives on: here user code keeps the first array, a view of its body.
+        first = numpy.full(300_000, 1.0)  # 2.4 MB, over MAPPED_BODY_MIN
+        self.assertEqual(self.worker.call("sample_user_code", "keep", first), ("result", None))
+        for fill, size in ((2.0, 300_000), (3.0, 290_000), (4.0, 300_000)):  # bodies that fit
+            array = numpy.full(size, fill)
+            kind, back = self.worker.call("sample_user_code", "echo", array)
+            self.assertTrue(numpy.array_equal(back, array), fill)
+        kind, back = self.worker.call("sample_user_code", "take")
+        self.assertEqual(kind, "result")
+        self.assertTrue(numpy.array_equal(back, first), "the kept array still holds its data")
+
+    def test_an_array_kept_by_a_reference_is_never_read_over_either(self):
+        s = support.session("kept-array")
+        first = numpy.full(300_000, 1.0)
+        kind, kept = self.worker.ask(("call", s, "collections", "deque", [[first]], {}))
+        self.assertEqual((kind, kept.type_name), ("result", "collections.deque"))
+        for fill in (2.0, 3.0):
+            array = numpy.full(290_000, fill)
+            self.assertTrue(numpy.array_equal(
+                self.worker.call("sample_user_code", "echo", array)[1], array))
+        kind, back = self.worker.ask(("call_method", s, kept, "pop", [], {}))
+        self.assertEqual(kind, "result")
+        self.assertTrue(numpy.array_equal(back, first), "the kept array still holds its data")
+
+    def test_large_requests_of_changing_sizes_arrive_whole(self):
+        for n, size in enumerate((400_000, 140_000, 300_000, 650_000, 400_000)):
+            array = numpy.arange(size, dtype="float64") + n
+            kind, back = self.worker.call("numpy", "negative", array)
+            self.assertTrue(numpy.array_equal(back, -array), size)
+
     def test_an_unsupported_dtype_is_a_conversion_error(self):
         kind, error = self.worker.call("numpy", "zeros", 3, dtype="complex64")
         self.assertEqual((kind, error["kind"]), ("error", "conversion"))

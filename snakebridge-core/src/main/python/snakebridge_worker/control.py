@@ -521,6 +521,7 @@ class InputControl:
         idle = 0
         while True:
             self._registry.sweep()
+            self._reader.drop_idle_spare()
             running = self._running
             if not running:
                 idle += 1
@@ -543,7 +544,8 @@ class InputControl:
     def _sleep_until_a_call(self):
         self._dormant = True
         while not self._running:
-            if self._wake.wait(self._registry.sweep_interval()):
+            if self._wake.wait(_sooner(self._registry.sweep_interval(),
+                                       self._reader.drop_idle_spare())):
                 break
             self._registry.sweep()
         self._wake.clear()
@@ -592,6 +594,13 @@ class InputControl:
                     self._main_owns_input = True
                     self._changed.notify_all()
                 return kind != frames.SHUTDOWN
+
+
+def _sooner(a, b):
+    """The smaller of two waits in seconds, either of which may be None (no limit)."""
+    if a is None:
+        return b
+    return a if b is None or a <= b else b
 
 
 def _set_async_exc(thread_ident, exc_type):

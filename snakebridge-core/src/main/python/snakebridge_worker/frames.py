@@ -11,6 +11,7 @@ import os
 import struct
 import sys
 import threading
+import time
 
 from snakebridge_worker import ProtocolError
 
@@ -48,6 +49,9 @@ ALIGNMENT = 64
 MAPPED_BODY_MIN = 1024 * 1024
 """Bodies from this size up are read into prefaulted anonymous memory where the system offers
 it (see _new_body)."""
+SPARE_IDLE_SECONDS = 30.0
+"""A large body kept for reuse (FrameReader.recycle) is let go once unused for this long."""
+_REUSE_ERRORS = (BufferError, OSError, ValueError, TypeError, SystemError)
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0) if sys.platform.startswith("linux") else 0
 _PADDINGS = tuple(bytes(size) for size in range(ALIGNMENT))  # by length
 SMALL_PICKLE = 4096
@@ -74,6 +78,15 @@ class FrameReader:
     together, so a small call costs one read system call, not two. Bytes read past the end of a
     frame stay in the buffer for the next `read`, whichever thread makes it (the main and the
     control thread hand the reader over under a lock, see control.py).
+
+    Keeps one large body for reuse: the consumer of a CALL hands its body back with `recycle`
+    once the reply is sent, and the next body of at most that size is read into the same
+    memory instead of a fresh mapping, whose every page the kernel must fault in and zero
+    (about 20 ms for 80 MB here; docs/BENCHMARKS.md, "Bulk data"). A body is kept only when
+    nothing points into it any more: decoded arrays are views of the body, and as long as one
+    is alive (the call kept it, or returned a reference to it) the mapping has exported
+    buffers and cannot be resized, which is the test. The kept body is let go after
+    SPARE_IDLE_SECONDS unused (`drop_idle_spare`, from the control thread).
     """
 
     def __init__(self, fd, max_frame=DEFAULT_MAX_FRAME):
@@ -84,6 +97,8 @@ class FrameReader:
         self._whole = [self._view]  # readv's buffer list when nothing is buffered
         self._start = 0  # the unread bytes are _buffer[_start:_end]
         self._end = 0
+        self._spare = None  # a large body handed back by `recycle`, or None
+        self._spare_until = 0.0  # when `drop_idle_spare` lets it go
 
     def buffered(self):
         """Whether bytes already read from the descriptor wait for the next `read`."""
@@ -171,12 +186,57 @@ class FrameReader:
     def _read_body(self, start, size, request_id):
         """A body longer than what is buffered: the buffered part, then the rest read straight
         into the body's own memory."""
-        body = _new_body(size)
+        body = self._reuse(size)
+        if body is None:
+            body = _new_body(size)
         have = self._end - start
         body[:have] = self._view[start:self._end]
         self._start = self._end = 0
         self._read_into(memoryview(body), have, request_id)
         return body
+
+    def _reuse(self, size):
+        """The kept body, cut to `size` bytes, when it is at least that large; else None."""
+        spare = self._spare
+        if spare is None or len(spare) < size or size < MAPPED_BODY_MIN:
+            return None
+        self._spare = None
+        if len(spare) != size:
+            try:
+                spare.resize(size)
+            except _REUSE_ERRORS:
+                return None
+        return spare
+
+    def recycle(self, body):
+        """Takes back the body of a CALL whose reply is sent, to read a later large body into.
+
+        Only memory this reader mapped is kept, only when no view of it is alive, and only when
+        it is larger than the body already kept. Any thread may call it, once per body, after
+        the call that decoded the body has ended.
+        """
+        if type(body) is not mmap.mmap:
+            return
+        spare = self._spare
+        if spare is not None and len(spare) >= len(body):
+            return
+        try:
+            body.resize(len(body))  # raises BufferError while any view of the body is alive
+        except _REUSE_ERRORS:
+            return
+        self._spare_until = time.monotonic() + SPARE_IDLE_SECONDS
+        self._spare = body
+
+    def drop_idle_spare(self):
+        """Lets go of the kept body once it has been unused for SPARE_IDLE_SECONDS. Returns
+        the seconds until that happens, or None when no body is kept."""
+        if self._spare is None:
+            return None
+        left = self._spare_until - time.monotonic()
+        if left <= 0:
+            self._spare = None
+            return None
+        return left
 
     def _read_into(self, view, done, request_id):
         size = len(view)

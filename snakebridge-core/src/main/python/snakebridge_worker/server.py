@@ -274,6 +274,9 @@ class Worker:
         if batch is not None:
             batch.commit()  # only now: no CANCEL can interrupt main once its call is over
         self.writer.send(reply)
+        if type(body) is not tuple:
+            del reply, batch  # a result may be a view of the body: let go of it first
+            self._reader.recycle(body)
 
     def _serve_nested(self, frame):
         """Runs a nested CALL on a thread other than main that waits for a callback."""
@@ -292,6 +295,9 @@ class Worker:
         if batch is not None:
             batch.commit()
         self.send(reply)
+        if type(body) is not tuple:
+            del reply, batch
+            self._reader.recycle(body)
 
     def _execute(self, request_id, body, codecs):
         """Decodes, runs and encodes one call. Returns the RESULT or ERROR frame to send and

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.snakebridge.CallOptions;
 import io.snakebridge.NdArray;
+import io.snakebridge.PyRef;
 import io.snakebridge.PyTuple;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.nio.file.Path;
@@ -89,6 +90,24 @@ class NumpyIT {
       NdArray array = NdArray.of(data, data.length);
       assertEquals(array, echo(array), "array " + n + " of " + lengths[n] + " elements");
     }
+  }
+
+  @Test
+  void anArrayPythonKeepsIsNeverReadOverByLaterCalls() {
+    // The worker reads a large request into the memory of an earlier one once that call has
+    // ended, but never while Python still holds a view of it, as this deque does.
+    double[] ones = new double[300_000];
+    java.util.Arrays.fill(ones, 1.0);
+    NdArray first = NdArray.of(ones, ones.length);
+    PyRef kept = python.callClass("collections", "deque", List.of(List.of(first)),
+        CallOptions.defaults());
+    for (double fill : new double[] {2, 3, 4}) {
+      double[] data = new double[290_000];
+      java.util.Arrays.fill(data, fill);
+      NdArray array = NdArray.of(data, data.length);
+      assertEquals(array, echo(array));
+    }
+    assertEquals(first, python.callMethod(kept, "pop"), "the kept array still holds its data");
   }
 
   @Test
