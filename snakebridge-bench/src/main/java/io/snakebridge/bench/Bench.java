@@ -7,6 +7,7 @@ import io.snakebridge.PythonInfo;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -103,9 +104,21 @@ public final class Bench {
         + machine.os());
     report.context("JDK: " + machine.jdk());
 
+    report.context("JVM options: " + jvmOptions());
     String python;
     Measurement.Run floor;
     Measurement.Run single;
+    if (options.arraysOnly()) {
+      try (SnakeBridgeRuntime runtime = runtime(options.python(), 1)) {
+        python = runtime.pythonInfo().executable();
+      }
+      report.context("Settings: array cases and the raw pipe only");
+      arrays(python);
+      rawPipe(python, echoScript);
+      report.context(String.format(Locale.ROOT, "Load average (1 min) before / after the run: "
+          + "%.2f / %.2f", loadBefore, Machine.loadAverage()));
+      return report.markdown();
+    }
     if (options.streamsOnly()) {
       try (SnakeBridgeRuntime runtime = runtime(options.python(), 1)) {
         PythonInfo info = runtime.pythonInfo();
@@ -560,6 +573,14 @@ public final class Bench {
         Report.count(times.p99Micros()), Report.count(megabytesPerSecond) + " MB/s",
         target ? "≥ 1,000 MB/s" : "",
         target ? Report.verdict(megabytesPerSecond >= ARRAY_MB_PER_SECOND) : ""));
+  }
+
+  /** The JVM's own options (heap sizes matter to the array cases, see BENCHMARKS.md). */
+  private static String jvmOptions() {
+    List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    return (arguments.isEmpty() ? "none" : String.join(" ", arguments))
+        + String.format(Locale.ROOT, "; largest heap %,d MB", Runtime.getRuntime().maxMemory()
+            / 1_000_000);
   }
 
   private SnakeBridgeRuntime runtime(String python, int workers) {

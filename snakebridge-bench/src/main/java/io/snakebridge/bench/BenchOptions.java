@@ -19,20 +19,22 @@ import java.util.List;
  * @param seconds       the least time each latency or throughput case measures
  * @param calls         the least number of calls each latency case records
  * @param streamsOnly   run only the streaming cases (9a-9f)
+ * @param arraysOnly    run only the numpy array cases (4c, 4d) and the raw pipe (5a, 5b)
  */
 record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path write, Path workDir,
-    double warmupSeconds, double seconds, int calls, boolean streamsOnly) {
+    double warmupSeconds, double seconds, int calls, boolean streamsOnly, boolean arraysOnly) {
 
   static final String USAGE =
       "usage: snakebridge-bench/run [--python exe] [--numpy-python exe | --no-numpy]\n"
       + "         [--write file.md] [--work-dir dir] [--warmup s] [--seconds s] [--calls n]\n"
-      + "         [--streams-only]";
+      + "         [--streams-only | --arrays-only]";
 
   static BenchOptions parse(List<String> args) {
     String python = defaultPython();
     String numpyPython = null;
     boolean skipNumpy = false;
     boolean streamsOnly = false;
+    boolean arraysOnly = false;
     Path write = null;
     Path workDir = Path.of("snakebridge-bench", "target");
     double warmup = 2;
@@ -46,6 +48,10 @@ record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path w
       }
       if (option.equals("--streams-only")) {
         streamsOnly = true;
+        continue;
+      }
+      if (option.equals("--arrays-only")) {
+        arraysOnly = true;
         continue;
       }
       if (option.equals("--help") || option.equals("-h")) {
@@ -66,8 +72,14 @@ record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path w
         default: throw new IllegalArgumentException("unknown option: " + option);
       }
     }
+    if (streamsOnly && arraysOnly) {
+      throw new IllegalArgumentException("--streams-only and --arrays-only exclude each other");
+    }
+    if (arraysOnly && skipNumpy) {
+      throw new IllegalArgumentException("--arrays-only needs numpy: drop --no-numpy");
+    }
     return new BenchOptions(python, numpyPython, skipNumpy, write, workDir, warmup, seconds, calls,
-        streamsOnly);
+        streamsOnly, arraysOnly);
   }
 
   private static String defaultPython() {
