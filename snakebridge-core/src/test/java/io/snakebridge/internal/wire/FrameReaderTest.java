@@ -123,6 +123,15 @@ class FrameReaderTest {
     return all.array();
   }
 
+  /** A reader of RESULT frames with these bodies, ids 1, 2, ... */
+  private static FrameReader readerOf(byte[]... bodies) {
+    byte[][] frames = new byte[bodies.length][];
+    for (int i = 0; i < bodies.length; i++) {
+      frames[i] = frame(12L + bodies[i].length, 3, 0, 0, i + 1, bodies[i]);
+    }
+    return reader(concat(frames), Integer.MAX_VALUE);
+  }
+
   private static byte[] bodyOf(Frame frame) {
     return java.util.Arrays.copyOf(frame.body(), frame.bodyLength());
   }
@@ -133,8 +142,7 @@ class FrameReaderTest {
     int smaller = FrameReader.LEND_MIN;
     byte[] first = pattern(large, 1);
     byte[] second = pattern(smaller, 2);
-    FrameReader reader = reader(concat(frame(12L + large, 3, 0, 0, 1, first),
-        frame(12L + smaller, 3, 0, 0, 2, second)), Integer.MAX_VALUE);
+    FrameReader reader = readerOf(first, second);
 
     Frame one = reader.read();
     byte[] lent = one.body();
@@ -153,8 +161,7 @@ class FrameReaderTest {
     int size = FrameReader.LEND_MIN;
     byte[] first = pattern(size, 3);
     byte[] second = pattern(size, 4);
-    FrameReader reader = reader(concat(frame(12L + size, 3, 0, 0, 1, first),
-        frame(12L + size, 3, 0, 0, 2, second)), Integer.MAX_VALUE);
+    FrameReader reader = readerOf(first, second);
 
     Frame one = reader.read();
     Frame two = reader.read();
@@ -168,8 +175,7 @@ class FrameReaderTest {
   void aSpareTooSmallForTheNextBodyIsNotUsed() throws IOException {
     int size = FrameReader.LEND_MIN;
     byte[] big = pattern(size + 1, 5);
-    FrameReader reader = reader(concat(frame(12L + size, 3, 0, 0, 1, new byte[size]),
-        frame(12L + size + 1, 3, 0, 0, 2, big)), Integer.MAX_VALUE);
+    FrameReader reader = readerOf(new byte[size], big);
 
     Frame one = reader.read();
     byte[] lent = one.body();
@@ -184,9 +190,7 @@ class FrameReaderTest {
   @Test
   void aRecycledBodyCannotBeReadAgainAndRecyclingTwiceIsHarmless() throws IOException {
     int size = FrameReader.LEND_MIN;
-    FrameReader reader = reader(concat(frame(12L + size, 3, 0, 0, 1, new byte[size]),
-        frame(12L + size, 3, 0, 0, 2, new byte[size]), frame(12L + size, 3, 0, 0, 3,
-            new byte[size])), Integer.MAX_VALUE);
+    FrameReader reader = readerOf(new byte[size], new byte[size], new byte[size]);
 
     Frame one = reader.read();
     one.recycle();
@@ -201,8 +205,7 @@ class FrameReaderTest {
   @Test
   void smallBodiesAreExactAndNotLent() throws IOException {
     int size = FrameReader.LEND_MIN - 1;
-    FrameReader reader = reader(concat(frame(12L + size, 3, 0, 0, 1, new byte[size]),
-        frame(12L + size, 3, 0, 0, 2, new byte[size])), Integer.MAX_VALUE);
+    FrameReader reader = readerOf(new byte[size], new byte[size]);
 
     Frame one = reader.read();
     byte[] body = one.body();
