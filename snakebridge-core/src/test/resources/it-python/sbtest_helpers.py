@@ -21,6 +21,18 @@ def echo(value):
     return value
 
 
+_kept = []
+
+
+def keep(value):
+    """Keeps `value` until `take` (named like echo, so the two requests are the same size)."""
+    _kept.append(value)
+
+
+def take():
+    return _kept.pop()
+
+
 def type_name(value):
     """The qualified type of what Java sent, as Python sees it."""
     kind = type(value)

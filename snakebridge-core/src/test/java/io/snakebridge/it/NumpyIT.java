@@ -95,19 +95,26 @@ class NumpyIT {
   @Test
   void anArrayPythonKeepsIsNeverReadOverByLaterCalls() {
     // The worker reads a large request into the memory of an earlier one once that call has
-    // ended, but never while Python still holds a view of it, as this deque does.
-    double[] ones = new double[300_000];
-    java.util.Arrays.fill(ones, 1.0);
-    NdArray first = NdArray.of(ones, ones.length);
-    PyRef kept = python.callClass("collections", "deque", List.of(List.of(first)),
+    // ended, but never while Python still holds a view of it: here a module list (`keep`, whose
+    // request is exactly as large as echo's, so the body would be reused as it is) and a deque
+    // behind a reference (larger than the echoes after it, so the body would be cut down).
+    NdArray first = filled(300_000, 1.0);
+    NdArray second = filled(300_000, 5.0);
+    python.call("sbtest_helpers", "keep", first);
+    PyRef deque = python.callClass("collections", "deque", List.of(List.of(second)),
         CallOptions.defaults());
-    for (double fill : new double[] {2, 3, 4}) {
-      double[] data = new double[290_000];
-      java.util.Arrays.fill(data, fill);
-      NdArray array = NdArray.of(data, data.length);
+    for (NdArray array : List.of(filled(300_000, 2.0), filled(290_000, 3.0),
+        filled(300_000, 4.0))) {
       assertEquals(array, echo(array));
     }
-    assertEquals(first, python.callMethod(kept, "pop"), "the kept array still holds its data");
+    assertEquals(second, python.callMethod(deque, "pop"), "the deque's array kept its data");
+    assertEquals(first, python.call("sbtest_helpers", "take"), "the kept array kept its data");
+  }
+
+  private static NdArray filled(int length, double value) {
+    double[] data = new double[length];
+    java.util.Arrays.fill(data, value);
+    return NdArray.of(data, length);
   }
 
   @Test

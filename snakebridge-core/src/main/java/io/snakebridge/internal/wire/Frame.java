@@ -6,8 +6,8 @@ import java.util.Objects;
  * One frame read from a worker: its kind, request id and body (WIRE-PROTOCOL.md §2).
  *
  * <p>The body is never modified while the frame holds it; a frame is safe to hand from the
- * thread that read it to the thread that waits for it. The array may be
- * longer than the body: the body is {@code body()[0, bodyLength())}.
+ * thread that read it to the thread that waits for it. The array may be longer than the body:
+ * the body is {@code body()[0, bodyLength())}.
  *
  * <p>A large body may sit in an array its reader lends out (see {@link FrameReader}). The one
  * thread that consumes the frame calls {@link #recycle()} once it no longer needs the body and has
