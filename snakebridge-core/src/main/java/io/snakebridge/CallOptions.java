@@ -13,8 +13,8 @@ import java.util.Optional;
  * can be kept in constants and shared between threads.
  *
  * <pre>{@code
- * Object r = SnakeBridge.call("builtins", "round", List.of(2.675),
- *     CallOptions.defaults().kwarg("ndigits", 2).timeout(Duration.ofSeconds(5)));   // 2.67
+ * Object r = SnakeBridge.call("builtins", "round",
+ *     CallOptions.kw("ndigits", 2).timeout(Duration.ofSeconds(5)), 2.675);   // 2.67
  * }</pre>
  *
  * <p>A call runs in the pool its options name (the runtime's default pool unless set), except a
@@ -59,6 +59,22 @@ public final class CallOptions {
    */
   public static CallOptions defaults() {
     return DEFAULTS;
+  }
+
+  /**
+   * Returns the default options with one keyword argument: shorthand for {@code
+   * defaults().kwarg(name, value)}, meant to be imported statically.
+   *
+   * <pre>{@code
+   * Object floats = python.call("numpy", "array", kw("dtype", "float32"), List.of(1, 2, 3));
+   * }</pre>
+   *
+   * @param name the parameter's name, not empty
+   * @param value the argument, converted like positional arguments; may be null (Python None)
+   * @since 0.2
+   */
+  public static CallOptions kw(String name, Object value) {
+    return DEFAULTS.kwarg(name, value);
   }
 
   /**

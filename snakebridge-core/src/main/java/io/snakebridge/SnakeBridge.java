@@ -31,6 +31,12 @@ import java.util.function.Function;
  * first use, and a JVM shutdown hook closes it. Build your own runtime for another interpreter,
  * pool size, environment or timeout.
  *
+ * <p>Arguments follow the one rule of {@link SnakeBridgeRuntime}: a trailing {@code Object...}
+ * is always the positional arguments, with the {@link CallOptions} before it ({@code
+ * call("numpy", "array", kw("dtype", "float32"), List.of(1, 2, 3))} passes one list); the
+ * deprecated {@code (List<?> args, CallOptions options)} forms read the list as the argument
+ * list.
+ *
  * <p>Thread-safe: every method may be called from any thread.
  *
  * @since 0.1
@@ -101,7 +107,24 @@ public final class SnakeBridge {
     return runtime().call(module, function, args);
   }
 
-  /** Calls {@code module.function(*args, **options.kwargs())} on the default runtime. */
+  /**
+   * Calls {@code module.function(*args, **options.kwargs())} on the default runtime; see {@link
+   * SnakeBridgeRuntime#call(String, String, CallOptions, Object...)}.
+   *
+   * @since 0.2
+   */
+  public static Object call(
+      String module, String function, CallOptions options, Object... args) {
+    return runtime().call(module, function, options, args);
+  }
+
+  /**
+   * Calls {@code module.function(*args, **options.kwargs())} on the default runtime, where
+   * {@code args} is the argument list.
+   *
+   * @deprecated use {@link #call(String, String, CallOptions, Object...)}
+   */
+  @Deprecated(since = "0.2")
   public static Object call(String module, String function, List<?> args, CallOptions options) {
     return runtime().call(module, function, args, options);
   }
@@ -115,6 +138,15 @@ public final class SnakeBridge {
   /** Returns {@code module.attr} from the default runtime. */
   public static Object getModuleAttr(String module, String attr) {
     return runtime().getModuleAttr(module, attr);
+  }
+
+  /**
+   * Returns {@code module.attr} from the default runtime with the options' timeout and session.
+   *
+   * @since 0.2
+   */
+  public static Object getModuleAttr(String module, String attr, CallOptions options) {
+    return runtime().getModuleAttr(module, attr, options);
   }
 
   /** Calls {@code module.function(*args)} on one of the default runtime's threads. */
@@ -141,9 +173,33 @@ public final class SnakeBridge {
   }
 
   /**
-   * Creates an instance of {@code module.className} on the default runtime; see {@link
-   * SnakeBridgeRuntime#callClass}.
+   * Creates an instance of {@code module.className(*args)} on the default runtime; see {@link
+   * SnakeBridgeRuntime#callClass(String, String, Object...)}.
+   *
+   * @since 0.2
    */
+  public static PyRef callClass(String module, String className, Object... args) {
+    return runtime().callClass(module, className, args);
+  }
+
+  /**
+   * Creates an instance of {@code module.className(*args, **options.kwargs())} on the default
+   * runtime.
+   *
+   * @since 0.2
+   */
+  public static PyRef callClass(
+      String module, String className, CallOptions options, Object... args) {
+    return runtime().callClass(module, className, options, args);
+  }
+
+  /**
+   * Creates an instance of {@code module.className} on the default runtime, where {@code args}
+   * is the argument list.
+   *
+   * @deprecated use {@link #callClass(String, String, CallOptions, Object...)}
+   */
+  @Deprecated(since = "0.2")
   public static PyRef callClass(
       String module, String className, List<?> args, CallOptions options) {
     return runtime().callClass(module, className, args, options);
@@ -163,7 +219,23 @@ public final class SnakeBridge {
     return runtime().callMethod(ref, method, args);
   }
 
-  /** Calls {@code ref.method(*args, **options.kwargs())} on the default runtime. */
+  /**
+   * Calls {@code ref.method(*args, **options.kwargs())} on the default runtime.
+   *
+   * @since 0.2
+   */
+  public static Object callMethod(
+      PyRef ref, String method, CallOptions options, Object... args) {
+    return runtime().callMethod(ref, method, options, args);
+  }
+
+  /**
+   * Calls {@code ref.method(*args, **options.kwargs())} on the default runtime, where {@code
+   * args} is the argument list.
+   *
+   * @deprecated use {@link #callMethod(PyRef, String, CallOptions, Object...)}
+   */
+  @Deprecated(since = "0.2")
   public static Object callMethod(PyRef ref, String method, List<?> args, CallOptions options) {
     return runtime().callMethod(ref, method, args, options);
   }
@@ -203,8 +275,29 @@ public final class SnakeBridge {
   /**
    * Calls a helper of the default runtime. Its helper folders come from the {@code
    * snakebridge.helperPaths} system property (paths separated by the platform's path separator);
-   * see {@link SnakeBridgeRuntime#callHelper}.
+   * see {@link SnakeBridgeRuntime#callHelper(String, Object...)}.
+   *
+   * @since 0.2
    */
+  public static Object callHelper(String helper, Object... args) {
+    return runtime().callHelper(helper, args);
+  }
+
+  /**
+   * Calls a helper of the default runtime with keyword arguments and per-call settings.
+   *
+   * @since 0.2
+   */
+  public static Object callHelper(String helper, CallOptions options, Object... args) {
+    return runtime().callHelper(helper, options, args);
+  }
+
+  /**
+   * Calls a helper of the default runtime, where {@code args} is the argument list.
+   *
+   * @deprecated use {@link #callHelper(String, CallOptions, Object...)}
+   */
+  @Deprecated(since = "0.2")
   public static Object callHelper(String helper, List<?> args, CallOptions options) {
     return runtime().callHelper(helper, args, options);
   }

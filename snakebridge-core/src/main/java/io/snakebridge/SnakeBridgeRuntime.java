@@ -30,10 +30,23 @@ import java.util.function.Function;
  *     .build()) {
  *   double root = (Double) python.call("math", "sqrt", 16);                      // 4.0
  *   Object joined = python.call("os", "path.join", "a", "b");                    // "a/b"
- *   Object rounded = python.call("builtins", "round", List.of(2.675),
- *       CallOptions.defaults().kwarg("ndigits", 2));                              // 2.67
+ *   Object rounded = python.call("builtins", "round", kw("ndigits", 2), 2.675);  // 2.67
+ *   Object floats = python.call("numpy", "array", kw("dtype", "float32"),
+ *       List.of(1, 2, 3));                                    // one argument: the list
  * }
  * }</pre>
+ *
+ * <p><b>Arguments: one rule for every overload.</b> A trailing {@code Object... args} is always
+ * the positional arguments, each element one Python argument, and the {@link CallOptions}
+ * (keyword arguments, timeout, session, pool) come <em>before</em> it: {@code call(module,
+ * function, args...)} and {@code call(module, function, options, args...)} read their arguments
+ * the same way, so adding options never changes how the positional ones are read. A {@code
+ * List} among them is one argument (a Python list). A {@code CallOptions} right after the names
+ * is always the options, never an argument (it has no Python value). {@code call(module,
+ * function)} passes no argument and {@code call(module, function, (Object) null)} one None.
+ * The older forms that take {@code (List<?> args, CallOptions options)} read the list as the
+ * argument list itself; they are kept, deprecated, and so are the other methods that take such
+ * a pair (streams, publishers, {@code *Async}), whose list is the argument list too.
  *
  * <p>Thread-safe. Runtimes are heavy (processes and threads) and should be shared: build one per
  * interpreter configuration and keep it for the application's life. Closing is required; a runtime
@@ -140,10 +153,29 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls {@code module.function(*args, **options.kwargs())} with the options' timeout.
+   * Calls {@code module.function(*args, **options.kwargs())} with the options' timeout, session
+   * and pool; {@code args} are the positional arguments, whatever their types ({@code
+   * call("numpy", "array", kw("dtype", "float32"), List.of(1, 2, 3))} passes one list).
    *
+   * @param options keyword arguments and per-call settings, such as {@code kw("ndigits", 2)}
+   * @param args the positional arguments; none, or {@code (Object) null} for a single None
+   * @see #call(String, String, Object...) for what it throws
+   * @since 0.2
+   */
+  public Object call(String module, String function, CallOptions options, Object... args) {
+    return delegate.call(module, function, varargs(args), options);
+  }
+
+  /**
+   * Calls {@code module.function(*args, **options.kwargs())} with the options' timeout, where
+   * {@code args} <em>is the argument list</em>: each element is one positional argument ({@code
+   * List.of(List.of(1, 2))} passes one list, {@code List.of(1, 2)} two numbers).
+   *
+   * @deprecated the list here is the argument list, unlike everywhere else; use {@link
+   *     #call(String, String, CallOptions, Object...)}, whose varargs are always the arguments
    * @see #call(String, String, Object...)
    */
+  @Deprecated(since = "0.2")
   public Object call(String module, String function, List<?> args, CallOptions options) {
     return delegate.call(module, function, args, options);
   }
@@ -163,6 +195,16 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    */
   public Object getModuleAttr(String module, String attr) {
     return delegate.getModuleAttr(module, attr);
+  }
+
+  /**
+   * Returns the module's attribute {@code attr} with the options' timeout, session and pool.
+   *
+   * @throws IllegalArgumentException when the options hold keyword arguments
+   * @since 0.2
+   */
+  public Object getModuleAttr(String module, String attr, CallOptions options) {
+    return delegate.getModuleAttr(module, attr, options);
   }
 
   /**
@@ -192,12 +234,37 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls the class {@code module.className(*args, **kwargs)} and returns a reference to the new
+   * Calls the class {@code module.className(*args)} and returns a reference to the new
    * instance, which stays in Python even when its type has a by-value mapping ({@code
    * callClass("collections", "Counter", ...)} is a reference; {@code call} would return a map).
    *
-   * @see #call(String, String, List, CallOptions) for what it throws
+   * @param args the positional arguments, each one Python argument
+   * @see #call(String, String, Object...) for what it throws
+   * @since 0.2
    */
+  public PyRef callClass(String module, String className, Object... args) {
+    return delegate.callClass(module, className, varargs(args), CallOptions.defaults());
+  }
+
+  /**
+   * Calls the class {@code module.className(*args, **options.kwargs())} and returns a reference
+   * to the new instance; see {@link #callClass(String, String, Object...)}.
+   *
+   * @since 0.2
+   */
+  public PyRef callClass(
+      String module, String className, CallOptions options, Object... args) {
+    return delegate.callClass(module, className, varargs(args), options);
+  }
+
+  /**
+   * Like {@link #callClass(String, String, CallOptions, Object...)}, where {@code args} is the
+   * argument list: each element is one positional argument.
+   *
+   * @deprecated the list here is the argument list; use {@link #callClass(String, String,
+   *     CallOptions, Object...)}
+   */
+  @Deprecated(since = "0.2")
   public PyRef callClass(String module, String className, List<?> args, CallOptions options) {
     return delegate.callClass(module, className, args, options);
   }
@@ -223,8 +290,23 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
   /**
    * Calls {@code ref.method(*args, **options.kwargs())}; see {@link #callMethod(PyRef, String,
-   * Object...)}.
+   * Object...)}. The same as {@link PyRef#callMethod(String, CallOptions, Object...)}.
+   *
+   * @since 0.2
    */
+  public Object callMethod(PyRef ref, String method, CallOptions options, Object... args) {
+    return delegate.callMethod(owned(ref), method, varargs(args), options);
+  }
+
+  /**
+   * Calls {@code ref.method(*args, **options.kwargs())}, where {@code args} is the argument
+   * list: each element is one positional argument; see {@link #callMethod(PyRef, String,
+   * Object...)}.
+   *
+   * @deprecated the list here is the argument list; use {@link #callMethod(PyRef, String,
+   *     CallOptions, Object...)}
+   */
+  @Deprecated(since = "0.2")
   public Object callMethod(PyRef ref, String method, List<?> args, CallOptions options) {
     return delegate.callMethod(owned(ref), method, args, options);
   }
@@ -277,7 +359,30 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * @throws PythonException with {@link PythonException#pythonType()} {@code
    *     snakebridge_worker.HelperNotFound} when no helper folder holds that module and function
    *     (its message names the folders searched); otherwise as {@link #call}
+   * @since 0.2
    */
+  public Object callHelper(String helper, Object... args) {
+    return delegate.callHelper(helper, varargs(args), CallOptions.defaults());
+  }
+
+  /**
+   * Calls a helper with keyword arguments and per-call settings; see {@link #callHelper(String,
+   * Object...)}.
+   *
+   * @since 0.2
+   */
+  public Object callHelper(String helper, CallOptions options, Object... args) {
+    return delegate.callHelper(helper, varargs(args), options);
+  }
+
+  /**
+   * Like {@link #callHelper(String, CallOptions, Object...)}, where {@code args} is the argument
+   * list: each element is one positional argument.
+   *
+   * @deprecated the list here is the argument list; use {@link #callHelper(String, CallOptions,
+   *     Object...)}
+   */
+  @Deprecated(since = "0.2")
   public Object callHelper(String helper, List<?> args, CallOptions options) {
     return delegate.callHelper(helper, args, options);
   }
@@ -615,15 +720,32 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     return "SnakeBridgeRuntime{" + delegate.name() + "}";
   }
 
-  /** A reference of another runtime is misuse: its object lives in that runtime's workers. */
+  /**
+   * Calls {@code module.function(ref, *more)} for {@link PyRef}'s operations that Python spells
+   * as functions ({@code operator.getitem}, {@code builtins.str}); passing the reference makes
+   * the call run in its session, on its worker.
+   */
+  Object callOn(String module, String function, PyRef ref, Object... more) {
+    Object[] args = new Object[more.length + 1];
+    args[0] = owned(ref);
+    System.arraycopy(more, 0, args, 1, more.length);
+    return delegate.call(module, function, Arrays.asList(args), CallOptions.defaults());
+  }
+
+  /**
+   * A reference of another runtime is misuse: its object lives in that runtime's workers. A
+   * {@link PyHandle} stands for the reference it wraps, which is what the runtime works with.
+   */
+  @SuppressWarnings("unchecked") // T is PyRef itself whenever target() is another object
   private <T extends PyRef> T owned(T ref) {
     Objects.requireNonNull(ref, "ref");
-    if (ref.runtime != this) {
-      throw new IllegalArgumentException("reference " + ref.refId() + " to a " + ref.typeName()
-          + " belongs to " + (ref.runtime == null ? "no runtime" : ref.runtime)
-          + ", not to " + this);
+    PyRef target = ref.target();
+    if (target.runtime != this) {
+      throw new IllegalArgumentException("reference " + target.refId() + " to a "
+          + target.typeName() + " belongs to "
+          + (target.runtime == null ? "no runtime" : target.runtime) + ", not to " + this);
     }
-    return ref;
+    return (T) target;
   }
 
   /** Checks a timeout as {@link CallOptions#timeout(Duration)} does. */

@@ -63,6 +63,18 @@ final class CallRequests {
         CallOptions.defaults(), nested);
   }
 
+  /** A {@code module_attr} op with options (a timeout, a session); it takes no kwargs. */
+  CallPlan moduleAttr(String module, String attr, CallOptions options, boolean nested) {
+    checkName(module, "module");
+    checkName(attr, "attr");
+    checkOptions(options);
+    if (!options.kwargs().isEmpty()) {
+      throw new IllegalArgumentException("getModuleAttr takes no keyword arguments, got "
+          + options.kwargs().keySet());
+    }
+    return prepare(null, new Object[] {"module_attr", null, module, attr}, null, options, nested);
+  }
+
   CallPlan callClass(
       String module, String className, List<?> args, CallOptions options, boolean nested) {
     checkName(module, "module");

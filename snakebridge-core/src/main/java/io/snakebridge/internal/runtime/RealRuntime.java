@@ -184,6 +184,12 @@ public final class RealRuntime {
     return run(plan, CallOptions.defaults(), module, attr, null);
   }
 
+  /** Returns {@code module.attr} with the options' timeout and session; no kwargs. */
+  public Object getModuleAttr(String module, String attr, CallOptions options) {
+    CallPlan plan = requests.moduleAttr(module, attr, options, true);
+    return run(plan, options, module, attr, null);
+  }
+
   /** Like {@link #getModuleAttr}, on one of the runtime's async threads. */
   public CompletableFuture<Object> getModuleAttrAsync(String module, String attr) {
     return async(() -> requests.moduleAttr(module, attr, false), CallOptions.defaults(), module,
