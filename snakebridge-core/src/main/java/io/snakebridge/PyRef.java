@@ -1,6 +1,5 @@
 package io.snakebridge;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,15 +9,20 @@ import java.util.Objects;
  * returned list or dict, where it replaces just that leaf.
  *
  * <pre>{@code
- * PyRef df = python.callClass("pandas", "DataFrame", List.of(List.of(1, 2, 3)),
- *     CallOptions.defaults());
- * Object mean = python.callMethod(df, "mean");           // a pandas Series: another PyRef
- * Object shape = python.getAttr(df, "shape");             // PyTuple [3, 1]
- * python.releaseRef(df);                                  // optional: see "Lifetime"
+ * PyRef df = python.callClass("pandas", "DataFrame", Map.of("a", List.of(1, 2, 3)));
+ * Object mean = df.callMethod("mean");                    // a pandas Series: another PyRef
+ * Object shape = df.getAttr("shape");                     // PyTuple [3, 1]
+ * PyRef column = (PyRef) df.getItem("a");                 // df["a"]
+ * df.release();                                           // optional: see "Lifetime"
  * }</pre>
  *
  * <p>A reference can be passed back as an argument to any call, where Python receives the live
- * object, or as the target of {@code callMethod}, {@code getAttr} and {@code setAttr}. It belongs
+ * object. Its own methods ({@link #callMethod(String, Object...)}, {@link #call(Object...)},
+ * {@link #getAttr}, {@link #setAttr}, {@link #getItem}, {@link #setItem}, {@link #str}, {@link
+ * #repr}, {@link #release}) run on the runtime that made it, as the same-named methods of
+ * {@link SnakeBridgeRuntime} taking the reference do, and follow their one rule for arguments:
+ * a trailing {@code Object...} is always the positional arguments, the {@link CallOptions}
+ * before it. {@link #toString()} is local and never calls Python. It belongs
  * to a session ({@link #sessionId()}): the call that created it ran in that session, and every
  * call that uses it runs in it too, on the worker process that holds the object.
  *
@@ -37,17 +41,16 @@ import java.util.Objects;
  * ReferenceNotFoundException}; using it after its worker died throws {@link
  * SessionLostException}.
  *
- * <p>A reference to a Python generator or iterator is a {@link StreamRef}, the only subclass.
+ * <p>A reference to a Python generator or iterator is a {@link StreamRef}. A typed wrapper of a
+ * Python class (what the code generator makes) extends {@link PyHandle}, a reference to the same
+ * object, usable wherever a {@code PyRef} is.
  *
  * <p>Immutable and thread-safe; may be passed between threads (see {@link SessionContext} for
  * keeping a session alive while several threads use it).
  *
  * @since 0.2
  */
-public sealed class PyRef permits StreamRef {
-  private static final CallOptions DESCRIBE = CallOptions.defaults()
-      .affinity(Affinity.STRICT_FAIL_FAST);
-
+public sealed class PyRef permits StreamRef, PyHandle {
   private final String refId;
   private final String sessionId;
   private final String typeName;
@@ -88,6 +91,106 @@ public sealed class PyRef permits StreamRef {
   }
 
   /**
+   * Calls {@code obj.method(*args)} on the runtime that made this reference, in its session and
+   * on the worker holding it.
+   *
+   * @param args the positional arguments; pass {@code (Object) null} for a single None
+   * @throws ReferenceNotFoundException when the reference was released, expired or evicted
+   * @throws IllegalStateException when its runtime is closed
+   * @see SnakeBridgeRuntime#callMethod(PyRef, String, Object...) for everything it throws
+   * @since 0.2
+   */
+  public final Object callMethod(String method, Object... args) {
+    return runtime().callMethod(this, method, args);
+  }
+
+  /**
+   * Calls {@code obj.method(*args, **options.kwargs())}; see {@link #callMethod(String,
+   * Object...)}.
+   *
+   * @since 0.2
+   */
+  public final Object callMethod(String method, CallOptions options, Object... args) {
+    return runtime().callMethod(this, method, options, args);
+  }
+
+  /**
+   * Calls the object itself, {@code obj(*args)}: a function, a class, a bound method or any
+   * object with {@code __call__}.
+   *
+   * @throws PythonException ({@code builtins.TypeError}) when the object is not callable
+   * @see #callMethod(String, Object...) for everything else it throws
+   * @since 0.2
+   */
+  public final Object call(Object... args) {
+    return runtime().callMethod(this, "__call__", args);
+  }
+
+  /**
+   * Calls the object itself, {@code obj(*args, **options.kwargs())}; see {@link
+   * #call(Object...)}.
+   *
+   * @since 0.2
+   */
+  public final Object call(CallOptions options, Object... args) {
+    return runtime().callMethod(this, "__call__", options, args);
+  }
+
+  /**
+   * Returns {@code getattr(obj, name)}: a value, or another reference.
+   *
+   * @see #callMethod(String, Object...) for what it throws
+   * @since 0.2
+   */
+  public final Object getAttr(String name) {
+    return runtime().getAttr(this, name);
+  }
+
+  /**
+   * Runs {@code setattr(obj, name, value)}.
+   *
+   * @see #callMethod(String, Object...) for what it throws
+   * @since 0.2
+   */
+  public final void setAttr(String name, Object value) {
+    runtime().setAttr(this, name, value);
+  }
+
+  /**
+   * Returns {@code obj[key]}, as Python's {@code operator.getitem}: a dict's value, a list's
+   * element, a pandas column.
+   *
+   * @throws PythonException such as {@code builtins.KeyError} when Python raised
+   * @see #callMethod(String, Object...) for what else it throws
+   * @since 0.2
+   */
+  public final Object getItem(Object key) {
+    return runtime().callOn("operator", "getitem", this, key);
+  }
+
+  /**
+   * Runs {@code obj[key] = value}, as Python's {@code operator.setitem}.
+   *
+   * @see #getItem(Object) for what it throws
+   * @since 0.2
+   */
+  public final void setItem(Object key, Object value) {
+    runtime().callOn("operator", "setitem", this, key, value);
+  }
+
+  /**
+   * Returns Python's {@code str()} of the object: a call to its worker, which waits for the
+   * worker like any call and throws like any call ({@link #toString()} never calls Python).
+   *
+   * @throws ReferenceNotFoundException when the reference was released
+   * @throws PythonException when {@code __str__} raised
+   * @since 0.2
+   */
+  public final String str() {
+    return (String) runtime().callOn("builtins", "str", this);
+  }
+
+  /**
    * Returns Python's {@code repr()} of the object: a call to its worker, which waits for the
    * worker like any call and throws like any call.
    *
@@ -95,27 +198,26 @@ public sealed class PyRef permits StreamRef {
    * @throws PythonException when {@code __repr__} raised
    */
   public final String repr() {
-    return String.valueOf(
-        runtime().call("builtins", "repr", List.of(this), CallOptions.defaults()));
+    return (String) runtime().callOn("builtins", "repr", this);
   }
 
   /**
-   * Returns Python's {@code str()} of the object, or {@code PyRef[<type> <id>]} ({@code
-   * StreamRef[<type> <id>]} for a stream) when that is not available at once. Asking makes a call
-   * to the worker holding the object, but never waits for it: when that worker is running another
-   * call, or the reference was released, or {@code __str__} raised, or anything else failed, the
-   * result is the {@code PyRef[...]} form. It never throws, so logging a reference is always
-   * safe; Python's {@code str} is not cached, because the object may change.
+   * Releases the reference, as {@link SnakeBridgeRuntime#releaseRef} does: the Python object is
+   * unregistered from its session. Idempotent.
+   *
+   * @since 0.2
+   */
+  public final void release() {
+    runtime().releaseRef(this);
+  }
+
+  /**
+   * Returns {@code PyRef[<type> <id>]} ({@code StreamRef[<type> <id>]} for a stream), such as
+   * {@code PyRef[re.Pattern 7]}. Local: it never calls Python, so logging a reference or showing
+   * it in a debugger sends nothing to a worker; {@link #str()} and {@link #repr()} ask Python.
    */
   @Override
   public final String toString() {
-    if (runtime != null) {
-      try {
-        return String.valueOf(runtime.call("builtins", "str", List.of(this), DESCRIBE));
-      } catch (RuntimeException unavailable) {
-        // Busy worker, released reference, closed runtime, __str__ raised: fall through.
-      }
-    }
     return (this instanceof StreamRef ? "StreamRef[" : "PyRef[") + typeName + " " + refId + "]";
   }
 
@@ -137,7 +239,13 @@ public sealed class PyRef permits StreamRef {
     return 31 * sessionId.hashCode() + refId.hashCode();
   }
 
-  private SnakeBridgeRuntime runtime() {
+  /** The reference the runtime works with: this one, or the one a handle wraps. */
+  PyRef target() {
+    return this;
+  }
+
+  /** The runtime that made this reference. */
+  final SnakeBridgeRuntime runtime() {
     if (runtime == null) {
       throw new IllegalStateException("reference " + refId + " has no runtime");
     }

@@ -1,5 +1,8 @@
 package io.snakebridge;
 
+import java.util.Optional;
+import java.util.OptionalLong;
+
 /**
  * A reference to a Python iterator: a generator, an async generator, or any other object whose
  * type has {@code __next__} and {@code __iter__} (or {@code __anext__} and {@code __aiter__}) and
@@ -8,15 +11,15 @@ package io.snakebridge;
  *
  * <pre>{@code
  * StreamRef counter = (StreamRef) python.call("itertools", "count", 1);
- * python.streamNext(counter);                      // Optional[1]
+ * counter.next();                                  // Optional[1]
  * try (PyStream items = python.openStream(counter)) {
  *   items.stream().limit(3).forEach(System.out::println);   // 2, 3, 4
  * }
- * python.streamNext(counter);                      // Optional[5]: the view took only three
- * python.closeStream(counter);                     // runs the generator's finally blocks
+ * counter.next();                                  // Optional[5]: the view took only three
+ * counter.close();                                 // runs the generator's finally blocks
  * }</pre>
  *
- * <p>Take its items with {@link SnakeBridgeRuntime#streamNext}, {@link
+ * <p>Take its items with {@link #next()} (as {@link SnakeBridgeRuntime#streamNext}), {@link
  * SnakeBridgeRuntime#openStream(StreamRef)} or {@link SnakeBridgeRuntime#publisher(StreamRef)}
  * (none of them takes from Python an item that was not asked for), ask its length with {@link
  * SnakeBridgeRuntime#streamLen}, and end it with {@link SnakeBridgeRuntime#closeStream}. Passed
@@ -38,5 +41,37 @@ public final class StreamRef extends PyRef {
   StreamRef(String refId, String sessionId, String typeName, String module,
       SnakeBridgeRuntime runtime) {
     super(refId, sessionId, typeName, module, runtime);
+  }
+
+  /**
+   * Takes the next item from Python, on the runtime that made this reference: empty once the
+   * stream is exhausted; a None item is {@link PyNone#NONE}. The same as {@link
+   * SnakeBridgeRuntime#streamNext(StreamRef)}.
+   *
+   * @since 0.2
+   */
+  public Optional<Object> next() {
+    return runtime().streamNext(this);
+  }
+
+  /**
+   * Returns Python's {@code len()} of the iterator, or empty when its type has none; the same as
+   * {@link SnakeBridgeRuntime#streamLen(StreamRef)}.
+   *
+   * @since 0.2
+   */
+  public OptionalLong len() {
+    return runtime().streamLen(this);
+  }
+
+  /**
+   * Closes the iterator in Python (a generator's {@code finally} blocks have run when this
+   * returns) and releases the reference; idempotent. The same as {@link
+   * SnakeBridgeRuntime#closeStream(StreamRef)}.
+   *
+   * @since 0.2
+   */
+  public void close() {
+    runtime().closeStream(this);
   }
 }

@@ -40,8 +40,11 @@ final class PythonText {
     if (value instanceof BigDecimal) {
       return value.toString(); // Java and Python both follow the decimal spec's to-sci-string
     }
-    if (value instanceof UUID || value instanceof PyRef) {
-      return value.toString(); // a PyRef's toString() is Python's str() of the object
+    if (value instanceof UUID) {
+      return value.toString();
+    }
+    if (value instanceof PyRef) {
+      return strOf((PyRef) value);
     }
     return repr(value);
   }
@@ -104,6 +107,15 @@ final class PythonText {
     } else {
       String time = PythonTimes.repr(value);
       out.append(time != null ? time : value.toString());
+    }
+  }
+
+  /** Python's own {@code str()} of an object that stayed in Python; its Java form if that fails. */
+  private static String strOf(PyRef ref) {
+    try {
+      return ref.str();
+    } catch (RuntimeException e) {
+      return ref.toString();
     }
   }
 

@@ -49,7 +49,7 @@ class ReferencesIT {
     assertEquals("pathlib.PosixPath", path.typeName());
     assertEquals("pathlib", path.module());
     assertEquals(python.currentSession(), path.sessionId());
-    assertEquals("/tmp/x.txt", path.toString());
+    assertEquals("/tmp/x.txt", path.str());
     assertEquals("PosixPath('/tmp/x.txt')", path.repr());
     assertEquals("x.txt", python.getAttr(path, "name"));
     PyRef csv = (PyRef) python.callMethod(path, "with_suffix", ".csv");
@@ -63,7 +63,7 @@ class ReferencesIT {
     assertEquals(25L, python.callMethod(point, "norm2"));
     python.setAttr(point, "x", 0);
     assertEquals(0L, python.getAttr(point, "x"));
-    assertEquals("Point(x=0, y=4)", point.toString());
+    assertEquals("Point(x=0, y=4)", point.str());
 
     Path file = Files.writeString(ItEnvironment.workDir().resolve("refs.txt"), "one\ntwo\n");
     PyRef handle = (PyRef) python.call("builtins", "open", file.toString());

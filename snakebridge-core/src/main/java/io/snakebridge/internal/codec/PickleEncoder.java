@@ -21,6 +21,7 @@ import static io.snakebridge.internal.codec.Opcodes.TUPLE2;
 
 import io.snakebridge.ConversionException;
 import io.snakebridge.NdArray;
+import io.snakebridge.PyHandle;
 import io.snakebridge.PyNone;
 import io.snakebridge.PyRef;
 import io.snakebridge.PyTuple;
@@ -148,6 +149,8 @@ final class PickleEncoder {
       writeContainer(value, mustBeHashable);
     } else if (type == PyRef.class || type == StreamRef.class) {
       writeRef((PyRef) value); // a stream reference goes back as a plain sbw.ref (§6.1)
+    } else if (value instanceof PyHandle) {
+      writeRef(((PyHandle) value).ref()); // a typed handle goes as the reference it wraps
     } else if (type == PyNone.class) {
       out.op(NONE);
     } else if (type == RefTarget.class) {
