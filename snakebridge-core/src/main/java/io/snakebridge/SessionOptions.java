@@ -35,6 +35,15 @@ public final class SessionOptions {
   /** How long an unused reference lives unless set. */
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
+  /**
+   * The time to live of a session whose references never expire by age ({@link #ttl(Duration)}):
+   * they live until released, evicted by {@link #maxRefs}, collected, or the session ends. Its
+   * value is the longest {@code Duration}; compare with {@code equals}.
+   *
+   * @since 0.2
+   */
+  public static final Duration NO_TTL = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+
   private static final SessionOptions DEFAULTS =
       new SessionOptions(null, DEFAULT_MAX_REFS, DEFAULT_TTL, Map.of());
 
@@ -85,10 +94,13 @@ public final class SessionOptions {
 
   /**
    * Returns these options with a time to live: a reference not used for this long expires;
-   * positive; default {@link #DEFAULT_TTL} (one hour).
+   * positive, or {@link #NO_TTL} for none; default {@link #DEFAULT_TTL} (one hour).
+   *
+   * @throws NullPointerException when {@code ttl} is null (pass {@link #NO_TTL} for no limit)
    */
   public SessionOptions ttl(Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl");
+    Objects.requireNonNull(ttl, "ttl is null; for references that never expire by age, pass "
+        + "SessionOptions.NO_TTL");
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl must be positive: " + ttl);
     }
@@ -111,7 +123,7 @@ public final class SessionOptions {
     return maxRefs;
   }
 
-  /** Returns the time to live of an unused reference. */
+  /** Returns the time to live of an unused reference; {@link #NO_TTL} when they never expire. */
   public Duration ttl() {
     return ttl;
   }
@@ -139,6 +151,7 @@ public final class SessionOptions {
   @Override
   public String toString() {
     return "SessionOptions{" + (sessionId == null ? "generated id" : "sessionId=" + sessionId)
-        + ", maxRefs=" + maxRefs + ", ttl=" + ttl + ", tags=" + tags + "}";
+        + ", maxRefs=" + maxRefs + ", ttl=" + (NO_TTL.equals(ttl) ? "NO_TTL" : ttl)
+        + ", tags=" + tags + "}";
   }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Who is inside each explicit session, JVM-wide: the threads in a {@code
- * SessionContext.withSession} block for it, and the asynchronous calls started from one. A session
+ * SessionContext.withSession} block for it (or in {@code SessionContext.run}), the open handles
+ * of {@code SessionContext.open}, and the asynchronous calls started inside one. A session
  * id is just an id, valid in every runtime; when its last owner leaves, every runtime that knows
  * the session releases it.
  *
@@ -26,9 +27,10 @@ public final class SessionScopes {
   private static final class Owners {
     final Map<Thread, Integer> threads = new HashMap<>(4);
     int asyncCalls;
+    int handles;
 
     boolean isEmpty() {
-      return threads.isEmpty() && asyncCalls == 0;
+      return threads.isEmpty() && asyncCalls == 0 && handles == 0;
     }
   }
 
@@ -56,6 +58,20 @@ public final class SessionScopes {
   public static void leave(String id) {
     Thread thread = Thread.currentThread();
     end(id, owners -> owners.threads.computeIfPresent(thread, (t, n) -> n == 1 ? null : n - 1));
+  }
+
+  /** An open handle ({@code SessionContext.open}) becomes an owner of session {@code id}. */
+  public static void open(String id) {
+    OWNERS.compute(id, (key, owners) -> {
+      Owners updated = owners == null ? new Owners() : owners;
+      updated.handles++;
+      return updated;
+    });
+  }
+
+  /** An open handle closes; if it was the last owner, the session is released. */
+  public static void close(String id) {
+    end(id, owners -> owners.handles--);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.snakebridge.internal.session;
 
 import io.snakebridge.PyTuple;
+import io.snakebridge.SessionOptions;
 import io.snakebridge.internal.pool.PooledWorker;
 import java.time.Duration;
 import java.util.Arrays;
@@ -40,7 +41,9 @@ public final class SessionState {
   }
 
   private static Limits limits(String id, int maxRefs, Duration ttl) {
-    double seconds = ttl.getSeconds() + ttl.getNano() / 1e9;
+    // NO_TTL is infinity on the wire: the worker's age checks (last_used <= now - ttl) never hold.
+    double seconds = SessionOptions.NO_TTL.equals(ttl)
+        ? Double.POSITIVE_INFINITY : ttl.getSeconds() + ttl.getNano() / 1e9;
     return new Limits(maxRefs, ttl, PyTuple.of(id, (long) maxRefs, seconds));
   }
 
