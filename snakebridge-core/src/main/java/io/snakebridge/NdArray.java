@@ -26,8 +26,11 @@ import java.util.Objects;
  * {@link Byte#toUnsignedInt(byte)} and friends).
  *
  * <pre>{@code
- * NdArray matrix = NdArray.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);   // float64, shape (2, 3)
+ * NdArray vector = NdArray.of(new double[] {1, 2, 3});                  // float64, shape (3,)
+ * NdArray table = NdArray.of(new double[][] {{1, 2, 3}, {4, 5, 6}});    // float64, shape (2, 3)
+ * NdArray matrix = NdArray.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);   // the same, row-major
  * NdArray pixels = NdArray.of("uint8", new byte[] {0, -1}, 2);          // uint8 [0, 255]
+ * double[] values = result.asDoubleArray();     // whatever the numeric dtype, when exact
  * }</pre>
  *
  * <p><b>The data array is shared, not copied</b>, in both directions: {@link #of} keeps the array
@@ -53,7 +56,9 @@ public final class NdArray {
    * from the array type: {@code double[]} is {@code float64}, {@code float[]} {@code float32},
    * {@code long[]} {@code int64}, {@code int[]} {@code int32}, {@code short[]} {@code int16},
    * {@code byte[]} {@code int8} and {@code boolean[]} {@code bool}. An empty {@code shape} makes a
-   * 0-dimensional array, which holds exactly one element.
+   * 0-dimensional array, which holds exactly one element: write it {@code of(data, new long[0])},
+   * since {@code of(data)} with a {@code double[]} (or another primitive array type) is {@link
+   * #of(double[])}, a 1-D array.
    *
    * @throws IllegalArgumentException if the array is not one of those types, a dimension is
    *     negative, or the shape's element count differs from the array's length
@@ -99,6 +104,144 @@ public final class NdArray {
     return new NdArray(dtype, shapeCopy, primitiveArray);
   }
 
+  /**
+   * Returns a 1-D {@code float64} array of {@code data}'s elements, shape {@code (data.length,)};
+   * the array is kept, not copied.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(double[] data) {
+    return vector(data);
+  }
+
+  /**
+   * Returns a 1-D {@code float32} array of {@code data}'s elements; see {@link #of(double[])}.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(float[] data) {
+    return vector(data);
+  }
+
+  /**
+   * Returns a 1-D {@code int64} array of {@code data}'s elements; see {@link #of(double[])}.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(long[] data) {
+    return vector(data);
+  }
+
+  /**
+   * Returns a 1-D {@code int32} array of {@code data}'s elements; see {@link #of(double[])}.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(int[] data) {
+    return vector(data);
+  }
+
+  /**
+   * Returns a 1-D {@code int16} array of {@code data}'s elements; see {@link #of(double[])}.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(short[] data) {
+    return vector(data);
+  }
+
+  /**
+   * Returns a 1-D {@code int8} array of {@code data}'s elements; see {@link #of(double[])}.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(byte[] data) {
+    return vector(data);
+  }
+
+  /**
+   * Returns a 1-D {@code bool} array of {@code data}'s elements; see {@link #of(double[])}.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(boolean[] data) {
+    return vector(data);
+  }
+
+  /**
+   * Returns a 2-D {@code float64} array of the rows' elements, shape {@code (rows.length,
+   * rows[0].length)}, copied into one row-major array.
+   *
+   * @throws IllegalArgumentException when the rows differ in length (ragged) or the array would
+   *     hold more elements than a Java array can
+   * @throws NullPointerException when {@code rows} or one of its rows is null
+   * @since 0.2
+   */
+  public static NdArray of(double[][] rows) {
+    return matrix(rows, double[].class);
+  }
+
+  /**
+   * Returns a 2-D {@code int64} array of the rows' elements; see {@link #of(double[][])}.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(long[][] rows) {
+    return matrix(rows, long[].class);
+  }
+
+  /**
+   * Returns a 2-D {@code int32} array of the rows' elements; see {@link #of(double[][])}.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(int[][] rows) {
+    return matrix(rows, int[].class);
+  }
+
+  /**
+   * Returns a 2-D {@code float32} array of the rows' elements; see {@link #of(double[][])}.
+   *
+   * @since 0.2
+   */
+  public static NdArray of(float[][] rows) {
+    return matrix(rows, float[].class);
+  }
+
+  private static NdArray vector(Object data) {
+    Objects.requireNonNull(data, "data");
+    long length = java.lang.reflect.Array.getLength(data);
+    return new NdArray(ElementType.forArray(data).signedName, new long[] {length}, data);
+  }
+
+  private static NdArray matrix(Object[] rows, Class<?> rowType) {
+    Objects.requireNonNull(rows, "rows");
+    int columns = 0;
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] == null) {
+        throw new NullPointerException("rows[" + i + "]");
+      }
+      int length = java.lang.reflect.Array.getLength(rows[i]);
+      if (i == 0) {
+        columns = length;
+      } else if (length != columns) {
+        throw new IllegalArgumentException("ragged rows: rows[" + i + "] has " + length
+            + " elements, rows[0] has " + columns + "; an NdArray's rows are all as long");
+      }
+    }
+    long size = (long) rows.length * columns;
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(rows.length + " rows of " + columns
+          + " elements are more than one Java array holds");
+    }
+    Object flat = java.lang.reflect.Array.newInstance(rowType.getComponentType(), (int) size);
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * columns, columns);
+    }
+    return new NdArray(ElementType.forArray(flat).signedName,
+        new long[] {rows.length, columns}, flat);
+  }
+
   private static long multiplySaturated(long a, long b) {
     long high = Math.multiplyHigh(a, b);
     long low = a * b;
@@ -121,6 +264,56 @@ public final class NdArray {
    */
   public Object data() {
     return data;
+  }
+
+  /**
+   * Returns the elements as doubles, in row-major order: the data array itself when the dtype
+   * is {@code float64}, else a new array of the values converted ({@code bool} as 0 and 1,
+   * unsigned dtypes by their unsigned value).
+   *
+   * @throws ConversionException when an element has no exact double, as an {@code int64} beyond
+   *     2<sup>53</sup> that is not a multiple of a power of two may not; it names the element
+   * @since 0.2
+   */
+  public double[] asDoubleArray() {
+    return NdArrayValues.doubles(dtype, data);
+  }
+
+  /**
+   * Returns the elements as longs, in row-major order: the data array itself when the dtype is
+   * {@code int64}, else a new array of the values converted ({@code bool} as 0 and 1, unsigned
+   * dtypes by their unsigned value, floats when they are whole numbers).
+   *
+   * @throws ConversionException when an element would lose information: a float with a
+   *     fractional part, NaN, infinite or outside the range of {@code long}, or a {@code uint64}
+   *     above {@link Long#MAX_VALUE}; it names the element
+   * @since 0.2
+   */
+  public long[] asLongArray() {
+    return NdArrayValues.longs(dtype, data);
+  }
+
+  /**
+   * Returns a 2-D array's elements as rows of doubles ({@code result[row][column]}), converted as
+   * {@link #asDoubleArray()} does; always new arrays.
+   *
+   * @throws IllegalStateException when the array is not 2-D
+   * @throws ConversionException as {@link #asDoubleArray()}
+   * @since 0.2
+   */
+  public double[][] toDoubleMatrix() {
+    if (shape.length != 2) {
+      throw new IllegalStateException("toDoubleMatrix needs a 2-D array, not one of shape "
+          + Arrays.toString(shape));
+    }
+    double[] values = asDoubleArray();
+    int rows = (int) shape[0];
+    int columns = (int) shape[1];
+    double[][] matrix = new double[rows][];
+    for (int i = 0; i < rows; i++) {
+      matrix[i] = Arrays.copyOfRange(values, i * columns, (i + 1) * columns);
+    }
+    return matrix;
   }
 
   /** Returns the number of elements: the product of the shape. */

@@ -44,7 +44,7 @@ class NdArrayTest {
     assertTrue(mismatch.getMessage().contains("[2, 2]") && mismatch.getMessage().contains("6"),
         mismatch.getMessage());
     IllegalArgumentException noShape = assertThrows(IllegalArgumentException.class, () ->
-        NdArray.of(new double[3]));
+        NdArray.of((Object) new double[3]));
     assertTrue(noShape.getMessage().contains("NdArray.of(data, 3)"), noShape.getMessage());
     assertThrows(IllegalArgumentException.class, () -> NdArray.of(new int[0], -1));
     assertThrows(IllegalArgumentException.class, () -> NdArray.of(new int[0], Long.MAX_VALUE, 2));
@@ -52,7 +52,7 @@ class NdArrayTest {
     assertThrows(IllegalArgumentException.class, () -> NdArray.of(new Double[1], 1));
     assertThrows(NullPointerException.class, () -> NdArray.of((Object) null, 1));
     assertEquals(0, NdArray.of(new int[0], 0, Long.MAX_VALUE).size());
-    assertEquals(1, NdArray.of(new double[] {4.0}).size(), "0-dimensional");
+    assertEquals(1, NdArray.of(new double[] {4.0}, new long[0]).size(), "0-dimensional");
   }
 
   @Test
@@ -84,6 +84,6 @@ class NdArrayTest {
         NdArray.of(new double[6], 2, 3).toString());
     assertEquals("NdArray(uint8, shape=(8,), [0, 0, 0, 0, 0, 0, ...])",
         NdArray.of("uint8", new byte[8], 8).toString());
-    assertEquals("NdArray(bool, shape=(), [true])", NdArray.of(new boolean[] {true}).toString());
+    assertEquals("NdArray(bool, shape=(), [true])", NdArray.of(new boolean[] {true}, new long[0]).toString());
   }
 }

@@ -90,7 +90,7 @@ class JsonWriterTest {
     assertEquals("{\"dtype\":\"uint64\",\"shape\":[1],\"data\":[18446744073709551615]}",
         JsonWriter.write(NdArray.of("uint64", new long[] {-1}, 1)));
     assertEquals("{\"dtype\":\"bool\",\"shape\":[],\"data\":[true]}",
-        JsonWriter.write(NdArray.of(new boolean[] {true})));
+        JsonWriter.write(NdArray.of(new boolean[] {true}, new long[0])));
     assertEquals("{\"dtype\":\"float32\",\"shape\":[2],\"data\":[0.1,\"-Infinity\"]}",
         JsonWriter.write(NdArray.of(new float[] {0.1f, Float.NEGATIVE_INFINITY}, 2)));
   }

@@ -142,7 +142,7 @@ class PythonTextTest {
     assertEquals("array([255, 1], dtype=uint8)",
         PythonText.str(NdArray.of("uint8", new byte[] {(byte) 0xff, 1}, 2)));
     assertEquals("array([0.1], dtype=float32)", PythonText.str(NdArray.of(new float[] {0.1f}, 1)));
-    assertEquals("array(7, dtype=int64)", PythonText.str(NdArray.of(new long[] {7})));
+    assertEquals("array(7, dtype=int64)", PythonText.str(NdArray.of(new long[] {7}, new long[0])));
   }
 
   @Test

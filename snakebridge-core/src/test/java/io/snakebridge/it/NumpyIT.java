@@ -55,7 +55,7 @@ class NumpyIT {
         NdArray.of(new byte[] {-128, 127}, 2),
         NdArray.of("uint8", new byte[] {0, -1}, 2),
         NdArray.of(new boolean[] {true, false, true}, 3),
-        NdArray.of(new double[] {42}),
+        NdArray.of(new double[] {42}, new long[0]),
         NdArray.of(new double[0], 0, 4));
     for (NdArray array : arrays) {
       assertEquals(array, echo(array), array.dtype());

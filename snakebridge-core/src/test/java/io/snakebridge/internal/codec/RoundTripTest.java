@@ -264,7 +264,7 @@ class RoundTripTest {
         NdArray.of(new byte[] {-128, 127}, 2),
         NdArray.of("uint8", new byte[] {0, -1}, 2),
         NdArray.of(new boolean[] {true, false, true}, 3),
-        NdArray.of(new double[] {42}),
+        NdArray.of(new double[] {42}, new long[0]),
         NdArray.of(new int[0], 0, 5));
     for (NdArray array : arrays) {
       assertValue(array, roundTrip(array));
