@@ -139,6 +139,18 @@ class RegistryTest(unittest.TestCase):
         self.assertIsNot(self.registry.resolve("s", used.ref_id), MISSING)
         self.assertEqual(self.registry.live_counts(), {"s": 1})
 
+    def test_an_infinite_ttl_never_expires(self):
+        # SessionOptions.NO_TTL travels as float('inf').
+        session = self.session(ttl=float("inf"))
+        (ref,) = self.hand_out(session, object())
+        self.clock.now += 1e12
+        self.registry.sweep()
+        self.assertIsNot(self.registry.resolve("s", ref.ref_id), MISSING)
+        self.assertEqual(self.registry.live_counts(), {"s": 1})
+        self.session(ttl=10.0)  # a finite ttl set later applies from then on
+        self.clock.now += 11
+        self.assertIs(self.registry.resolve("s", ref.ref_id), MISSING)
+
     def watched(self, session):
         """Hands out a Thing that only the registry holds; a weakref to it."""
         thing = Thing()

@@ -121,3 +121,53 @@ def wrap_failure(function):
 
 def pid():
     return os.getpid()
+
+
+def arguments(*args, **kwargs):
+    """What a call passed: [positional arguments, keyword arguments] (tests of overloads)."""
+    return [list(args), kwargs]
+
+
+class Shelf:
+    """An object that is callable, indexable and has attributes, for PyRef's own operations."""
+
+    def __init__(self, *items, label="shelf"):
+        self.items = list(items)
+        self.label = label
+
+    def __call__(self, *more, front=False):
+        self.items[0:0] = more if front else []
+        if not front:
+            self.items.extend(more)
+        return len(self.items)
+
+    def __getitem__(self, index):
+        return self.items[index]
+
+    def __len__(self):
+        return len(self.items)
+
+    def __setitem__(self, index, value):
+        self.items[index] = value
+
+    def __str__(self):
+        return f"{self.label}: {', '.join(map(str, self.items))}"
+
+    def __repr__(self):
+        return f"Shelf({self.items!r}, label={self.label!r})"
+
+
+class MeanModel:
+    """A model fitted once and used for predictions: it predicts the mean it was fitted on."""
+
+    def __init__(self):
+        self.mean_ = None
+
+    def fit(self, values):
+        self.mean_ = sum(values) / len(values)
+        return self
+
+    def predict(self, rows):
+        if self.mean_ is None:
+            raise ValueError("not fitted")
+        return [self.mean_ for _ in rows]
