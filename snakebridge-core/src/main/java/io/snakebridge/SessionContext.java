@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * handle is closed:
  *
  * <pre>{@code
- * SessionContext models = SessionContext.open(SessionOptions.defaults().ttl(SessionOptions.NO_TTL));
+ * SessionContext models = SessionContext.open(
+ *     SessionOptions.defaults().ttl(SessionOptions.NO_TTL));
  * PyRef model = models.run(() -> {
  *   PyRef m = python.callClass("sklearn.linear_model", "LinearRegression");
  *   m.callMethod("fit", x, y);

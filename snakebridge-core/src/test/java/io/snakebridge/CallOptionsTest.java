@@ -30,6 +30,14 @@ class CallOptionsTest {
   }
 
   @Test
+  void kwIsShorthandForDefaultsWithOneKeywordArgument() {
+    assertEquals(CallOptions.defaults().kwarg("dtype", "float32"),
+        CallOptions.kw("dtype", "float32"));
+    assertEquals(Map.of(), CallOptions.defaults().kwargs(), "defaults stay empty");
+    assertThrows(IllegalArgumentException.class, () -> CallOptions.kw("", 1));
+  }
+
+  @Test
   void withersReturnNewValuesAndLeaveTheOriginalAlone() {
     CallOptions base = CallOptions.defaults();
     CallOptions changed = base.kwarg("ndigits", 2).timeout(Duration.ofSeconds(5))

@@ -110,7 +110,7 @@ final class PythonText {
     }
   }
 
-  /** Python's own {@code str()} of an object that stayed in Python; its Java form if that fails. */
+  /** Python's {@code str()} of an object that stayed in Python; its Java form if that fails. */
   private static String strOf(PyRef ref) {
     try {
       return ref.str();
