@@ -44,9 +44,10 @@ import java.util.function.Function;
  * List} among them is one argument (a Python list). A {@code CallOptions} right after the names
  * is always the options, never an argument (it has no Python value). {@code call(module,
  * function)} passes no argument and {@code call(module, function, (Object) null)} one None.
- * The older forms that take {@code (List<?> args, CallOptions options)} read the list as the
- * argument list itself; they are kept, deprecated, and so are the other methods that take such
- * a pair (streams, publishers, {@code *Async}), whose list is the argument list too.
+ * A method that takes a {@code (List<?> args, CallOptions options)} pair instead reads the list
+ * as the argument list itself, each element one argument: the streams, the publishers and the
+ * {@code *Async} calls, and the older forms of {@code call}, {@code callClass}, {@code
+ * callMethod} and {@code callHelper}, which are kept, deprecated.
  *
  * <p>Thread-safe. Runtimes are heavy (processes and threads) and should be shared: build one per
  * interpreter configuration and keep it for the application's life. Closing is required; a runtime
@@ -65,7 +66,8 @@ import java.util.function.Function;
  *
  * <p><b>Objects and sessions.</b> A result with no by-value mapping comes back as a {@link PyRef}
  * to the object, which stays in its worker; {@link #callMethod}, {@link #getAttr}, {@link
- * #setAttr} and {@link #with} use it, and any call accepts it as an argument. Every call runs in a
+ * #setAttr} and {@link #with} use it, as do its own methods ({@link PyRef#callMethod(String,
+ * Object...)}, {@link PyRef#getItem}, ...), and any call accepts it as an argument. Every call runs in a
  * session (see {@link SessionContext}): by default the calling thread's automatic session, which
  * starts with the thread's first call and is released a few seconds after the thread has ended.
  * A session's objects live in one worker, and every call that uses them runs there, waiting for it
