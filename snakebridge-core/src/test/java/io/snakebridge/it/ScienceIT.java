@@ -58,7 +58,8 @@ class ScienceIT {
     assertTrue(mean.typeName().endsWith(".Series"), mean.typeName());
     assertEquals(List.of(2.0), python.callMethod(mean, "tolist"));
     assertEquals(PyTuple.of(3L, 1L), python.getAttr(df, "shape"));
-    assertTrue(df.toString().contains("0  1"), df.toString());
+    assertTrue(df.str().contains("0  1"), df.str());
+    assertEquals("PyRef[" + df.typeName() + " " + df.refId() + "]", df.toString());
   }
 
   @Test
