@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.snakebridge.CallOptions;
+import io.snakebridge.PythonException;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +44,17 @@ class RoundTripPropertyIT {
     try (SnakeBridgeRuntime python = ItEnvironment.runtime("roundtrip")
         .python(venvPython.get().toString()).poolSize(1).build()) {
       Function<Object, Object> echo = value -> echo(python, value);
-      Map<?, ?> report = (Map<?, ?>) python.call("sbtest_roundtrip", "run", List.of(echo),
-          CallOptions.defaults().timeout(CEILING));
+      Map<?, ?> report;
+      try {
+        report = (Map<?, ?>) python.call("sbtest_roundtrip", "run", List.of(echo),
+            CallOptions.defaults().timeout(CEILING));
+      } catch (PythonException e) {
+        if (e.pythonType().equals("builtins.ModuleNotFoundError")) {
+          throw new AssertionError(venvPython.get() + " lacks a package the test needs; a build "
+              + "without -Dexec.skip=true remakes the virtual environment", e);
+        }
+        throw e;
+      }
       print(report);
       assertNull(report.get("failure"), "the property test failed (seed " + report.get("seed")
           + "); the counts are printed above");
