@@ -148,12 +148,9 @@ def _timedelta(*args):
 def _decimal(*args):
     check_args("decimal", args, "s")
     try:
-        value = decimal.Decimal(args[0])
+        return decimal.Decimal(args[0])  # infinities and NaNs too (§3.3)
     except decimal.InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise pickle.UnpicklingError(f"sbw.decimal needs a finite number, got {args[0]!r}")
-    return value
+        raise pickle.UnpicklingError(f"sbw.decimal needs a decimal number, got {args[0]!r}") from None
 
 
 @_global
@@ -236,10 +233,7 @@ def _reduce_timedelta(value):
 
 
 def _reduce_decimal(value):
-    if not value.is_finite():
-        name = qualified_name(type(value))
-        raise ConversionError(f"{name} {value} is not finite and has no Java mapping", name)
-    return module.decimal, (str(value),)
+    return module.decimal, (str(value),)  # 'NaN', '-Infinity', 'sNaN12' too (§3.3)
 
 
 def _reduce_uuid(value):

@@ -51,6 +51,11 @@ def evaluate(expression):
         "Point": Point})
 
 
+def evaluate_with(expression, value):
+    """Evaluates `expression` about what Java sent, named `value` there."""
+    return eval(expression, {"datetime": datetime, "decimal": decimal, "value": value})
+
+
 def pid():
     return os.getpid()
 

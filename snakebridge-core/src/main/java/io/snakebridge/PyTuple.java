@@ -105,7 +105,8 @@ public final class PyTuple extends AbstractList<Object> implements RandomAccess 
     return out.append(')').toString();
   }
 
-  private static void appendRepr(StringBuilder out, Object item) {
+  /** Appends {@code item} roughly as Python's {@code repr} shows it (shared with {@link PyFrozenSet}). */
+  static void appendRepr(StringBuilder out, Object item) {
     if (item == null) {
       out.append("None");
     } else if (item instanceof Boolean) {

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snakebridge.CallOptions;
 import io.snakebridge.ConversionException;
 import io.snakebridge.PyComplex;
+import io.snakebridge.PyDateTime;
+import io.snakebridge.PyFrozenSet;
+import io.snakebridge.PyNonFiniteDecimal;
+import io.snakebridge.PyTime;
 import io.snakebridge.PyRef;
 import io.snakebridge.PyTuple;
 import io.snakebridge.SnakeBridgeRuntime;
@@ -169,6 +173,38 @@ class ValuesIT {
     assertEquals(OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(2)),
         evaluate("datetime.datetime(2024, 1, 2, 3, 4, 5,"
             + " tzinfo=datetime.timezone(datetime.timedelta(hours=2)))"));
+  }
+
+  @Test
+  void frozenSetsFoldsAndNonFiniteDecimalsGoBackAsTheyCame() {
+    Map<?, ?> keyed = (Map<?, ?>) evaluate("{frozenset({1, 2}): {frozenset({3}), frozenset()}}");
+    Object key = keyed.keySet().iterator().next();
+    assertInstanceOf(PyFrozenSet.class, key);
+    assertEquals(Set.of(PyFrozenSet.of(3L), PyFrozenSet.of()), keyed.get(key));
+    assertEquals(keyed, echo(keyed));
+    assertEquals("builtins.frozenset", typeInPython(PyFrozenSet.of(1)));
+    assertEquals("builtins.set", typeInPython(Set.of(1)));
+    assertEquals(true, python.call("sbtest_helpers", "evaluate_with",
+        "value == {frozenset({1, 2}): {frozenset({3}), frozenset()}}", keyed));
+
+    // The second 01:30 of the night New York leaves daylight saving time.
+    String later = "datetime.datetime(2021, 11, 7, 1, 30, fold=1)";
+    PyDateTime folded = (PyDateTime) evaluate(later);
+    assertEquals(PyDateTime.of(LocalDateTime.of(2021, 11, 7, 1, 30), 1), folded);
+    assertEquals(1L, python.call("sbtest_helpers", "evaluate_with", "value.fold", folded));
+    PyDateTime awareFolded = (PyDateTime) evaluate(later.replace("fold=1",
+        "tzinfo=datetime.timezone(datetime.timedelta(hours=-5)), fold=1"));
+    assertEquals(ZoneOffset.ofHours(-5), awareFolded.offset());
+    assertEquals(awareFolded, echo(awareFolded));
+    assertEquals(PyTime.of(LocalTime.of(1, 30), 1), echo(evaluate("datetime.time(1, 30, fold=1)")));
+    assertEquals(LocalDateTime.of(2021, 11, 7, 1, 30), evaluate(later.replace("fold=1", "fold=0")));
+
+    for (String text : List.of("Infinity", "-Infinity", "NaN", "-sNaN12")) {
+      PyNonFiniteDecimal special = (PyNonFiniteDecimal) evaluate("decimal.Decimal('" + text + "')");
+      assertEquals(text, special.toString());
+      assertEquals(special, echo(special));
+      assertEquals(text, python.call("sbtest_helpers", "evaluate_with", "str(value)", special));
+    }
   }
 
   @Test

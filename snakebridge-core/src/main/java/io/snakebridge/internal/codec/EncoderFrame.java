@@ -18,11 +18,12 @@ final class EncoderFrame {
   static final int ITERATED_LIST = 4;
   static final int MAP = 5;
   static final int SET = 6;
+  static final int FROZENSET = 7;
 
   private static final int MAX_KEY_TEXT = 40;
 
   int kind;
-  /** Elements must be hashable in Python: this is a set, or a tuple inside a key. */
+  /** Elements must be hashable in Python: this is a set or frozenset, or a tuple inside a key. */
   boolean hashableItems;
   /** Index of the current element (for maps: of the current entry). */
   int index;
@@ -56,7 +57,7 @@ final class EncoderFrame {
     this.kind = kind;
     this.size = size;
     this.index = -1;
-    this.hashableItems = kind == SET;
+    this.hashableItems = kind == SET || kind == FROZENSET;
   }
 
   /** Moves to the next element, leaving it in {@link #current}; false when there is none. */
@@ -121,7 +122,7 @@ final class EncoderFrame {
         appendKey(path, entry.getKey());
         path.append(']');
       }
-    } else if (kind == SET) {
+    } else if (kind == SET || kind == FROZENSET) {
       path.append("<element ").append(index).append('>');
     } else {
       path.append('[').append(index).append(']');

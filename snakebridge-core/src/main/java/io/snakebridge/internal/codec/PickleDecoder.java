@@ -2,10 +2,10 @@ package io.snakebridge.internal.codec;
 
 import static io.snakebridge.internal.codec.Opcodes.*;
 
+import io.snakebridge.PyFrozenSet;
 import io.snakebridge.PyTuple;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -303,7 +303,7 @@ final class PickleDecoder {
     }
     Set<Object> set = new LinkedHashSet<>();
     int setMeta = collect(set, 1, itemsStart);
-    push(Collections.unmodifiableSet(set), setMeta);
+    push(PyFrozenSet.copyOf(set), setMeta);
   }
 
   /** Moves the items from {@code itemsStart} into {@code set}; returns the set's new depth. */

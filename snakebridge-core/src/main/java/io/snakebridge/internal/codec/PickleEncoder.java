@@ -6,6 +6,7 @@ import static io.snakebridge.internal.codec.Opcodes.EMPTY_DICT;
 import static io.snakebridge.internal.codec.Opcodes.EMPTY_LIST;
 import static io.snakebridge.internal.codec.Opcodes.EMPTY_SET;
 import static io.snakebridge.internal.codec.Opcodes.EMPTY_TUPLE;
+import static io.snakebridge.internal.codec.Opcodes.FROZENSET;
 import static io.snakebridge.internal.codec.Opcodes.MARK;
 import static io.snakebridge.internal.codec.Opcodes.NEWFALSE;
 import static io.snakebridge.internal.codec.Opcodes.NEWTRUE;
@@ -21,7 +22,9 @@ import static io.snakebridge.internal.codec.Opcodes.TUPLE2;
 
 import io.snakebridge.ConversionException;
 import io.snakebridge.NdArray;
+import io.snakebridge.PyFrozenSet;
 import io.snakebridge.PyHandle;
+import io.snakebridge.PyNonFiniteDecimal;
 import io.snakebridge.PyNone;
 import io.snakebridge.PyRef;
 import io.snakebridge.PyTuple;
@@ -237,9 +240,13 @@ final class PickleEncoder {
       writeTuple((PyTuple) value, mustBeHashable);
       return;
     }
+    if (value instanceof PyFrozenSet) {
+      writeFrozenSet((PyFrozenSet) value);
+      return;
+    }
     if (mustBeHashable) {
       throw refuse(value, "unhashable in Python: a dict key or set element must not be a "
-          + "list, dict, set or array (use a PyTuple)");
+          + "list, dict, set or array (use a PyTuple or a PyFrozenSet)");
     }
     // Every container counts towards the depth, empty ones too, as the reader counts them.
     checkDepth(value);
@@ -280,6 +287,17 @@ final class PickleEncoder {
     frame.hashableItems = mustBeHashable;
   }
 
+  /** {@code MARK}, the elements (which must be hashable), {@code FROZENSET}: as CPython writes one. */
+  private void writeFrozenSet(PyFrozenSet set) {
+    checkDepth(set);
+    out.op(MARK);
+    if (set.isEmpty()) {
+      out.op(FROZENSET);
+      return;
+    }
+    push().openIterator(EncoderFrame.FROZENSET, set.iterator(), set.size());
+  }
+
   private void writeList(List<?> list) {
     out.op(EMPTY_LIST);
     int size = list.size();
@@ -315,6 +333,9 @@ final class PickleEncoder {
       case EncoderFrame.SET:
         out.op(ADDITEMS);
         break;
+      case EncoderFrame.FROZENSET:
+        out.op(FROZENSET);
+        break;
       default:
         out.op(APPENDS);
         break;
@@ -331,6 +352,10 @@ final class PickleEncoder {
           throw refuse(value, "more than " + EncodedValue.MAX_BUFFERS + " numpy arrays in one value");
         }
         addBuffer(SbwWriter.writeNdArray(out, (NdArray) value));
+      } else if (mustBeHashable && value instanceof PyNonFiniteDecimal
+          && ((PyNonFiniteDecimal) value).isSignaling()) {
+        throw refuse(value, "unhashable in Python: a signalling NaN Decimal cannot be a dict key "
+            + "or set element");
       } else if (value instanceof WireRef) {
         writeWireRef((WireRef) value);
       } else if (value instanceof WireCallback) {

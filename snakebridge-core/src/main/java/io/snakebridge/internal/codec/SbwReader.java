@@ -2,6 +2,9 @@ package io.snakebridge.internal.codec;
 
 import io.snakebridge.NdArray;
 import io.snakebridge.PyComplex;
+import io.snakebridge.PyDateTime;
+import io.snakebridge.PyNonFiniteDecimal;
+import io.snakebridge.PyTime;
 import io.snakebridge.PyTuple;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -70,7 +73,7 @@ final class SbwReader {
           return timedelta(args);
         case DECIMAL:
           arity(global, args, 1);
-          return new BigDecimal(arg(global, args, 0, String.class));
+          return decimal(arg(global, args, 0, String.class));
         case UUID:
           return uuid(args);
         case REF:
@@ -87,6 +90,19 @@ final class SbwReader {
     }
   }
 
+  /** A {@code BigDecimal}, or a {@code PyNonFiniteDecimal} for an infinity or a NaN. */
+  private Object decimal(String text) {
+    int start = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
+    if (start < text.length() && Character.isLetter(text.charAt(start))) {
+      try {
+        return PyNonFiniteDecimal.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw input.error(SbwGlobal.DECIMAL + " arguments make no valid value: " + e.getMessage());
+      }
+    }
+    return new BigDecimal(text);
+  }
+
   private Object dateTime(Object[] args) {
     SbwGlobal global = SbwGlobal.DATETIME;
     arity(global, args, 9);
@@ -94,7 +110,9 @@ final class SbwReader {
         int32(global, args, 0), int32(global, args, 1), int32(global, args, 2),
         int32(global, args, 3), int32(global, args, 4), int32(global, args, 5),
         micros(global, args, 6) * 1000);
-    fold(global, args, 8);
+    if (fold(global, args, 8) == 1) {
+      return new PyDateTime(local, args[7] == null ? null : offset(global, args, 7), 1);
+    }
     return args[7] == null ? local : OffsetDateTime.of(local, offset(global, args, 7));
   }
 
@@ -103,7 +121,9 @@ final class SbwReader {
     arity(global, args, 6);
     LocalTime local = LocalTime.of(int32(global, args, 0), int32(global, args, 1),
         int32(global, args, 2), micros(global, args, 3) * 1000);
-    fold(global, args, 5);
+    if (fold(global, args, 5) == 1) {
+      return new PyTime(local, args[4] == null ? null : offset(global, args, 4), 1);
+    }
     return args[4] == null ? local : OffsetTime.of(local, offset(global, args, 4));
   }
 
@@ -239,11 +259,13 @@ final class SbwReader {
     return value;
   }
 
-  private void fold(SbwGlobal global, Object[] args, int index) {
+  /** Python's {@code fold}: 1 makes the value a {@code PyDateTime} or {@code PyTime}. */
+  private int fold(SbwGlobal global, Object[] args, int index) {
     int value = int32(global, args, index);
     if (value != 0 && value != 1) {
       throw input.error(global + " fold must be 0 or 1, got " + value);
     }
+    return value;
   }
 
   private ZoneOffset offset(SbwGlobal global, Object[] args, int index) {

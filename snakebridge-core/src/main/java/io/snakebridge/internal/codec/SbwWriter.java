@@ -12,6 +12,9 @@ import static io.snakebridge.internal.codec.Opcodes.TUPLE3;
 
 import io.snakebridge.NdArray;
 import io.snakebridge.PyComplex;
+import io.snakebridge.PyDateTime;
+import io.snakebridge.PyNonFiniteDecimal;
+import io.snakebridge.PyTime;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +63,12 @@ final class SbwWriter {
     } else if (value instanceof ZonedDateTime) {
       ZonedDateTime zoned = (ZonedDateTime) value;
       writeDateTime(out, zoned.toLocalDateTime(), zoned.getOffset());
+    } else if (value instanceof PyDateTime) {
+      PyDateTime folded = (PyDateTime) value;
+      writeDateTime(out, folded.dateTime(), folded.offset(), folded.fold());
+    } else if (value instanceof PyTime) {
+      PyTime folded = (PyTime) value;
+      writeTime(out, folded.time(), folded.offset(), folded.fold());
     } else if (value instanceof Instant) {
       writeInstant(out, (Instant) value);
     } else if (value instanceof LocalDate) {
@@ -73,6 +82,10 @@ final class SbwWriter {
     } else if (value instanceof BigDecimal) {
       out.raw(SbwGlobal.DECIMAL.reference);
       out.writeString(((BigDecimal) value).toString());
+      out.op2(TUPLE1, REDUCE);
+    } else if (value instanceof PyNonFiniteDecimal) {
+      out.raw(SbwGlobal.DECIMAL.reference);
+      out.writeString(value.toString());
       out.op2(TUPLE1, REDUCE);
     } else if (value instanceof UUID) {
       writeUuid(out, (UUID) value);
@@ -88,6 +101,13 @@ final class SbwWriter {
   }
 
   private static void writeDateTime(PickleOutput out, LocalDateTime dateTime, ZoneOffset offset) {
+    // fold 0: a LocalDateTime, OffsetDateTime, ZonedDateTime or Instant is the earlier of two
+    // equal wall times, or fixes its instant by its offset (only a PyDateTime carries a fold)
+    writeDateTime(out, dateTime, offset, 0);
+  }
+
+  private static void writeDateTime(
+      PickleOutput out, LocalDateTime dateTime, ZoneOffset offset, int fold) {
     checkYear(dateTime.getYear());
     int micros = micros(dateTime.getNano());
     out.raw(SbwGlobal.DATETIME.reference);
@@ -100,7 +120,7 @@ final class SbwWriter {
     out.writeLong(dateTime.getSecond());
     out.writeLong(micros);
     writeOffset(out, offset);
-    out.writeLong(0); // fold: a fixed offset or a naive time is never ambiguous here
+    out.writeLong(fold);
     out.op2(TUPLE, REDUCE);
   }
 
@@ -123,6 +143,10 @@ final class SbwWriter {
   }
 
   private static void writeTime(PickleOutput out, LocalTime time, ZoneOffset offset) {
+    writeTime(out, time, offset, 0);
+  }
+
+  private static void writeTime(PickleOutput out, LocalTime time, ZoneOffset offset, int fold) {
     int micros = micros(time.getNano());
     out.raw(SbwGlobal.TIME.reference);
     out.op(MARK);
@@ -131,7 +155,7 @@ final class SbwWriter {
     out.writeLong(time.getSecond());
     out.writeLong(micros);
     writeOffset(out, offset);
-    out.writeLong(0);
+    out.writeLong(fold);
     out.op2(TUPLE, REDUCE);
   }
 

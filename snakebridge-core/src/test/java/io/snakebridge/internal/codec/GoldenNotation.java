@@ -2,6 +2,10 @@ package io.snakebridge.internal.codec;
 
 import io.snakebridge.NdArray;
 import io.snakebridge.PyComplex;
+import io.snakebridge.PyDateTime;
+import io.snakebridge.PyFrozenSet;
+import io.snakebridge.PyNonFiniteDecimal;
+import io.snakebridge.PyTime;
 import io.snakebridge.PyTuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -24,7 +28,7 @@ import java.util.UUID;
  * Turns the value notation of {@code testdata/golden/README.md} into Java values, in one of two
  * forms: what the Java encoder is given ({@link #argument}) and what the Java decoder must
  * produce ({@link #result}). They differ for {@code char} (a {@code Character} in, a
- * {@code String} out) and {@code frozenset} (no argument form; an unmodifiable set out).
+ * {@code String} out).
  */
 final class GoldenNotation {
   /** The notation stands for a Python value no Java argument becomes (the case is py2java). */
@@ -65,12 +69,13 @@ final class GoldenNotation {
     Map<?, ?> map = (Map<?, ?>) notation;
     Map.Entry<?, ?> entry = map.entrySet().iterator().next();
     for (Object key : map.keySet()) {
-      // "fold" qualifies a datetime or time; Java's types have no fold, so it changes nothing.
+      // "fold" qualifies a datetime or time: fold 1 makes it a PyDateTime or PyTime.
       if (key != entry.getKey() && !key.equals("fold")) {
         throw new IllegalArgumentException("unexpected key '" + key + "' in " + notation);
       }
     }
-    return tagged((String) entry.getKey(), entry.getValue());
+    Object value = tagged((String) entry.getKey(), entry.getValue());
+    return Long.valueOf(1).equals(map.get("fold")) ? folded(value) : value;
   }
 
   private Object tagged(String tag, Object body) {
@@ -96,10 +101,8 @@ final class GoldenNotation {
       case "set":
         return new LinkedHashSet<>(convertAll(body));
       case "frozenset":
-        if (!asResult) {
-          throw new NoJavaForm("a frozenset");
-        }
-        return ValueAssertions.frozen(new LinkedHashSet<>(convertAll(body)));
+        return asResult ? ValueAssertions.frozen(new LinkedHashSet<>(convertAll(body)))
+            : PyFrozenSet.copyOf(convertAll(body));
       case "dict":
         return dict(body);
       default:
@@ -127,8 +130,10 @@ final class GoldenNotation {
         return Duration.ofSeconds((Long) fields.get(0) * 86_400 + (Long) fields.get(1),
             (Long) fields.get(2) * 1_000);
       }
-      case "decimal":
-        return new BigDecimal((String) body);
+      case "decimal": {
+        String text = (String) body;
+        return text.matches("[-+]?[A-Za-z].*") ? PyNonFiniteDecimal.parse(text) : new BigDecimal(text);
+      }
       case "uuid":
         return UUID.fromString((String) body);
       case "ndarray":
@@ -139,6 +144,19 @@ final class GoldenNotation {
       default:
         throw new IllegalArgumentException("unknown notation tag '" + tag + "'");
     }
+  }
+
+  private static Object folded(Object value) {
+    if (value instanceof LocalDateTime) {
+      return PyDateTime.of((LocalDateTime) value, 1);
+    } else if (value instanceof OffsetDateTime) {
+      return PyDateTime.of((OffsetDateTime) value, 1);
+    } else if (value instanceof LocalTime) {
+      return PyTime.of((LocalTime) value, 1);
+    } else if (value instanceof OffsetTime) {
+      return PyTime.of((OffsetTime) value, 1);
+    }
+    throw new IllegalArgumentException("fold on a " + value.getClass().getSimpleName());
   }
 
   private static boolean hasOffset(String time) {

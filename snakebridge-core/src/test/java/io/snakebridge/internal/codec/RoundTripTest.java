@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.snakebridge.NdArray;
 import io.snakebridge.PyComplex;
+import io.snakebridge.PyDateTime;
+import io.snakebridge.PyFrozenSet;
+import io.snakebridge.PyNonFiniteDecimal;
+import io.snakebridge.PyTime;
 import io.snakebridge.PyTuple;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -209,6 +213,33 @@ class RoundTripTest {
   }
 
   @Test
+  void frozenSetsStayFrozenAndServeAsKeysAndElements() {
+    PyFrozenSet pair = PyFrozenSet.of(2, "b");
+    assertValue(PyFrozenSet.of(2L, "b"), roundTrip(pair));
+    assertValue(PyFrozenSet.of(), roundTrip(PyFrozenSet.of()));
+    Map<Object, Object> byMembers = new LinkedHashMap<>();
+    byMembers.put(PyFrozenSet.of(1L, 2L), new LinkedHashSet<>(List.of(PyFrozenSet.of(3L))));
+    byMembers.put(PyTuple.of(PyFrozenSet.of()), PyFrozenSet.of(PyFrozenSet.of(4L)));
+    Map<?, ?> back = (Map<?, ?>) roundTrip(byMembers);
+    assertValue(byMembers, back);
+    assertEquals(Set.of(PyTuple.of(Set.of()), Set.of(1L, 2L)), back.keySet(), "equal as any Set");
+  }
+
+  @Test
+  void aFoldOfOneIsKept() {
+    LocalDateTime wall = LocalDateTime.of(2021, 11, 7, 1, 30);
+    for (Object folded : List.of(PyDateTime.of(wall, 1),
+        PyDateTime.of(wall.atOffset(ZoneOffset.ofHours(-5)), 1),
+        PyTime.of(LocalTime.of(1, 30, 0, 5_000), 1),
+        PyTime.of(OffsetTime.of(1, 30, 0, 0, ZoneOffset.UTC), 1))) {
+      assertValue(folded, roundTrip(folded));
+    }
+    // A fold of 0 is what the java.time types mean: they come back as such.
+    assertValue(wall, roundTrip(PyDateTime.of(wall, 0)));
+    assertValue(LocalTime.of(1, 30), roundTrip(PyTime.of(LocalTime.of(1, 30), 0)));
+  }
+
+  @Test
   void dateTimes() {
     OffsetDateTime aware = OffsetDateTime.of(2024, 2, 29, 23, 59, 59, 1_000,
         ZoneOffset.ofHoursMinutes(5, 30));
@@ -244,6 +275,9 @@ class RoundTripTest {
     for (String text : List.of("-1.50", "0", "1E+3", "0E-7", "123456789012345678901234567890.5",
         "-0.000001")) {
       assertValue(new BigDecimal(text), roundTrip(new BigDecimal(text)));
+    }
+    for (String text : List.of("Infinity", "-Infinity", "NaN", "-NaN", "sNaN", "-sNaN42")) {
+      assertValue(PyNonFiniteDecimal.parse(text), roundTrip(PyNonFiniteDecimal.parse(text)));
     }
     UUID uuid = UUID.fromString("12345678-9abc-def0-fedc-ba9876543210");
     assertValue(uuid, roundTrip(uuid));

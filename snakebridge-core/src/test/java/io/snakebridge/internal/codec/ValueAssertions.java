@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.snakebridge.NdArray;
+import io.snakebridge.PyFrozenSet;
 import io.snakebridge.PyTuple;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -49,10 +50,11 @@ final class ValueAssertions {
     } else if (expected instanceof Map) {
       assertInstanceOf(LinkedHashMap.class, actual, path);
       assertEntries((Map<?, ?>) expected, (Map<?, ?>) actual, path);
-    } else if (expected instanceof Frozen) {
-      Set<?> set = assertInstanceOf(Set.class, actual, path);
+    } else if (expected instanceof Frozen || expected instanceof PyFrozenSet) {
+      Set<?> set = assertInstanceOf(PyFrozenSet.class, actual, path);
       assertThrows(UnsupportedOperationException.class, () -> set.remove(null), path + " is frozen");
-      assertMembers(((Frozen) expected).items, set, path);
+      assertMembers(expected instanceof Frozen ? ((Frozen) expected).items : (Set<?>) expected,
+          set, path);
     } else if (expected instanceof Set) {
       assertInstanceOf(LinkedHashSet.class, actual, path);
       assertMembers((Set<?>) expected, (Set<?>) actual, path);
@@ -105,7 +107,7 @@ final class ValueAssertions {
     }
   }
 
-  /** Marks an expected {@code frozenset}: an unmodifiable {@code Set} of these items. */
+  /** Marks an expected {@code frozenset}: a {@code PyFrozenSet} of these items. */
   static Frozen frozen(Set<?> items) {
     return new Frozen(items);
   }

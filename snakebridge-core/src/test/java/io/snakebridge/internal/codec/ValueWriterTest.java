@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.ConversionException;
 import io.snakebridge.NdArray;
+import io.snakebridge.PyFrozenSet;
+import io.snakebridge.PyNonFiniteDecimal;
 import io.snakebridge.PyTuple;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -134,6 +136,26 @@ class ValueWriterTest {
     assertEquals("value<element 0>[0]", refusal(Set.of(PyTuple.of(List.of()))).path());
     // Hashable keys of any kind pass, and a tuple key does not make its siblings' values keys.
     encode(Map.of(PyTuple.of(1, "a", new byte[0], PyTuple.of()), List.of(List.of())));
+  }
+
+  @Test
+  void aFrozenSetIsHashableButItsElementsMustBeToo() {
+    // MARK, the elements, FROZENSET: as CPython writes a frozenset (Java never writes a memo).
+    assertEquals("8005" + "28" + "4b01" + "4b02" + "91" + "2e", hex(pickleOf(encode(PyFrozenSet.of(1, 2)))));
+    assertEquals("8005" + "28" + "91" + "2e", hex(pickleOf(encode(PyFrozenSet.of()))));
+    encode(Map.of(PyFrozenSet.of(PyFrozenSet.of(1)), Set.of(PyFrozenSet.of())));
+    assertEquals("value<element 0>", refusal(PyFrozenSet.of(List.of())).path());
+    assertEquals("value<key 0><element 0>", refusal(Map.of(PyFrozenSet.of(Set.of()), 1)).path());
+    ConversionException plainSet = refusal(Map.of(Set.of(1), 1));
+    assertTrue(plainSet.getMessage().contains("PyFrozenSet"), plainSet.getMessage());
+  }
+
+  @Test
+  void aSignallingNanDecimalIsNoKey() {
+    encode(Map.of(PyNonFiniteDecimal.NAN, 1));
+    ConversionException e = refusal(Set.of(PyNonFiniteDecimal.parse("sNaN")));
+    assertEquals("value<element 0>", e.path());
+    assertTrue(e.getMessage().contains("signalling"), e.getMessage());
   }
 
   @Test
