@@ -2,28 +2,44 @@ package io.snakebridge.internal.worker;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The Python worker package shipped in the jar, extracted once into a cache folder named after a
- * hash of its files, so that every library version has its own copy and nothing is rewritten on
- * each start.
+ * The Python worker package shipped in the jar, extracted into a cache folder named after a hash
+ * of its files, so that every library version has its own copy and nothing is rewritten on each
+ * start.
+ *
+ * <p>The first {@link #folder()} of each instance (one per runtime) checks the cache before it is
+ * used: a {@code worker-<hash>} folder is used only if it holds exactly the shipped bytes and
+ * nobody but this JVM's user could have written it ({@link TrustedCache} has the rules). A folder
+ * that is ours but wrong (tampered, incomplete, extra files, links, loose permissions) is
+ * extracted again; one that belongs to another user, or a cache that others can write to, is
+ * refused with an {@link UntrustedCacheException}.
  *
  * <p>Thread-safe, and safe when several JVMs extract at the same time: files are written into a
- * private temporary folder that is renamed into place atomically; whoever loses the race uses the
- * winner's copy.
+ * private temporary folder that is renamed into place atomically; whoever loses the race checks
+ * and uses the winner's copy.
  */
 public final class WorkerFiles {
   /** Where the build puts the worker package inside the jar. */
@@ -32,15 +48,27 @@ public final class WorkerFiles {
   /** The build's list of the package's files, one path relative to the root per line. */
   public static final String FILE_LIST = RESOURCE_ROOT + "files.txt";
 
+  private static final Logger LOG = System.getLogger("io.snakebridge.worker");
+
+  /**
+   * Extractions tried before giving up. A folder is extracted again only after a check found it
+   * bad, so more than one or two happen only while other JVMs repair the same folder (each may
+   * move away the copy another just put in place, having checked before it got there), or on a
+   * file system where no copy passes, such as one that shows every file writable by all.
+   */
+  private static final int ATTEMPTS = 10;
+
   private final ClassLoader loader;
   private final Path cacheDirectory;
+  private final ReentrantLock lock = new ReentrantLock();
   private volatile Path extracted;
 
   /**
    * Creates the extractor.
    *
    * @param loader the class loader whose resources hold the worker package
-   * @param cacheDirectory the parent of the {@code worker-<hash>} folders; created when missing
+   * @param cacheDirectory the parent of the {@code worker-<hash>} folders; created (0700) when
+   *     missing
    */
   public WorkerFiles(ClassLoader loader, Path cacheDirectory) {
     this.loader = loader;
@@ -48,16 +76,25 @@ public final class WorkerFiles {
   }
 
   /**
-   * Returns the folder that contains {@code snakebridge_worker/}, extracting it first if this
-   * version of the files is not in the cache yet.
+   * Returns the folder that contains {@code snakebridge_worker/}, checked on the first call and
+   * extracted first if the cache has no sound copy of this version of the files.
+   *
+   * @throws UntrustedCacheException if the cache could hold another user's code
    */
   public Path folder() throws IOException {
     Path done = extracted;
-    if (done == null) {
-      done = extract(readFiles());
-      extracted = done;
+    if (done != null) {
+      return done;
     }
-    return done;
+    lock.lock(); // the pool's first workers start at once; one of them checks, the rest wait
+    try {
+      if (extracted == null) {
+        extracted = checkedFolder(readFiles());
+      }
+      return extracted;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private Map<String, byte[]> readFiles() throws IOException {
@@ -102,28 +139,90 @@ public final class WorkerFiles {
     return names;
   }
 
-  private Path extract(Map<String, byte[]> files) throws IOException {
-    Path target = cacheDirectory.resolve("worker-" + hash(files));
-    if (Files.isDirectory(target)) {
-      return target;
+  private Path checkedFolder(Map<String, byte[]> files) throws IOException {
+    TrustedCache cache = TrustedCache.open(cacheDirectory);
+    Path target = cache.root().resolve("worker-" + hash(files));
+    String problem = cache.problem(target, files);
+    for (int attempt = 1; problem != null; attempt++) {
+      if (attempt > ATTEMPTS) {
+        throw new IOException("could not extract a sound copy of the Python worker package into "
+            + target + " in " + ATTEMPTS + " attempts: " + problem);
+      }
+      if (!problem.equals(TrustedCache.MISSING)) {
+        LOG.log(Level.WARNING, "The Python worker package in {0} cannot be used as it is ({1}); "
+            + "extracting it again", target, problem);
+      }
+      replace(cache, target, files);
+      problem = cache.problem(target, files); // ours, or the copy of a JVM that won the race
     }
-    Files.createDirectories(cacheDirectory);
-    Path temporary = Files.createTempDirectory(cacheDirectory, ".worker-tmp-");
+    return target;
+  }
+
+  /**
+   * Extracts into a temporary folder and renames it to {@code target}, moving a bad one away
+   * first. A target found sound just before (another JVM's repair) is left alone.
+   */
+  private static void replace(TrustedCache cache, Path target, Map<String, byte[]> files)
+      throws IOException {
+    Path temporary = Files.createTempDirectory(cache.root(), ".worker-tmp-"); // 0700 on POSIX
     try {
-      for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        Path path = temporary.resolve(file.getKey());
-        Files.createDirectories(path.getParent());
-        Files.write(path, file.getValue());
+      write(cache, temporary, files);
+      String problem = cache.problem(target, files);
+      if (problem == null) {
+        return;
       }
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-      return target;
-    } catch (IOException e) {
-      if (Files.isDirectory(target)) {
-        return target; // another JVM or thread won the race; its copy is identical
+      if (!problem.equals(TrustedCache.MISSING)) {
+        moveAway(cache, target);
       }
-      throw e;
+      try {
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileSystemException e) {
+        // Another JVM or runtime put its copy there first; the caller checks that one.
+      }
     } finally {
       deleteQuietly(temporary);
+    }
+  }
+
+  private static void write(TrustedCache cache, Path folder, Map<String, byte[]> files)
+      throws IOException {
+    Set<Path> packages = new LinkedHashSet<>();
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Path path = folder.resolve(file.getKey());
+      packages.add(path.getParent());
+      createFolders(cache, path.getParent());
+      if (cache.posix()) {
+        Files.write(Files.createFile(path, TrustedCache.privateFile()), file.getValue());
+      } else {
+        Files.write(path, file.getValue(), StandardOpenOption.CREATE_NEW);
+      }
+    }
+    // Created here so that Python does not create them with the workers' umask.
+    for (Path folderWithModules : packages) {
+      createFolders(cache, folderWithModules.resolve("__pycache__"));
+    }
+  }
+
+  private static void createFolders(TrustedCache cache, Path folder) throws IOException {
+    if (cache.posix()) {
+      Files.createDirectories(folder, TrustedCache.privateFolder());
+    } else {
+      Files.createDirectories(folder);
+    }
+  }
+
+  /** Renames {@code target} (a folder, file or link) out of the way and deletes it. */
+  private static void moveAway(TrustedCache cache, Path target) throws IOException {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Path trash = Files.createTempDirectory(cache.root(), ".worker-old-");
+    try {
+      Files.move(target, trash.resolve("worker"), StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      // Another JVM moved it away first.
+    } finally {
+      deleteQuietly(trash);
     }
   }
 
@@ -151,20 +250,26 @@ public final class WorkerFiles {
     return hex.toString();
   }
 
+  /** Deletes a folder of ours without following links; what cannot be deleted stays. */
   private static void deleteQuietly(Path folder) {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+    try {
+      Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+            throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path directory, IOException e)
+            throws IOException {
+          Files.deleteIfExists(directory);
+          return FileVisitResult.CONTINUE;
         }
       });
-    } catch (IOException | UncheckedIOException e) {
-      // A leftover temporary folder is harmless: its name never matches a worker-<hash> folder.
+    } catch (IOException e) {
+      // A leftover .worker-tmp- or .worker-old- folder is harmless: no worker ever uses it.
     }
   }
 }
