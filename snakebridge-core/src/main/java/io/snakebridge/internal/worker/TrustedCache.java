@@ -233,8 +233,15 @@ final class TrustedCache {
       return true;
     }
     int pyc = fileName.lastIndexOf(".pyc.");
-    String suffix = pyc < 0 ? "" : fileName.substring(pyc + ".pyc.".length());
-    return !suffix.isEmpty() && suffix.chars().allMatch(c -> c >= '0' && c <= '9');
+    if (pyc < 0 || pyc + ".pyc.".length() == fileName.length()) {
+      return false;
+    }
+    for (int i = pyc + ".pyc.".length(); i < fileName.length(); i++) {
+      if (fileName.charAt(i) < '0' || fileName.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A link, another odd type, or group or others allowed to write: says what is wrong. */
