@@ -16,9 +16,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +104,36 @@ class WorkerCacheIT {
     }
   }
 
+  @Test
+  void jvmsStartingAtOnceOnATamperedCacheAllGetASoundCopy() throws Exception {
+    Path folder = startAndCall();
+    Files.writeString(folder.resolve(SERVER), "raise SystemExit(3)\n");
+    List<Process> children = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        children.add(new ProcessBuilder(
+            ProcessHandle.current().info().command().orElse("java"),
+            "-cp", System.getProperty("java.class.path"),
+            CacheRaceMain.class.getName(), ItEnvironment.python(), cache.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start());
+      }
+      for (Process child : children) {
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "a child JVM hangs");
+        assertEquals(0, child.exitValue(), out);
+        assertTrue(out.contains("RESULT 4.0"), out);
+      }
+    } finally {
+      children.forEach(Process::destroyForcibly);
+    }
+    assertEquals(shipped(SERVER), Files.readString(folder.resolve(SERVER)));
+    List<String> left = list(cache).stream().map(path -> path.getFileName().toString())
+        .filter(name -> !name.equals(".lock")).collect(Collectors.toList());
+    assertEquals(List.of(folder.getFileName().toString()), left,
+        "no temporary or old copy is left behind");
+  }
+
   /**
    * Starts a runtime on the test's cache, checks that a call works, returns the folder. Its
    * workers write compiled files even where the environment says not to, as users' do.
@@ -121,7 +154,7 @@ class WorkerCacheIT {
   private static String shipped(String name) throws IOException {
     try (InputStream in = WorkerCacheIT.class.getClassLoader()
         .getResourceAsStream(WorkerFiles.RESOURCE_ROOT + name)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

@@ -2,14 +2,18 @@ package io.snakebridge.internal.worker;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -37,9 +41,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * extracted again; one that belongs to another user, or a cache that others can write to, is
  * refused with an {@link UntrustedCacheException}.
  *
- * <p>Thread-safe, and safe when several JVMs extract at the same time: files are written into a
- * private temporary folder that is renamed into place atomically; whoever loses the race checks
- * and uses the winner's copy.
+ * <p>Thread-safe, and safe when several JVMs extract at the same time: extraction holds a lock on
+ * the cache's {@code .lock} file, checks again, writes into a private temporary folder and renames
+ * it into place atomically, so a JVM that waited finds and checks the copy the first one made.
  */
 public final class WorkerFiles {
   /** Where the build puts the worker package inside the jar. */
@@ -51,12 +55,21 @@ public final class WorkerFiles {
   private static final Logger LOG = System.getLogger("io.snakebridge.worker");
 
   /**
-   * Extractions tried before giving up. A folder is extracted again only after a check found it
-   * bad, so more than one or two happen only while other JVMs repair the same folder (each may
-   * move away the copy another just put in place, having checked before it got there), or on a
-   * file system where no copy passes, such as one that shows every file writable by all.
+   * Extractions tried before giving up. Repairs hold the lock, so a second one happens only if
+   * something else changes the folder meanwhile, or on a file system where no copy passes the
+   * check, such as one that shows every file writable by all.
    */
-  private static final int ATTEMPTS = 10;
+  private static final int ATTEMPTS = 3;
+
+  /** The file in the cache folder whose lock serialises extraction across JVMs. */
+  static final String LOCK_FILE = ".lock";
+
+  /**
+   * Serialises extraction within this JVM. A file lock belongs to the whole JVM, not a thread,
+   * and taking a second lock on the same file in one JVM throws OverlappingFileLockException, so
+   * the runtimes of one JVM take turns here before taking the file lock.
+   */
+  private static final ReentrantLock REPAIRS = new ReentrantLock();
 
   private final ClassLoader loader;
   private final Path cacheDirectory;
@@ -142,42 +155,59 @@ public final class WorkerFiles {
   private Path checkedFolder(Map<String, byte[]> files) throws IOException {
     TrustedCache cache = TrustedCache.open(cacheDirectory);
     Path target = cache.root().resolve("worker-" + hash(files));
-    String problem = cache.problem(target, files);
-    for (int attempt = 1; problem != null; attempt++) {
-      if (attempt > ATTEMPTS) {
-        throw new IOException("could not extract a sound copy of the Python worker package into "
-            + target + " in " + ATTEMPTS + " attempts: " + problem);
-      }
-      if (!problem.equals(TrustedCache.MISSING)) {
-        LOG.log(Level.WARNING, "The Python worker package in {0} cannot be used as it is ({1}); "
-            + "extracting it again", target, problem);
-      }
-      replace(cache, target, files);
-      problem = cache.problem(target, files); // ours, or the copy of a JVM that won the race
+    if (cache.problem(target, files) == null) {
+      return target;
     }
-    return target;
+    try {
+      REPAIRS.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to extract into " + target);
+    }
+    try (FileChannel lockFile = openLockFile(cache); FileLock held = lockFile.lock()) {
+      String problem;
+      // Checked again: another JVM or runtime may have repaired it while this one waited.
+      for (int attempt = 1; (problem = cache.problem(target, files)) != null; attempt++) {
+        if (attempt > ATTEMPTS) {
+          throw new IOException("could not extract a sound copy of the Python worker package "
+              + "into " + target + " in " + ATTEMPTS + " attempts: " + problem);
+        }
+        if (!problem.equals(TrustedCache.MISSING)) {
+          LOG.log(Level.WARNING, "The Python worker package in {0} cannot be used as it is "
+              + "({1}); extracting it again", target, problem);
+        }
+        replace(cache, target, files);
+      }
+      return target;
+    } finally {
+      REPAIRS.unlock();
+    }
+  }
+
+  private static FileChannel openLockFile(TrustedCache cache) throws IOException {
+    Path path = cache.root().resolve(LOCK_FILE);
+    Set<OpenOption> options =
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    return cache.posix()
+        ? FileChannel.open(path, options, TrustedCache.privateFile())
+        : FileChannel.open(path, options);
   }
 
   /**
    * Extracts into a temporary folder and renames it to {@code target}, moving a bad one away
-   * first. A target found sound just before (another JVM's repair) is left alone.
+   * first. Called with the repair lock held.
    */
   private static void replace(TrustedCache cache, Path target, Map<String, byte[]> files)
       throws IOException {
     Path temporary = Files.createTempDirectory(cache.root(), ".worker-tmp-"); // 0700 on POSIX
     try {
       write(cache, temporary, files);
-      String problem = cache.problem(target, files);
-      if (problem == null) {
-        return;
-      }
-      if (!problem.equals(TrustedCache.MISSING)) {
-        moveAway(cache, target);
-      }
+      moveAway(cache, target);
       try {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileSystemException e) {
-        // Another JVM or runtime put its copy there first; the caller checks that one.
+        // A process that does not take the lock (an older SnakeBridge) put its copy there
+        // first; the caller checks that one.
       }
     } finally {
       deleteQuietly(temporary);

@@ -103,6 +103,7 @@ class WorkerFilesTest {
     assertEquals("rwx------", mode(folder.resolve("snakebridge_worker/__pycache__")),
         "made before Python makes it with the worker's umask");
     assertEquals("rw-------", mode(folder.resolve(ShippedPackage.SERVER)));
+    assertEquals("rw-------", mode(cache.resolve(WorkerFiles.LOCK_FILE)));
   }
 
   @Test
@@ -290,9 +291,11 @@ class WorkerFilesTest {
     }
   }
 
+  /** The cache folder's entries but its lock file. */
   private static Set<Path> listing(Path folder) throws IOException {
     try (Stream<Path> paths = Files.list(folder)) {
-      return paths.collect(Collectors.toSet());
+      return paths.filter(path -> !path.getFileName().toString().equals(WorkerFiles.LOCK_FILE))
+          .collect(Collectors.toSet());
     }
   }
 }
