@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
@@ -164,23 +166,52 @@ public final class WorkerFiles {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting to extract into " + target);
     }
-    try (FileChannel lockFile = openLockFile(cache); FileLock held = lockFile.lock()) {
-      String problem;
-      // Checked again: another JVM or runtime may have repaired it while this one waited.
-      for (int attempt = 1; (problem = cache.problem(target, files)) != null; attempt++) {
-        if (attempt > ATTEMPTS) {
-          throw new IOException("could not extract a sound copy of the Python worker package "
-              + "into " + target + " in " + ATTEMPTS + " attempts: " + problem);
+    try (FileChannel lockFile = openLockFile(cache)) {
+      FileLock held = lockAcrossJvms(lockFile);
+      try {
+        return repair(cache, target, files);
+      } finally {
+        if (held != null) {
+          held.release();
         }
-        if (!problem.equals(TrustedCache.MISSING)) {
-          LOG.log(Level.WARNING, "The Python worker package in {0} cannot be used as it is "
-              + "({1}); extracting it again", target, problem);
-        }
-        replace(cache, target, files);
       }
-      return target;
     } finally {
       REPAIRS.unlock();
+    }
+  }
+
+  /** Extracts until the folder is sound; called with the repair locks held. */
+  private static Path repair(TrustedCache cache, Path target, Map<String, byte[]> files)
+      throws IOException {
+    String problem;
+    // Checked again: another JVM or runtime may have repaired it while this one waited.
+    for (int attempt = 1; (problem = cache.problem(target, files)) != null; attempt++) {
+      if (attempt > ATTEMPTS) {
+        throw new IOException("could not extract a sound copy of the Python worker package "
+            + "into " + target + " in " + ATTEMPTS + " attempts: " + problem);
+      }
+      if (!problem.equals(TrustedCache.MISSING)) {
+        LOG.log(Level.WARNING, "The Python worker package in {0} cannot be used as it is "
+            + "({1}); extracting it again", target, problem);
+      }
+      replace(cache, target, files);
+    }
+    return target;
+  }
+
+  /**
+   * Locks the cache's lock file, or returns null where the file system cannot lock (some NFS
+   * mounts): extraction then relies on the atomic rename alone, as a JVM that loses the race
+   * checks the winner's copy.
+   */
+  private static FileLock lockAcrossJvms(FileChannel lockFile) throws IOException {
+    try {
+      return lockFile.lock();
+    } catch (FileLockInterruptionException | ClosedByInterruptException e) {
+      throw e;
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "could not lock the worker cache: {0}", e.toString());
+      return null;
     }
   }
 
