@@ -36,16 +36,19 @@ final class TrustedCache {
    *  - Folders above the cache folder: none may be writable by group or others unless it has the
    *    sticky bit (as /tmp has), since whoever can write there can rename the cache folder away
    *    and put their own in its place. Otherwise: refuse.
-   *  - The cache folder: owned by this JVM's user and writable by nobody else. Otherwise:
-   *    refuse. It is created 0700.
-   *  - worker-<hash> and every entry in it: owned by this JVM's user, otherwise refuse: another
-   *    user's files are not ours to replace, and the way out (a private cache folder) is the
-   *    user's choice. Used as it is only if it is a real folder holding real folders and files
-   *    (no links), none writable by group or others, with exactly the shipped files and their
-   *    shipped bytes, plus Python's __pycache__ folders beside shipped modules; otherwise it is
-   *    extracted again (WorkerFiles). Compiled files are checked for owner, mode and name only:
-   *    Python ignores one whose recorded source time and size do not match the source, and
-   *    nobody but this user can write them.
+   *  - The cache folder: owned by this JVM's user (or root) and writable by nobody else.
+   *    Otherwise: refuse. It is created 0700.
+   *  - worker-<hash> and every entry in it: owned by this JVM's user (or root), otherwise
+   *    refuse: another user's files are not ours to replace, and the way out (a private cache
+   *    folder) is the user's choice. Used as it is only if it is a real folder holding real
+   *    folders and files (no links), none writable by group or others, with exactly the shipped
+   *    files and their shipped bytes, plus Python's __pycache__ folders beside shipped modules;
+   *    otherwise it is extracted again (WorkerFiles). Compiled files are checked for owner, mode
+   *    and name only: Python ignores one whose recorded source time and size do not match the
+   *    source, and nobody but this user (or root) can write them.
+   *
+   * Root counts as ours everywhere: it can change anything of this user's anyway, so refusing
+   * its files would protect nothing (as OpenSSH's StrictModes reasons).
    *
    * Without POSIX attributes (Windows) only the link and content rules apply.
    */
@@ -62,11 +65,13 @@ final class TrustedCache {
   private final Path root;
   private final boolean posix;
   private final UserPrincipal user;
+  private final UserPrincipal superuser;
 
-  private TrustedCache(Path root, boolean posix, UserPrincipal user) {
+  private TrustedCache(Path root, boolean posix, UserPrincipal user, UserPrincipal superuser) {
     this.root = root;
     this.posix = posix;
     this.user = user;
+    this.superuser = superuser;
   }
 
   /**
@@ -83,7 +88,9 @@ final class TrustedCache {
       Files.createDirectories(configured);
     }
     Path root = configured.toRealPath();
-    TrustedCache cache = new TrustedCache(root, posix, posix ? currentUser(root) : null);
+    TrustedCache cache = posix
+        ? new TrustedCache(root, true, currentUser(root), superuser(root))
+        : new TrustedCache(root, false, null, null);
     if (posix) {
       cache.checkRoot();
     }
@@ -283,7 +290,7 @@ final class TrustedCache {
       return;
     }
     UserPrincipal owner = ((PosixFileAttributes) attributes).owner();
-    if (!owner.equals(user)) {
+    if (!trusted(owner)) {
       throw new UntrustedCacheException(path + " in the worker cache belongs to "
           + owner.getName() + ", not to " + user.getName() + " who runs this JVM, so the code in "
           + "it is not known to come from this jar; remove it, or " + HOW_TO_FIX);
@@ -292,7 +299,7 @@ final class TrustedCache {
 
   private void checkRoot() throws IOException {
     PosixFileAttributes attributes = (PosixFileAttributes) read(root);
-    if (!attributes.owner().equals(user)) {
+    if (!trusted(attributes.owner())) {
       throw new UntrustedCacheException("the worker cache folder " + root + " belongs to "
           + attributes.owner().getName() + ", not to " + user.getName()
           + " who runs this JVM, and its owner could plant code that workers would run: "
@@ -338,6 +345,19 @@ final class TrustedCache {
     return posix
         ? Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
         : Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private boolean trusted(UserPrincipal owner) {
+    return owner.equals(user) || owner.equals(superuser);
+  }
+
+  /** The account named root, or null where there is none. */
+  private static UserPrincipal superuser(Path cache) throws IOException {
+    try {
+      return cache.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
+    } catch (UserPrincipalNotFoundException e) {
+      return null;
+    }
   }
 
   /**
