@@ -869,7 +869,10 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     /**
      * Sets where the worker package is extracted; default the {@code snakebridge.cacheDir}
      * system property, else {@code $XDG_CACHE_HOME/snakebridge}, else {@code
-     * ~/.cache/snakebridge}.
+     * ~/.cache/snakebridge}. It is created {@code 0700} when missing. Workers start from it only
+     * if nobody but the JVM's user can write to it or to the folders above it (a sticky folder
+     * such as {@code /tmp} is fine); a copy of the package that differs from the jar's is
+     * extracted again.
      */
     public Builder cacheDirectory(Path folder) {
       settings.cacheDirectory(folder);
