@@ -122,3 +122,24 @@ def start_sleeper_then_hang(seconds):
         except Cancelled:
             pass
     return pid
+
+
+def fork(delay=0.0, outcome="return"):
+    """Forks. The parent returns the child's pid; the child comes back into the worker's loop
+    after `delay` seconds, returning, raising ValueError or calling sys.exit(7) (`outcome`)."""
+    pid = os.fork()
+    if pid:
+        return pid
+    if delay:
+        time.sleep(delay)
+    if outcome == "raise":
+        raise ValueError("raised in the forked child")
+    if outcome == "exit":
+        sys.exit(7)
+    return "the child's result, which must never reach the JVM"
+
+
+def reap(pid):
+    """Waits for a child of the worker to end; its exit code, or minus its signal."""
+    status = os.waitpid(pid, 0)[1]
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)

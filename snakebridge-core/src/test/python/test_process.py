@@ -2,6 +2,7 @@
 
 import support
 
+import math
 import os
 import signal
 import sys
@@ -171,6 +172,52 @@ class NoOrphansTest(unittest.TestCase):
         time.sleep(0.3)
         self.assertEqual(worker.call("math", "sqrt", 16), ("result", 4.0))
         self.assertIsNone(worker.process.poll())
+
+
+@unittest.skipUnless(hasattr(os, "fork"), "needs os.fork")
+class ForkTest(unittest.TestCase):
+    """A child forked by user code never talks to the JVM, however it comes back into the
+    worker's loop, and the worker's own calls go on as before."""
+
+    def fork(self, delay=0.0, outcome="return", **hello):
+        worker = support.WorkerProcess(paths=[support.HERE], **hello)
+        self.addCleanup(worker.release)
+        kind, child = worker.call("sample_process_code", "fork", delay, outcome)
+        self.assertEqual(kind, "result", child)
+        self.addCleanup(_kill_quietly, child)
+        # Calls while the delayed child is still away, then after it came back and ended:
+        # each reply must be the next frame, so a stray one from the child fails the test.
+        self.assertEqual(worker.call("math", "sqrt", 16), ("result", 4.0))
+        status = worker.call("sample_process_code", "reap", child)
+        for number in range(20):
+            self.assertEqual(worker.call("math", "factorial", number),
+                             ("result", math.factorial(number)))
+        worker.send(frames.PING, 99)
+        self.assertEqual(worker.read_frame(), (frames.PONG, 99, b""))
+        self.assertIsNone(worker.process.poll())
+        return worker, status
+
+    def test_a_child_that_returns_at_once(self):
+        worker, status = self.fork()
+        self.assertEqual(status, ("result", 0))
+        self.assertEqual(worker.close(), 0)
+
+    def test_a_child_that_returns_later(self):
+        worker, status = self.fork(delay=1.0)
+        self.assertEqual(status, ("result", 0))
+        self.assertEqual(worker.close(), 0)
+
+    def test_a_child_that_raises_exits_1_with_its_traceback(self):
+        worker, status = self.fork(outcome="raise")
+        self.assertEqual(status, ("result", 1))
+        self.assertIn("ValueError: raised in the forked child",
+                      worker.stderr_text(wait_for="raised in the forked child"))
+
+    def test_a_child_that_calls_sys_exit_exits_with_its_code(self):
+        self.assertEqual(self.fork(delay=0.5, outcome="exit")[1], ("result", 7))
+
+    def test_a_child_forked_on_a_call_thread(self):
+        self.assertEqual(self.fork(delay=0.5, threads=2)[1], ("result", 0))
 
 
 def _kill_quietly(pid):

@@ -29,6 +29,17 @@ the handler and the exception it raises replaces the call's result.
 
 In a process forked from the worker (multiprocessing's fork start method) the handlers act as
 Python's defaults would: SIGINT raises KeyboardInterrupt, SIGTERM terminates.
+
+Forked children
+---------------
+A child forked by user code (`os.fork()`, multiprocessing's fork start method) starts as a
+copy of the worker, protocol pipes and serve loop included. Were it to return into that loop
+it would answer the call a second time and read frames meant for the worker, which breaks
+the protocol for everyone. So the child loses the protocol at once: `forget_protocol_at_fork`
+points both protocol descriptors at /dev/null in the child (a stray write goes nowhere, a
+read sees the end of input) and sets `forked`; a child whose call returns, or raises, into
+the worker's loop leaves through `leave_forked_child` before anything else happens
+(server.Worker._execute). The parent's calls never notice.
 """
 
 import os
@@ -45,6 +56,7 @@ _pid = os.getpid()
 _parent = None  # the parent's pid when the worker started; None until follow_parent()
 on_wake = None  # set by control.py: raises Cancelled if a cancel is pending for main's call
 _exiting = False
+forked = False  # True in a process forked from the worker: it must never serve the protocol
 
 
 def isolate():
@@ -89,6 +101,39 @@ def _set_parent_death_signal():
         libc.prctl(_PR_SET_PDEATHSIG, int(WAKE_SIGNAL), 0, 0, 0)
     except Exception:
         pass  # no prctl here (a libc without it, a sandbox): the poll still works
+
+
+def forget_protocol_at_fork(*fds):
+    """In every child forked from now on, replaces `fds` (the protocol pipes) with /dev/null
+    and sets `forked` (see "Forked children" above)."""
+    os.register_at_fork(after_in_child=lambda: _forget_protocol(fds))
+
+
+def _forget_protocol(fds):
+    global forked
+    forked = True
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in fds:
+        os.dup2(null, fd, inheritable=False)
+    os.close(null)
+
+
+def leave_forked_child(exc=None):
+    """Ends a forked child that came back into the worker's loop: with its SystemExit's code,
+    1 after another exception (printed on stderr, as Python would), else 0."""
+    status = 0
+    if isinstance(exc, SystemExit):
+        code = exc.code
+        if code is not None and type(code) is not int:
+            sys.stderr.write(f"{code}\n")
+        status = code if type(code) is int else (0 if code is None else 1)
+    elif exc is not None:
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
+        status = 1
+    _flush()
+    os._exit(status & 0xFF)
 
 
 def signal_is_ours():

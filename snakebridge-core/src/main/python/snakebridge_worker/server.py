@@ -43,6 +43,7 @@ def main():
     # worker stops; SIGINT becomes the worker's own wake-up signal (process.py).
     process.isolate()
     protocol_in, protocol_out = _take_protocol_pipes()
+    process.forget_protocol_at_fork(protocol_in, protocol_out)
     faulthandler.enable()
     process.follow_parent(parent)
     worker = Worker(frames.FrameReader(protocol_in), frames.FrameWriter(protocol_out))
@@ -305,7 +306,14 @@ class Worker:
         encoder = codecs.encoder
         try:
             request = codecs.decoder.decode(*frames.split_value_section(body))
-            result, session = self._dispatcher.run(request, codecs.resolver.seen)
+            try:
+                result, session = self._dispatcher.run(request, codecs.resolver.seen)
+            except BaseException as exc:
+                if process.forked:  # user code forked, and the child came back here
+                    process.leave_forked_child(exc)
+                raise
+            if process.forked:
+                process.leave_forked_child()
         except Cancelled as exc:
             return self._error_frame(request_id, "cancelled", exc, encoder), None
         except ProtocolError as exc:
