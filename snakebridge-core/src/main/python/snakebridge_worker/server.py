@@ -2,11 +2,26 @@
 
 The JVM starts it as
 
-    python -c "import sys; sys.path.insert(0, sys.argv[1]); \
-               import snakebridge_worker.server as s; s.main()" DIR
+    python -c "import sys; w = sys.path[:1] == ['']; sys.path[:w] = [sys.argv[1]]; \
+               import snakebridge_worker.server as s; s.main(w)" DIR
 
 where DIR holds the package (`python -m snakebridge_worker` works too), and speaks the
 protocol over the process's stdin and stdout.
+
+Whose modules come first (sys.path)
+-----------------------------------
+`python -c` puts '' (the working directory) first on sys.path, so a harmless project file
+named `token.py` would replace the standard library's `token` for everything the worker
+imports (traceback needs it: no worker would start), and a `platform.py` would run inside the
+worker. The bootstrap therefore replaces that '' with the package's own folder before it
+imports anything, and the handshake puts the user's folders (HELLO `paths`, then
+`helper_paths`, then the working directory if '' was there) right after the standard
+library's folders: the worker and the standard library are found first, the user's modules
+still before installed packages, as they would be in plain Python. Not `-I` or `-P`: `-P`
+exists only from Python 3.11, and `-I` would also drop PYTHONPATH, the PYTHON* variables and
+the user's site-packages, which users set on purpose (a PYTHONPATH keeps its usual place, in
+front of the standard library). A bootstrap that found no '' (PYTHONSAFEPATH set) adds no
+working directory either.
 """
 
 import faulthandler
@@ -36,8 +51,11 @@ _FRAME_NAMES = {frames.HELLO: "HELLO", frames.RESULT: "result", frames.ERROR: "e
                 frames.CALLBACK: "callback"}
 
 
-def main():
-    """Runs a worker until SHUTDOWN or the end of its input; never returns."""
+def main(working_directory=False):
+    """Runs a worker until SHUTDOWN or the end of its input; never returns.
+
+    `working_directory`: the bootstrap took Python's '' off the front of sys.path; the
+    handshake puts it back after the user's folders (see the module doc)."""
     parent = os.getppid()
     # Its own session, so a terminal's Ctrl-C reaches only the JVM, which decides when a
     # worker stops; SIGINT becomes the worker's own wake-up signal (process.py).
@@ -46,7 +64,8 @@ def main():
     process.forget_protocol_at_fork(protocol_in, protocol_out)
     faulthandler.enable()
     process.follow_parent(parent)
-    worker = Worker(frames.FrameReader(protocol_in), frames.FrameWriter(protocol_out))
+    worker = Worker(frames.FrameReader(protocol_in), frames.FrameWriter(protocol_out),
+                    working_directory)
     try:
         status = worker.run()
     except BaseException:
@@ -87,6 +106,18 @@ def _grow_pipe(fd):
         pass  # over /proc/sys/fs/pipe-max-size for this user: the default size still works
 
 
+def place_user_paths(folders):
+    """Puts the user's folders on sys.path right after the standard library's own (the last
+    of its folder and lib-dynload), or at the end if neither is on sys.path."""
+    stdlib = os.path.dirname(os.__file__)
+    own = {os.path.normcase(stdlib), os.path.normcase(os.path.join(stdlib, "lib-dynload"))}
+    index = len(sys.path)
+    for position, entry in enumerate(sys.path):
+        if entry and os.path.normcase(os.path.abspath(entry)) in own:
+            index = position + 1
+    sys.path[index:index] = folders
+
+
 class _Codecs:
     """One thread's encoder and decoder: both reuse state, so threads never share them."""
 
@@ -107,8 +138,9 @@ class Worker:
     on call threads (_serve_threaded; control.py). Each thread has its own codecs.
     """
 
-    def __init__(self, reader, writer):
+    def __init__(self, reader, writer, working_directory=False):
         self._reader = reader
+        self._working_directory = working_directory  # '' goes back on sys.path at HELLO
         self.writer = writer
         self._registry = sessions.Registry()
         self._dispatcher = dispatch.Dispatcher(self._registry, helpers.Helpers([]))
@@ -172,7 +204,7 @@ class Worker:
                 f"no common protocol version: the JVM speaks {hello['min_protocol']}.."
                 f"{hello['protocol']}, this worker speaks {MIN_PROTOCOL}..{PROTOCOL_VERSION}")
         self._max_frame = self._reader.max_frame = hello["max_frame"]
-        sys.path[0:0] = folders
+        place_user_paths(folders + [""] * self._working_directory)
         self._dispatcher.helpers = helpers.Helpers(hello["helper_paths"])
         try:
             self.writer.send(self.value_frame(frames.HELLO, 0, {

@@ -24,10 +24,15 @@ import java.util.Map;
  * <p>Thread-safe.
  */
 public final class PythonSpawner implements WorkerSpawner {
-  /** Puts the extracted package first on sys.path and runs the worker's server loop. */
+  /**
+   * Puts the extracted package first on sys.path in place of the working directory's {@code ''}
+   * that {@code -c} put there, and runs the worker's server loop, which puts the working
+   * directory back after the standard library and the user's folders, so that no user file
+   * shadows the standard library (server.py says why neither {@code -I} nor {@code -P}).
+   */
   static final String BOOTSTRAP =
-      "import sys; sys.path.insert(0, sys.argv[1]); "
-          + "import snakebridge_worker.server as s; s.main()";
+      "import sys; w = sys.path[:1] == ['']; sys.path[:w] = [sys.argv[1]]; "
+          + "import snakebridge_worker.server as s; s.main(w)";
 
   private final String python;
   private final Map<String, String> environment;
