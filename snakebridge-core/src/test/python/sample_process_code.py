@@ -143,3 +143,11 @@ def reap(pid):
     """Waits for a child of the worker to end; its exit code, or minus its signal."""
     status = os.waitpid(pid, 0)[1]
     return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+def hold_the_gil():
+    """Says so on stderr, then sums for hours in one C call that never releases the GIL nor
+    lets a signal handler run."""
+    sys.stderr.write("holding the GIL\n")
+    sys.stderr.flush()
+    return sum(range(10**12))

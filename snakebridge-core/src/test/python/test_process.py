@@ -14,6 +14,7 @@ from snakebridge_worker import frames
 
 LINUX = sys.platform.startswith("linux")
 EXIT_WITHIN = 5.0  # the worker and its children go at once; this only bounds a failing test
+STUCK_GONE_WITHIN = 60.0  # likewise, for a worker that cannot run Python code
 
 # Runs a worker as its child over the test's own pipes, then waits: killing this process is
 # the worker's parent dying while its input stays open (the test holds the write end).
@@ -160,6 +161,28 @@ class NoOrphansTest(unittest.TestCase):
         time.sleep(0.1)
         worker.kill()
         self.assert_all_gone([worker_pid] + pids)
+
+    def stuck_worker_loses_its_parent(self, stick):
+        """The worker's parent dies while `stick(worker, worker_pid)` keeps the worker from
+        running any Python code: only the watchdog can act (process.py)."""
+        worker = self.start(args=["-c", INTERMEDIATE, support.ENTRY_POINT, support.PACKAGE_ROOT])
+        worker_pid = worker.call("os", "getpid")[1]
+        self.addCleanup(_kill_quietly, worker_pid)
+        pids = self.children(worker)
+        stick(worker, worker_pid)
+        worker.kill()  # SIGKILL to the intermediate parent, the JVM's stand-in
+        self.assertTrue(wait_until_gone([worker_pid] + pids, timeout=STUCK_GONE_WITHIN),
+                        [(pid, state(pid)) for pid in [worker_pid] + pids])
+
+    def test_parent_death_while_the_worker_holds_the_gil_in_c(self):
+        def hold_the_gil(worker, worker_pid):
+            worker.start_call("sample_process_code", "hold_the_gil")
+            worker.stderr_text(wait_for="holding the GIL")
+        self.stuck_worker_loses_its_parent(hold_the_gil)
+
+    def test_parent_death_while_the_worker_is_stopped(self):
+        self.stuck_worker_loses_its_parent(
+            lambda worker, worker_pid: os.kill(worker_pid, signal.SIGSTOP))
 
     def test_a_worker_outlives_the_thread_that_started_it(self):
         # Linux sends the parent-death signal when the *thread* that forked the worker ends;

@@ -12,6 +12,18 @@
   main thread when the JVM dies; a thread that polls `os.getppid()` is the fallback (other
   systems, or a main thread that cannot run Python code), and so is the end of the protocol
   input, which the server treats as an order to leave.
+* A watchdog for when it cannot follow (Linux): all of the above need the worker to run Python
+  code, which a worker stopped by SIGSTOP, or stuck in a C call that holds the GIL
+  (`sum(range(10**12))`, a huge regex match), does not. So the worker also starts a tiny
+  watchdog process (`_WATCHDOG`, a stdlib-only `python -S`) that waits, in the kernel, for
+  either the JVM or the worker to exit (pidfds; a 0.5 s poll where there are none). If the
+  JVM goes first, the watchdog SIGKILLs the worker's whole process group, itself included:
+  SIGKILL needs nothing from its target, stopped or stuck. If the worker goes first, the
+  watchdog just exits. It is started through a double fork, so it is no child of the worker
+  (user code that waits for "any child" never meets it), it stays in the worker's group (so
+  every way out of the worker takes it along, and the JVM finds it as it finds the worker's
+  other processes), and it holds none of the worker's pipes (its stdio is /dev/null), so the
+  JVM's end of file on the worker's stderr comes when the worker's does.
 
 The wake-up signal
 ------------------
@@ -81,6 +93,7 @@ def follow_parent(parent):
     _parent = parent
     if sys.platform.startswith("linux"):
         _set_parent_death_signal()
+        _start_watchdog(parent)
     if os.getppid() != parent:  # it died before the signal was armed
         exit_now(0)
 
@@ -91,6 +104,84 @@ def follow_parent(parent):
                 exit_now(0)
 
     threading.Thread(target=poll, name="snakebridge-parent-watch", daemon=True).start()
+
+
+# The watchdog's program: `python -S -c _WATCHDOG <jvm pid> <worker pid>` (see the module doc).
+# It drops the working directory from sys.path before importing anything not yet loaded.
+_WATCHDOG = """# snakebridge watchdog: kills its worker's process group once the JVM is gone
+import sys
+del sys.path[:sys.path[:1] == ['']]
+import os, select, signal, time
+jvm, worker = int(sys.argv[1]), int(sys.argv[2])
+
+def leave(jvm_gone):
+    if jvm_gone:
+        try:
+            if os.getpgid(worker) == worker:
+                os.killpg(worker, signal.SIGKILL)  # the watchdog too: it is in that group
+            else:
+                os.kill(worker, signal.SIGKILL)
+        except OSError:
+            pass
+    os._exit(0)
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+
+try:
+    watched = {}
+    for pid in (worker, jvm):
+        try:
+            watched[os.pidfd_open(pid)] = pid
+        except ProcessLookupError:
+            leave(pid == jvm)
+    poller = select.poll()
+    for fd in watched:
+        poller.register(fd, select.POLLIN)
+    while True:
+        ready = [watched[fd] for fd, _ in poller.poll()]
+        if worker in ready:
+            leave(False)
+        if jvm in ready:
+            leave(True)
+except (AttributeError, OSError):
+    while True:  # no pidfds (Linux before 5.3): poll
+        if not alive(worker):
+            leave(False)
+        if not alive(jvm):
+            leave(True)
+        time.sleep(0.5)
+"""
+
+
+def _start_watchdog(parent):
+    """Starts the watchdog (see the module doc) through a double fork, on the main thread
+    before any other thread exists, so forking is safe."""
+    executable = sys.executable
+    if not executable:
+        return
+    worker = os.getpid()
+    try:
+        child = os.fork()
+    except OSError:
+        return  # no watchdog: the other ways of following the parent still work
+    if child == 0:
+        try:
+            if os.fork() == 0:
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                os.execv(executable, [executable, "-S", "-c", _WATCHDOG, str(parent),
+                                      str(worker)])
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
 
 
 def _set_parent_death_signal():
