@@ -112,17 +112,20 @@ _WATCHDOG = """# snakebridge watchdog: kills its worker's process group once the
 import sys
 del sys.path[:sys.path[:1] == ['']]
 import os, select, signal, time
-jvm, worker = int(sys.argv[1]), int(sys.argv[2])
+jvm, worker, leader = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == 'group'
+# When the JVM dies, the worker's group may become an orphaned group with a stopped member
+# (a SIGSTOPped worker); the kernel then sends it SIGHUP, which must not end the watchdog.
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 def leave(jvm_gone):
     if jvm_gone:
         try:
-            if os.getpgid(worker) == worker:
+            if leader:
                 os.killpg(worker, signal.SIGKILL)  # the watchdog too: it is in that group
             else:
                 os.kill(worker, signal.SIGKILL)
         except OSError:
-            pass
+            pass  # the group is empty already
     os._exit(0)
 
 def alive(pid):
@@ -136,26 +139,25 @@ def alive(pid):
 
 try:
     watched = {}
-    for pid in (worker, jvm):
+    for pid in (jvm, worker):
         try:
-            watched[os.pidfd_open(pid)] = pid
+            watched[pid] = os.pidfd_open(pid)
         except ProcessLookupError:
-            leave(pid == jvm)
+            leave(pid == jvm or not alive(jvm))
     poller = select.poll()
-    for fd in watched:
+    for fd in watched.values():
         poller.register(fd, select.POLLIN)
-    while True:
-        ready = [watched[fd] for fd, _ in poller.poll()]
-        if worker in ready:
-            leave(False)
-        if jvm in ready:
-            leave(True)
+    poller.poll()
+    # The JVM first: once it is gone nobody else cleans up, whatever the worker did. A
+    # worker that went first, with the JVM alive, is the JVM's to clean up after.
+    jvm_gone = bool(select.select([watched[jvm]], [], [], 0)[0])
+    leave(jvm_gone)
 except (AttributeError, OSError):
     while True:  # no pidfds (Linux before 5.3): poll
-        if not alive(worker):
-            leave(False)
         if not alive(jvm):
             leave(True)
+        if not alive(worker):
+            leave(not alive(jvm))
         time.sleep(0.5)
 """
 
@@ -167,6 +169,7 @@ def _start_watchdog(parent):
     if not executable:
         return
     worker = os.getpid()
+    leader = os.getpgrp() == worker  # isolate() made it its group's leader, as a rule
     try:
         child = os.fork()
     except OSError:
@@ -178,7 +181,7 @@ def _start_watchdog(parent):
                 for fd in (0, 1, 2):
                     os.dup2(null, fd)
                 os.execv(executable, [executable, "-S", "-c", _WATCHDOG, str(parent),
-                                      str(worker)])
+                                      str(worker), "group" if leader else "alone"])
         finally:
             os._exit(0)
     os.waitpid(child, 0)

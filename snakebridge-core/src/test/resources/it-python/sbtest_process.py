@@ -19,3 +19,29 @@ def exit_status(pid):
     """Waits for a child of the worker to end: its exit code, or minus its signal."""
     status = os.waitpid(pid, 0)[1]
     return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+_children = []
+
+
+def start_children():
+    """Starts `sleep 300` as a child of the worker, and another through a shell that exits (an
+    orphan that only stayed in the worker's process group). Returns [worker, child, orphan]."""
+    import subprocess
+
+    child = subprocess.Popen(["sleep", "300"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _children.append(child)
+    orphan = int(subprocess.check_output(
+        ["sh", "-c", "sleep 300 </dev/null >/dev/null 2>&1 & echo $!"]))
+    return [os.getpid(), child.pid, orphan]
+
+
+def start_children_then_hold_the_gil(pid_file):
+    """start_children, the pids written to `pid_file`, then one C call that holds the GIL for
+    hours: no Python code of the worker's runs again, no signal handler, no other thread."""
+    pids = start_children()
+    with open(pid_file + ".tmp", "w") as out:
+        out.write(" ".join(map(str, pids)))
+    os.replace(pid_file + ".tmp", pid_file)
+    return sum(range(10**12))
