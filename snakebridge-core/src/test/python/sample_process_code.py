@@ -151,3 +151,24 @@ def hold_the_gil():
     sys.stderr.write("holding the GIL\n")
     sys.stderr.flush()
     return sum(range(10**12))
+
+
+def data_size():
+    """The worker's data memory in bytes (Linux VmData) and its RLIMIT_DATA soft limit."""
+    import resource
+
+    with open("/proc/self/status") as status:
+        data = next(int(line.split()[1]) * 1024 for line in status
+                    if line.startswith("VmData:"))
+    return data, resource.getrlimit(resource.RLIMIT_DATA)[0]
+
+
+def allocate(megabytes):
+    """Holds `megabytes` MiB as 1 MiB bytearrays, then frees them; returns how many."""
+    held = [bytearray(1 << 20) for _ in range(megabytes)]
+    return len(held)
+
+
+def grow_list(items):
+    """A list of `items` distinct ints: many small allocations."""
+    return len(list(range(10**6, 10**6 + items)))

@@ -118,6 +118,40 @@ def place_user_paths(folders):
     sys.path[index:index] = folders
 
 
+def limit_memory(limit):
+    """HELLO `memory_limit`: a hard limit of this process's data memory (RLIMIT_DATA: on Linux
+    the heap and every private writable mapping, thread stacks included). An allocation past it
+    fails, which Python turns into MemoryError in the call that made it. A limit the worker
+    cannot set, or already exceeds, fails the handshake with a message that says so."""
+    try:
+        import resource
+    except ImportError:
+        raise ProtocolError("HELLO 'memory_limit' needs RLIMIT_DATA, which this system does not "
+                            "offer (no resource module)") from None
+    current = _data_size()
+    if current is not None and current >= limit:
+        raise ProtocolError(f"HELLO 'memory_limit' of {limit} bytes is below the {current} bytes "
+                            "of data memory the worker already uses")
+    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ValueError, OSError) as exc:
+        raise ProtocolError(f"HELLO 'memory_limit' of {limit} bytes cannot be set (the hard "
+                            f"limit is {hard}): {exc}") from None
+
+
+def _data_size():
+    """This process's data memory in bytes (Linux VmData), or None where unknown."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 class _Codecs:
     """One thread's encoder and decoder: both reuse state, so threads never share them."""
 
@@ -197,6 +231,12 @@ class Worker:
         if type(threads) is not int or threads < 1:
             raise ProtocolError(f"HELLO 'threads' must be an int >= 1, got {threads!r:.50}")
         self._threads = threads
+        memory_limit = hello.get("memory_limit")
+        if memory_limit is not None:
+            if type(memory_limit) is not int or memory_limit <= 0:
+                raise ProtocolError(f"HELLO 'memory_limit' must be an int > 0, got "
+                                    f"{memory_limit!r:.50}")
+            limit_memory(memory_limit)
         self._worker_id = hello["worker_id"]
         chosen = min(hello["protocol"], PROTOCOL_VERSION)
         if chosen < max(hello["min_protocol"], MIN_PROTOCOL):
@@ -367,6 +407,8 @@ class Worker:
             return self._error_frame(request_id, "conversion", exc, encoder, exc.python_type), None
         except ResultTooLarge as exc:
             return self._error_frame(request_id, "too_large", exc, encoder), None
+        except MemoryError as exc:  # the result does not fit under HELLO memory_limit
+            return self._error_frame(request_id, "python", exc, encoder), None
         except Exception as exc:  # e.g. a user tzinfo whose utcoffset() raises
             return self._error_frame(request_id, "conversion", exc, encoder,
                                      codec.sbw.qualified_name(type(result))), None

@@ -45,3 +45,16 @@ def start_children_then_hold_the_gil(pid_file):
         out.write(" ".join(map(str, pids)))
     os.replace(pid_file + ".tmp", pid_file)
     return sum(range(10**12))
+
+
+def allocate(megabytes):
+    """Holds `megabytes` MiB as 1 MiB bytearrays, then frees them; returns how many."""
+    held = [bytearray(1 << 20) for _ in range(megabytes)]
+    return len(held)
+
+
+def data_limit():
+    """The worker's RLIMIT_DATA soft limit in bytes, -1 for none."""
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_DATA)[0]
