@@ -244,7 +244,7 @@ class Worker:
                 f"no common protocol version: the JVM speaks {hello['min_protocol']}.."
                 f"{hello['protocol']}, this worker speaks {MIN_PROTOCOL}..{PROTOCOL_VERSION}")
         self._max_frame = self._reader.max_frame = hello["max_frame"]
-        place_user_paths(folders + [""] * self._working_directory)
+        place_user_paths(folders + [""] if self._working_directory else folders)
         self._dispatcher.helpers = helpers.Helpers(hello["helper_paths"])
         try:
             self.writer.send(self.value_frame(frames.HELLO, 0, {
