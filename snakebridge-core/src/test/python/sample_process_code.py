@@ -122,3 +122,53 @@ def start_sleeper_then_hang(seconds):
         except Cancelled:
             pass
     return pid
+
+
+def fork(delay=0.0, outcome="return"):
+    """Forks. The parent returns the child's pid; the child comes back into the worker's loop
+    after `delay` seconds, returning, raising ValueError or calling sys.exit(7) (`outcome`)."""
+    pid = os.fork()
+    if pid:
+        return pid
+    if delay:
+        time.sleep(delay)
+    if outcome == "raise":
+        raise ValueError("raised in the forked child")
+    if outcome == "exit":
+        sys.exit(7)
+    return "the child's result, which must never reach the JVM"
+
+
+def reap(pid):
+    """Waits for a child of the worker to end; its exit code, or minus its signal."""
+    status = os.waitpid(pid, 0)[1]
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+def hold_the_gil():
+    """Says so on stderr, then sums for hours in one C call that never releases the GIL nor
+    lets a signal handler run."""
+    sys.stderr.write("holding the GIL\n")
+    sys.stderr.flush()
+    return sum(range(10**12))
+
+
+def data_size():
+    """The worker's data memory in bytes (Linux VmData) and its RLIMIT_DATA soft limit."""
+    import resource
+
+    with open("/proc/self/status") as status:
+        data = next(int(line.split()[1]) * 1024 for line in status
+                    if line.startswith("VmData:"))
+    return data, resource.getrlimit(resource.RLIMIT_DATA)[0]
+
+
+def allocate(megabytes):
+    """Holds `megabytes` MiB as 1 MiB bytearrays, then frees them; returns how many."""
+    held = [bytearray(1 << 20) for _ in range(megabytes)]
+    return len(held)
+
+
+def grow_list(items):
+    """A list of `items` distinct ints: many small allocations."""
+    return len(list(range(10**6, 10**6 + items)))

@@ -26,8 +26,8 @@ if PACKAGE_ROOT not in sys.path:
 
 from snakebridge_worker import codec, frames, sbw  # noqa: E402, F401 -- tests use support.codec
 
-ENTRY_POINT = ("import sys; sys.path.insert(0, sys.argv[1]); "
-               "import snakebridge_worker.server as s; s.main()")
+ENTRY_POINT = ("import sys; w = sys.path[:1] == ['']; sys.path[:w] = [sys.argv[1]]; "
+               "import snakebridge_worker.server as s; s.main(w)")
 
 try:
     import numpy
@@ -164,11 +164,11 @@ class WorkerProcess:
     instead of hanging it.
     """
 
-    def __init__(self, handshake=True, args=None, env=None, **hello):
+    def __init__(self, handshake=True, args=None, env=None, cwd=None, **hello):
         arguments = ["-c", ENTRY_POINT, PACKAGE_ROOT] if args is None else args
         self.process = subprocess.Popen([sys.executable] + arguments, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        bufsize=0, env=env)
+                                        bufsize=0, env=env, cwd=cwd)
         self._stderr = []
         self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
         self._stderr_reader.start()

@@ -2,6 +2,7 @@
 
 import support
 
+import math
 import os
 import signal
 import sys
@@ -13,6 +14,7 @@ from snakebridge_worker import frames
 
 LINUX = sys.platform.startswith("linux")
 EXIT_WITHIN = 5.0  # the worker and its children go at once; this only bounds a failing test
+STUCK_GONE_WITHIN = 60.0  # likewise, for a worker that cannot run Python code
 
 # Runs a worker as its child over the test's own pipes, then waits: killing this process is
 # the worker's parent dying while its input stays open (the test holds the write end).
@@ -160,6 +162,28 @@ class NoOrphansTest(unittest.TestCase):
         worker.kill()
         self.assert_all_gone([worker_pid] + pids)
 
+    def stuck_worker_loses_its_parent(self, stick):
+        """The worker's parent dies while `stick(worker, worker_pid)` keeps the worker from
+        running any Python code: only the watchdog can act (process.py)."""
+        worker = self.start(args=["-c", INTERMEDIATE, support.ENTRY_POINT, support.PACKAGE_ROOT])
+        worker_pid = worker.call("os", "getpid")[1]
+        self.addCleanup(_kill_quietly, worker_pid)
+        pids = self.children(worker)
+        stick(worker, worker_pid)
+        worker.kill()  # SIGKILL to the intermediate parent, the JVM's stand-in
+        self.assertTrue(wait_until_gone([worker_pid] + pids, timeout=STUCK_GONE_WITHIN),
+                        [(pid, state(pid)) for pid in [worker_pid] + pids])
+
+    def test_parent_death_while_the_worker_holds_the_gil_in_c(self):
+        def hold_the_gil(worker, worker_pid):
+            worker.start_call("sample_process_code", "hold_the_gil")
+            worker.stderr_text(wait_for="holding the GIL")
+        self.stuck_worker_loses_its_parent(hold_the_gil)
+
+    def test_parent_death_while_the_worker_is_stopped(self):
+        self.stuck_worker_loses_its_parent(
+            lambda worker, worker_pid: os.kill(worker_pid, signal.SIGSTOP))
+
     def test_a_worker_outlives_the_thread_that_started_it(self):
         # Linux sends the parent-death signal when the *thread* that forked the worker ends;
         # the JVM starts workers from pool threads that end after a few idle seconds.
@@ -171,6 +195,52 @@ class NoOrphansTest(unittest.TestCase):
         time.sleep(0.3)
         self.assertEqual(worker.call("math", "sqrt", 16), ("result", 4.0))
         self.assertIsNone(worker.process.poll())
+
+
+@unittest.skipUnless(hasattr(os, "fork"), "needs os.fork")
+class ForkTest(unittest.TestCase):
+    """A child forked by user code never talks to the JVM, however it comes back into the
+    worker's loop, and the worker's own calls go on as before."""
+
+    def fork(self, delay=0.0, outcome="return", **hello):
+        worker = support.WorkerProcess(paths=[support.HERE], **hello)
+        self.addCleanup(worker.release)
+        kind, child = worker.call("sample_process_code", "fork", delay, outcome)
+        self.assertEqual(kind, "result", child)
+        self.addCleanup(_kill_quietly, child)
+        # Calls while the delayed child is still away, then after it came back and ended:
+        # each reply must be the next frame, so a stray one from the child fails the test.
+        self.assertEqual(worker.call("math", "sqrt", 16), ("result", 4.0))
+        status = worker.call("sample_process_code", "reap", child)
+        for number in range(20):
+            self.assertEqual(worker.call("math", "factorial", number),
+                             ("result", math.factorial(number)))
+        worker.send(frames.PING, 99)
+        self.assertEqual(worker.read_frame(), (frames.PONG, 99, b""))
+        self.assertIsNone(worker.process.poll())
+        return worker, status
+
+    def test_a_child_that_returns_at_once(self):
+        worker, status = self.fork()
+        self.assertEqual(status, ("result", 0))
+        self.assertEqual(worker.close(), 0)
+
+    def test_a_child_that_returns_later(self):
+        worker, status = self.fork(delay=1.0)
+        self.assertEqual(status, ("result", 0))
+        self.assertEqual(worker.close(), 0)
+
+    def test_a_child_that_raises_exits_1_with_its_traceback(self):
+        worker, status = self.fork(outcome="raise")
+        self.assertEqual(status, ("result", 1))
+        self.assertIn("ValueError: raised in the forked child",
+                      worker.stderr_text(wait_for="raised in the forked child"))
+
+    def test_a_child_that_calls_sys_exit_exits_with_its_code(self):
+        self.assertEqual(self.fork(delay=0.5, outcome="exit")[1], ("result", 7))
+
+    def test_a_child_forked_on_a_call_thread(self):
+        self.assertEqual(self.fork(delay=0.5, threads=2)[1], ("result", 0))
 
 
 def _kill_quietly(pid):

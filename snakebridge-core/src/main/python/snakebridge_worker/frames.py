@@ -188,7 +188,11 @@ class FrameReader:
         into the body's own memory."""
         body = self._reuse(size)
         if body is None:
-            body = _new_body(size)
+            try:
+                body = _new_body(size)
+            except MemoryError:
+                self._skip(self._end - start, size, request_id)
+                return UnreadBody(size)
         have = self._end - start
         body[:have] = self._view[start:self._end]
         self._start = self._end = 0
@@ -238,6 +242,17 @@ class FrameReader:
             return None
         return left
 
+    def _skip(self, done, size, request_id):
+        """Reads and drops the rest of a body of `size` bytes, `done` of them buffered."""
+        self._start = self._end = 0
+        view = self._view
+        while done < size:
+            got = os.readv(self.fd, [view[:min(size - done, len(view))]])
+            if not got:
+                raise ProtocolError(
+                    f"end of stream inside a frame body ({done} of {size} bytes)", request_id)
+            done += got
+
     def _read_into(self, view, done, request_id):
         size = len(view)
         while done < size:
@@ -246,6 +261,17 @@ class FrameReader:
                 raise ProtocolError(
                     f"end of stream inside a frame body ({done} of {size} bytes)", request_id)
             done += got
+
+
+class UnreadBody:
+    """The body of a frame the reader had no memory for (HELLO memory_limit, or the machine's)
+    and skipped: `split_value_section` raises MemoryError for it, so that request fails on its
+    own, as a CALL that allocates too much does, and the worker reads on."""
+
+    __slots__ = ("size",)
+
+    def __init__(self, size):
+        self.size = size
 
 
 def _new_body(size):
@@ -373,6 +399,8 @@ def split_value_section(body):
     """
     if type(body) is tuple:
         return body
+    if type(body) is UnreadBody:
+        raise MemoryError(f"the worker could not allocate the {body.size} bytes of this request")
     size = len(body)
     if size < _SECTION_HEAD.size:
         raise ProtocolError(f"value section of {size} bytes is shorter than its 8-byte head")

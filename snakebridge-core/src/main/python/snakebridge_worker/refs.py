@@ -11,7 +11,7 @@ the arguments, it is reported the same way. Calls that carry neither pay one att
 
 from snakebridge_worker import RefNotFound, SessionMismatch
 from snakebridge_worker.callbacks import JavaCallback
-from snakebridge_worker.sbw import check_args
+from snakebridge_worker.sbw import check_args, refuse_state
 from snakebridge_worker.sessions import MISSING
 
 _ABSENT = object()
@@ -91,3 +91,7 @@ class Resolver:
         else:
             seen.callbacks = [proxy]
         return proxy
+
+    # The unpickler hands out these bound methods as `sbw.ref` and `sbw.callback`; a bound
+    # method's attributes are its function's, so BUILD on them is refused too (sbw.py).
+    ref.__setstate__ = callback.__setstate__ = refuse_state

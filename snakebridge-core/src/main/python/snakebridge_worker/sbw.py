@@ -54,10 +54,22 @@ CONSTRUCTORS = {}
 """name -> constructor: everything `find_class` admits."""
 
 
+def refuse_state(state):
+    """The `__setstate__` of every object `find_class` hands out: refuses BUILD.
+
+    BUILD on an object calls its `__setstate__` if it has one, and otherwise updates its
+    `__dict__` and sets attributes, so without this one malformed value could rename or
+    rewire `sbw.datetime` (or a decoder's `ref`) for the rest of the worker's life. SETITEM(S),
+    APPEND(S) and ADDITEMS find no `__setitem__`, `append`, `extend` or `add` on a function.
+    """
+    raise pickle.UnpicklingError("BUILD on a codec global is not part of the value codec")
+
+
 def _global(function):
     name = function.__name__.lstrip("_")
     function.__name__ = function.__qualname__ = name
     function.__module__ = "sbw"
+    function.__setstate__ = refuse_state
     setattr(module, name, function)
     CONSTRUCTORS[name] = function
     return function
@@ -188,6 +200,7 @@ def _named_only(name):
 
     resolved_by_the_decoder.__name__ = resolved_by_the_decoder.__qualname__ = name
     resolved_by_the_decoder.__module__ = "sbw"
+    resolved_by_the_decoder.__setstate__ = refuse_state
     setattr(module, name, resolved_by_the_decoder)
     return resolved_by_the_decoder
 

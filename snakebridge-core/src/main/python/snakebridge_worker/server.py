@@ -2,11 +2,26 @@
 
 The JVM starts it as
 
-    python -c "import sys; sys.path.insert(0, sys.argv[1]); \
-               import snakebridge_worker.server as s; s.main()" DIR
+    python -c "import sys; w = sys.path[:1] == ['']; sys.path[:w] = [sys.argv[1]]; \
+               import snakebridge_worker.server as s; s.main(w)" DIR
 
 where DIR holds the package (`python -m snakebridge_worker` works too), and speaks the
 protocol over the process's stdin and stdout.
+
+Whose modules come first (sys.path)
+-----------------------------------
+`python -c` puts '' (the working directory) first on sys.path, so a harmless project file
+named `token.py` would replace the standard library's `token` for everything the worker
+imports (traceback needs it: no worker would start), and a `platform.py` would run inside the
+worker. The bootstrap therefore replaces that '' with the package's own folder before it
+imports anything, and the handshake puts the user's folders (HELLO `paths`, then
+`helper_paths`, then the working directory if '' was there) right after the standard
+library's folders: the worker and the standard library are found first, the user's modules
+still before installed packages, as they would be in plain Python. Not `-I` or `-P`: `-P`
+exists only from Python 3.11, and `-I` would also drop PYTHONPATH, the PYTHON* variables and
+the user's site-packages, which users set on purpose (a PYTHONPATH keeps its usual place, in
+front of the standard library). A bootstrap that found no '' (PYTHONSAFEPATH set) adds no
+working directory either.
 """
 
 import faulthandler
@@ -36,16 +51,21 @@ _FRAME_NAMES = {frames.HELLO: "HELLO", frames.RESULT: "result", frames.ERROR: "e
                 frames.CALLBACK: "callback"}
 
 
-def main():
-    """Runs a worker until SHUTDOWN or the end of its input; never returns."""
+def main(working_directory=False):
+    """Runs a worker until SHUTDOWN or the end of its input; never returns.
+
+    `working_directory`: the bootstrap took Python's '' off the front of sys.path; the
+    handshake puts it back after the user's folders (see the module doc)."""
     parent = os.getppid()
     # Its own session, so a terminal's Ctrl-C reaches only the JVM, which decides when a
     # worker stops; SIGINT becomes the worker's own wake-up signal (process.py).
     process.isolate()
     protocol_in, protocol_out = _take_protocol_pipes()
+    process.forget_protocol_at_fork(protocol_in, protocol_out)
     faulthandler.enable()
     process.follow_parent(parent)
-    worker = Worker(frames.FrameReader(protocol_in), frames.FrameWriter(protocol_out))
+    worker = Worker(frames.FrameReader(protocol_in), frames.FrameWriter(protocol_out),
+                    working_directory)
     try:
         status = worker.run()
     except BaseException:
@@ -86,6 +106,52 @@ def _grow_pipe(fd):
         pass  # over /proc/sys/fs/pipe-max-size for this user: the default size still works
 
 
+def place_user_paths(folders):
+    """Puts the user's folders on sys.path right after the standard library's own (the last
+    of its folder and lib-dynload), or at the end if neither is on sys.path."""
+    stdlib = os.path.dirname(os.__file__)
+    own = {os.path.normcase(stdlib), os.path.normcase(os.path.join(stdlib, "lib-dynload"))}
+    index = len(sys.path)
+    for position, entry in enumerate(sys.path):
+        if entry and os.path.normcase(os.path.abspath(entry)) in own:
+            index = position + 1
+    sys.path[index:index] = folders
+
+
+def limit_memory(limit):
+    """HELLO `memory_limit`: a hard limit of this process's data memory (RLIMIT_DATA: on Linux
+    the heap and every private writable mapping, thread stacks included). An allocation past it
+    fails, which Python turns into MemoryError in the call that made it. A limit the worker
+    cannot set, or already exceeds, fails the handshake with a message that says so."""
+    try:
+        import resource
+    except ImportError:
+        raise ProtocolError("HELLO 'memory_limit' needs RLIMIT_DATA, which this system does not "
+                            "offer (no resource module)") from None
+    current = _data_size()
+    if current is not None and current >= limit:
+        raise ProtocolError(f"HELLO 'memory_limit' of {limit} bytes is below the {current} bytes "
+                            "of data memory the worker already uses")
+    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ValueError, OSError) as exc:
+        raise ProtocolError(f"HELLO 'memory_limit' of {limit} bytes cannot be set (the hard "
+                            f"limit is {hard}): {exc}") from None
+
+
+def _data_size():
+    """This process's data memory in bytes (Linux VmData), or None where unknown."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 class _Codecs:
     """One thread's encoder and decoder: both reuse state, so threads never share them."""
 
@@ -106,8 +172,9 @@ class Worker:
     on call threads (_serve_threaded; control.py). Each thread has its own codecs.
     """
 
-    def __init__(self, reader, writer):
+    def __init__(self, reader, writer, working_directory=False):
         self._reader = reader
+        self._working_directory = working_directory  # '' goes back on sys.path at HELLO
         self.writer = writer
         self._registry = sessions.Registry()
         self._dispatcher = dispatch.Dispatcher(self._registry, helpers.Helpers([]))
@@ -164,6 +231,12 @@ class Worker:
         if type(threads) is not int or threads < 1:
             raise ProtocolError(f"HELLO 'threads' must be an int >= 1, got {threads!r:.50}")
         self._threads = threads
+        memory_limit = hello.get("memory_limit")
+        if memory_limit is not None:
+            if type(memory_limit) is not int or memory_limit <= 0:
+                raise ProtocolError(f"HELLO 'memory_limit' must be an int > 0, got "
+                                    f"{memory_limit!r:.50}")
+            limit_memory(memory_limit)
         self._worker_id = hello["worker_id"]
         chosen = min(hello["protocol"], PROTOCOL_VERSION)
         if chosen < max(hello["min_protocol"], MIN_PROTOCOL):
@@ -171,7 +244,7 @@ class Worker:
                 f"no common protocol version: the JVM speaks {hello['min_protocol']}.."
                 f"{hello['protocol']}, this worker speaks {MIN_PROTOCOL}..{PROTOCOL_VERSION}")
         self._max_frame = self._reader.max_frame = hello["max_frame"]
-        sys.path[0:0] = folders
+        place_user_paths(folders + [""] if self._working_directory else folders)
         self._dispatcher.helpers = helpers.Helpers(hello["helper_paths"])
         try:
             self.writer.send(self.value_frame(frames.HELLO, 0, {
@@ -305,7 +378,14 @@ class Worker:
         encoder = codecs.encoder
         try:
             request = codecs.decoder.decode(*frames.split_value_section(body))
-            result, session = self._dispatcher.run(request, codecs.resolver.seen)
+            try:
+                result, session = self._dispatcher.run(request, codecs.resolver.seen)
+            except BaseException as exc:
+                if process.forked:  # user code forked, and the child came back here
+                    process.leave_forked_child(exc)
+                raise
+            if process.forked:
+                process.leave_forked_child()
         except Cancelled as exc:
             return self._error_frame(request_id, "cancelled", exc, encoder), None
         except ProtocolError as exc:
@@ -327,6 +407,8 @@ class Worker:
             return self._error_frame(request_id, "conversion", exc, encoder, exc.python_type), None
         except ResultTooLarge as exc:
             return self._error_frame(request_id, "too_large", exc, encoder), None
+        except MemoryError as exc:  # the result does not fit under HELLO memory_limit
+            return self._error_frame(request_id, "python", exc, encoder), None
         except Exception as exc:  # e.g. a user tzinfo whose utcoffset() raises
             return self._error_frame(request_id, "conversion", exc, encoder,
                                      codec.sbw.qualified_name(type(result))), None

@@ -70,7 +70,7 @@ public final class PoolOptions {
   /** The most calls one worker may run at once. */
   public static final int MAX_THREADS_PER_WORKER = 256;
 
-  /** The smallest {@link Builder#maxWorkerMemory} accepted: 16 MiB. */
+  /** The smallest {@link Builder#maxWorkerMemory} and {@link Builder#workerMemoryLimit}: 16 MiB. */
   public static final long MIN_WORKER_MEMORY = 16L * 1024 * 1024;
 
   private static final PoolOptions DEFAULTS = new Builder().build();
@@ -90,6 +90,7 @@ public final class PoolOptions {
   private final long maxCallsPerWorker;
   private final Duration maxWorkerLifetime;
   private final long maxWorkerMemory;
+  private final long workerMemoryLimit;
   private final Duration recycleTimeout;
   private final int threadsPerWorker;
 
@@ -109,6 +110,7 @@ public final class PoolOptions {
     this.maxCallsPerWorker = b.maxCallsPerWorker;
     this.maxWorkerLifetime = b.maxWorkerLifetime;
     this.maxWorkerMemory = b.maxWorkerMemory;
+    this.workerMemoryLimit = b.workerMemoryLimit;
     this.recycleTimeout = b.recycleTimeout;
     this.threadsPerWorker = b.threadsPerWorker;
   }
@@ -143,7 +145,7 @@ public final class PoolOptions {
     return environment;
   }
 
-  /** Returns the folders put at the front of the workers' {@code sys.path}. */
+  /** Returns the folders put on the workers' {@code sys.path}, after the standard library. */
   public List<Path> pythonPath() {
     return pythonPath;
   }
@@ -203,6 +205,14 @@ public final class PoolOptions {
     return maxWorkerMemory == 0 ? OptionalLong.empty() : OptionalLong.of(maxWorkerMemory);
   }
 
+  /**
+   * Returns the hard limit, in bytes, of each worker process's data memory ({@code RLIMIT_DATA}),
+   * or empty for none.
+   */
+  public OptionalLong workerMemoryLimit() {
+    return workerMemoryLimit == 0 ? OptionalLong.empty() : OptionalLong.of(workerMemoryLimit);
+  }
+
   /** Returns how long a worker due for recycling keeps serving sessions whose objects it holds. */
   public Duration recycleTimeout() {
     return recycleTimeout;
@@ -229,7 +239,9 @@ public final class PoolOptions {
         && heartbeatTimeout.equals(that.heartbeatTimeout)
         && maxCallsPerWorker == that.maxCallsPerWorker
         && Objects.equals(maxWorkerLifetime, that.maxWorkerLifetime)
-        && maxWorkerMemory == that.maxWorkerMemory && recycleTimeout.equals(that.recycleTimeout)
+        && maxWorkerMemory == that.maxWorkerMemory
+        && workerMemoryLimit == that.workerMemoryLimit
+        && recycleTimeout.equals(that.recycleTimeout)
         && threadsPerWorker == that.threadsPerWorker;
   }
 
@@ -237,7 +249,8 @@ public final class PoolOptions {
   public int hashCode() {
     return Objects.hash(python, size, environment, pythonPath, defaultTimeout, startupTimeout,
         maxWaiters, acquireTimeout, cancelGrace, crashRetries, heartbeatInterval, heartbeatTimeout,
-        maxCallsPerWorker, maxWorkerLifetime, maxWorkerMemory, recycleTimeout, threadsPerWorker);
+        maxCallsPerWorker, maxWorkerLifetime, maxWorkerMemory, workerMemoryLimit, recycleTimeout,
+        threadsPerWorker);
   }
 
   @Override
@@ -253,6 +266,7 @@ public final class PoolOptions {
         + ", maxCallsPerWorker=" + (maxCallsPerWorker == 0 ? "none" : maxCallsPerWorker)
         + ", maxWorkerLifetime=" + (maxWorkerLifetime == null ? "none" : maxWorkerLifetime)
         + ", maxWorkerMemory=" + (maxWorkerMemory == 0 ? "none" : maxWorkerMemory)
+        + ", workerMemoryLimit=" + (workerMemoryLimit == 0 ? "none" : workerMemoryLimit)
         + ", recycleTimeout=" + recycleTimeout + ", threadsPerWorker=" + threadsPerWorker + "}";
   }
 
@@ -281,6 +295,7 @@ public final class PoolOptions {
     private long maxCallsPerWorker;
     private Duration maxWorkerLifetime;
     private long maxWorkerMemory;
+    private long workerMemoryLimit;
     private Duration recycleTimeout = DEFAULT_RECYCLE_TIMEOUT;
     private int threadsPerWorker = 1;
 
@@ -302,6 +317,7 @@ public final class PoolOptions {
       maxCallsPerWorker = o.maxCallsPerWorker;
       maxWorkerLifetime = o.maxWorkerLifetime;
       maxWorkerMemory = o.maxWorkerMemory;
+      workerMemoryLimit = o.workerMemoryLimit;
       recycleTimeout = o.recycleTimeout;
       threadsPerWorker = o.threadsPerWorker;
     }
@@ -365,8 +381,11 @@ public final class PoolOptions {
     }
 
     /**
-     * Sets folders put at the front of the workers' {@code sys.path}, in order, replacing earlier
-     * ones. Relative paths are resolved against the JVM's working directory.
+     * Sets folders put on the workers' {@code sys.path}, in order, replacing earlier ones. They
+     * come right after the standard library's folders, followed by the working directory, and
+     * before installed packages: a module of yours named like a standard library module ({@code
+     * token.py}, say) does not shadow it. Relative paths are resolved against the JVM's working
+     * directory.
      */
     public Builder pythonPath(Path... folders) {
       return pythonPath(Arrays.asList(Objects.requireNonNull(folders, "folders")));
@@ -508,6 +527,34 @@ public final class PoolOptions {
             "maxWorkerMemory must be at least " + MIN_WORKER_MEMORY + " bytes: " + bytes);
       }
       this.maxWorkerMemory = bytes;
+      return this;
+    }
+
+    /**
+     * Sets a hard limit on each worker process's data memory, at least {@value
+     * PoolOptions#MIN_WORKER_MEMORY} bytes; default: none. The worker sets it on itself at start
+     * ({@code RLIMIT_DATA}: its heap and other private writable memory). Unlike {@link
+     * #maxWorkerMemory}, which recycles a worker after the call that grew it, the limit stops the
+     * growth: an allocation past it fails, so the call that makes it, or whose request does not
+     * fit under it, gets a {@link PythonException} of type {@code builtins.MemoryError}, and the
+     * worker, which frees that memory as the error unwinds, serves on. Where the failure cannot
+     * become an exception of the call (a C library that aborts when an allocation fails), the
+     * worker dies instead: the call gets a {@link WorkerCrashedException} whose message names the
+     * limit, and the worker is replaced.
+     *
+     * <p>The limit counts memory reserved for writing, not resident memory: numpy's OpenBLAS
+     * reserves buffers for each CPU when imported (about 80 MB on 2 CPUs), so leave room above
+     * what the calls themselves use. Processes that user code starts inherit the limit, each for
+     * itself. Enforced by Linux; other systems enforce {@code RLIMIT_DATA} less strictly or not
+     * at all, and a worker on a system without it (Windows) fails to start rather than run
+     * without the limit.
+     */
+    public Builder workerMemoryLimit(long bytes) {
+      if (bytes < MIN_WORKER_MEMORY) {
+        throw new IllegalArgumentException(
+            "workerMemoryLimit must be at least " + MIN_WORKER_MEMORY + " bytes: " + bytes);
+      }
+      this.workerMemoryLimit = bytes;
       return this;
     }
 

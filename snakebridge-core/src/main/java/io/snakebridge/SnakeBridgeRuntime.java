@@ -818,8 +818,11 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets folders put at the front of the workers' {@code sys.path}, in order, replacing earlier
-     * ones. Relative paths are resolved against the JVM's working directory.
+     * Sets folders put on the workers' {@code sys.path}, in order, replacing earlier ones. They
+     * come right after the standard library's folders, followed by the working directory, and
+     * before installed packages: a module of yours named like a standard library module ({@code
+     * token.py}, say) does not shadow it. Relative paths are resolved against the JVM's working
+     * directory.
      */
     public Builder pythonPath(Path... folders) {
       settings.pythonPath(Arrays.asList(Objects.requireNonNull(folders, "folders")));

@@ -37,8 +37,19 @@ class PoolOptionsTest {
     assertEquals(OptionalLong.empty(), options.maxCallsPerWorker());
     assertEquals(Optional.empty(), options.maxWorkerLifetime());
     assertEquals(OptionalLong.empty(), options.maxWorkerMemory());
+    assertEquals(OptionalLong.empty(), options.workerMemoryLimit());
     assertEquals(Duration.ofSeconds(60), options.recycleTimeout());
     assertEquals(1, options.threadsPerWorker());
+  }
+
+  @Test
+  void workerMemoryLimitIsKeptCopiedAndCompared() {
+    PoolOptions capped = PoolOptions.builder().workerMemoryLimit(1L << 30).build();
+    assertEquals(OptionalLong.of(1L << 30), capped.workerMemoryLimit());
+    assertEquals(capped, capped.toBuilder().build());
+    assertEquals(capped.hashCode(), capped.toBuilder().build().hashCode());
+    assertNotEquals(capped, PoolOptions.builder().build());
+    assertTrue(capped.toString().contains("workerMemoryLimit=1073741824"), capped.toString());
   }
 
   @Test
@@ -77,6 +88,8 @@ class PoolOptionsTest {
         () -> builder.maxWorkerLifetime(Duration.ZERO));
     rejects("maxWorkerMemory must be at least 16777216 bytes: 1000",
         () -> builder.maxWorkerMemory(1000));
+    rejects("workerMemoryLimit must be at least 16777216 bytes: 1000",
+        () -> builder.workerMemoryLimit(1000));
     rejects("threadsPerWorker must be between 1 and 256: 0", () -> builder.threadsPerWorker(0));
     rejects("environment variable name must be non-empty, without '=' or NUL: 'A=B'",
         () -> builder.environmentVariable("A=B", "x"));

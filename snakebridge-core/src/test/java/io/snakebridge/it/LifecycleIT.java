@@ -111,8 +111,11 @@ class LifecycleIT {
         .build()) {
       assertEquals("from java", python.call("sbtest_helpers", "env", "SB_TEST_VALUE"));
       assertEquals(cwd.toRealPath().toString(), python.call("sbtest_helpers", "cwd"));
-      assertEquals(ItEnvironment.helpers().toString(),
-          python.call("sbtest_helpers", "sys_path_head"));
+      // pythonPath comes right after the standard library (WIRE-PROTOCOL §4.1 `paths`).
+      List<?> path = (List<?>) python.getModuleAttr("sys", "path");
+      Object stdlib = python.call("os.path", "dirname", python.getModuleAttr("os", "__file__"));
+      int helpers = path.indexOf(ItEnvironment.helpers().toString());
+      assertTrue(helpers > path.indexOf(stdlib) && path.indexOf(stdlib) >= 0, path.toString());
     }
   }
 

@@ -545,9 +545,14 @@ final class CallRunner implements CallLease.LateResults {
   }
 
   private static String describe(WorkerProcess process) {
-    return process.info() == null
-        ? process.id()
-        : process.id() + " (pid " + process.info().pid() + ")";
+    String limit = process.memoryLimit() == 0
+        ? ""
+        : "workerMemoryLimit " + process.memoryLimit() + " bytes";
+    if (process.info() == null) {
+      return limit.isEmpty() ? process.id() : process.id() + " (" + limit + ")";
+    }
+    return process.id() + " (pid " + process.info().pid() + (limit.isEmpty() ? "" : ", " + limit)
+        + ")";
   }
 
   static long nanos(Duration timeout) {

@@ -146,6 +146,7 @@ public final class RealRuntime {
           strings(config.helperPaths()),
           config.limits(),
           options.threadsPerWorker(),
+          options.workerMemoryLimit().orElse(0),
           System.getLogger("io.snakebridge.worker"));
     };
   }

@@ -24,10 +24,15 @@ import java.util.Map;
  * <p>Thread-safe.
  */
 public final class PythonSpawner implements WorkerSpawner {
-  /** Puts the extracted package first on sys.path and runs the worker's server loop. */
+  /**
+   * Puts the extracted package first on sys.path in place of the working directory's {@code ''}
+   * that {@code -c} put there, and runs the worker's server loop, which puts the working
+   * directory back after the standard library and the user's folders, so that no user file
+   * shadows the standard library (server.py says why neither {@code -I} nor {@code -P}).
+   */
   static final String BOOTSTRAP =
-      "import sys; sys.path.insert(0, sys.argv[1]); "
-          + "import snakebridge_worker.server as s; s.main()";
+      "import sys; w = sys.path[:1] == ['']; sys.path[:w] = [sys.argv[1]]; "
+          + "import snakebridge_worker.server as s; s.main(w)";
 
   private final String python;
   private final Map<String, String> environment;
@@ -37,6 +42,7 @@ public final class PythonSpawner implements WorkerSpawner {
   private final List<String> helperPaths;
   private final CodecLimits limits;
   private final int threads;
+  private final long memoryLimit;
   private final Logger stderrLogger;
   private volatile String reportedExecutable;
 
@@ -61,6 +67,28 @@ public final class PythonSpawner implements WorkerSpawner {
       CodecLimits limits,
       int threads,
       Logger stderrLogger) {
+    this(python, environment, workingDirectory, files, paths, helperPaths, limits, threads, 0,
+        stderrLogger);
+  }
+
+  /**
+   * Creates a spawner whose workers limit their own data memory.
+   *
+   * @param memoryLimit the hard limit of each worker's data memory in bytes (HELLO {@code
+   *     memory_limit}), or 0 for none
+   * @see #PythonSpawner(String, Map, Path, WorkerFiles, List, List, CodecLimits, int, Logger)
+   */
+  public PythonSpawner(
+      String python,
+      Map<String, String> environment,
+      Path workingDirectory,
+      WorkerFiles files,
+      List<String> paths,
+      List<String> helperPaths,
+      CodecLimits limits,
+      int threads,
+      long memoryLimit,
+      Logger stderrLogger) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -72,6 +100,7 @@ public final class PythonSpawner implements WorkerSpawner {
     this.helperPaths = List.copyOf(helperPaths);
     this.limits = limits;
     this.threads = threads;
+    this.memoryLimit = memoryLimit;
     this.stderrLogger = stderrLogger;
   }
 
@@ -100,8 +129,8 @@ public final class PythonSpawner implements WorkerSpawner {
           "could not start Python worker " + workerId + " with " + executable + ": "
               + e.getMessage(), e);
     }
-    return WorkerProcess.attach(
-        workerId, executable, process, paths, helperPaths, limits, threads, stderrLogger);
+    return WorkerProcess.attach(workerId, executable, process, paths, helperPaths, limits,
+        threads, memoryLimit, stderrLogger);
   }
 
   @Override

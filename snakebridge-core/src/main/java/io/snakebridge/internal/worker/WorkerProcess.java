@@ -37,11 +37,13 @@ public final class WorkerProcess {
   private final List<String> helperPaths;
   private final CodecLimits limits;
   private final int threads;
+  private final long memoryLimit;
   private volatile PythonInfo info;
 
   private WorkerProcess(
       String id, String executable, Process process, List<String> paths,
-      List<String> helperPaths, CodecLimits limits, int threads, Logger stderrLogger) {
+      List<String> helperPaths, CodecLimits limits, int threads, long memoryLimit,
+      Logger stderrLogger) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -52,6 +54,7 @@ public final class WorkerProcess {
     this.helperPaths = List.copyOf(helperPaths);
     this.limits = limits;
     this.threads = threads;
+    this.memoryLimit = memoryLimit;
     this.connection =
         new WorkerConnection(process.getInputStream(), process.getOutputStream(),
             limits.maxFrameBytes());
@@ -85,8 +88,22 @@ public final class WorkerProcess {
   public static WorkerProcess attach(
       String id, String executable, Process process, List<String> paths,
       List<String> helperPaths, CodecLimits limits, int threads, Logger stderrLogger) {
+    return attach(id, executable, process, paths, helperPaths, limits, threads, 0, stderrLogger);
+  }
+
+  /**
+   * Takes charge of a just-started process: starts forwarding its stderr. The handshake is next.
+   *
+   * @param memoryLimit the hard limit of the worker's data memory in bytes (HELLO {@code
+   *     memory_limit}, WIRE-PROTOCOL.md §4.1), or 0 for none
+   * @see #attach(String, String, Process, List, List, CodecLimits, int, Logger)
+   */
+  public static WorkerProcess attach(
+      String id, String executable, Process process, List<String> paths,
+      List<String> helperPaths, CodecLimits limits, int threads, long memoryLimit,
+      Logger stderrLogger) {
     WorkerProcess worker = new WorkerProcess(
-        id, executable, process, paths, helperPaths, limits, threads, stderrLogger);
+        id, executable, process, paths, helperPaths, limits, threads, memoryLimit, stderrLogger);
     worker.stderr.start();
     worker.killLeftoversOnExit();
     return worker;
@@ -124,6 +141,9 @@ public final class WorkerProcess {
     hello.put("max_frame", limits.maxFrameBytes());
     hello.put("max_depth", (long) limits.maxDepth());
     hello.put("threads", (long) threads);
+    if (memoryLimit > 0) {
+      hello.put("memory_limit", memoryLimit);
+    }
     EncodedValue body = new ValueWriter(limits).encode(hello, "hello");
     Frame reply = connection.request(FrameKind.HELLO, 0, body);
     Object value;
@@ -211,6 +231,11 @@ public final class WorkerProcess {
   /** Returns the connection for calls. */
   public WorkerConnection connection() {
     return connection;
+  }
+
+  /** Returns the hard limit of the worker's data memory in bytes, or 0 for none. */
+  public long memoryLimit() {
+    return memoryLimit;
   }
 
   /** Returns how many calls the worker runs at once (HELLO {@code threads}). */
