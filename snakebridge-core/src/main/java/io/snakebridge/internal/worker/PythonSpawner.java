@@ -111,7 +111,8 @@ public final class PythonSpawner implements WorkerSpawner {
       folder = files.folder();
     } catch (IOException e) {
       throw new SnakeBridgeException(
-          "could not extract the Python worker package for worker " + workerId + ": " + e, e);
+          "could not extract the Python worker package for worker " + workerId + ": " + e.getMessage(),
+          e);
     }
     String known = reportedExecutable;
     String executable = known != null ? known : locate();
