@@ -177,6 +177,7 @@ final class CallRunner implements CallLease.LateResults {
         throw ended;
       } catch (AbandonedRequestException e) {
         settled = true; // the pool settles the worker when the reply comes, or kills it
+        callbacks.callAbandoned(worker, id); // it may still call back until it stops
         throw abandoned(lease, spec, e);
       } catch (IOException e) {
         settled = true;
