@@ -17,19 +17,13 @@ def sum_forever():
 
 def hold_gil(seconds, note=None):
     """Sleeps in C holding the GIL (neither PINGs nor CANCEL are read meanwhile), then writes
-    `note` if given and returns the pid."""
-    _libc.usleep(ctypes.c_uint(int(seconds * 1_000_000)))
-    if note:
-        with open(note, "w") as out:
-            out.write("returned")
-    return os.getpid()
-
-
-def hold_gil_for_long(seconds, note=None):
-    """Like hold_gil, in steps of a second (usleep takes less than 4295 s per call)."""
+    `note` if given and returns the pid. A signal (the parent-death signal, sent when the JVM
+    thread that started the worker ends) cuts the sleep short: it then goes on for the rest."""
     end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        _libc.usleep(ctypes.c_uint(1_000_000))
+    left = seconds
+    while left > 0:
+        _libc.usleep(ctypes.c_uint(int(left * 1_000_000)))
+        left = end - time.monotonic()
     if note:
         with open(note, "w") as out:
             out.write("returned")

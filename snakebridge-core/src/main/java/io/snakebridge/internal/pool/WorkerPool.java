@@ -350,6 +350,25 @@ public final class WorkerPool {
   }
 
   /**
+   * The thread waiting for request {@code id} of {@code worker} was interrupted: cancels the
+   * call that sent it (CANCEL, grace period, as for {@code Future.cancel(true)}), so the thread
+   * stops waiting at once.
+   *
+   * @return false when no running call of that worker sent that request (a call nested in a
+   *     callback, which the outer call covers)
+   */
+  boolean interrupted(PooledWorker worker, long id) {
+    for (int i = 0, n = worker.calls.length(); i < n; i++) {
+      CallLease lease = worker.calls.get(i);
+      if (lease != null && lease.requestId() == id) {
+        cancel(lease, CallLease.Cause.CANCELLED);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Sends a PING so that a caller blocked reading the worker's output wakes up. Another thread may
    * be writing a frame at this moment (a small one takes microseconds): a few tries ride that
    * out without blocking. If they all fail, the caller wakes at the next frame the worker sends

@@ -330,6 +330,13 @@ final class CallRunner implements CallLease.LateResults {
   private RuntimeException abandoned(CallLease lease, CallSpec spec, IOException cause) {
     PooledWorker worker = lease.worker();
     String grace = worker.pool().options().cancelGrace().toString();
+    if (lease.cancelCause() == CallLease.Cause.CANCELLED
+        && Thread.currentThread().isInterrupted()) {
+      return new SnakeBridgeException("interrupted while waiting for the call to " + spec.call()
+          + " on Python worker " + worker.id() + "; the call was cancelled (the worker was told"
+          + " to stop it, and is killed and replaced unless it does so within " + grace + ")",
+          new InterruptedException());
+    }
     if (lease.cancelCause() == CallLease.Cause.CANCELLED) {
       CancellationException e = new CancellationException("the call to " + spec.call()
           + " on Python worker " + worker.id() + " was cancelled");
