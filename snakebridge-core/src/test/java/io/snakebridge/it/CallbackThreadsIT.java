@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
+import io.snakebridge.PythonException;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A Java callback still running when the call that made it ends is interrupted, so a callback
- * that blocks does not keep a thread per timed-out call.
+ * that blocks does not keep a thread per timed-out call; one the callback executor refuses (all
+ * its threads busy) fails in Python with an error saying so.
  */
 @ExtendWith(NoLeakedWorkers.class)
 class CallbackThreadsIT {
@@ -89,5 +93,29 @@ class CallbackThreadsIT {
     }
     assertEquals(started.get(), interrupted.get(), "every callback that started");
     assertEquals(4.0, python.call("math", "sqrt", 16), "the worker serves on");
+  }
+
+  @Test
+  void aCallbackTheExecutorRefusesFailsInPythonSayingWhy() {
+    ThreadPoolExecutor one = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+        new SynchronousQueue<>());
+    try (SnakeBridgeRuntime bounded = ItEnvironment.runtime(NAME + "-bounded").poolSize(1)
+        .callbackExecutor(one).build()) {
+      Function<Object, Object> inner = value -> value;
+      // The outer callback holds the only thread while its nested call calls back again.
+      Function<Object, Object> outer = value -> {
+        try {
+          return bounded.call("sbtest_objects", "apply", inner, value);
+        } catch (PythonException e) {
+          return e.getMessage();
+        }
+      };
+      Object answer = bounded.call("sbtest_objects", "apply", outer, 1);
+      assertTrue(answer instanceof String && ((String) answer).contains(
+          "callback executor refused it"), String.valueOf(answer));
+      assertEquals(2L, bounded.call("sbtest_objects", "apply", inner, 2), "later ones run");
+    } finally {
+      one.shutdown();
+    }
   }
 }
