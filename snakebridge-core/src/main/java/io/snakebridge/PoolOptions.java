@@ -488,7 +488,10 @@ public final class PoolOptions {
     /**
      * Sets how long a ping may go unanswered, positive; default 10 s. A worker that misses it is
      * killed and replaced, and its callers get {@link WorkerCrashedException}: a hung worker is
-     * replaced within about {@code heartbeatInterval + heartbeatTimeout}.
+     * replaced within about {@code heartbeatInterval + heartbeatTimeout}. A worker that misses
+     * it while running a call (code holding the GIL cannot answer) and whose process is not
+     * stopped is busy, not hung: only the call's deadline ends it. That state is read from
+     * {@code /proc} (Linux); elsewhere every missed ping counts as a hang.
      */
     public Builder heartbeatTimeout(Duration timeout) {
       this.heartbeatTimeout = positive(timeout, "heartbeatTimeout");

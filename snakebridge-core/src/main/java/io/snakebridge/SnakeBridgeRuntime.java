@@ -931,11 +931,16 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     /**
      * Sets the executor that runs Java callbacks ({@link PyCallable} and the other functions
      * passed to Python). Default: the runtime's own daemon threads, {@code
-     * snakebridge-<name>-callback-<n>}, created as needed and shut down with the runtime. A
-     * callback that calls Python which calls back again occupies one thread per level, so an
-     * executor with a bounded number of threads bounds that nesting. It must run tasks on threads
-     * of its own (a direct {@code Runnable::run} executor would run callbacks on the thread
-     * reading the worker's replies); it is not shut down by the runtime.
+     * snakebridge-<name>-callback-<n>}, created as needed, at most 256 at once, and shut down
+     * with the runtime. A callback that calls Python which calls back again occupies one thread
+     * per level, so an executor with a bounded number of threads bounds that nesting. A callback
+     * the executor refuses (all 256 threads busy, say) is not queued: the Python code that
+     * called it gets an error naming the {@code RejectedExecutionException}. When the call that
+     * made a callback ends (its result, its deadline, a cancel) while the callback still runs,
+     * the callback's thread is interrupted; one that ignores interrupts keeps its thread until
+     * it returns. The executor must run tasks on threads of its own (a direct {@code
+     * Runnable::run} executor would run callbacks on the thread reading the worker's replies);
+     * it is not shut down by the runtime.
      */
     public Builder callbackExecutor(Executor executor) {
       settings.callbackExecutor(executor);

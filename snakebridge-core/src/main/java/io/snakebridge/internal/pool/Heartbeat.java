@@ -21,6 +21,8 @@ final class Heartbeat implements WorkerConnection.ReplyHandler {
   private volatile boolean pinging;
   private volatile long pingSince;
   private volatile boolean pingWritten;
+  /** Whether the outstanding PING was excused as late because the worker is busy in a call. */
+  private volatile boolean excused;
 
   /** Starts watching from the worker's handshake. */
   void start(Ticker ticker, long now) {
@@ -57,6 +59,19 @@ final class Heartbeat implements WorkerConnection.ReplyHandler {
     return false;
   }
 
+  /**
+   * Gives the outstanding PING another {@code timeout} from {@code now}: the worker missed it but
+   * is busy in a call (see {@link Watchdog}), which only the call's own deadline ends.
+   *
+   * @return whether this is the first excuse since the worker was last heard (to log once)
+   */
+  boolean excuse(long now) {
+    pingSince = now;
+    boolean first = !excused;
+    excused = true;
+    return first;
+  }
+
   /** Returns when {@link #check} next has something to do. */
   long due(long interval, long timeout) {
     return pinging ? pingSince + timeout : lastHeard + interval;
@@ -76,6 +91,7 @@ final class Heartbeat implements WorkerConnection.ReplyHandler {
   public void reply(Frame frame) {
     if (frame.kind() == FrameKind.PONG) {
       lastHeard = ticker.read();
+      excused = false;
       pinging = false;
     }
   }

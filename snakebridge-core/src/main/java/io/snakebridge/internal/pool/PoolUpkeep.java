@@ -72,6 +72,7 @@ final class PoolUpkeep {
     if (failure == null && process != null) {
       onReady.accept(worker, process);
       process.connection().readDetachedWith(pool::execute);
+      process.connection().onInterrupt(id -> pool.interrupted(worker, id));
     }
     Effects effects = null;
     state.lock.lock();

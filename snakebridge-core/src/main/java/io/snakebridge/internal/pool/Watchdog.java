@@ -144,8 +144,15 @@ final class Watchdog implements Runnable {
     long interval = pool.heartbeatIntervalNanos;
     long timeout = pool.heartbeatTimeoutNanos;
     if (worker.heartbeat.check(worker.process().connection(), now, interval, timeout)) {
-      pool.upkeep.killUnresponsive(worker);
-      return now + WATCH_INTERVAL_NANOS;
+      char busy = busyInCall(worker);
+      if (busy == ProcessProbe.UNKNOWN) {
+        pool.upkeep.killUnresponsive(worker);
+        return now + WATCH_INTERVAL_NANOS;
+      }
+      if (worker.heartbeat.excuse(now)) {
+        LOG.log(Level.DEBUG, () -> name + ": " + worker + " missed a heartbeat while running a"
+            + " call (process state " + busy + "): busy, not hung; the call's deadline bounds it");
+      }
     }
     long next = worker.heartbeat.due(interval, timeout);
     if (worker.retiring != null) {
@@ -175,6 +182,30 @@ final class Watchdog implements Runnable {
       next = earliest(next, worker.nextMemoryCheck);
     }
     return next;
+  }
+
+  /**
+   * Whether a worker that missed a heartbeat is busy rather than hung: it runs a call and its
+   * process is not stopped. Code holding the GIL (a C loop, a long sort, pickling a large result)
+   * or a finalizer blocking the thread that answers PINGs keeps a live worker silent; only the
+   * call's deadline ends that. A worker with no call, a stopped one (SIGSTOP) and, where the
+   * state cannot be read (no {@code /proc}), every silent worker counts as hung.
+   *
+   * @return the process state when busy, else {@link ProcessProbe#UNKNOWN}
+   */
+  private char busyInCall(PooledWorker worker) {
+    boolean running = false;
+    for (int i = 0, n = worker.calls.length(); i < n && !running; i++) {
+      CallLease lease = worker.calls.get(i);
+      int state = lease == null ? -1 : lease.state();
+      running = state == CallLease.SENT || state == CallLease.CANCELLING;
+    }
+    PythonInfo info = worker.process().info();
+    if (!running || info == null) {
+      return ProcessProbe.UNKNOWN;
+    }
+    char state = pool.probe.state(info.pid());
+    return ProcessProbe.runs(state) ? state : ProcessProbe.UNKNOWN;
   }
 
   private static long earliest(long a, long b) {

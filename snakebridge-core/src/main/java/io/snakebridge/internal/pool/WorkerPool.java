@@ -59,6 +59,8 @@ public final class WorkerPool {
   final long heartbeatIntervalNanos;
   final long heartbeatTimeoutNanos;
   final long maxMemory;
+  /** Tells a worker busy in a call from a hung one when it misses a heartbeat (Watchdog). */
+  final ProcessProbe probe;
   final PoolState state;
   private final PoolWaits waits;
   final PoolUpkeep upkeep;
@@ -88,6 +90,14 @@ public final class WorkerPool {
   public WorkerPool(
       String runtimeName, String name, PoolOptions options, WorkerSpawner spawner, Ticker ticker,
       EventListener listener, BiConsumer<PooledWorker, WorkerProcess> onReady) {
+    this(runtimeName, name, options, spawner, ticker, listener, onReady, ProcessProbe.SYSTEM);
+  }
+
+  /** Like the public constructor, reading workers' process states with {@code probe}. */
+  WorkerPool(
+      String runtimeName, String name, PoolOptions options, WorkerSpawner spawner, Ticker ticker,
+      EventListener listener, BiConsumer<PooledWorker, WorkerProcess> onReady,
+      ProcessProbe probe) {
     boolean main = name.equals(CallOptions.DEFAULT_POOL);
     String prefix = main ? runtimeName : runtimeName + "-" + name;
     String label = main ? "runtime '" + runtimeName + "'"
@@ -99,6 +109,7 @@ public final class WorkerPool {
     this.heartbeatIntervalNanos = options.heartbeatInterval().toNanos();
     this.heartbeatTimeoutNanos = options.heartbeatTimeout().toNanos();
     this.maxMemory = options.maxWorkerMemory().orElse(0);
+    this.probe = probe;
     this.events = new PoolEvents(listener, name);
     this.state = new PoolState(this, prefix, label, options, ticker);
     int size = options.size();
@@ -336,6 +347,25 @@ public final class WorkerPool {
       }
     }
     watchdog.wakeIfIdle();
+  }
+
+  /**
+   * The thread waiting for request {@code id} of {@code worker} was interrupted: cancels the
+   * call that sent it (CANCEL, grace period, as for {@code Future.cancel(true)}), so the thread
+   * stops waiting at once.
+   *
+   * @return false when no running call of that worker sent that request (a call nested in a
+   *     callback, which the outer call covers)
+   */
+  boolean interrupted(PooledWorker worker, long id) {
+    for (int i = 0, n = worker.calls.length(); i < n; i++) {
+      CallLease lease = worker.calls.get(i);
+      if (lease != null && lease.requestId() == id) {
+        cancel(lease, CallLease.Cause.CANCELLED);
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -177,6 +177,7 @@ final class CallRunner implements CallLease.LateResults {
         throw ended;
       } catch (AbandonedRequestException e) {
         settled = true; // the pool settles the worker when the reply comes, or kills it
+        callbacks.callAbandoned(worker, id); // it may still call back until it stops
         throw abandoned(lease, spec, e);
       } catch (IOException e) {
         settled = true;
@@ -329,6 +330,13 @@ final class CallRunner implements CallLease.LateResults {
   private RuntimeException abandoned(CallLease lease, CallSpec spec, IOException cause) {
     PooledWorker worker = lease.worker();
     String grace = worker.pool().options().cancelGrace().toString();
+    if (lease.cancelCause() == CallLease.Cause.CANCELLED
+        && Thread.currentThread().isInterrupted()) {
+      return new SnakeBridgeException("interrupted while waiting for the call to " + spec.call()
+          + " on Python worker " + worker.id() + "; the call was cancelled (the worker was told"
+          + " to stop it, and is killed and replaced unless it does so within " + grace + ")",
+          new InterruptedException());
+    }
     if (lease.cancelCause() == CallLease.Cause.CANCELLED) {
       CancellationException e = new CancellationException("the call to " + spec.call()
           + " on Python worker " + worker.id() + " was cancelled");

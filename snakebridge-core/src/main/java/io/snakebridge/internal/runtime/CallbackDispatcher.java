@@ -16,6 +16,7 @@ import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -24,11 +25,21 @@ import java.util.function.Consumer;
  * Runs the Java callbacks Python calls (CALLBACK frames, WIRE-PROTOCOL.md §5.4) on the runtime's
  * callback executor and answers each with CALLBACK_RESULT or CALLBACK_ERROR.
  *
+ * <p>When the call that made a callback ends (its reply, its deadline, a cancel, its worker's
+ * death), the callback's thread is interrupted ({@link RunningCallbacks}).
+ *
  * <p>Thread-safe. The handler a connection gets only hands the frame to the executor: it runs on
  * the thread reading that worker's output, which must go on reading (the callback's own calls
  * arrive there) and never runs user code.
  */
 final class CallbackDispatcher {
+  /**
+   * The most threads the runtime's own callback executor runs at once: callbacks running
+   * together, each level of nested callbacks counting once. A callback that arrives while all
+   * are busy is not queued (it could be the one the others wait for): Python gets an error.
+   */
+  static final int MAX_THREADS = 256;
+
   private static final Logger LOG = System.getLogger("io.snakebridge.callback");
 
   private final RealRuntime runtime;
@@ -57,15 +68,17 @@ final class CallbackDispatcher {
     try {
       executor.execute(() -> run(worker, frame));
     } catch (RejectedExecutionException e) {
-      answerError(worker, frame.id(), new RejectedExecutionException(
-          "runtime '" + runtime.name() + "' cannot run callbacks now (closed or saturated)", e),
-          -1);
+      answerError(worker, frame.id(), new RejectedExecutionException("runtime '"
+          + runtime.name() + "' cannot run a callback now: its callback executor refused it"
+          + " (the runtime is closing, or all its callback threads are busy; the runtime's own"
+          + " executor has at most " + MAX_THREADS + ")", e), -1);
     }
   }
 
   private void run(PooledWorker worker, Frame frame) {
     long callId = -1;
     CallbackScope scope = null;
+    RunningCallbacks.Running running = null;
     try {
       Object value;
       try {
@@ -93,16 +106,26 @@ final class CallbackDispatcher {
       @SuppressWarnings("unchecked")
       List<Object> args = (List<Object>) tuple.get(1);
       Map<String, Object> kwargs = keywords((Map<?, ?>) tuple.get(2));
+      running = callbacks.running().start(worker, callId);
+      if (running == null) {
+        callId = -1; // nothing will chain its error
+        throw new CancellationException("the call that made this callback has ended");
+      }
       scope = CallbackScope.enter(runtime, worker, callback.session());
       Object result = CallbackTable.invoke(callback.function(), args, kwargs);
       CallPlan answer = new CallPlan(sessions, callbacks, callback.session(), true, worker);
       EncodedValue body = writer.encode(result, "callback result", answer);
       send(worker, FrameKind.CALLBACK_RESULT, frame.id(), body);
     } catch (Throwable failure) {
-      answerError(worker, frame.id(), failure, callId);
+      // A call that ended interrupted its callback: no ERROR will chain what it threw.
+      answerError(worker, frame.id(), failure,
+          running != null && running.callEnded() ? -1 : callId);
     } finally {
       if (scope != null) {
         scope.exit();
+      }
+      if (running != null) {
+        callbacks.running().finish(running);
       }
     }
   }

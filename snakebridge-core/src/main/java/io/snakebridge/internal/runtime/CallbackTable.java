@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * A runtime's Java callbacks (WIRE-PROTOCOL.md §5.4): the functions its calls passed to Python, by
  * callback id, each valid while its session lives; and the exceptions callbacks threw, by error
  * id, until the call during which they were thrown has ended (so that an ERROR naming one can
- * chain the original exception).
+ * chain the original exception); and the callbacks running now ({@link RunningCallbacks}).
  *
  * <p>Thread-safe: concurrent maps, and registration dedupes under the session's monitor.
  */
@@ -30,6 +30,7 @@ final class CallbackTable {
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentHashMap<Long, Callback> callbacks = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Failure> failures = new ConcurrentHashMap<>();
+  private final RunningCallbacks running = new RunningCallbacks();
 
   /** Returns the callback id of {@code function} in {@code session}, registering it once. */
   long register(SessionState session, Object function) {
@@ -73,11 +74,25 @@ final class CallbackTable {
     failures.remove(errorId);
   }
 
-  /** Forgets the exceptions recorded during call {@code callId} of {@code worker}. */
+  /**
+   * Forgets the exceptions recorded during call {@code callId} of {@code worker}, and interrupts
+   * the callbacks still running for it.
+   */
   void callEnded(PooledWorker worker, long callId) {
     if (!failures.isEmpty()) {
       failures.values().removeIf(f -> f.worker == worker && f.callId == callId);
     }
+    running.callEnded(worker, callId);
+  }
+
+  /** The caller of call {@code callId} stopped waiting (see {@link RunningCallbacks}). */
+  void callAbandoned(PooledWorker worker, long callId) {
+    running.callAbandoned(worker, callId);
+  }
+
+  /** Returns the callbacks running now. */
+  RunningCallbacks running() {
+    return running;
   }
 
   /**

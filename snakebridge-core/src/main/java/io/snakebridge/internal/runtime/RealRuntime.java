@@ -39,8 +39,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -97,7 +98,8 @@ public final class RealRuntime {
     sessions.onEnd(callbacks::dropSession);
     this.requests = new CallRequests(this, writer, sessions, callbacks);
     Executor callbackExecutor = config.callbackExecutor();
-    this.ownCallbackExecutor = callbackExecutor == null ? daemonThreads("callback") : null;
+    this.ownCallbackExecutor = callbackExecutor == null
+        ? daemonThreads("callback", CallbackDispatcher.MAX_THREADS) : null;
     CallbackDispatcher dispatcher = new CallbackDispatcher(this,
         callbackExecutor != null ? callbackExecutor : ownCallbackExecutor, sessions, callbacks,
         reader, writer);
@@ -122,13 +124,19 @@ public final class RealRuntime {
   }
 
   private ExecutorService daemonThreads(String role) {
+    return daemonThreads(role, Integer.MAX_VALUE);
+  }
+
+  /** Threads created as needed, at most {@code max} at once; a task beyond that is refused. */
+  private ExecutorService daemonThreads(String role, int max) {
     AtomicInteger count = new AtomicInteger();
-    return Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(
-          task, "snakebridge-" + config.name() + "-" + role + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    return new ThreadPoolExecutor(0, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        task -> {
+          Thread thread = new Thread(
+              task, "snakebridge-" + config.name() + "-" + role + "-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /** One spawner per pool, sharing the extracted worker package. */

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * The frame-level conversation with one worker: writes requests and hands each reply to the
@@ -58,6 +59,22 @@ public final class WorkerConnection {
    * the state WAITING -> DONE and unparks the thread; abandon moves it WAITING -> DETACHED. The
    * two CASes decide whether the waiting thread or the handler gets the outcome.
    *
+   * Long waits. A leader blocked in a read can be woken only by a frame, and a worker that holds
+   * the GIL (a C loop) sends none: its caller would stay blocked past its deadline, and past an
+   * interrupt, until the worker is killed. So a leader reads only when bytes are there, and waits
+   * for them a short while (LEAD_SPIN_NANOS, yielding the CPU): replies to short calls come in
+   * that time, and the call path stays a read by the caller itself. When none came, the leader
+   * hands the read role to a task on `readers` (readDetached, which then reads while such
+   * handed-over waiters or detached ones are pending) and parks as a follower, which abandon
+   * (a deadline, a cancel) and an interrupt wake at once. Without `readers` (a connection not
+   * owned by a pool) the leader blocks in the read as before.
+   *
+   * Interrupts. A waiting thread that is interrupted tells the interrupt handler once (the pool
+   * cancels the call, which abandons the request, so the wait ends with
+   * AbandonedRequestException); the flag is restored when the wait ends. A request the handler
+   * does not cancel (a call nested in a callback, which the outer call's end covers) goes on
+   * waiting.
+   *
    * CALLBACK frames (WIRE-PROTOCOL.md §5.4) answer no request: the leader hands each to the
    * callback handler, which only queues it for another thread (the leader never runs user code)
    * and keeps reading. A call made by that callback is an ordinary request on this connection:
@@ -75,6 +92,12 @@ public final class WorkerConnection {
   }
 
   private static final Logger LOG = System.getLogger("io.snakebridge.worker");
+
+  /**
+   * How long a leader waits for the first bytes of a frame before it hands the read role over
+   * and parks (see "Long waits"): longer than the round trip of a short call on a busy machine.
+   */
+  static final long LEAD_SPIN_NANOS = 200_000;
   private static final int WAITING = 0;
   private static final int DONE = 1;
   private static final int DETACHED = 2;
@@ -88,6 +111,7 @@ public final class WorkerConnection {
     }
   }
 
+  private final InputStream fromWorker;
   private final FrameReader reader;
   private final FrameWriter writer;
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -97,6 +121,7 @@ public final class WorkerConnection {
   private volatile IOException failure;
   private volatile Consumer<Frame> callbackHandler;
   private volatile Executor readers;
+  private volatile LongPredicate interruptHandler;
 
   /**
    * Creates a connection over a worker's pipes.
@@ -106,6 +131,7 @@ public final class WorkerConnection {
    * @param maxFrameBytes the largest frame accepted from the worker
    */
   public WorkerConnection(InputStream fromWorker, OutputStream toWorker, long maxFrameBytes) {
+    this.fromWorker = fromWorker;
     this.reader = new FrameReader(fromWorker, maxFrameBytes);
     this.writer = new FrameWriter(toWorker);
   }
@@ -116,9 +142,9 @@ public final class WorkerConnection {
   }
 
   /**
-   * Sends a request and waits for the frame that answers it. The wait is not interruptible (an
-   * interrupt is kept and restored); the pool's deadline bounds it by abandoning the request or
-   * stopping the worker.
+   * Sends a request and waits for the frame that answers it. An interrupt goes to the {@link
+   * #onInterrupt} handler, and is kept and restored; the pool's deadline bounds the wait by
+   * abandoning the request or stopping the worker.
    *
    * @param body the value section, or null for kinds without one
    * @return the worker's answer with the same id
@@ -218,10 +244,20 @@ public final class WorkerConnection {
 
   /**
    * Sets the executor that reads replies nobody waits for on a thread (detached requests) when no
-   * caller is reading; without one they are read by the next caller.
+   * caller is reading, and the replies of long waits (see the class comment); without one
+   * detached replies are read by the next caller, and a leader blocks in its read.
    */
   public void readDetachedWith(Executor executor) {
     this.readers = executor;
+  }
+
+  /**
+   * Sets what a thread waiting for a reply does when it is interrupted: {@code handler} gets the
+   * request id and returns whether it gave the request up ({@link #abandon}), which ends the
+   * wait; else the thread goes on waiting. Called at most once per request, on that thread.
+   */
+  public void onInterrupt(LongPredicate handler) {
+    this.interruptHandler = handler;
   }
 
   /**
@@ -299,21 +335,39 @@ public final class WorkerConnection {
           }
           continue; // claimed by breakWith: it completes the waiter at once
         }
-        if (readRole.tryLock()) {
+        if (Thread.interrupted()) {
+          interrupted = true;
+          interrupt(id, self);
+          continue;
+        }
+        if (!self.handedOver && readRole.tryLock()) {
+          boolean handOver = false;
           try {
             if (self.state == WAITING && failure == null) {
-              return lead(id, self);
+              Frame frame = lead(id, self);
+              if (frame != null) {
+                return frame;
+              }
+              handOver = self.state == WAITING && !Thread.currentThread().isInterrupted();
             }
           } finally {
             readRole.unlock();
-            wakeNextLeader();
+            if (handOver) {
+              self.handedOver = true;
+              if (!startDetachedReader()) {
+                self.handedOver = false; // nobody can read for it (a pool closing): block
+                self.mustBlock = true;
+              }
+            } else {
+              wakeNextLeader();
+            }
           }
           continue;
         }
-        LockSupport.park(this);
-        if (Thread.interrupted()) {
-          interrupted = true;
+        if (self.handedOver && !readRole.isLocked()) {
+          startDetachedReader(); // the reader left before this reply came: another one reads
         }
+        LockSupport.park(this);
       }
     } finally {
       if (interrupted) {
@@ -322,10 +376,26 @@ public final class WorkerConnection {
     }
   }
 
-  /** Reads frames until the one for {@code id}; called with the read role held. */
+  /** Tells the interrupt handler, once per request, that the waiting thread was interrupted. */
+  private void interrupt(long id, Waiter self) {
+    LongPredicate handler = interruptHandler;
+    if (handler != null && !self.interruptTold) {
+      self.interruptTold = true;
+      handler.test(id);
+    }
+  }
+
+  /**
+   * Reads frames until the one for {@code id}; called with the read role held. Returns null when
+   * the read role should go to another thread (see "Long waits"): no bytes came in time, the
+   * thread was interrupted, or the waiter was completed or abandoned meanwhile.
+   */
   private Frame lead(long id, Waiter self) throws IOException {
     try {
       for (;;) {
+        if (readers != null && !self.mustBlock && !bytesComing(self)) {
+          return null;
+        }
         Frame frame = reader.read();
         Waiter target = route(frame);
         if (target == self) {
@@ -349,13 +419,42 @@ public final class WorkerConnection {
     }
   }
 
-  /** Reads while detached waiters are pending and nobody else leads; a task on `readers`. */
+  /**
+   * Waits up to {@link #LEAD_SPIN_NANOS} for bytes to read, yielding the CPU (the worker may
+   * share it). False when none came, or this thread was interrupted, or its waiter was completed
+   * or abandoned meanwhile.
+   */
+  private boolean bytesComing(Waiter self) {
+    try {
+      if (fromWorker.available() > 0) {
+        return true;
+      }
+      long start = System.nanoTime();
+      do {
+        Thread.yield();
+        if (fromWorker.available() > 0) {
+          return true;
+        }
+        if (self.state != WAITING || Thread.currentThread().isInterrupted()) {
+          return false;
+        }
+      } while (System.nanoTime() - start < LEAD_SPIN_NANOS);
+      return false;
+    } catch (IOException closed) {
+      return true; // the read reports it
+    }
+  }
+
+  /**
+   * Reads while detached or handed-over waiters are pending and nobody else leads; a task on
+   * `readers`.
+   */
   private void readDetached() {
     if (!readRole.tryLock()) {
       return; // a leader reads, and checks for detached waiters when it leaves
     }
     try {
-      while (failure == null && hasDetached()) {
+      while (failure == null && needsReader()) {
         route(reader.read());
       }
     } catch (IOException e) {
@@ -433,9 +532,10 @@ public final class WorkerConnection {
     }
   }
 
-  private boolean hasDetached() {
+  /** Whether a pending reply has no thread of its own to read it: detached or handed over. */
+  private boolean needsReader() {
     for (Waiter waiter : pending.values()) {
-      if (waiter.state == DETACHED) {
+      if (waiter.state == DETACHED || waiter.handedOver) {
         return true;
       }
     }
@@ -449,7 +549,7 @@ public final class WorkerConnection {
     }
     boolean detached = false;
     for (Waiter waiter : pending.values()) {
-      if (waiter.state == WAITING) {
+      if (waiter.state == WAITING && !waiter.handedOver) {
         LockSupport.unpark(waiter.thread);
         return;
       }
@@ -460,15 +560,18 @@ public final class WorkerConnection {
     }
   }
 
-  private void startDetachedReader() {
+  /** Has a task read for detached and handed-over waiters; false when there is none to run it. */
+  private boolean startDetachedReader() {
     Executor executor = readers;
     if (executor == null) {
-      return;
+      return false;
     }
     try {
       executor.execute(this::readDetached);
+      return true;
     } catch (RejectedExecutionException closed) {
       // The pool is closing: its workers are stopped, nobody waits for these replies.
+      return false;
     }
   }
 
@@ -489,6 +592,12 @@ public final class WorkerConnection {
     volatile Frame frame;
     volatile IOException failure;
     volatile ReplyHandler handler;
+    /** The thread left reading to a task on `readers` and only parks (see "Long waits"). */
+    volatile boolean handedOver;
+    /** The interrupt handler was told (owner thread only). */
+    boolean interruptTold;
+    /** No task could take the read role over: the thread blocks in its read (owner only). */
+    boolean mustBlock;
 
     Waiter(Thread thread, int state) {
       this.thread = thread;

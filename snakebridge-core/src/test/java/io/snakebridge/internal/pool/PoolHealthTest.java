@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.EventListener.ExitReason;
 import io.snakebridge.PoolOptions;
 import io.snakebridge.PoolStats;
 import io.snakebridge.fakes.FakeSpawner;
@@ -112,6 +113,115 @@ class PoolHealthTest {
     PoolStats stats = pool.stats();
     assertEquals(1, stats.crashes());
     assertEquals(1, stats.restarts());
+  }
+
+  /** A worker that ignores PINGs, in a pool whose process states are read from {@code probe}. */
+  private PooledWorker silentWorker(ProcessProbe probe) {
+    spawner = new FakeSpawner(w -> w.ignorePings());
+    pool = TestPools.pool("health", beating().build(), spawner, ticker, events, probe);
+    CallLease lease = lease();
+    pool.release(lease);
+    return lease.worker();
+  }
+
+  /** Leases the worker for an hour-long call and marks its CALL as sent. */
+  private CallLease runningCall(PooledWorker worker) {
+    CallLease running = TestPools.lease(pool, ticker, Duration.ofHours(1));
+    assertSame(worker, running.worker());
+    assertTrue(running.send(running.process().connection().nextRequestId(), null, null));
+    return running;
+  }
+
+  /** Misses heartbeats for {@code timeouts} heartbeat timeouts, housekeeping as the watchdog would. */
+  private void missHeartbeats(int timeouts) throws Exception {
+    ticker.advance(INTERVAL);
+    pool.housekeep(ticker.read());
+    until(() -> fake(0).received().contains(FrameKind.PING));
+    for (int i = 0; i < timeouts; i++) {
+      ticker.advance(PING_TIMEOUT);
+      pool.housekeep(ticker.read());
+    }
+  }
+
+  @Test
+  void aWorkerRunningACallIsBusyNotHungWhileItsProcessRuns() throws Exception {
+    PooledWorker worker = silentWorker(pid -> 'R');
+    CallLease running = runningCall(worker);
+    missHeartbeats(6); // a minute without an answer: a C loop holding the GIL, say
+    assertEquals(null, worker.killReason(), "only the call's own deadline ends it");
+    assertTrue(worker.process().isAlive());
+    assertTrue(worker.heartbeat.pinging(), "still waiting for its answer");
+    pool.release(running);
+    assertEquals(0, pool.stats().crashes());
+  }
+
+  @Test
+  void aWorkerBlockedInACallIsBusyToo() throws Exception {
+    PooledWorker worker = silentWorker(pid -> 'S'); // a finalizer blocking the PING thread
+    CallLease running = runningCall(worker);
+    missHeartbeats(3);
+    assertEquals(null, worker.killReason());
+    pool.release(running);
+  }
+
+  @Test
+  void aStoppedWorkerIsHungEvenInACall() throws Exception {
+    PooledWorker worker = silentWorker(pid -> 'T'); // SIGSTOP
+    CallLease running = runningCall(worker);
+    missHeartbeats(1);
+    assertEquals(ExitReason.UNRESPONSIVE, worker.killReason());
+    assertTrue(worker.process().awaitExit(TimeUnit.SECONDS.toNanos(5)), "killed");
+    pool.discard(running, ExitReason.CRASHED); // as its caller does, seeing the end
+    events.await("workerExited default health-1 UNRESPONSIVE");
+    events.await("workerReady default health-2");
+  }
+
+  @Test
+  void aSilentWorkerWithoutACallIsHungHoweverItsProcessRuns() throws Exception {
+    PooledWorker worker = silentWorker(pid -> 'R');
+    missHeartbeats(1);
+    assertTrue(worker.isGone());
+    events.await("workerExited default health-1 UNRESPONSIVE");
+  }
+
+  @Test
+  void whereNoProcessStateCanBeReadASilentWorkerInACallIsHung() throws Exception {
+    PooledWorker worker = silentWorker(pid -> ProcessProbe.UNKNOWN);
+    runningCall(worker);
+    missHeartbeats(1);
+    assertEquals(ExitReason.UNRESPONSIVE, worker.killReason(),
+        "the rule without /proc: a missed heartbeat is a hang");
+  }
+
+  @Test
+  void aBusyWorkerThatStopsLaterIsThenHung() throws Exception {
+    char[] state = {'R'};
+    PooledWorker worker = silentWorker(pid -> state[0]);
+    CallLease running = runningCall(worker);
+    missHeartbeats(2);
+    assertEquals(null, worker.killReason());
+    state[0] = 'T'; // stopped in the middle of its call
+    ticker.advance(PING_TIMEOUT);
+    pool.housekeep(ticker.read());
+    assertEquals(ExitReason.UNRESPONSIVE, worker.killReason());
+    assertTrue(worker.process().awaitExit(TimeUnit.SECONDS.toNanos(5)), "killed");
+    assertSame(worker, running.worker());
+  }
+
+  @Test
+  void theProcessStateIsTheFieldAfterTheCommandName() {
+    assertEquals('R', ProcessProbe.parseState("4242 (python3) R 1 4242 4242 0 -1"));
+    assertEquals('T', ProcessProbe.parseState("4242 (a (b) c) T 1 4242"));
+    assertEquals(ProcessProbe.UNKNOWN, ProcessProbe.parseState("garbage"));
+    assertTrue(ProcessProbe.runs('R') && ProcessProbe.runs('S') && ProcessProbe.runs('D'));
+    assertFalse(ProcessProbe.runs('T') || ProcessProbe.runs('t') || ProcessProbe.runs('Z')
+        || ProcessProbe.runs(ProcessProbe.UNKNOWN));
+    char self = ProcessProbe.SYSTEM.state(ProcessHandle.current().pid());
+    if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/stat"))) {
+      assertTrue(ProcessProbe.runs(self), "this JVM runs: " + self);
+    } else {
+      assertEquals(ProcessProbe.UNKNOWN, self);
+    }
   }
 
   @Test

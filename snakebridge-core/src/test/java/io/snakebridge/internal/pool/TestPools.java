@@ -23,6 +23,13 @@ public final class TestPools {
         (worker, process) -> {});
   }
 
+  /** A default pool of runtime {@code name} that reads workers' process states from {@code probe}. */
+  static WorkerPool pool(String name, PoolOptions options, WorkerSpawner spawner, Ticker ticker,
+      EventListener listener, ProcessProbe probe) {
+    return new WorkerPool(name, CallOptions.DEFAULT_POOL, options, spawner, ticker, listener,
+        (worker, process) -> {}, probe);
+  }
+
   /** Options for a pool of {@code size}, with a 30 s start-up timeout. */
   public static PoolOptions.Builder options(int size) {
     return PoolOptions.builder().size(size).startupTimeout(Duration.ofSeconds(30));

@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -249,6 +251,64 @@ class WorkerConnectionTest {
       pongSeen.countDown();
       assertEquals("done", running.get());
     });
+  }
+
+  /** Takes a reply nobody waits for. */
+  private static final WorkerConnection.ReplyHandler DROP = new WorkerConnection.ReplyHandler() {
+    @Override
+    public void reply(Frame frame) {}
+
+    @Override
+    public void failed(IOException cause) {}
+  };
+
+  /** Ceiling for waits that only a real hang reaches. */
+  private static final long CEILING_SECONDS = 60;
+
+  @Test
+  void aCallerWhoseWorkerSendsNothingStopsWaitingWhenItsRequestIsAbandoned() throws Exception {
+    // A worker holding the GIL in C sends no frame at all: not even the PONG that wakes a
+    // caller blocked in a read. With reader tasks, the caller parks instead of blocking there.
+    connection.readDetachedWith(threads);
+    CountDownLatch callReceived = new CountDownLatch(1);
+    worker.onCall(call -> callReceived.countDown()).start();
+    long id = connection.nextRequestId();
+    Future<Frame> waiting = threads.submit(() -> connection.request(FrameKind.CALL, id, call()));
+    assertTrue(callReceived.await(CEILING_SECONDS, TimeUnit.SECONDS));
+    assertTrue(connection.abandon(id, DROP));
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> waiting.get(CEILING_SECONDS, TimeUnit.SECONDS));
+    assertInstanceOf(AbandonedRequestException.class, e.getCause());
+  }
+
+  @Test
+  void anInterruptedCallerTellsTheHandlerAndKeepsItsFlag() throws Exception {
+    connection.readDetachedWith(threads);
+    List<Long> told = Collections.synchronizedList(new ArrayList<>());
+    connection.onInterrupt(id -> {
+      told.add(id);
+      return connection.abandon(id, DROP);
+    });
+    CountDownLatch callReceived = new CountDownLatch(1);
+    worker.onCall(call -> callReceived.countDown()).start();
+    long id = connection.nextRequestId();
+    boolean[] flag = new boolean[1];
+    AtomicReference<Thread> caller = new AtomicReference<>();
+    Future<Frame> waiting = threads.submit(() -> {
+      caller.set(Thread.currentThread());
+      try {
+        return connection.request(FrameKind.CALL, id, call());
+      } finally {
+        flag[0] = Thread.interrupted();
+      }
+    });
+    assertTrue(callReceived.await(CEILING_SECONDS, TimeUnit.SECONDS));
+    caller.get().interrupt();
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> waiting.get(CEILING_SECONDS, TimeUnit.SECONDS));
+    assertInstanceOf(AbandonedRequestException.class, e.getCause());
+    assertEquals(List.of(id), told);
+    assertTrue(flag[0], "the interrupt flag is restored");
   }
 
   @Test
