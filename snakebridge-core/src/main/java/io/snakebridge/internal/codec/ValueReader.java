@@ -44,6 +44,6 @@ public final class ValueReader {
           + limits.maxBodyBytes());
     }
     SectionLayout layout = SectionLayout.parse(body, offset, length);
-    return new PickleDecoder(body, layout, limits.maxDepth(), live).run();
+    return new PickleDecoder(body, layout, limits, live).run();
   }
 }
