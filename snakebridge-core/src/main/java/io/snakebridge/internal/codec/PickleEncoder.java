@@ -32,6 +32,7 @@ import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.RandomAccess;
 import java.util.Set;
 
@@ -119,7 +120,8 @@ final class PickleEncoder {
       boolean more;
       try {
         more = frame.advance();
-      } catch (ConcurrentModificationException | IndexOutOfBoundsException e) {
+      } catch (ConcurrentModificationException | IndexOutOfBoundsException
+          | NoSuchElementException e) {
         throw modified(frame);
       }
       if (more) {
@@ -325,7 +327,7 @@ final class PickleEncoder {
     Object[] clash;
     try {
       clash = PythonKeys.collision(keys);
-    } catch (ConcurrentModificationException e) {
+    } catch (ConcurrentModificationException | NoSuchElementException e) {
       throw new ConversionException("the collection was modified while it was being encoded;"
           + " pass a copy or keep other threads from changing it during the call",
           javaType(container), null, path());
