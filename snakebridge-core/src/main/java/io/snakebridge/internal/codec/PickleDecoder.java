@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * The pickle machine of the reader: executes the restricted opcode set of WIRE-PROTOCOL.md §3.1
@@ -51,8 +52,21 @@ final class PickleDecoder {
     this.memo = new PickleMemo(input);
   }
 
-  Object run() {
+  /** Opcodes run between two readings of the deadline clock. */
+  private static final int OPCODES_PER_CLOCK_CHECK = 4096;
+
+  /** Runs the pickle; with a {@code clock}, gives up once it reads {@code deadline} or later. */
+  Object run(LongSupplier clock, long deadline) {
+    int untilCheck = OPCODES_PER_CLOCK_CHECK;
     while (input.hasMore()) {
+      if (clock != null && --untilCheck == 0) {
+        untilCheck = OPCODES_PER_CLOCK_CHECK;
+        if (clock.getAsLong() - deadline >= 0) {
+          throw new DecodingTimedOutException("the deadline passed while its value was decoded"
+              + " (" + (input.pos - input.base) + " of " + (input.end - input.base)
+              + " bytes read)");
+        }
+      }
       int opcode = input.opcode();
       if (opcode == STOP) {
         return stop();

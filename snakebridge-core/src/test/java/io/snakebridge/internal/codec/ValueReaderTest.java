@@ -285,6 +285,25 @@ class ValueReaderTest {
     assertUnrepresentable(twoNaNElements, "two set elements");
   }
 
+  @Test
+  void decodingGivesUpOnceTheClockReadsTheDeadline() {
+    List<Object> big = new java.util.ArrayList<>();
+    for (long i = 0; i < 100_000; i++) {
+      big.add(i);
+    }
+    byte[] section = Sections.encode(big);
+    long[] now = {0};
+    java.util.function.LongSupplier clock = () -> now[0] += 1_000; // a microsecond per reading
+    Object whole = Sections.READER.decode(section, 0, section.length, LiveObjects.NONE, clock,
+        Long.MAX_VALUE);
+    assertEquals(big, whole);
+    now[0] = 0;
+    DecodingTimedOutException e = assertThrows(DecodingTimedOutException.class, () ->
+        Sections.READER.decode(section, 0, section.length, LiveObjects.NONE, clock, 3_000));
+    assertTrue(e.getMessage().contains("bytes read"), e.getMessage());
+    assertEquals(3_000, now[0], "gave up at the third reading, long before the end");
+  }
+
   private static void assertUnrepresentable(PickleBytes pickle, String messagePart) {
     WireFormatException e = assertThrows(WireFormatException.class, () -> decode(pickle.section()));
     assertTrue(e.unrepresentableValue(), e::getMessage);
