@@ -122,13 +122,13 @@ final class PickleEncoder {
         more = frame.advance();
       } catch (ConcurrentModificationException | IndexOutOfBoundsException
           | NoSuchElementException e) {
-        throw modified(frame);
+        throw modified(frame.source, depth - 1);
       }
       if (more) {
         write(frame.current, frame.currentMustBeHashable());
       } else {
         if (frame.resized()) {
-          throw modified(frame);
+          throw modified(frame.source, depth - 1);
         }
         depth--;
         close(frame);
@@ -137,14 +137,14 @@ final class PickleEncoder {
   }
 
   /**
-   * A collection changed while it was being written (by another thread, or by a {@code
-   * hashCode} or {@code toString} of its own elements): what was written is no snapshot of it.
+   * A collection changed while it was being written (by another thread, say): what was written
+   * is no snapshot of it. {@code frameCount} frames lead to it; its own frame, if any, is in no
+   * state to name an element.
    */
-  private ConversionException modified(EncoderFrame frame) {
-    // The path of the collection itself: its own frame is in no state to name an element.
+  private ConversionException modified(Object collection, int frameCount) {
     return new ConversionException("the collection was modified while it was being encoded;"
         + " pass a copy or keep other threads from changing it during the call",
-        javaType(frame.source), null, path(depth - 1));
+        javaType(collection), null, path(frameCount));
   }
 
   private void write(Object value, boolean mustBeHashable) {
@@ -319,18 +319,15 @@ final class PickleEncoder {
   }
 
   /** Refuses keys (or elements) that are distinct in Java but one in Python (PythonKeys). */
-  private void checkKeys(Object container, Iterable<?> keys, String what, String pythonType) {
-    if (!(container instanceof Collection ? ((Collection<?>) container).size() > 1
-        : ((Map<?, ?>) container).size() > 1)) {
+  private void checkKeys(Object container, Collection<?> keys, String what, String pythonType) {
+    if (keys.size() < 2) {
       return;
     }
     Object[] clash;
     try {
       clash = PythonKeys.collision(keys);
     } catch (ConcurrentModificationException | NoSuchElementException e) {
-      throw new ConversionException("the collection was modified while it was being encoded;"
-          + " pass a copy or keep other threads from changing it during the call",
-          javaType(container), null, path());
+      throw modified(container, depth);
     }
     if (clash != null) {
       throw new ConversionException("the " + what + " " + describeKey(clash[0]) + " and "
