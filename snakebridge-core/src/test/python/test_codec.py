@@ -10,6 +10,7 @@ import fractions
 import pathlib
 import pickle
 import pickletools
+import sys
 import time
 import unittest
 import uuid
@@ -156,6 +157,70 @@ class SubclassesOfPlainTypesTest(unittest.TestCase):
         self.assertIs(back["self"][0], back)
 
 
+class LyingInt(int):
+    def __int__(self):
+        return 42
+
+    def __index__(self):
+        return 42
+
+
+class RaisingInt(int):
+    def __int__(self):
+        raise RuntimeError("never called")
+
+
+class LyingFloat(float):
+    def __float__(self):
+        return 9.0
+
+
+class LyingBytes(bytes):
+    def __bytes__(self):
+        return b"EVIL"
+
+
+class LyingList(list):
+    def __iter__(self):
+        return iter(["EVIL"])
+
+
+class LyingDict(dict):
+    def items(self):
+        return [("EVIL", 1)]
+
+
+class FoldingStr(str):
+    """Distinct as keys of a subclass-keyed dict, equal once plain."""
+
+    def __eq__(self, other):
+        return str.__eq__(self, other) and type(other) is FoldingStr
+
+    def __hash__(self):
+        return hash(("folding", str(self)))
+
+
+class SubclassValuesTest(unittest.TestCase):
+    def test_cross_with_the_value_they_hold_not_what_their_methods_say(self):
+        cases = [(LyingInt(7), 7), (RaisingInt(5), 5), (LyingFloat(1.5), 1.5),
+                 (LyingBytes(b"ok"), b"ok"), (LyingList([1, 2]), [1, 2]),
+                 (LyingDict(a=1), {"a": 1}), ([LyingInt(7), {LyingBytes(b"k"): LyingFloat(2.5)}],
+                                              [7, {b"k": 2.5}])]
+        for value, expected in cases:
+            with self.subTest(type(value).__name__):
+                self.assertTrue(support.same_value(round_trip(value), expected),
+                                repr(round_trip(value)))
+
+    def test_keys_that_become_equal_when_plain_are_refused_not_dropped(self):
+        value = {"a": 1, FoldingStr("a"): 2}
+        with self.assertRaises(ConversionError) as caught:
+            codec.encode_value_section(value)
+        self.assertIn("'a'", str(caught.exception))
+        self.assertIn("would be lost", str(caught.exception))
+        with self.assertRaises(ConversionError):
+            codec.encode_value_section({"a", FoldingStr("a")})
+
+
 class RefusedValuesTest(unittest.TestCase):
     def assert_refused(self, value, python_type, *words):
         with self.assertRaises(ConversionError) as caught:
@@ -184,6 +249,45 @@ class RefusedValuesTest(unittest.TestCase):
         odd = datetime.timezone(datetime.timedelta(seconds=1, microseconds=5))
         self.assert_refused(datetime.datetime(2020, 1, 1, tzinfo=odd), "datetime.datetime",
                             "whole number of seconds")
+
+    def test_values_beyond_what_java_holds(self):
+        self.assert_refused(decimal.Decimal("1E+999999999999"), "decimal.Decimal", "exponent")
+        self.assert_refused(decimal.Decimal("1E-3000000000"), "decimal.Decimal", "exponent")
+        east = datetime.timezone(datetime.timedelta(hours=23))
+        self.assert_refused(datetime.datetime(2020, 1, 1, tzinfo=east), "datetime.datetime",
+                            "+23:00:00", "18:00")
+        west = datetime.timezone(-datetime.timedelta(hours=18, minutes=1))
+        self.assert_refused(datetime.time(1, tzinfo=west), "datetime.time", "-18:01:00")
+        edge = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone(
+            datetime.timedelta(hours=-18)))
+        self.assertEqual(round_trip(edge), edge)
+        self.assertEqual(round_trip(decimal.Decimal("1E+2147483647")),
+                         decimal.Decimal("1E+2147483647"))
+
+    def test_a_class_whose_module_is_none(self):
+        anonymous = type("Anonymous", (), {})
+        anonymous.__module__ = None
+        self.assert_refused(anonymous(), "None.Anonymous", "no Java mapping")
+
+    def test_nesting_beyond_the_limit_after_the_recursion_limit_was_raised(self):
+        # Before 3.12 the pickler's guard is the recursion limit: raised this far, the
+        # value below would overflow the C stack, killing the process.
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(1_000_000)
+        try:
+            for kind in (list, LyingList):
+                value = []
+                for _ in range(200_000):
+                    value = kind([value])
+                with self.subTest(kind.__name__), self.assertRaises(ConversionError) as caught:
+                    codec.encode_value_section(value)
+                self.assertIn("nests", str(caught.exception))
+            value = []
+            for _ in range(300):
+                value = [value]
+            self.assertEqual(round_trip(value), value)
+        finally:
+            sys.setrecursionlimit(limit)
 
     def test_nesting_too_deep_for_the_pickler(self):
         value = []

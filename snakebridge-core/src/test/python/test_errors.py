@@ -3,6 +3,7 @@
 import support  # noqa: F401 -- first: puts the worker package on sys.path
 
 import os
+import sys
 import unittest
 
 import sample_user_code
@@ -25,7 +26,7 @@ class ErrorDictTest(unittest.TestCase):
     def test_has_every_key_and_encodes(self):
         error = errors.error_dict(raised("fail_with_cause"), "python")
         self.assertEqual(list(error), ["kind", "type", "message", "traceback", "mro", "frames",
-                                       "cause", "context", "python_type"])
+                                       "frames_omitted", "cause", "context", "python_type"])
         self.assertTrue(support.same_value(codec.decode_value_section(
             codec.encode_value_section(error)), error))
 
@@ -126,3 +127,37 @@ class ErrorDictTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DeepTracebackTest(unittest.TestCase):
+    def recursion_error(self, depth):
+        def down(n):
+            if n == 0:
+                raise ValueError("bottom")
+            return down(n - 1)
+
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(depth + 1000)
+        try:
+            down(depth)
+        except ValueError as exc:
+            return exc
+        finally:
+            sys.setrecursionlimit(limit)
+        raise AssertionError("expected an exception")
+
+    def test_keeps_the_outermost_and_innermost_frames_and_counts_the_rest(self):
+        error = errors.error_dict(self.recursion_error(3_000), "python")
+        kept = errors.FRAMES_OUTER + errors.FRAMES_INNER
+        self.assertEqual(len(error["frames"]), kept)
+        self.assertEqual(error["frames_omitted"], 3_000 + 2 - kept)  # + this test and down(0)
+        self.assertEqual(error["frames"][0][1], "recursion_error")
+        self.assertEqual(error["frames"][-1][1], "down")
+        self.assertIn(f"... {3_000 + 2 - kept} frames omitted ...", error["traceback"])
+        self.assertTrue(error["traceback"].endswith("ValueError: bottom\n"))
+
+    def test_a_short_traceback_is_whole(self):
+        error = errors.error_dict(self.recursion_error(10), "python")
+        self.assertEqual(len(error["frames"]), 12)
+        self.assertEqual(error["frames_omitted"], 0)
+        self.assertNotIn("omitted", error["traceback"])

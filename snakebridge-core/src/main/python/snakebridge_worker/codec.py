@@ -18,6 +18,7 @@ other object can be constructed, whatever the bytes say. `sbw.ref` and `sbw.call
 admitted only by decoders given a refs.Resolver (those of CALL and CALLBACK_RESULT values).
 """
 
+import itertools
 import pickle
 import sys
 import types
@@ -98,7 +99,7 @@ def _reduce(value, batch):
         if value.error is not None:
             batch.keep_error(stream, value.error)
         return sbw.stream_ref, args
-    if kind.__module__.startswith("numpy"):
+    if _in_numpy(kind):
         numpy = sys.modules.get("numpy")
         if numpy is not None:
             if isinstance(value, numpy.ndarray):
@@ -116,6 +117,12 @@ def _reduce(value, batch):
         if isinstance(value, base):
             return reducer(value)
     return _ref(value, batch)
+
+
+def _in_numpy(kind):
+    """The class comes from numpy; its `__module__` may be anything a user set, None too."""
+    module = getattr(kind, "__module__", None)
+    return type(module) is str and module.startswith("numpy")
 
 
 def _ref(value, batch, why=None):
@@ -139,37 +146,61 @@ def _plain(value, memo):
     copy = memo.get(id(value))
     if copy is not None:
         return copy
-    numpy = sys.modules.get("numpy") if kind.__module__.startswith("numpy") else None
+    numpy = sys.modules.get("numpy") if _in_numpy(kind) else None
     if numpy is not None and isinstance(value, numpy.generic):
         item = value.item()
         if isinstance(item, numpy.generic):
             return value  # no plain equivalent: _reduce makes it a reference or refuses it
         return _plain(item, memo)
+    # The base classes' own methods read what the value holds: a subclass's __iter__, items(),
+    # __int__, __float__ or __bytes__ may say something else, or raise.
     if isinstance(value, list):
         copy = memo[id(value)] = []
-        copy.extend([_plain(item, memo) for item in value])
+        copy.extend([_plain(item, memo) for item in list.__iter__(value)])
     elif isinstance(value, dict):
         copy = memo[id(value)] = {}
-        for key, item in value.items():
+        for key, item in dict.items(value):
             copy[_plain(key, memo)] = _plain(item, memo)
+        if len(copy) != dict.__len__(value):
+            _collision(value, list(dict.keys(value)), "dict keys")
     elif isinstance(value, tuple):
-        copy = memo[id(value)] = tuple([_plain(item, memo) for item in value])
+        copy = memo[id(value)] = tuple([_plain(item, memo) for item in tuple.__iter__(value)])
     elif isinstance(value, (set, frozenset)):
-        items = [_plain(item, memo) for item in value]
-        copy = memo[id(value)] = frozenset(items) if isinstance(value, frozenset) else set(items)
+        base = frozenset if isinstance(value, frozenset) else set
+        items = [_plain(item, memo) for item in base.__iter__(value)]
+        copy = memo[id(value)] = base(items)
+        if len(copy) != len(items):
+            _collision(value, list(base.__iter__(value)), "set elements")
     elif isinstance(value, str):
         return str.__str__(value)  # the text itself, not an enum's "Color.RED"
     elif isinstance(value, int):
-        return int(value)
+        return int.__int__(value)
     elif isinstance(value, float):
-        return float(value)
+        return float.__float__(value)
     elif isinstance(value, bytes):
-        return bytes(value)
+        return bytes.__getitem__(value, slice(None))
     elif isinstance(value, bytearray):
-        return bytearray(value)
+        return bytearray.__getitem__(value, slice(None))
     else:
         return value  # mapped by _reduce, or made a reference there
     return copy
+
+
+def _collision(container, originals, what):
+    """Two keys or elements of a subclass that are distinct there but equal as plain values:
+    one would be lost, so the value is refused, naming both."""
+    seen = {}
+    for original in originals:
+        plain = _plain(original, {})
+        if plain in seen:
+            name = sbw.qualified_name(type(container))
+            raise ConversionError(
+                f"the {what} {seen[plain]!r:.100} and {original!r:.100} of a {name} are equal "
+                "as plain values; one would be lost in the conversion", name)
+        seen[plain] = original
+    name = sbw.qualified_name(type(container))
+    raise ConversionError(f"some {what} of a {name} are equal as plain values; one would be "
+                          "lost in the conversion", name)
 
 
 class _Pickler(pickle.Pickler):
@@ -220,6 +251,8 @@ class Encoder:
         if batch is not None:
             return self._encode_in(batch, value)
         try:
+            if _UNGUARDED and sys.getrecursionlimit() > _SAFE_RECURSION_LIMIT:
+                _check_depth(value)
             try:
                 return self._dump(value)
             except _NotPlain:
@@ -269,6 +302,50 @@ def encoding_in_progress():
             return True
         frame = frame.f_back
     return False
+
+
+_UNGUARDED = sys.version_info < (3, 12)
+"""Before 3.12 the C pickler's recursion guard is sys.getrecursionlimit(), which user code may
+raise past what the thread's C stack holds: a deep enough result would then crash the worker.
+From 3.12 the guard of C code is a fixed limit of its own."""
+_SAFE_RECURSION_LIMIT = 1000  # CPython's default
+MAX_ENCODE_DEPTH = 1000
+"""Where the recursion limit was raised (on CPython < 3.12), results nesting deeper than this
+are refused by an explicit walk before pickling; the JVM's default limit is the same."""
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _items(container):
+    """What the pickler descends into, read with the base classes' own methods."""
+    if isinstance(container, dict):
+        return itertools.chain.from_iterable(dict.items(container))
+    for base in (list, tuple, set, frozenset):
+        if isinstance(container, base):
+            return base.__iter__(container)
+    raise AssertionError(type(container))
+
+
+def _check_depth(value):
+    """Refuses a value nesting deeper than MAX_ENCODE_DEPTH containers; iterative, in the
+    pickler's order, each shared container descended into once (as the pickler's memo does)."""
+    if not isinstance(value, _CONTAINERS):
+        return
+    seen = {id(value)}
+    stack = [_items(value)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, _CONTAINERS) and id(item) not in seen:
+                if len(stack) >= MAX_ENCODE_DEPTH:
+                    name = sbw.qualified_name(type(value))
+                    raise ConversionError(
+                        f"the {name} result nests deeper than {MAX_ENCODE_DEPTH} levels, the "
+                        "limit the worker's encoder keeps when the recursion limit was raised; "
+                        "flatten it or return fewer levels", name)
+                seen.add(id(item))
+                stack.append(_items(item))
+                break
+        else:
+            stack.pop()
 
 
 def _too_deep(value):

@@ -9,6 +9,7 @@ reference error has its own kind and the ids involved, a JavaError the `error_id
 to attach the original Java exception at that level.
 """
 
+import collections
 import os
 import traceback
 
@@ -17,6 +18,12 @@ from snakebridge_worker.sbw import qualified_name
 
 CHAIN_LIMIT = 32
 """Levels of __cause__/__context__ reported; a longer (or cyclic) chain is cut."""
+
+FRAMES_OUTER = 100
+FRAMES_INNER = 900
+"""A traceback keeps at most its FRAMES_OUTER outermost and FRAMES_INNER innermost frames, so a
+deep recursion error costs its reply, and the JVM, time linear in the frames kept; the dict's
+`frames_omitted` counts the frames left out between them."""
 
 _OWN_DIR = os.path.dirname(__file__)
 
@@ -38,6 +45,7 @@ def brief_error_dict(exc, kind, python_type=None):
         "traceback": "",
         "mro": [qualified_name(cls) for cls in type(exc).__mro__],
         "frames": [],
+        "frames_omitted": 0,
         "cause": None,
         "context": None,
         "python_type": python_type,
@@ -57,8 +65,7 @@ def _with_extras(exc, entry):
 
 
 def _describe(exc, kind, python_type, level):
-    entries = [(tb.tb_frame, tb.tb_lineno) for tb in _walk(exc.__traceback__)
-               if os.path.dirname(tb.tb_frame.f_code.co_filename) != _OWN_DIR]
+    entries, omitted = _entries(exc.__traceback__)
     cause = exc.__cause__
     context = None if exc.__suppress_context__ else exc.__context__
     deeper = level < CHAIN_LIMIT
@@ -66,19 +73,40 @@ def _describe(exc, kind, python_type, level):
         "kind": kind,
         "type": qualified_name(type(exc)),
         "message": _message(exc),
-        "traceback": _format(exc, entries),
+        "traceback": _format(exc, entries, omitted),
         "mro": [qualified_name(cls) for cls in type(exc).__mro__],
-        "frames": [_frame_tuple(frame, lineno) for frame, lineno in entries],
+        "frames": [_frame_tuple(*entry) for entry in entries if entry is not None],
+        "frames_omitted": omitted,
         "cause": _describe(cause, "python", None, level + 1) if cause and deeper else None,
         "context": _describe(context, "python", None, level + 1) if context and deeper else None,
         "python_type": python_type,
     })
 
 
-def _walk(tb):
+def _entries(tb):
+    """(frame, lineno) of the traceback's frames outside the worker, cut to FRAMES_OUTER +
+    FRAMES_INNER, and how many were left out (see FRAMES_OUTER)."""
+    outer = []
+    inner = collections.deque(maxlen=FRAMES_INNER)
+    total = 0
+    own = {}  # co_filename -> whether it is one of the worker's files
     while tb is not None:
-        yield tb
+        frame = tb.tb_frame
+        filename = frame.f_code.co_filename
+        is_own = own.get(filename)
+        if is_own is None:
+            is_own = own[filename] = os.path.dirname(filename) == _OWN_DIR
+        if not is_own:
+            total += 1
+            if len(outer) < FRAMES_OUTER:
+                outer.append((frame, tb.tb_lineno))
+            else:
+                inner.append((frame, tb.tb_lineno))
         tb = tb.tb_next
+    omitted = total - len(outer) - len(inner)
+    if not omitted:
+        return outer + list(inner), 0
+    return outer + [None] + list(inner), omitted
 
 
 def _message(exc):
@@ -88,12 +116,18 @@ def _message(exc):
         return f"<unprintable {qualified_name(type(exc))} object>"
 
 
-def _format(exc, entries):
+def _format(exc, entries, omitted):
     """This exception's own traceback text; its cause and context have their own dicts."""
     lines = []
     if entries:
         lines.append("Traceback (most recent call last):\n")
-        lines.extend(traceback.StackSummary.extract(entries).format())
+        if omitted:
+            cut = entries.index(None)
+            lines.extend(traceback.StackSummary.extract(entries[:cut]).format())
+            lines.append(f"  ... {omitted} frames omitted ...\n")
+            lines.extend(traceback.StackSummary.extract(entries[cut + 1:]).format())
+        else:
+            lines.extend(traceback.StackSummary.extract(entries).format())
     lines.extend(traceback.format_exception_only(type(exc), exc))
     return "".join(lines)
 

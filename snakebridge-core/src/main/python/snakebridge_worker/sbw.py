@@ -224,7 +224,20 @@ def _offset_seconds(value):
         raise ConversionError(
             f"UTC offset {offset} of a {qualified_name(type(value))} is not a whole number of "
             "seconds and cannot cross exactly", qualified_name(type(value)))
-    return offset.days * 86400 + offset.seconds
+    seconds = offset.days * 86400 + offset.seconds
+    if abs(seconds) > MAX_OFFSET_SECONDS:
+        raise ConversionError(
+            f"UTC offset {_signed(offset)} of a {qualified_name(type(value))} is beyond "
+            "\u00b118:00, the range of Java's ZoneOffset", qualified_name(type(value)))
+    return seconds
+
+
+MAX_OFFSET_SECONDS = 18 * 3600
+"""Java's ZoneOffset holds offsets up to \u00b118:00; Python's allow up to \u00b123:59:59."""
+
+
+def _signed(offset):
+    return f"-{-offset}" if offset.days < 0 else f"+{offset}"
 
 
 def _reduce_datetime(value):
@@ -246,7 +259,22 @@ def _reduce_timedelta(value):
 
 
 def _reduce_decimal(value):
+    if value.is_finite():
+        _check_scale(value)
     return module.decimal, (str(value),)  # 'NaN', '-Infinity', 'sNaN12' too (§3.3)
+
+
+MAX_DECIMAL_EXPONENT = 2 ** 31 - 1
+"""Java's BigDecimal keeps its scale, the negated exponent, in an int."""
+
+
+def _check_scale(value):
+    exponent = value.as_tuple().exponent
+    if abs(exponent) > MAX_DECIMAL_EXPONENT:
+        name = qualified_name(type(value))
+        raise ConversionError(
+            f"{name} {value:.6E} has the exponent {exponent}, beyond the \u00b1{MAX_DECIMAL_EXPONENT}"
+            " that Java's BigDecimal can hold", name)
 
 
 def _reduce_uuid(value):

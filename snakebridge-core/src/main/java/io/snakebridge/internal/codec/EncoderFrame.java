@@ -29,6 +29,8 @@ final class EncoderFrame {
   int index;
   int size;
   Object current;
+  /** The collection being walked, for the message when it changes meanwhile; may be null. */
+  Object source;
   private Object[] array;
   private String[] names;
   private List<?> list;
@@ -58,6 +60,12 @@ final class EncoderFrame {
     this.size = size;
     this.index = -1;
     this.hashableItems = kind == SET || kind == FROZENSET;
+    this.source = null;
+  }
+
+  /** True if an indexed list no longer has the size it had when it was opened. */
+  boolean resized() {
+    return kind == INDEXED_LIST && list.size() != size;
   }
 
   /** Moves to the next element, leaving it in {@link #current}; false when there is none. */

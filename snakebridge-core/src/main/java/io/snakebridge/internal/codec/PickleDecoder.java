@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * The pickle machine of the reader: executes the restricted opcode set of WIRE-PROTOCOL.md §3.1
@@ -44,15 +45,28 @@ final class PickleDecoder {
   private final PickleMemo memo;
   private boolean sharedMutable;
 
-  PickleDecoder(byte[] body, SectionLayout layout, int maxDepth, LiveObjects live) {
+  PickleDecoder(byte[] body, SectionLayout layout, CodecLimits limits, LiveObjects live) {
     this.input = new PickleInput(body, layout.base, layout.pickleStart, layout.pickleEnd);
-    this.maxDepth = maxDepth;
-    this.sbw = new SbwReader(body, layout, input, live);
+    this.maxDepth = limits.maxDepth();
+    this.sbw = new SbwReader(body, layout, input, live, limits.maxDecimalDigits());
     this.memo = new PickleMemo(input);
   }
 
-  Object run() {
+  /** Opcodes run between two readings of the deadline clock. */
+  private static final int OPCODES_PER_CLOCK_CHECK = 4096;
+
+  /** Runs the pickle; with a {@code clock}, gives up once it reads {@code deadline} or later. */
+  Object run(LongSupplier clock, long deadline) {
+    int untilCheck = OPCODES_PER_CLOCK_CHECK;
     while (input.hasMore()) {
+      if (clock != null && --untilCheck == 0) {
+        untilCheck = OPCODES_PER_CLOCK_CHECK;
+        if (clock.getAsLong() - deadline >= 0) {
+          throw new DecodingTimedOutException("the deadline passed while its value was decoded"
+              + " (" + (input.pos - input.base) + " of " + (input.end - input.base)
+              + " bytes read)");
+        }
+      }
       int opcode = input.opcode();
       if (opcode == STOP) {
         return stop();
@@ -281,7 +295,11 @@ final class PickleDecoder {
     int depth = depthWith(meta[target], deepestItem(itemsStart, "a dict key or value"));
     for (int i = itemsStart; i < sp; i += 2) {
       checkHashable(i, "a dict key");
+      int before = map.size();
       map.put(stack[i], stack[i + 1]);
+      if (map.size() == before) {
+        throw collision("dict key", stack[i]);
+      }
     }
     Arrays.fill(stack, itemsStart, sp, null);
     meta[target] = depth | UNHASHABLE;
@@ -311,11 +329,25 @@ final class PickleDecoder {
     int depth = depthWith(setMeta, deepestItem(itemsStart, "a set element"));
     for (int i = itemsStart; i < sp; i++) {
       checkHashable(i, "a set element");
-      set.add(stack[i]);
+      if (!set.add(stack[i])) {
+        throw collision("set element", stack[i]);
+      }
       stack[i] = null;
     }
     sp = itemsStart;
     return depth;
+  }
+
+  /**
+   * Two keys Python keeps apart that are one in Java (two NaN floats, tuples holding them): the
+   * map or set would silently lose one; the value has no faithful Java form.
+   */
+  private WireFormatException collision(String what, Object key) {
+    String text = key instanceof byte[] ? "bytes" : String.valueOf(key);
+    return input.unrepresentable("two " + what + "s are distinct in Python but equal in Java, "
+        + (text.length() <= 60 ? text : text.substring(0, 57) + "...") + " ("
+        + typeName(key) + "); the Java " + (what.startsWith("dict") ? "map" : "set")
+        + " would keep only one of them");
   }
 
   private void tuple(int itemsStart) {

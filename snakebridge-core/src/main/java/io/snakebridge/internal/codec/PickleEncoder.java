@@ -33,8 +33,10 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.RandomAccess;
 import java.util.Set;
 
@@ -119,13 +121,34 @@ final class PickleEncoder {
   private void drain() {
     while (depth > 0) {
       EncoderFrame frame = frames[depth - 1];
-      if (frame.advance()) {
+      boolean more;
+      try {
+        more = frame.advance();
+      } catch (ConcurrentModificationException | IndexOutOfBoundsException
+          | NoSuchElementException e) {
+        throw modified(frame.source, depth - 1);
+      }
+      if (more) {
         write(frame.current, frame.currentMustBeHashable());
       } else {
+        if (frame.resized()) {
+          throw modified(frame.source, depth - 1);
+        }
         depth--;
         close(frame);
       }
     }
+  }
+
+  /**
+   * A collection changed while it was being written (by another thread, say): what was written
+   * is no snapshot of it. {@code frameCount} frames lead to it; its own frame, if any, is in no
+   * state to name an element.
+   */
+  private ConversionException modified(Object collection, int frameCount) {
+    return new ConversionException("the collection was modified while it was being encoded;"
+        + " pass a copy or keep other threads from changing it during the call",
+        javaType(collection), null, path(frameCount));
   }
 
   private void write(Object value, boolean mustBeHashable) {
@@ -254,10 +277,12 @@ final class PickleEncoder {
       writeList((List<?>) value);
     } else if (value instanceof Map) {
       Map<?, ?> map = (Map<?, ?>) value;
-      openIterated(EMPTY_DICT, EncoderFrame.MAP, map.entrySet(), map.size());
+      checkKeys(map, map.keySet(), "keys", "dict");
+      openIterated(EMPTY_DICT, EncoderFrame.MAP, map, map.entrySet(), map.size());
     } else if (value instanceof Set) {
       Set<?> set = (Set<?>) value;
-      openIterated(EMPTY_SET, EncoderFrame.SET, set, set.size());
+      checkKeys(set, set, "elements", "set");
+      openIterated(EMPTY_SET, EncoderFrame.SET, set, set, set.size());
     } else if (value instanceof Object[]) {
       Object[] array = (Object[]) value;
       out.op(EMPTY_LIST);
@@ -305,20 +330,56 @@ final class PickleEncoder {
       return;
     }
     out.op(MARK);
+    EncoderFrame frame = push();
     if (list instanceof RandomAccess) {
-      push().openList(EncoderFrame.INDEXED_LIST, list, size);
+      frame.openList(EncoderFrame.INDEXED_LIST, list, size);
     } else {
-      push().openIterator(EncoderFrame.ITERATED_LIST, list.iterator(), size);
+      frame.openIterator(EncoderFrame.ITERATED_LIST, list.iterator(), size);
+    }
+    frame.source = list;
+  }
+
+  /** Refuses keys (or elements) that are distinct in Java but one in Python (PythonKeys). */
+  private void checkKeys(Object container, Collection<?> keys, String what, String pythonType) {
+    if (keys.size() < 2) {
+      return;
+    }
+    Object[] clash;
+    try {
+      clash = PythonKeys.collision(keys);
+    } catch (ConcurrentModificationException | NoSuchElementException e) {
+      throw modified(container, depth);
+    }
+    if (clash != null) {
+      throw new ConversionException("the " + what + " " + describeKey(clash[0]) + " and "
+          + describeKey(clash[1]) + " are distinct in Java but equal in Python, where the "
+          + pythonType + " would keep only one of them", javaType(container), null, path());
     }
   }
 
-  private void openIterated(int emptyOpcode, int kind, Collection<?> items, int size) {
+  private static String describeKey(Object key) {
+    if (key == null) {
+      return "null";
+    }
+    String text = key instanceof byte[] ? "byte[" + ((byte[]) key).length + "] "
+        + Arrays.toString(Arrays.copyOf((byte[]) key, Math.min(8, ((byte[]) key).length)))
+        : key instanceof String ? '"' + (String) key + '"' : String.valueOf(key);
+    if (text.length() > 60) {
+      text = text.substring(0, 57) + "...";
+    }
+    return text + " (" + key.getClass().getSimpleName() + ")";
+  }
+
+  private void openIterated(
+      int emptyOpcode, int kind, Object source, Collection<?> items, int size) {
     out.op(emptyOpcode);
     if (size == 0) {
       return;
     }
     out.op(MARK);
-    push().openIterator(kind, items.iterator(), size);
+    EncoderFrame frame = push();
+    frame.openIterator(kind, items.iterator(), size);
+    frame.source = source;
   }
 
   private void close(EncoderFrame frame) {
@@ -412,8 +473,13 @@ final class PickleEncoder {
   }
 
   private String path() {
+    return path(depth);
+  }
+
+  /** The path through the first {@code frameCount} open containers. */
+  private String path(int frameCount) {
     StringBuilder path = new StringBuilder(rootName == null ? "" : rootName);
-    for (int i = 0; i < depth; i++) {
+    for (int i = 0; i < frameCount; i++) {
       frames[i].appendPathSegment(path);
     }
     return path.length() == 0 ? null : path.toString();

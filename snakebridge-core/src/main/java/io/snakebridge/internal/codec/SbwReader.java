@@ -28,17 +28,23 @@ final class SbwReader {
   /** Python's {@code timedelta.max.days}. */
   private static final long MAX_DAYS = 999_999_999L;
 
+  /** Java's {@code ZoneOffset} range. */
+  private static final int MAX_OFFSET_SECONDS = 18 * 3600;
+
   private final byte[] body;
   private final SectionLayout layout;
   private final PickleInput input;
   private final LiveObjects live;
+  private final int maxDecimalDigits;
   private int buffersUsed;
 
-  SbwReader(byte[] body, SectionLayout layout, PickleInput input, LiveObjects live) {
+  SbwReader(
+      byte[] body, SectionLayout layout, PickleInput input, LiveObjects live, int maxDecimalDigits) {
     this.body = body;
     this.layout = layout;
     this.input = input;
     this.live = live;
+    this.maxDecimalDigits = maxDecimalDigits;
   }
 
   StackOnly.BufferRef nextBuffer() {
@@ -139,6 +145,35 @@ final class SbwReader {
           + ") are not normalised as Python's timedelta");
     }
     return Duration.ofSeconds(days * 86_400 + seconds, micros * 1000);
+  }
+
+  /**
+   * A decimal Python holds but Java cannot (an exponent beyond BigDecimal's int scale, more digits
+   * than the limit, whose parsing would take quadratic time) is the value's problem, not the
+   * sender's: the call fails, the worker stays.
+   */
+  private BigDecimal decimal(String text) {
+    int digits = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c == 'E' || c == 'e') {
+        break;
+      }
+      if (c >= '0' && c <= '9' && ++digits > maxDecimalDigits) {
+        throw input.unrepresentable("sbw.decimal has more than " + maxDecimalDigits
+            + " digits, the limit of the reader (maxDecimalDigits)");
+      }
+    }
+    try {
+      return new BigDecimal(text);
+    } catch (NumberFormatException e) {
+      if (digits > 0 && (text.indexOf('E') >= 0 || text.indexOf('e') >= 0)) {
+        throw input.unrepresentable("sbw.decimal " + (text.length() <= 60 ? text
+            : text.substring(0, 30) + "..." + text.substring(text.length() - 25))
+            + " is beyond what Java's BigDecimal holds (" + e.getMessage() + ")");
+      }
+      throw e;
+    }
   }
 
   private UUID uuid(Object[] args) {
@@ -268,7 +303,14 @@ final class SbwReader {
     return value;
   }
 
+  /** Python allows offsets up to ±23:59:59, Java's ZoneOffset ±18:00: the value's problem. */
   private ZoneOffset offset(SbwGlobal global, Object[] args, int index) {
-    return ZoneOffset.ofTotalSeconds(int32(global, args, index));
+    int seconds = int32(global, args, index);
+    long magnitude = Math.abs((long) seconds);
+    if (magnitude > MAX_OFFSET_SECONDS && magnitude < 86_400) {
+      throw input.unrepresentable(global + " UTC offset of " + seconds + " seconds is beyond"
+          + " ±18:00, the range of Java's ZoneOffset");
+    }
+    return ZoneOffset.ofTotalSeconds(seconds); // a day or more: not a Python offset at all
   }
 }

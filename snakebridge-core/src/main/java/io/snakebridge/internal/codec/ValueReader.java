@@ -1,6 +1,7 @@
 package io.snakebridge.internal.codec;
 
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * Decodes value sections (WIRE-PROTOCOL.md §2.1, §3) into Java values: the "Java (results)"
@@ -37,6 +38,16 @@ public final class ValueReader {
    * reference or callback.
    */
   public Object decode(byte[] body, int offset, int length, LiveObjects live) {
+    return decode(body, offset, length, live, null, 0);
+  }
+
+  /**
+   * Like {@link #decode(byte[], int, int, LiveObjects)}, giving up with a {@link
+   * DecodingTimedOutException} once {@code clock} reads {@code deadline} or later (checked every
+   * few thousand opcodes); no deadline when {@code clock} is null.
+   */
+  public Object decode(
+      byte[] body, int offset, int length, LiveObjects live, LongSupplier clock, long deadline) {
     Objects.requireNonNull(live, "live");
     Objects.checkFromIndexSize(offset, length, body.length);
     if (length > limits.maxBodyBytes()) {
@@ -44,6 +55,6 @@ public final class ValueReader {
           + limits.maxBodyBytes());
     }
     SectionLayout layout = SectionLayout.parse(body, offset, length);
-    return new PickleDecoder(body, layout, limits.maxDepth(), live).run();
+    return new PickleDecoder(body, layout, limits, live).run(clock, deadline);
   }
 }

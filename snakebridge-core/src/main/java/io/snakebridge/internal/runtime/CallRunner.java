@@ -7,6 +7,7 @@ import io.snakebridge.ConversionException;
 import io.snakebridge.SessionLostException;
 import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.WorkerCrashedException;
+import io.snakebridge.internal.codec.DecodingTimedOutException;
 import io.snakebridge.internal.codec.EncodedValue;
 import io.snakebridge.internal.codec.ValueReader;
 import io.snakebridge.internal.codec.WireFormatException;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Runs one encoded request on a leased worker and turns the reply, or the lack of one, into a
@@ -66,11 +68,13 @@ final class CallRunner implements CallLease.LateResults {
   private final ValueReader reader;
   private final Ticker ticker;
   private final CallbackTable callbacks;
+  private final LongSupplier clock;
 
   CallRunner(String runtimeName, ValueReader reader, Ticker ticker, CallbackTable callbacks) {
     this.runtimeName = runtimeName;
     this.reader = reader;
     this.ticker = ticker;
+    this.clock = ticker::read;
     this.callbacks = callbacks;
   }
 
@@ -186,7 +190,13 @@ final class CallRunner implements CallLease.LateResults {
       boolean onTime = lease.received();
       Object value;
       try {
-        value = decode(reply, plan);
+        value = decode(reply, plan, lease.deadline());
+      } catch (DecodingTimedOutException e) {
+        settled = true;
+        pool.release(lease); // the reply was read whole: the worker did nothing wrong
+        throw new CallTimeoutException("the call to " + spec.call() + " reached its deadline ("
+            + spec.timeout() + ") while its reply was decoded: " + e.getMessage(),
+            spec.timeout(), worker.id(), null);
       } catch (WireFormatException e) {
         settled = true;
         if (e.unrepresentableValue() && reply.kind() == FrameKind.RESULT) {
@@ -321,6 +331,15 @@ final class CallRunner implements CallLease.LateResults {
   private Object decode(Frame reply, CallPlan plan) {
     try {
       return reader.decode(reply.body(), 0, reply.bodyLength(), plan);
+    } finally {
+      reply.recycle();
+    }
+  }
+
+  /** Like {@link #decode(Frame, CallPlan)}, giving up at the call's deadline. */
+  private Object decode(Frame reply, CallPlan plan, long deadline) {
+    try {
+      return reader.decode(reply.body(), 0, reply.bodyLength(), plan, clock, deadline);
     } finally {
       reply.recycle();
     }

@@ -24,6 +24,14 @@ final class ErrorReply {
   /** Mirrors the worker's own cut of the chain (WIRE-PROTOCOL.md §4.4). */
   private static final int MAX_CHAIN = 32;
 
+  /**
+   * Mirrors the worker's cut of a traceback (WIRE-PROTOCOL.md §4.4): the outermost and innermost
+   * frames kept, so a reply from a worker that sent more still costs time linear in these.
+   */
+  static final int FRAMES_OUTER = 100;
+
+  static final int FRAMES_INNER = 900;
+
   private final Map<?, ?> dict;
   private final String kind;
 
@@ -124,33 +132,55 @@ final class ErrorReply {
         cause = python((Map<?, ?>) next, depth + 1, javaErrors);
       }
     }
+    Object sent = dict.get("frames");
+    List<?> items = sent == null ? List.of() : list(sent, "frames");
+    long omitted = dict.get("frames_omitted") instanceof Long ? (Long) dict.get("frames_omitted")
+        : 0;
+    if (items.size() > FRAMES_OUTER + FRAMES_INNER) {
+      omitted += items.size() - FRAMES_OUTER - FRAMES_INNER;
+    }
+    String message = text(dict, "message");
+    if (omitted > 0) {
+      message += " [traceback cut: " + omitted + " frames omitted between the outermost "
+          + FRAMES_OUTER + " and the innermost " + FRAMES_INNER + "]";
+    }
     return new PythonException(
         text(dict, "type"),
-        text(dict, "message"),
+        message,
         optionalText(dict, "traceback"),
         strings(dict.get("mro")),
-        frames(dict.get("frames")),
+        frames(items),
         cause);
   }
 
-  /** Python sends frames outermost first; Java stack traces list the innermost first. */
-  private static List<StackTraceElement> frames(Object value) {
-    List<StackTraceElement> frames = new ArrayList<>();
-    if (value == null) {
-      return frames;
+  /**
+   * Python sends frames outermost first; Java stack traces list the innermost first. Keeps at
+   * most the {@link #FRAMES_OUTER} outermost and {@link #FRAMES_INNER} innermost.
+   */
+  private static List<StackTraceElement> frames(List<?> items) {
+    int size = items.size();
+    boolean cut = size > FRAMES_OUTER + FRAMES_INNER;
+    int innerStart = cut ? size - FRAMES_INNER : 0;
+    List<StackTraceElement> frames = new ArrayList<>(cut ? FRAMES_OUTER + FRAMES_INNER : size);
+    for (int i = size - 1; i >= innerStart; i--) {
+      frames.add(frame(items.get(i)));
     }
-    for (Object item : list(value, "frames")) {
-      List<?> frame = list(item, "frame");
-      if (frame.size() != 4) {
-        throw new IllegalArgumentException("ERROR frame needs 4 items, has " + frame.size());
-      }
-      String module = frame.get(0) instanceof String ? (String) frame.get(0) : "<unknown>";
-      String function = frame.get(1) instanceof String ? (String) frame.get(1) : "<unknown>";
-      String file = frame.get(2) instanceof String ? baseName((String) frame.get(2)) : null;
-      int line = frame.get(3) instanceof Long ? (int) (long) (Long) frame.get(3) : -1;
-      frames.add(0, new StackTraceElement(module, function, file, line));
+    for (int i = cut ? FRAMES_OUTER - 1 : -1; i >= 0; i--) {
+      frames.add(frame(items.get(i)));
     }
     return frames;
+  }
+
+  private static StackTraceElement frame(Object item) {
+    List<?> frame = list(item, "frame");
+    if (frame.size() != 4) {
+      throw new IllegalArgumentException("ERROR frame needs 4 items, has " + frame.size());
+    }
+    String module = frame.get(0) instanceof String ? (String) frame.get(0) : "<unknown>";
+    String function = frame.get(1) instanceof String ? (String) frame.get(1) : "<unknown>";
+    String file = frame.get(2) instanceof String ? baseName((String) frame.get(2)) : null;
+    int line = frame.get(3) instanceof Long ? (int) (long) (Long) frame.get(3) : -1;
+    return new StackTraceElement(module, function, file, line);
   }
 
   private static String baseName(String path) {

@@ -255,6 +255,62 @@ class ValueReaderTest {
         .op(NEXT_BUFFER, TUPLE3, REDUCE).stop().section(new byte[0]), "non-negative");
   }
 
+  @Test
+  void valuesPythonHoldsButJavaCannotAreUnrepresentableNotMalformed() {
+    PickleBytes farEast = sbw("datetime").op(MARK).op(BININT2, 0xe4, 0x07).int1(1)
+        .int1(1).int1(0).int1(0).int1(0).int1(0).op(BININT).u32(23 * 3600).int1(0)
+        .op(TUPLE, REDUCE).stop();
+    assertUnrepresentable(farEast, "beyond ±18:00");
+    assertUnrepresentable(sbw("decimal").str("1E+999999999999").op(TUPLE1, REDUCE).stop(),
+        "beyond what Java's BigDecimal holds");
+    assertUnrepresentable(sbw("decimal").str("1E-3000000000").op(TUPLE1, REDUCE).stop(),
+        "beyond what Java's BigDecimal holds");
+    String digits = "1".repeat(CodecLimits.DEFAULT_MAX_DECIMAL_DIGITS + 1);
+    assertUnrepresentable(sbw("decimal").op(BINUNICODE).u32(digits.length())
+        .raw(digits.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).op(TUPLE1, REDUCE).stop(),
+        "more than " + CodecLimits.DEFAULT_MAX_DECIMAL_DIGITS + " digits");
+    assertEquals(new java.math.BigDecimal("1E+2147483647"),
+        decode(sbw("decimal").str("1E+2147483647").op(TUPLE1, REDUCE).stop().section()));
+  }
+
+  @Test
+  void keysDistinctInPythonButEqualInJavaAreUnrepresentable() {
+    PickleBytes twoNaNKeys = PickleBytes.proto().op(EMPTY_DICT, MARK, BINFLOAT)
+        .op(0x7f, 0xf8, 0, 0, 0, 0, 0, 0).int1(1).op(BINFLOAT).op(0x7f, 0xf8, 0, 0, 0, 0, 0, 1)
+        .int1(2).op(SETITEMS).stop();
+    assertUnrepresentable(twoNaNKeys, "two dict keys are distinct in Python but equal in Java");
+    PickleBytes twoNaNElements = PickleBytes.proto().op(MARK, BINFLOAT)
+        .op(0x7f, 0xf8, 0, 0, 0, 0, 0, 0).op(BINFLOAT).op(0x7f, 0xf8, 0, 0, 0, 0, 0, 0)
+        .op(FROZENSET).stop();
+    assertUnrepresentable(twoNaNElements, "two set elements");
+  }
+
+  @Test
+  void decodingGivesUpOnceTheClockReadsTheDeadline() {
+    List<Object> big = new java.util.ArrayList<>();
+    for (long i = 0; i < 100_000; i++) {
+      big.add(i);
+    }
+    byte[] section = Sections.encode(big);
+    long[] now = {0};
+    java.util.function.LongSupplier clock = () -> now[0] += 1_000; // a microsecond per reading
+    Object whole = Sections.READER.decode(section, 0, section.length, LiveObjects.NONE, clock,
+        Long.MAX_VALUE);
+    assertEquals(big, whole);
+    now[0] = 0;
+    DecodingTimedOutException e = assertThrows(DecodingTimedOutException.class, () ->
+        Sections.READER.decode(section, 0, section.length, LiveObjects.NONE, clock, 3_000));
+    assertTrue(e.getMessage().contains("bytes read"), e.getMessage());
+    assertEquals(3_000, now[0], "gave up at the third reading, long before the end");
+  }
+
+  private static void assertUnrepresentable(PickleBytes pickle, String messagePart) {
+    WireFormatException e = assertThrows(WireFormatException.class, () -> decode(pickle.section()));
+    assertTrue(e.unrepresentableValue(), e::getMessage);
+    assertTrue(e.getMessage().contains(messagePart), () -> "'" + e.getMessage() + "' lacks '"
+        + messagePart + "'");
+  }
+
   private static PickleBytes sbw(String name) {
     return PickleBytes.proto().global("sbw", name);
   }

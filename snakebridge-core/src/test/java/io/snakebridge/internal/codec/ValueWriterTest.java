@@ -12,7 +12,12 @@ import io.snakebridge.NdArray;
 import io.snakebridge.PyFrozenSet;
 import io.snakebridge.PyNonFiniteDecimal;
 import io.snakebridge.PyTuple;
+import io.snakebridge.PyComplex;
+import io.snakebridge.PyNone;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -235,6 +240,63 @@ class ValueWriterTest {
   void namesMustMatchItems() {
     assertThrows(IllegalArgumentException.class, () ->
         Sections.WRITER.encodeTuple(new Object[] {1}, new String[] {"a", "b"}));
+  }
+
+  @Test
+  void refusesKeysThatAreOneKeyInPython() {
+    List<List<Object>> clashes = List.of(
+        List.of(1, 1L), List.of(1L, 1.0), List.of(1.0, true), List.of(0.0, -0.0),
+        List.of(new byte[] {1, 2}, new byte[] {1, 2}), List.of(new BigDecimal("1.0"),
+            new BigDecimal("1.00")), List.of(new BigDecimal("0.5"), 0.5f),
+        List.of(BigInteger.TWO.pow(70), new BigDecimal(BigInteger.TWO.pow(70)).setScale(3)),
+        List.of(OffsetDateTime.of(2020, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC),
+            OffsetDateTime.of(2020, 1, 1, 13, 0, 0, 0, ZoneOffset.ofHours(1))),
+        List.of(OffsetTime.of(12, 0, 0, 0, ZoneOffset.UTC),
+            OffsetTime.of(13, 0, 0, 0, ZoneOffset.ofHours(1))),
+        List.of(PyTuple.of(1, "a"), PyTuple.of(1.0, 'a')), List.of(new PyComplex(2, 0), 2L),
+        Arrays.asList(null, PyNone.NONE));
+    for (List<Object> clash : clashes) {
+      Map<Object, Object> map = new LinkedHashMap<>();
+      map.put("first", 0);
+      map.put(clash.get(0), 1);
+      map.put(clash.get(1), 2);
+      ConversionException e = assertThrows(ConversionException.class, () ->
+          Sections.WRITER.encodeTuple(new Object[] {List.of(map), Map.of()},
+              new String[] {"args", "kwargs"}), clash::toString);
+      assertEquals("args[0]", e.path());
+      assertTrue(e.getMessage().contains("distinct in Java but equal in Python"), e.getMessage());
+      Set<Object> set = new java.util.LinkedHashSet<>(clash);
+      assertEquals("value", refusal(set).path(), clash::toString);
+    }
+    Map<Object, Object> distinct = new LinkedHashMap<>();
+    for (Object key : List.of(1L, 1.5, "1", new byte[] {1}, new byte[] {2}, Double.NaN, Float.NaN,
+        new BigDecimal("1.01"), LocalDateTime.of(2020, 1, 1, 12, 0),
+        OffsetDateTime.of(2020, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC), PyTuple.of(1, 2),
+        new PyComplex(1, 1))) {
+      distinct.put(key, key);
+    }
+    encode(distinct);
+  }
+
+  @Test
+  void aCollectionChangedDuringEncodingIsAConversionException() {
+    for (List<Object> list : List.<List<Object>>of(new ArrayList<>(), new java.util.LinkedList<>())) {
+      Runnable function = () -> {};
+      list.add(function);
+      list.add("x");
+      LiveObjects growing = new LiveObjects() {
+        @Override
+        public long writeCallback(Object value) {
+          list.add("added meanwhile"); // as another thread could
+          return 1;
+        }
+      };
+      ConversionException e = assertThrows(ConversionException.class, () ->
+          new ValueWriter(CodecLimits.DEFAULT).encode(Map.of("k", list), "args", growing));
+      assertTrue(e.getMessage().contains("modified while it was being encoded"), e.getMessage());
+      assertEquals(list.getClass().getTypeName(), e.javaType());
+      assertEquals("args[\"k\"]", e.path());
+    }
   }
 
   private static ConversionException refusal(Object value) {

@@ -86,6 +86,33 @@ class PythonExceptionTest {
   }
 
   @Test
+  void aDeepTracebackKeepsItsOutermostAndInnermostFramesAndSaysHowManyWereLeftOut()
+      throws IOException {
+    Map<String, Object> dict = error("builtins.RecursionError", "too deep", List.of());
+    List<PyTuple> frames = new java.util.ArrayList<>();
+    for (long i = 0; i < 1_000_000; i++) {
+      frames.add(PyTuple.of("m", "f" + i, "/app/m.py", i));
+    }
+    dict.put("frames", frames);
+    dict.put("frames_omitted", 5L); // left out by the worker already
+    PythonException e = python(dict);
+    int kept = ErrorReply.FRAMES_OUTER + ErrorReply.FRAMES_INNER;
+    StackTraceElement[] trace = e.getStackTrace();
+    assertEquals("f999999", trace[0].getMethodName(), "innermost first");
+    assertEquals("f" + (1_000_000 - ErrorReply.FRAMES_INNER), trace[ErrorReply.FRAMES_INNER - 1]
+        .getMethodName());
+    assertEquals("f" + (ErrorReply.FRAMES_OUTER - 1), trace[ErrorReply.FRAMES_INNER]
+        .getMethodName());
+    assertEquals("f0", trace[kept - 1].getMethodName(), "outermost last of the Python frames");
+    assertEquals(PythonExceptionTest.class.getName(), Arrays.stream(trace).skip(kept)
+        .map(StackTraceElement::getClassName).filter(name -> !name.equals("m"))
+        .filter(name -> name.startsWith("io.snakebridge.internal.runtime.PythonExceptionTest"))
+        .findFirst().orElse(null));
+    assertEquals("too deep [traceback cut: " + (1_000_000 - kept + 5) + " frames omitted between"
+        + " the outermost 100 and the innermost 900]", e.pythonMessage());
+  }
+
+  @Test
   void causeTakesPrecedenceOverContextAndChainsAreKept() throws IOException {
     Map<String, Object> root = error("builtins.OSError", "disk full", List.of());
     Map<String, Object> context = error("builtins.KeyError", "'x'", List.of());
