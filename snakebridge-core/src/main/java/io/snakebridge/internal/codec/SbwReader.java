@@ -106,7 +106,7 @@ final class SbwReader {
         throw input.error(SbwGlobal.DECIMAL + " arguments make no valid value: " + e.getMessage());
       }
     }
-    return new BigDecimal(text);
+    return finiteDecimal(text);
   }
 
   private Object dateTime(Object[] args) {
@@ -152,7 +152,7 @@ final class SbwReader {
    * than the limit, whose parsing would take quadratic time) is the value's problem, not the
    * sender's: the call fails, the worker stays.
    */
-  private BigDecimal decimal(String text) {
+  private BigDecimal finiteDecimal(String text) {
     int digits = 0;
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
