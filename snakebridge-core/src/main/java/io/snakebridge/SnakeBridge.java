@@ -129,7 +129,10 @@ public final class SnakeBridge {
     return runtime().call(module, function, args, options);
   }
 
-  /** Calls a function named at run time on the default runtime; the same as {@code call}. */
+  /**
+   * Calls {@code module.function(*args, **options.kwargs())} on the default runtime; see {@link
+   * SnakeBridgeRuntime#callDynamic}.
+   */
   public static Object callDynamic(
       String module, String function, List<?> args, CallOptions options) {
     return runtime().callDynamic(module, function, args, options);

@@ -183,9 +183,10 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls a function named at run time; the same as {@link #call(String, String, List,
-   * CallOptions)}, kept under this name for code written against the seed's {@code
-   * call_dynamic}.
+   * Calls {@code module.function(*args, **options.kwargs())} with the options' timeout, exactly
+   * as {@link #call(String, String, List, CallOptions)} does. The worker looks both names up when
+   * the call arrives, so either method suits names chosen at run time; this one says so at the
+   * call site.
    */
   public Object callDynamic(String module, String function, List<?> args, CallOptions options) {
     return delegate.call(module, function, args, options);
