@@ -381,7 +381,7 @@ public final class Bench {
    */
   private void refsAndCallbacks(SnakeBridgeRuntime runtime, String p, String where)
       throws Exception {
-    PyRef ref = runtime.callClass(MODULE, "Obj", List.of(), CallOptions.defaults());
+    PyRef ref = runtime.callClass(MODULE, "Obj");
     Function<Object, Object> identity = x -> x;
     check(((Number) runtime.call(MODULE, "one")).intValue() == 1, "one()");
     check(((Number) runtime.callMethod(ref, "one")).intValue() == 1, "Obj.one()");

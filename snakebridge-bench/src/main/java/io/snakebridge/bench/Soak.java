@@ -94,8 +94,7 @@ final class Soak {
           for (long i = 0; i < calls; i++) {
             try {
               if (i % 100 == 99) {
-                PyRef dict = runtime.callClass("collections", "OrderedDict", List.of(),
-                    io.snakebridge.CallOptions.defaults());
+                PyRef dict = runtime.callClass("collections", "OrderedDict");
                 runtime.callMethod(dict, "__len__");
                 runtime.releaseRef(dict);
               } else if (!Long.valueOf(i + 1).equals(runtime.call("operator", "add", i, 1))) {

@@ -20,7 +20,7 @@ final class Invocation {
       Object result;
       if (line.command() == CommandLine.Command.CALL) {
         CallOptions options = CallOptions.defaults().kwargs(line.kwargs());
-        result = runtime.call(line.module(), line.member(), line.args(), options);
+        result = runtime.call(line.module(), line.member(), options, line.args().toArray());
       } else {
         result = runtime.getModuleAttr(line.module(), line.member());
       }
