@@ -24,10 +24,26 @@ import java.util.Map;
  * <p>Thread-safe.
  */
 public final class PythonSpawner implements WorkerSpawner {
-  /** Puts the extracted package first on sys.path and runs the worker's server loop. */
+  /** The exit status of an interpreter older than 3.9, which writes {@link #TOO_OLD} first. */
+  public static final int EXIT_TOO_OLD = 4;
+
+  /** What the stderr line of an interpreter older than 3.9 contains. */
+  public static final String TOO_OLD = "is too old: SnakeBridge needs CPython 3.9 or newer";
+
+  /**
+   * Refuses an interpreter older than 3.9 with one clear stderr line and {@link #EXIT_TOO_OLD}
+   * (written so that Python 2.7 still parses it), then puts the extracted package first on
+   * sys.path and runs the worker's server loop.
+   */
   static final String BOOTSTRAP =
-      "import sys; sys.path.insert(0, sys.argv[1]); "
-          + "import snakebridge_worker.server as s; s.main()";
+      "import sys\n"
+          + "if sys.version_info < (3, 9):\n"
+          + "    sys.stderr.write('Python %d.%d.%d at %s " + TOO_OLD + "\\n'"
+          + " % (tuple(sys.version_info[:3]) + (sys.executable,)))\n"
+          + "    sys.exit(" + EXIT_TOO_OLD + ")\n"
+          + "sys.path.insert(0, sys.argv[1])\n"
+          + "import snakebridge_worker.server as s\n"
+          + "s.main()\n";
 
   private final String python;
   private final Map<String, String> environment;
@@ -38,6 +54,7 @@ public final class PythonSpawner implements WorkerSpawner {
   private final CodecLimits limits;
   private final int threads;
   private final Logger stderrLogger;
+  private final String pythonHint;
   private volatile String reportedExecutable;
 
   /**
@@ -61,6 +78,26 @@ public final class PythonSpawner implements WorkerSpawner {
       CodecLimits limits,
       int threads,
       Logger stderrLogger) {
+    this(python, environment, workingDirectory, files, paths, helperPaths, limits, threads,
+        stderrLogger, null);
+  }
+
+  /**
+   * Creates a spawner whose message for a missing interpreter ends with {@code pythonHint}.
+   *
+   * @param pythonHint how to name another interpreter, or null when the user already named one
+   */
+  public PythonSpawner(
+      String python,
+      Map<String, String> environment,
+      Path workingDirectory,
+      WorkerFiles files,
+      List<String> paths,
+      List<String> helperPaths,
+      CodecLimits limits,
+      int threads,
+      Logger stderrLogger,
+      String pythonHint) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -73,6 +110,7 @@ public final class PythonSpawner implements WorkerSpawner {
     this.limits = limits;
     this.threads = threads;
     this.stderrLogger = stderrLogger;
+    this.pythonHint = pythonHint;
   }
 
   @Override
@@ -123,6 +161,6 @@ public final class PythonSpawner implements WorkerSpawner {
     String searchPath = environment.containsKey("PATH")
         ? environment.get("PATH")
         : System.getenv("PATH");
-    return PythonLocator.locate(python, searchPath).toString();
+    return PythonLocator.locate(python, searchPath, pythonHint).toString();
   }
 }
