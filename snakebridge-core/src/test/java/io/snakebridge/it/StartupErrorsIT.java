@@ -102,6 +102,37 @@ class StartupErrorsIT {
   }
 
   @Test
+  void theSameStartFailureIsLoggedOnceAtWarning() {
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler recorder = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger log = Logger.getLogger("io.snakebridge.pool");
+    log.addHandler(recorder);
+    try {
+      assertThrows(PoolExhaustedException.class,
+          () -> ItEnvironment.runtime("once").python(missing().toString()).poolSize(3)
+              .eagerStart(true).build());
+    } finally {
+      log.removeHandler(recorder);
+    }
+    long warnings = records.stream()
+        .filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+        .filter(r -> r.getMessage().startsWith("runtime 'once'"))
+        .filter(r -> r.getMessage().contains("does not exist")).count();
+    assertEquals(1, warnings, "three workers failed alike: " + records.size() + " records");
+  }
+
+  @Test
   void aMissingModuleNamesTheWorkersInterpreter() {
     try (SnakeBridgeRuntime runtime = ItEnvironment.runtime("nomodule").poolSize(1).build()) {
       PythonInfo info = runtime.pythonInfo();
