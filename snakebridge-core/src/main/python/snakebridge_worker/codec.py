@@ -107,6 +107,10 @@ def _reduce(value, batch):
                 if reduction is not None:
                     return reduction
                 return _ref(value, batch, sbw.describe_unmapped_array(value))
+            if isinstance(value, (numpy.datetime64, numpy.timedelta64)):
+                reduction = sbw.reduce_datetime64(numpy, value)
+                if reduction is not None:
+                    return reduction  # to the nanosecond, which .item() would drop
             if isinstance(value, numpy.generic):
                 if isinstance(value.item(), numpy.generic):
                     return _ref(value, batch)  # no Python equivalent, e.g. a longdouble
@@ -148,6 +152,9 @@ def _plain(value, memo):
         return copy
     numpy = sys.modules.get("numpy") if _in_numpy(kind) else None
     if numpy is not None and isinstance(value, numpy.generic):
+        if (isinstance(value, (numpy.datetime64, numpy.timedelta64))
+                and sbw.reduce_datetime64(numpy, value) is not None):
+            return value  # _reduce maps it to the nanosecond
         item = value.item()
         if isinstance(item, numpy.generic):
             return value  # no plain equivalent: _reduce makes it a reference or refuses it

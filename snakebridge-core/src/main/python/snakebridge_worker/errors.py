@@ -11,6 +11,8 @@ to attach the original Java exception at that level.
 
 import collections
 import os
+import platform
+import sys
 import traceback
 
 from snakebridge_worker import HelperNotFound, JavaError, RefError
@@ -61,6 +63,9 @@ def _with_extras(exc, entry):
         entry["call_session_id"] = exc.call_session_id
     elif isinstance(exc, JavaError):
         entry["error_id"] = exc.error_id
+    elif isinstance(exc, ModuleNotFoundError):
+        # Which Python lacks the module: the usual cause is a different interpreter than meant.
+        entry["interpreter"] = sys.executable + " " + platform.python_version()
     return entry
 
 

@@ -241,8 +241,11 @@ def _signed(offset):
 
 
 def _reduce_datetime(value):
-    return module.datetime, (value.year, value.month, value.day, value.hour, value.minute,
-                             value.second, value.microsecond, _offset_seconds(value), value.fold)
+    args = (value.year, value.month, value.day, value.hour, value.minute, value.second,
+            value.microsecond, _offset_seconds(value), value.fold)
+    # A pandas Timestamp holds nanoseconds below the microsecond: a tenth argument (§3.3).
+    nanos = getattr(value, "nanosecond", 0)
+    return module.datetime, (args + (nanos,) if nanos else args)
 
 
 def _reduce_date(value):
@@ -255,7 +258,40 @@ def _reduce_time(value):
 
 
 def _reduce_timedelta(value):
+    # A pandas Timedelta holds nanoseconds below the microsecond: a fourth argument (§3.3).
+    nanos = getattr(value, "nanoseconds", 0)
+    if nanos:
+        return module.timedelta, (value.days, value.seconds, value.microseconds, nanos)
     return module.timedelta, (value.days, value.seconds, value.microseconds)
+
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def reduce_datetime64(numpy, value):
+    """A numpy datetime64 or timedelta64 as sbw.datetime (naive) or sbw.timedelta, to the
+    nanosecond; None for NaT and for values outside datetime's range, which then cross as
+    `.item()` gives them (None, or an int for a unit finer than the nanosecond)."""
+    if numpy.isnat(value):
+        return None
+    try:
+        if isinstance(value, numpy.timedelta64):
+            nanos = int(value.astype("timedelta64[ns]").astype(numpy.int64))
+            micros, rest = divmod(nanos, 1000)
+            return _reduce_timedelta_ns(datetime.timedelta(microseconds=micros), rest)
+        nanos = int(value.astype("datetime64[ns]").astype(numpy.int64))
+        micros, rest = divmod(nanos, 1000)
+        moment = _EPOCH + datetime.timedelta(microseconds=micros)
+    except (OverflowError, ValueError):
+        return None
+    args = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
+            moment.microsecond, None, 0)
+    return module.datetime, (args + (rest,) if rest else args)
+
+
+def _reduce_timedelta_ns(delta, nanos):
+    args = (delta.days, delta.seconds, delta.microseconds)
+    return module.timedelta, (args + (nanos,) if nanos else args)
 
 
 def _reduce_decimal(value):

@@ -7,8 +7,10 @@ package io.snakebridge;
  * than {@link PoolOptions#acquireTimeout()}.
  *
  * <p>The message states the pool's size and how many workers are busy, idle, starting and waited
- * for; after start failures the cause is the last one, with the executable, the exit status and
- * the worker's stderr tail. While no worker of the pool can start, calls fail at once and the pool
+ * for; after start failures it ends with why the last start failed (such as a missing or too old
+ * interpreter), and the cause is that failure, with the executable, the exit status and the
+ * worker's stderr tail. The stack trace is the caller's, even when a start thread found the
+ * failure. While no worker of the pool can start, calls fail at once and the pool
  * retries starts in the background with exponential back-off (see {@code docs/LIFECYCLE.md}).
  *
  * <p>Instances are immutable and thread-safe.

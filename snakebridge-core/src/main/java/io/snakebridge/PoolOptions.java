@@ -76,6 +76,7 @@ public final class PoolOptions {
   private static final PoolOptions DEFAULTS = new Builder().build();
 
   private final String python;
+  private final boolean pythonGiven;
   private final int size;
   private final Map<String, String> environment;
   private final List<Path> pythonPath;
@@ -96,6 +97,7 @@ public final class PoolOptions {
 
   private PoolOptions(Builder b) {
     this.python = b.python;
+    this.pythonGiven = b.pythonGiven;
     this.size = b.size;
     this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(b.environment));
     this.pythonPath = List.copyOf(b.pythonPath);
@@ -133,6 +135,11 @@ public final class PoolOptions {
   /** Returns the interpreter: a path, or a command looked up on {@code PATH}. */
   public String python() {
     return python;
+  }
+
+  /** Whether {@link Builder#python} or {@link Builder#venv} set the interpreter. */
+  boolean pythonGiven() {
+    return pythonGiven;
   }
 
   /** Returns how many workers the pool keeps. */
@@ -281,6 +288,7 @@ public final class PoolOptions {
    */
   public static final class Builder {
     private String python = SnakeBridgeRuntime.DEFAULT_PYTHON;
+    private boolean pythonGiven;
     private int size = Runtime.getRuntime().availableProcessors();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private List<Path> pythonPath = List.of();
@@ -303,6 +311,7 @@ public final class PoolOptions {
 
     private Builder(PoolOptions o) {
       python = o.python;
+      pythonGiven = o.pythonGiven;
       size = o.size;
       environment.putAll(o.environment);
       pythonPath = o.pythonPath;
@@ -323,9 +332,12 @@ public final class PoolOptions {
     }
 
     /**
-     * Sets the Python interpreter: a path, or a command looked up on {@code PATH}; default {@value
-     * SnakeBridgeRuntime#DEFAULT_PYTHON}. After the first worker's handshake, later workers start
-     * with the interpreter path it reported ({@code sys.executable}).
+     * Sets the Python interpreter: a path, or a command looked up on {@code PATH}; default: the
+     * runtime builder's ({@link SnakeBridgeRuntime.Builder#python}, itself {@value
+     * SnakeBridgeRuntime#DEFAULT_PYTHON} by default) for a pool added with {@link
+     * SnakeBridgeRuntime.Builder#pool}, {@value SnakeBridgeRuntime#DEFAULT_PYTHON} otherwise.
+     * After the first worker's handshake, later workers start with the interpreter path it
+     * reported ({@code sys.executable}).
      */
     public Builder python(String python) {
       Objects.requireNonNull(python, "python");
@@ -334,6 +346,7 @@ public final class PoolOptions {
             "python must be a path or a command name: '" + python + "'");
       }
       this.python = python;
+      this.pythonGiven = true;
       return this;
     }
 
@@ -353,6 +366,7 @@ public final class PoolOptions {
             "venv must be a virtual environment folder holding " + interpreter + ": " + folder);
       }
       this.python = interpreter.toString();
+      this.pythonGiven = true;
       return this;
     }
 

@@ -56,7 +56,26 @@ public class PythonException extends SnakeBridgeException {
       List<String> mro,
       List<StackTraceElement> pythonFrames,
       Throwable cause) {
-    super(message(pythonType, pythonMessage), cause);
+    this(pythonType, pythonMessage, pythonTraceback, mro, pythonFrames, cause, null);
+  }
+
+  /**
+   * Creates an exception describing a Python exception whose message ends with a note, such as
+   * the interpreter a {@code ModuleNotFoundError} happened in.
+   *
+   * @param note appended to {@link #getMessage()} in parentheses, or null; {@link
+   *     #pythonMessage()} stays {@code str(exception)}
+   * @since 0.2
+   */
+  public PythonException(
+      String pythonType,
+      String pythonMessage,
+      String pythonTraceback,
+      List<String> mro,
+      List<StackTraceElement> pythonFrames,
+      Throwable cause,
+      String note) {
+    super(message(pythonType, pythonMessage) + (note == null ? "" : " (" + note + ")"), cause);
     this.pythonType = Objects.requireNonNull(pythonType, "pythonType");
     this.pythonMessage = Objects.requireNonNull(pythonMessage, "pythonMessage");
     this.pythonTraceback = Objects.requireNonNull(pythonTraceback, "pythonTraceback");

@@ -68,7 +68,9 @@ public final class SnakeBridge {
     LOCK.lock();
     try {
       if (defaultRuntime == null) {
-        SnakeBridgeRuntime.Builder builder = SnakeBridgeRuntime.builder().python(defaultPython());
+        SnakeBridgeRuntime.Builder builder = SnakeBridgeRuntime.builder().python(defaultPython())
+            .pythonHint("name an interpreter with the " + PYTHON_ENV + " environment variable or"
+                + " -D" + PYTHON_PROPERTY);
         String helpers = System.getProperty(HELPER_PATHS_PROPERTY);
         if (helpers != null && !helpers.isBlank()) {
           List<Path> folders = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.snakebridge.internal.pool.Ticker;
 import io.snakebridge.internal.runtime.RealRuntime;
 import io.snakebridge.internal.runtime.RuntimeConfig;
 import io.snakebridge.internal.runtime.RuntimeSettings;
+import io.snakebridge.internal.session.RefFactory;
 import io.snakebridge.internal.worker.WorkerSpawner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -106,13 +108,34 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
   private final RealRuntime delegate;
 
+  private static final AtomicLong BUILT = new AtomicLong();
+
+  /** This runtime's number among those built in this JVM, to tell runtimes of one name apart. */
+  private final long serial = BUILT.incrementAndGet();
+
   SnakeBridgeRuntime(RuntimeConfig config) {
-    this.delegate = new RealRuntime(config, this::newRef);
+    this.delegate = new RealRuntime(config, refs());
   }
 
   /** A runtime over other workers and another clock (tests). */
   SnakeBridgeRuntime(RuntimeConfig config, WorkerSpawner spawner, Ticker ticker) {
-    this.delegate = new RealRuntime(config, spawner, ticker, this::newRef);
+    this.delegate = new RealRuntime(config, spawner, ticker, refs());
+  }
+
+  private RefFactory refs() {
+    return new RefFactory() {
+      @Override
+      public PyRef create(
+          String refId, String sessionId, String typeName, String module, boolean stream) {
+        return newRef(refId, sessionId, typeName, module, stream);
+      }
+
+      @Override
+      public String foreign(PyRef ref) {
+        PyRef target = ref.target();
+        return target.runtime == SnakeBridgeRuntime.this ? null : foreignMessage(target);
+      }
+    };
   }
 
   private PyRef newRef(
@@ -744,11 +767,22 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     Objects.requireNonNull(ref, "ref");
     PyRef target = ref.target();
     if (target.runtime != this) {
-      throw new IllegalArgumentException("reference " + target.refId() + " to a "
-          + target.typeName() + " belongs to "
-          + (target.runtime == null ? "no runtime" : target.runtime) + ", not to " + this);
+      throw new IllegalArgumentException(foreignMessage(target));
     }
     return (T) target;
+  }
+
+  /** Names both runtimes apart, even when they have the same name, and says which is closed. */
+  private String foreignMessage(PyRef target) {
+    return "reference " + target.refId() + " to a " + target.typeName() + " belongs to "
+        + (target.runtime == null ? "no runtime" : target.runtime.describe()) + ", not to "
+        + describe() + ": its object lives in the workers of the runtime that made it";
+  }
+
+  /** The runtime's name, its number among the runtimes this JVM built, and whether it is closed. */
+  private String describe() {
+    return "runtime '" + delegate.name() + "' #" + serial
+        + (delegate.isClosed() ? " (closed)" : "");
   }
 
   /** Checks a timeout as {@link CallOptions#timeout(Duration)} does. */
@@ -799,7 +833,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     /**
      * Sets how many workers the default pool keeps, at least 1; default: the number of
      * processors. This and the other interpreter, environment and timeout setters configure the
-     * default pool; {@link #pool} with {@link CallOptions#DEFAULT_POOL} replaces all of them.
+     * default pool; they throw {@link IllegalStateException} after {@link #pool} with {@link
+     * CallOptions#DEFAULT_POOL}, the other way to configure it.
      */
     public Builder poolSize(int poolSize) {
       settings.poolSize(poolSize);
@@ -857,7 +892,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     /**
      * Sets whether every worker of every pool starts when the runtime is built, in parallel and
      * in the background; default false (on first use). Calls wait only for the first worker of
-     * their pool that is ready.
+     * their pool that is ready. With true, {@link #build()} returns once each pool has a worker
+     * ready, and throws (a {@link PoolExhaustedException} saying why) when a pool's workers cannot
+     * start.
      */
     public Builder eagerStart(boolean eagerStart) {
       settings.eagerStart(eagerStart);
@@ -951,16 +988,26 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     /**
      * Adds a named pool, with its own interpreter, size, environment, timeouts and limits; calls
      * reach it with {@link CallOptions#pool(String)}. Adding a name twice keeps the last options.
-     * With the name {@link CallOptions#DEFAULT_POOL} it sets the default pool's options instead,
-     * replacing what {@link #python}, {@link #poolSize}, {@link #environment}, {@link
-     * #pythonPath}, {@link #defaultTimeout} and {@link #startupTimeout} set before (setters called
-     * afterwards change it again).
+     * A pool whose options name no interpreter runs this builder's ({@link #python}). With the
+     * name {@link CallOptions#DEFAULT_POOL} it sets the default pool's options instead; then
+     * {@link #python}, {@link #poolSize}, {@link #environment}, {@link #environmentVariable},
+     * {@link #pythonPath}, {@link #defaultTimeout} and {@link #startupTimeout} may be used neither
+     * before nor after it (one way to configure the default pool).
+     *
+     * @throws IllegalStateException when {@code name} is {@link CallOptions#DEFAULT_POOL} and one
+     *     of the default pool's setters above was already called
      *
      * @param name 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit
      * @since 0.2
      */
     public Builder pool(String name, PoolOptions options) {
-      settings.pool(name, options);
+      settings.pool(name, options, Objects.requireNonNull(options, "options").pythonGiven());
+      return this;
+    }
+
+    /** What a missing interpreter's message advises instead of {@link #python}. */
+    Builder pythonHint(String hint) {
+      settings.pythonHint(hint);
       return this;
     }
 

@@ -126,9 +126,28 @@ class PoolOptionsTest {
       assertEquals(2, runtime.allPoolStats().size());
       assertEquals("gpu", runtime.allPoolStats().get(1).pool());
     }
-    try (SnakeBridgeRuntime runtime = SnakeBridgeRuntime.builder().name("opts").poolSize(3)
+    try (SnakeBridgeRuntime runtime = SnakeBridgeRuntime.builder().name("opts")
         .pool(CallOptions.DEFAULT_POOL, PoolOptions.builder().size(2).build()).build()) {
-      assertEquals(2, runtime.poolStats().size(), "pool(default) replaces poolSize");
+      assertEquals(2, runtime.poolStats().size(), "pool(default) sets the default pool");
     }
+  }
+
+  @Test
+  void theDefaultPoolIsConfiguredOneWayOnly() {
+    PoolOptions two = PoolOptions.builder().size(2).build();
+    IllegalStateException after = assertThrows(IllegalStateException.class,
+        () -> SnakeBridgeRuntime.builder().poolSize(3).pool(CallOptions.DEFAULT_POOL, two));
+    assertTrue(after.getMessage().contains("pool(\"default\", ...)"), after.getMessage());
+    assertTrue(after.getMessage().contains("poolSize(...)"), after.getMessage());
+    IllegalStateException before = assertThrows(IllegalStateException.class,
+        () -> SnakeBridgeRuntime.builder().pool(CallOptions.DEFAULT_POOL, two)
+            .python("python3"));
+    assertTrue(before.getMessage().startsWith("python(...) cannot change the default pool after"
+        + " pool(\"default\", ...)"), before.getMessage());
+    // Named pools and settings outside the default pool mix freely with either way.
+    SnakeBridgeRuntime.builder().poolSize(3).eagerStart(false)
+        .pool("gpu", two).name("x").poolSize(4);
+    SnakeBridgeRuntime.builder().pool(CallOptions.DEFAULT_POOL, two)
+        .pool(CallOptions.DEFAULT_POOL, two).maxNestingDepth(10);
   }
 }

@@ -39,6 +39,7 @@ final class Doctor {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
           out.printf(LABEL, "", "caused by: " + cause);
         }
+        PythonChoice.hint(e).ifPresent(hint -> out.printf(LABEL, "", hint));
         return Main.FAILED;
       }
       long readyMillis = (System.nanoTime() - start) / 1_000_000;

@@ -43,6 +43,7 @@ final class Invocation {
       for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
         err.println("  caused by: " + cause);
       }
+      PythonChoice.hint(e).ifPresent(hint -> err.println("  " + hint));
       return Main.FAILED;
     }
   }

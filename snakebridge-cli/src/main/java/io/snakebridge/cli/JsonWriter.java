@@ -91,7 +91,13 @@ final class JsonWriter {
     out.append(",\"type\":");
     appendString(ref.typeName(), out);
     out.append(",\"str\":");
-    appendString(ref.toString(), out);
+    String text;
+    try {
+      text = ref.str(); // toString() is the local PyRef[...] form since 0.2
+    } catch (RuntimeException e) {
+      text = ref.toString();
+    }
+    appendString(text, out);
     out.append('}');
   }
 

@@ -1,7 +1,9 @@
 package io.snakebridge.cli;
 
+import io.snakebridge.PoolExhaustedException;
 import io.snakebridge.SnakeBridge;
 import io.snakebridge.SnakeBridgeRuntime;
+import java.util.Optional;
 
 /**
  * The Python command the CLI runs and why: {@code --python}, else the same choice as the
@@ -26,6 +28,16 @@ record PythonChoice(String command, String source) {
       return new PythonChoice(fromProperty, "from -D" + SnakeBridge.PYTHON_PROPERTY);
     }
     return new PythonChoice(SnakeBridgeRuntime.DEFAULT_PYTHON, "the default, looked up on PATH");
+  }
+
+  /**
+   * The CLI's own advice when no worker could start: the library's message names no setting,
+   * since the CLI always names the interpreter, so this says how to name another one here.
+   */
+  static Optional<String> hint(Throwable failure) {
+    return failure instanceof PoolExhaustedException
+        ? Optional.of("hint: choose the interpreter with --python <exe>")
+        : Optional.empty();
   }
 
   @Override

@@ -28,16 +28,18 @@ final class Stats {
 
   static int run(CommandLine line, PrintStream out) {
     long start = System.nanoTime();
-    try (SnakeBridgeRuntime runtime = line.openRuntime()) {
+    SnakeBridgeRuntime opened;
+    try {
+      opened = line.openRuntime(); // eager: returns with a worker ready, or throws why not
+    } catch (SnakeBridgeException | IllegalArgumentException | IllegalStateException e) {
+      return failed(e, out);
+    }
+    try (SnakeBridgeRuntime runtime = opened) {
       PythonInfo info;
       try {
-        info = runtime.pythonInfo(); // starts the pool, returns with the first worker ready
+        info = runtime.pythonInfo();
       } catch (SnakeBridgeException | IllegalArgumentException | IllegalStateException e) {
-        out.printf(LABEL, "pool", "FAILED: " + e.getMessage());
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-          out.printf(LABEL, "", "caused by: " + cause);
-        }
-        return Main.FAILED;
+        return failed(e, out);
       }
       long firstMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       PoolStats stats = awaitFullPool(runtime, line.size());
@@ -98,5 +100,14 @@ final class Stats {
       return millis / 1000 + "s";
     }
     return millis + "ms";
+  }
+
+  private static int failed(RuntimeException e, PrintStream out) {
+    out.printf(LABEL, "pool", "FAILED: " + e.getMessage());
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      out.printf(LABEL, "", "caused by: " + cause);
+    }
+    PythonChoice.hint(e).ifPresent(hint -> out.printf(LABEL, "", hint));
+    return Main.FAILED;
   }
 }

@@ -1,16 +1,20 @@
 package io.snakebridge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -161,6 +165,7 @@ class CliIT {
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertTrue(out().startsWith("pool                FAILED: "), out());
+    assertTrue(out().contains("hint: choose the interpreter with --python <exe>"), out());
   }
 
   @Test
@@ -169,6 +174,54 @@ class CliIT {
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertTrue(out().contains("worker handshake    FAILED: "), out());
     assertTrue(out().contains("/nonexistent/python3"), out());
+    assertTrue(out().contains("hint: choose the interpreter with --python <exe>"), out());
+    assertFalse(out().contains("SNAKEBRIDGE_PYTHON"), "the library's own hint is not repeated");
+  }
+
+  @Test
+  void doctorNamesAnInterpreterOlderThan39() {
+    List<Path> old = oldPythons();
+    assumeFalse(old.isEmpty(), "no pyenv interpreter older than 3.9 installed");
+    for (Path python : old) {
+      out.reset();
+      assertEquals(1, Main.run(List.of("doctor", "--python", python.toString()),
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8)));
+      String version = python.getParent().getParent().getFileName().toString();
+      assertTrue(out().contains("worker handshake    FAILED: "), out());
+      assertTrue(out().contains("Python " + version + " at " + python
+          + " is too old: SnakeBridge needs CPython 3.9 or newer"), out());
+    }
+  }
+
+  /** pyenv's interpreters older than 3.9 ({@code $PYENV_ROOT}, else {@code pyenv root}). */
+  private static List<Path> oldPythons() {
+    String root = System.getenv("PYENV_ROOT");
+    if (root == null || root.isBlank()) {
+      try {
+        Process process = new ProcessBuilder("pyenv", "root").redirectErrorStream(true).start();
+        root = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (process.waitFor() != 0) {
+          return List.of();
+        }
+      } catch (IOException e) {
+        return List.of();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return List.of();
+      }
+    }
+    Path versions = Path.of(root, "versions");
+    if (!Files.isDirectory(versions)) {
+      return List.of();
+    }
+    try (Stream<Path> all = Files.list(versions)) {
+      return all.filter(dir -> dir.getFileName().toString().matches("(2\\.7|3\\.[678])\\.\\d+"))
+          .map(dir -> dir.resolve("bin").resolve("python")).filter(Files::isExecutable)
+          .sorted().toList();
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   @Test

@@ -46,10 +46,10 @@ class BusyWorkersIT {
 
   @BeforeAll
   static void start() {
-    python = ItEnvironment.runtime("busy")
+    python = ItEnvironment.bareRuntime("busy")
         .pool("default", ItEnvironment.pool().size(1).heartbeatInterval(INTERVAL)
-            .heartbeatTimeout(PING_TIMEOUT).build())
-        .pythonPath(ItEnvironment.helpers(), busyHelpers())
+            .heartbeatTimeout(PING_TIMEOUT).pythonPath(ItEnvironment.helpers(), busyHelpers())
+            .build())
         .build();
   }
 

@@ -63,7 +63,7 @@ class CrashStormIT {
   @Test
   void callsSurviveAStormOfKilledWorkers() {
     assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("storm").eagerStart(true)
+      try (SnakeBridgeRuntime python = ItEnvironment.bareRuntime("storm").eagerStart(true)
           .eventListener(tracker)
           .pool("default", ItEnvironment.pool().size(SIZE).defaultTimeout(Duration.ofSeconds(30))
               .crashRetries(CRASH_RETRIES).build()).build()) {

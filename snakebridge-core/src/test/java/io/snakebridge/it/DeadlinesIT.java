@@ -39,9 +39,9 @@ class DeadlinesIT {
 
   @BeforeAll
   static void start() {
-    python = ItEnvironment.runtime("deadlines")
-        .pool("default", ItEnvironment.pool().size(1).cancelGrace(GRACE).build())
-        .pythonPath(ItEnvironment.helpers(), BusyWorkersIT.busyHelpers())
+    python = ItEnvironment.bareRuntime("deadlines")
+        .pool("default", ItEnvironment.pool().size(1).cancelGrace(GRACE)
+            .pythonPath(ItEnvironment.helpers(), BusyWorkersIT.busyHelpers()).build())
         .build();
   }
 

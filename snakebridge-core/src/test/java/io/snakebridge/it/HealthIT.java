@@ -36,7 +36,7 @@ class HealthIT {
 
   @BeforeAll
   static void start() {
-    python = ItEnvironment.runtime("health").eagerStart(true)
+    python = ItEnvironment.bareRuntime("health").eagerStart(true)
         .pool("default", ItEnvironment.pool().size(2).heartbeatInterval(INTERVAL)
             .heartbeatTimeout(TIMEOUT).build())
         .build();

@@ -110,6 +110,14 @@ final class ItEnvironment {
     }
   }
 
+  /**
+   * A runtime builder with only the name and cache folder, for tests that set the default pool
+   * with {@code pool("default", pool()...)} (the shortcut setters may not be mixed with it).
+   */
+  static SnakeBridgeRuntime.Builder bareRuntime(String name) {
+    return SnakeBridgeRuntime.builder().name(name).cacheDirectory(cacheDir());
+  }
+
   /** A runtime builder for the test Python, with the helpers importable. */
   static SnakeBridgeRuntime.Builder runtime(String name) {
     return SnakeBridgeRuntime.builder()

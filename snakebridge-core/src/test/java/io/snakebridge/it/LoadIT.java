@@ -30,7 +30,7 @@ class LoadIT {
   @Test
   void aThousandThreadsShareFourWorkers() {
     assertTimeoutPreemptively(Duration.ofSeconds(180), () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("load").eagerStart(true)
+      try (SnakeBridgeRuntime python = ItEnvironment.bareRuntime("load").eagerStart(true)
           .pool("default", ItEnvironment.pool().size(4).maxWaiters(THREADS)
               .defaultTimeout(Duration.ofSeconds(120)).build()).build()) {
         AtomicLong correct = new AtomicLong();
@@ -78,7 +78,7 @@ class LoadIT {
   @Test
   void twentySlowCallsOnEightWorkersTakeLessThanOneAndAHalfTimesTheIdeal() {
     assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("saturation").eagerStart(true)
+      try (SnakeBridgeRuntime python = ItEnvironment.bareRuntime("saturation").eagerStart(true)
           .pool("default", ItEnvironment.pool().size(8).build()).build()) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (python.poolStats().idle() < 8) {

@@ -40,7 +40,7 @@ class RecyclingIT {
   @Test
   void afterMaxCallsTheWorkerIsReplacedAndThePoolKeepsItsSize() {
     assertTimeoutPreemptively(LIMIT, () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("recycle-calls")
+      try (SnakeBridgeRuntime python = ItEnvironment.bareRuntime("recycle-calls")
           .pool("default", ItEnvironment.pool().size(1).maxCallsPerWorker(3).build()).build()) {
         long first = pid(python);
         assertEquals(first, pid(python));
@@ -59,7 +59,7 @@ class RecyclingIT {
   @Test
   void afterMaxLifetimeTheWorkerIsReplaced() {
     assertTimeoutPreemptively(LIMIT, () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("recycle-life")
+      try (SnakeBridgeRuntime python = ItEnvironment.bareRuntime("recycle-life")
           .pool("default", ItEnvironment.pool().size(1).maxWorkerLifetime(Duration.ofSeconds(1))
               .build()).build()) {
         long first = pid(python);
@@ -79,7 +79,7 @@ class RecyclingIT {
   @Test
   void aWorkerOverItsMemoryLimitIsReplaced() {
     assertTimeoutPreemptively(LIMIT, () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("recycle-memory")
+      try (SnakeBridgeRuntime python = ItEnvironment.bareRuntime("recycle-memory")
           .pool("default", ItEnvironment.pool().size(1).maxWorkerMemory(150L << 20)
               .heartbeatInterval(Duration.ofMillis(200)).build()).build()) {
         long first = (Long) python.call("sbtest_helpers", "hoard", 200);
@@ -99,7 +99,7 @@ class RecyclingIT {
   @Test
   void aWorkerHoldingLiveObjectsServesThemUntilTheyAreReleased() {
     assertTimeoutPreemptively(LIMIT, () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("recycle-objects")
+      try (SnakeBridgeRuntime python = ItEnvironment.bareRuntime("recycle-objects")
           .pool("default", ItEnvironment.pool().size(1).maxCallsPerWorker(2).build()).build()) {
         PyRef counter = python.callClass("collections", "Counter", List.of("abca"),
             io.snakebridge.CallOptions.defaults());

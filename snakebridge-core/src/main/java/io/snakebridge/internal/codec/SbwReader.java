@@ -111,11 +111,11 @@ final class SbwReader {
 
   private Object dateTime(Object[] args) {
     SbwGlobal global = SbwGlobal.DATETIME;
-    arity(global, args, 9);
+    arity(global, args, 9, 10);
     LocalDateTime local = LocalDateTime.of(
         int32(global, args, 0), int32(global, args, 1), int32(global, args, 2),
         int32(global, args, 3), int32(global, args, 4), int32(global, args, 5),
-        micros(global, args, 6) * 1000);
+        micros(global, args, 6) * 1000 + nanos(global, args, 9));
     if (fold(global, args, 8) == 1) {
       return new PyDateTime(local, args[7] == null ? null : offset(global, args, 7), 1);
     }
@@ -135,7 +135,7 @@ final class SbwReader {
 
   private Duration timedelta(Object[] args) {
     SbwGlobal global = SbwGlobal.TIMEDELTA;
-    arity(global, args, 3);
+    arity(global, args, 3, 4);
     long days = arg(global, args, 0, Long.class);
     long seconds = arg(global, args, 1, Long.class);
     long micros = arg(global, args, 2, Long.class);
@@ -144,7 +144,7 @@ final class SbwReader {
       throw input.error(global + " arguments (" + days + ", " + seconds + ", " + micros
           + ") are not normalised as Python's timedelta");
     }
-    return Duration.ofSeconds(days * 86_400 + seconds, micros * 1000);
+    return Duration.ofSeconds(days * 86_400 + seconds, micros * 1000 + nanos(global, args, 3));
   }
 
   /**
@@ -258,6 +258,29 @@ final class SbwReader {
   }
 
   // ---- argument checks -------------------------------------------------------------------
+
+  /** Accepts {@code expected} arguments, or one more: an optional last one. */
+  private void arity(SbwGlobal global, Object[] args, int expected, int withOptional) {
+    if (args.length != expected && args.length != withOptional) {
+      throw input.error(global + " takes " + expected + " or " + withOptional
+          + " arguments, got " + args.length);
+    }
+  }
+
+  /**
+   * The optional nanoseconds below the microsecond at {@code index} (a pandas or numpy time,
+   * WIRE-PROTOCOL.md §3.3), 0 when absent.
+   */
+  private int nanos(SbwGlobal global, Object[] args, int index) {
+    if (args.length <= index) {
+      return 0;
+    }
+    int value = int32(global, args, index);
+    if (value < 0 || value > 999) {
+      throw input.error(global + " nanosecond " + value + " is out of range");
+    }
+    return value;
+  }
 
   private void arity(SbwGlobal global, Object[] args, int expected) {
     if (args.length != expected) {

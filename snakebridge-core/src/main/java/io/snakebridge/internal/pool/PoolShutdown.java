@@ -23,6 +23,9 @@ final class PoolShutdown {
   /** After SIGKILL, how long to wait for the OS to report the exit. */
   static final long KILL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+  /** How long close() waits for a worker's next stderr line to be logged before giving up. */
+  static final long DRAIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   private static final Logger LOG = System.getLogger("io.snakebridge.pool");
 
   private final String label;
@@ -54,6 +57,7 @@ final class PoolShutdown {
       idle.forEach(WorkerProcess::shutdown);
       starting.forEach(WorkerProcess::kill);
       escalate(waitAll(all, graceNanos));
+      drain(all);
       andThen.run();
     } finally {
       done.countDown();
@@ -88,6 +92,24 @@ final class PoolShutdown {
     if (!left.isEmpty()) {
       LOG.log(Level.WARNING, label + ": " + left
           + " did not exit after SIGKILL within 2 s");
+    }
+  }
+
+  /**
+   * Waits until each ended worker's stderr forwarder has logged the last lines the worker
+   * printed, so that close() returns with all of them delivered. The wait is bounded while a
+   * forwarder makes no progress: a pipe a worker's own child process still holds open ends it.
+   */
+  private static void drain(List<WorkerProcess> processes) {
+    for (WorkerProcess process : processes) {
+      long seen = -1;
+      while (!process.awaitStderrDrained(DRAIN_WAIT_NANOS)) {
+        long now = process.stderrLines();
+        if (now == seen) {
+          break;
+        }
+        seen = now;
+      }
     }
   }
 

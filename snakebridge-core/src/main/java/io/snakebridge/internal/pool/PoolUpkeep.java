@@ -12,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 /**
@@ -26,6 +27,7 @@ import java.util.function.BiConsumer;
 final class PoolUpkeep {
   private static final Logger LOG = System.getLogger("io.snakebridge.pool");
 
+  private final AtomicReference<String> lastLoggedFailure = new AtomicReference<>();
   private final WorkerPool pool;
   private final PoolState state;
   private final PoolOptions options;
@@ -106,7 +108,7 @@ final class PoolUpkeep {
           effects = Effects.start(effects, state.planStartsLocked(now));
           if (state.starting == 0 && state.readyLocked() == 0) {
             state.queue.failAll(new PoolExhaustedException(
-                "no Python worker could be started (" + state.describeLocked() + ")", report));
+                StartFailure.noWorkerStarted(state.describeLocked(), report), report));
           }
         }
       }
@@ -117,7 +119,11 @@ final class PoolUpkeep {
       process.kill();
     }
     if (report != null) {
-      LOG.log(Level.WARNING, state.label + ": " + report.getMessage());
+      // The same failure again (every worker of a pool missing its interpreter, each back-off
+      // retry) is logged once at WARNING; the repeats only at DEBUG.
+      String message = report.getMessage();
+      String previous = lastLoggedFailure.getAndSet(message);
+      LOG.log(message.equals(previous) ? Level.DEBUG : Level.WARNING, state.label + ": " + message);
     } else if (ready) {
       LOG.log(Level.DEBUG, () -> state.label + ": started " + process);
       events.workerReady(worker.id(), process.info());

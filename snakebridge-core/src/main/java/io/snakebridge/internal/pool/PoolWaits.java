@@ -47,8 +47,9 @@ final class PoolWaits {
     RuntimeException refused = null;
     if (state.starting == 0 && state.readyLocked() == 0 && state.backoff.failing()) {
       state.queue.remove(me);
-      refused = new PoolExhaustedException("no Python worker could be started ("
-          + state.describeLocked() + ")", state.lastStartFailure);
+      refused = new PoolExhaustedException(
+          StartFailure.noWorkerStarted(state.describeLocked(), state.lastStartFailure),
+          state.lastStartFailure);
     } else if (state.waitingLocked() - state.starting * state.threads > options.maxWaiters()) {
       // Callers a starting worker will serve do not count: they wait for its start, not in line.
       state.queue.remove(me);
@@ -84,7 +85,10 @@ final class PoolWaits {
           return me.assigned;
         }
         if (me.failure != null) {
-          throw me.failure;
+          // Made on the start thread: a copy made here carries the caller's frames.
+          throw me.failure instanceof PoolExhaustedException
+              ? new PoolExhaustedException(me.failure.getMessage(), me.failure.getCause())
+              : me.failure;
         }
         if (state.closed) {
           throw state.closedWhileWaiting();
@@ -94,7 +98,12 @@ final class PoolWaits {
         }
         now = ticker.read();
         if (deadline - now <= 0) {
-          throw new CallTimeoutException("no Python worker became free within " + timeout
+          String why = state.starting > 0 && state.readyLocked() == 0
+              ? ": the pool's worker was still starting (a start may take up to its"
+                  + " startupTimeout " + options.startupTimeout() + "; give the first call a"
+                  + " longer timeout, or build the runtime with eagerStart(true))"
+              : "";
+          throw new CallTimeoutException("no Python worker became free within " + timeout + why
               + " (" + state.describeLocked() + ")", timeout, null, state.lastStartFailure);
         }
         if (acquireEnd - now <= 0) {

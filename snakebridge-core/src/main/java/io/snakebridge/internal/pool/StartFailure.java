@@ -5,6 +5,7 @@ import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.WorkerCrashedException;
 import io.snakebridge.internal.wire.FrameFormatException;
 import io.snakebridge.internal.worker.ExitReport;
+import io.snakebridge.internal.worker.PythonSpawner;
 import io.snakebridge.internal.worker.WorkerProcess;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,10 @@ final class StartFailure {
       boolean exitedByItself = !process.isAlive();
       process.kill();
       ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
+      if (tooOld(report) != null) {
+        return new SnakeBridgeException(tooOld(report) + " (Python worker " + slot.id() + ")",
+            failure);
+      }
       String what = who + " broke the protocol during its handshake (" + failure.getMessage() + ")";
       return new SnakeBridgeException(
           report.withTail(what + (exitedByItself ? "; " + report.status() : "")), failure);
@@ -57,9 +62,17 @@ final class StartFailure {
       // It refused the handshake and exits by itself (status 3); the wait shows that status.
       ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
       process.kill();
+      if (tooOld(report) != null) {
+        return new SnakeBridgeException(tooOld(report) + " (Python worker " + slot.id() + ")",
+            failure);
+      }
       return new SnakeBridgeException(report.withTail(failure.getMessage()), failure);
     }
     ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
+    String tooOld = tooOld(report);
+    if (tooOld != null) {
+      return new SnakeBridgeException(tooOld + " (Python worker " + slot.id() + ")", failure);
+    }
     if (report.exitCode().isEmpty()) {
       process.kill();
       return new SnakeBridgeException(
@@ -68,5 +81,32 @@ final class StartFailure {
     return new WorkerCrashedException(
         report.withTail(who + " ended before completing its handshake: " + report.status()),
         slot.id(), report.exitCode(), report.stderrTail(), failure);
+  }
+
+  /** Returns the worker's own line when it refused an interpreter older than 3.9, else null. */
+  static String tooOld(ExitReport report) {
+    if (report.exitCode().orElse(-1) != PythonSpawner.EXIT_TOO_OLD) {
+      return null;
+    }
+    for (String line : report.stderrTail().split("\n")) {
+      if (line.contains(PythonSpawner.TOO_OLD)) {
+        return line.strip();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns the message of a {@code PoolExhaustedException} for a pool none of whose workers
+   * starts: the pool's state, then the first line of the last start failure.
+   */
+  static String noWorkerStarted(String poolState, Throwable lastFailure) {
+    String text = "no Python worker could be started (" + poolState + ")";
+    if (lastFailure == null || lastFailure.getMessage() == null) {
+      return text;
+    }
+    String why = lastFailure.getMessage().strip();
+    int end = why.indexOf('\n');
+    return text + ": " + (end < 0 ? why : why.substring(0, end).strip());
   }
 }

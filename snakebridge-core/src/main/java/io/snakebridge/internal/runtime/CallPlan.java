@@ -135,6 +135,10 @@ final class CallPlan implements LiveObjects {
 
   @Override
   public void writeRef(PyRef ref) {
+    String foreign = sessions.foreign(ref);
+    if (foreign != null) {
+      throw new ReferenceNotFoundException(foreign, ref.refId(), ref.sessionId());
+    }
     if (!ref.sessionId().equals(session.id())) {
       if (sessionFixed) {
         throw new SessionMismatchException("reference " + ref.refId() + " to a "

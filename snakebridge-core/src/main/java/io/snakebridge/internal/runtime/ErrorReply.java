@@ -150,7 +150,14 @@ final class ErrorReply {
         optionalText(dict, "traceback"),
         strings(dict.get("mro")),
         frames(items),
-        cause);
+        cause,
+        interpreter(dict));
+  }
+
+  /** A ModuleNotFoundError's note: which interpreter the worker runs (WIRE-PROTOCOL.md §4.4). */
+  private static String interpreter(Map<?, ?> dict) {
+    Object value = dict.get("interpreter");
+    return value instanceof String ? "worker interpreter: " + value : null;
   }
 
   /**

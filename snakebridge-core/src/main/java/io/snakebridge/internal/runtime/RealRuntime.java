@@ -121,6 +121,26 @@ public final class RealRuntime {
         pool.startAll();
       }
     }
+    if (config.eagerStart()) {
+      awaitFirstWorkers();
+    }
+  }
+
+  /**
+   * Waits until each pool has a worker ready, so that an eager runtime whose workers cannot
+   * start fails to build; closes the runtime and rethrows the pool's failure then.
+   */
+  private void awaitFirstWorkers() {
+    try {
+      for (WorkerPool pool : pools.all()) {
+        // Longer than a start may take: a start that overruns fails the lease by itself.
+        Duration timeout = pool.options().startupTimeout().multipliedBy(2);
+        pool.release(pool.lease(ticker.read() + CallRunner.nanos(timeout), timeout, null, null));
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   private ExecutorService daemonThreads(String role) {
@@ -155,7 +175,8 @@ public final class RealRuntime {
           config.limits(),
           options.threadsPerWorker(),
           options.workerMemoryLimit().orElse(0),
-          System.getLogger("io.snakebridge.worker"));
+          System.getLogger("io.snakebridge.worker"),
+          config.pythonHints().get(name));
     };
   }
 
@@ -563,7 +584,7 @@ public final class RealRuntime {
   }
 
   /** Returns whether the runtime is closed. */
-  boolean isClosed() {
+  public boolean isClosed() {
     return pools.main().isClosed();
   }
 

@@ -26,6 +26,8 @@ import java.util.concurrent.Executor;
  * @param callbackExecutor runs Java callbacks, or null for the runtime's own threads
  * @param streamBatchSize the most items one {@code stream_batch} asks for (WIRE-PROTOCOL.md §6.3)
  * @param eventListener receives the runtime's events
+ * @param pythonHints by pool name, what a missing interpreter's message advises; none for a pool
+ *     whose interpreter was named
  */
 public record RuntimeConfig(
     String name,
@@ -37,7 +39,8 @@ public record RuntimeConfig(
     List<Path> helperPaths,
     Executor callbackExecutor,
     int streamBatchSize,
-    EventListener eventListener) {
+    EventListener eventListener,
+    Map<String, String> pythonHints) {
 
   /** Copies the collections, keeping the pools' order. */
   public RuntimeConfig {
@@ -46,6 +49,7 @@ public record RuntimeConfig(
     }
     pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
     helperPaths = List.copyOf(helperPaths);
+    pythonHints = Map.copyOf(pythonHints);
   }
 
   /** Returns the default pool's options. */

@@ -10,10 +10,13 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
@@ -33,8 +36,16 @@ public final class RuntimeSettings {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private String name = SnakeBridgeRuntime.DEFAULT_NAME;
+  /** The hint a missing interpreter's message gives when the builder's python() was not set. */
+  public static final String BUILDER_HINT =
+      "name an interpreter with SnakeBridgeRuntime.builder().python(...)";
+
   private PoolOptions.Builder defaultPool = PoolOptions.builder();
   private final Map<String, PoolOptions> pools = new LinkedHashMap<>();
+  private final Set<String> inheritPython = new HashSet<>();
+  private String pythonHint = BUILDER_HINT;
+  private String shortcut;
+  private boolean defaultPoolGiven;
   private boolean eagerStart;
   private Path workingDirectory;
   private Path cacheDirectory;
@@ -55,10 +66,21 @@ public final class RuntimeSettings {
   }
 
   public void python(String python) {
+    shortcut("python");
     defaultPool.python(python);
+    pythonHint = null;
+  }
+
+  /**
+   * Sets what a missing interpreter's message advises, or null for nothing: the default runtime
+   * names the variable it reads the interpreter from.
+   */
+  public void pythonHint(String hint) {
+    pythonHint = hint;
   }
 
   public void poolSize(int poolSize) {
+    shortcut("poolSize");
     if (poolSize < 1) {
       throw new IllegalArgumentException("poolSize must be at least 1: " + poolSize);
     }
@@ -66,21 +88,58 @@ public final class RuntimeSettings {
   }
 
   public void environment(Map<String, String> variables) {
+    shortcut("environment");
     defaultPool.environment(variables);
   }
 
   public void environmentVariable(String name, String value) {
+    shortcut("environmentVariable");
     defaultPool.environmentVariable(name, value);
   }
 
   public void pythonPath(List<Path> folders) {
+    shortcut("pythonPath");
     defaultPool.pythonPath(folders);
   }
 
+  /** Refuses a setter of the default pool once pool("default", ...) set it, and remembers it. */
+  private void shortcut(String setter) {
+    if (defaultPoolGiven) {
+      throw new IllegalStateException(setter + "(...) cannot change the default pool after pool(\""
+          + CallOptions.DEFAULT_POOL + "\", ...) set it: configure the default pool either with"
+          + " pool(\"" + CallOptions.DEFAULT_POOL + "\", PoolOptions) or with the builder's "
+          + DEFAULT_POOL_SETTERS + ", not both");
+    }
+    if (shortcut == null) {
+      shortcut = setter;
+    }
+  }
+
+  private static final String DEFAULT_POOL_SETTERS = "python, poolSize, environment,"
+      + " environmentVariable, pythonPath, defaultTimeout and startupTimeout";
+
   /**
-   * Adds pool {@code name}, or replaces the default pool's options (also those set through the
-   * runtime's own setters) when {@code name} is {@link CallOptions#DEFAULT_POOL}.
+   * Adds pool {@code name}, or sets the default pool's options when {@code name} is {@link
+   * CallOptions#DEFAULT_POOL}, which the runtime's own setters of the default pool then may not
+   * change (nor may they have before).
+   *
+   * @param ownPython whether the options name their interpreter; a named pool that does not runs
+   *     the default pool's
    */
+  public void pool(String name, PoolOptions options, boolean ownPython) {
+    pool(name, options);
+    if (!name.equals(CallOptions.DEFAULT_POOL) && !ownPython) {
+      inheritPython.add(name);
+    } else {
+      inheritPython.remove(name);
+    }
+    if (name.equals(CallOptions.DEFAULT_POOL)) {
+      pythonHint = ownPython ? null
+          : "name an interpreter with PoolOptions.builder().python(...)";
+    }
+  }
+
+  /** Like {@link #pool(String, PoolOptions, boolean)} for options that name their interpreter. */
   public void pool(String name, PoolOptions options) {
     Objects.requireNonNull(name, "pool name");
     Objects.requireNonNull(options, "options");
@@ -89,6 +148,14 @@ public final class RuntimeSettings {
           + " '-', starting with a letter or digit: '" + name + "'");
     }
     if (name.equals(CallOptions.DEFAULT_POOL)) {
+      if (shortcut != null) {
+        throw new IllegalStateException("pool(\"" + CallOptions.DEFAULT_POOL + "\", ...) cannot"
+            + " be combined with " + shortcut + "(...), which already set the default pool:"
+            + " configure the default pool either with pool(\"" + CallOptions.DEFAULT_POOL
+            + "\", PoolOptions) or with the builder's " + DEFAULT_POOL_SETTERS + ", not both");
+      }
+      defaultPoolGiven = true;
+      pythonHint = null;
       defaultPool = options.toBuilder();
     } else {
       pools.put(name, options);
@@ -132,10 +199,12 @@ public final class RuntimeSettings {
   }
 
   public void defaultTimeout(Duration timeout) {
+    shortcut("defaultTimeout");
     defaultPool.defaultTimeout(timeout);
   }
 
   public void startupTimeout(Duration timeout) {
+    shortcut("startupTimeout");
     defaultPool.startupTimeout(timeout);
   }
 
@@ -173,13 +242,27 @@ public final class RuntimeSettings {
   /** Returns the checked settings, with the machine-dependent defaults resolved now. */
   public RuntimeConfig toConfig() {
     Map<String, PoolOptions> all = new LinkedHashMap<>();
-    all.put(CallOptions.DEFAULT_POOL, defaultPool.build());
-    all.putAll(pools);
+    PoolOptions main = defaultPool.build();
+    all.put(CallOptions.DEFAULT_POOL, main);
+    Map<String, String> hints = new HashMap<>();
+    if (pythonHint != null) {
+      hints.put(CallOptions.DEFAULT_POOL, pythonHint);
+    }
+    pools.forEach((poolName, options) -> {
+      if (inheritPython.contains(poolName)) {
+        all.put(poolName, options.toBuilder().python(main.python()).build());
+        if (pythonHint != null) {
+          hints.put(poolName, pythonHint);
+        }
+      } else {
+        all.put(poolName, options);
+      }
+    });
     return new RuntimeConfig(
         name, all, eagerStart, workingDirectory,
         cacheDirectory != null ? cacheDirectory : defaultCacheDirectory(),
         new CodecLimits(maxNestingDepth, maxFrameBytes), helperPaths, callbackExecutor,
-        streamBatchSize, eventListener);
+        streamBatchSize, eventListener, hints);
   }
 
   /** The {@code snakebridge.cacheDir} property, else the XDG cache folder, else ~/.cache. */

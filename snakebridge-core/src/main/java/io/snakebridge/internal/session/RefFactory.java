@@ -16,4 +16,12 @@ public interface RefFactory {
    * §6.1); the session table interns it.
    */
   PyRef create(String refId, String sessionId, String typeName, String module, boolean stream);
+
+  /**
+   * Returns why {@code ref} cannot be used here when it comes from another runtime, naming both
+   * runtimes, or null when it comes from this one.
+   */
+  default String foreign(PyRef ref) {
+    return null;
+  }
 }

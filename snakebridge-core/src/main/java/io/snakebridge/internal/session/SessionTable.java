@@ -238,7 +238,16 @@ public final class SessionTable {
     return entry.worker;
   }
 
+  /** Returns why {@code ref} cannot be used here when another runtime made it, else null. */
+  public String foreign(PyRef ref) {
+    return factory.foreign(ref);
+  }
+
   private ReferenceNotFoundException notFound(PyRef ref, SessionState state) {
+    String foreign = factory.foreign(ref);
+    if (foreign != null) {
+      return new ReferenceNotFoundException(foreign, ref.refId(), ref.sessionId());
+    }
     String why = state == null
         ? "its session " + ref.sessionId() + " has ended (or it does not come from runtime '"
             + runtimeName + "')"

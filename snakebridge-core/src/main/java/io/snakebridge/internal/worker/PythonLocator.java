@@ -23,12 +23,21 @@ public final class PythonLocator {
    * @throws SnakeBridgeException when there is no such executable
    */
   public static Path locate(String python, String searchPath) {
+    return locate(python, searchPath, null);
+  }
+
+  /**
+   * Returns the executable for {@code python}; a failure's message ends with {@code hint}.
+   *
+   * @param hint how to name another interpreter, such as "name an interpreter with ...", or null
+   * @throws SnakeBridgeException when there is no such executable
+   */
+  public static Path locate(String python, String searchPath, String hint) {
     if (python.indexOf('/') >= 0 || python.indexOf(File.separatorChar) >= 0) {
       Path path = toPath(python);
       if (!Files.exists(path)) {
-        throw new SnakeBridgeException(
-            "Python executable " + path + " does not exist (set it with "
-                + "SnakeBridgeRuntime.builder().python(...) or SNAKEBRIDGE_PYTHON)");
+        throw new SnakeBridgeException("Python executable " + path + " does not exist"
+            + (hint == null ? "" : "; " + hint));
       }
       if (Files.isDirectory(path) || !Files.isExecutable(path)) {
         throw new SnakeBridgeException("Python executable " + path + " is not an executable file");
@@ -46,9 +55,8 @@ public final class PythonLocator {
       }
     }
     throw new SnakeBridgeException(
-        "Python command '" + python + "' was not found on PATH (" + dirs + "); install Python 3.9"
-            + " or newer, or name an interpreter with SnakeBridgeRuntime.builder().python(...)"
-            + " or SNAKEBRIDGE_PYTHON");
+        "Python command '" + python + "' was not found on PATH (" + dirs + ")"
+            + (hint == null ? "" : "; install Python 3.9 or newer, or " + hint));
   }
 
   private static Path toPath(String text) {

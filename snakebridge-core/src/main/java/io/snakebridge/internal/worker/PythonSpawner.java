@@ -24,15 +24,30 @@ import java.util.Map;
  * <p>Thread-safe.
  */
 public final class PythonSpawner implements WorkerSpawner {
+  /** The exit status of an interpreter older than 3.9, which writes {@link #TOO_OLD} first. */
+  public static final int EXIT_TOO_OLD = 4;
+
+  /** What the stderr line of an interpreter older than 3.9 contains. */
+  public static final String TOO_OLD = "is too old: SnakeBridge needs CPython 3.9 or newer";
+
   /**
-   * Puts the extracted package first on sys.path in place of the working directory's {@code ''}
-   * that {@code -c} put there, and runs the worker's server loop, which puts the working
-   * directory back after the standard library and the user's folders, so that no user file
-   * shadows the standard library (server.py says why neither {@code -I} nor {@code -P}).
+   * Refuses an interpreter older than 3.9 with one clear stderr line and {@link #EXIT_TOO_OLD}
+   * (written so that Python 2.7 still parses it). Then puts the extracted package first on
+   * sys.path in place of the working directory's {@code ''} that {@code -c} put there, and runs
+   * the worker's server loop, which puts the working directory back after the standard library
+   * and the user's folders, so that no user file shadows the standard library (server.py says
+   * why neither {@code -I} nor {@code -P}).
    */
   static final String BOOTSTRAP =
-      "import sys; w = sys.path[:1] == ['']; sys.path[:w] = [sys.argv[1]]; "
-          + "import snakebridge_worker.server as s; s.main(w)";
+      "import sys\n"
+          + "if sys.version_info < (3, 9):\n"
+          + "    sys.stderr.write('Python %d.%d.%d at %s " + TOO_OLD + "\\n'"
+          + " % (tuple(sys.version_info[:3]) + (sys.executable,)))\n"
+          + "    sys.exit(" + EXIT_TOO_OLD + ")\n"
+          + "w = sys.path[:1] == ['']\n"
+          + "sys.path[:w] = [sys.argv[1]]\n"
+          + "import snakebridge_worker.server as s\n"
+          + "s.main(w)\n";
 
   private final String python;
   private final Map<String, String> environment;
@@ -44,6 +59,7 @@ public final class PythonSpawner implements WorkerSpawner {
   private final int threads;
   private final long memoryLimit;
   private final Logger stderrLogger;
+  private final String pythonHint;
   private volatile String reportedExecutable;
 
   /**
@@ -68,15 +84,16 @@ public final class PythonSpawner implements WorkerSpawner {
       int threads,
       Logger stderrLogger) {
     this(python, environment, workingDirectory, files, paths, helperPaths, limits, threads, 0,
-        stderrLogger);
+        stderrLogger, null);
   }
 
   /**
-   * Creates a spawner whose workers limit their own data memory.
+   * Creates a spawner whose workers limit their own data memory, and whose message for a missing
+   * interpreter ends with {@code pythonHint}.
    *
    * @param memoryLimit the hard limit of each worker's data memory in bytes (HELLO {@code
    *     memory_limit}), or 0 for none
-   * @see #PythonSpawner(String, Map, Path, WorkerFiles, List, List, CodecLimits, int, Logger)
+   * @param pythonHint how to name another interpreter, or null when the user already named one
    */
   public PythonSpawner(
       String python,
@@ -88,7 +105,8 @@ public final class PythonSpawner implements WorkerSpawner {
       CodecLimits limits,
       int threads,
       long memoryLimit,
-      Logger stderrLogger) {
+      Logger stderrLogger,
+      String pythonHint) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -102,6 +120,7 @@ public final class PythonSpawner implements WorkerSpawner {
     this.threads = threads;
     this.memoryLimit = memoryLimit;
     this.stderrLogger = stderrLogger;
+    this.pythonHint = pythonHint;
   }
 
   @Override
@@ -153,6 +172,6 @@ public final class PythonSpawner implements WorkerSpawner {
     String searchPath = environment.containsKey("PATH")
         ? environment.get("PATH")
         : System.getenv("PATH");
-    return PythonLocator.locate(python, searchPath).toString();
+    return PythonLocator.locate(python, searchPath, pythonHint).toString();
   }
 }

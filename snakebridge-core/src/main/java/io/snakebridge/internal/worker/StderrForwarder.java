@@ -33,6 +33,7 @@ public final class StderrForwarder implements Runnable {
   private final CountDownLatch drained = new CountDownLatch(1);
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private int tailChars;
+  private volatile long lines;
 
   /**
    * Creates a forwarder; {@link #start()} starts its thread.
@@ -103,6 +104,11 @@ public final class StderrForwarder implements Runnable {
     }
   }
 
+  /** Returns how many lines were forwarded so far: whether the forwarder still makes progress. */
+  public long lines() {
+    return lines;
+  }
+
   private void emit(byte[] bytes, int length) {
     int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
     String text = new String(Arrays.copyOf(bytes, end), StandardCharsets.UTF_8);
@@ -116,5 +122,6 @@ public final class StderrForwarder implements Runnable {
     if (logger.isLoggable(Level.INFO)) {
       logger.log(Level.INFO, "[" + workerId + "] " + text);
     }
+    lines++; // only this thread writes
   }
 }

@@ -340,6 +340,11 @@ public final class WorkerProcess {
     }
   }
 
+  /** Returns how many stderr lines were forwarded so far. */
+  public long stderrLines() {
+    return stderr.lines();
+  }
+
   /** Waits at most {@code timeoutNanos} for stderr to reach end of file. */
   public boolean awaitStderrDrained(long timeoutNanos) {
     return stderr.awaitDrained(timeoutNanos);
