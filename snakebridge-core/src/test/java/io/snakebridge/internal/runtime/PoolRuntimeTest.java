@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.FakeRuntimes;
 import io.snakebridge.PoolExhaustedException;
@@ -370,16 +371,6 @@ class PoolRuntimeTest {
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within 5 s");
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(1);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    Await.until("the condition", condition);
   }
 }
