@@ -60,6 +60,48 @@ def sleep_then_pid(seconds):
     return os.getpid()
 
 
+# How long a helper waits for the test's next step before it fails the call (a hang, not a slow
+# machine: the same ceiling as the Java tests' Await.CEILING).
+CEILING = 60.0
+
+
+def _await_path(path, what, seconds=CEILING):
+    deadline = time.monotonic() + seconds
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            raise TimeoutError("no %s (%s) after %s s" % (what, path, seconds))
+        time.sleep(0.005)
+
+
+def wait_for_gate(gate, seconds=CEILING):
+    """Blocks until the file `gate` exists, then returns this worker's pid: a call that stays
+    busy exactly until the test lets it go."""
+    _await_path(gate, "gate", seconds)
+    return os.getpid()
+
+
+def pid_at_rendezvous(folder, count, seconds=CEILING):
+    """Notes this worker's pid in `folder`, waits until `count` calls have done so, and returns
+    the pid: `count` such calls prove that `count` workers ran them at the same time."""
+    with open(os.path.join(folder, "%d.tmp" % os.getpid()), "w"):
+        pass
+    os.replace(os.path.join(folder, "%d.tmp" % os.getpid()),
+               os.path.join(folder, "%d.pid" % os.getpid()))
+    deadline = time.monotonic() + seconds
+    while len([name for name in os.listdir(folder) if name.endswith(".pid")]) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError("only %s of %d calls met in %s" % (os.listdir(folder), count, folder))
+        time.sleep(0.005)
+    return os.getpid()
+
+
+def append_line(path, line):
+    """Appends `line` to the file `path`: calls that note their order."""
+    with open(path, "a") as out:
+        out.write(line + "\n")
+    return os.getpid()
+
+
 def raise_from():
     try:
         {}["apple"]
