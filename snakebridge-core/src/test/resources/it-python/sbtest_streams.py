@@ -40,12 +40,25 @@ def produced_slowly(n, delay):
         yield i, time.time()
 
 
-def paused_after_each(n, delay):
-    """Yields (i, the wall-clock time it was produced), then pauses: a slow producer whose
-    slowness shows only after each item."""
+def handed_over(n, folder, seconds=60.0):
+    """Yields 0 .. n-1, each only once the consumer has noted the one before as received (a file
+    `<i>` in `folder`): a producer that can go on only if every item is delivered as soon as it
+    exists, never held back to fill a batch. Fails after `seconds` without a receipt."""
     for i in range(n):
-        yield i, time.time()
-        time.sleep(delay)
+        yield i
+        receipt = os.path.join(folder, str(i))
+        deadline = time.monotonic() + seconds
+        while not os.path.exists(receipt):
+            if time.monotonic() > deadline:
+                raise TimeoutError("item %d was not received within %s s" % (i, seconds))
+            time.sleep(0.005)
+
+
+def noting(path, n):
+    """Appends "stream" to the file `path` when it starts, then yields 0 .. n-1."""
+    with open(path, "a") as out:
+        out.write("stream\n")
+    yield from range(n)
 
 
 def guarded(marker, delay=0.0):
