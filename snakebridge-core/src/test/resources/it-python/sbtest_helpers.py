@@ -6,6 +6,7 @@ import decimal
 import os
 import signal
 import sys
+import threading
 import time
 import uuid
 
@@ -81,12 +82,12 @@ def wait_for_gate(gate, seconds=CEILING):
 
 
 def pid_at_rendezvous(folder, count, seconds=CEILING):
-    """Notes this worker's pid in `folder`, waits until `count` calls have done so, and returns
-    the pid: `count` such calls prove that `count` workers ran them at the same time."""
-    with open(os.path.join(folder, "%d.tmp" % os.getpid()), "w"):
+    """Notes this call in `folder`, waits until `count` calls have done so, and returns this
+    worker's pid: `count` such calls prove that they all ran at the same time."""
+    name = os.path.join(folder, "%d-%d" % (os.getpid(), threading.get_ident()))
+    with open(name + ".tmp", "w"):
         pass
-    os.replace(os.path.join(folder, "%d.tmp" % os.getpid()),
-               os.path.join(folder, "%d.pid" % os.getpid()))
+    os.replace(name + ".tmp", name + ".pid")
     deadline = time.monotonic() + seconds
     while len([name for name in os.listdir(folder) if name.endswith(".pid")]) < count:
         if time.monotonic() > deadline:
@@ -189,9 +190,12 @@ def spin(seconds):
     return os.getpid()
 
 
-def spin_noting(seconds, path):
-    """Spins; whatever ends it (CANCEL included) leaves a note in `path` first."""
+def spin_noting(seconds, path, started=None):
+    """Spins; whatever ends it (CANCEL included) leaves a note in `path` first. With `started`,
+    first notes in that file that it runs."""
     try:
+        if started is not None:
+            touch(started)
         return spin(seconds)
     finally:
         with open(path, "w") as note:
