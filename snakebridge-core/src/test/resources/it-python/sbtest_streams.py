@@ -40,18 +40,20 @@ def produced_slowly(n, delay):
         yield i, time.time()
 
 
-def handed_over(n, folder, seconds=60.0):
-    """Yields 0 .. n-1, each only once the consumer has noted the one before as received (a file
-    `<i>` in `folder`): a producer that can go on only if every item is delivered as soon as it
-    exists, never held back to fill a batch. Fails after `seconds` without a receipt."""
+def handed_over(n, folder, pause=0.02, seconds=60.0):
+    """A slow producer (each item takes `pause` seconds) that yields item i only once the
+    consumer has noted item i - 1 as received (a file `<i - 1>` in `folder`): it can go on only
+    if every item is delivered as soon as it exists, never held back for the items after it.
+    Fails after `seconds` without a receipt."""
     for i in range(n):
-        yield i
-        receipt = os.path.join(folder, str(i))
+        time.sleep(pause)
+        receipt = os.path.join(folder, str(i - 1))
         deadline = time.monotonic() + seconds
-        while not os.path.exists(receipt):
+        while i and not os.path.exists(receipt):
             if time.monotonic() > deadline:
-                raise TimeoutError("item %d was not received within %s s" % (i, seconds))
+                raise TimeoutError("item %d was not received within %s s" % (i - 1, seconds))
             time.sleep(0.005)
+        yield i
 
 
 def noting(path, n):

@@ -47,8 +47,8 @@ class StreamFlowIT {
 
   @Test
   void row57ItemsOfASlowProducerArriveInOrderAsSoonAsTheyExist() throws IOException {
-    // The producer yields item i + 1 only once the consumer has received item i: the stream
-    // can finish only if each item is delivered while the producer waits for more.
+    // The producer is slow and yields item i + 1 only once the consumer has received item i:
+    // the stream can finish only if each item is delivered while the producer works on the next.
     for (boolean dynamic : new boolean[] {false, true}) {
       Path receipts = Files.createTempDirectory(ItEnvironment.workDir(), "receipts-");
       List<Long> order = new ArrayList<>();
