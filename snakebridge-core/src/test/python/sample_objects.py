@@ -71,8 +71,11 @@ def tracked():
     return Tracked()
 
 
-def wait_for_collection(seconds):
-    """Runs while the control thread reads: True once the Tracked object has been dropped."""
+def wait_for_collection(seconds, marker=None):
+    """Runs while the control thread reads: True once the Tracked object has been dropped.
+    With `marker`, first creates that file, so a test can wait until the call runs."""
+    if marker is not None:
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
     return collected.wait(seconds)
 
 
