@@ -181,7 +181,8 @@ class StreamCancelIT {
         Canceller subscriber = new Canceller(7);
         python.publisher("sbtest_streams", producer, List.of(marker.toString(), 0.01), DEFAULTS)
             .subscribe(subscriber);
-        assertTrue(subscriber.cancelled.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS), producer);
+        assertTrue(subscriber.cancelled.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS),
+            producer);
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L), subscriber.items, producer);
         assertTrue(appears(marker), producer + ": cancel() closed the generator");
         assertEquals(pid, pid(), producer + ": the same worker serves on");
@@ -273,7 +274,8 @@ class StreamCancelIT {
               }
             });
         try {
-          assertTrue(ended.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS), "the publisher ended");
+          assertTrue(ended.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS),
+              "the publisher ended");
         } catch (InterruptedException interrupted) {
           throw new AssertionError(interrupted);
         }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Flow control and failures of streams through a real worker (snakepit inventory §10, rows
- * 57-61): delivery of each item as soon as it exists, a slow consumer holding the producer back, the idle timeout, queueing
- * for a worker.
+ * 57-61): delivery of each item as soon as it exists, a slow consumer holding the producer
+ * back, the idle timeout, queueing for a worker.
  */
 @ExtendWith(NoLeakedWorkers.class)
 class StreamFlowIT {

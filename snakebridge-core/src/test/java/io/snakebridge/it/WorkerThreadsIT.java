@@ -30,7 +30,8 @@ class WorkerThreadsIT {
   void threeCallsRunAtOnceOnAWorkerWithThreeThreads() {
     PythonSpawner spawner = new PythonSpawner(ItEnvironment.python(), Map.of(), null,
         new WorkerFiles(WorkerThreadsIT.class.getClassLoader(), ItEnvironment.cacheDir()),
-        List.of(ItEnvironment.helpers().toString()), List.of(), CodecLimits.DEFAULT, 3, System.getLogger("snakebridge.test"));
+        List.of(ItEnvironment.helpers().toString()), List.of(), CodecLimits.DEFAULT, 3,
+        System.getLogger("snakebridge.test"));
     WorkerProcess worker = spawner.spawn("threads-1");
     ExecutorService callers = Executors.newFixedThreadPool(3);
     try {
