@@ -122,7 +122,7 @@ class CallbackTest(unittest.TestCase):
             # Main waits for this answer and applies the RELEASE meanwhile; the finalizer that
             # runs then must not start a second wait inside the first.
             self.worker.send_value(frames.RELEASE, 0, ("finalizer", {dropped.ref_id: 1}))
-            self.worker.stderr_text(wait_for="RuntimeError", timeout=5)
+            self.worker.stderr_text(wait_for="RuntimeError")
             return args[0] * 2
 
         self.assertEqual(self.ask(("call", None, "sample_objects", "call_back",
