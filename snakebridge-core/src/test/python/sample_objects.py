@@ -71,8 +71,11 @@ def tracked():
     return Tracked()
 
 
-def wait_for_collection(seconds):
-    """Runs while the control thread reads: True once the Tracked object has been dropped."""
+def wait_for_collection(seconds, marker=None):
+    """Runs while the control thread reads: True once the Tracked object has been dropped.
+    With `marker`, first creates that file, so a test can wait until the call runs."""
+    if marker is not None:
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
     return collected.wait(seconds)
 
 
@@ -147,8 +150,9 @@ def in_child_process(function):
 _later = []
 
 
-def call_later(function, delay):
-    """Calls the function from a timer thread after the call has returned."""
+def call_later(function, delay, marker=None):
+    """Calls the function from a timer thread after the call has returned; with `marker`,
+    creates that file once it has."""
     _later.clear()
 
     def fire():
@@ -157,6 +161,8 @@ def call_later(function, delay):
             _later.append("called")
         except Exception as exc:
             _later.append(f"{type(exc).__name__}: {exc}")
+        if marker is not None:
+            os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
 
     threading.Timer(delay, fire).start()
 

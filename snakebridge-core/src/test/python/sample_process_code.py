@@ -13,40 +13,68 @@ from snakebridge_worker import Cancelled
 
 _kept = []  # objects a call leaves behind on purpose (pipes, sockets, children)
 
+# The functions that block take an optional `marker`: a file they create just before blocking,
+# so a test can wait until the call runs (support.WorkerProcess.start_running).
 
-def sleep(seconds):
+
+def _note(marker):
+    if marker is not None:
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def sleep(seconds, marker=None):
+    _note(marker)
     time.sleep(seconds)
     return "slept"
 
 
-def wait_for_event():
-    threading.Event().wait()
+def wait_for_event(marker=None):
+    event = threading.Event()
+    _note(marker)
+    event.wait()
     return "set"
 
 
-def read_pipe():
+def read_pipe(marker=None):
     """A blocking os.read on a pipe nobody writes to (both ends kept open)."""
     read_end, write_end = os.pipe()
     _kept.append((read_end, write_end))
+    _note(marker)
     return os.read(read_end, 1)
 
 
-def receive():
+def receive(marker=None):
     """A blocking recv on a socket pair nobody sends on."""
     pair = socket.socketpair()
     _kept.append(pair)
+    _note(marker)
     return pair[0].recv(1)
 
 
-def select_forever():
+def select_forever(marker=None):
     read_end, write_end = os.pipe()
     _kept.append((read_end, write_end))
+    _note(marker)
     return select.select([read_end], [], [])
 
 
-def sleep_and_report_cleanup(seconds):
+def meet(folder, count, seconds=60.0):
+    """Notes this call in `folder` and waits until `count` calls have: returns "met" only if
+    they all ran at the same time."""
+    name = os.path.join(folder, str(threading.get_ident()))
+    os.close(os.open(name, os.O_CREAT | os.O_WRONLY, 0o600))
+    deadline = time.monotonic() + seconds
+    while len(os.listdir(folder)) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError("only %d of %d calls met" % (len(os.listdir(folder)), count))
+        time.sleep(0.005)
+    return "met"
+
+
+def sleep_and_report_cleanup(seconds, marker=None):
     """Sleeps; tells on stderr that its `except Cancelled` cleanup ran, then re-raises."""
     try:
+        _note(marker)
         time.sleep(seconds)
     except Cancelled:
         sys.stderr.write("cleanup after Cancelled ran\n")
@@ -55,7 +83,7 @@ def sleep_and_report_cleanup(seconds):
     return "slept"
 
 
-def spin_with_own_sigint_handler(seconds):
+def spin_with_own_sigint_handler(seconds, marker=None):
     """A Python loop while user code owns SIGINT: the worker must not signal that handler."""
     def handler(signum, frame):
         sys.stderr.write("user SIGINT handler called\n")
@@ -63,6 +91,7 @@ def spin_with_own_sigint_handler(seconds):
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
+        _note(marker)
         _spin(seconds)  # not inline: CPython 3.13 can skip a `finally` in the frame of a tight
     finally:            # loop that an exception interrupts (python/cpython#130279)
         signal.signal(signal.SIGINT, previous)

@@ -5,9 +5,11 @@ coroutines and async generators. Imported by the tests' worker (its folder is in
 """
 
 import asyncio
+import os
 import time
 
 events = []
+_stuck_marker = []  # the file the next code that gets stuck creates, if a test asked for one
 
 
 def take_events():
@@ -16,9 +18,21 @@ def take_events():
     return taken
 
 
+def mark_when_stuck(marker):
+    """The next spin or long sleep here first creates the file `marker`: a test waits for it
+    before it cancels (a CANCEL that comes before the call runs is ignored)."""
+    _stuck_marker[:] = [marker]
+
+
+def _stuck():
+    if _stuck_marker:
+        os.close(os.open(_stuck_marker.pop(), os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def spin(seconds):
     """Busy in Python bytecode, so a CANCEL lands here."""
     deadline = time.monotonic() + seconds
+    _stuck()
     while time.monotonic() < deadline:
         pass
 
@@ -163,6 +177,7 @@ async def fail_later():
 
 async def sleep_guarded(label, seconds):
     try:
+        _stuck()
         await asyncio.sleep(seconds)
         return "slept"
     finally:
@@ -223,6 +238,7 @@ async def agen_then_stuck(label, count):
     try:
         for index in range(count):
             yield index
+        _stuck()
         await asyncio.sleep(3600)
         yield count
     finally:

@@ -8,12 +8,14 @@ import collections
 import datetime
 import decimal
 import io
+import itertools
 import os
 import pickle
 import select
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -44,7 +46,26 @@ DEFAULT_HELLO = {
     "max_depth": 1000,
 }
 
-TIMEOUT = 10.0
+# How long a test waits for an answer or an event before it takes it for a hang. Never a bound
+# on speed: the tests pass on a busy two-core machine, where a worker may wait seconds for a CPU.
+TIMEOUT = 60.0
+
+_MARKERS = tempfile.TemporaryDirectory(prefix="sbw-test-markers-")
+_marker_numbers = itertools.count()
+
+
+def new_marker():
+    """A path where no file is yet: test code that takes a `marker` creates it once it runs."""
+    return os.path.join(_MARKERS.name, str(next(_marker_numbers)))
+
+
+def wait_until(condition, what, timeout=TIMEOUT):
+    """Waits until `condition()` is true; fails naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {timeout} s for {what}")
+        time.sleep(0.005)
 
 
 def same_value(a, b):
@@ -211,6 +232,15 @@ class WorkerProcess:
 
     def start_call(self, module, function, *args, **kwargs):
         return self.start(("call", None, module, function, list(args), kwargs))
+
+    def start_running(self, module, function, *args):
+        """Starts a call to a function that takes a `marker` argument last and creates that
+        file once it runs (a CANCEL before that would find no call to stop); returns its id
+        once it runs."""
+        marker = new_marker()
+        request_id = self.start_call(module, function, *args, marker)
+        wait_until(lambda: os.path.exists(marker), f"{module}.{function} to run")
+        return request_id
 
     def start(self, request):
         """Sends a CALL with any call tuple; returns its id."""

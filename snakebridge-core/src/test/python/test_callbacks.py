@@ -2,7 +2,7 @@
 
 import support
 
-import time
+import os
 import unittest
 
 from snakebridge_worker import frames
@@ -105,8 +105,10 @@ class CallbackTest(unittest.TestCase):
 
     def test_a_callback_with_no_call_running_is_refused(self):
         s = session("later")
-        self.ask(("call", s, "sample_objects", "call_later", [Callback(1, "late"), 0.1], {}))
-        time.sleep(0.3)
+        fired = support.new_marker()
+        self.ask(("call", s, "sample_objects", "call_later", [Callback(1, "late"), 0.1, fired],
+                  {}))
+        support.wait_until(lambda: os.path.exists(fired), "the timer to call back")
         kind, outcome = self.ask(("call", s, "sample_objects", "later_outcome", [5.0], {}))
         self.assertRegex(outcome, r"^RuntimeError: .*only be called while a call")
 
@@ -120,7 +122,7 @@ class CallbackTest(unittest.TestCase):
             # Main waits for this answer and applies the RELEASE meanwhile; the finalizer that
             # runs then must not start a second wait inside the first.
             self.worker.send_value(frames.RELEASE, 0, ("finalizer", {dropped.ref_id: 1}))
-            self.worker.stderr_text(wait_for="RuntimeError", timeout=5)
+            self.worker.stderr_text(wait_for="RuntimeError")
             return args[0] * 2
 
         self.assertEqual(self.ask(("call", None, "sample_objects", "call_back",
@@ -168,8 +170,7 @@ class CallbackTest(unittest.TestCase):
 
     def test_a_long_nested_call_is_watched_over_and_cancellable(self):
         def run_long(callback_id, args, kwargs, call_id):
-            nested = self.worker.start_call("sample_user_code", "spin", 60)
-            time.sleep(0.05)
+            nested = self.worker.start_running("sample_user_code", "spin", 600)
             self.worker.send(frames.PING, 99)
             self.assertEqual(self.worker.read_frame(), (frames.PONG, 99, b""))
             self.worker.send(frames.CANCEL, nested)

@@ -323,15 +323,20 @@ class DecoderTest(unittest.TestCase):
     def test_pickles_with_memo_opcodes_do_not_slow_later_decodes(self):
         # CPython's unpickler keeps counting memo slots across loads; a reused one would scan
         # an ever larger memo after every pickle that has memo opcodes (Python's pickles do).
+        # So an unpickler that met memo opcodes is dropped, never reused (was 10x slower after
+        # 20,000 such loads; how fast decoding is belongs to the benchmarks).
+        if codec._PEEK_SIZE is None:
+            self.skipTest("this CPython's unpickler is never reused")
         decoder = codec.Decoder()
-        data = memoryview(pickle.dumps(["a", "b", ("c", "d")], 5))
-        durations = []
-        for _ in range(2):
-            started = time.perf_counter()
-            for _ in range(20000):
-                decoder.decode(data)
-            durations.append(time.perf_counter() - started)
-        self.assertLess(durations[1], durations[0] * 3)  # was over 10x before the fix
+        java = memoryview(java_style([1, "x"]))
+        self.assertEqual(decoder.decode(java), [1, "x"])
+        reused = decoder._unpickler
+        self.assertIsNotNone(reused, "an unpickler that met no memo opcode is kept")
+        self.assertEqual(decoder.decode(memoryview(pickle.dumps(["a", "b", "a"], 5))),
+                         ["a", "b", "a"])
+        self.assertIsNone(decoder._unpickler, "one that met memo opcodes is dropped")
+        self.assertEqual(decoder.decode(java), [1, "x"])
+        self.assertIsNot(decoder._unpickler, reused)
 
     def test_references_and_callbacks_only_where_a_resolver_is_given(self):
         for name in ("ref", "callback"):

@@ -13,10 +13,9 @@ from snakebridge_worker import frames
 
 # Typical latencies are a few milliseconds: the control thread waits for the GIL about one
 # switch interval (5 ms). On an oversubscribed machine single answers can take far longer, so
-# the tests check what matters structurally (the answer comes while the call still runs: long
-# calls last a minute and are then cancelled) and bound the median, not the worst case.
-PROMPT = 0.5
-LONG = 60
+# the tests check what matters structurally: the answer comes while the call still runs (long
+# calls would last ten minutes, beyond support.TIMEOUT, and are cancelled). No latency bound.
+LONG = 600
 
 
 class LongCallTest(unittest.TestCase):
@@ -24,51 +23,44 @@ class LongCallTest(unittest.TestCase):
         self.worker = support.WorkerProcess(paths=[support.HERE])
         self.addCleanup(self.worker.release)
 
-    def ping_latency(self, ping_id):
-        started = time.monotonic()
+    def ping(self, ping_id):
+        """A PING answered while a call runs: read_frame fails if a RESULT comes first."""
         self.worker.send(frames.PING, ping_id)
-        self.assertEqual(self.worker.read_frame(timeout=10), (frames.PONG, ping_id, b""))
-        return time.monotonic() - started
+        self.assertEqual(self.worker.read_frame(), (frames.PONG, ping_id, b""))
 
     def cancel(self, call):
         self.worker.send(frames.CANCEL, call)
-        self.assertEqual(self.worker.reply(call, timeout=10)[1]["kind"], "cancelled")
+        self.assertEqual(self.worker.reply(call)[1]["kind"], "cancelled")
 
-    def test_ping_during_a_long_c_call_is_answered_promptly(self):
-        # A C call cannot be cancelled (the interruption waits for the next bytecode), so
-        # this one is short; read_frame fails if the call's RESULT comes before a PONG.
-        call = self.worker.start_call("time", "sleep", 3)
-        time.sleep(0.05)
-        latencies = [self.ping_latency(ping_id) for ping_id in (1001, 1002, 1003)]
-        self.assertLess(sorted(latencies)[1], PROMPT)
-        self.assertEqual(self.worker.reply(call), ("result", None))
+    def test_ping_during_a_long_c_call_is_answered(self):
+        # time.sleep holds no GIL; the wake-up signal ends it when it is cancelled.
+        call = self.worker.start_running("sample_process_code", "sleep", LONG)
+        for ping_id in (1001, 1002, 1003):
+            self.ping(ping_id)
+        self.cancel(call)
 
-    def test_ping_during_a_long_python_loop_is_answered_promptly(self):
-        call = self.worker.start_call("sample_user_code", "spin", LONG)
-        time.sleep(0.05)
-        latencies = [self.ping_latency(ping_id) for ping_id in range(2001, 2006)]
-        self.assertLess(sorted(latencies)[2], PROMPT)
+    def test_ping_during_a_long_python_loop_is_answered(self):
+        call = self.worker.start_running("sample_user_code", "spin", LONG)
+        for ping_id in range(2001, 2006):
+            self.ping(ping_id)
         self.cancel(call)
         self.assertEqual(self.worker.call("math", "sqrt", 16), ("result", 4.0))
 
     def test_cancel_interrupts_a_python_loop_and_the_worker_serves_on(self):
-        call = self.worker.start_call("sample_user_code", "spin", LONG)
-        time.sleep(0.05)
+        call = self.worker.start_running("sample_user_code", "spin", LONG)
         self.worker.send(frames.CANCEL, call)
-        kind, error = self.worker.reply(call, timeout=10)  # not after the minute
+        kind, error = self.worker.reply(call)  # not after the ten minutes
         self.assertEqual((kind, error["kind"], error["type"]),
                          ("error", "cancelled", "snakebridge_worker.Cancelled"))
         self.assertEqual(error["frames"][-1][:2], ("sample_user_code", "spin"))
         self.assertIn("builtins.BaseException", error["mro"])
         self.assertEqual(self.worker.call("math", "sqrt", 16), ("result", 4.0))
         # and a later long call is still watched over and cancellable
-        call = self.worker.start_call("sample_user_code", "spin", LONG)
-        time.sleep(0.05)
+        call = self.worker.start_running("sample_user_code", "spin", LONG)
         self.cancel(call)
 
     def test_cancel_of_another_id_leaves_the_call_alone(self):
-        call = self.worker.start_call("sample_user_code", "spin", 0.5)
-        time.sleep(0.05)
+        call = self.worker.start_running("sample_user_code", "spin", 0.5)
         self.worker.send(frames.CANCEL, call + 100)
         self.assertEqual(self.worker.reply(call)[0], "result")
 
@@ -79,16 +71,16 @@ class LongCallTest(unittest.TestCase):
         self.assertEqual(self.worker.call("math", "sqrt", 1), ("result", 1.0))
 
     def test_frames_sent_during_a_long_call_are_served_in_order(self):
-        first = self.worker.start_call("sample_user_code", "spin", 1.0)
-        time.sleep(0.05)
+        first = self.worker.start_running("sample_user_code", "spin", 1.0)
         second = self.worker.start_call("math", "sqrt", 4)
         self.worker.send(frames.PING, 3001)
-        third = self.worker.start_call("sample_user_code", "spin", LONG)
-        self.assertEqual(self.worker.read_frame(timeout=5), (frames.PONG, 3001, b""))
+        third_runs = support.new_marker()
+        third = self.worker.start_call("sample_user_code", "spin", LONG, third_runs)
+        self.assertEqual(self.worker.read_frame(), (frames.PONG, 3001, b""))
         self.assertEqual(self.worker.reply(first)[0], "result")
         self.assertEqual(self.worker.reply(second), ("result", 2.0))
-        time.sleep(0.05)
-        self.ping_latency(3002)  # the queued long call is watched over too
+        support.wait_until(lambda: os.path.exists(third_runs), "the third call to run")
+        self.ping(3002)  # the queued long call is watched over too
         self.cancel(third)
 
     def test_many_short_and_long_calls_lose_no_frame(self):
@@ -113,23 +105,20 @@ class LongCallTest(unittest.TestCase):
                 self.assertEqual(replies[request_id], value)
 
     def test_shutdown_during_a_call_finishes_it_then_exits(self):
-        call = self.worker.start_call("sample_user_code", "spin", 0.5)
-        time.sleep(0.05)
+        call = self.worker.start_running("sample_user_code", "spin", 0.5)
         self.worker.send(frames.SHUTDOWN, 0)
-        self.assertEqual(self.worker.reply(call, timeout=5)[0], "result")
+        self.assertEqual(self.worker.reply(call)[0], "result")
         self.assertEqual(self.worker.wait(), 0)
 
     def test_end_of_input_during_a_long_call_exits_at_once(self):
-        self.worker.start_call("sample_user_code", "spin", LONG)
-        time.sleep(0.05)
-        self.assertEqual(self.worker.close(), 0)  # fails after TIMEOUT, long before the minute
+        self.worker.start_running("sample_user_code", "spin", LONG)
+        self.assertEqual(self.worker.close(), 0)  # fails after TIMEOUT, long before LONG
 
     def test_a_bad_frame_during_a_long_call_is_reported_at_once(self):
-        self.worker.start_call("sample_user_code", "spin", LONG)
-        time.sleep(0.05)
-        self.ping_latency(4001)  # the control thread reads now
+        self.worker.start_running("sample_user_code", "spin", LONG)
+        self.ping(4001)  # the control thread reads now
         self.worker.send_raw(frames.HEADER.pack(12, 99, 0, 0, 4002))
-        kind, request_id, error = self.worker.read_value(timeout=10)
+        kind, request_id, error = self.worker.read_value()
         self.assertEqual((kind, request_id, error["kind"]), (frames.ERROR, 4002, "protocol"))
         self.assertIn("unknown frame kind 99", error["message"])
         self.assertEqual(self.worker.wait(), 3)
@@ -166,7 +155,7 @@ class ParentDeathTest(unittest.TestCase):
         self.assertEqual(frames.HEADER.unpack(header)[1], frames.HELLO)
         parent.stdin.close()
         parent.wait(support.TIMEOUT)
-        deadline = time.monotonic() + 5  # the watcher polls every 0.5 s
+        deadline = time.monotonic() + support.TIMEOUT  # the watcher polls every 0.5 s
         while True:  # the rest of HELLO, then end of file when the worker exits
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([from_worker], [], [], remaining)[0]:

@@ -13,8 +13,8 @@ import unittest
 from snakebridge_worker import frames
 
 LINUX = sys.platform.startswith("linux")
-EXIT_WITHIN = 5.0  # the worker and its children go at once; this only bounds a failing test
-STUCK_GONE_WITHIN = 60.0  # likewise, for a worker that cannot run Python code
+EXIT_WITHIN = support.TIMEOUT  # they go at once; this only bounds a failing test
+STUCK_GONE_WITHIN = support.TIMEOUT  # likewise, for a worker that cannot run Python code
 
 # Runs a worker as its child over the test's own pipes, then waits: killing this process is
 # the worker's parent dying while its input stays open (the test holds the write end).
@@ -112,8 +112,7 @@ class NoOrphansTest(unittest.TestCase):
     def test_end_of_input_during_a_call(self):
         worker = self.start()
         pids = self.children(worker)
-        worker.start_call("sample_process_code", "sleep", 60)
-        time.sleep(0.1)
+        worker.start_running("sample_process_code", "sleep", 600)
         self.assertEqual(worker.close(), 0)
         self.assert_all_gone(pids)
 
@@ -134,8 +133,7 @@ class NoOrphansTest(unittest.TestCase):
     def test_sigterm_during_a_blocking_call(self):
         worker = self.start()
         pids = self.children(worker)
-        worker.start_call("sample_process_code", "sleep", 60)
-        time.sleep(0.1)
+        worker.start_running("sample_process_code", "sleep", 600)
         worker.process.terminate()
         self.assertEqual(worker.wait(), -signal.SIGTERM)
         self.assert_all_gone(pids)
@@ -157,8 +155,7 @@ class NoOrphansTest(unittest.TestCase):
         worker_pid = worker.call("os", "getpid")[1]
         self.addCleanup(_kill_quietly, worker_pid)
         pids = self.children(worker)
-        worker.start_call("sample_process_code", "sleep", 60)
-        time.sleep(0.1)
+        worker.start_running("sample_process_code", "sleep", 600)
         worker.kill()
         self.assert_all_gone([worker_pid] + pids)
 

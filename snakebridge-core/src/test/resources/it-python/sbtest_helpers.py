@@ -6,6 +6,7 @@ import decimal
 import os
 import signal
 import sys
+import threading
 import time
 import uuid
 
@@ -62,6 +63,48 @@ def pid():
 
 def sleep_then_pid(seconds):
     time.sleep(seconds)
+    return os.getpid()
+
+
+# How long a helper waits for the test's next step before it fails the call (a hang, not a slow
+# machine: the same ceiling as the Java tests' Await.CEILING).
+CEILING = 60.0
+
+
+def _await_path(path, what, seconds=CEILING):
+    deadline = time.monotonic() + seconds
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            raise TimeoutError("no %s (%s) after %s s" % (what, path, seconds))
+        time.sleep(0.005)
+
+
+def wait_for_gate(gate, seconds=CEILING):
+    """Blocks until the file `gate` exists, then returns this worker's pid: a call that stays
+    busy exactly until the test lets it go."""
+    _await_path(gate, "gate", seconds)
+    return os.getpid()
+
+
+def pid_at_rendezvous(folder, count, seconds=CEILING):
+    """Notes this call in `folder`, waits until `count` calls have done so, and returns this
+    worker's pid: `count` such calls prove that they all ran at the same time."""
+    name = os.path.join(folder, "%d-%d" % (os.getpid(), threading.get_ident()))
+    with open(name + ".tmp", "w"):
+        pass
+    os.replace(name + ".tmp", name + ".pid")
+    deadline = time.monotonic() + seconds
+    while len([name for name in os.listdir(folder) if name.endswith(".pid")]) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError("only %s of %d calls met in %s" % (os.listdir(folder), count, folder))
+        time.sleep(0.005)
+    return os.getpid()
+
+
+def append_line(path, line):
+    """Appends `line` to the file `path`: calls that note their order."""
+    with open(path, "a") as out:
+        out.write(line + "\n")
     return os.getpid()
 
 
@@ -152,9 +195,12 @@ def spin(seconds):
     return os.getpid()
 
 
-def spin_noting(seconds, path):
-    """Spins; whatever ends it (CANCEL included) leaves a note in `path` first."""
+def spin_noting(seconds, path, started=None):
+    """Spins; whatever ends it (CANCEL included) leaves a note in `path` first. With `started`,
+    first notes in that file that it runs."""
     try:
+        if started is not None:
+            touch(started)
         return spin(seconds)
     finally:
         with open(path, "w") as note:

@@ -22,17 +22,22 @@ def start_children(seconds):
     return [os.getpid(), child.pid, orphan]
 
 
-def start_children_then_hang(pid_file, seconds):
-    """start_children, the pids written to `pid_file`, then a sleep that swallows Cancelled:
-    only killing the worker ends this call before `seconds`."""
-    pids = start_children(0)
-    with open(pid_file + ".tmp", "w") as out:
-        out.write(" ".join(map(str, pids)))
-    os.replace(pid_file + ".tmp", pid_file)
+def hang(seconds):
+    """A sleep that swallows Cancelled: only killing the worker ends this call before
+    `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             time.sleep(max(0.0, deadline - time.monotonic()))
         except Cancelled:
             pass
+
+
+def start_children_then_hang(pid_file, seconds):
+    """start_children, the pids written to `pid_file`, then hang(seconds)."""
+    pids = start_children(0)
+    with open(pid_file + ".tmp", "w") as out:
+        out.write(" ".join(map(str, pids)))
+    os.replace(pid_file + ".tmp", pid_file)
+    hang(seconds)
     return pids

@@ -40,12 +40,27 @@ def produced_slowly(n, delay):
         yield i, time.time()
 
 
-def paused_after_each(n, delay):
-    """Yields (i, the wall-clock time it was produced), then pauses: a slow producer whose
-    slowness shows only after each item."""
+def handed_over(n, folder, pause=0.02, seconds=60.0):
+    """A slow producer (each item takes `pause` seconds) that yields item i only once the
+    consumer has noted item i - 1 as received (a file `<i - 1>` in `folder`): it can go on only
+    if every item is delivered as soon as it exists, never held back for the items after it.
+    Fails after `seconds` without a receipt."""
     for i in range(n):
-        yield i, time.time()
-        time.sleep(delay)
+        time.sleep(pause)
+        receipt = os.path.join(folder, str(i - 1))
+        deadline = time.monotonic() + seconds
+        while i and not os.path.exists(receipt):
+            if time.monotonic() > deadline:
+                raise TimeoutError("item %d was not received within %s s" % (i - 1, seconds))
+            time.sleep(0.005)
+        yield i
+
+
+def noting(path, n):
+    """Appends "stream" to the file `path` when it starts, then yields 0 .. n-1."""
+    with open(path, "a") as out:
+        out.write("stream\n")
+    yield from range(n)
 
 
 def guarded(marker, delay=0.0):

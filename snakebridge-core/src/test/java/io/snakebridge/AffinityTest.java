@@ -84,10 +84,7 @@ class AffinityTest {
   }
 
   private void awaitRunning(int count) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (running.get() < count && System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
+    Await.until(count + " calls running", () -> running.get() >= count);
     assertEquals(count, running.get());
   }
 
@@ -192,11 +189,10 @@ class AffinityTest {
       assertThrows(ReferenceNotFoundException.class, () -> pidOf(made));
       return pid;
     });
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     for (ScriptedWorker worker : spawner.spawned()) {
       boolean holder = worker.process().pid() == home;
-      while (holder && worker.releases().isEmpty() && System.nanoTime() < end) {
-        Thread.onSpinWait();
+      if (holder) {
+        Await.until("the release in the holder", () -> !worker.releases().isEmpty());
       }
       assertEquals(holder ? List.of(Arrays.asList("s", null)) : List.of(), worker.releases(),
           "worker " + worker.process().pid() + (holder ? " (holder)" : ""));

@@ -265,12 +265,11 @@ class ReferencesTest {
   void anUnreachableReferenceIsReleasedWithItsReadCount() throws Exception {
     start(1);
     String refId = makeGarbage();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (worker().releases().isEmpty() && System.nanoTime() < end) {
+    Await.until("the release of a reference that Java no longer reaches", () -> {
       System.gc();
       FakeRuntimes.delegate(python).housekeep(ticker.read());
-      Thread.sleep(10);
-    }
+      return !worker().releases().isEmpty();
+    });
     List<?> release = worker().releases().get(0);
     assertEquals(Map.of(refId, 3L), release.get(1));
   }
@@ -310,18 +309,11 @@ class ReferencesTest {
   }
 
   private void awaitReleases(int count) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (worker().releases().size() < count && System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
-    assertTrue(worker().releases().size() >= count, worker().releases().toString());
+    Await.value(count + " releases", () -> worker().releases(), r -> r.size() >= count);
   }
 
   private void awaitCalls(int count) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (calls.size() < count && System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
+    Await.until(count + " calls", () -> calls.size() >= count);
     assertEquals(count, calls.size());
   }
 

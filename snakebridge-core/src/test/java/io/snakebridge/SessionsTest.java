@@ -284,22 +284,15 @@ class SessionsTest {
     proceed.countDown();
     PyRef ref = (PyRef) late.get(5, TimeUnit.SECONDS);
     assertEquals("bg", ref.sessionId());
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (spawner.spawned().stream().allMatch(w -> w.releases().isEmpty())
-        && System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
+    Await.until("a release of the session",
+        () -> spawner.spawned().stream().anyMatch(w -> !w.releases().isEmpty()));
     assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(ref, "x"),
         "released once the async call completed");
   }
 
   /** Waits (bounded) until the worker has received {@code count} releases; returns them all. */
   private List<List<?>> awaitReleases(int count) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (worker().releases().size() < count && System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
-    return worker().releases();
+    return Await.value(count + " releases", () -> worker().releases(), r -> r.size() >= count);
   }
 
   private static void await(CountDownLatch latch) {

@@ -10,8 +10,6 @@ import io.snakebridge.internal.runtime.RuntimeSettings;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * A runtime of one scripted worker that serves fake Python streams ({@link FakeStreams}); the
@@ -76,18 +74,6 @@ final class StreamFixture implements AutoCloseable {
 
   ScriptedWorker worker() {
     return spawner.spawned().get(0);
-  }
-
-  /** Waits (at most 5 s) until {@code condition} holds; returns whether it did. */
-  static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        return false;
-      }
-      TimeUnit.MILLISECONDS.sleep(1);
-    }
-    return true;
   }
 
   @Override

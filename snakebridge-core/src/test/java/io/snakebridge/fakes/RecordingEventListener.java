@@ -1,5 +1,6 @@
 package io.snakebridge.fakes;
 
+import io.snakebridge.Await;
 import io.snakebridge.EventListener;
 import io.snakebridge.PythonInfo;
 import java.time.Duration;
@@ -21,15 +22,9 @@ public final class RecordingEventListener implements EventListener {
     return events.stream().filter(e -> e.startsWith(prefix)).collect(Collectors.toList());
   }
 
-  /** Waits (at most 5 s) until an event line equals {@code line}. */
-  public void await(String line) throws InterruptedException {
-    long end = System.nanoTime() + 5_000_000_000L;
-    while (!events.contains(line)) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("no event '" + line + "' in " + events);
-      }
-      Thread.sleep(1);
-    }
+  /** Waits (up to {@link Await#CEILING}) until an event line equals {@code line}. */
+  public void await(String line) {
+    Await.value("event '" + line + "'", () -> events, e -> e.contains(line));
   }
 
   @Override

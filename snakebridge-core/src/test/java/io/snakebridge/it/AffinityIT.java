@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.Affinity;
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.PyRef;
 import io.snakebridge.ReferenceNotFoundException;
@@ -15,11 +16,16 @@ import io.snakebridge.SessionLostException;
 import io.snakebridge.SessionOptions;
 import io.snakebridge.SnakeBridgeRuntime;
 import io.snakebridge.WorkerBusyException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,12 +54,37 @@ class AffinityIT {
         .sessionId(ref.sessionId()));
   }
 
-  /** Occupies the worker holding {@code ref}'s objects for {@code seconds}. */
-  private CompletableFuture<Object> occupy(PyRef ref, double seconds) {
-    CompletableFuture<Object> busy = python.callAsync("sbtest_helpers", "sleep_then_pid",
-        List.of(seconds), CallOptions.defaults().sessionId(ref.sessionId()));
-    sleepMillis(300); // it has leased the worker by then
+  /** Occupies the worker holding {@code ref}'s objects until {@code gate} exists. */
+  private CompletableFuture<Object> occupy(PyRef ref, Path gate) {
+    CompletableFuture<Object> busy = python.callAsync("sbtest_helpers", "wait_for_gate",
+        List.of(gate.toString()), CallOptions.defaults().sessionId(ref.sessionId()));
+    Await.value("the call occupying the worker", python::poolStats, s -> s.busy() == 1);
     return busy;
+  }
+
+  /**
+   * Opens {@code gate} on another thread once a caller waits for a worker; the returned flag
+   * tells whether it has, so a caller that returns with it unset did not wait.
+   */
+  private AtomicBoolean openWhenWaiting(Path gate) {
+    AtomicBoolean opened = new AtomicBoolean();
+    Thread opener = new Thread(() -> {
+      Await.value("a caller waiting for the busy worker", python::poolStats,
+          s -> s.waiting() == 1);
+      opened.set(true);
+      try {
+        Files.createFile(gate);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, "gate-opener");
+    opener.setDaemon(true);
+    opener.start();
+    return opened;
+  }
+
+  private static Path gate() {
+    return ItEnvironment.workDir().resolve("affinity-gate-" + System.nanoTime());
   }
 
   @Test
@@ -61,7 +92,8 @@ class AffinityIT {
     SessionContext.withSession(SessionOptions.defaults().sessionId("aff"), () -> {
       PyRef pattern = (PyRef) python.call("re", "compile", "x");
       long home = pidOf(pattern);
-      CompletableFuture<Object> busy = occupy(pattern, 1.5);
+      Path gate = gate();
+      CompletableFuture<Object> busy = occupy(pattern, gate);
 
       WorkerBusyException e = assertThrows(WorkerBusyException.class,
           () -> python.callMethod(pattern, "match", List.of("x"),
@@ -72,10 +104,9 @@ class AffinityIT {
           CallOptions.defaults().affinity(Affinity.HINT));
       assertNotEquals(home, hinted, "no object passed: HINT ran it on the idle worker");
 
-      long start = System.nanoTime();
+      AtomicBoolean opened = openWhenWaiting(gate);
       assertEquals("x", python.getAttr(pattern, "pattern"));
-      assertTrue(System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(500),
-          "STRICT_QUEUE waited for the busy home worker");
+      assertTrue(opened.get(), "STRICT_QUEUE waited for the busy home worker");
       assertEquals(home, (long) (Long) join(busy));
       assertEquals(home, pidOf(pattern));
     });
@@ -104,22 +135,19 @@ class AffinityIT {
       PyRef first = (PyRef) python.call("re", "compile", "r1");
       python.call("re", "compile", "r2");
       assertEquals(Map.of("rel", 2L), only(python.sessionStats(), "rel"));
-      CompletableFuture<Object> busy = occupy(first, 1.0);
-      long start = System.nanoTime();
+      Path gate = gate();
+      CompletableFuture<Object> busy = occupy(first, gate);
+      AtomicBoolean opened = openWhenWaiting(gate);
       python.releaseSession("rel");
-      assertTrue(System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(400),
-          "it waited for the holder, which was busy");
+      assertTrue(opened.get(), "it waited for the holder, which was busy");
       assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(first, "pattern"));
       join(busy);
       assertEquals(Map.of(), only(python.sessionStats(), "rel"), "reached the holder");
       python.call("re", "compile", "r3");
       assertEquals(Map.of("rel", 1L), only(python.sessionStats(), "rel"), "the id lives on");
     });
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!only(python.sessionStats(), "rel").isEmpty() && System.nanoTime() < end) {
-      sleepMillis(50);
-    }
-    assertEquals(Map.of(), only(python.sessionStats(), "rel"), "and released after the block");
+    Await.value("the session released after the block", () -> only(python.sessionStats(), "rel"),
+        Map::isEmpty);
   }
 
   private static Map<String, Long> only(Map<String, Long> stats, String id) {
@@ -128,27 +156,16 @@ class AffinityIT {
   }
 
   private static void awaitExit(long pid) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-        && System.nanoTime() < end) {
-      sleepMillis(20);
-    }
+    Await.until("the exit of worker " + pid,
+        () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
   }
 
   private static Object join(CompletableFuture<Object> future) {
     try {
-      return future.get(10, TimeUnit.SECONDS);
+      return future.get(Await.CEILING.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new AssertionError(e);
     } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static void sleepMillis(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
   }

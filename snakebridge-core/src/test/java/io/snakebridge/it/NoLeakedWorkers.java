@@ -1,10 +1,8 @@
 package io.snakebridge.it;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import io.snakebridge.Await;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -12,8 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class that leaves worker processes behind: every Python worker this JVM started
- * during the class must have exited (within a few seconds) once the class is done, which means its
- * runtimes were closed and closing really stopped them. Workers that existed before the class
+ * during the class must exit once the class is done (awaited), which means its runtimes were
+ * closed and closing really stopped them. Workers that existed before the class
  * (such as the default runtime's, which lives until JVM exit) are not counted.
  */
 final class NoLeakedWorkers implements BeforeAllCallback, AfterAllCallback {
@@ -26,21 +24,14 @@ final class NoLeakedWorkers implements BeforeAllCallback, AfterAllCallback {
   }
 
   @Override
-  public void afterAll(ExtensionContext context) throws InterruptedException {
+  public void afterAll(ExtensionContext context) {
     @SuppressWarnings("unchecked")
     Set<Long> before = (Set<Long>) context.getStore(NAMESPACE).get("before");
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    Set<Long> leaked;
-    do {
-      leaked = workerPids();
+    Await.value("the exit of the workers started by " + context.getDisplayName(), () -> {
+      Set<Long> leaked = workerPids();
       leaked.removeAll(before);
-      if (leaked.isEmpty()) {
-        return;
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    } while (System.nanoTime() < end);
-    fail("worker processes still running after " + context.getDisplayName() + ": "
-        + describe(leaked));
+      return describe(leaked);
+    }, List::isEmpty);
   }
 
   /** The pids of this JVM's descendants that run a SnakeBridge worker (real or fake). */

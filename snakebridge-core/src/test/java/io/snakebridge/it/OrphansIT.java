@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.SnakeBridgeRuntime;
@@ -16,7 +17,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -40,7 +40,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeakedWorkers.class)
 @EnabledOnOs(OS.LINUX) // reads /proc to tell a zombie (dead, not reaped yet) from the living
 class OrphansIT {
-  private static final Duration GONE_WITHIN = Duration.ofSeconds(2);
   private static Path modules;
 
   @BeforeAll
@@ -78,25 +77,23 @@ class OrphansIT {
         assertTrue(running(pid), "process " + pid + " runs before the JVM is killed");
       }
       child.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
-      assertTrue(child.waitFor(10, TimeUnit.SECONDS));
-      assertAllGoneWithin(all, GONE_WITHIN);
+      assertTrue(child.waitFor(Await.CEILING.toSeconds(), TimeUnit.SECONDS));
+      awaitAllGone(all);
     } finally {
       child.destroyForcibly();
     }
   }
 
   @Test
-  void aWorkerStoppedAtItsDeadlineTakesItsProcessesWithIt() throws Exception {
-    Path pidFile = ItEnvironment.workDir().resolve("orphans-timeout.pids");
-    Files.deleteIfExists(pidFile);
+  void aWorkerStoppedAtItsDeadlineTakesItsProcessesWithIt() {
     try (SnakeBridgeRuntime python = runtime("orphans-timeout").poolSize(1).build()) {
-      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      assertTimeoutPreemptively(Await.CEILING, () -> {
+        List<Long> pids = pids(python.call("sbtest_orphans", "start_children", 0.0));
         // The call swallows Cancelled: whatever the pool tries first, only a kill ends it.
-        assertThrows(CallTimeoutException.class, () -> python.call("sbtest_orphans",
-            "start_children_then_hang", List.of(pidFile.toString(), 60.0),
-            CallOptions.defaults().timeout(Duration.ofMillis(500))));
+        assertThrows(CallTimeoutException.class, () -> python.call("sbtest_orphans", "hang",
+            List.of(60.0), CallOptions.defaults().timeout(Duration.ofMillis(500))));
         // The caller is told at the deadline; the kill comes after the cancel grace (2 s).
-        assertAllGoneWithin(readPidFile(pidFile), GONE_WITHIN.plus(Duration.ofSeconds(2)));
+        awaitAllGone(pids);
         assertEquals(4.0, python.call("math", "sqrt", 16), "the pool serves on");
       });
     }
@@ -105,27 +102,27 @@ class OrphansIT {
   @Test
   void aWorkerKilledByAnotherProcessStillTakesItsProcessesWithIt() {
     try (SnakeBridgeRuntime python = runtime("orphans-crash").poolSize(1).build()) {
-      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      assertTimeoutPreemptively(Await.CEILING, () -> {
         List<Long> pids = pids(python.call("sbtest_orphans", "start_children", 0.0));
-        CompletableFuture<Object> running = python.callAsync("time", "sleep", List.of(30),
+        CompletableFuture<Object> running = python.callAsync("time", "sleep", List.of(300),
             CallOptions.defaults());
-        TimeUnit.MILLISECONDS.sleep(200);
+        Await.value("the call running", python::poolStats, s -> s.busy() == 1);
         // SIGKILL from outside the JVM's knowledge: the worker can clean nothing up itself.
         ProcessHandle.of(pids.get(0)).orElseThrow().destroyForcibly();
         ExecutionException e = assertThrows(ExecutionException.class, running::get);
         assertTrue(e.getCause() instanceof WorkerCrashedException, e.getCause().toString());
-        assertAllGoneWithin(pids, GONE_WITHIN);
+        awaitAllGone(pids);
       });
     }
   }
 
   @Test
   void closeTakesTheWorkersProcessesWithThem() {
-    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+    assertTimeoutPreemptively(Await.CEILING, () -> {
       SnakeBridgeRuntime python = runtime("orphans-close").poolSize(1).build();
       List<Long> pids = pids(python.call("sbtest_orphans", "start_children", 0.0));
       python.close();
-      assertAllGoneWithin(pids, GONE_WITHIN);
+      awaitAllGone(pids);
     });
   }
 
@@ -133,18 +130,6 @@ class OrphansIT {
     List<Long> pids = new ArrayList<>();
     for (Object pid : (List<?>) value) {
       pids.add((Long) pid);
-    }
-    return pids;
-  }
-
-  private static List<Long> readPidFile(Path file) throws IOException {
-    List<Long> pids = new ArrayList<>();
-    try {
-      for (String pid : Files.readString(file).trim().split(" ")) {
-        pids.add(Long.parseLong(pid));
-      }
-    } catch (NoSuchFileException e) {
-      fail("the call never wrote its pids");
     }
     return pids;
   }
@@ -159,17 +144,10 @@ class OrphansIT {
     }
   }
 
-  private static void assertAllGoneWithin(List<Long> pids, Duration limit)
-      throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    for (long pid : pids) {
-      while (running(pid)) {
-        if (System.nanoTime() > end) {
-          fail("process " + pid + " still running " + limit + " later; all: " + pids);
-        }
-        TimeUnit.MILLISECONDS.sleep(10);
-      }
-    }
+  /** Waits until none of {@code pids} runs: they die with their worker, however it ends. */
+  private static void awaitAllGone(List<Long> pids) {
+    Await.until("the end of processes " + pids,
+        () -> pids.stream().noneMatch(OrphansIT::running));
   }
 
   private static Map<String, List<Long>> readPids(Process child, String... keys)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.PoolExhaustedException;
 import io.snakebridge.PoolStats;
@@ -14,7 +15,6 @@ import io.snakebridge.PyRef;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Named pools: their own environment, routing, references staying home, a broken one. */
 @ExtendWith(NoLeakedWorkers.class)
 class PoolsIT {
-  private static final Duration LIMIT = Duration.ofSeconds(30);
+  private static final Duration LIMIT = Await.CEILING;
   private static final CallOptions TAGGED = CallOptions.defaults().pool("tagged");
   private static SnakeBridgeRuntime python;
 
@@ -71,10 +71,9 @@ class PoolsIT {
   @Test
   void aBrokenPoolFailsItsCallersPromptlyAndDisturbsNoOtherPool() {
     assertTimeoutPreemptively(LIMIT, () -> {
-      long start = System.nanoTime();
+      // Fails as its interpreter cannot start, not at the call's timeout (far beyond LIMIT).
       PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
           () -> python.call("math", "sqrt", List.of(4), CallOptions.defaults().pool("broken")));
-      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "promptly");
       assertTrue(e.getMessage().contains("pool 'broken'"), e.getMessage());
       assertTrue(String.valueOf(e.getCause()).contains("/nonexistent/bin/python3"),
           String.valueOf(e.getCause()));

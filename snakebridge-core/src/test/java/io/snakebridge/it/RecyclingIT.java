@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.PoolStats;
 import io.snakebridge.PyRef;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,20 +21,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLeakedWorkers.class)
 class RecyclingIT {
-  private static final Duration LIMIT = Duration.ofSeconds(40);
+  private static final Duration LIMIT = Await.CEILING.multipliedBy(2);
 
   private static long pid(SnakeBridgeRuntime python) {
     return (Long) python.call("sbtest_helpers", "pid");
   }
 
-  /** Waits until process {@code pid} has exited by itself; returns its exit code if known. */
-  private static void awaitExit(long pid, long withinMillis) throws InterruptedException {
+  /** Waits until process {@code pid} has exited by itself. */
+  private static void awaitExit(long pid) {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(withinMillis);
-    while (handle.map(ProcessHandle::isAlive).orElse(false)) {
-      assertTrue(System.nanoTime() < end, "worker " + pid + " still runs");
-      TimeUnit.MILLISECONDS.sleep(10);
-    }
+    Await.until("the exit of worker " + pid,
+        () -> !handle.map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  /** Calls until a call runs on another worker than {@code first}; returns that one's pid. */
+  private static long awaitReplacement(SnakeBridgeRuntime python, long first) {
+    return Await.value("a call on a worker other than " + first, () -> pid(python),
+        pid -> pid != first);
   }
 
   @Test
@@ -47,7 +50,7 @@ class RecyclingIT {
         assertEquals(first, pid(python));
         long second = pid(python);
         assertNotEquals(first, second, "the fourth call runs on a fresh worker");
-        awaitExit(first, 5000);
+        awaitExit(first);
         PoolStats stats = python.poolStats();
         assertEquals(1, stats.recycles());
         assertEquals(0, stats.crashes());
@@ -63,15 +66,8 @@ class RecyclingIT {
           .pool("default", ItEnvironment.pool().size(1).maxWorkerLifetime(Duration.ofSeconds(1))
               .build()).build()) {
         long first = pid(python);
-        TimeUnit.MILLISECONDS.sleep(1500); // lifetime + 10 % jitter, and a margin
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        long now = pid(python);
-        while (now == first && System.nanoTime() < end) {
-          TimeUnit.MILLISECONDS.sleep(20);
-          now = pid(python);
-        }
-        assertNotEquals(first, now);
-        awaitExit(first, 5000);
+        awaitReplacement(python, first);
+        awaitExit(first);
       }
     });
   }
@@ -83,14 +79,8 @@ class RecyclingIT {
           .pool("default", ItEnvironment.pool().size(1).maxWorkerMemory(150L << 20)
               .heartbeatInterval(Duration.ofMillis(200)).build()).build()) {
         long first = (Long) python.call("sbtest_helpers", "hoard", 200);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long now = pid(python);
-        while (now == first && System.nanoTime() < end) {
-          TimeUnit.MILLISECONDS.sleep(20);
-          now = pid(python);
-        }
-        assertNotEquals(first, now, "Linux: the worker's RSS passed 150 MiB");
-        awaitExit(first, 5000);
+        awaitReplacement(python, first); // Linux: the worker's RSS passed 150 MiB
+        awaitExit(first);
         assertEquals(1, python.poolStats().recycles());
       }
     });
@@ -111,7 +101,7 @@ class RecyclingIT {
         assertEquals(2L, python.callMethod(counter, "get", "a"), "the object is still there");
         assertTrue(ProcessHandle.of(holder).map(ProcessHandle::isAlive).orElse(false));
         python.releaseRef(counter);
-        awaitExit(holder, 5000); // recycled once it holds no live object
+        awaitExit(holder); // recycled once it holds no live object
       }
     });
   }

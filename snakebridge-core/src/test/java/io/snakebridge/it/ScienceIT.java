@@ -2,10 +2,10 @@ package io.snakebridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.NdArray;
 import io.snakebridge.PyCallable;
@@ -101,11 +101,9 @@ class ScienceIT {
     }
     NdArray result = (NdArray) prediction.get();
     assertEquals(21.0, ((double[]) result.data())[0], 1e-9);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (python.sessionStats().containsKey("linreg") && System.nanoTime() < end) {
-      Thread.sleep(50); // the last owner's leaving releases the session in the background
-    }
-    assertFalse(python.sessionStats().containsKey("linreg"), "released when both had left");
+    // The last owner's leaving releases the session in the background.
+    Await.value("the session released when both had left", python::sessionStats,
+        stats -> !stats.containsKey("linreg"));
   }
 
   @Test
@@ -129,7 +127,7 @@ class ScienceIT {
 
   private static void await(CountDownLatch latch) {
     try {
-      assertTrue(latch.await(30, TimeUnit.SECONDS));
+      assertTrue(latch.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS));
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }

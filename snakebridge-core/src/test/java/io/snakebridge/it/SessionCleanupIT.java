@@ -3,15 +3,17 @@ package io.snakebridge.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.PyRef;
 import io.snakebridge.SessionContext;
 import io.snakebridge.SessionOptions;
 import io.snakebridge.SnakeBridgeRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,28 +59,27 @@ class SessionCleanupIT {
       python.call("math", "sqrt", List.of(1),
           CallOptions.defaults().timeout(Duration.ofSeconds(30)));
       SessionOptions session = SessionOptions.defaults().sessionId("cleanup-row-40");
-      CountDownLatch busy = new CountDownLatch(1);
+      Path gate = ItEnvironment.workDir().resolve("cleanup-gate-" + System.nanoTime());
       Future<Object> longCall = owner.submit(() -> SessionContext.withSession(session, () -> {
         PyRef held = python.callClass("builtins", "object", List.of(), CallOptions.defaults());
-        busy.countDown();
-        // Keeps the session's only worker busy well past the runtime's 400 ms timeout.
-        return python.call("time", "sleep", List.of(2.0),
-            CallOptions.defaults().timeout(Duration.ofSeconds(10)));
+        // Keeps the session's only worker busy until the release has given up.
+        return python.call("sbtest_helpers", "wait_for_gate", List.of(gate.toString()),
+            CallOptions.defaults().timeout(Await.CEILING.multipliedBy(2)));
       }));
-      assertTrue(busy.await(10, TimeUnit.SECONDS));
-      TimeUnit.MILLISECONDS.sleep(200); // the sleep is running now
+      Await.value("the session's call running", python::poolStats, s -> s.busy() == 1
+          && s.calls() >= 2); // after the warm-up call and the one making the object
 
-      long start = System.nanoTime();
+      // Returns while the worker stays busy: bounded by the runtime's timeout.
       python.releaseSession("cleanup-row-40");
-      long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-      assertTrue(waitedMillis < 1_500, "bounded by the runtime's timeout: " + waitedMillis);
       assertTrue(records.stream().anyMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue()
               && r.getMessage().contains("cleanup-row-40")
               && r.getMessage().contains("could not release")
               && r.getMessage().contains("cleanup-1")),
           "a warning naming the session and the worker: " + messages());
-      assertEquals(null, longCall.get(10, TimeUnit.SECONDS), "the running call was not disturbed");
+      Files.createFile(gate);
+      assertTrue(longCall.get(Await.CEILING.toSeconds(), TimeUnit.SECONDS) instanceof Long,
+          "the running call was not disturbed");
     } finally {
       owner.shutdownNow();
       log.removeHandler(recorder);

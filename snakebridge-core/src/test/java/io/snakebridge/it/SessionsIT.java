@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.PyRef;
 import io.snakebridge.ReferenceNotFoundException;
@@ -47,16 +48,12 @@ class SessionsIT {
     python.close();
   }
 
-  /** Waits up to 10 s for the workers' counts to satisfy {@code done}; returns the last. */
+  /** Waits for the workers' counts to satisfy {@code done}, collecting garbage meanwhile. */
   private static Map<String, Long> awaitStats(Predicate<Map<String, Long>> done) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    Map<String, Long> stats = python.sessionStats();
-    while (!done.test(stats) && System.nanoTime() < end) {
-      sleep(100);
+    return Await.value("session counts", () -> {
       System.gc();
-      stats = python.sessionStats();
-    }
-    return stats;
+      return python.sessionStats();
+    }, done);
   }
 
   @Test
@@ -117,7 +114,7 @@ class SessionsIT {
     assertEquals(100, ids.size());
     Map<String, Long> stats = awaitStats(s -> s.keySet().stream().noneMatch(ids::contains));
     assertEquals(Map.of(), filter(stats, ids.toArray(String[]::new)),
-        "every ended thread's session was released within seconds");
+        "every ended thread's session was released");
   }
 
   @Test
@@ -151,11 +148,13 @@ class SessionsIT {
   @Test
   void threadsSharingAnExplicitSessionPassReferencesUntilTheLastOneLeaves() throws Exception {
     SessionOptions shared = SessionOptions.defaults().sessionId("shared-it");
+    CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch created = new CountDownLatch(1);
     CountDownLatch creatorLeft = new CountDownLatch(1);
     PyRef[] pattern = new PyRef[1];
     Object[] seenByUser = new Object[1];
     Thread user = new Thread(() -> SessionContext.withSession(shared, () -> {
+      entered.countDown();
       await(created);
       await(creatorLeft);
       seenByUser[0] = python.getAttr(pattern[0], "pattern");
@@ -164,7 +163,7 @@ class SessionsIT {
     SessionContext.withSession(shared, () -> {
       pattern[0] = (PyRef) python.call("re", "compile", "shared");
       created.countDown();
-      sleep(100); // let the user enter before this owner leaves
+      await(entered); // the user is in before this owner leaves
     });
     creatorLeft.countDown();
     user.join();
@@ -219,11 +218,7 @@ class SessionsIT {
   }
 
   private static void awaitFile(Path path) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!Files.exists(path)) {
-      assertTrue(System.nanoTime() < end, "no " + path + " after 10 s");
-      sleep(10);
-    }
+    Await.until("the file " + path, () -> Files.exists(path));
   }
 
   private static void dropOne() {
@@ -244,15 +239,7 @@ class SessionsIT {
 
   private static void await(CountDownLatch latch) {
     try {
-      assertTrue(latch.await(10, TimeUnit.SECONDS));
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
+      assertTrue(latch.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS));
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.PyStream;
 import io.snakebridge.PythonException;
@@ -48,11 +49,9 @@ class StreamFacesIT {
     return marker;
   }
 
-  private static boolean appears(Path file) throws InterruptedException {
-    for (int i = 0; i < 500 && !Files.exists(file); i++) {
-      TimeUnit.MILLISECONDS.sleep(10);
-    }
-    return Files.exists(file);
+  private static boolean appears(Path file) {
+    Await.until("the file " + file, () -> Files.exists(file));
+    return true;
   }
 
   @Test
@@ -145,7 +144,7 @@ class StreamFacesIT {
   void aPublisherDeliversOnDemandOnTheAsyncThreadsAndCancelEndsTheGenerator() throws Exception {
     OneByOne all = new OneByOne(Integer.MAX_VALUE);
     python.publisher("builtins", "range", List.of(25), DEFAULTS).subscribe(all);
-    assertTrue(all.ended.await(10, TimeUnit.SECONDS));
+    assertTrue(all.ended.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS));
     assertTrue(all.completed);
     assertNull(all.error);
     assertEquals(25, all.items.size());
@@ -157,13 +156,13 @@ class StreamFacesIT {
     OneByOne three = new OneByOne(3);
     python.publisher("sbtest_streams", "guarded", List.of(marker.toString(), 0.01), DEFAULTS)
         .subscribe(three);
-    assertTrue(three.ended.await(10, TimeUnit.SECONDS));
+    assertTrue(three.ended.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS));
     assertEquals(List.of(0L, 1L, 2L), three.items);
     assertTrue(appears(marker), "cancel closed the Python generator");
 
     OneByOne failing = new OneByOne(Integer.MAX_VALUE);
     python.publisher("sbtest_streams", "fails_after", List.of(3), DEFAULTS).subscribe(failing);
-    assertTrue(failing.ended.await(10, TimeUnit.SECONDS));
+    assertTrue(failing.ended.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS));
     assertEquals(List.of(0L, 1L, 2L), failing.items);
     assertInstanceOf(PythonException.class, failing.error);
   }
@@ -173,7 +172,7 @@ class StreamFacesIT {
     StreamRef counter = (StreamRef) python.call("itertools", "count");
     OneByOne four = new OneByOne(4);
     python.publisher(counter).subscribe(four);
-    assertTrue(four.ended.await(10, TimeUnit.SECONDS));
+    assertTrue(four.ended.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS));
     assertEquals(List.of(0L, 1L, 2L, 3L), four.items);
     assertEquals(Optional.of(4L), python.streamNext(counter));
     python.closeStream(counter);

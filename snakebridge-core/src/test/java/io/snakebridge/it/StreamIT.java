@@ -242,10 +242,8 @@ class StreamIT {
     for (boolean dynamic : new boolean[] {false, true}) {
       Path marker = ItEnvironment.workDir().resolve("finally-" + UUID.randomUUID() + ".txt");
       IllegalStateException stop = new IllegalStateException("consumer had enough");
-      long[] thrownAt = new long[1];
       Consumer<Object> onItem = item -> {
         if ((Long) item == 3) {
-          thrownAt[0] = System.nanoTime();
           throw stop;
         }
       };
@@ -257,10 +255,8 @@ class StreamIT {
           python.stream("sbtest_streams", "guarded", args, DEFAULTS, onItem);
         }
       });
-      long millis = (System.nanoTime() - thrownAt[0]) / 1_000_000;
       assertSame(stop, e, "rethrown unchanged");
       assertTrue(Files.exists(marker), "the generator's finally ran before stream() returned");
-      assertTrue(millis < 1000, "closed within " + millis + " ms");
     }
     assertEquals(pid, python.call("sbtest_streams", "pid"), "the same worker serves on");
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.EventListener.ExitReason;
 import io.snakebridge.PoolOptions;
 import io.snakebridge.PoolStats;
@@ -62,14 +63,8 @@ class PoolHealthTest {
         .heartbeatTimeout(Duration.ofHours(1));
   }
 
-  private static void until(java.util.function.BooleanSupplier condition) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met in 5 s");
-      }
-      TimeUnit.MILLISECONDS.sleep(1);
-    }
+  private static void until(java.util.function.BooleanSupplier condition) {
+    Await.until("the condition", condition);
   }
 
   private ScriptedWorker fake(int index) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.PoolExhaustedException;
 import io.snakebridge.PoolOptions;
@@ -54,9 +55,7 @@ class PoolQueueTest {
     int before = pool.stats().waiting();
     Future<CallLease> future = threads.submit(
         () -> pool.lease(ticker.read() + TIMEOUT.toNanos(), TIMEOUT, control, name));
-    while (pool.stats().waiting() == before) {
-      TimeUnit.MILLISECONDS.sleep(1); // until it has joined the line
-    }
+    Await.value("the caller in line", pool::stats, s -> s.waiting() != before);
     return future;
   }
 
@@ -141,9 +140,7 @@ class PoolQueueTest {
     oneBusyWorker(TestPools.options(1));
     Future<CallLease> waiting = threads.submit(() -> pool.lease(
         ticker.read() + TimeUnit.MILLISECONDS.toNanos(100), Duration.ofMillis(100), null, null));
-    while (pool.stats().waiting() == 0) {
-      TimeUnit.MILLISECONDS.sleep(1);
-    }
+    Await.value("the caller in line", pool::stats, s -> s.waiting() != 0);
     ticker.advance(Duration.ofMillis(150));
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> waiting.get(5, TimeUnit.SECONDS));

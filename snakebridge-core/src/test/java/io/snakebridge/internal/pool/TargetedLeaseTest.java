@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.Affinity;
+import io.snakebridge.Await;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.EventListener;
 import io.snakebridge.WorkerBusyException;
@@ -76,21 +77,14 @@ class TargetedLeaseTest {
 
   /** Waits until {@code count} threads are parked in the pool, waiting for a worker. */
   private static void awaitParked(int count) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < end) {
-      long parked = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.getState() == Thread.State.TIMED_WAITING)
-          .filter(t -> java.util.Arrays.stream(t.getStackTrace())
-              .anyMatch(f -> f.getMethodName().equals("awaitTargetLocked")
-                  || f.getMethodName().equals("awaitLocked")
-                  && f.getClassName().endsWith("PoolWaits")))
-          .count();
-      if (parked >= count) {
-        return;
-      }
-      Thread.onSpinWait();
-    }
-    throw new AssertionError("nobody waited");
+    Await.until(count + " threads parked in the pool", () -> Thread.getAllStackTraces().keySet()
+        .stream()
+        .filter(t -> t.getState() == Thread.State.TIMED_WAITING)
+        .filter(t -> java.util.Arrays.stream(t.getStackTrace())
+            .anyMatch(f -> f.getMethodName().equals("awaitTargetLocked")
+                || f.getMethodName().equals("awaitLocked")
+                && f.getClassName().endsWith("PoolWaits")))
+        .count() >= count);
   }
 
   @Test

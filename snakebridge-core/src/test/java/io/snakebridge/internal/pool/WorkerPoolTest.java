@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.PoolExhaustedException;
 import io.snakebridge.PoolOptions;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /** The pool's leasing, starting, start back-off, call slots and closing, over scripted workers. */
 class WorkerPoolTest {
-  private static final Duration LIMIT = Duration.ofSeconds(10);
+  private static final Duration LIMIT = Await.CEILING;
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private final FakeTicker ticker = new FakeTicker();
@@ -95,7 +96,7 @@ class WorkerPoolTest {
       CallLease b = lease();
       assertNotSame(a.worker(), b.worker());
       CompletableFuture<CallLease> third = leaseLater();
-      TimeUnit.MILLISECONDS.sleep(50);
+      Await.value("the third caller waiting", pool::stats, s -> s.waiting() == 1);
       assertFalse(third.isDone(), "a full pool makes the third caller wait");
       PoolStats stats = pool.stats();
       assertEquals(2, stats.busy());
@@ -150,7 +151,7 @@ class WorkerPoolTest {
       assertSame(a.worker(), b.worker(), "two calls share the one worker");
       assertNotSame(a.slot, b.slot);
       CompletableFuture<CallLease> third = leaseLater();
-      TimeUnit.MILLISECONDS.sleep(50);
+      Await.value("the third caller waiting", pool::stats, s -> s.waiting() == 1);
       assertFalse(third.isDone(), "both of its call slots are taken");
       assertEquals(1, pool.stats().busy());
       pool.release(a);
@@ -170,9 +171,7 @@ class WorkerPoolTest {
     assertTimeoutPreemptively(LIMIT, () -> {
       pool.startAll();
       CallLease a = lease();
-      while (pool.stats().idle() < 1) {
-        TimeUnit.MILLISECONDS.sleep(1); // until the second worker is ready
-      }
+      Await.value("the second worker ready", pool::stats, s -> s.idle() >= 1);
       CallLease b = lease();
       assertNotSame(a.worker(), b.worker(), "an idle worker first: processes run in parallel");
       CallLease c = lease();
@@ -213,7 +212,7 @@ class WorkerPoolTest {
         }
       });
       waiter.start();
-      TimeUnit.MILLISECONDS.sleep(50);
+      Await.value("the caller waiting", pool::stats, s -> s.waiting() == 1);
       waiter.interrupt();
       Throwable e = outcome.get();
       assertInstanceOf(SnakeBridgeException.class, e);
@@ -233,9 +232,8 @@ class WorkerPoolTest {
     pool(1, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
       CompletableFuture<CallLease> caller = leaseLater();
-      while (pool.housekeep(ticker.read()) != Watchdog.WATCH_INTERVAL_NANOS) {
-        TimeUnit.MILLISECONDS.sleep(1); // until the start thread has armed the start-up deadline
-      }
+      Await.until("the start thread arming the start-up deadline",
+          () -> pool.housekeep(ticker.read()) == Watchdog.WATCH_INTERVAL_NANOS);
       pool.housekeep(ticker.read() + Duration.ofSeconds(30).toNanos());
       ExecutionException e = assertThrows(ExecutionException.class, caller::get);
       PoolExhaustedException exhausted = assertInstanceOf(PoolExhaustedException.class,
@@ -383,7 +381,7 @@ class WorkerPoolTest {
     assertTimeoutPreemptively(LIMIT, () -> {
       CallLease busy = lease();
       CompletableFuture<CallLease> waiter = leaseLater();
-      TimeUnit.MILLISECONDS.sleep(50);
+      Await.value("the caller waiting", pool::stats, s -> s.waiting() == 1);
       CompletableFuture<Void> closing =
           CompletableFuture.runAsync(() -> pool.close(TimeUnit.SECONDS.toNanos(5)), threads);
       ExecutionException e = assertThrows(ExecutionException.class, waiter::get);
@@ -406,12 +404,10 @@ class WorkerPoolTest {
     pool(2, spawner);
     assertTimeoutPreemptively(LIMIT, () -> {
       pool.startAll();
-      while (spawner.spawned().size() < 2 || pool.stats().starting() < 2) {
-        TimeUnit.MILLISECONDS.sleep(1);
-      }
-      long start = System.nanoTime();
-      pool.close(TimeUnit.SECONDS.toNanos(5));
-      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3), "no grace for a start");
+      Await.until("two workers starting",
+          () -> spawner.spawned().size() == 2 && pool.stats().starting() == 2);
+      // A grace period beyond LIMIT: a start gets none.
+      pool.close(LIMIT.multipliedBy(10).toNanos());
       for (ScriptedWorker worker : spawner.spawned()) {
         assertFalse(worker.process().isAlive());
       }

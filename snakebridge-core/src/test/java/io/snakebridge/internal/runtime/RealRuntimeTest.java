@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.ConversionException;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /** The call path, reply handling and failure mapping, over scripted workers. */
 class RealRuntimeTest {
-  private static final Duration LIMIT = Duration.ofSeconds(10);
+  private static final Duration LIMIT = Await.CEILING;
 
   private RealRuntime runtime;
   private FakeSpawner spawner;
@@ -195,7 +196,7 @@ class RealRuntimeTest {
       CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> runtime.call(
           "m", "hang", List.of(), CallOptions.defaults().timeout(Duration.ofMillis(200))));
       long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertTrue(tookMillis >= 190 && tookMillis < 1000, "took " + tookMillis + " ms");
+      assertTrue(tookMillis >= 190, "took " + tookMillis + " ms, less than its timeout");
       assertEquals(Duration.ofMillis(200), e.timeout());
       assertEquals(Optional.of("unit-1"), e.workerId());
       ScriptedWorker worker = spawner.spawned().get(0);
@@ -209,18 +210,21 @@ class RealRuntimeTest {
 
   @Test
   void aCallPastItsDeadlineWhoseWorkerDoesNotStopItGetsTheWorkerKilledAfterTheGrace() {
-    runtime(RealRuntimeTest::behave,
-        PoolOptions.builder().size(1).cancelGrace(Duration.ofMillis(300)), worker -> {});
+    // A grace period that no delay of a busy machine reaches: the caller is told first.
+    Duration grace = Duration.ofSeconds(5);
+    runtime(RealRuntimeTest::behave, PoolOptions.builder().size(1).cancelGrace(grace),
+        worker -> {});
     assertTimeoutPreemptively(LIMIT, () -> {
       long start = System.nanoTime();
       assertThrows(CallTimeoutException.class, () -> runtime.call(
           "m", "hang", List.of(), CallOptions.defaults().timeout(Duration.ofMillis(200))));
-      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertTrue(tookMillis < 450, "the caller did not wait for the grace period: " + tookMillis);
       ScriptedWorker worker = spawner.spawned().get(0);
-      assertTrue(worker.process().waitFor(5, TimeUnit.SECONDS), "killed after the grace");
+      assertTrue(worker.process().isAlive(), "the caller did not wait for the grace period");
+      assertTrue(worker.process().waitFor(Await.CEILING.toSeconds(), TimeUnit.SECONDS),
+          "killed after the grace");
       long killedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertTrue(killedMillis >= 450, "not before the grace period: " + killedMillis);
+      assertTrue(killedMillis >= 200 + grace.toMillis(), "not before the grace period: "
+          + killedMillis);
       assertEquals(5L, runtime.call("calc", "add", List.of(2, 3), CallOptions.defaults()));
       assertEquals(2, spawner.spawned().size(), "replaced");
     });

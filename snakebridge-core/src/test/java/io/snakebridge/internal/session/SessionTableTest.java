@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.FakeRuntimes;
 import io.snakebridge.PyRef;
 import io.snakebridge.ReferenceNotFoundException;
@@ -66,11 +67,7 @@ class SessionTableTest {
   }
 
   private List<List<?>> releases(int atLeast) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (fake().releases().size() < atLeast && System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
-    return fake().releases();
+    return Await.value(atLeast + " releases", () -> fake().releases(), r -> r.size() >= atLeast);
   }
 
   @Test
@@ -134,10 +131,7 @@ class SessionTableTest {
     assertNull(table.find("s"));
     Thread reuse = new Thread(() -> table.explicit("s", 10, Duration.ofMinutes(1)));
     reuse.start();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (reuse.getState() != Thread.State.WAITING && System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
+    Await.until("the new session's thread waiting", () -> reuse.getState() == Thread.State.WAITING);
     assertEquals(Thread.State.WAITING, reuse.getState(), "the new session waits for the release");
     ending.release();
     reuse.join();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.fakes.FakeProcess;
 import io.snakebridge.fakes.ScriptedWorker;
 import io.snakebridge.internal.codec.CodecLimits;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /** The leader/follower connection against a scripted worker over in-memory pipes. */
 class WorkerConnectionTest {
-  private static final Duration LIMIT = Duration.ofSeconds(10);
+  private static final Duration LIMIT = Await.CEILING;
 
   private final FakeProcess process = new FakeProcess();
   private final ScriptedWorker worker = new ScriptedWorker(process);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.PythonInfo;
 import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.fakes.FakeProcess;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** The handshake of WIRE-PROTOCOL.md §4.1 and what a crash report collects. */
 class WorkerProcessTest {
-  private static final Duration LIMIT = Duration.ofSeconds(10);
+  private static final Duration LIMIT = Await.CEILING;
 
   private final FakeProcess process = new FakeProcess();
   private final ScriptedWorker worker = new ScriptedWorker(process);
