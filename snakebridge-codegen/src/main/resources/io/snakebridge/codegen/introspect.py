@@ -1,6 +1,6 @@
 """Describes Python modules as JSON manifests for the typed-wrapper generator.
 
-Usage: python introspect.py [--out DIR] MODULE [MODULE ...]
+Usage: python introspect.py [--out DIR] [--path DIR]... MODULE [MODULE ...]
 
 Writes ``DIR/<module>.json`` per module (or one JSON document per module to stdout when no
 ``--out`` is given). Standard library only, CPython 3.9+. The manifest records, per callable,
@@ -262,10 +262,28 @@ def parse_docstring(doc):
         parsed = _summary_and_description(doc)
         parsed["style"] = "plain"
         parsed["parseError"] = type(exc).__name__
-    if parsed["style"] == "plain":
+    if parsed["style"] == "plain":  # doctest blocks move from the description to examples
         examples = _doctest_blocks(parsed["description"])
         parsed["examples"].extend(examples)
+        description = parsed["description"]
+        for block in examples:
+            description = _remove_lines(description, block.split("\n"))
+        parsed["description"] = re.sub(r"\n\s*\n\s*\n+", "\n\n", description).strip()
     return {k: v for k, v in parsed.items() if v not in ([], "")}
+
+
+def _remove_lines(text, lines):
+    out, wanted = [], list(lines)
+    source = text.split("\n")
+    index = 0
+    while index < len(source):
+        window = [line.strip() for line in source[index:index + len(wanted)]]
+        if wanted and window == wanted:
+            index += len(wanted)
+            continue
+        out.append(source[index])
+        index += 1
+    return "\n".join(out)
 
 
 def _doctest_blocks(text):
@@ -973,8 +991,11 @@ def dumps(manifest):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Write a JSON manifest per Python module.")
     parser.add_argument("--out", help="directory for <module>.json (default: stdout)")
+    parser.add_argument("--path", action="append", default=[],
+                        help="a directory to import from first (repeatable), e.g. the project's")
     parser.add_argument("modules", nargs="+")
     options = parser.parse_args(argv)
+    sys.path[:0] = [os.path.abspath(p) for p in options.path]
     failed = 0
     for module_name in options.modules:
         try:
