@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * One generated Java source file.
+ * One generated Java source file. Immutable and thread-safe.
  *
  * @param className the fully qualified name of its top-level class
  * @param relativePath its path below a source root, with {@code /} separators

@@ -4,6 +4,8 @@ import io.snakebridge.codegen.internal.Json;
 import io.snakebridge.codegen.internal.Manifests;
 import io.snakebridge.codegen.internal.ModuleWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +21,11 @@ import java.util.Objects;
  * of(SnakeBridgeRuntime)} and {@code of()}), and one final handle class per Python class,
  * extending {@code io.snakebridge.PyHandle}, with {@code create(...)} factories.
  *
- * <p>Output is deterministic: the same manifest always gives the same text.
+ * <p>Output is deterministic: the same manifest always gives the same text. Immutable and
+ * thread-safe.
  */
 public final class WrapperGenerator {
-  /** The resource path of the introspection program. */
-  public static final String INTROSPECT_RESOURCE = "/io/snakebridge/codegen/introspect.py";
+  private static final String INTROSPECT_RESOURCE = "/io/snakebridge/codegen/introspect.py";
 
   private final String basePackage;
 
@@ -38,6 +40,24 @@ public final class WrapperGenerator {
       throw new IllegalArgumentException("not a Java package name: " + basePackage);
     }
     this.basePackage = basePackage;
+  }
+
+  /**
+   * The introspection program's source: a standard-library-only Python 3.9+ script. Run it as
+   * {@code python introspect.py --out DIR [--path DIR]... MODULE...} with the interpreter whose
+   * packages are to be described; it writes {@code DIR/<module>.json} per module (the manifests
+   * {@link #generate(Path)} reads), imports from each {@code --path} first (a project's own
+   * sources), and exits with status 1, naming the module on stderr, when one cannot be imported.
+   */
+  public static String introspectionProgram() {
+    try (InputStream in = WrapperGenerator.class.getResourceAsStream(INTROSPECT_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + INTROSPECT_RESOURCE + " is missing");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Generates from the manifest text; one source per class, sorted by class name. */

@@ -3,7 +3,6 @@ package io.snakebridge.codegen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +26,8 @@ public final class Introspection {
   public static void run(String python, Path out, Path path, String... modules)
       throws IOException, InterruptedException {
     Path script = out.resolve("introspect.py");
-    try (InputStream in = WrapperGenerator.class.getResourceAsStream(
-        WrapperGenerator.INTROSPECT_RESOURCE)) {
-      Files.createDirectories(out);
-      Files.write(script, in.readAllBytes());
-    }
+    Files.createDirectories(out);
+    Files.writeString(script, WrapperGenerator.introspectionProgram(), StandardCharsets.UTF_8);
     List<String> command = new ArrayList<>(List.of(python, script.toString(), "--out",
         out.toString()));
     if (path != null) {

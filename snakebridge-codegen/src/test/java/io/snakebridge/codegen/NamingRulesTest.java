@@ -50,6 +50,7 @@ class NamingRulesTest {
         param("opts", "var-keyword", false, null));
     String plain = callable("plain", NO_RETURN, "null",
         param("x", "positional-only", false, null));
+    String call = callable("call", NO_RETURN, "null");
     String fit = callable("fit", "{\"type\": \"Self\", \"source\": \"numpydoc\"}", "null",
         param("x", "positional-or-keyword", false, null));
     String old = "{\"name\": \"old\", \"signatureSource\": \"signature\", \"parameters\": [],"
@@ -61,7 +62,7 @@ class NamingRulesTest {
     return "{\"module\": \"pkg.sub_mod\", \"doc\": null, \"functions\": [" + fn + ", " + plain
         + ", " + old + "], \"attributes\": [{\"name\": \"max_size\", \"type\": \"int\"}],"
         + " \"classes\": [{\"name\": \"SubMod\", \"doc\": null, \"deprecated\": null,"
-        + " \"constructor\": " + ctor + ", \"methods\": [" + fit + "], \"properties\": [],"
+        + " \"constructor\": " + ctor + ", \"methods\": [" + fit + ", " + call + "], \"properties\": [],"
         + " \"attributes\": [{\"name\": \"coef_\", \"type\": \"ndarray\"},"
         + " {\"name\": \"fit\", \"type\": \"int\"}]},"
         + " {\"name\": \"lower_name\", \"doc\": null, \"deprecated\": null, \"constructor\": "
@@ -119,6 +120,7 @@ class NamingRulesTest {
           Consumer.class));
       assertNotNull(handle.getMethod("create", long.class, Consumer.class));
       assertEquals(handle, handle.getMethod("fit", Object.class).getReturnType());
+      assertNotNull(handle.getMethod("call_"));  // PyRef.call(Object...) keeps its meaning
       assertEquals(Object.class, handle.getMethod("coef").getReturnType());
       assertEquals(long.class, handle.getMethod("fitAttr").getReturnType());
       assertNotNull(load(loader, "com.example.py.pkg.sub_mod.LowerName").getMethod("create"));

@@ -307,7 +307,7 @@ final class CallableWriter {
     TypeSpec.Builder t = TypeSpec.classBuilder(args.simpleName())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The optional parameters of {@link #$L}: set those to send; Python's defaults"
-            + " apply to the others.\n", javaName);
+            + " apply to the others. One per call, not thread-safe.\n", javaName);
     t.addField(FieldSpec.builder(ModuleWriter.CALL_OPTIONS, "pythonOptions", Modifier.PRIVATE)
         .initializer("$T.defaults()", ModuleWriter.CALL_OPTIONS).build());
     if (!slots.isEmpty()) {

@@ -114,7 +114,8 @@ public final class ModuleWriter {
         .alwaysQualify(qualify)
         .addJavadoc("$L", Javadoc.body(doc, "The Python module " + module + "."))
         .addJavadoc("\n<p>Python module {@code $L}. $L\n", module,
-            "Calls go to the runtime given to {@link #of(SnakeBridgeRuntime)}.");
+            "Calls go to the runtime given to {@link #of(SnakeBridgeRuntime)}. Immutable and"
+                + " thread-safe.");
     type.addField(FieldSpec.builder(STRING, "MODULE", Modifier.PRIVATE, Modifier.STATIC,
         Modifier.FINAL).initializer("$S", module).build());
     type.addField(RUNTIME, "runtime", Modifier.PRIVATE, Modifier.FINAL);
@@ -138,6 +139,9 @@ public final class ModuleWriter {
     for (Map<String, Object> fn : sorted(manifest.get("functions"))) {
       String pyName = Manifests.string(fn.get("name"));
       String javaName = Names.escape(Names.lowerCamel(pyName));
+      if (MODULE_RESERVED.contains(javaName)) {
+        javaName = javaName + "_";
+      }
       if (javaName.isEmpty() || !used.add(javaName)) {
         continue;
       }
@@ -176,8 +180,9 @@ public final class ModuleWriter {
         .superclass(PY_HANDLE)
         .alwaysQualify(qualify)
         .addJavadoc("$L", Javadoc.body(doc, "The Python class " + module + "." + pyName + "."))
-        .addJavadoc("\n<p>A handle to an instance of the Python class {@code $L.$L}.\n",
-            module, Javadoc.escape(pyName));
+        .addJavadoc("\n<p>A handle to an instance of the Python class {@code $L.$L}."
+            + " Immutable and thread-safe, as a {@link $T}.\n", module, Javadoc.escape(pyName),
+            PY_REF);
     Map<String, Object> deprecated = Manifests.map(cls.get("deprecated"));
     if (deprecated != null) {
       type.addAnnotation(Deprecated.class);
@@ -204,6 +209,9 @@ public final class ModuleWriter {
     for (Map<String, Object> m : sorted(cls.get("methods"))) {
       String mName = Manifests.string(m.get("name"));
       String javaName = Names.escape(Names.lowerCamel(mName));
+      if (HANDLE_RESERVED.contains(javaName)) {
+        javaName = javaName + "_";
+      }
       if (javaName.isEmpty() || !used.add(javaName)) {
         continue;
       }

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * This module provides access to the mathematical functions defined by the C standard.
  *
- * <p>Python module {@code math}. Calls go to the runtime given to {@link #of(SnakeBridgeRuntime)}.
+ * <p>Python module {@code math}. Calls go to the runtime given to {@link #of(SnakeBridgeRuntime)}. Immutable and thread-safe.
  */
 public final class Math {
   private static final String MODULE = "math";
@@ -964,7 +964,7 @@ public final class Math {
   }
 
   /**
-   * The optional parameters of {@link #gcd}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #gcd}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class GcdArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -981,7 +981,7 @@ public final class Math {
   }
 
   /**
-   * The optional parameters of {@link #hypot}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #hypot}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class HypotArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -998,7 +998,7 @@ public final class Math {
   }
 
   /**
-   * The optional parameters of {@link #isclose}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #isclose}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class IscloseArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1030,7 +1030,7 @@ public final class Math {
   }
 
   /**
-   * The optional parameters of {@link #lcm}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #lcm}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class LcmArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1047,7 +1047,7 @@ public final class Math {
   }
 
   /**
-   * The optional parameters of {@link #log}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #log}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class LogArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1076,7 +1076,7 @@ public final class Math {
   }
 
   /**
-   * The optional parameters of {@link #perm}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #perm}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class PermArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1122,7 +1122,7 @@ public final class Math {
   }
 
   /**
-   * The optional parameters of {@link #prod}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #prod}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class ProdArgs {
     private CallOptions pythonOptions = CallOptions.defaults();

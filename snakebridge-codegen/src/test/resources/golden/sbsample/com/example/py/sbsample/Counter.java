@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * Counts in steps.
  *
- * <p>A handle to an instance of the Python class {@code sbsample.Counter}.
+ * <p>A handle to an instance of the Python class {@code sbsample.Counter}. Immutable and thread-safe, as a {@link PyRef}.
  */
 public final class Counter extends PyHandle {
   private static final String MODULE = "sbsample";
@@ -119,7 +119,7 @@ public final class Counter extends PyHandle {
   }
 
   /**
-   * The optional parameters of {@link #create}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #create}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class CreateArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -151,7 +151,7 @@ public final class Counter extends PyHandle {
   }
 
   /**
-   * The optional parameters of {@link #add}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #add}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class AddArgs {
     private CallOptions pythonOptions = CallOptions.defaults();

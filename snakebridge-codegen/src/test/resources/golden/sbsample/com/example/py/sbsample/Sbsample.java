@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * A small module for the generator's tests: every parameter kind, a sentinel default, a class returning ``self`` and a documented fitted attribute.
  *
- * <p>Python module {@code sbsample}. Calls go to the runtime given to {@link #of(SnakeBridgeRuntime)}.
+ * <p>Python module {@code sbsample}. Calls go to the runtime given to {@link #of(SnakeBridgeRuntime)}. Immutable and thread-safe.
  */
 public final class Sbsample {
   private static final String MODULE = "sbsample";
@@ -141,7 +141,7 @@ public final class Sbsample {
   }
 
   /**
-   * The optional parameters of {@link #echo}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #echo}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class EchoArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -221,7 +221,7 @@ public final class Sbsample {
   }
 
   /**
-   * The optional parameters of {@link #sentinel}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #sentinel}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class SentinelArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -242,7 +242,7 @@ public final class Sbsample {
   }
 
   /**
-   * The optional parameters of {@link #span}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #span}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class SpanArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -301,7 +301,7 @@ public final class Sbsample {
   }
 
   /**
-   * The optional parameters of {@link #total}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #total}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class TotalArgs {
     private CallOptions pythonOptions = CallOptions.defaults();

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * Normal distribution of a random variable
  *
- * <p>A handle to an instance of the Python class {@code statistics.NormalDist}.
+ * <p>A handle to an instance of the Python class {@code statistics.NormalDist}. Immutable and thread-safe, as a {@link PyRef}.
  */
 public final class NormalDist extends PyHandle {
   private static final String MODULE = "statistics";
@@ -298,7 +298,7 @@ public final class NormalDist extends PyHandle {
   }
 
   /**
-   * The optional parameters of {@link #create}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #create}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class CreateArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -330,7 +330,7 @@ public final class NormalDist extends PyHandle {
   }
 
   /**
-   * The optional parameters of {@link #quantiles}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #quantiles}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class QuantilesArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -351,7 +351,7 @@ public final class NormalDist extends PyHandle {
   }
 
   /**
-   * The optional parameters of {@link #samples}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #samples}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class SamplesArgs {
     private CallOptions pythonOptions = CallOptions.defaults();

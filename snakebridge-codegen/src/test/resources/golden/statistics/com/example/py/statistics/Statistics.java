@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * <p>This module provides functions for calculating statistics of data, including
  * averages, variance, and standard deviation.
  *
- * <p>Python module {@code statistics}. Calls go to the runtime given to {@link #of(SnakeBridgeRuntime)}.
+ * <p>Python module {@code statistics}. Calls go to the runtime given to {@link #of(SnakeBridgeRuntime)}. Immutable and thread-safe.
  */
 public final class Statistics {
   private static final String MODULE = "statistics";
@@ -952,7 +952,7 @@ public final class Statistics {
   }
 
   /**
-   * The optional parameters of {@link #fmean}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #fmean}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class FmeanArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -973,7 +973,7 @@ public final class Statistics {
   }
 
   /**
-   * The optional parameters of {@link #harmonicMean}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #harmonicMean}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class HarmonicMeanArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -994,7 +994,7 @@ public final class Statistics {
   }
 
   /**
-   * The optional parameters of {@link #linearRegression}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #linearRegression}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class LinearRegressionArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1015,7 +1015,7 @@ public final class Statistics {
   }
 
   /**
-   * The optional parameters of {@link #medianGrouped}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #medianGrouped}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class MedianGroupedArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1036,7 +1036,7 @@ public final class Statistics {
   }
 
   /**
-   * The optional parameters of {@link #pstdev}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #pstdev}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class PstdevArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1057,7 +1057,7 @@ public final class Statistics {
   }
 
   /**
-   * The optional parameters of {@link #pvariance}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #pvariance}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class PvarianceArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1078,7 +1078,7 @@ public final class Statistics {
   }
 
   /**
-   * The optional parameters of {@link #quantiles}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #quantiles}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class QuantilesArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1110,7 +1110,7 @@ public final class Statistics {
   }
 
   /**
-   * The optional parameters of {@link #stdev}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #stdev}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class StdevArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -1131,7 +1131,7 @@ public final class Statistics {
   }
 
   /**
-   * The optional parameters of {@link #variance}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #variance}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class VarianceArgs {
     private CallOptions pythonOptions = CallOptions.defaults();

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * Inappropriate argument value (of correct type).
  *
- * <p>A handle to an instance of the Python class {@code statistics.StatisticsError}.
+ * <p>A handle to an instance of the Python class {@code statistics.StatisticsError}. Immutable and thread-safe, as a {@link PyRef}.
  */
 public final class StatisticsError extends PyHandle {
   private static final String MODULE = "statistics";
@@ -154,7 +154,7 @@ public final class StatisticsError extends PyHandle {
   }
 
   /**
-   * The optional parameters of {@link #create}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #create}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class CreateArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -183,7 +183,7 @@ public final class StatisticsError extends PyHandle {
   }
 
   /**
-   * The optional parameters of {@link #addNote}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #addNote}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class AddNoteArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
@@ -212,7 +212,7 @@ public final class StatisticsError extends PyHandle {
   }
 
   /**
-   * The optional parameters of {@link #withTraceback}: set those to send; Python's defaults apply to the others.
+   * The optional parameters of {@link #withTraceback}: set those to send; Python's defaults apply to the others. One per call, not thread-safe.
    */
   public static final class WithTracebackArgs {
     private CallOptions pythonOptions = CallOptions.defaults();
