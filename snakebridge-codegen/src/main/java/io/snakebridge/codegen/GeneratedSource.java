@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -30,7 +31,7 @@ public record GeneratedSource(String className, String relativePath, String cont
   public Path writeTo(Path sourceRoot) throws IOException {
     Path file = sourceRoot.resolve(relativePath);
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
+    if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), bytes)) {
       return file;
     }
     Files.createDirectories(file.getParent());
