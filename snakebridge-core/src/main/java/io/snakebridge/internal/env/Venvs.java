@@ -231,6 +231,36 @@ public final class Venvs {
     }
   }
 
+  /**
+   * Downloads every locked distribution into {@code folder} with the venv's pip ({@code pip
+   * download --no-deps --require-hashes}), so each file is checked against its sha256.
+   */
+  public static void download(Path venv, EnvLock lock, Path folder, List<String> pipOptions,
+      Consumer<String> progress) {
+    try {
+      Files.createDirectories(folder);
+      Path pins = Files.createTempFile("snakebridge-pins", ".txt");
+      try {
+        Files.writeString(pins, lock.pinnedRequirements(), StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>(List.of(PythonProcess.venvPython(venv).toString(),
+            "-m", "pip", "download", "--no-deps", "--require-hashes", "--retries", "0",
+            "--progress-bar", "off", "--dest", folder.toString()));
+        command.addAll(pipOptions);
+        command.add("-r");
+        command.add(pins.toString());
+        PythonProcess.Result result = PythonProcess.run(command, progress, true);
+        if (result.exitCode() != 0) {
+          throw new SnakeBridgeException("downloading the locked distributions failed: "
+              + result.failure());
+        }
+      } finally {
+        Files.deleteIfExists(pins);
+      }
+    } catch (IOException e) {
+      throw new SnakeBridgeException("cannot download into " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
   static void createPrivateFolder(Path folder) throws IOException {
     if (Files.isDirectory(folder)) {
       return;
