@@ -87,8 +87,12 @@ public final class Venvs {
       Path lockFile = venv.resolveSibling(venv.getFileName() + ".lock");
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
           StandardOpenOption.WRITE)) {
-        progress.accept("Waiting for the lock on " + venv);
-        try (FileLock ignored = channel.lock()) {
+        FileLock held = channel.tryLock();
+        if (held == null) {
+          progress.accept("Waiting for another process that is making " + venv);
+          held = channel.lock();
+        }
+        try (FileLock ignored = held) {
           problems = problems(venv, lock); // another process may have built it meanwhile
           if (problems.isEmpty()) {
             progress.accept("Using the venv another build has just made: " + venv);
