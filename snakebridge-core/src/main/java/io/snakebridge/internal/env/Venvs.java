@@ -200,7 +200,9 @@ public final class Venvs {
       }
       install.add("-r");
       install.add(pins.toString());
-      PythonProcess.Result installed = PythonProcess.run(install, progress, true);
+      PythonProcess.Result installed = lock.packages().isEmpty()
+          ? new PythonProcess.Result(0, List.of(), List.of())
+          : PythonProcess.run(install, progress, true);
       if (installed.exitCode() != 0) {
         throw new SnakeBridgeException("installing the locked distributions into " + venv
             + " failed (a hash that does not match snakebridge.lock is refused): "
