@@ -7,8 +7,10 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the managed venv of the project a runtime runs in: the build plugin embeds the lock as
@@ -32,6 +34,9 @@ public final class ManagedEnvironment {
   public static final String BASE_PYTHON_PROPERTY = "snakebridge.basePython";
 
   private static final System.Logger LOG = System.getLogger("io.snakebridge.env");
+
+  /** Venvs already checked in this JVM, so that later runtimes start no probe. */
+  private static final Map<String, Path> CHECKED = new ConcurrentHashMap<>();
 
   private ManagedEnvironment() {}
 
@@ -75,11 +80,17 @@ public final class ManagedEnvironment {
         base = "python3"; // built on another machine; its path means nothing here
       }
     }
+    String key = cacheDirectory + "\n" + base + "\n" + lock.pinsHash();
+    Path known = CHECKED.get(key);
+    if (known != null && java.nio.file.Files.isExecutable(known)) {
+      return Optional.of(known);
+    }
     BaseInterpreter interpreter = BaseInterpreter.probe(base);
     Path venv = Venvs.folder(cacheDirectory, lock, interpreter);
     List<String> problems = Venvs.problems(venv, lock);
     if (problems.isEmpty()) {
       LOG.log(Level.DEBUG, "using the managed venv {0}", venv);
+      CHECKED.put(key, PythonProcess.venvPython(venv));
       return Optional.of(PythonProcess.venvPython(venv));
     }
     if (!create) {
@@ -92,6 +103,7 @@ public final class ManagedEnvironment {
         venv, EnvLock.FILE_NAME, String.join("; ", problems));
     Path made = Venvs.ensure(cacheDirectory, lock, interpreter, List.of(),
         line -> LOG.log(Level.INFO, "[env] {0}", line));
+    CHECKED.put(key, PythonProcess.venvPython(made));
     return Optional.of(PythonProcess.venvPython(made));
   }
 
