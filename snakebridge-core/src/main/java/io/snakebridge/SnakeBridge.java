@@ -27,7 +27,8 @@ import java.util.function.Function;
  *
  * <p>The default runtime is built on first use with every default setting, except the Python
  * interpreter: the {@code SNAKEBRIDGE_PYTHON} environment variable if set, else the {@code
- * snakebridge.python} system property, else {@code python3} on {@code PATH}. Its workers start on
+ * snakebridge.python} system property, else the project's managed venv (see {@link
+ * SnakeBridgeRuntime.Builder#python}), else {@code python3} on {@code PATH}. Its workers start on
  * first use, and a JVM shutdown hook closes it. Build your own runtime for another interpreter,
  * pool size, environment or timeout.
  *
@@ -68,7 +69,7 @@ public final class SnakeBridge {
     LOCK.lock();
     try {
       if (defaultRuntime == null) {
-        SnakeBridgeRuntime.Builder builder = SnakeBridgeRuntime.builder().python(defaultPython())
+        SnakeBridgeRuntime.Builder builder = SnakeBridgeRuntime.builder()
             .pythonHint("name an interpreter with the " + PYTHON_ENV + " environment variable or"
                 + " -D" + PYTHON_PROPERTY);
         String helpers = System.getProperty(HELPER_PATHS_PROPERTY);
@@ -90,18 +91,6 @@ public final class SnakeBridge {
     } finally {
       LOCK.unlock();
     }
-  }
-
-  private static String defaultPython() {
-    String fromEnvironment = System.getenv(PYTHON_ENV);
-    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-      return fromEnvironment;
-    }
-    String fromProperty = System.getProperty(PYTHON_PROPERTY);
-    if (fromProperty != null && !fromProperty.isBlank()) {
-      return fromProperty;
-    }
-    return SnakeBridgeRuntime.DEFAULT_PYTHON;
   }
 
   /** Calls {@code module.function(*args)} on the default runtime. */

@@ -820,13 +820,32 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets the Python interpreter: a path, or a command looked up on {@code PATH}; default {@value
-     * SnakeBridgeRuntime#DEFAULT_PYTHON}. After the first worker's handshake, later workers
-     * start with the interpreter path it reported ({@code sys.executable}), so a version
-     * manager's shim (pyenv's costs over 100 ms a start) is paid once per runtime.
+     * Sets the Python interpreter: a path, or a command looked up on {@code PATH}. After the first
+     * worker's handshake, later workers start with the interpreter path it reported ({@code
+     * sys.executable}), so a version manager's shim (pyenv's costs over 100 ms a start) is paid
+     * once per runtime.
+     *
+     * <p>Default, resolved by {@link #build()}: the {@code SNAKEBRIDGE_PYTHON} environment
+     * variable, else the {@code snakebridge.python} system property, else the managed venv of the
+     * {@code META-INF/snakebridge/snakebridge.lock} that the Maven plugin's {@code env} goal puts
+     * on the class path (found in the cache folder, checked against the lock, and created there
+     * when missing unless {@link #createEnvironment} says not to), else {@value
+     * SnakeBridgeRuntime#DEFAULT_PYTHON}.
      */
     public Builder python(String python) {
       settings.python(python);
+      return this;
+    }
+
+    /**
+     * Sets whether {@link #build()} creates the project's managed venv when it is missing or
+     * does not match the embedded lock (which takes as long as installing the packages), or fails
+     * with a message naming the command that creates it; default: the {@code
+     * snakebridge.createEnvironment} system property, else true. Only used when no Python is set
+     * (see {@link #python}).
+     */
+    public Builder createEnvironment(boolean create) {
+      settings.createEnvironment(create);
       return this;
     }
 

@@ -3,8 +3,10 @@ package io.snakebridge.internal.runtime;
 import io.snakebridge.CallOptions;
 import io.snakebridge.EventListener;
 import io.snakebridge.PoolOptions;
+import io.snakebridge.SnakeBridge;
 import io.snakebridge.SnakeBridgeRuntime;
 import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.env.ManagedEnvironment;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -38,7 +40,8 @@ public final class RuntimeSettings {
   private String name = SnakeBridgeRuntime.DEFAULT_NAME;
   /** The hint a missing interpreter's message gives when the builder's python() was not set. */
   public static final String BUILDER_HINT =
-      "name an interpreter with SnakeBridgeRuntime.builder().python(...)";
+      "name an interpreter with SnakeBridgeRuntime.builder().python(...), the "
+          + SnakeBridge.PYTHON_ENV + " environment variable or -D" + SnakeBridge.PYTHON_PROPERTY;
 
   private PoolOptions.Builder defaultPool = PoolOptions.builder();
   private final Map<String, PoolOptions> pools = new LinkedHashMap<>();
@@ -55,6 +58,8 @@ public final class RuntimeSettings {
   private Executor callbackExecutor;
   private int streamBatchSize = SnakeBridgeRuntime.DEFAULT_STREAM_BATCH_SIZE;
   private EventListener eventListener = EventListener.NONE;
+  private boolean pythonChosen;
+  private Boolean createEnvironment;
 
   public void name(String name) {
     Objects.requireNonNull(name, "name");
@@ -69,6 +74,7 @@ public final class RuntimeSettings {
     shortcut("python");
     defaultPool.python(python);
     pythonHint = null;
+    pythonChosen = true;
   }
 
   /**
@@ -77,6 +83,10 @@ public final class RuntimeSettings {
    */
   public void pythonHint(String hint) {
     pythonHint = hint;
+  }
+
+  public void createEnvironment(boolean create) {
+    this.createEnvironment = create;
   }
 
   public void poolSize(int poolSize) {
@@ -136,6 +146,7 @@ public final class RuntimeSettings {
     if (name.equals(CallOptions.DEFAULT_POOL)) {
       pythonHint = ownPython ? null
           : "name an interpreter with PoolOptions.builder().python(...)";
+      pythonChosen = ownPython;
     }
   }
 
@@ -157,6 +168,7 @@ public final class RuntimeSettings {
       defaultPoolGiven = true;
       pythonHint = null;
       defaultPool = options.toBuilder();
+      pythonChosen = true;
     } else {
       pools.put(name, options);
     }
@@ -241,8 +253,13 @@ public final class RuntimeSettings {
 
   /** Returns the checked settings, with the machine-dependent defaults resolved now. */
   public RuntimeConfig toConfig() {
+    Path cache = cacheDirectory != null ? cacheDirectory : defaultCacheDirectory();
+    PoolOptions.Builder firstPool = defaultPool;
+    if (!pythonChosen) {
+      firstPool = defaultPool.build().toBuilder().python(defaultPython(cache));
+    }
     Map<String, PoolOptions> all = new LinkedHashMap<>();
-    PoolOptions main = defaultPool.build();
+    PoolOptions main = firstPool.build();
     all.put(CallOptions.DEFAULT_POOL, main);
     Map<String, String> hints = new HashMap<>();
     if (pythonHint != null) {
@@ -259,10 +276,34 @@ public final class RuntimeSettings {
       }
     });
     return new RuntimeConfig(
-        name, all, eagerStart, workingDirectory,
-        cacheDirectory != null ? cacheDirectory : defaultCacheDirectory(),
+        name, all, eagerStart, workingDirectory, cache,
         new CodecLimits(maxNestingDepth, maxFrameBytes), helperPaths, callbackExecutor,
         streamBatchSize, eventListener, hints);
+  }
+
+  /**
+   * The Python when none was set: SNAKEBRIDGE_PYTHON, else the snakebridge.python property, else
+   * the managed venv of a snakebridge.lock embedded by the build plugin (created when missing,
+   * unless switched off), else python3.
+   */
+  private String defaultPython(Path cache) {
+    String fromEnvironment = System.getenv(SnakeBridge.PYTHON_ENV);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return fromEnvironment;
+    }
+    String fromProperty = System.getProperty(SnakeBridge.PYTHON_PROPERTY);
+    if (fromProperty != null && !fromProperty.isBlank()) {
+      return fromProperty;
+    }
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = RuntimeSettings.class.getClassLoader();
+    }
+    boolean create = createEnvironment != null ? createEnvironment
+        : ManagedEnvironment.createByDefault();
+    return ManagedEnvironment.python(loader, cache, create)
+        .map(Path::toString)
+        .orElse(SnakeBridgeRuntime.DEFAULT_PYTHON);
   }
 
   /** The {@code snakebridge.cacheDir} property, else the XDG cache folder, else ~/.cache. */
