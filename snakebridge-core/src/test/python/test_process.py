@@ -13,8 +13,6 @@ import unittest
 from snakebridge_worker import frames
 
 LINUX = sys.platform.startswith("linux")
-EXIT_WITHIN = support.TIMEOUT  # they go at once; this only bounds a failing test
-STUCK_GONE_WITHIN = support.TIMEOUT  # likewise, for a worker that cannot run Python code
 
 # Runs a worker as its child over the test's own pipes, then waits: killing this process is
 # the worker's parent dying while its input stays open (the test holds the write end).
@@ -44,13 +42,12 @@ def alive(pid):
     return True
 
 
-def wait_until_gone(pids, timeout=EXIT_WITHIN):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not any(alive(pid) for pid in pids):
-            return True
-        time.sleep(0.02)
-    return not any(alive(pid) for pid in pids)
+def assert_all_gone(pids):
+    """Waits until none of `pids` is alive; they go at once, the ceiling only bounds a failure."""
+    try:
+        support.wait_until(lambda: not any(alive(pid) for pid in pids), f"{pids} to end")
+    except AssertionError as e:
+        raise AssertionError(f"{e}: {[(pid, state(pid)) for pid in pids]}") from None
 
 
 class SessionTest(unittest.TestCase):
@@ -93,42 +90,39 @@ class NoOrphansTest(unittest.TestCase):
             self.assertTrue(alive(pid))
         return pids
 
-    def assert_all_gone(self, pids):
-        self.assertTrue(wait_until_gone(pids), [(pid, state(pid)) for pid in pids])
-
     def test_shutdown(self):
         worker = self.start()
         pids = self.children(worker)
         worker.send(frames.SHUTDOWN, 0)
         self.assertEqual(worker.wait(), 0)
-        self.assert_all_gone(pids)
+        assert_all_gone(pids)
 
     def test_end_of_input(self):
         worker = self.start()
         pids = self.children(worker)
         self.assertEqual(worker.close(), 0)
-        self.assert_all_gone(pids)
+        assert_all_gone(pids)
 
     def test_end_of_input_during_a_call(self):
         worker = self.start()
         pids = self.children(worker)
         worker.start_running("sample_process_code", "sleep", 600)
         self.assertEqual(worker.close(), 0)
-        self.assert_all_gone(pids)
+        assert_all_gone(pids)
 
     def test_protocol_error(self):
         worker = self.start()
         pids = self.children(worker)
         worker.send_raw(frames.HEADER.pack(12, 99, 0, 0, 5))
         self.assertEqual(worker.wait(), 3)
-        self.assert_all_gone(pids)
+        assert_all_gone(pids)
 
     def test_sigterm(self):
         worker = self.start()
         pids = self.children(worker)
         worker.process.terminate()
         self.assertEqual(worker.wait(), -signal.SIGTERM)  # still "killed by SIGTERM"
-        self.assert_all_gone(pids)
+        assert_all_gone(pids)
 
     def test_sigterm_during_a_blocking_call(self):
         worker = self.start()
@@ -136,7 +130,7 @@ class NoOrphansTest(unittest.TestCase):
         worker.start_running("sample_process_code", "sleep", 600)
         worker.process.terminate()
         self.assertEqual(worker.wait(), -signal.SIGTERM)
-        self.assert_all_gone(pids)
+        assert_all_gone(pids)
 
     def test_parent_death_with_the_input_still_open(self):
         # The worker's parent is INTERMEDIATE; the test keeps the worker's pipes open, so only
@@ -148,7 +142,7 @@ class NoOrphansTest(unittest.TestCase):
         worker.send(frames.PING, 1)
         self.assertEqual(worker.read_frame(), (frames.PONG, 1, b""))
         worker.kill()  # SIGKILL to the intermediate parent
-        self.assert_all_gone([worker_pid] + pids)
+        assert_all_gone([worker_pid] + pids)
 
     def test_parent_death_during_a_blocking_call(self):
         worker = self.start(args=["-c", INTERMEDIATE, support.ENTRY_POINT, support.PACKAGE_ROOT])
@@ -157,7 +151,7 @@ class NoOrphansTest(unittest.TestCase):
         pids = self.children(worker)
         worker.start_running("sample_process_code", "sleep", 600)
         worker.kill()
-        self.assert_all_gone([worker_pid] + pids)
+        assert_all_gone([worker_pid] + pids)
 
     def stuck_worker_loses_its_parent(self, stick):
         """The worker's parent dies while `stick(worker, worker_pid)` keeps the worker from
@@ -168,8 +162,7 @@ class NoOrphansTest(unittest.TestCase):
         pids = self.children(worker)
         stick(worker, worker_pid)
         worker.kill()  # SIGKILL to the intermediate parent, the JVM's stand-in
-        self.assertTrue(wait_until_gone([worker_pid] + pids, timeout=STUCK_GONE_WITHIN),
-                        [(pid, state(pid)) for pid in [worker_pid] + pids])
+        assert_all_gone([worker_pid] + pids)
 
     def test_parent_death_while_the_worker_holds_the_gil_in_c(self):
         def hold_the_gil(worker, worker_pid):

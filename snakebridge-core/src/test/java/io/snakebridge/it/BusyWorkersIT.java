@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.PyRef;
@@ -74,12 +75,8 @@ class BusyWorkersIT {
     return (Long) python.call("os", "getpid");
   }
 
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CEILING_SECONDS);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < end, "not within " + CEILING_SECONDS + " s: " + what);
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Await.until(what, condition, Duration.ofSeconds(CEILING_SECONDS));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.PythonException;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeakedWorkers.class)
 class CallbackThreadsIT {
   private static final String NAME = "cbthreads";
-  private static final long CEILING_SECONDS = 60;
   private static SnakeBridgeRuntime python;
 
   @BeforeAll
@@ -79,18 +79,15 @@ class CallbackThreadsIT {
       }
     };
     // A call may time out before its callback starts (a busy machine): count the ones that did.
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CEILING_SECONDS);
-    while (started.get() < 30) {
-      assertTrue(System.nanoTime() < end, "only " + started.get() + " callbacks started");
+    Await.value("30 callbacks started", () -> {
       assertThrows(CallTimeoutException.class, () -> python.call("sbtest_objects", "apply",
           List.of(blocking, 1), CallOptions.defaults().timeout(Duration.ofMillis(300))));
-    }
-    while (callbackThreads() > 0 || interrupted.get() < started.get()) {
-      assertTrue(System.nanoTime() < end, "after " + CEILING_SECONDS + " s, "
-          + callbackThreads() + " callback threads still hold a callback; "
-          + interrupted.get() + " of " + started.get() + " callbacks were interrupted");
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+      return started.get();
+    }, count -> count >= 30);
+    Await.value("every started callback interrupted and no callback thread holding one",
+        () -> callbackThreads() + " callback threads still hold a callback; "
+            + interrupted.get() + " of " + started.get() + " callbacks were interrupted",
+        seen -> callbackThreads() == 0 && interrupted.get() >= started.get());
     assertEquals(started.get(), interrupted.get(), "every callback that started");
     assertEquals(4.0, python.call("math", "sqrt", 16), "the worker serves on");
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.SnakeBridgeException;
@@ -60,7 +61,8 @@ class DeadlinesIT {
   }
 
   private static void awaitBusy() throws InterruptedException {
-    BusyWorkersIT.await("the call to start", () -> python.poolStats().busy() == 1);
+    Await.until("the call to start", () -> python.poolStats().busy() == 1,
+        Duration.ofSeconds(CEILING_SECONDS));
   }
 
   @Test
@@ -98,7 +100,8 @@ class DeadlinesIT {
     SnakeBridgeException e = assertInstanceOf(SnakeBridgeException.class, thrown.get());
     assertInstanceOf(InterruptedException.class, e.getCause(), e.toString());
     assertTrue(flagSet.get(), "the interrupt flag is restored");
-    BusyWorkersIT.await("the Python call to be cancelled", () -> Files.exists(note));
+    Await.until("the Python call to be cancelled", () -> Files.exists(note),
+        Duration.ofSeconds(CEILING_SECONDS));
     assertEquals("cleaned up", Files.readString(note));
     assertEquals(before, pid(), "it stopped when told to: the same worker serves on");
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.CallTimeoutException;
 import io.snakebridge.ConversionException;
@@ -30,7 +31,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,18 +208,14 @@ class HostileValuesIT {
     });
     changer.start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // only catches a hang
-      ConversionException seen = null;
-      while (seen == null && System.nanoTime() < deadline) {
+      ConversionException seen = Await.value("a call that sees the map change", () -> {
         try {
           python.call("builtins", "len", map);
+          return null;
         } catch (ConversionException e) {
-          seen = e;
+          return e;
         }
-      }
-      if (seen == null) {
-        fail("no call saw the map change in 120 s");
-      }
+      }, e -> e != null, Duration.ofSeconds(120));
       assertTrue(seen.getMessage().contains("modified while it was being encoded"),
           seen.getMessage());
       assertEquals("args[0]", seen.path());

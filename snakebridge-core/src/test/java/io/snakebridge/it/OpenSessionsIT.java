@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snakebridge.Await;
 import io.snakebridge.PyRef;
 import io.snakebridge.ReferenceNotFoundException;
 import io.snakebridge.SessionContext;
@@ -46,13 +47,9 @@ class OpenSessionsIT {
   }
 
   /** Waits (ceiling 60 s) until the workers hold nothing of {@code sessionId}. */
-  private static void awaitReleased(String sessionId) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CEILING_SECONDS);
-    while (python.sessionStats().containsKey(sessionId)) {
-      assertTrue(System.nanoTime() < end, "session " + sessionId + " still held: "
-          + python.sessionStats());
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+  private static void awaitReleased(String sessionId) {
+    Await.value("session " + sessionId + " released", python::sessionStats,
+        stats -> !stats.containsKey(sessionId));
   }
 
   @Test

@@ -46,7 +46,7 @@ class StreamFlowIT {
   }
 
   @Test
-  void row57ItemsOfASlowProducerArriveInOrderAsSoonAsTheyExist() throws IOException {
+  void itemsOfASlowProducerArriveInOrderAsSoonAsTheyExist() throws IOException {
     // The producer is slow and yields item i + 1 only once the consumer has received item i:
     // the stream can finish only if each item is delivered while the producer works on the next.
     for (boolean dynamic : new boolean[] {false, true}) {
@@ -71,7 +71,7 @@ class StreamFlowIT {
   }
 
   @Test
-  void row58ASlowConsumerHoldsTheProducerBackAndTheWorkersMemoryStaysFlat() throws Exception {
+  void aSlowConsumerHoldsTheProducerBackAndTheWorkersMemoryStaysFlat() throws Exception {
     long pid = python.pythonInfo().pid();
     Path status = Path.of("/proc/" + pid + "/status");
     assumeTrue(Files.isReadable(status), "needs /proc/<pid>/status (Linux)");
@@ -121,7 +121,7 @@ class StreamFlowIT {
   }
 
   @Test
-  void row48TheTimeoutBoundsTheWaitForTheNextItemAndReplacesTheStuckWorker() {
+  void theTimeoutBoundsTheWaitForTheNextItemAndReplacesTheStuckWorker() {
     assertTimeoutPreemptively(Await.CEILING, () -> {
       CallOptions patience = DEFAULTS.timeout(Duration.ofSeconds(1));
       long before = (Long) python.call("sbtest_streams", "pid");
@@ -151,7 +151,7 @@ class StreamFlowIT {
   }
 
   @Test
-  void row61AStreamWaitsForABusyPoolLikeAnyCall() {
+  void aStreamWaitsForABusyPoolLikeAnyCall() {
     assertTimeoutPreemptively(Await.CEILING.multipliedBy(2), () -> {
       Path gate = ItEnvironment.workDir().resolve("flow-gate-" + System.nanoTime());
       Path log = ItEnvironment.workDir().resolve("flow-order-" + System.nanoTime());

@@ -72,7 +72,7 @@ class StreamIT {
   }
 
   @Test
-  void row45TakingFiveFromACounterThenFiveMoreContinues() {
+  void takingFiveFromACounterThenFiveMoreContinues() {
     StreamRef counter = assertInstanceOf(StreamRef.class, python.call("itertools", "count", 1));
     assertEquals("itertools.count", counter.typeName());
     try (PyStream view = python.openStream(counter)) {
@@ -86,7 +86,7 @@ class StreamIT {
   }
 
   @Test
-  void row46StreamNextReturnsItemsThenEmptyForEver() {
+  void streamNextReturnsItemsThenEmptyForEver() {
     StreamRef items = (StreamRef) python.call("builtins", "iter", List.of("a", "b"));
     assertEquals(OptionalLong.of(2), python.streamLen(items), "a list iterator knows its length");
     assertEquals(Optional.of("a"), python.streamNext(items));
@@ -102,16 +102,16 @@ class StreamIT {
   }
 
   @Test
-  void row47RangeIsStreamedAndANonIterableResultIsDeliveredOnce() {
+  void rangeIsStreamedAndANonIterableResultIsDeliveredOnce() {
     SessionContext.withSession(() -> {
-      row47();
+      rangeAndSqrtStreamedBothWays();
       assertNull(python.sessionStats().get(python.currentSession()),
           "exhausted streams left no reference behind");
       return null;
     });
   }
 
-  private static void row47() {
+  private static void rangeAndSqrtStreamedBothWays() {
     for (boolean dynamic : new boolean[] {false, true}) {
       List<Object> items = new ArrayList<>();
       List<Object> roots = new ArrayList<>();
@@ -128,7 +128,7 @@ class StreamIT {
   }
 
   @Test
-  void row50OnlyIteratorsAreStreamReferences() {
+  void onlyIteratorsAreStreamReferences() {
     assertEquals("abc", python.call("builtins", "str", "abc"));
     assertEquals(List.of(1L, 2L), python.call("builtins", "list", List.of(1, 2)));
     assertEquals(Map.of("a", 1L), python.call("builtins", "dict", List.of(),

@@ -1,5 +1,6 @@
 package io.snakebridge.it;
 
+import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
 import io.snakebridge.PoolOptions;
 import io.snakebridge.SnakeBridgeRuntime;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Run in a child JVM by {@link StuckWorkersIT}: a pool of 2 whose workers each start {@code sleep
@@ -42,10 +42,8 @@ public final class StuckWorkersMain {
     CallOptions stuck = CallOptions.defaults().pool("stuck");
     runtime.callAsync("sbtest_process", "start_children_then_hold_the_gil",
         List.of(pidFile.toString()), stuck);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.exists(pidFile) && System.nanoTime() < end) {
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+    Await.until("the pid file of the worker holding the GIL", () -> Files.exists(pidFile),
+        Duration.ofSeconds(120));
     // The other worker: the first one is busy, so this call goes there.
     List<?> idle = (List<?>) runtime.call("sbtest_process", "start_children", List.of(), stuck);
     System.out.println("HOLDING " + Files.readString(pidFile).trim());

@@ -17,6 +17,7 @@ import io.snakebridge.internal.wire.Frame;
 import io.snakebridge.internal.wire.FrameFormatException;
 import io.snakebridge.internal.wire.FrameKind;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -394,10 +395,14 @@ class WorkerConnectionTest {
       assertTrue(connection.abandon(id, late));
       // The PONG wakes the caller, who is reading. The caller may still hold the write lock for
       // a moment after the worker got its CALL, and tryRequest never waits for it: try again.
-      while (!connection.tryRequest(FrameKind.PING, connection.nextRequestId(), null,
-          new Recording())) {
-        Thread.onSpinWait();
-      }
+      Await.until("a PING written past the caller", () -> {
+        try {
+          return connection.tryRequest(FrameKind.PING, connection.nextRequestId(), null,
+              new Recording());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
       java.util.concurrent.ExecutionException e = assertThrows(
           java.util.concurrent.ExecutionException.class, caller::get);
       assertInstanceOf(AbandonedRequestException.class, e.getCause());
