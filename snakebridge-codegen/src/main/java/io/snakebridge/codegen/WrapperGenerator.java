@@ -62,15 +62,30 @@ public final class WrapperGenerator {
 
   /** Generates from the manifest text; one source per class, sorted by class name. */
   public List<GeneratedSource> generate(String manifestJson) {
-    Map<String, Object> manifest = Manifests.map(Json.parse(manifestJson));
-    if (manifest == null || Manifests.string(manifest.get("module")) == null) {
-      throw new IllegalArgumentException("not a module manifest (no \"module\" key)");
-    }
-    return new ModuleWriter(basePackage, manifest).write();
+    return generateModule(manifestJson).sources();
   }
 
   /** Generates from a manifest file. */
   public List<GeneratedSource> generate(Path manifest) throws IOException {
     return generate(Files.readString(manifest, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Generates from the manifest text and reports the coverage ({@link CoverageReport#writeTo}
+   * writes it as JSON and Markdown).
+   */
+  public GeneratedModule generateModule(String manifestJson) {
+    Map<String, Object> manifest = Manifests.map(Json.parse(manifestJson));
+    if (manifest == null || Manifests.string(manifest.get("module")) == null) {
+      throw new IllegalArgumentException("not a module manifest (no \"module\" key)");
+    }
+    ModuleWriter writer = new ModuleWriter(basePackage, manifest);
+    List<GeneratedSource> sources = writer.write();
+    return new GeneratedModule(sources, writer.coverage());
+  }
+
+  /** Generates from a manifest file and reports the coverage. */
+  public GeneratedModule generateModule(Path manifest) throws IOException {
+    return generateModule(Files.readString(manifest, StandardCharsets.UTF_8));
   }
 }
