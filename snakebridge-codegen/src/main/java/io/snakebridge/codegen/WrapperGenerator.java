@@ -28,6 +28,7 @@ public final class WrapperGenerator {
   private static final String INTROSPECT_RESOURCE = "/io/snakebridge/codegen/introspect.py";
 
   private final String basePackage;
+  private final StrictPolicy policy;
 
   /**
    * A generator writing below {@code basePackage} (say {@code com.example.py}).
@@ -40,6 +41,25 @@ public final class WrapperGenerator {
       throw new IllegalArgumentException("not a Java package name: " + basePackage);
     }
     this.basePackage = basePackage;
+    this.policy = StrictPolicy.lenient();
+  }
+
+  private WrapperGenerator(String basePackage, StrictPolicy policy) {
+    this.basePackage = basePackage;
+    this.policy = policy;
+  }
+
+  /**
+   * This generator, failing every generation whose coverage breaks {@code policy} with a {@link
+   * StrictModeException} that lists the offenders.
+   */
+  public WrapperGenerator strict(StrictPolicy policy) {
+    return new WrapperGenerator(basePackage, Objects.requireNonNull(policy, "policy"));
+  }
+
+  /** The policy generations are checked against ({@link StrictPolicy#lenient()} by default). */
+  public StrictPolicy policy() {
+    return policy;
   }
 
   /**
@@ -60,7 +80,11 @@ public final class WrapperGenerator {
     }
   }
 
-  /** Generates from the manifest text; one source per class, sorted by class name. */
+  /**
+   * Generates from the manifest text; one source per class, sorted by class name.
+   *
+   * @throws StrictModeException when the coverage breaks the {@linkplain #policy() policy}
+   */
   public List<GeneratedSource> generate(String manifestJson) {
     return generateModule(manifestJson).sources();
   }
@@ -73,6 +97,8 @@ public final class WrapperGenerator {
   /**
    * Generates from the manifest text and reports the coverage ({@link CoverageReport#writeTo}
    * writes it as JSON and Markdown).
+   *
+   * @throws StrictModeException when the coverage breaks the {@linkplain #policy() policy}
    */
   public GeneratedModule generateModule(String manifestJson) {
     Map<String, Object> manifest = Manifests.map(Json.parse(manifestJson));
@@ -81,7 +107,9 @@ public final class WrapperGenerator {
     }
     ModuleWriter writer = new ModuleWriter(basePackage, manifest);
     List<GeneratedSource> sources = writer.write();
-    return new GeneratedModule(sources, writer.coverage());
+    CoverageReport coverage = writer.coverage();
+    policy.check(coverage);
+    return new GeneratedModule(sources, coverage);
   }
 
   /** Generates from a manifest file and reports the coverage. */
