@@ -225,7 +225,7 @@ public final class CoverageReport {
     return out.toString();
   }
 
-  /** The report as Markdown: totals, parameters by source, callables with untyped parameters, skips. */
+  /** The report as Markdown: totals, parameters and callables by source, skipped members. */
   public String toMarkdown() {
     StringBuilder out = new StringBuilder();
     out.append("# Coverage of `").append(module).append("`\n\n");
@@ -291,7 +291,8 @@ public final class CoverageReport {
   }
 
   private static void row(StringBuilder out, String label, int count, int of) {
-    String share = of < 0 ? "" : of == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * count / of);
+    String share = of < 0 ? ""
+        : of == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * count / of);
     out.append("| ").append(label).append(" | ").append(count).append(" | ").append(share)
         .append(" |\n");
   }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * thread-safe; start from {@link #lenient()}.
  */
 public final class StrictPolicy {
-  /** Where a callable's call shape came from, best first (the manifest's {@code signatureSource}). */
+  /** Where a call shape came from, best first (the manifest's {@code signatureSource}). */
   public enum SignatureSource {
     /** {@code inspect.signature}. */
     SIGNATURE("signature"),
