@@ -184,6 +184,7 @@ public final class ModuleWriter {
         .addStatement("return new $T($T.runtime())", self, FACADE).build());
 
     Set<String> used = new HashSet<>(MODULE_RESERVED);
+    Set<String> nested = new HashSet<>();
     Target target = Target.module();
     for (Map<String, Object> fn : sorted(manifest.get("functions"))) {
       String pyName = Manifests.string(fn.get("name"));
@@ -199,7 +200,7 @@ public final class ModuleWriter {
         skip(pyName, "function: Java name " + javaName + " already taken");
         continue;
       }
-      new CallableWriter(fn, pyName, javaName, target, null).addTo(type);
+      new CallableWriter(fn, pyName, javaName, target, null).addTo(type, self, nested);
       cover("function", pyName, fn, Manifests.map(fn.get("doc")));
     }
     for (Map<String, Object> attr : sorted(manifest.get("attributes"))) {
@@ -255,10 +256,11 @@ public final class ModuleWriter {
             + "@param ref the reference\n@return the handle\n", Javadoc.escape(pyName))
         .addStatement("return new $T(ref)", self).build());
 
+    Set<String> nested = new HashSet<>();
     Map<String, Object> constructor = Manifests.map(cls.get("constructor"));
     if (constructor != null) {
       new CallableWriter(constructor, pyName, "create", Target.constructor(self), doc)
-          .addTo(type);
+          .addTo(type, self, nested);
       cover("constructor", pyName, constructor, doc);
     }
     for (Map<String, Object> s : Manifests.maps(cls.get("skipped"))) {
@@ -281,7 +283,7 @@ public final class ModuleWriter {
         continue;
       }
       // class and static methods too: Python calls them on an instance as well
-      new CallableWriter(m, mName, javaName, method, null).addTo(type);
+      new CallableWriter(m, mName, javaName, method, null).addTo(type, self, nested);
       cover("method", pyName + "." + mName, m, Manifests.map(m.get("doc")));
     }
     List<Map<String, Object>> readable = new ArrayList<>(sorted(cls.get("properties")));
