@@ -28,6 +28,7 @@ public final class WrapperGenerator {
   private static final String INTROSPECT_RESOURCE = "/io/snakebridge/codegen/introspect.py";
 
   private final String basePackage;
+  private final StrictPolicy policy;
 
   /**
    * A generator writing below {@code basePackage} (say {@code com.example.py}).
@@ -40,6 +41,25 @@ public final class WrapperGenerator {
       throw new IllegalArgumentException("not a Java package name: " + basePackage);
     }
     this.basePackage = basePackage;
+    this.policy = StrictPolicy.lenient();
+  }
+
+  private WrapperGenerator(String basePackage, StrictPolicy policy) {
+    this.basePackage = basePackage;
+    this.policy = policy;
+  }
+
+  /**
+   * This generator, failing every generation whose coverage breaks {@code policy} with a {@link
+   * StrictModeException} that lists the offenders.
+   */
+  public WrapperGenerator strict(StrictPolicy policy) {
+    return new WrapperGenerator(basePackage, Objects.requireNonNull(policy, "policy"));
+  }
+
+  /** The policy generations are checked against ({@link StrictPolicy#lenient()} by default). */
+  public StrictPolicy policy() {
+    return policy;
   }
 
   /**
@@ -60,17 +80,40 @@ public final class WrapperGenerator {
     }
   }
 
-  /** Generates from the manifest text; one source per class, sorted by class name. */
+  /**
+   * Generates from the manifest text; one source per class, sorted by class name.
+   *
+   * @throws StrictModeException when the coverage breaks the {@linkplain #policy() policy}
+   */
   public List<GeneratedSource> generate(String manifestJson) {
-    Map<String, Object> manifest = Manifests.map(Json.parse(manifestJson));
-    if (manifest == null || Manifests.string(manifest.get("module")) == null) {
-      throw new IllegalArgumentException("not a module manifest (no \"module\" key)");
-    }
-    return new ModuleWriter(basePackage, manifest).write();
+    return generateModule(manifestJson).sources();
   }
 
   /** Generates from a manifest file. */
   public List<GeneratedSource> generate(Path manifest) throws IOException {
     return generate(Files.readString(manifest, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Generates from the manifest text and reports the coverage ({@link CoverageReport#writeTo}
+   * writes it as JSON and Markdown).
+   *
+   * @throws StrictModeException when the coverage breaks the {@linkplain #policy() policy}
+   */
+  public GeneratedModule generateModule(String manifestJson) {
+    Map<String, Object> manifest = Manifests.map(Json.parse(manifestJson));
+    if (manifest == null || Manifests.string(manifest.get("module")) == null) {
+      throw new IllegalArgumentException("not a module manifest (no \"module\" key)");
+    }
+    ModuleWriter writer = new ModuleWriter(basePackage, manifest);
+    List<GeneratedSource> sources = writer.write();
+    CoverageReport coverage = writer.coverage();
+    policy.check(coverage);
+    return new GeneratedModule(sources, coverage);
+  }
+
+  /** Generates from a manifest file and reports the coverage. */
+  public GeneratedModule generateModule(Path manifest) throws IOException {
+    return generateModule(Files.readString(manifest, StandardCharsets.UTF_8));
   }
 }

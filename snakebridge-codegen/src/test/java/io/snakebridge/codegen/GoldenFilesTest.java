@@ -24,7 +24,7 @@ class GoldenFilesTest {
   private static final Path RESOURCES = Path.of("src", "test", "resources");
 
   @ParameterizedTest
-  @ValueSource(strings = {"statistics", "math", "sbsample"})
+  @ValueSource(strings = {"statistics", "math", "sbsample", "sboptions"})
   void generatedSourcesMatchGoldenFilesAndCompile(String module, @TempDir Path tmp)
       throws IOException {
     Path manifest = RESOURCES.resolve("manifests").resolve(module + ".json");

@@ -46,6 +46,10 @@ final class CallableWriter {
     final TypeName type;
     final boolean keyword;
     final Map<String, Object> source;
+    /** The string options of a {@code Literal[...]} type, or null. */
+    final List<String> options;
+    /** The enum of the options, once {@link #addTo} has named it. */
+    ClassName optionsEnum;
 
     Param(String python, String java, TypeName type, boolean keyword, Map<String, Object> source) {
       this.python = python;
@@ -53,6 +57,8 @@ final class CallableWriter {
       this.type = type;
       this.keyword = keyword;
       this.source = source;
+      this.options = ModuleWriter.STRING.equals(type)
+          ? Types.stringLiterals(Manifests.string(source.get("type"))) : null;
     }
   }
 
@@ -128,30 +134,114 @@ final class CallableWriter {
         : null;
   }
 
-  void addTo(TypeSpec.Builder type) {
+  /**
+   * Adds the methods, the args class and an enum per {@code Literal[...]} parameter to {@code
+   * type}; {@code nested} holds the simple names of the types nested in it so far and gets the
+   * new ones.
+   */
+  void addTo(TypeSpec.Builder type, ClassName owner, Set<String> nested) {
     ClassName args = argsClass();
     if (args == null) {
       args = ClassName.get("", Names.upperCamel(javaName) + "Args");
     }
+    if (hasArgs()) {
+      nested.add(args.simpleName());
+    }
+    List<TypeSpec> enums = new ArrayList<>();
+    for (List<Param> group : List.of(required, slots, keywords)) {
+      for (Param p : group) {
+        if (p.options != null) {
+          String base = Names.upperCamel(javaName) + Names.upperCamel(p.python);
+          String name = base;
+          for (int i = 2; !nested.add(name) || name.equals(owner.simpleName()); i++) {
+            name = base + i;
+          }
+          p.optionsEnum = owner.nestedClass(name);
+          enums.add(optionsEnum(p));
+        }
+      }
+    }
     TypeName returns = returnType();
     boolean constructor = target.kind == ModuleWriter.Target.Kind.CONSTRUCTOR;
+    List<MethodSpec> methods = new ArrayList<>();
     if (constructor) {
       // create(runtime, required...) [+ Consumer], then create(required...) [+ Consumer]
-      type.addMethod(method(true, false, args, returns));
-      type.addMethod(method(false, false, args, returns));
+      methods.add(method(true, false, args, returns));
+      methods.add(method(false, false, args, returns));
       if (hasArgs()) {
-        type.addMethod(method(true, true, args, returns));
-        type.addMethod(method(false, true, args, returns));
+        methods.add(method(true, true, args, returns));
+        methods.add(method(false, true, args, returns));
       }
     } else {
-      type.addMethod(method(false, false, args, returns));
+      methods.add(method(false, false, args, returns));
       if (hasArgs()) {
-        type.addMethod(method(false, true, args, returns));
+        methods.add(method(false, true, args, returns));
+      }
+    }
+    boolean requiredOptions = required.stream().anyMatch(p -> p.optionsEnum != null);
+    for (MethodSpec m : methods) {
+      type.addMethod(m);
+      if (requiredOptions) {
+        type.addMethod(enumOverload(m));
       }
     }
     if (hasArgs()) {
       type.addType(argsType(args));
     }
+    for (TypeSpec e : enums) {
+      type.addType(e);
+    }
+  }
+
+  /** The enum of a parameter's string options, each constant carrying its Python value. */
+  private TypeSpec optionsEnum(Param p) {
+    TypeSpec.Builder e = TypeSpec.enumBuilder(p.optionsEnum.simpleName())
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The options of the parameter {@code $L} of {@code $L}; {@link #value()} is"
+            + " the string Python takes.\n", Javadoc.escape(p.python), Javadoc.escape(pyName));
+    Set<String> constants = new HashSet<>();
+    for (String value : p.options) {
+      String base = Names.constant(value);
+      String name = base;
+      for (int i = 2; !constants.add(name); i++) {
+        name = base + "_" + i;
+      }
+      e.addEnumConstant(name, TypeSpec.anonymousClassBuilder("$S", value)
+          .addJavadoc("Python's {@code '$L'}.\n", Javadoc.escape(value)).build());
+    }
+    e.addField(ModuleWriter.STRING, "value", Modifier.PRIVATE, Modifier.FINAL);
+    e.addMethod(MethodSpec.constructorBuilder().addParameter(ModuleWriter.STRING, "value")
+        .addStatement("this.value = value").build());
+    e.addMethod(MethodSpec.methodBuilder("value").addModifiers(Modifier.PUBLIC)
+        .returns(ModuleWriter.STRING)
+        .addJavadoc("The string Python takes.\n\n@return the option as a Python string\n")
+        .addStatement("return value").build());
+    return e.build();
+  }
+
+  /** {@code m} taking the enums of its {@code Literal[...]} parameters, calling {@code m}. */
+  private MethodSpec enumOverload(MethodSpec m) {
+    MethodSpec.Builder b = MethodSpec.methodBuilder(m.name()).addModifiers(m.modifiers())
+        .addAnnotations(m.annotations()).returns(m.returnType()).addJavadoc(m.javadoc())
+        .varargs(m.varargs());
+    List<CodeBlock> forward = new ArrayList<>();
+    for (ParameterSpec ps : m.parameters()) {
+      Param option = null;
+      for (Param p : required) {
+        if (p.optionsEnum != null && p.java.equals(ps.name())) {
+          option = p;
+        }
+      }
+      if (option == null) {
+        b.addParameter(ps);
+        forward.add(CodeBlock.of("$L", ps.name()));
+      } else {
+        b.addParameter(option.optionsEnum, ps.name());
+        forward.add(CodeBlock.of("$T.requireNonNull($L, $S).value()", ModuleWriter.OBJECTS,
+            ps.name(), ps.name()));
+      }
+    }
+    return b.addStatement("return $L($L)", m.name(), CodeBlock.join(forward, ", ")).build();
   }
 
   private TypeName returnType() {
@@ -324,11 +414,13 @@ final class CallableWriter {
           .addStatement("slotSet[$L] = true", i)
           .addStatement("slotCount = $T.max(slotCount, $L)", ClassName.get("java.lang", "Math"), i + 1)
           .addStatement("return this").build());
+      addOptionsSetter(t, args, p);
     }
     for (Param p : keywords) {
       t.addMethod(setter(args, p)
           .addStatement("pythonOptions = pythonOptions.kwarg($S, $L)", p.python, p.java)
           .addStatement("return this").build());
+      addOptionsSetter(t, args, p);
     }
     if (varKeyword) {
       t.addMethod(MethodSpec.methodBuilder("kwarg").addModifiers(Modifier.PUBLIC).returns(args)
@@ -375,6 +467,20 @@ final class CallableWriter {
     }
     t.addMethod(pos.addStatement("return out").build());
     return t.build();
+  }
+
+  /** For a {@code Literal[...]} parameter, the setter taking its enum. */
+  private void addOptionsSetter(TypeSpec.Builder t, ClassName args, Param p) {
+    if (p.optionsEnum == null) {
+      return;
+    }
+    t.addMethod(MethodSpec.methodBuilder(p.java).addModifiers(Modifier.PUBLIC).returns(args)
+        .addParameter(p.optionsEnum, p.java)
+        .addJavadoc("Sets {@code $L} to one of its options.\n\n@param $L the option\n"
+            + "@return this object\n", Javadoc.escape(p.python), p.java)
+        .addStatement("return $L($T.requireNonNull($L, $S).value())", p.java,
+            ModuleWriter.OBJECTS, p.java, p.java)
+        .build());
   }
 
   private MethodSpec.Builder setter(ClassName args, Param p) {

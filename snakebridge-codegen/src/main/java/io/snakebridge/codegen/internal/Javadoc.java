@@ -53,6 +53,20 @@ public final class Javadoc {
   }
 
   /** The body (no tags) of a type or method comment from a parsed docstring map, or a fallback. */
+  /** Whether {@code doc} has text {@link #body} converts (a summary or a description). */
+  public static boolean converted(Map<String, Object> doc) {
+    if (doc == null) {
+      return false;
+    }
+    for (String key : new String[] {"summary", "description"}) {
+      Object text = doc.get(key);
+      if (text instanceof String && !((String) text).isBlank()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static String body(Map<String, Object> doc, String fallback) {
     List<String> parts = new ArrayList<>();
     String summary = doc == null ? null : (String) doc.get("summary");

@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import io.snakebridge.codegen.CoverageReport;
 import io.snakebridge.codegen.GeneratedSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,6 +48,8 @@ public final class ModuleWriter {
   private final String module;
   private final String javaPackage;
   private final String generatedBy;
+  private final List<CoverageReport.Callable> covered = new ArrayList<>();
+  private final List<CoverageReport.Skipped> skips = new ArrayList<>();
 
   public ModuleWriter(String basePackage, Map<String, Object> manifest) {
     this.basePackage = basePackage;
@@ -64,11 +67,24 @@ public final class ModuleWriter {
   /** All sources: the module class and one handle class per Python class, sorted by name. */
   public List<GeneratedSource> write() {
     // Handle class names first: the module class takes the suffix Module on a clash.
+    covered.clear();
+    skips.clear();
+    for (Map<String, Object> s : Manifests.maps(manifest.get("skipped"))) {
+      skip(Manifests.string(s.get("name")), Manifests.string(s.get("reason")));
+    }
     Map<String, Map<String, Object>> classes = new TreeMap<>();
-    for (Map<String, Object> cls : Manifests.maps(manifest.get("classes"))) {
-      String javaName = Names.upperCamel(Manifests.string(cls.get("name")));
-      if (javaName.isEmpty() || classes.containsKey(javaName)) {
-        continue;  // two Python classes with one Java name (numpy's bool and bool_): first wins
+    for (Map<String, Object> cls : sorted(manifest.get("classes"))) {
+      String pyName = Manifests.string(cls.get("name"));
+      String javaName = Names.upperCamel(pyName);
+      if (javaName.isEmpty()) {
+        skip(pyName, "class: no Java name");
+        continue;
+      }
+      if (classes.containsKey(javaName)) {
+        // two Python classes with one Java name (numpy's bool and bool_): first wins
+        skip(pyName, "class: Java name " + javaName + " already taken by "
+            + Manifests.string(classes.get(javaName).get("name")));
+        continue;
       }
       classes.put(javaName, cls);
     }
@@ -91,6 +107,39 @@ public final class ModuleWriter {
     }
     out.sort(Comparator.comparing(GeneratedSource::className));
     return out;
+  }
+
+  /** What the last {@link #write()} generated and skipped. */
+  public CoverageReport coverage() {
+    return new CoverageReport(module, covered, skips);
+  }
+
+  private void skip(String name, String reason) {
+    skips.add(new CoverageReport.Skipped(name == null ? "?" : name,
+        reason == null ? "no reason given" : reason));
+  }
+
+  private void cover(String kind, String name, Map<String, Object> fn, Map<String, Object> doc) {
+    List<CoverageReport.Parameter> params = new ArrayList<>();
+    for (Map<String, Object> p : Manifests.maps(fn.get("parameters"))) {
+      String k = Manifests.string(p.get("kind"));
+      if ("var-positional".equals(k) || "var-keyword".equals(k)) {
+        continue;
+      }
+      String pyType = Manifests.string(p.get("type"));
+      String source = Manifests.string(p.get("typeSource"));
+      if (Types.parameter(pyType).equals(ClassName.OBJECT)) {
+        source = "none";
+      } else if (source == null) {
+        source = "annotation";
+      }
+      params.add(new CoverageReport.Parameter(
+          String.valueOf(p.get("name")), source, pyType));
+    }
+    String signatureSource = Manifests.string(fn.get("signatureSource"));
+    covered.add(new CoverageReport.Callable(kind, name,
+        signatureSource == null ? "none" : signatureSource, Manifests.bool(fn.get("exact")),
+        Javadoc.converted(doc), params));
   }
 
   private GeneratedSource source(TypeSpec type) {
@@ -135,6 +184,7 @@ public final class ModuleWriter {
         .addStatement("return new $T($T.runtime())", self, FACADE).build());
 
     Set<String> used = new HashSet<>(MODULE_RESERVED);
+    Set<String> nested = new HashSet<>();
     Target target = Target.module();
     for (Map<String, Object> fn : sorted(manifest.get("functions"))) {
       String pyName = Manifests.string(fn.get("name"));
@@ -142,10 +192,16 @@ public final class ModuleWriter {
       if (MODULE_RESERVED.contains(javaName)) {
         javaName = javaName + "_";
       }
-      if (javaName.isEmpty() || !used.add(javaName)) {
+      if (javaName.isEmpty()) {
+        skip(pyName, "function: no Java name");
         continue;
       }
-      new CallableWriter(fn, pyName, javaName, target, null).addTo(type);
+      if (!used.add(javaName)) {
+        skip(pyName, "function: Java name " + javaName + " already taken");
+        continue;
+      }
+      new CallableWriter(fn, pyName, javaName, target, null).addTo(type, self, nested);
+      cover("function", pyName, fn, Manifests.map(fn.get("doc")));
     }
     for (Map<String, Object> attr : sorted(manifest.get("attributes"))) {
       String pyName = Manifests.string(attr.get("name"));
@@ -153,6 +209,7 @@ public final class ModuleWriter {
       if (!used.add(javaName)) {
         javaName = javaName + "Attr";
         if (!used.add(javaName)) {
+          skip(pyName, "attribute: Java name " + javaName + " already taken");
           continue;
         }
       }
@@ -199,10 +256,15 @@ public final class ModuleWriter {
             + "@param ref the reference\n@return the handle\n", Javadoc.escape(pyName))
         .addStatement("return new $T(ref)", self).build());
 
+    Set<String> nested = new HashSet<>();
     Map<String, Object> constructor = Manifests.map(cls.get("constructor"));
     if (constructor != null) {
       new CallableWriter(constructor, pyName, "create", Target.constructor(self), doc)
-          .addTo(type);
+          .addTo(type, self, nested);
+      cover("constructor", pyName, constructor, doc);
+    }
+    for (Map<String, Object> s : Manifests.maps(cls.get("skipped"))) {
+      skip(pyName + "." + Manifests.string(s.get("name")), Manifests.string(s.get("reason")));
     }
     Set<String> used = new HashSet<>(HANDLE_RESERVED);
     Target method = Target.method(self);
@@ -212,11 +274,17 @@ public final class ModuleWriter {
       if (HANDLE_RESERVED.contains(javaName)) {
         javaName = javaName + "_";
       }
-      if (javaName.isEmpty() || !used.add(javaName)) {
+      if (javaName.isEmpty()) {
+        skip(pyName + "." + mName, "method: no Java name");
+        continue;
+      }
+      if (!used.add(javaName)) {
+        skip(pyName + "." + mName, "method: Java name " + javaName + " already taken");
         continue;
       }
       // class and static methods too: Python calls them on an instance as well
-      new CallableWriter(m, mName, javaName, method, null).addTo(type);
+      new CallableWriter(m, mName, javaName, method, null).addTo(type, self, nested);
+      cover("method", pyName + "." + mName, m, Manifests.map(m.get("doc")));
     }
     List<Map<String, Object>> readable = new ArrayList<>(sorted(cls.get("properties")));
     readable.addAll(sorted(cls.get("attributes")));
@@ -225,11 +293,13 @@ public final class ModuleWriter {
       String base = Names.escape(Names.lowerCamel(aName));
       String javaName = base;
       if (base.isEmpty()) {
+        skip(pyName + "." + aName, "attribute: no Java name");
         continue;
       }
       if (!used.add(javaName)) {
         javaName = base + "Attr";
         if (!used.add(javaName)) {
+          skip(pyName + "." + aName, "attribute: Java name " + javaName + " already taken");
           continue;
         }
       }

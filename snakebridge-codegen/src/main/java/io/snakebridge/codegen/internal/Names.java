@@ -56,6 +56,37 @@ public final class Names {
     return out.toString();
   }
 
+  /**
+   * An enum constant for a Python string option, in UPPER_SNAKE: {@code newton-cg} → {@code
+   * NEWTON_CG}, {@code squaredError} → {@code SQUARED_ERROR}, {@code 1d} → {@code _1D}, the empty
+   * string → {@code EMPTY}.
+   */
+  public static String constant(String value) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isLetterOrDigit(c) && c < 128) {
+        if (Character.isUpperCase(c) && i > 0 && Character.isLowerCase(value.charAt(i - 1))
+            && out.length() > 0 && out.charAt(out.length() - 1) != '_') {
+          out.append('_');
+        }
+        out.append(Character.toUpperCase(c));
+      } else if (out.length() > 0 && out.charAt(out.length() - 1) != '_') {
+        out.append('_');
+      }
+    }
+    while (out.length() > 0 && out.charAt(out.length() - 1) == '_') {
+      out.setLength(out.length() - 1);
+    }
+    if (out.length() == 0) {
+      return "EMPTY";
+    }
+    if (Character.isDigit(out.charAt(0))) {
+      out.insert(0, '_');
+    }
+    return out.toString();
+  }
+
   /** A Java identifier for a Python parameter name (keywords get a trailing underscore). */
   public static String parameter(String python) {
     String name = lowerCamel(python);

@@ -40,6 +40,44 @@ public final class Types {
     return nullable ? common.box() : common;
   }
 
+  /**
+   * The string options of a type text made only of string literals ({@code Literal['a', 'b']},
+   * numpydoc {@code {'a', 'b'}}, unions of them, {@code None} allowed), in first-seen order
+   * without repeats; null for any other text.
+   */
+  public static List<String> stringLiterals(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (String member : members(text)) {
+      if (member.equals("None") || member.equals("NoneType")) {
+        continue;
+      }
+      String lower = member.toLowerCase(Locale.ROOT);
+      String inside;
+      if ((lower.startsWith("literal[") || lower.startsWith("l[")) && member.endsWith("]")) {
+        inside = member.substring(member.indexOf('[') + 1, member.length() - 1);
+      } else if (member.startsWith("{") && member.endsWith("}")) {
+        inside = member.substring(1, member.length() - 1);
+      } else {
+        return null;
+      }
+      for (String option : inside.split(",")) {
+        String o = option.trim();
+        if (o.length() < 2 || (o.charAt(0) != '\'' && o.charAt(0) != '"')
+            || o.charAt(o.length() - 1) != o.charAt(0)) {
+          return null;
+        }
+        String value = o.substring(1, o.length() - 1);
+        if (!out.contains(value)) {
+          out.add(value);
+        }
+      }
+    }
+    return out.isEmpty() ? null : out;
+  }
+
   /** Top-level union members of a type text: {@code A | B}, {@code Optional[A]}, {@code A or B}. */
   static List<String> members(String text) {
     List<String> out = new ArrayList<>();

@@ -167,4 +167,59 @@ class GeneratedCallsIT {
           results.get(3));
     }
   }
+
+  @Test
+  void literalOptionsSendTheirPythonStrings(@TempDir Path tmp) throws Exception {
+    Path manifests = tmp.resolve("manifests");
+    Introspection.run(Introspection.python(), manifests, SAMPLE_PYTHON, "sboptions");
+    List<GeneratedSource> sources = new ArrayList<>(
+        new WrapperGenerator("com.example.py").generate(manifests.resolve("sboptions.json")));
+    sources.add(new GeneratedSource("sample.Options", "sample/Options.java", String.join("\n",
+        "package sample;",
+        "",
+        "import com.example.py.sboptions.Sboptions;",
+        "import com.example.py.sboptions.Solver;",
+        "import io.snakebridge.SnakeBridgeRuntime;",
+        "import java.util.List;",
+        "import java.util.function.Function;",
+        "",
+        "/** Enum and String overloads of Literal parameters. */",
+        "public final class Options implements Function<SnakeBridgeRuntime, List<Object>> {",
+        "  /** Creates it. */",
+        "  public Options() {}",
+        "",
+        "  @Override",
+        "  public List<Object> apply(SnakeBridgeRuntime python) {",
+        "    Sboptions m = Sboptions.of(python);",
+        "    Solver solver = Solver.create(python, a -> a.method(Solver.CreateMethod.NEWTON_CG));",
+        "    return List.of(",
+        "        m.center(List.of(1, 2, 9), Sboptions.CenterHow.MEDIAN),",
+        "        m.center(List.of(1, 2, 9), \"mean\"),",
+        "        m.norm(1L, a -> a.kind(Sboptions.NormKind.MAX_ABS)),",
+        "        solver.describe(a -> a.style(Solver.DescribeStyle.LONG)),",
+        "        solver.describe(a -> a.style(\"short\")));",
+        "  }",
+        "}",
+        "")));
+    Path classes = GeneratedCompiler.compile(sources, tmp.resolve("build"));
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+            getClass().getClassLoader());
+        SnakeBridgeRuntime python = SnakeBridgeRuntime.builder()
+            .name("codegen-it-options")
+            .python(Introspection.python())
+            .pythonPath(SAMPLE_PYTHON)
+            .environmentVariable("PYTHONDONTWRITEBYTECODE", "1")
+            .build()) {
+      @SuppressWarnings("unchecked")
+      Function<SnakeBridgeRuntime, List<Object>> options =
+          (Function<SnakeBridgeRuntime, List<Object>>)
+              Class.forName("sample.Options", true, loader).getConstructor().newInstance();
+      List<Object> results = options.apply(python);
+      assertEquals(2.0, ((Number) results.get(0)).doubleValue());
+      assertEquals(4.0, ((Number) results.get(1)).doubleValue());
+      assertEquals("max-abs", results.get(2));
+      assertEquals("solver newton-cg", results.get(3));
+      assertEquals("newton-cg", results.get(4));
+    }
+  }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.snakebridge.NdArray;
 import io.snakebridge.SnakeBridgeRuntime;
+import io.snakebridge.codegen.CoverageReport;
 import io.snakebridge.codegen.GeneratedCompiler;
+import io.snakebridge.codegen.GeneratedModule;
 import io.snakebridge.codegen.GeneratedSource;
 import io.snakebridge.codegen.Introspection;
 import io.snakebridge.codegen.WrapperGenerator;
@@ -67,12 +69,20 @@ class ScienceGenerationIT {
     long introspected = System.nanoTime();
     WrapperGenerator generator = new WrapperGenerator("com.example.py");
     List<GeneratedSource> sources = new ArrayList<>();
+    List<CoverageReport> coverage = new ArrayList<>();
     for (String module : MODULES) {
-      sources.addAll(generator.generate(manifests.resolve(module + ".json")));
+      GeneratedModule generatedModule = generator.generateModule(
+          manifests.resolve(module + ".json"));
+      sources.addAll(generatedModule.sources());
+      coverage.add(generatedModule.coverage());
     }
     long generated = System.nanoTime();
     System.out.printf("ScienceGenerationIT: introspection %.1f s, generation %.1f s, %d files%n",
         (introspected - start) / 1e9, (generated - introspected) / 1e9, sources.size());
+    for (CoverageReport report : coverage) {
+      report.writeTo(Path.of("target", "snakebridge"));
+      System.out.println("ScienceGenerationIT: " + report);
+    }
     sources.add(new GeneratedSource("sample.Fit", "sample/Fit.java", PROGRAM));
     Path classes = GeneratedCompiler.compile(sources, tmp.resolve("build"));
 
