@@ -249,8 +249,9 @@ def finish_despite_cancel(seconds, started, finished):
     """Spins, swallowing the CANCEL that interrupts it, and returns a new object all the same:
     the JVM gets a RESULT holding a reference for a call whose caller stopped waiting. Notes in
     `started` that it runs and in `finished` that it is about to return."""
-    touch(started)
     try:
+        # inside the try: a CANCEL sent once `started` exists may land before touch returns
+        touch(started)
         spin(seconds)
     except BaseException:  # Cancelled: this function ignores it on purpose
         pass
