@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,10 +31,20 @@ class ManagedEnvironmentIT {
   @TempDir Path classes;
   @TempDir Path cache;
 
+  private String savedPythonProperty;
+
+  @AfterEach
+  void restoreThePythonProperty() {
+    if (savedPythonProperty != null) {
+      System.setProperty(SnakeBridge.PYTHON_PROPERTY, savedPythonProperty);
+    }
+  }
+
   @BeforeEach
   void embedALock() throws Exception {
     assumeTrue(System.getenv(SnakeBridge.PYTHON_ENV) == null, "SNAKEBRIDGE_PYTHON wins");
-    assumeTrue(System.getProperty(SnakeBridge.PYTHON_PROPERTY) == null, "snakebridge.python wins");
+    // the facade's ITs set the property for the whole JVM; these tests need it unset
+    savedPythonProperty = System.clearProperty(SnakeBridge.PYTHON_PROPERTY);
     BaseInterpreter base = BaseInterpreter.probe(ItEnvironment.python());
     EnvLock lock = new EnvLock("test", "sha256:0", List.of(), List.of(),
         new EnvLock.PythonPlatform(base.version(), base.implementation(), base.platform(),
