@@ -14,23 +14,22 @@ from snakebridge_worker import Cancelled
 _kept = []  # objects a call leaves behind on purpose (pipes, sockets, children)
 
 # The functions that block take an optional `marker`: a file they create just before blocking,
-# so a test can wait until the call runs (support.WorkerProcess.start_running).
-
-
-def _note(marker):
-    if marker is not None:
-        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
+# so a test can wait until the call runs (support.WorkerProcess.start_running). They create it
+# inline, not through a helper function: a CANCEL that comes right after must find them in their
+# own frame, not in the helper's.
 
 
 def sleep(seconds, marker=None):
-    _note(marker)
+    if marker is not None:
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
     time.sleep(seconds)
     return "slept"
 
 
 def wait_for_event(marker=None):
     event = threading.Event()
-    _note(marker)
+    if marker is not None:
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
     event.wait()
     return "set"
 
@@ -39,7 +38,8 @@ def read_pipe(marker=None):
     """A blocking os.read on a pipe nobody writes to (both ends kept open)."""
     read_end, write_end = os.pipe()
     _kept.append((read_end, write_end))
-    _note(marker)
+    if marker is not None:
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
     return os.read(read_end, 1)
 
 
@@ -47,14 +47,16 @@ def receive(marker=None):
     """A blocking recv on a socket pair nobody sends on."""
     pair = socket.socketpair()
     _kept.append(pair)
-    _note(marker)
+    if marker is not None:
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
     return pair[0].recv(1)
 
 
 def select_forever(marker=None):
     read_end, write_end = os.pipe()
     _kept.append((read_end, write_end))
-    _note(marker)
+    if marker is not None:
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
     return select.select([read_end], [], [])
 
 
@@ -74,7 +76,8 @@ def meet(folder, count, seconds=60.0):
 def sleep_and_report_cleanup(seconds, marker=None):
     """Sleeps; tells on stderr that its `except Cancelled` cleanup ran, then re-raises."""
     try:
-        _note(marker)
+        if marker is not None:
+            os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
         time.sleep(seconds)
     except Cancelled:
         sys.stderr.write("cleanup after Cancelled ran\n")
@@ -91,7 +94,8 @@ def spin_with_own_sigint_handler(seconds, marker=None):
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
-        _note(marker)
+        if marker is not None:
+            os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
         _spin(seconds)  # not inline: CPython 3.13 can skip a `finally` in the frame of a tight
     finally:            # loop that an exception interrupts (python/cpython#130279)
         signal.signal(signal.SIGINT, previous)

@@ -20,19 +20,16 @@ def take_events():
 
 def mark_when_stuck(marker):
     """The next spin or long sleep here first creates the file `marker`: a test waits for it
-    before it cancels (a CANCEL that comes before the call runs is ignored)."""
+    before it cancels (a CANCEL that comes before the call runs is ignored). Created inline, so
+    a CANCEL right after it lands in the function that is stuck, not in a helper."""
     _stuck_marker[:] = [marker]
-
-
-def _stuck():
-    if _stuck_marker:
-        os.close(os.open(_stuck_marker.pop(), os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def spin(seconds):
     """Busy in Python bytecode, so a CANCEL lands here."""
     deadline = time.monotonic() + seconds
-    _stuck()
+    if _stuck_marker:
+        os.close(os.open(_stuck_marker.pop(), os.O_CREAT | os.O_WRONLY, 0o600))
     while time.monotonic() < deadline:
         pass
 
@@ -177,7 +174,8 @@ async def fail_later():
 
 async def sleep_guarded(label, seconds):
     try:
-        _stuck()
+        if _stuck_marker:
+            os.close(os.open(_stuck_marker.pop(), os.O_CREAT | os.O_WRONLY, 0o600))
         await asyncio.sleep(seconds)
         return "slept"
     finally:
@@ -238,7 +236,8 @@ async def agen_then_stuck(label, count):
     try:
         for index in range(count):
             yield index
-        _stuck()
+        if _stuck_marker:
+            os.close(os.open(_stuck_marker.pop(), os.O_CREAT | os.O_WRONLY, 0o600))
         await asyncio.sleep(3600)
         yield count
     finally:
