@@ -53,8 +53,17 @@ class TimeoutsIT {
     return busy;
   }
 
-  private static void awaitOneWaiting() {
-    Await.value("a call waiting for the worker", python::poolStats, s -> s.waiting() == 1);
+  /** Waits until one call waits for the worker that {@code busy} holds; fails at once, saying
+   * how, if {@code busy} ends first. */
+  private static void awaitOneWaiting(CompletableFuture<Object> busy) {
+    Await.until("a call waiting for the worker", () -> {
+      if (busy.isDone()) {
+        throw new AssertionError("the call holding the worker ended before the gate opened: "
+            + busy.handle((value, error) -> error != null ? error : value).join()
+            + "; pool: " + python.poolStats());
+      }
+      return python.poolStats().waiting() == 1;
+    });
   }
 
   @AfterAll
@@ -148,7 +157,7 @@ class TimeoutsIT {
       CompletableFuture<Object> busy = holdTheWorker(gate);
       CompletableFuture<Object> queued = python.callAsync("sbtest_helpers", "touch",
           List.of(note.toString()), CallOptions.defaults());
-      awaitOneWaiting();
+      awaitOneWaiting(busy);
       assertTrue(queued.cancel(true));
       Files.createFile(gate);
       busy.get();
@@ -171,7 +180,7 @@ class TimeoutsIT {
         }
       });
       caller.start();
-      awaitOneWaiting();
+      awaitOneWaiting(busy);
       caller.interrupt();
       caller.join();
       Files.createFile(gate);
