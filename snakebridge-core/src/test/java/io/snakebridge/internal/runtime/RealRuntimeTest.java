@@ -200,10 +200,15 @@ class RealRuntimeTest {
       assertEquals(Duration.ofMillis(200), e.timeout());
       assertEquals(Optional.of("unit-1"), e.workerId());
       ScriptedWorker worker = spawner.spawned().get(0);
+      // The caller is told at the deadline; the worker answers the CANCEL after that.
+      Await.value("the worker to stop the call and be idle again",
+          () -> runtime.poolStats("default"), stats -> stats.busy() == 0);
       assertEquals(1, worker.cancels().size(), "the worker was told to stop the call");
       assertEquals(5L, runtime.call("calc", "add", List.of(2, 3), CallOptions.defaults()));
       assertTrue(worker.process().isAlive(), "it stopped in time and serves on");
-      assertEquals(1, spawner.spawned().size());
+      // the pool holds two, so a second worker may have started meanwhile; none was replaced
+      assertTrue(spawner.spawned().stream().allMatch(w -> w.process().isAlive()),
+          "no worker was killed");
       assertEquals(1, runtime.poolStats("default").timeouts());
     });
   }
