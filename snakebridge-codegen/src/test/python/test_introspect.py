@@ -22,7 +22,7 @@ _spec.loader.exec_module(introspect)
 def by_name(items, name):
     matches = [item for item in items if item["name"] == name]
     if not matches:
-        raise AssertionError("%s not among %s" % (name, [item["name"] for item in items]))
+        raise AssertionError("{} not among {}".format(name, [item["name"] for item in items]))
     return matches[0]
 
 
@@ -33,8 +33,8 @@ def params(callable_entry):
 def run_program(python, modules, extra_env=None):
     with tempfile.TemporaryDirectory() as out:
         env = dict(os.environ, **(extra_env or {}))
-        subprocess.run([python, SCRIPT, "--out", out] + modules, check=True, env=env,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.run([python, SCRIPT, "--out", out, *modules], check=True, env=env,
+                       capture_output=True)
         result = {}
         for module in modules:
             with open(os.path.join(out, module + ".json"), "rb") as handle:
@@ -119,7 +119,7 @@ class StdlibTest(unittest.TestCase):
 
     def test_unknown_module_fails_with_message(self):
         result = subprocess.run([sys.executable, SCRIPT, "no_such_module_xyz"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                capture_output=True)
         self.assertEqual(1, result.returncode)
         self.assertIn(b"no_such_module_xyz", result.stderr)
 
@@ -257,7 +257,8 @@ class DocstringTest(unittest.TestCase):
         self.assertIsNone(introspect._signature_from_text("f", "f((a1, a2, ...), axis=0)"))
 
     def test_union_members(self):
-        self.assertEqual(["A", "B[C | D]", "None"], introspect._union_members("A | B[C | D] | None"))
+        self.assertEqual(["A", "B[C | D]", "None"],
+                         introspect._union_members("A | B[C | D] | None"))
 
 
 SCIENCE = os.environ.get("SNAKEBRIDGE_SCIENCE_PYTHON")
@@ -270,7 +271,7 @@ class ScienceTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         if not os.path.exists(SCIENCE):
-            raise AssertionError("SNAKEBRIDGE_SCIENCE_PYTHON=%s does not exist" % SCIENCE)
+            raise AssertionError(f"SNAKEBRIDGE_SCIENCE_PYTHON={SCIENCE} does not exist")
         raw = run_program(SCIENCE, ["numpy", "pandas", "sklearn.linear_model"])
         cls.manifests = {name: json.loads(data.decode("utf-8")) for name, data in raw.items()}
 
@@ -303,7 +304,8 @@ class ScienceTest(unittest.TestCase):
     def test_sklearn_constraints_numpydoc_attributes_and_self(self):
         lm = self.manifests["sklearn.linear_model"]
         ridge = by_name(lm["classes"], "Ridge")
-        types = {p["name"]: (p["type"], p["typeSource"]) for p in ridge["constructor"]["parameters"]}
+        parameters = ridge["constructor"]["parameters"]
+        types = {p["name"]: (p["type"], p["typeSource"]) for p in parameters}
         self.assertEqual(("bool", "constraints"), types["fit_intercept"])
         self.assertEqual("constraints", types["solver"][1])
         self.assertTrue(types["solver"][0].startswith("Literal["), types["solver"])

@@ -68,7 +68,7 @@ def meet(folder, count, seconds=60.0):
     deadline = time.monotonic() + seconds
     while len(os.listdir(folder)) < count:
         if time.monotonic() > deadline:
-            raise TimeoutError("only %d of %d calls met" % (len(os.listdir(folder)), count))
+            raise TimeoutError(f"only {len(os.listdir(folder))} of {count} calls met")
         time.sleep(0.005)
     return "met"
 

@@ -42,9 +42,9 @@ def fail_with_cause():
 
 def fail_with_context():
     try:
-        1 / 0
+        1 / 0  # noqa: B018 (raises on purpose)
     except ZeroDivisionError:
-        raise RuntimeError("while handling")
+        raise RuntimeError("while handling")  # noqa: B904 (the implicit context is what is tested)
 
 
 def fail_deep(levels):

@@ -187,7 +187,7 @@ class WorkerProcess:
 
     def __init__(self, handshake=True, args=None, env=None, cwd=None, **hello):
         arguments = ["-c", ENTRY_POINT, PACKAGE_ROOT] if args is None else args
-        self.process = subprocess.Popen([sys.executable] + arguments, stdin=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, *arguments], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         bufsize=0, env=env, cwd=cwd)
         self._stderr = []
@@ -198,7 +198,7 @@ class WorkerProcess:
         self.hello = None
         if handshake:
             self.send_value(frames.HELLO, 0, dict(DEFAULT_HELLO, **hello))
-            kind, request_id, self.hello = self.read_value()
+            kind, _request_id, self.hello = self.read_value()
             if kind != frames.HELLO:
                 raise AssertionError(f"handshake failed: kind {kind}: {self.hello}")
 

@@ -1,10 +1,9 @@
 """Java callbacks through a real worker (WIRE-PROTOCOL §5.4); the test plays the JVM's part."""
 
-import support
-
 import os
 import unittest
 
+import support
 from snakebridge_worker import frames
 from support import Callback, JavaThrew, PyRef, session
 
@@ -75,7 +74,7 @@ class CallbackTest(unittest.TestCase):
             level = args[0]
             if level == 3:
                 return 100
-            kind, value = self.worker.ask(("call", None, "sample_objects", "call_back",
+            _kind, value = self.worker.ask(("call", None, "sample_objects", "call_back",
                                            [Callback(callback_id, "f"), level + 1], {}),
                                           on_callback=java_function)
             return value + 1
@@ -109,7 +108,7 @@ class CallbackTest(unittest.TestCase):
         self.ask(("call", s, "sample_objects", "call_later", [Callback(1, "late"), 0.1, fired],
                   {}))
         support.wait_until(lambda: os.path.exists(fired), "the timer to call back")
-        kind, outcome = self.ask(("call", s, "sample_objects", "later_outcome", [5.0], {}))
+        _kind, outcome = self.ask(("call", s, "sample_objects", "later_outcome", [5.0], {}))
         self.assertRegex(outcome, r"^RuntimeError: .*only be called while a call")
 
     def test_a_finalizer_calling_back_during_a_wait_is_refused(self):
@@ -143,7 +142,7 @@ class CallbackTest(unittest.TestCase):
     def test_callbacks_from_other_threads_with_nested_calls(self):
         def square_root_plus(callback_id, args, kwargs, call_id):
             # A nested call while main waits for the thread pool: it runs on the calling thread.
-            kind, root = self.worker.ask(("call", None, "math", "sqrt", [args[0] ** 2], {}),
+            _kind, root = self.worker.ask(("call", None, "math", "sqrt", [args[0] ** 2], {}),
                                          on_callback=square_root_plus)
             return root + 100
 
@@ -182,7 +181,7 @@ class CallbackTest(unittest.TestCase):
 
     def test_references_in_callback_arguments_and_results(self):
         s = session("args")
-        kind, thing = self.ask(("call", s, "builtins", "object", [], {}))
+        _kind, thing = self.ask(("call", s, "builtins", "object", [], {}))
 
         def echo(callback_id, args, kwargs, call_id):
             self.assertEqual(args, [thing])  # the same object: the same reference
@@ -191,11 +190,11 @@ class CallbackTest(unittest.TestCase):
         self.assertEqual(self.ask(("call", s, "sample_objects", "call_back",
                                    [Callback(1, "echo"), thing], {}), on_callback=echo),
                          ("result", thing))
-        kind, error = self.ask(("call", None, "sample_objects", "call_back",
+        _kind, error = self.ask(("call", None, "sample_objects", "call_back",
                                 [Callback(2, "echo"), []], {}),
                                on_callback=lambda *_: thing)
         self.assertEqual((error["kind"], error["call_session_id"]), ("session_mismatch", None))
-        kind, error = self.ask(("call", None, "builtins", "sorted", [[1, 2]],
+        _kind, error = self.ask(("call", None, "builtins", "sorted", [[1, 2]],
                                 {"key": Callback(3, "k")}), on_callback=lambda *_: [object])
         self.assertEqual(error["kind"], "protocol")  # a global the codec does not have
 

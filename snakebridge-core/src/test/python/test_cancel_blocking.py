@@ -1,12 +1,11 @@
 """CANCEL of calls blocked in system calls: the wake-up signal (process.py, control.py)."""
 
-import support
-
 import os
 import signal
 import time
 import unittest
 
+import support
 from snakebridge_worker import frames
 from support import Callback
 

@@ -1,7 +1,5 @@
 """The value codec in process: mappings, refusals, and the decoder's strictness (§3)."""
 
-import support  # noqa: F401 -- first: puts the worker package on sys.path
-
 import collections
 import datetime
 import decimal
@@ -11,10 +9,10 @@ import pathlib
 import pickle
 import pickletools
 import sys
-import time
 import unittest
 import uuid
 
+import support
 from snakebridge_worker import ConversionError, ProtocolError, codec, frames
 
 numpy = support.numpy
@@ -226,7 +224,7 @@ class RefusedValuesTest(unittest.TestCase):
         with self.assertRaises(ConversionError) as caught:
             codec.encode_value_section(value)
         self.assertEqual(caught.exception.python_type, python_type)
-        for word in (python_type,) + words:
+        for word in (python_type, *words):
             self.assertIn(word, str(caught.exception))
 
     def test_values_without_a_mapping_are_named(self):
@@ -366,9 +364,8 @@ class DecoderTest(unittest.TestCase):
         for function, args in zip(bad[::2], bad[1::2]):
             data = b"\x80\x05\x8c\x03sbw\x8c" + bytes([len(function.__name__)]) \
                 + function.__name__.encode() + b"\x93" + java_style(args)[2:-1] + b"R."
-            with self.subTest(function.__name__):
-                with self.assertRaises(ProtocolError):
-                    codec.decode_value_section(support.value_section(data))
+            with self.subTest(function.__name__), self.assertRaises(ProtocolError):
+                codec.decode_value_section(support.value_section(data))
 
     def test_refuses_bytes_after_stop_and_unused_buffers(self):
         with self.assertRaises(ProtocolError) as caught:
@@ -380,9 +377,8 @@ class DecoderTest(unittest.TestCase):
 
     def test_refuses_truncated_and_garbage_pickles(self):
         for data in (java_style([1, 2, 3])[:-3], b"", b"\x80\x05garbage", b"\x80\x05\x97."):
-            with self.subTest(data):
-                with self.assertRaises(ProtocolError):
-                    codec.decode_value_section(support.value_section(data))
+            with self.subTest(data), self.assertRaises(ProtocolError):
+                codec.decode_value_section(support.value_section(data))
 
     def test_small_pickles_share_one_unpickler_fed_by_c_callables(self):
         self.assertIsNotNone(codec._PEEK_SIZE)  # so the path below is the one in use here

@@ -1,12 +1,11 @@
 """A value cannot change the codec's own globals: BUILD, SETITEM(S), APPEND(S) and ADDITEMS on
 what `find_class` hands out are refused (sbw.refuse_state), and the worker serves on."""
 
-import support
-
 import datetime
 import pickle
 import unittest
 
+import support
 from snakebridge_worker import ProtocolError, callbacks, codec, frames, refs, sbw, sessions
 
 
@@ -61,7 +60,7 @@ class RefusedMutationsTest(unittest.TestCase):
 
     def test_every_global_find_class_admits(self):
         decoder = self.decoder()
-        names = list(sbw.CONSTRUCTORS) + ["ref", "callback"]
+        names = [*list(sbw.CONSTRUCTORS), "ref", "callback"]
         for name in names:
             function = getattr(refs.Resolver, name, None) or sbw.CONSTRUCTORS[name]
             for mutation, make in MUTATIONS.items():

@@ -1,7 +1,5 @@
 """A real worker while calls run: PING, CANCEL, SHUTDOWN, end of input, parent death."""
 
-import support
-
 import os
 import select
 import subprocess
@@ -9,6 +7,7 @@ import sys
 import time
 import unittest
 
+import support
 from snakebridge_worker import frames
 
 # Typical latencies are a few milliseconds: the control thread waits for the GIL about one

@@ -1,13 +1,12 @@
 """ERROR dicts built in process (§4.4); test_worker checks them through a real worker."""
 
-import support  # noqa: F401 -- first: puts the worker package on sys.path
-
 import os
 import sys
 import unittest
 
 import sample_user_code
 import snakebridge_worker
+import support
 from snakebridge_worker import codec, dispatch, errors, helpers, sessions
 
 OWN_DIR = os.path.dirname(snakebridge_worker.__file__)

@@ -1,13 +1,12 @@
 """Frames and value sections on real pipes (§2)."""
 
-import support  # noqa: F401 -- first: puts the worker package on sys.path
-
 import os
 import struct
 import threading
 import time
 import unittest
 
+import support
 from snakebridge_worker import ProtocolError, frames
 
 
@@ -64,7 +63,7 @@ class FrameReaderTest(unittest.TestCase):
         for name, section in cases.items():
             with self.subTest(name):
                 self.pipe.write(support.encode_frame(frames.CALL, 9, section))
-                kind, _, body = self.pipe.reader.read()
+                _kind, _, body = self.pipe.reader.read()
                 self.assertEqual(bytes(body), section)
                 with self.assertRaises(ProtocolError):
                     frames.split_value_section(body)
@@ -176,9 +175,8 @@ class ValueSectionTest(unittest.TestCase):
             .replace(b"ab\x00", b"ab\x07"),
         }
         for name, body in cases.items():
-            with self.subTest(name):
-                with self.assertRaises(ProtocolError):
-                    frames.split_value_section(body)
+            with self.subTest(name), self.assertRaises(ProtocolError):
+                frames.split_value_section(body)
 
 
 class LargeBodyTest(unittest.TestCase):

@@ -1,13 +1,12 @@
 """The shared golden vectors (testdata/golden): Python's side of the byte-for-byte agreement."""
 
-import support  # noqa: F401 -- first: puts the worker package on sys.path
-
 import glob
 import importlib.util
 import os
 import pickletools
 import unittest
 
+import support
 from snakebridge_worker import codec, frames
 
 _spec = importlib.util.spec_from_file_location(

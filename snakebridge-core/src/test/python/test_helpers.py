@@ -1,11 +1,10 @@
 """Helpers (WIRE-PROTOCOL §5.5): functions of modules under HELLO's helper_paths."""
 
-import support
-
 import os
 import pathlib
 import unittest
 
+import support
 from support import session
 
 FOLDER = os.path.join(support.HERE, "helper_folder")
@@ -29,7 +28,7 @@ class HelperTest(unittest.TestCase):
         kind, error = self.helper(name)
         self.assertEqual((kind, error["kind"], error["type"]),
                          ("error", "helper_not_found", "snakebridge_worker.HelperNotFound"))
-        for word in (repr(name), FOLDER) + words:
+        for word in (repr(name), FOLDER, *words):
             self.assertIn(word, error["message"])
 
     def test_helpers_in_the_folders_are_found(self):
@@ -41,7 +40,7 @@ class HelperTest(unittest.TestCase):
                          ("result", support.codec.sbw.qualified_name(pathlib.PurePosixPath)))
 
     def test_helper_folders_go_on_sys_path_after_paths(self):
-        kind, path = self.worker.module_attr("sys", "path")
+        _kind, path = self.worker.module_attr("sys", "path")
         start = path.index(support.HERE)
         self.assertEqual(path[start:start + 2], [support.HERE, FOLDER])
 
@@ -70,7 +69,7 @@ class NoHelperFoldersTest(unittest.TestCase):
     def test_every_helper_is_not_found(self):
         worker = support.WorkerProcess(paths=[FOLDER])
         self.addCleanup(worker.release)
-        kind, error = worker.ask(("helper", None, "greetings.hello", ["x"], {}))
+        _kind, error = worker.ask(("helper", None, "greetings.hello", ["x"], {}))
         self.assertEqual(error["kind"], "helper_not_found")
         self.assertIn("none configured", error["message"])
         self.assertEqual(worker.call("greetings", "hello", "x"), ("result", "hello x!"))

@@ -1,11 +1,10 @@
 """HELLO memory_limit: the worker limits its own data memory (server.limit_memory); a call that
 allocates past it fails with MemoryError and the worker serves on."""
 
-import support
-
 import sys
 import unittest
 
+import support
 from snakebridge_worker import frames
 
 LIMIT = 256 << 20

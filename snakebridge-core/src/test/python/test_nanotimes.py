@@ -5,8 +5,7 @@ import datetime
 import unittest
 
 import support
-
-from snakebridge_worker import codec, sbw
+from snakebridge_worker import codec
 
 numpy = support.numpy
 try:

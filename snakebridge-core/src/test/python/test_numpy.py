@@ -1,9 +1,8 @@
 """numpy arrays and scalars (§3.3): in process, and through a real worker. Skipped without numpy."""
 
-import support
-
 import unittest
 
+import support
 from snakebridge_worker import ConversionError, codec, frames, sessions
 
 numpy = support.numpy
@@ -133,15 +132,15 @@ class ArrayWorkerTest(unittest.TestCase):
                 self.assertTrue(support.same_value(back, array))
 
     def test_numpy_results(self):
-        kind, back = self.worker.call("numpy", "arange", 5.0)
+        _kind, back = self.worker.call("numpy", "arange", 5.0)
         self.assertTrue(support.same_value(back, numpy.arange(5.0)))
         self.assertEqual(self.worker.call("numpy", "mean", [1.0, 2.0]), ("result", 1.5))
-        kind, back = self.worker.call("numpy", "transpose", numpy.arange(6).reshape(2, 3))
+        _kind, back = self.worker.call("numpy", "transpose", numpy.arange(6).reshape(2, 3))
         self.assertTrue(support.same_value(back, numpy.arange(6).reshape(2, 3).T.copy()))
 
     def test_a_large_array(self):
         array = numpy.random.default_rng(1).random(3_000_000)  # 24 MB, over the pipe capacity
-        kind, back = self.worker.call("numpy", "negative", array)
+        _kind, back = self.worker.call("numpy", "negative", array)
         self.assertTrue(numpy.array_equal(back, -array))
 
     def test_an_array_a_call_keeps_is_never_read_over_by_a_later_request(self):
@@ -173,7 +172,7 @@ class ArrayWorkerTest(unittest.TestCase):
     def test_large_requests_of_changing_sizes_arrive_whole(self):
         for n, size in enumerate((400_000, 140_000, 300_000, 650_000, 400_000)):
             array = numpy.arange(size, dtype="float64") + n
-            kind, back = self.worker.call("numpy", "negative", array)
+            _kind, back = self.worker.call("numpy", "negative", array)
             self.assertTrue(numpy.array_equal(back, -array), size)
 
     def test_an_unsupported_dtype_is_a_conversion_error(self):

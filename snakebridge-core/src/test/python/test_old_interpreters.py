@@ -15,12 +15,12 @@ def _old_interpreters():
     root = os.environ.get("PYENV_ROOT")
     if not root and shutil.which("pyenv"):
         root = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
-                              universal_newlines=True).stdout.strip()
+                              text=True).stdout.strip()
     if not root:
         return []
     found = []
     for minor in (6, 7, 8):
-        found.extend(sorted(glob.glob(os.path.join(root, "versions", "3.%d.*" % minor, "bin",
+        found.extend(sorted(glob.glob(os.path.join(root, "versions", f"3.{minor}.*", "bin",
                                                    "python"))))
     return found
 
@@ -35,10 +35,9 @@ class OldInterpreterTest(unittest.TestCase):
             with self.subTest(version=version):
                 done = subprocess.run([python, "-m", "snakebridge_worker"],
                                       cwd=support.PACKAGE_ROOT, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      universal_newlines=True, timeout=60)
+                                      capture_output=True, text=True, timeout=60)
                 self.assertEqual(4, done.returncode, done.stderr)
-                self.assertIn("Python %s at " % version, done.stderr)
+                self.assertIn(f"Python {version} at ", done.stderr)
                 self.assertIn("is too old: SnakeBridge needs CPython 3.9 or newer", done.stderr)
 
 

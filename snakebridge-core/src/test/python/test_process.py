@@ -1,7 +1,5 @@
 """The worker as a process: its own process group, its parent-death signal, no orphans."""
 
-import support
-
 import math
 import os
 import signal
@@ -10,6 +8,7 @@ import threading
 import time
 import unittest
 
+import support
 from snakebridge_worker import frames
 
 LINUX = sys.platform.startswith("linux")
@@ -142,7 +141,7 @@ class NoOrphansTest(unittest.TestCase):
         worker.send(frames.PING, 1)
         self.assertEqual(worker.read_frame(), (frames.PONG, 1, b""))
         worker.kill()  # SIGKILL to the intermediate parent
-        assert_all_gone([worker_pid] + pids)
+        assert_all_gone([worker_pid, *pids])
 
     def test_parent_death_during_a_blocking_call(self):
         worker = self.start(args=["-c", INTERMEDIATE, support.ENTRY_POINT, support.PACKAGE_ROOT])
@@ -151,7 +150,7 @@ class NoOrphansTest(unittest.TestCase):
         pids = self.children(worker)
         worker.start_running("sample_process_code", "sleep", 600)
         worker.kill()
-        assert_all_gone([worker_pid] + pids)
+        assert_all_gone([worker_pid, *pids])
 
     def stuck_worker_loses_its_parent(self, stick):
         """The worker's parent dies while `stick(worker, worker_pid)` keeps the worker from
@@ -162,7 +161,7 @@ class NoOrphansTest(unittest.TestCase):
         pids = self.children(worker)
         stick(worker, worker_pid)
         worker.kill()  # SIGKILL to the intermediate parent, the JVM's stand-in
-        assert_all_gone([worker_pid] + pids)
+        assert_all_gone([worker_pid, *pids])
 
     def test_parent_death_while_the_worker_holds_the_gil_in_c(self):
         def hold_the_gil(worker, worker_pid):

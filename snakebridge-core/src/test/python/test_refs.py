@@ -1,12 +1,11 @@
 """References and sessions through a real worker (WIRE-PROTOCOL §5.1-§5.3)."""
 
-import support
-
 import os
 import re
 import tempfile
 import unittest
 
+import support
 from support import PyRef, StreamRef, session
 
 
@@ -322,7 +321,7 @@ class ReleaseFrameTest(unittest.TestCase):
 
     def test_a_malformed_release_breaks_the_protocol(self):
         self.release({"some-ref": "not a count"})
-        kind, request_id, error = self.worker.read_value()
+        kind, _request_id, error = self.worker.read_value()
         self.assertEqual((kind, error["kind"]), (support.frames.ERROR, "protocol"))
         self.assertIn("RELEASE", error["message"])
         self.assertEqual(self.worker.wait(), 3)

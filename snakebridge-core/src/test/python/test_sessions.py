@@ -1,13 +1,12 @@
 """The session registry and reference encoding in process (§5.1, §5.2, §5.6), on a fake clock."""
 
-import support
-
 import gc
 import pathlib
 import pickletools
 import unittest
 import weakref
 
+import support
 from snakebridge_worker import ConversionError, ProtocolError, codec, frames, sessions
 
 MISSING = sessions.MISSING
@@ -97,7 +96,7 @@ class RegistryTest(unittest.TestCase):
 
     def test_explicit_release_ignores_handouts(self):
         session = self.session()
-        a, b = self.hand_out(session, object(), object())
+        a, _b = self.hand_out(session, object(), object())
         self.hand_out(session, self.registry.resolve("s", a.ref_id))
         self.assertEqual(self.registry.release_refs(session, [a.ref_id, "x"]), 1)
         self.assertEqual(self.registry.release_session(session), 1)
@@ -187,9 +186,8 @@ class RegistryTest(unittest.TestCase):
     def test_malformed_session_elements(self):
         for spec in [("s", 1), ("s", 0, 1.0), ("s", 1, -1.0), ("s", 1, float("nan")),
                      ("s", True, 1.0), ("s", 1, 1), [("s", 1, 1.0)]]:
-            with self.subTest(spec):
-                with self.assertRaises(ProtocolError):
-                    self.registry.session(spec)
+            with self.subTest(spec), self.assertRaises(ProtocolError):
+                self.registry.session(spec)
         self.assertEqual(self.registry.session(("s", 1, float("inf"))).ttl, float("inf"))
 
     def test_a_checked_element_finds_its_session_but_an_equal_malformed_one_does_not(self):
@@ -197,9 +195,8 @@ class RegistryTest(unittest.TestCase):
         self.assertIs(self.registry.session(("s", 1, 1.0)), session)
         # Equal to the checked element (and hashed alike), still malformed:
         for spec in [("s", True, 1.0), ("s", 1, 1)]:
-            with self.subTest(spec):
-                with self.assertRaises(ProtocolError):
-                    self.registry.session(spec)
+            with self.subTest(spec), self.assertRaises(ProtocolError):
+                self.registry.session(spec)
 
     def test_an_element_with_new_limits_updates_the_session_it_names(self):
         session = self.session(max_refs=5, ttl=10.0)

@@ -1,8 +1,6 @@
 """Streams and coroutines (WIRE-PROTOCOL §6): through a real worker, and the batch loop's
 cancellation paths in process."""
 
-import support
-
 import io
 import itertools
 import os
@@ -10,10 +8,10 @@ import sys
 import tempfile
 import unittest
 
+import sample_streams
+import support
 from snakebridge_worker import Cancelled, codec, frames, sessions, streams
 from support import Callback, PyRef, StreamRef, session
-
-import sample_streams
 
 
 class StreamTypeTest(unittest.TestCase):
@@ -255,14 +253,14 @@ class StreamTest(unittest.TestCase):
         self.assertEqual(self.events(), ["zero closed"])
 
     def test_batches_continue_where_the_last_one_ended(self):
-        stream, items, done = self.stream("builtins", "range", 10, batch=3)
+        stream, items, _done = self.stream("builtins", "range", 10, batch=3)
         self.assertEqual(items, list(range(len(items))))
         self.assertEqual(items + self.take(stream, 6 - len(items)), [0, 1, 2, 3, 4, 5])
         self.assertEqual(self.rest(stream, size=4), [6, 7, 8, 9])
 
     def test_count_then_next_continues(self):
         # the original's acceptance check: take(5) of count(1) is 1..5, a second take goes on
-        stream, items, done = self.stream("itertools", "count", 1, batch=5)
+        stream, items, _done = self.stream("itertools", "count", 1, batch=5)
         items += self.take(stream, 5 - len(items))
         self.assertEqual(items, [1, 2, 3, 4, 5])
         self.assertEqual(self.take(stream, 5), [6, 7, 8, 9, 10])
@@ -276,11 +274,11 @@ class StreamTest(unittest.TestCase):
 
     def test_items_of_every_kind(self):
         expected = sample_streams.items_of_every_kind()
-        stream, items = self.streamed("sample_streams", "items_of_every_kind", batch=3)
+        _stream, items = self.streamed("sample_streams", "items_of_every_kind", batch=3)
         self.assertTrue(support.same_value(items, expected), items)
 
     def test_references_and_streams_as_items(self):
-        stream, items = self.streamed("sample_streams", "objects_and_streams")
+        _stream, items = self.streamed("sample_streams", "objects_and_streams")
         thing, inner = items
         self.assertEqual((type(thing), thing.type_name), (PyRef, "sample_streams.Thing"))
         self.assert_stream(inner, "builtins.generator", "builtins")
@@ -292,7 +290,7 @@ class StreamTest(unittest.TestCase):
         self.assertEqual(self.length(listed), 3)
         self.assertEqual(self.next(listed), (True, 1))
         self.assertEqual(self.length(listed), 2)  # what the list iterator has left
-        stream, items, done = self.stream("builtins", "range", 100, batch=10)
+        stream, items, _done = self.stream("builtins", "range", 100, batch=10)
         self.assertEqual(self.length(stream), 100 - len(items))
         self.assertIsNone(self.length(self.call("sample_streams", "numbers", 3)))
         self.assertEqual(self.length(self.call("sample_streams", "Sized", 4)), 4)
@@ -300,7 +298,7 @@ class StreamTest(unittest.TestCase):
         self.assertIsNone(self.length(self.call("sample_streams", "Thing")))
 
     def test_stream_close_runs_finally_and_unregisters(self):
-        stream, items, done = self.stream("sample_streams", "guarded", "closing", batch=2)
+        stream, _items, done = self.stream("sample_streams", "guarded", "closing", batch=2)
         self.assertFalse(done)
         self.assertEqual(self.live(), 1)
         self.assertIsNone(self.close(stream))
@@ -473,7 +471,7 @@ class StreamTest(unittest.TestCase):
         self.assertEqual(items, [0, 1, 2])
 
     def test_async_generators_stream(self):
-        stream, items, done = self.stream("sample_streams", "agen", 5, batch=2)
+        stream, items, _done = self.stream("sample_streams", "agen", 5, batch=2)
         self.assert_stream(stream, "builtins.async_generator", "builtins")
         items += self.take(stream, 4 - len(items))
         self.assertEqual(items, [0, 1, 2, 3])
@@ -555,7 +553,7 @@ class CancelTest(unittest.TestCase):
         self.assertEqual(self.worker.call("math", "sqrt", 16), ("result", 4.0))
 
     def test_cancel_inside_a_generator_closes_it(self):
-        stream, items, done = self.ask(("stream", self.session, "sample_streams",
+        stream, items, _done = self.ask(("stream", self.session, "sample_streams",
                                         "fast_then_stuck", ["stuck", 1], {}, 1))
         self.assertEqual(items, [0])  # the next item never comes
         error = self.cancel_while_running(("stream_batch", self.session, stream, 100))
@@ -583,8 +581,8 @@ class CancelTest(unittest.TestCase):
 
     def test_cancel_of_an_awaited_coroutine_finalizes_it(self):
         # An answer within support.TIMEOUT, not after the hour.
-        error = self.cancel_while_running(("call", None, "sample_streams", "sleep_guarded",
-                                           ["sleeper", 3600], {}))
+        self.cancel_while_running(("call", None, "sample_streams", "sleep_guarded",
+                                   ["sleeper", 3600], {}))
         self.assertEqual(self.events(), ["sleeper closed"])
         self.assert_serves_on()
         self.assertEqual(self.worker.call("sample_streams", "add_later", 1, 2), ("result", 3))
@@ -596,7 +594,7 @@ class CancelTest(unittest.TestCase):
         self.assertEqual(self.worker.call("sample_streams", "add_later", 1, 2), ("result", 3))
 
     def test_cancel_inside_an_async_generator_closes_it(self):
-        stream, items, done = self.ask(("stream", self.session, "sample_streams",
+        stream, items, _done = self.ask(("stream", self.session, "sample_streams",
                                         "agen_then_stuck", ["async stuck", 1], {}, 1))
         self.assertEqual(items, [0])
         self.cancel_while_running(("stream_batch", self.session, stream, 100))

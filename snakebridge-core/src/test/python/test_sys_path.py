@@ -1,13 +1,12 @@
 """User files cannot shadow the worker or the standard library (server.py, "Whose modules
 come first"), and the user's modules stay importable."""
 
-import support
-
 import os
 import shutil
-import sys
 import tempfile
 import unittest
+
+import support
 
 # Each one would break or hijack the worker if it were imported in place of the stdlib's.
 HOSTILE = {

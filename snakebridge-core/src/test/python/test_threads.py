@@ -1,13 +1,12 @@
 """HELLO `threads` > 1: several calls at once on one worker (WIRE-PROTOCOL §4.1)."""
 
-import support
-
 import os
 import shutil
 import tempfile
 import time
 import unittest
 
+import support
 from snakebridge_worker import frames
 from support import Callback
 
@@ -159,7 +158,7 @@ class ThreadsTest(unittest.TestCase):
     def test_shutdown_still_serves_a_call_waiting_for_its_callback(self):
         call = self.worker.start(("call", None, "sample_objects", "call_back",
                                   [Callback(1, "late"), 5], {}))
-        kind, frame_id, value = self.worker.read_value()
+        kind, frame_id, _value = self.worker.read_value()
         self.assertEqual(kind, frames.CALLBACK)
         self.worker.send(frames.SHUTDOWN, 0)
         time.sleep(0.05)
@@ -168,8 +167,8 @@ class ThreadsTest(unittest.TestCase):
         self.assertEqual(self.worker.wait(), 0)
 
     def test_end_of_input_after_shutdown_while_a_call_waits_for_a_callback(self):
-        call = self.worker.start(("call", None, "sample_objects", "call_back",
-                                  [Callback(1, "never"), 5], {}))
+        self.worker.start(("call", None, "sample_objects", "call_back",
+                          [Callback(1, "never"), 5], {}))
         self.assertEqual(self.worker.read_value()[0], frames.CALLBACK)
         self.worker.send(frames.SHUTDOWN, 0)
         self.assertEqual(self.worker.close(), 0)  # the answer can never come: leave at once

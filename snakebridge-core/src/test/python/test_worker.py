@@ -1,12 +1,11 @@
 """A real worker subprocess: handshake, calls, errors and bad input (§1, §2, §4)."""
 
-import support
-
 import os
 import sys
 import unittest
 
 import sample_user_code
+import support
 from snakebridge_worker import frames
 
 EXIT_PROTOCOL = 3
@@ -70,7 +69,7 @@ class HandshakeTest(unittest.TestCase):
 
     def test_paths_go_on_sys_path_in_order_after_the_standard_library(self):
         worker = self.start(paths=[support.HERE, "/nonexistent/first"])
-        kind, path = worker.module_attr("sys", "path")
+        _kind, path = worker.module_attr("sys", "path")
         start = path.index(support.HERE)
         self.assertEqual(path[start:start + 2], [support.HERE, "/nonexistent/first"])
         self.assertLess(path.index(os.path.dirname(os.__file__)), start)
@@ -114,7 +113,7 @@ class CallTest(unittest.TestCase):
 
     def test_values_cross_both_ways(self):
         value = {"k": [1, 2.5, None, (True, b"\x00")], 7: {"nested": frozenset({1})}}
-        kind, back = self.worker.call("sample_user_code", "echo", value)
+        _kind, back = self.worker.call("sample_user_code", "echo", value)
         self.assertTrue(support.same_value(back, value), back)
 
     def test_missing_module(self):
@@ -143,8 +142,8 @@ class CallTest(unittest.TestCase):
         self.assertEqual(error["mro"], ["builtins.ValueError", "builtins.Exception",
                                         "builtins.BaseException", "builtins.object"])
         line = sample_user_code.fail_with_cause.__code__.co_firstlineno + 4  # the raise
-        self.assertEqual(error["frames"], [("sample_user_code", "fail_with_cause",
-                                            os.path.join(support.HERE, "sample_user_code.py"), line)])
+        path = os.path.join(support.HERE, "sample_user_code.py")
+        self.assertEqual(error["frames"], [("sample_user_code", "fail_with_cause", path, line)])
         self.assertIn(f'sample_user_code.py", line {line}, in fail_with_cause', error["traceback"])
         self.assertNotIn("dispatch", error["traceback"])
         cause = error["cause"]

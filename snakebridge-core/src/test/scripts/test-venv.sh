@@ -4,7 +4,7 @@
 # imports every module is left as it is. Fails loudly, so a missing install can never turn into
 # silently skipped tests.
 #
-# Usage: test-venv.sh <dir> <package>[=<module>] ...   e.g. scikit-learn=sklearn
+# Usage: test-venv.sh <dir> <package>[=<module>] ...   e.g. scikit-learn=sklearn, 'ruff<0.17=ruff'
 set -euo pipefail
 
 if [ $# -lt 2 ] || [ -z "$1" ]; then
@@ -21,10 +21,11 @@ for spec in "$@"; do
   modules+=("${spec#*=}")
 done
 imports=$(IFS=,; echo "${modules[*]}")
-versions="import sys; mods = [__import__(m) for m in sys.argv[1:]]; print(', '.join(m.__name__ + ' ' + m.__version__ for m in mods))"
+# Versions from the installed distributions: not every package has a __version__ (ruff has not).
+versions="import re, sys; from importlib.metadata import version; names = [re.split(r'[<>=!~ ]', p)[0] for p in sys.argv[1:]]; print(', '.join(n + ' ' + version(n) for n in names))"
 
 if [ -x "$python" ] && "$python" -c "import $imports" 2>/dev/null; then
-  echo "test-venv: $venv already has $("$python" -c "$versions" "${modules[@]}")"
+  echo "test-venv: $venv already has $("$python" -c "$versions" "${packages[@]}")"
   exit 0
 fi
 command -v python3 >/dev/null 2>&1 || { echo "test-venv: no python3 on PATH, cannot create $venv" >&2; exit 1; }
@@ -35,8 +36,9 @@ if ! python3 -m venv "$venv"; then
 fi
 # --retries 0: with no reachable index, fail at once rather than after minutes of retries.
 if ! "$venv/bin/pip" install --retries 0 -q "${packages[@]}"; then
-  echo "test-venv: could not install ${packages[*]} into $venv (is a package index reachable?)" >&2
+  echo "test-venv: could not install ${packages[*]} into $venv (is a package index reachable?" \
+       "-Dexec.skip=true builds without the Python checks and tests)" >&2
   rm -rf "$venv"
   exit 1
 fi
-echo "test-venv: created $venv with $("$python" -c "$versions" "${modules[@]}")"
+echo "test-venv: created $venv with $("$python" -c "$versions" "${packages[@]}")"

@@ -38,7 +38,7 @@ _runs = {}  # call id -> _Run: the coroutine that call awaits now, for interrupt
 
 
 class _Run:
-    __slots__ = ("loop", "task", "cancelled")
+    __slots__ = ("cancelled", "loop", "task")
 
     def __init__(self, loop, task):
         self.loop = loop

@@ -79,7 +79,7 @@ class JavaCallback:
 class Waiter:
     """One CALLBACK awaiting its answer. `outcome` is (frame kind, body) once it has come."""
 
-    __slots__ = ("frame_id", "call_id", "thread", "outcome", "cancelled", "suspended", "counted")
+    __slots__ = ("call_id", "cancelled", "counted", "frame_id", "outcome", "suspended", "thread")
 
     def __init__(self, frame_id, call_id, thread):
         self.frame_id = frame_id

@@ -49,7 +49,7 @@ class AsStream:
     raised after the first batch's items were taken: registered with the reference, it is
     raised by the next `stream_batch` or `stream_next` (§6.3)."""
 
-    __slots__ = ("value", "error")
+    __slots__ = ("error", "value")
 
     def __init__(self, value, error=None):
         self.value = value
@@ -390,7 +390,7 @@ class _Source:
     opcodes, which is what the Java writer produces.
     """
 
-    __slots__ = ("view", "position")
+    __slots__ = ("position", "view")
 
     def __init__(self, view=b""):
         self.view = view

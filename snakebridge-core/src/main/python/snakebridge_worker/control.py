@@ -128,7 +128,7 @@ IDLE_POLLS = 100
 class _OtherCall:
     """A nested CALL run by a thread other than main (see callbacks.py)."""
 
-    __slots__ = ("thread", "interrupted", "shielded")
+    __slots__ = ("interrupted", "shielded", "thread")
 
     def __init__(self, thread):
         self.thread = thread

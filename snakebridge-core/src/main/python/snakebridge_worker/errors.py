@@ -111,7 +111,7 @@ def _entries(tb):
     omitted = total - len(outer) - len(inner)
     if not omitted:
         return outer + list(inner), 0
-    return outer + [None] + list(inner), omitted
+    return [*outer, None, *list(inner)], omitted
 
 
 def _message(exc):

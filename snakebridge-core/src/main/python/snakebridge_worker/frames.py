@@ -324,7 +324,7 @@ class FrameWriter:
 class OutgoingFrame:
     """A frame ready for `writev`: its parts in order and its `length` header field."""
 
-    __slots__ = ("parts", "length")
+    __slots__ = ("length", "parts")
 
     def __init__(self, parts, length):
         self.parts = parts

@@ -60,7 +60,7 @@ class Resolver:
     """Provides `sbw.ref` and `sbw.callback` to one decoder (so to one thread). `seen` holds what
     the last decoded value met, or None if it met nothing."""
 
-    __slots__ = ("seen", "_resolve", "_channel")
+    __slots__ = ("_channel", "_resolve", "seen")
 
     def __init__(self, registry, channel):
         self.seen = None

@@ -162,7 +162,8 @@ def _decimal(*args):
     try:
         return decimal.Decimal(args[0])  # infinities and NaNs too (§3.3)
     except decimal.InvalidOperation:
-        raise pickle.UnpicklingError(f"sbw.decimal needs a decimal number, got {args[0]!r}") from None
+        raise pickle.UnpicklingError(
+            f"sbw.decimal needs a decimal number, got {args[0]!r}") from None
 
 
 @_global
@@ -245,7 +246,7 @@ def _reduce_datetime(value):
             value.microsecond, _offset_seconds(value), value.fold)
     # A pandas Timestamp holds nanoseconds below the microsecond: a tenth argument (§3.3).
     nanos = getattr(value, "nanosecond", 0)
-    return module.datetime, (args + (nanos,) if nanos else args)
+    return module.datetime, ((*args, nanos) if nanos else args)
 
 
 def _reduce_date(value):
@@ -286,12 +287,12 @@ def reduce_datetime64(numpy, value):
         return None
     args = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
             moment.microsecond, None, 0)
-    return module.datetime, (args + (rest,) if rest else args)
+    return module.datetime, ((*args, rest) if rest else args)
 
 
 def _reduce_timedelta_ns(delta, nanos):
     args = (delta.days, delta.seconds, delta.microseconds)
-    return module.timedelta, (args + (nanos,) if nanos else args)
+    return module.timedelta, ((*args, nanos) if nanos else args)
 
 
 def _reduce_decimal(value):
@@ -309,8 +310,8 @@ def _check_scale(value):
     if abs(exponent) > MAX_DECIMAL_EXPONENT:
         name = qualified_name(type(value))
         raise ConversionError(
-            f"{name} {value:.6E} has the exponent {exponent}, beyond the \u00b1{MAX_DECIMAL_EXPONENT}"
-            " that Java's BigDecimal can hold", name)
+            f"{name} {value:.6E} has the exponent {exponent}, beyond the"
+            f" \u00b1{MAX_DECIMAL_EXPONENT} that Java's BigDecimal can hold", name)
 
 
 def _reduce_uuid(value):

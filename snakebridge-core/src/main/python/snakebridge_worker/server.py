@@ -35,8 +35,23 @@ import threading
 import traceback
 
 from snakebridge_worker import (
-    MIN_PROTOCOL, PROTOCOL_VERSION, Cancelled, ConversionError, ProtocolError, ResultTooLarge,
-    callbacks, codec, control, dispatch, errors, frames, helpers, process, refs, sessions)
+    MIN_PROTOCOL,
+    PROTOCOL_VERSION,
+    Cancelled,
+    ConversionError,
+    ProtocolError,
+    ResultTooLarge,
+    callbacks,
+    codec,
+    control,
+    dispatch,
+    errors,
+    frames,
+    helpers,
+    process,
+    refs,
+    sessions,
+)
 
 _PIPE_CAPACITY = 1 << 20
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, which Python names only from 3.10
@@ -86,8 +101,9 @@ def _take_protocol_pipes():
     os.dup2(null, 0)
     os.close(null)
     os.dup2(2, 1)  # anything the old sys.stdout still buffers now goes to stderr too
-    sys.stdin = sys.__stdin__ = open(0, "r", closefd=False)
-    sys.stdout = sys.__stdout__ = open(1, "w", buffering=1, encoding="utf-8",
+    # The new streams live as long as the process: no context manager.
+    sys.stdin = sys.__stdin__ = open(0, closefd=False)  # noqa: SIM115
+    sys.stdout = sys.__stdout__ = open(1, "w", buffering=1, encoding="utf-8",  # noqa: SIM115
                                        errors="backslashreplace", closefd=False)
     sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
     if sys.platform.startswith("linux"):
@@ -155,7 +171,7 @@ def _data_size():
 class _Codecs:
     """One thread's encoder and decoder: both reuse state, so threads never share them."""
 
-    __slots__ = ("encoder", "decoder", "resolver")
+    __slots__ = ("decoder", "encoder", "resolver")
 
     def __init__(self, registry, channel):
         self.resolver = refs.Resolver(registry, channel)
@@ -244,7 +260,7 @@ class Worker:
                 f"no common protocol version: the JVM speaks {hello['min_protocol']}.."
                 f"{hello['protocol']}, this worker speaks {MIN_PROTOCOL}..{PROTOCOL_VERSION}")
         self._max_frame = self._reader.max_frame = hello["max_frame"]
-        place_user_paths(folders + [""] if self._working_directory else folders)
+        place_user_paths([*folders, ""] if self._working_directory else folders)
         self._dispatcher.helpers = helpers.Helpers(hello["helper_paths"])
         try:
             self.writer.send(self.value_frame(frames.HELLO, 0, {
@@ -257,7 +273,8 @@ class Worker:
                 "threads": self._threads,
             }, self._codecs.encoder))
         except ResultTooLarge as exc:
-            raise ProtocolError(f"HELLO max_frame is too small for the worker's HELLO: {exc}")
+            raise ProtocolError(
+                f"HELLO max_frame is too small for the worker's HELLO: {exc}") from exc
         return True
 
     def _serve(self):

@@ -72,7 +72,7 @@ class _Entry:
     # `pending`: for a stream (WIRE-PROTOCOL §6.3), None, an exception its iterator raised
     # after a batch's items were taken (raised by the next batch), or streams.EXHAUSTED once a
     # cancelled batch closed it. It goes with the entry, so a released stream leaves nothing.
-    __slots__ = ("ref_id", "obj", "last_used", "handouts", "pending")
+    __slots__ = ("handouts", "last_used", "obj", "pending", "ref_id")
 
     def __init__(self, ref_id, obj, now):
         self.ref_id = ref_id
@@ -142,7 +142,7 @@ class Session:
 class Batch:
     """The references one outgoing value section uses (see the module doc)."""
 
-    __slots__ = ("session", "_objects", "_errors")
+    __slots__ = ("_errors", "_objects", "session")
 
     def __init__(self, session):
         self.session = session

@@ -48,7 +48,7 @@ def _clean_repr(value):
         else:
             text = repr(value)
     except Exception as exc:  # a repr that raises
-        text = "<unrepresentable %s: %s>" % (type(value).__name__, type(exc).__name__)
+        text = f"<unrepresentable {type(value).__name__}: {type(exc).__name__}>"
     text = _ADDRESS.sub("", text)
     if len(text) > 200:
         text = text[:197] + "..."
@@ -173,8 +173,8 @@ def _summary_and_description(text):
 
 def _parse_google(doc):
     lines = doc.split("\n")
-    header = re.compile(r"^(%s):\s*$" % "|".join(
-        re.escape(k) for k in sorted(_GOOGLE_SECTIONS, key=len, reverse=True)), re.I)
+    header = re.compile(r"^({}):\s*$".format("|".join(
+        re.escape(k) for k in sorted(_GOOGLE_SECTIONS, key=len, reverse=True))), re.I)
     starts = [i for i, line in enumerate(lines) if header.match(line)]
     result = _summary_and_description("\n".join(lines[: starts[0]] if starts else lines))
     result["style"] = "google"
@@ -291,7 +291,7 @@ def _doctest_blocks(text):
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped.startswith(">>>") or (current and stripped and not stripped.startswith(">>>")
-                                          and not current[-1] == ""):
+                                          and current[-1] != ""):
             current.append(stripped)
         else:
             if current:
@@ -576,7 +576,7 @@ def _constraint_text(constraint):
         options = sorted(getattr(constraint, "options", ()), key=repr)
         deprecated = getattr(constraint, "deprecated", set()) or set()
         kept = [repr(o) for o in options if o not in deprecated]
-        return "Literal[%s]" % ", ".join(kept) if kept else "Any"
+        return "Literal[{}]".format(", ".join(kept)) if kept else "Any"
     if kind == "Hidden":
         return None
     return "Any"
@@ -736,7 +736,8 @@ def describe_class(module_name, name, cls, stubs):
 
     init_doc = parsed
     constructor = describe_callable(name, cls, {
-        "raw_doc": raw, "doc": init_doc, "stub": stub_methods("__init__") or stub_methods("__new__"),
+        "raw_doc": raw, "doc": init_doc,
+        "stub": stub_methods("__init__") or stub_methods("__new__"),
         "constraints": constraints})
     constructor.pop("doc", None)
     constructor["returns"] = {"type": "Self", "source": "class"}
@@ -752,7 +753,7 @@ def describe_class(module_name, name, cls, stubs):
         owner = next((k for k in inspect.getmro(cls) if attr in vars(k)), None)
         if owner is object:
             continue
-        defined_in = "%s.%s" % (owner.__module__, owner.__qualname__) if owner else None
+        defined_in = f"{owner.__module__}.{owner.__qualname__}" if owner else None
         if isinstance(static, property):
             properties.append(_describe_property(attr, static, defined_in))
             continue
@@ -761,7 +762,7 @@ def describe_class(module_name, name, cls, stubs):
             try:
                 bound = getattr(cls, attr)
             except Exception as exc:
-                skipped.append({"name": attr, "reason": "getattr failed: %s" % type(exc).__name__})
+                skipped.append({"name": attr, "reason": f"getattr failed: {type(exc).__name__}"})
                 continue
             method_raw = _getdoc(bound)
             is_static = isinstance(static, staticmethod)
@@ -795,10 +796,10 @@ def describe_class(module_name, name, cls, stubs):
                            "typeSource": "numpydoc" if item.get("type") else None,
                            "doc": item.get("description") or None})
     attributes.sort(key=lambda a: a["name"])
-    bases = ["%s.%s" % (b.__module__, b.__qualname__) for b in cls.__mro__[1:] if b is not object]
+    bases = [f"{b.__module__}.{b.__qualname__}" for b in cls.__mro__[1:] if b is not object]
     return {
         "name": name,
-        "qualname": "%s.%s" % (getattr(cls, "__module__", module_name), cls.__qualname__),
+        "qualname": "{}.{}".format(getattr(cls, "__module__", module_name), cls.__qualname__),
         "doc": parsed,
         "deprecated": _deprecation(cls, raw),
         "constructor": constructor,
@@ -853,7 +854,7 @@ def _value_type(value):
     t = type(value)
     if t in (bool, int, float, str, bytes, type(None)):
         return "None" if value is None else t.__name__
-    return "%s.%s" % (t.__module__, t.__qualname__)
+    return f"{t.__module__}.{t.__qualname__}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -894,7 +895,7 @@ def _describe_module(module_name, module):
         try:
             value = getattr(module, name)
         except Exception as exc:
-            skipped.append({"name": name, "reason": "getattr failed: %s" % type(exc).__name__})
+            skipped.append({"name": name, "reason": f"getattr failed: {type(exc).__name__}"})
             continue
         try:
             if inspect.ismodule(value):
@@ -909,12 +910,12 @@ def _describe_module(module_name, module):
                 attributes.append({"name": name, "type": _value_type(value), "typeSource": "value",
                                    "repr": _clean_repr(value)})
         except Exception as exc:  # one broken member never loses the module
-            skipped.append({"name": name, "reason": "%s: %s" % (type(exc).__name__,
+            skipped.append({"name": name, "reason": "{}: {}".format(type(exc).__name__,
                                                                 _ADDRESS.sub("", str(exc))[:200])})
     manifest = {
         "manifestVersion": MANIFEST_VERSION,
         "module": module_name,
-        "python": "%d.%d" % sys.version_info[:2],
+        "python": "{}.{}".format(*sys.version_info[:2]),
         "package": _package_info(module_name),
         "namesFrom": names_source,
         "doc": parse_docstring(_own_doc(module)),
@@ -1001,7 +1002,7 @@ def main(argv=None):
         try:
             text = dumps(describe_module(module_name))
         except Exception as exc:  # ImportError and anything the module raises on import
-            sys.stderr.write("introspect: %s: %s: %s\n" % (module_name, type(exc).__name__, exc))
+            sys.stderr.write(f"introspect: {module_name}: {type(exc).__name__}: {exc}\n")
             failed += 1
             continue
         if options.out:
