@@ -4,6 +4,7 @@
  * {@code io.snakebridge.bench.Bench}; see {@code snakebridge-bench/run}.
  */
 module io.snakebridge.bench {
+  requires static org.jspecify;
   requires io.snakebridge;
   requires java.management;
 }

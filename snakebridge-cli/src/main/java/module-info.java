@@ -5,6 +5,7 @@
  * {@code io.snakebridge.cli.Main}.
  */
 module io.snakebridge.cli {
+  requires static org.jspecify;
   requires io.snakebridge;
   requires java.logging;
 }

@@ -9,5 +9,6 @@
  * @since 0.1
  */
 module io.snakebridge {
+  requires static transitive org.jspecify;
   exports io.snakebridge;
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The per-call options of a Python call: keyword arguments, a timeout and routing hints. An
@@ -32,18 +33,18 @@ public final class CallOptions {
       new CallOptions(Map.of(), null, false, DEFAULT_POOL, null, Affinity.STRICT_QUEUE);
 
   private final Map<String, Object> kwargs;
-  private final Duration timeout;
+  private final @Nullable Duration timeout;
   private final boolean idempotent;
   private final String pool;
-  private final String sessionId;
+  private final @Nullable String sessionId;
   private final Affinity affinity;
 
   private CallOptions(
       Map<String, Object> kwargs,
-      Duration timeout,
+      @Nullable Duration timeout,
       boolean idempotent,
       String pool,
-      String sessionId,
+      @Nullable String sessionId,
       Affinity affinity) {
     this.kwargs = kwargs;
     this.timeout = timeout;

@@ -3,6 +3,7 @@ package io.snakebridge;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when a call's deadline passed: the one timeout covers waiting for a worker and running
@@ -33,7 +34,7 @@ public class CallTimeoutException extends SnakeBridgeException {
   private static final long serialVersionUID = 1L;
 
   private final Duration timeout;
-  private final String workerId;
+  private final @Nullable String workerId;
 
   /**
    * Creates an exception.
@@ -43,7 +44,8 @@ public class CallTimeoutException extends SnakeBridgeException {
    * @param workerId the worker that was running the call, or null if it never started
    * @param cause the last failure to start a worker while the call waited, or null
    */
-  public CallTimeoutException(String message, Duration timeout, String workerId, Throwable cause) {
+  public CallTimeoutException(
+      String message, Duration timeout, @Nullable String workerId, @Nullable Throwable cause) {
     super(message, cause);
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.workerId = workerId;

@@ -1,5 +1,7 @@
 package io.snakebridge;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a value cannot cross between Java and Python: a Java argument with no Python
  * mapping, or a Python result with no Java mapping.
@@ -26,9 +28,9 @@ package io.snakebridge;
 public final class ConversionException extends SnakeBridgeException {
   private static final long serialVersionUID = 1L;
 
-  private final String javaType;
-  private final String pythonType;
-  private final String path;
+  private final @Nullable String javaType;
+  private final @Nullable String pythonType;
+  private final @Nullable String path;
 
   /**
    * Creates an exception whose message is {@code reason} followed by the type and the path.
@@ -38,20 +40,26 @@ public final class ConversionException extends SnakeBridgeException {
    * @param pythonType the offending Python type's qualified name, or null for a Java value
    * @param path where the value sat, e.g. {@code args[1]["key"]}, or null when unknown
    */
-  public ConversionException(String reason, String javaType, String pythonType, String path) {
+  public ConversionException(
+      String reason, @Nullable String javaType, @Nullable String pythonType, @Nullable String path) {
     this(reason, javaType, pythonType, path, null);
   }
 
   /** Like {@link #ConversionException(String, String, String, String)}, with a cause. */
   public ConversionException(
-      String reason, String javaType, String pythonType, String path, Throwable cause) {
+      String reason,
+      @Nullable String javaType,
+      @Nullable String pythonType,
+      @Nullable String path,
+      @Nullable Throwable cause) {
     super(message(reason, javaType, pythonType, path), cause);
     this.javaType = javaType;
     this.pythonType = pythonType;
     this.path = path;
   }
 
-  private static String message(String reason, String javaType, String pythonType, String path) {
+  private static String message(
+      String reason, @Nullable String javaType, @Nullable String pythonType, @Nullable String path) {
     StringBuilder out = new StringBuilder(String.valueOf(reason));
     String separator = " (";
     if (javaType != null) {
@@ -77,17 +85,17 @@ public final class ConversionException extends SnakeBridgeException {
   }
 
   /** Returns the name of the Java type that could not be converted, or null if the value came from Python. */
-  public String javaType() {
+  public @Nullable String javaType() {
     return javaType;
   }
 
   /** Returns the qualified name of the Python type that could not be converted, or null for a Java value. */
-  public String pythonType() {
+  public @Nullable String pythonType() {
     return pythonType;
   }
 
   /** Returns where the value sat, such as {@code args[1]["key"]}, or null when unknown. */
-  public String path() {
+  public @Nullable String path() {
     return path;
   }
 }

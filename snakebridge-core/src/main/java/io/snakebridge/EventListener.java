@@ -1,6 +1,7 @@
 package io.snakebridge;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives a runtime's lifecycle events: workers starting, becoming ready, leaving the pool and
@@ -79,7 +80,7 @@ public interface EventListener {
   default void workerRecycled(String pool, String workerId, RecycleReason reason) {}
 
   /** A call is about to look for a worker of {@code pool}; {@code target} is module.function. */
-  default void callStart(String pool, String target) {}
+  default void callStart(String pool, @Nullable String target) {}
 
   /** The call found no free worker and waits for one. */
   default void callQueued(String pool, String target) {}
@@ -88,11 +89,11 @@ public interface EventListener {
   default void callAcquired(String pool, String workerId, String target) {}
 
   /** The call returned a result; {@code duration} counts from {@link #callStart}. */
-  default void callEnd(String pool, String workerId, String target, Duration duration) {}
+  default void callEnd(String pool, String workerId, @Nullable String target, Duration duration) {}
 
   /**
    * The call failed with {@code error} (a {@link PythonException} as much as a timeout or a
    * crash); {@code duration} counts from {@link #callStart}.
    */
-  default void callFailed(String pool, String target, Throwable error, Duration duration) {}
+  default void callFailed(String pool, @Nullable String target, Throwable error, Duration duration) {}
 }

@@ -2,6 +2,7 @@ package io.snakebridge;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A numpy {@code ndarray} by value: a dtype name, a shape and a Java primitive array holding the
@@ -392,9 +393,9 @@ public final class NdArray {
 
     final Class<?> arrayClass;
     final String signedName;
-    final String unsignedName;
+    final @Nullable String unsignedName;
 
-    ElementType(Class<?> arrayClass, String signedName, String unsignedName) {
+    ElementType(Class<?> arrayClass, String signedName, @Nullable String unsignedName) {
       this.arrayClass = arrayClass;
       this.signedName = signedName;
       this.unsignedName = unsignedName;

@@ -29,7 +29,7 @@ final class NdArrayValues {
       }
       return out;
     }
-    long[] widened = widen(dtype, data, unsigned);
+    long[] widened = widen(data, unsigned);
     double[] out = new double[widened.length];
     for (int i = 0; i < widened.length; i++) {
       out[i] = widened[i]; // at most 32 bits: always exact
@@ -65,11 +65,11 @@ final class NdArrayValues {
       }
       return out;
     }
-    return widen(dtype, data, unsigned);
+    return widen(data, unsigned);
   }
 
   /** int32, int16, int8 (signed or not) and bool, widened to long. */
-  private static long[] widen(String dtype, Object data, boolean unsigned) {
+  private static long[] widen(Object data, boolean unsigned) {
     if (data instanceof int[]) {
       int[] in = (int[]) data;
       long[] out = new long[in.length];

@@ -1,5 +1,7 @@
 package io.snakebridge;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a call cannot get a worker: no worker of its pool could be started (the Python
  * executable is missing, the interpreter exits at start-up, the handshake does not complete in
@@ -26,7 +28,7 @@ public class PoolExhaustedException extends SnakeBridgeException {
    * @param message the pool's state
    * @param cause why no worker could be started
    */
-  public PoolExhaustedException(String message, Throwable cause) {
+  public PoolExhaustedException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

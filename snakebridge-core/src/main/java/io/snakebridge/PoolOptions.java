@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one pool of Python workers: its interpreter (or virtual environment), size,
@@ -83,13 +84,13 @@ public final class PoolOptions {
   private final Duration defaultTimeout;
   private final Duration startupTimeout;
   private final int maxWaiters;
-  private final Duration acquireTimeout;
+  private final @Nullable Duration acquireTimeout;
   private final Duration cancelGrace;
   private final int crashRetries;
   private final Duration heartbeatInterval;
   private final Duration heartbeatTimeout;
   private final long maxCallsPerWorker;
-  private final Duration maxWorkerLifetime;
+  private final @Nullable Duration maxWorkerLifetime;
   private final long maxWorkerMemory;
   private final long workerMemoryLimit;
   private final Duration recycleTimeout;
@@ -295,13 +296,13 @@ public final class PoolOptions {
     private Duration defaultTimeout = SnakeBridgeRuntime.DEFAULT_TIMEOUT;
     private Duration startupTimeout = SnakeBridgeRuntime.DEFAULT_STARTUP_TIMEOUT;
     private int maxWaiters = DEFAULT_MAX_WAITERS;
-    private Duration acquireTimeout;
+    private @Nullable Duration acquireTimeout;
     private Duration cancelGrace = DEFAULT_CANCEL_GRACE;
     private int crashRetries = DEFAULT_CRASH_RETRIES;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
     private long maxCallsPerWorker;
-    private Duration maxWorkerLifetime;
+    private @Nullable Duration maxWorkerLifetime;
     private long maxWorkerMemory;
     private long workerMemoryLimit;
     private Duration recycleTimeout = DEFAULT_RECYCLE_TIMEOUT;

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Python {@code datetime} with its {@code fold}: the value a datetime whose {@code fold} is 1
@@ -32,7 +33,7 @@ import java.util.Objects;
  * @param fold 0 or 1
  * @since 0.1
  */
-public record PyDateTime(LocalDateTime dateTime, ZoneOffset offset, int fold) {
+public record PyDateTime(LocalDateTime dateTime, @Nullable ZoneOffset offset, int fold) {
   /**
    * @throws NullPointerException if {@code dateTime} is null
    * @throws IllegalArgumentException if {@code fold} is neither 0 nor 1

@@ -4,6 +4,7 @@ import java.time.LocalTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Python {@code time} with its {@code fold}: the value a time whose {@code fold} is 1 decodes
@@ -24,7 +25,7 @@ import java.util.Objects;
  * @param fold 0 or 1
  * @since 0.1
  */
-public record PyTime(LocalTime time, ZoneOffset offset, int fold) {
+public record PyTime(LocalTime time, @Nullable ZoneOffset offset, int fold) {
   /**
    * @throws NullPointerException if {@code time} is null
    * @throws IllegalArgumentException if {@code fold} is neither 0 nor 1

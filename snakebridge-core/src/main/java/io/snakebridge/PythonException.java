@@ -3,6 +3,7 @@ package io.snakebridge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when the Python code a call ran raised an exception, also for a module or function that
@@ -73,8 +74,8 @@ public class PythonException extends SnakeBridgeException {
       String pythonTraceback,
       List<String> mro,
       List<StackTraceElement> pythonFrames,
-      Throwable cause,
-      String note) {
+      @Nullable Throwable cause,
+      @Nullable String note) {
     super(message(pythonType, pythonMessage) + (note == null ? "" : " (" + note + ")"), cause);
     this.pythonType = Objects.requireNonNull(pythonType, "pythonType");
     this.pythonMessage = Objects.requireNonNull(pythonMessage, "pythonMessage");

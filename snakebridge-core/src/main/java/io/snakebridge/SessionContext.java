@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A session scope for the calls a block of code makes: inside {@code withSession} (or {@link
@@ -82,7 +83,7 @@ public final class SessionContext implements AutoCloseable {
   private final Instant createdAt;
   private final Thread owner;
   /** Set for an open handle while it owns its session; null for a block's context. */
-  private final AtomicBoolean open;
+  private final @Nullable AtomicBoolean open;
 
   private SessionContext(String sessionId, SessionOptions options, Thread owner, boolean handle) {
     this.sessionId = sessionId;

@@ -1,5 +1,7 @@
 package io.snakebridge;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a call needs objects of a session (it passes one of its {@link PyRef}s) but the
  * worker process that held them is gone: it crashed, was stopped after a timeout, or the runtime
@@ -37,7 +39,7 @@ public final class SessionLostException extends SnakeBridgeException {
    * @since 0.2
    */
   public SessionLostException(
-      String message, String sessionId, String workerId, Throwable cause) {
+      String message, String sessionId, String workerId, @Nullable Throwable cause) {
     super(message, cause);
     this.sessionId = sessionId;
     this.workerId = workerId;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of an explicit session ({@link SessionContext#withSession(SessionOptions,
@@ -47,12 +48,12 @@ public final class SessionOptions {
   private static final SessionOptions DEFAULTS =
       new SessionOptions(null, DEFAULT_MAX_REFS, DEFAULT_TTL, Map.of());
 
-  private final String sessionId;
+  private final @Nullable String sessionId;
   private final int maxRefs;
   private final Duration ttl;
   private final Map<String, String> tags;
 
-  private SessionOptions(String sessionId, int maxRefs, Duration ttl, Map<String, String> tags) {
+  private SessionOptions(@Nullable String sessionId, int maxRefs, Duration ttl, Map<String, String> tags) {
     this.sessionId = sessionId;
     this.maxRefs = maxRefs;
     this.ttl = ttl;

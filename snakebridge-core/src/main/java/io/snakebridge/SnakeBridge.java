@@ -13,6 +13,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Static access to a shared default {@link SnakeBridgeRuntime}: the quickest way to call Python.
@@ -53,7 +54,7 @@ public final class SnakeBridge {
   public static final String HELPER_PATHS_PROPERTY = "snakebridge.helperPaths";
 
   private static final ReentrantLock LOCK = new ReentrantLock();
-  private static volatile SnakeBridgeRuntime defaultRuntime;
+  private static volatile @Nullable SnakeBridgeRuntime defaultRuntime;
 
   private SnakeBridge() {}
 

@@ -1,5 +1,7 @@
 package io.snakebridge;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception SnakeBridge throws: unchecked, so a call reads like a local call.
  *
@@ -32,7 +34,7 @@ public class SnakeBridgeException extends RuntimeException {
    * @param message what went wrong
    * @param cause the underlying failure, or null
    */
-  public SnakeBridgeException(String message, Throwable cause) {
+  public SnakeBridgeException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Python runtime: a pool of CPython worker processes with its own interpreter, environment and
@@ -92,7 +93,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   public static final String DEFAULT_PYTHON = "python3";
 
   /** The timeout of calls that set none. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
 
   /** How long a worker may take to start and complete its handshake, unless set. */
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
@@ -131,7 +132,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
       }
 
       @Override
-      public String foreign(PyRef ref) {
+      public @Nullable String foreign(PyRef ref) {
         PyRef target = ref.target();
         return target.runtime == SnakeBridgeRuntime.this ? null : foreignMessage(target);
       }

@@ -2,6 +2,7 @@ package io.snakebridge;
 
 import java.util.Objects;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when the worker process running a call died (an exit, a signal, a segfault in a C
@@ -45,7 +46,7 @@ public class WorkerCrashedException extends SnakeBridgeException {
    * @param cause the I/O or protocol failure that revealed the crash, or null
    */
   public WorkerCrashedException(
-      String message, String workerId, OptionalInt exitCode, String stderrTail, Throwable cause) {
+      String message, String workerId, OptionalInt exitCode, String stderrTail, @Nullable Throwable cause) {
     super(message, cause);
     this.workerId = Objects.requireNonNull(workerId, "workerId");
     this.exitCode = exitCode.orElse(NO_EXIT_CODE);

@@ -312,11 +312,6 @@ class ReferencesTest {
     Await.value(count + " releases", () -> worker().releases(), r -> r.size() >= count);
   }
 
-  private void awaitCalls(int count) {
-    Await.until(count + " calls", () -> calls.size() >= count);
-    assertEquals(count, calls.size());
-  }
-
   @Test
   void referencesCannotCrossWithoutARuntime() {
     PyRef orphan = FakeRuntimes.refsWithoutRuntime().create("r", "s", "a.B", "a", false);

@@ -59,7 +59,7 @@ class SessionsTest {
   private void handle(ScriptedWorker.Call call) throws IOException {
     sessions.add(call.session());
     if (call.op().equals("call_class")
-        || call.op().equals("call") && call.target().equals("make")) {
+        || (call.op().equals("call") && call.target().equals("make"))) {
       call.reply(call.newRef("r" + sessions.size(), "mod.Thing"));
     } else {
       call.reply(call.sessionId());

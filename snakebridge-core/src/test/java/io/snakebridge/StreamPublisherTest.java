@@ -53,7 +53,8 @@ class StreamPublisherTest {
     final AtomicBoolean inSignal = new AtomicBoolean();
     volatile Flow.Subscription subscription;
     volatile Throwable error;
-    volatile int completions;
+    final java.util.concurrent.atomic.AtomicInteger completions =
+        new java.util.concurrent.atomic.AtomicInteger();
     private final long initial;
     private final Consumer<Recorder> onItem;
 
@@ -123,7 +124,7 @@ class StreamPublisherTest {
     @Override
     public void onComplete() {
       enter("onComplete");
-      completions++;
+      completions.incrementAndGet();
       leave();
       terminated.countDown();
     }
@@ -147,7 +148,7 @@ class StreamPublisherTest {
     recorder.request(Long.MAX_VALUE - 2);
     recorder.awaitEnd();
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), recorder.items);
-    assertEquals(1, recorder.completions);
+    assertEquals(1, recorder.completions.get());
     assertNull(recorder.error);
     assertEquals(List.of(), recorder.violations);
     recorder.threads.subList(1, recorder.threads.size()).forEach(name ->

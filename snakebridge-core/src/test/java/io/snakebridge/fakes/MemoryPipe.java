@@ -106,7 +106,11 @@ public final class MemoryPipe {
     }
   };
 
-  /** Like a read from an OS pipe, waiting is not interruptible (the interrupt stays set). */
+  /**
+   * Like a read from an OS pipe, waiting is not interruptible (the interrupt stays set). Callers
+   * loop on their own condition around it.
+   */
+  @SuppressWarnings("WaitNotInLoop")
   private void awaitChange() {
     changed.awaitUninterruptibly();
   }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeakedWorkers.class)
 class ModelForEveryThreadIT {
   @Test
+  @SuppressWarnings("try") // closes the session inside its block to check what closing does
   void aModelFittedInAnOpenSessionServesFourRequestThreads() throws Exception {
     Optional<Path> science = ItEnvironment.sciencePython();
     assumeTrue(science.isPresent(),

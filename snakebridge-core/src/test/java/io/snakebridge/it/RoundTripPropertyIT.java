@@ -82,7 +82,7 @@ class RoundTripPropertyIT {
             "changed", "excluded"));
     for (Map.Entry<?, ?> row : ((Map<?, ?>) report.get("counts")).entrySet()) {
       List<?> counts = (List<?>) row.getValue();
-      out.append(String.format("  %-34s %7d %7d %7d %8d%n", row.getKey(), counts.get(0),
+      out.append(String.format("  %-34s %7s %7s %7s %8s%n", row.getKey(), counts.get(0),
           counts.get(1), counts.get(2), counts.get(3)));
     }
     out.append("  Java -> Python -> Java, by the top-level Java class: ")

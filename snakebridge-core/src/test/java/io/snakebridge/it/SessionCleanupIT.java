@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.Await;
 import io.snakebridge.CallOptions;
-import io.snakebridge.PyRef;
 import io.snakebridge.SessionContext;
 import io.snakebridge.SessionOptions;
 import io.snakebridge.SnakeBridgeRuntime;
@@ -61,7 +60,7 @@ class SessionCleanupIT {
       SessionOptions session = SessionOptions.defaults().sessionId("cleanup-row-40");
       Path gate = ItEnvironment.workDir().resolve("cleanup-gate-" + System.nanoTime());
       Future<Object> longCall = owner.submit(() -> SessionContext.withSession(session, () -> {
-        PyRef held = python.callClass("builtins", "object", List.of(), CallOptions.defaults());
+        python.callClass("builtins", "object", List.of(), CallOptions.defaults()); // a live ref
         // Keeps the session's only worker busy until the release has given up.
         return python.call("sbtest_helpers", "wait_for_gate", List.of(gate.toString()),
             CallOptions.defaults().timeout(Await.CEILING.multipliedBy(2)));

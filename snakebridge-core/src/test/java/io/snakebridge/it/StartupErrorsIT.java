@@ -127,7 +127,7 @@ class StartupErrorsIT {
       log.removeHandler(recorder);
     }
     long warnings = records.stream()
-        .filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+        .filter(r -> r.getLevel().equals(java.util.logging.Level.WARNING))
         .filter(r -> r.getMessage().startsWith("runtime 'once'"))
         .filter(r -> r.getMessage().contains("does not exist")).count();
     assertEquals(1, warnings, "three workers failed alike: " + records.size() + " records");

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A value section (WIRE-PROTOCOL.md §2.1) ready to be written as a frame body: the header, the
@@ -41,20 +42,23 @@ public final class EncodedValue {
   private final int bufferCount;
   private final long bodyLength;
 
-  EncodedValue(PickleOutput out, long pickleLength, OutOfBandBuffer[] buffers, int bufferCount) {
+  EncodedValue(
+      PickleOutput out, long pickleLength, OutOfBandBuffer @Nullable [] buffers, int bufferCount) {
     this.pickle = out.buf;
     this.pickleEnd = out.pos;
-    this.splicePositions = out.splicePositions;
-    this.spliceArrays = out.spliceArrays;
+    // The output allocates its splice arrays with the first splice, the encoder its buffers
+    // with the first buffer; none of either leaves them null.
+    this.splicePositions = out.splicePositions == null ? new int[0] : out.splicePositions;
+    this.spliceArrays = out.spliceArrays == null ? new byte[0][] : out.spliceArrays;
     this.spliceCount = out.spliceCount;
-    this.buffers = buffers;
+    this.buffers = buffers == null ? new OutOfBandBuffer[0] : buffers;
     this.bufferCount = bufferCount;
     // The first two header fields live in the pickle buffer's reserved room.
     INT_BE.set(pickle, 0, (int) pickleLength);
     INT_BE.set(pickle, 4, bufferCount);
     long end = align(8L + 8L * bufferCount + pickleLength);
     for (int i = 0; i < bufferCount; i++) {
-      end = (i == 0 ? end : align(end)) + buffers[i].byteLength();
+      end = (i == 0 ? end : align(end)) + this.buffers[i].byteLength();
     }
     this.bodyLength = end;
   }

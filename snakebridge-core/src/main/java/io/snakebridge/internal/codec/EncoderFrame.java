@@ -4,6 +4,7 @@ import io.snakebridge.PyTuple;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open container on the writer's explicit stack: where it is in its elements, and how to
@@ -28,17 +29,17 @@ final class EncoderFrame {
   /** Index of the current element (for maps: of the current entry). */
   int index;
   int size;
-  Object current;
+  @Nullable Object current;
   /** The collection being walked, for the message when it changes meanwhile; may be null. */
-  Object source;
-  private Object[] array;
-  private String[] names;
-  private List<?> list;
-  private Iterator<?> iterator;
-  private Map.Entry<?, ?> entry;
+  @Nullable Object source;
+  private Object @Nullable [] array;
+  private String @Nullable [] names;
+  private @Nullable List<?> list;
+  private @Nullable Iterator<?> iterator;
+  private Map.@Nullable Entry<?, ?> entry;
   private boolean atKey;
 
-  void openArray(int kind, Object[] array, String[] names) {
+  void openArray(int kind, Object[] array, String @Nullable [] names) {
     reset(kind, array.length);
     this.array = array;
     this.names = names;
@@ -64,11 +65,13 @@ final class EncoderFrame {
   }
 
   /** True if an indexed list no longer has the size it had when it was opened. */
+  @SuppressWarnings("NullAway") // the fields of the frame's kind are set by its open method
   boolean resized() {
     return kind == INDEXED_LIST && list.size() != size;
   }
 
   /** Moves to the next element, leaving it in {@link #current}; false when there is none. */
+  @SuppressWarnings("NullAway") // the fields of the frame's kind are set by its open method
   boolean advance() {
     switch (kind) {
       case ROOT:
@@ -97,6 +100,7 @@ final class EncoderFrame {
     }
   }
 
+  @SuppressWarnings("NullAway") // the fields of the frame's kind are set by its open method
   private boolean advanceMap() {
     if (atKey) {
       atKey = false;
@@ -119,6 +123,7 @@ final class EncoderFrame {
   }
 
   /** Appends how the current element is reached from this container: {@code [3]}, {@code ["key"]}. */
+  @SuppressWarnings("NullAway") // the fields of the frame's kind are set by its open method
   void appendPathSegment(StringBuilder path) {
     if (kind == ROOT && names != null && names[index] != null) {
       path.append(names[index]);

@@ -4,6 +4,7 @@ import io.snakebridge.PyCallable;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Java functional interfaces that cross to Python as callables (WIRE-PROTOCOL.md §5.4), and
@@ -17,7 +18,7 @@ public final class Functions {
    * Returns {@code PyCallable}, {@code Function}, {@code BiFunction}, {@code Supplier} or {@code
    * Runnable} for a value Python may call, or null for any other value.
    */
-  public static String kind(Object value) {
+  public static @Nullable String kind(Object value) {
     if (value instanceof PyCallable) {
       return "PyCallable";
     } else if (value instanceof Function) {

@@ -1,6 +1,7 @@
 package io.snakebridge.internal.codec;
 
 import io.snakebridge.PyRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The values that cross by identity instead of by value: references to Python objects ({@code
@@ -38,7 +39,7 @@ public interface LiveObjects {
    * {@code module} are null, and {@code stream} is false.
    */
   default Object readRef(
-      String refId, String sessionId, String typeName, String module, boolean stream) {
+      String refId, String sessionId, @Nullable String typeName, @Nullable String module, boolean stream) {
     throw new UnsupportedOperationException("a reference is not expected here");
   }
 

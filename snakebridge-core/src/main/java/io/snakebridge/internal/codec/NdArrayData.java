@@ -2,6 +2,7 @@ package io.snakebridge.internal.codec;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an out-of-band buffer (little-endian, C order) into the Java primitive array of its
@@ -38,7 +39,7 @@ final class NdArrayData {
    * Returns the elements of {@code body[start, start + length)}, or null when the dtype is not
    * supported or the buffer does not hold exactly {@code count} elements.
    */
-  static Object read(String dtype, byte[] body, int start, int length, long count) {
+  static @Nullable Object read(String dtype, byte[] body, int start, int length, long count) {
     int itemSize = itemSize(dtype);
     if (itemSize == 0 || (long) length != count * itemSize || count > Integer.MAX_VALUE) {
       return null;

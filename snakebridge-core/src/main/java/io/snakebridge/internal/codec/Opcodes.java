@@ -1,5 +1,7 @@
 package io.snakebridge.internal.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The pickle opcodes of the restricted subset (WIRE-PROTOCOL.md §3.1), with CPython's names.
  *
@@ -71,7 +73,7 @@ final class Opcodes {
     return name == null ? "unknown opcode " + hex : name + " (" + hex + ")";
   }
 
-  private static String name(int opcode) {
+  private static @Nullable String name(int opcode) {
     switch (opcode) {
       case MARK: return "MARK";
       case STOP: return "STOP";

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pickle machine of the reader: executes the restricted opcode set of WIRE-PROTOCOL.md §3.1
@@ -56,7 +57,7 @@ final class PickleDecoder {
   private static final int OPCODES_PER_CLOCK_CHECK = 4096;
 
   /** Runs the pickle; with a {@code clock}, gives up once it reads {@code deadline} or later. */
-  Object run(LongSupplier clock, long deadline) {
+  Object run(@Nullable LongSupplier clock, long deadline) {
     int untilCheck = OPCODES_PER_CLOCK_CHECK;
     while (input.hasMore()) {
       if (clock != null && --untilCheck == 0) {
@@ -81,8 +82,8 @@ final class PickleDecoder {
       case PROTO -> protocol(input.u8());
       case FRAME -> frame(input.u64());
       case NONE -> push(null, 0);
-      case NEWTRUE -> push(Boolean.TRUE, 0);
-      case NEWFALSE -> push(Boolean.FALSE, 0);
+      case NEWTRUE -> push(true, 0);
+      case NEWFALSE -> push(false, 0);
       case BININT1 -> push((long) input.u8(), 0);
       case BININT2 -> push((long) input.u16(), 0);
       case BININT -> push((long) input.i32(), 0);
@@ -168,7 +169,7 @@ final class PickleDecoder {
 
   // ---- the stack -------------------------------------------------------------------------
 
-  private void push(Object value, int valueMeta) {
+  private void push(@Nullable Object value, int valueMeta) {
     if (sp == stack.length) {
       stack = Arrays.copyOf(stack, sp * 2);
       meta = Arrays.copyOf(meta, sp * 2);
@@ -417,7 +418,7 @@ final class PickleDecoder {
   }
 
   /** A string as itself (shortened), anything else by type: never a decoded value's toString. */
-  private static String describe(Object value) {
+  private static String describe(@Nullable Object value) {
     if (value instanceof String) {
       String text = (String) value;
       return text.length() <= 60 ? text : text.substring(0, 60) + "...";
@@ -425,7 +426,7 @@ final class PickleDecoder {
     return "<" + typeName(value) + ">";
   }
 
-  static String typeName(Object value) {
+  static String typeName(@Nullable Object value) {
     return value == null ? "None" : value instanceof StackOnly ? value.toString()
         : value.getClass().getSimpleName();
   }

@@ -13,10 +13,10 @@ import static io.snakebridge.internal.codec.Opcodes.NEWTRUE;
 import static io.snakebridge.internal.codec.Opcodes.NONE;
 import static io.snakebridge.internal.codec.Opcodes.PROTO;
 import static io.snakebridge.internal.codec.Opcodes.PROTOCOL;
+import static io.snakebridge.internal.codec.Opcodes.REDUCE;
 import static io.snakebridge.internal.codec.Opcodes.SETITEMS;
 import static io.snakebridge.internal.codec.Opcodes.STOP;
 import static io.snakebridge.internal.codec.Opcodes.TUPLE;
-import static io.snakebridge.internal.codec.Opcodes.REDUCE;
 import static io.snakebridge.internal.codec.Opcodes.TUPLE1;
 import static io.snakebridge.internal.codec.Opcodes.TUPLE2;
 
@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.RandomAccess;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes one value section: walks the Java value with an explicit stack (no recursion, so the
@@ -58,14 +59,14 @@ final class PickleEncoder {
   private final int maxDepth;
   private final long maxBody;
   private final PickleOutput out;
-  private final String rootName;
+  private final @Nullable String rootName;
   private final LiveObjects live;
   private EncoderFrame[] frames = new EncoderFrame[4];
   private int depth;
-  private OutOfBandBuffer[] buffers;
+  private OutOfBandBuffer @Nullable [] buffers;
   private int bufferCount;
 
-  PickleEncoder(CodecLimits limits, String rootName, LiveObjects live) {
+  PickleEncoder(CodecLimits limits, @Nullable String rootName, LiveObjects live) {
     this.live = live;
     this.maxDepth = limits.maxDepth();
     this.maxBody = limits.maxBodyBytes();
@@ -74,7 +75,7 @@ final class PickleEncoder {
     this.rootName = rootName;
   }
 
-  EncodedValue encodeTuple(Object[] items, String[] names) {
+  EncodedValue encodeTuple(Object[] items, String @Nullable [] names) {
     out.op2(PROTO, PROTOCOL);
     try {
       if (items.length == 0) {
@@ -92,7 +93,7 @@ final class PickleEncoder {
     }
   }
 
-  EncodedValue encode(Object value) {
+  EncodedValue encode(@Nullable Object value) {
     out.op2(PROTO, PROTOCOL);
     try {
       write(value, false);
@@ -103,7 +104,7 @@ final class PickleEncoder {
     }
   }
 
-  private EncodedValue finish(Object root) {
+  private EncodedValue finish(@Nullable Object root) {
     out.op(STOP);
     long pickleLength = out.pickleLength();
     // Zero padding after the pickle, always (§2.1), appended to the buffer so that a section
@@ -145,13 +146,13 @@ final class PickleEncoder {
    * is no snapshot of it. {@code frameCount} frames lead to it; its own frame, if any, is in no
    * state to name an element.
    */
-  private ConversionException modified(Object collection, int frameCount) {
+  private ConversionException modified(@Nullable Object collection, int frameCount) {
     return new ConversionException("the collection was modified while it was being encoded;"
         + " pass a copy or keep other threads from changing it during the call",
         javaType(collection), null, path(frameCount));
   }
 
-  private void write(Object value, boolean mustBeHashable) {
+  private void write(@Nullable Object value, boolean mustBeHashable) {
     if (value == null) {
       out.op(NONE);
       return;
@@ -200,7 +201,7 @@ final class PickleEncoder {
     try {
       live.writeRef(ref);
     } catch (UnsupportedOperationException refused) {
-      throw refuse(ref, refused.getMessage());
+      throw refuse(ref, String.valueOf(refused.getMessage()));
     }
   }
 
@@ -214,7 +215,7 @@ final class PickleEncoder {
     try {
       id = live.writeCallback(value);
     } catch (UnsupportedOperationException refused) {
-      throw refuse(value, refused.getMessage());
+      throw refuse(value, String.valueOf(refused.getMessage()));
     }
     writeCallback(id, kind);
     return true;
@@ -239,7 +240,7 @@ final class PickleEncoder {
     out.writeString(ref.refId());
     out.writeString(ref.sessionId());
     out.writeString(ref.typeName());
-    out.writeString(ref.module());
+    out.writeString(java.util.Objects.requireNonNull(ref.module(), "module")); // set with typeName
     out.op2(TUPLE, REDUCE);
   }
 
@@ -425,7 +426,7 @@ final class PickleEncoder {
         throw refuse(value, "no Python mapping for this type");
       }
     } catch (SbwWriter.Refused e) {
-      throw refuse(value, e.getMessage());
+      throw refuse(value, String.valueOf(e.getMessage()));
     }
   }
 
@@ -461,23 +462,23 @@ final class PickleEncoder {
     return new ConversionException(reason, javaType(value), null, path());
   }
 
-  private ConversionException tooLarge(Object root, long atLeast) {
+  private ConversionException tooLarge(@Nullable Object root, long atLeast) {
     Object value = depth > 0 ? frames[depth - 1].current : root;
     return new ConversionException("the value section takes at least " + atLeast
         + " bytes, more than the " + maxBody + " bytes a frame of at most "
         + (maxBody + 12) + " bytes allows", javaType(value), null, path());
   }
 
-  private static String javaType(Object value) {
+  private static @Nullable String javaType(@Nullable Object value) {
     return value == null ? null : value.getClass().getTypeName();
   }
 
-  private String path() {
+  private @Nullable String path() {
     return path(depth);
   }
 
   /** The path through the first {@code frameCount} open containers. */
-  private String path(int frameCount) {
+  private @Nullable String path(int frameCount) {
     StringBuilder path = new StringBuilder(rootName == null ? "" : rootName);
     for (int i = 0; i < frameCount; i++) {
       frames[i].appendPathSegment(path);

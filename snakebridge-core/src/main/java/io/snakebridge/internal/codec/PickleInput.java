@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the pickle bytes of one value section: opcode arguments, each checked against the bytes
@@ -49,7 +50,7 @@ final class PickleInput {
     return in[pos++] & 0xFF;
   }
 
-  WireFormatException error(String message) {
+  WireFormatException error(@Nullable String message) {
     return new WireFormatException(message + where());
   }
 

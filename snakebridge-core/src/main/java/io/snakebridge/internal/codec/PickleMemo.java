@@ -21,7 +21,7 @@ final class PickleMemo {
 
   PickleMemo(PickleInput input) {
     this.input = input;
-    this.maxIndex = input.end - input.pos;
+    this.maxIndex = (long) input.end - input.pos;
   }
 
   private static int[] newMetas(int size) {

@@ -19,6 +19,7 @@ import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The growable byte buffer a pickle is written into, with one method per scalar the writer
@@ -59,8 +60,8 @@ final class PickleOutput {
   private long outOfBandBytes;
   byte[] buf;
   int pos;
-  int[] splicePositions;
-  byte[][] spliceArrays;
+  int @Nullable [] splicePositions;
+  byte @Nullable [][] spliceArrays;
   int spliceCount;
   long splicedBytes;
 
@@ -242,6 +243,7 @@ final class PickleOutput {
   }
 
   /** Appends {@code bytes}: copied when short, else referenced and written in place later. */
+  @SuppressWarnings("NullAway") // spliceArrays is allocated together with splicePositions
   private void splice(byte[] bytes) {
     if (bytes.length < SPLICE_MIN) {
       raw(bytes);

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the keys of a Java map (or elements of a set) that are distinct in Java but one key in
@@ -45,7 +46,7 @@ final class PythonKeys {
    * Returns two keys of {@code keys} that are one key in Python, in the order met, or null when
    * all are distinct there.
    */
-  static Object[] collision(Iterable<?> keys) {
+  static Object @Nullable [] collision(Iterable<?> keys) {
     if (sameSafeClass(keys)) {
       return null;
     }

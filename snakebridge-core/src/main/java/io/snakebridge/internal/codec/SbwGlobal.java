@@ -4,6 +4,7 @@ import static io.snakebridge.internal.codec.Opcodes.SHORT_BINUNICODE;
 import static io.snakebridge.internal.codec.Opcodes.STACK_GLOBAL;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The globals of module {@code sbw} (WIRE-PROTOCOL.md §3.3, §5.2, §5.4, §6.1), the only
@@ -29,6 +30,7 @@ enum SbwGlobal implements StackOnly {
 
   final String pythonName;
   /** {@code SHORT_BINUNICODE "sbw"}, {@code SHORT_BINUNICODE name}, {@code STACK_GLOBAL}. */
+  @SuppressWarnings("ImmutableEnumChecker") // written as it is, never changed
   final byte[] reference;
 
   SbwGlobal(String pythonName) {
@@ -50,7 +52,7 @@ enum SbwGlobal implements StackOnly {
   }
 
   /** Returns the global {@code module.name}, or null when it is not one of ours. */
-  static SbwGlobal find(String module, String name) {
+  static @Nullable SbwGlobal find(String module, String name) {
     if (MODULE.equals(module)) {
       for (SbwGlobal global : ALL) {
         if (global.pythonName.equals(name)) {

@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the Java value of an {@code sbw} global from its argument tuple (WIRE-PROTOCOL.md
@@ -237,7 +238,7 @@ final class SbwReader {
   }
 
   private Object readRef(
-      String refId, String sessionId, String typeName, String module, boolean stream) {
+      String refId, String sessionId, @Nullable String typeName, @Nullable String module, boolean stream) {
     try {
       return live.readRef(refId, sessionId, typeName, module, stream);
     } catch (UnsupportedOperationException unexpected) {

@@ -26,6 +26,7 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the Java values that are not plain data as {@code sbw} globals applied to an argument
@@ -100,14 +101,14 @@ final class SbwWriter {
     return true;
   }
 
-  private static void writeDateTime(PickleOutput out, LocalDateTime dateTime, ZoneOffset offset) {
+  private static void writeDateTime(PickleOutput out, LocalDateTime dateTime, @Nullable ZoneOffset offset) {
     // fold 0: a LocalDateTime, OffsetDateTime, ZonedDateTime or Instant is the earlier of two
     // equal wall times, or fixes its instant by its offset (only a PyDateTime carries a fold)
     writeDateTime(out, dateTime, offset, 0);
   }
 
   private static void writeDateTime(
-      PickleOutput out, LocalDateTime dateTime, ZoneOffset offset, int fold) {
+      PickleOutput out, LocalDateTime dateTime, @Nullable ZoneOffset offset, int fold) {
     checkYear(dateTime.getYear());
     int micros = micros(dateTime.getNano());
     out.raw(SbwGlobal.DATETIME.reference);
@@ -142,11 +143,11 @@ final class SbwWriter {
     out.op2(TUPLE3, REDUCE);
   }
 
-  private static void writeTime(PickleOutput out, LocalTime time, ZoneOffset offset) {
+  private static void writeTime(PickleOutput out, LocalTime time, @Nullable ZoneOffset offset) {
     writeTime(out, time, offset, 0);
   }
 
-  private static void writeTime(PickleOutput out, LocalTime time, ZoneOffset offset, int fold) {
+  private static void writeTime(PickleOutput out, LocalTime time, @Nullable ZoneOffset offset, int fold) {
     int micros = micros(time.getNano());
     out.raw(SbwGlobal.TIME.reference);
     out.op(MARK);
@@ -159,7 +160,7 @@ final class SbwWriter {
     out.op2(TUPLE, REDUCE);
   }
 
-  private static void writeOffset(PickleOutput out, ZoneOffset offset) {
+  private static void writeOffset(PickleOutput out, @Nullable ZoneOffset offset) {
     if (offset == null) {
       out.op(NONE);
     } else {

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The extra pass for decoded values in which the memo shared a list, dict or set: measures the
@@ -20,7 +21,7 @@ final class SharedValueCheck {
     if (!isContainer(root)) {
       return;
     }
-    Map<Object, Integer> depths = new IdentityHashMap<>();
+    IdentityHashMap<Object, Integer> depths = new IdentityHashMap<>();
     ArrayDeque<Object> containers = new ArrayDeque<>();
     ArrayDeque<Iterator<?>> iterators = new ArrayDeque<>();
     ArrayDeque<int[]> deepest = new ArrayDeque<>();
@@ -73,7 +74,7 @@ final class SharedValueCheck {
       Map<?, ?> map = (Map<?, ?>) container;
       Iterator<? extends Map.Entry<?, ?>> entries = map.entrySet().iterator();
       return new Iterator<Object>() {
-        private Object pendingValue;
+        private @Nullable Object pendingValue;
         private boolean hasPending;
 
         @Override
@@ -82,6 +83,7 @@ final class SharedValueCheck {
         }
 
         @Override
+        @SuppressWarnings("NullAway") // a map value may be null, as the caller expects
         public Object next() {
           if (hasPending) {
             hasPending = false;

@@ -1,6 +1,7 @@
 package io.snakebridge.internal.codec;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * UTF-8 with Python's {@code surrogatepass}: a lone surrogate {@code char} is written as its own

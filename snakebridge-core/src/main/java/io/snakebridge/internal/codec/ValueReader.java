@@ -2,6 +2,7 @@ package io.snakebridge.internal.codec;
 
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes value sections (WIRE-PROTOCOL.md §2.1, §3) into Java values: the "Java (results)"
@@ -47,7 +48,7 @@ public final class ValueReader {
    * few thousand opcodes); no deadline when {@code clock} is null.
    */
   public Object decode(
-      byte[] body, int offset, int length, LiveObjects live, LongSupplier clock, long deadline) {
+      byte[] body, int offset, int length, LiveObjects live, @Nullable LongSupplier clock, long deadline) {
     Objects.requireNonNull(live, "live");
     Objects.checkFromIndexSize(offset, length, body.length);
     if (length > limits.maxBodyBytes()) {

@@ -1,6 +1,7 @@
 package io.snakebridge.internal.codec;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes Java values into value sections (WIRE-PROTOCOL.md §2.1, §3): a restricted pickle
@@ -31,7 +32,7 @@ public final class ValueWriter {
    * @throws io.snakebridge.ConversionException if an item cannot be converted
    * @throws IllegalArgumentException if {@code names} and {@code items} differ in length
    */
-  public EncodedValue encodeTuple(Object[] items, String[] names) {
+  public EncodedValue encodeTuple(Object[] items, String @Nullable [] names) {
     return encodeTuple(items, names, LiveObjects.NONE);
   }
 
@@ -39,7 +40,7 @@ public final class ValueWriter {
    * Like {@link #encodeTuple(Object[], String[])}, handing references and Java functions to
    * {@code live}; whatever it throws propagates unchanged.
    */
-  public EncodedValue encodeTuple(Object[] items, String[] names, LiveObjects live) {
+  public EncodedValue encodeTuple(Object[] items, String @Nullable [] names, LiveObjects live) {
     Objects.requireNonNull(items, "items");
     Objects.requireNonNull(live, "live");
     if (names != null && names.length != items.length) {
@@ -60,7 +61,7 @@ public final class ValueWriter {
   }
 
   /** Like {@link #encode(Object, String)}, handing references and Java functions to {@code live}. */
-  public EncodedValue encode(Object value, String rootName, LiveObjects live) {
+  public EncodedValue encode(@Nullable Object value, String rootName, LiveObjects live) {
     Objects.requireNonNull(live, "live");
     return new PickleEncoder(limits, rootName == null ? DEFAULT_ROOT : rootName, live)
         .encode(value);

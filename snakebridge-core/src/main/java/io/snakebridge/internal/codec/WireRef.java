@@ -1,5 +1,7 @@
 package io.snakebridge.internal.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A reference as the wire writes it (WIRE-PROTOCOL.md §5.2), without a runtime behind it: what a
  * fake worker reads from a CALL and writes into its replies. The writer emits {@code
@@ -14,7 +16,7 @@ package io.snakebridge.internal.codec;
  * @param stream whether it is a stream reference (only a worker writes those)
  */
 public record WireRef(
-    String refId, String sessionId, String typeName, String module, boolean stream) {
+    String refId, String sessionId, @Nullable String typeName, @Nullable String module, boolean stream) {
   /** A plain reference ({@code sbw.ref}). */
   public WireRef(String refId, String sessionId, String typeName, String module) {
     this(refId, sessionId, typeName, module, false);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The interpreter venvs are made from, as it describes itself: its real executable (past any
@@ -17,8 +18,8 @@ import java.util.function.Consumer;
  * @param platform {@code sys.platform}
  * @param machine {@code platform.machine()}
  */
-public record BaseInterpreter(String command, String executable, String version,
-    String implementation, String platform, String machine) {
+public record BaseInterpreter(String command, @Nullable String executable, @Nullable String version,
+    @Nullable String implementation, @Nullable String platform, @Nullable String machine) {
 
   static final String PROBE = String.join("\n",
       "import os, platform, sys",

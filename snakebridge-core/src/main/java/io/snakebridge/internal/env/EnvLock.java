@@ -252,7 +252,7 @@ public final class EnvLock {
           break;
         default:
           int field = List.of("name", "version", "filename", "url", "sha256").indexOf(key);
-          if (field < 0) {
+          if (field < 0 || pkg == null) { // pkg is null after [end]
             throw bad(i, "unknown key " + key + " in [[package]]");
           }
           pkg[field] = string(raw, i);
@@ -300,7 +300,8 @@ public final class EnvLock {
 
   private static String quote(String value) {
     StringBuilder out = new StringBuilder("\"");
-    for (char c : value.toCharArray()) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
       if (c == '"' || c == '\\') {
         out.append('\\').append(c);
       } else if (c < 0x20) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the managed venv of the project a runtime runs in: the build plugin embeds the lock as
@@ -120,7 +121,7 @@ public final class ManagedEnvironment {
     return Path.of(System.getProperty("user.home"), ".cache", "snakebridge");
   }
 
-  private static String resource(ClassLoader loader, String name) {
+  private static @Nullable String resource(ClassLoader loader, String name) {
     ClassLoader from = loader != null ? loader : ClassLoader.getSystemClassLoader();
     try (InputStream in = from.getResourceAsStream(name)) {
       return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The content-addressed venvs in the cache: {@code <cache>/venvs/<key>}, where the key hashes
@@ -72,6 +73,7 @@ public final class Venvs {
    * @param pipOptions passed to the install as they are (besides the lock's own)
    * @param progress receives what is being done, line by line
    */
+  @SuppressWarnings("try") // the lock is held by the try block, not used in it
   public static Path ensure(Path cacheDirectory, EnvLock lock, BaseInterpreter base,
       List<String> pipOptions, Consumer<String> progress) {
     Path venv = folder(cacheDirectory, lock, base);
@@ -83,7 +85,7 @@ public final class Venvs {
     ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(venv, k -> new ReentrantLock());
     local.lock();
     try {
-      createPrivateFolder(venv.getParent());
+      createPrivateFolder(java.util.Objects.requireNonNull(venv.toAbsolutePath().getParent(), "venv folder"));
       Path lockFile = venv.resolveSibling(venv.getFileName() + ".lock");
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
           StandardOpenOption.WRITE)) {
@@ -133,7 +135,7 @@ public final class Venvs {
     return diff;
   }
 
-  private static void compare(List<String> diff, String what, String locked, String actual) {
+  private static void compare(List<String> diff, String what, String locked, @Nullable String actual) {
     if (!locked.equals(actual)) {
       diff.add(what + ": locked " + locked + ", found " + actual);
     }

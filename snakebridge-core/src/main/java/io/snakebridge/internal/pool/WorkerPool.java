@@ -76,6 +76,7 @@ public final class WorkerPool {
    * put them, instead of crossing CPUs on every call (docs/BENCHMARKS.md, "Two workers"). Weak,
    * so a thread that outlives a worker does not keep it in memory.
    */
+  @SuppressWarnings("ThreadLocalUsage") // per pool and thread: each pool remembers its own worker
   private final ThreadLocal<WeakReference<PooledWorker>> lastWorker = new ThreadLocal<>();
 
   /**

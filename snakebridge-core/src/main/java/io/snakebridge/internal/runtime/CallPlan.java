@@ -42,6 +42,7 @@ final class CallPlan implements LiveObjects {
     }
   }
 
+  @SuppressWarnings("StaticAssignmentOfThrowable") // a stackless control-flow signal, never thrown to users
   static final SessionSwitch SWITCH = new SessionSwitch();
 
   private final SessionTable sessions;

@@ -119,7 +119,7 @@ final class CallRunner implements CallLease.LateResults {
       try {
         return execute(request, plan, spec, lease);
       } catch (NeverSent gone) {
-        continue; // the worker died before the call reached it: any call may go elsewhere
+        // the worker died before the call reached it: any call may go elsewhere
       } catch (WorkerCrashedException crash) {
         if (!spec.idempotent() || retries >= spec.pool().options().crashRetries()) {
           throw crash;
@@ -287,6 +287,7 @@ final class CallRunner implements CallLease.LateResults {
   /** A call whose worker was found dead before the call reached it: it runs elsewhere. */
   private static final class NeverSent extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    @SuppressWarnings("StaticAssignmentOfThrowable") // a stackless signal caught in run()
     static final NeverSent INSTANCE = new NeverSent();
 
     private NeverSent() {

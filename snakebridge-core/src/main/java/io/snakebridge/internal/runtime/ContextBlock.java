@@ -115,7 +115,8 @@ final class ContextBlock {
     return true;
   }
 
-  @SuppressWarnings("unchecked")
+  // Rethrows a checked exception unchecked: the type parameter exists for the cast alone.
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
   private static <E extends Throwable> E sneaky(Throwable failure) throws E {
     throw (E) failure;
   }

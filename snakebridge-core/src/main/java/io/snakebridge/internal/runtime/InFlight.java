@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * (whose worker waits for it and cannot take a call from another thread), a call that runs on the
  * taker's thread when it is taken.
  *
- * <p>Thread-safe for its async form; {@link #await()} and {@link #abandon()} are called once, by
+ * <p>Thread-safe for its async form; {@link #await()} and {@link #abandon(boolean)} are called once, by
  * the stream's owner.
  */
 final class InFlight {
@@ -26,7 +26,7 @@ final class InFlight {
     this.deferred = deferred;
   }
 
-  /** A batch running on another thread; {@code plan} is its call, for {@link #abandon()}. */
+  /** A batch running on another thread; {@code plan} is its call, for {@link #abandon(boolean)}. */
   static InFlight running(CompletableFuture<StreamBatch> future, CallPlan plan) {
     return new InFlight(future, plan, null);
   }
@@ -48,7 +48,7 @@ final class InFlight {
 
   /** Runs {@code action} once the batch has arrived or failed, at once if it has (async only). */
   void whenDone(Runnable action) {
-    future.whenComplete((batch, failure) -> action.run());
+    var unused = future.whenComplete((batch, failure) -> action.run());
   }
 
   /**

@@ -274,7 +274,7 @@ final class Streams {
           new IllegalStateException("runtime '" + runtime.name() + "' is closed", e));
     }
     if (retained) {
-      future.whenComplete((batch, failure) -> SessionScopes.releaseAsync(sessionId));
+      var unused = future.whenComplete((batch, failure) -> SessionScopes.releaseAsync(sessionId));
     }
     return InFlight.running(future, plan);
   }

@@ -27,6 +27,7 @@ final class RefEntry extends WeakReference<PyRef> {
   private volatile int received = 1;
   private volatile int dropped;
   /** 1 while the worker counts this entry among its live references (for recycling). */
+  @SuppressWarnings("UnusedVariable") // read and written through LIVE
   private volatile int live = 1;
 
   RefEntry(PyRef ref, ReferenceQueue<PyRef> queue, SessionState session, PooledWorker worker) {

@@ -1,6 +1,7 @@
 package io.snakebridge.internal.session;
 
 import io.snakebridge.PyRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes the public {@link PyRef} for a reference a worker returned. Implemented by the public
@@ -21,7 +22,7 @@ public interface RefFactory {
    * Returns why {@code ref} cannot be used here when it comes from another runtime, naming both
    * runtimes, or null when it comes from this one.
    */
-  default String foreign(PyRef ref) {
+  default @Nullable String foreign(PyRef ref) {
     return null;
   }
 }

@@ -8,6 +8,7 @@ import io.snakebridge.internal.worker.WorkerConnection;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RELEASE frames of one runtime (WIRE-PROTOCOL.md §5.6): written at once for the thread that

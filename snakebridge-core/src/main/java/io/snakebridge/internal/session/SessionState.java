@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One session as one runtime knows it: its limits (sent with every CALL, WIRE-PROTOCOL.md §5.1),
@@ -23,18 +24,18 @@ public final class SessionState {
   private static final PooledWorker[] NO_WORKERS = {};
 
   private final String id;
-  private final Thread autoOwner;
+  private final @Nullable Thread autoOwner;
   /** Live references by id; entries leave when released, dropped or collected. */
   final ConcurrentHashMap<String, RefEntry> refs = new ConcurrentHashMap<>();
   private volatile Limits limits;
-  private volatile PooledWorker home;
+  private volatile @Nullable PooledWorker home;
   private volatile PooledWorker[] workers = NO_WORKERS;
   private volatile boolean ended;
-  private IdentityHashMap<Object, Long> callbacks; // guarded by this
+  private @Nullable IdentityHashMap<Object, Long> callbacks; // guarded by this
 
   private record Limits(int maxRefs, Duration ttl, PyTuple wire) {}
 
-  SessionState(String id, Thread autoOwner, int maxRefs, Duration ttl) {
+  SessionState(String id, @Nullable Thread autoOwner, int maxRefs, Duration ttl) {
     this.id = id;
     this.autoOwner = autoOwner;
     this.limits = limits(id, maxRefs, ttl);
@@ -53,7 +54,7 @@ public final class SessionState {
   }
 
   /** Returns the thread an automatic session belongs to, or null for an explicit session. */
-  Thread autoOwner() {
+  @Nullable Thread autoOwner() {
     return autoOwner;
   }
 
@@ -74,7 +75,7 @@ public final class SessionState {
    * Returns the worker holding the session's objects, where its calls must run, or null while the
    * session holds no reference.
    */
-  public PooledWorker home() {
+  public @Nullable PooledWorker home() {
     return home;
   }
 

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A runtime's sessions: the automatic session of each thread, the explicit ones its calls used,
@@ -68,6 +70,7 @@ public final class SessionTable {
   private final Executor background;
   private final ConcurrentHashMap<String, SessionState> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CountDownLatch> ending = new ConcurrentHashMap<>();
+  @SuppressWarnings("ThreadLocalUsage") // per runtime and thread: each runtime has its own sessions
   private final ThreadLocal<SessionState> auto = new ThreadLocal<>();
   private final ConcurrentLinkedQueue<SessionState> autoSessions = new ConcurrentLinkedQueue<>();
   private final ReferenceQueue<PyRef> collected = new ReferenceQueue<>();
@@ -142,7 +145,7 @@ public final class SessionTable {
   }
 
   /** Returns the session with this id, or null when this runtime has none (or it ended). */
-  public SessionState find(String id) {
+  public @Nullable SessionState find(String id) {
     SessionState state = sessions.get(id);
     return state == null || state.ended() ? null : state;
   }
@@ -207,7 +210,7 @@ public final class SessionTable {
     synchronized (state) {
       entry = state.refs.get(refId);
       PyRef known = entry == null ? null : entry.get();
-      if (known != null) {
+      if (entry != null && known != null) {
         entry.received();
         return known;
       }
@@ -230,7 +233,8 @@ public final class SessionTable {
    * @throws ReferenceNotFoundException when the reference was released, its session ended, or it
    *     does not come from this runtime
    */
-  public PooledWorker workerOf(PyRef ref, SessionState state) {
+  @SuppressWarnings("ReferenceEquality") // the entry must hold this very PyRef
+  public PooledWorker workerOf(PyRef ref, @Nullable SessionState state) {
     RefEntry entry = state == null ? null : state.refs.get(ref.refId());
     if (entry == null || entry.get() != ref || entry.dropped()) {
       throw notFound(ref, state);
@@ -239,11 +243,11 @@ public final class SessionTable {
   }
 
   /** Returns why {@code ref} cannot be used here when another runtime made it, else null. */
-  public String foreign(PyRef ref) {
+  public @Nullable String foreign(PyRef ref) {
     return factory.foreign(ref);
   }
 
-  private ReferenceNotFoundException notFound(PyRef ref, SessionState state) {
+  private ReferenceNotFoundException notFound(PyRef ref, @Nullable SessionState state) {
     String foreign = factory.foreign(ref);
     if (foreign != null) {
       return new ReferenceNotFoundException(foreign, ref.refId(), ref.sessionId());
@@ -258,10 +262,11 @@ public final class SessionTable {
   }
 
   /** Releases one reference now (idempotent): its worker hears of it before any later CALL. */
+  @SuppressWarnings("ReferenceEquality") // the entry must hold this very PyRef
   public void release(PyRef ref) {
     SessionState state = find(ref.sessionId());
     RefEntry entry = state == null ? null : state.refs.get(ref.refId());
-    if (entry == null || entry.get() != ref || !entry.drop()) {
+    if (state == null || entry == null || entry.get() != ref || !entry.drop()) {
       return;
     }
     if (state.refs.remove(ref.refId(), entry)) {
@@ -286,8 +291,8 @@ public final class SessionTable {
    * SessionScopes}' atomic update; the returned {@link Ending#release()} writes the RELEASE frames.
    * Returns null when this table has no such session.
    */
-  Ending detach(String id) {
-    CountDownLatch latch = new CountDownLatch(1);
+  @Nullable Ending detach(String id) {
+    @Nullable CountDownLatch latch = new CountDownLatch(1);
     if (ending.putIfAbsent(id, latch) != null) {
       return null; // another thread is ending it
     }
@@ -304,10 +309,10 @@ public final class SessionTable {
   /** A session detached by {@link #detach}, whose workers have not heard of it yet. */
   final class Ending {
     private final SessionState state;
-    private final CountDownLatch latch;
+    private final @Nullable CountDownLatch latch;
 
     /** @param latch opens when the release is done; null for an automatic session */
-    Ending(SessionState state, CountDownLatch latch) {
+    Ending(SessionState state, @Nullable CountDownLatch latch) {
       this.state = state;
       this.latch = latch;
     }
@@ -394,7 +399,7 @@ public final class SessionTable {
     SessionScopes.unregister(this);
   }
 
-  private void drainCollected(Reference<? extends PyRef> first) {
+  private void drainCollected(@Nullable Reference<? extends PyRef> first) {
     Map<PooledWorker, Map<String, Map<String, Long>>> batches = null;
     for (Reference<? extends PyRef> next = first != null ? first : collected.poll();
         next != null; next = collected.poll()) {
@@ -426,7 +431,7 @@ public final class SessionTable {
       SessionState state = it.next();
       if (state.ended()) {
         it.remove();
-      } else if (!state.autoOwner().isAlive() && state.end()) {
+      } else if (!Objects.requireNonNull(state.autoOwner(), "autoOwner").isAlive() && state.end()) {
         it.remove();
         sessions.remove(state.id(), state);
         onEnd.accept(state);

@@ -1,6 +1,7 @@
 package io.snakebridge.internal.wire;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One frame read from a worker: its kind, request id and body (WIRE-PROTOCOL.md §2).
@@ -21,7 +22,7 @@ public final class Frame {
   private final long id;
   private final byte[] body;
   private final int bodyLength;
-  private final FrameReader lender;
+  private final @Nullable FrameReader lender;
   private boolean recycled;
 
   /** A frame whose body is all of {@code body} (empty when null), which nobody recycles. */
@@ -29,7 +30,7 @@ public final class Frame {
     this(kind, id, body == null ? EMPTY : body, body == null ? 0 : body.length, null);
   }
 
-  Frame(FrameKind kind, long id, byte[] body, int bodyLength, FrameReader lender) {
+  Frame(FrameKind kind, long id, byte[] body, int bodyLength, @Nullable FrameReader lender) {
     Objects.checkFromIndexSize(0, bodyLength, body.length);
     this.kind = kind;
     this.id = id;

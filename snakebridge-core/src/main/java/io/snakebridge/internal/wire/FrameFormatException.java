@@ -1,6 +1,7 @@
 package io.snakebridge.internal.wire;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when bytes read from a worker break the framing rules of WIRE-PROTOCOL.md §2: a length

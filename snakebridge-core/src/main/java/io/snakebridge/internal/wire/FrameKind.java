@@ -1,5 +1,7 @@
 package io.snakebridge.internal.wire;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The kinds of frame of the wire protocol (WIRE-PROTOCOL.md §2 and §5.4, §5.6), with the code
  * each has on the wire and whether its body carries a value section.
@@ -56,7 +58,7 @@ public enum FrameKind {
   }
 
   /** Returns the kind with this code, or null when the protocol defines none. */
-  public static FrameKind ofCode(int code) {
+  public static @Nullable FrameKind ofCode(int code) {
     return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
   }
 }

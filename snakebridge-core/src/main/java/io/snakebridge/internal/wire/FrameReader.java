@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.lang.ref.SoftReference;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads frames from a worker's stdout (WIRE-PROTOCOL.md §2), checking every header field before
@@ -76,6 +77,7 @@ public final class FrameReader {
     long length = u32(0);
     FrameKind kind = FrameKind.ofCode(header[4] & 0xff);
     checkHeader(length, kind);
+    Objects.requireNonNull(kind, "kind"); // checkHeader refused unknown kinds
     long id = u64(8);
     int bodyLength = (int) (length - LENGTH_OVERHEAD);
     if (!kind.hasBody() && bodyLength != 0) {
@@ -119,7 +121,7 @@ public final class FrameReader {
     }
   }
 
-  private void checkHeader(long length, FrameKind kind) throws FrameFormatException {
+  private void checkHeader(long length, @Nullable FrameKind kind) throws FrameFormatException {
     if (length < LENGTH_OVERHEAD) {
       throw new FrameFormatException(
           "frame length " + length + " is below the minimum of 12 (header " + hex(16) + ")");

@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes frames to a worker's stdin (WIRE-PROTOCOL.md §2): the 16-byte header and the value
@@ -32,7 +33,7 @@ public final class FrameWriter {
    *
    * @param body the value section, required exactly when {@code kind.hasBody()}
    */
-  public void write(FrameKind kind, long id, EncodedValue body) throws IOException {
+  public void write(FrameKind kind, long id, @Nullable EncodedValue body) throws IOException {
     if (kind.hasBody() != (body != null)) {
       throw new IllegalArgumentException(
           kind + (kind.hasBody() ? " frame needs a body" : " frame has no body"));

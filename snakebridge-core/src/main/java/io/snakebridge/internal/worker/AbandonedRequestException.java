@@ -1,6 +1,7 @@
 package io.snakebridge.internal.worker;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown to a thread waiting for a reply after {@link WorkerConnection#abandon} gave that reply
@@ -11,7 +12,7 @@ import java.io.IOException;
 public final class AbandonedRequestException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  AbandonedRequestException(long id, Throwable cause) {
+  AbandonedRequestException(long id, @Nullable Throwable cause) {
     super("request " + Long.toUnsignedString(id) + " was abandoned by its caller", cause);
   }
 }

@@ -1,6 +1,7 @@
 package io.snakebridge.internal.worker;
 
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a worker process ended, as far as can be learnt within a bounded wait: its exit code and
@@ -47,7 +48,7 @@ public record ExitReport(OptionalInt exitCode, String stderrTail) {
   }
 
   /** Returns {@code text} followed by the stderr tail, indented, when there is one. */
-  public String withTail(String text) {
+  public String withTail(@Nullable String text) {
     if (stderrTail.isBlank()) {
       return text + "; it wrote nothing to stderr";
     }

@@ -5,6 +5,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves the configured Python (a path, or a command looked up on {@code PATH}) to an
@@ -32,7 +33,7 @@ public final class PythonLocator {
    * @param hint how to name another interpreter, such as "name an interpreter with ...", or null
    * @throws SnakeBridgeException when there is no such executable
    */
-  public static Path locate(String python, String searchPath, String hint) {
+  public static Path locate(String python, String searchPath, @Nullable String hint) {
     if (python.indexOf('/') >= 0 || python.indexOf(File.separatorChar) >= 0) {
       Path path = toPath(python);
       if (!Files.exists(path)) {

@@ -10,6 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts real CPython workers: {@code <python> -c <bootstrap> <folder holding snakebridge_worker>},
@@ -59,8 +60,8 @@ public final class PythonSpawner implements WorkerSpawner {
   private final int threads;
   private final long memoryLimit;
   private final Logger stderrLogger;
-  private final String pythonHint;
-  private volatile String reportedExecutable;
+  private final @Nullable String pythonHint;
+  private volatile @Nullable String reportedExecutable;
 
   /**
    * Creates a spawner.
@@ -106,7 +107,7 @@ public final class PythonSpawner implements WorkerSpawner {
       int threads,
       long memoryLimit,
       Logger stderrLogger,
-      String pythonHint) {
+      @Nullable String pythonHint) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }

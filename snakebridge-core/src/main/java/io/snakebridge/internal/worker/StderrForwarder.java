@@ -109,6 +109,7 @@ public final class StderrForwarder implements Runnable {
     return lines;
   }
 
+  @SuppressWarnings("NonAtomicVolatileUpdate") // only the forwarding thread writes lines
   private void emit(byte[] bytes, int length) {
     int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
     String text = new String(Arrays.copyOf(bytes, end), StandardCharsets.UTF_8);

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The worker cache folder, checked so that nobody but this JVM's user can have put code in it,
@@ -64,10 +65,11 @@ final class TrustedCache {
 
   private final Path root;
   private final boolean posix;
-  private final UserPrincipal user;
-  private final UserPrincipal superuser;
+  private final @Nullable UserPrincipal user;
+  private final @Nullable UserPrincipal superuser;
 
-  private TrustedCache(Path root, boolean posix, UserPrincipal user, UserPrincipal superuser) {
+  private TrustedCache(
+      Path root, boolean posix, @Nullable UserPrincipal user, @Nullable UserPrincipal superuser) {
     this.root = root;
     this.posix = posix;
     this.user = user;
@@ -124,7 +126,7 @@ final class TrustedCache {
    * @param files the shipped files by path relative to the folder ({@code a/b.py})
    * @throws UntrustedCacheException if the folder or an entry in it belongs to another user
    */
-  String problem(Path folder, Map<String, byte[]> files) throws IOException {
+  @Nullable String problem(Path folder, Map<String, byte[]> files) throws IOException {
     BasicFileAttributes attributes;
     try {
       attributes = read(folder);
@@ -169,7 +171,7 @@ final class TrustedCache {
    * everywhere, so that a foreign entry is refused wherever it sits; the rest only until the
    * first problem, or not at all with {@code ownersOnly}.
    */
-  private String walk(Path folder, String prefix, Expected expected, boolean ownersOnly)
+  private @Nullable String walk(Path folder, String prefix, Expected expected, boolean ownersOnly)
       throws IOException {
     String problem = null;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
@@ -199,7 +201,7 @@ final class TrustedCache {
     return problem;
   }
 
-  private static String fileProblem(
+  private static @Nullable String fileProblem(
       String name, Path file, BasicFileAttributes attributes, Expected expected)
       throws IOException {
     int slash = name.lastIndexOf('/');
@@ -259,7 +261,7 @@ final class TrustedCache {
   }
 
   /** A link, another odd type, or group or others allowed to write: says what is wrong. */
-  private String entryProblem(String name, BasicFileAttributes attributes) {
+  private @Nullable String entryProblem(String name, BasicFileAttributes attributes) {
     if (attributes.isSymbolicLink()) {
       return name + " is a symbolic link";
     }
@@ -292,7 +294,7 @@ final class TrustedCache {
     UserPrincipal owner = ((PosixFileAttributes) attributes).owner();
     if (!trusted(owner)) {
       throw new UntrustedCacheException(path + " in the worker cache belongs to "
-          + owner.getName() + ", not to " + user.getName() + " who runs this JVM, so the code in "
+          + owner.getName() + ", not to " + userName() + " who runs this JVM, so the code in "
           + "it is not known to come from this jar; remove it, or " + HOW_TO_FIX);
     }
   }
@@ -301,7 +303,7 @@ final class TrustedCache {
     PosixFileAttributes attributes = (PosixFileAttributes) read(root);
     if (!trusted(attributes.owner())) {
       throw new UntrustedCacheException("the worker cache folder " + root + " belongs to "
-          + attributes.owner().getName() + ", not to " + user.getName()
+          + attributes.owner().getName() + ", not to " + userName()
           + " who runs this JVM, and its owner could plant code that workers would run: "
           + HOW_TO_FIX);
     }
@@ -347,12 +349,16 @@ final class TrustedCache {
         : Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
   }
 
+  private String userName() {
+    return user == null ? "the user" : user.getName();
+  }
+
   private boolean trusted(UserPrincipal owner) {
     return owner.equals(user) || owner.equals(superuser);
   }
 
   /** The account named root, or null where there is none. */
-  private static UserPrincipal superuser(Path cache) throws IOException {
+  private static @Nullable UserPrincipal superuser(Path cache) throws IOException {
     try {
       return cache.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
     } catch (UserPrincipalNotFoundException e) {

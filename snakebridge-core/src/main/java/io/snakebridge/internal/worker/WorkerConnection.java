@@ -22,6 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The frame-level conversation with one worker: writes requests and hands each reply to the
@@ -118,10 +119,10 @@ public final class WorkerConnection {
   private final ReentrantLock readRole = new ReentrantLock();
   private final ConcurrentHashMap<Long, Waiter> pending = new ConcurrentHashMap<>();
   private final AtomicLong lastId = new AtomicLong();
-  private volatile IOException failure;
-  private volatile Consumer<Frame> callbackHandler;
-  private volatile Executor readers;
-  private volatile LongPredicate interruptHandler;
+  private volatile @Nullable IOException failure;
+  private volatile @Nullable Consumer<Frame> callbackHandler;
+  private volatile @Nullable Executor readers;
+  private volatile @Nullable LongPredicate interruptHandler;
 
   /**
    * Creates a connection over a worker's pipes.
@@ -183,7 +184,7 @@ public final class WorkerConnection {
    * @return whether the request was written
    * @throws IOException when the connection is broken or the write failed
    */
-  public boolean tryRequest(FrameKind kind, long id, EncodedValue body, ReplyHandler handler)
+  public boolean tryRequest(FrameKind kind, long id, @Nullable EncodedValue body, ReplyHandler handler)
       throws IOException {
     IOException broken = failure;
     if (broken != null) {
@@ -274,7 +275,7 @@ public final class WorkerConnection {
    *
    * @return whether the frame was written
    */
-  public boolean trySend(FrameKind kind, long id, EncodedValue body) throws IOException {
+  public boolean trySend(FrameKind kind, long id, @Nullable EncodedValue body) throws IOException {
     if (!writeLock.tryLock()) {
       return false;
     }
@@ -287,7 +288,7 @@ public final class WorkerConnection {
   }
 
   /** Writes one frame that expects no answer (SHUTDOWN, CANCEL, RELEASE, a callback's answer). */
-  public void send(FrameKind kind, long id, EncodedValue body) throws IOException {
+  public void send(FrameKind kind, long id, @Nullable EncodedValue body) throws IOException {
     writeLock.lock();
     try {
       writer.write(kind, id, body);
@@ -309,7 +310,7 @@ public final class WorkerConnection {
   }
 
   /** Returns the failure that broke this connection, or null while it works. */
-  public IOException failure() {
+  public @Nullable IOException failure() {
     return failure;
   }
 
@@ -323,7 +324,7 @@ public final class WorkerConnection {
           if (done != null) {
             return done;
           }
-          throw rethrow(self.failure);
+          throw rethrow(java.util.Objects.requireNonNull(self.failure, "failure"));
         }
         if (state == DETACHED) {
           throw new AbandonedRequestException(id, null);
@@ -344,7 +345,7 @@ public final class WorkerConnection {
           boolean handOver = false;
           try {
             if (self.state == WAITING && failure == null) {
-              Frame frame = lead(id, self);
+              @Nullable Frame frame = lead(id, self);
               if (frame != null) {
                 return frame;
               }
@@ -378,10 +379,12 @@ public final class WorkerConnection {
 
   /** Tells the interrupt handler, once per request, that the waiting thread was interrupted. */
   private void interrupt(long id, Waiter self) {
-    LongPredicate handler = interruptHandler;
+    @Nullable LongPredicate handler = interruptHandler;
     if (handler != null && !self.interruptTold) {
       self.interruptTold = true;
-      handler.test(id);
+      // A handler that gives the request up abandons it, which completes the waiter and so ends
+      // the wait loop; its answer is not needed here.
+      boolean unused = handler.test(id);
     }
   }
 
@@ -390,13 +393,13 @@ public final class WorkerConnection {
    * the read role should go to another thread (see "Long waits"): no bytes came in time, the
    * thread was interrupted, or the waiter was completed or abandoned meanwhile.
    */
-  private Frame lead(long id, Waiter self) throws IOException {
+  private @Nullable Frame lead(long id, Waiter self) throws IOException {
     try {
       for (;;) {
         if (readers != null && !self.mustBlock && !bytesComing(self)) {
           return null;
         }
-        Frame frame = reader.read();
+        @Nullable Frame frame = reader.read();
         Waiter target = route(frame);
         if (target == self) {
           if (self.state == DONE) {
@@ -424,6 +427,7 @@ public final class WorkerConnection {
    * share it). False when none came, or this thread was interrupted, or its waiter was completed
    * or abandoned meanwhile.
    */
+  @SuppressWarnings("ThreadPriorityCheck") // a bounded spin before parking, see "Long waits"
   private boolean bytesComing(Waiter self) {
     try {
       if (fromWorker.available() > 0) {
@@ -471,12 +475,12 @@ public final class WorkerConnection {
    * Delivers one frame read from the worker: a CALLBACK to the callback handler, anything else to
    * the waiter of its id. Returns that waiter, or null for a CALLBACK.
    */
-  private Waiter route(Frame frame) throws IOException {
+  private @Nullable Waiter route(Frame frame) throws IOException {
     if (!frame.kind().fromWorker()) {
       throw new FrameFormatException("a worker never sends " + frame.kind() + " frames");
     }
     if (frame.kind() == FrameKind.CALLBACK) {
-      Consumer<Frame> handler = callbackHandler;
+      @Nullable Consumer<Frame> handler = callbackHandler;
       if (handler == null) {
         throw new FrameFormatException("a CALLBACK frame on a connection that takes none ("
             + frame + ")");
@@ -495,7 +499,7 @@ public final class WorkerConnection {
   }
 
   /** Completes a waiter this thread claimed (removed from `pending`). */
-  private static void complete(Waiter waiter, Frame frame, IOException cause) {
+  private static void complete(Waiter waiter, @Nullable Frame frame, @Nullable IOException cause) {
     if (frame != null) {
       waiter.frame = frame;
     } else {
@@ -510,13 +514,14 @@ public final class WorkerConnection {
     }
   }
 
-  private static void notifyHandler(Waiter waiter, Frame frame, IOException cause) {
-    ReplyHandler handler = waiter.handler;
+  private static void notifyHandler(Waiter waiter, @Nullable Frame frame, @Nullable IOException cause) {
     try {
+      // Set before the request could complete; a waiter completes with a frame or a cause.
+      ReplyHandler handler = java.util.Objects.requireNonNull(waiter.handler, "handler");
       if (frame != null) {
         handler.reply(frame);
       } else {
-        handler.failed(cause);
+        handler.failed(java.util.Objects.requireNonNull(cause, "cause"));
       }
     } catch (RuntimeException | Error e) {
       LOG.log(Level.ERROR, "a reply handler failed", e);
@@ -578,7 +583,7 @@ public final class WorkerConnection {
   /** Gives each thread its own exception, with the first failure as the cause. */
   private static IOException rethrow(IOException cause) {
     if (cause instanceof FrameFormatException) {
-      FrameFormatException copy = new FrameFormatException(cause.getMessage());
+      FrameFormatException copy = new FrameFormatException(String.valueOf(cause.getMessage()));
       copy.initCause(cause);
       return copy;
     }
@@ -587,11 +592,11 @@ public final class WorkerConnection {
 
   private static final class Waiter {
     /** The waiting thread; null for a request sent detached. */
-    final Thread thread;
+    final @Nullable Thread thread;
     volatile int state;
-    volatile Frame frame;
-    volatile IOException failure;
-    volatile ReplyHandler handler;
+    volatile @Nullable Frame frame;
+    volatile @Nullable IOException failure;
+    volatile @Nullable ReplyHandler handler;
     /** The thread left reading to a task on `readers` and only parks (see "Long waits"). */
     volatile boolean handedOver;
     /** The interrupt handler was told (owner thread only). */
@@ -599,7 +604,7 @@ public final class WorkerConnection {
     /** No task could take the read role over: the thread blocks in its read (owner only). */
     boolean mustBlock;
 
-    Waiter(Thread thread, int state) {
+    Waiter(@Nullable Thread thread, int state) {
       this.thread = thread;
       this.state = state;
     }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Python worker package shipped in the jar, extracted into a cache folder named after a hash
@@ -76,7 +77,7 @@ public final class WorkerFiles {
   private final ClassLoader loader;
   private final Path cacheDirectory;
   private final ReentrantLock lock = new ReentrantLock();
-  private volatile Path extracted;
+  private volatile @Nullable Path extracted;
 
   /**
    * Creates the extractor.
@@ -204,7 +205,7 @@ public final class WorkerFiles {
    * mounts): extraction then relies on the atomic rename alone, as a JVM that loses the race
    * checks the winner's copy.
    */
-  private static FileLock lockAcrossJvms(FileChannel lockFile) throws IOException {
+  private static @Nullable FileLock lockAcrossJvms(FileChannel lockFile) throws IOException {
     try {
       return lockFile.lock();
     } catch (FileLockInterruptionException | ClosedByInterruptException e) {
@@ -264,7 +265,7 @@ public final class WorkerFiles {
     }
   }
 
-  private static void createFolders(TrustedCache cache, Path folder) throws IOException {
+  private static void createFolders(TrustedCache cache, @Nullable Path folder) throws IOException {
     if (cache.posix()) {
       Files.createDirectories(folder, TrustedCache.privateFolder());
     } else {

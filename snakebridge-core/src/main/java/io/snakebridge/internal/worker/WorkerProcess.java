@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One running worker: the OS process, its protocol connection and its stderr forwarder, plus the
@@ -38,7 +39,7 @@ public final class WorkerProcess {
   private final CodecLimits limits;
   private final int threads;
   private final long memoryLimit;
-  private volatile PythonInfo info;
+  private volatile @Nullable PythonInfo info;
 
   private WorkerProcess(
       String id, String executable, Process process, List<String> paths,
@@ -121,7 +122,7 @@ public final class WorkerProcess {
     } catch (UnsupportedOperationException noHandle) {
       return; // not an OS process (a test's fake)
     }
-    process.onExit().thenRun(() -> stop(WorkerDescendants.of(handle, false), true));
+    var unused = process.onExit().thenRun(() -> stop(WorkerDescendants.of(handle, false), true));
   }
 
   /**
@@ -209,7 +210,7 @@ public final class WorkerProcess {
     return new SnakeBridgeException("Python worker " + id + " (" + executable + ") " + what);
   }
 
-  private static String describe(Object value) {
+  private static String describe(@Nullable Object value) {
     return value == null ? "None" : value.getClass().getSimpleName() + " " + value;
   }
 
@@ -224,7 +225,7 @@ public final class WorkerProcess {
   }
 
   /** Returns what the handshake reported, or null before it completed. */
-  public PythonInfo info() {
+  public @Nullable PythonInfo info() {
     return info;
   }
 

@@ -82,8 +82,8 @@ class TargetedLeaseTest {
         .filter(t -> t.getState() == Thread.State.TIMED_WAITING)
         .filter(t -> java.util.Arrays.stream(t.getStackTrace())
             .anyMatch(f -> f.getMethodName().equals("awaitTargetLocked")
-                || f.getMethodName().equals("awaitLocked")
-                && f.getClassName().endsWith("PoolWaits")))
+                || (f.getMethodName().equals("awaitLocked")
+                && f.getClassName().endsWith("PoolWaits"))))
         .count() >= count);
   }
 

@@ -40,7 +40,9 @@ class TrustedCacheTest {
     assertTrue(message.contains("chmod go-w " + cache.toRealPath()), message);
     assertTrue(message.contains("SnakeBridgeRuntime.Builder.cacheDirectory"), message);
     assertTrue(message.contains("snakebridge.cacheDir"), message);
-    assertEquals(0, Files.list(cache).count(), "nothing was extracted into it");
+    try (java.util.stream.Stream<Path> entries = Files.list(cache)) {
+      assertEquals(0, entries.count(), "nothing was extracted into it");
+    }
   }
 
   @Test

@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.internal.codec;
+
+import org.jspecify.annotations.NullMarked;

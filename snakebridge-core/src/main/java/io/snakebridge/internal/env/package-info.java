@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.internal.env;
+
+import org.jspecify.annotations.NullMarked;

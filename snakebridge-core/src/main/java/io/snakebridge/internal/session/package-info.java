@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.internal.session;
+
+import org.jspecify.annotations.NullMarked;

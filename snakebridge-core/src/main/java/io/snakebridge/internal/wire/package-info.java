@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.internal.wire;
+
+import org.jspecify.annotations.NullMarked;

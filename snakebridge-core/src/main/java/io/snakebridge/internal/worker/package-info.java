@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.internal.worker;
+
+import org.jspecify.annotations.NullMarked;

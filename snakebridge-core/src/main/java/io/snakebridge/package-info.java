@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge;
+
+import org.jspecify.annotations.NullMarked;
