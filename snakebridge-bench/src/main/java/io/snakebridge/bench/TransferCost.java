@@ -41,7 +41,7 @@ record TransferCost(long javaCpuNanos, long pythonCpuNanos, long gcMillis, long 
     return String.format(Locale.ROOT, "%s per transfer (mean of %d, warm-up included): Java "
         + "caller thread CPU %s ms, Python processes CPU %s ms, JVM garbage collection %s ms, "
         + "JVM minor page faults %s", id, transfers, perTransfer(javaCpuNanos / 1e6, transfers),
-        perTransfer(pythonCpuNanos / 1e6, transfers), perTransfer(gcMillis, transfers),
+        perTransfer(pythonCpuNanos / 1e6, transfers), perTransfer((double) gcMillis, transfers),
         jvmMinorFaults < 0 ? "unknown" : Report.count((double) jvmMinorFaults / transfers));
   }
 

@@ -37,7 +37,7 @@ final class ConsoleLog extends Handler {
   @Override
   public void publish(LogRecord record) {
     String message = record.getMessage();
-    if (WORKER_LOGGER.equals(record.getLoggerName()) && record.getLevel() == Level.INFO) {
+    if (WORKER_LOGGER.equals(record.getLoggerName()) && record.getLevel().equals(Level.INFO)) {
       // "[cli-1] text": the worker id means nothing to a user of a one-worker command.
       int end = message.startsWith("[") ? message.indexOf("] ") : -1;
       err.println(verbose || end < 0 ? message : message.substring(end + 2));

@@ -43,7 +43,6 @@ public final class ModuleWriter {
       "of", "toString", "equals", "hashCode", "getClass", "wait", "notify", "notifyAll",
       "clone", "finalize", "runtime");
 
-  private final String basePackage;
   private final Map<String, Object> manifest;
   private final String module;
   private final String javaPackage;
@@ -52,7 +51,6 @@ public final class ModuleWriter {
   private final List<CoverageReport.Skipped> skips = new ArrayList<>();
 
   public ModuleWriter(String basePackage, Map<String, Object> manifest) {
-    this.basePackage = basePackage;
     this.manifest = manifest;
     this.module = Manifests.string(manifest.get("module"));
     StringBuilder pkg = new StringBuilder(basePackage);

@@ -88,7 +88,7 @@ class GeneratedCallsIT {
             .build()) {
       @SuppressWarnings("unchecked")
       Function<SnakeBridgeRuntime, List<Object>> program =
-          (Function<SnakeBridgeRuntime, List<Object>>) Class.forName("sample.Program", true, loader)
+          (Function<SnakeBridgeRuntime, List<Object>>) Class.forName("sample.Program", true, loader).asSubclass(Function.class)
               .getConstructor().newInstance();
       List<Object> results = program.apply(python);
       assertEquals(2.5, ((Number) results.get(0)).doubleValue());
@@ -156,7 +156,7 @@ class GeneratedCallsIT {
             .build()) {
       @SuppressWarnings("unchecked")
       Function<SnakeBridgeRuntime, List<Object>> spans = (Function<SnakeBridgeRuntime, List<Object>>)
-          Class.forName("sample.Spans", true, loader).getConstructor().newInstance();
+          Class.forName("sample.Spans", true, loader).asSubclass(Function.class).getConstructor().newInstance();
       List<Object> results = spans.apply(python);
       // c is positional-or-keyword, so it goes by keyword and b keeps its default
       assertEquals("[x, 1, 3, null, []]", results.get(0).toString());
@@ -213,7 +213,7 @@ class GeneratedCallsIT {
       @SuppressWarnings("unchecked")
       Function<SnakeBridgeRuntime, List<Object>> options =
           (Function<SnakeBridgeRuntime, List<Object>>)
-              Class.forName("sample.Options", true, loader).getConstructor().newInstance();
+              Class.forName("sample.Options", true, loader).asSubclass(Function.class).getConstructor().newInstance();
       List<Object> results = options.apply(python);
       assertEquals(2.0, ((Number) results.get(0)).doubleValue());
       assertEquals(4.0, ((Number) results.get(1)).doubleValue());

@@ -94,7 +94,7 @@ class ScienceGenerationIT {
             .build()) {
       @SuppressWarnings("unchecked")
       Function<SnakeBridgeRuntime, List<Object>> fit = (Function<SnakeBridgeRuntime, List<Object>>)
-          Class.forName("sample.Fit", true, loader).getConstructor().newInstance();
+          Class.forName("sample.Fit", true, loader).asSubclass(Function.class).getConstructor().newInstance();
       List<Object> results = fit.apply(runtime);
       assertArrayEquals(new double[] {2.0}, ((NdArray) results.get(0)).asDoubleArray(), 1e-9);
       assertArrayEquals(new double[] {0.0, 0.2, 0.4, 0.6, 0.8},
