@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The benchmark harness: one process, one run, every case side by side, a Markdown report.
@@ -78,11 +79,12 @@ public final class Bench {
     try {
       options = BenchOptions.parse(List.of(args));
     } catch (IllegalArgumentException e) {
-      if (!e.getMessage().isEmpty()) {
-        System.err.println("bench: " + e.getMessage());
+      String message = String.valueOf(e.getMessage()); // --help throws an empty message
+      if (!message.isEmpty()) {
+        System.err.println("bench: " + message);
       }
       System.err.println(BenchOptions.USAGE);
-      System.exit(e.getMessage().isEmpty() ? 0 : 2);
+      System.exit(message.isEmpty() ? 0 : 2);
       return;
     }
     String markdown = new Bench(options).run();
@@ -182,7 +184,7 @@ public final class Bench {
   }
 
   /** The floor; with {@code cpus}, the echo process is first pinned to those CPUs. */
-  private Measurement.Run floor(String name, String python, Path echoScript, String cpus)
+  private Measurement.Run floor(String name, String python, Path echoScript, @Nullable String cpus)
       throws Exception {
     try (PipeEcho echo = PipeEcho.start(python, echoScript)) {
       if (cpus != null) {

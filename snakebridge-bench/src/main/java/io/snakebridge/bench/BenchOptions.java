@@ -4,6 +4,7 @@ import io.snakebridge.SnakeBridge;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The harness's command line.
@@ -21,7 +22,7 @@ import java.util.List;
  * @param streamsOnly   run only the streaming cases (9a-9f)
  * @param arraysOnly    run only the numpy array cases (4c, 4d) and the raw pipe (5a, 5b)
  */
-record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path write, Path workDir,
+record BenchOptions(String python, @Nullable String numpyPython, boolean skipNumpy, @Nullable Path write, Path workDir,
     double warmupSeconds, double seconds, int calls, boolean streamsOnly, boolean arraysOnly) {
 
   static final String USAGE =

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds a Python with numpy for the array cases: the one given with {@code --numpy-python}, or a
@@ -17,7 +18,7 @@ final class NumpyVenv {
   }
 
   /** The Python to use for numpy; throws with the reason when none can be had. */
-  static String python(String given, String basePython, Path workDir) throws IOException {
+  static String python(@Nullable String given, String basePython, Path workDir) throws IOException {
     if (given != null) {
       return given;
     }

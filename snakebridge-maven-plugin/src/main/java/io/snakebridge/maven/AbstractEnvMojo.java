@@ -18,6 +18,7 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
+import org.jspecify.annotations.Nullable;
 
 /** The configuration every goal shares, and the lock handling between them. */
 abstract class AbstractEnvMojo extends AbstractMojo {
@@ -33,11 +34,11 @@ abstract class AbstractEnvMojo extends AbstractMojo {
 
   /** A pip requirements file, instead of or besides {@code requirements}. */
   @Parameter(property = "snakebridge.requirementsFile")
-  File requirementsFile;
+  @Nullable File requirementsFile;
 
   /** The base interpreter; default SNAKEBRIDGE_PYTHON, else {@code python3} on PATH. */
   @Parameter(property = "snakebridge.basePython")
-  String python;
+  @Nullable String python;
 
   /** Options passed to pip as they are, e.g. {@code --only-binary=:all:}. */
   @Parameter
@@ -49,7 +50,7 @@ abstract class AbstractEnvMojo extends AbstractMojo {
 
   /** The cache holding the venvs; default as the runtime's (snakebridge.cacheDir, XDG, ~/.cache). */
   @Parameter(property = "snakebridge.cacheDir")
-  File cacheDirectory;
+  @Nullable File cacheDirectory;
 
   /** Skips the goal. */
   @Parameter(property = "snakebridge.skip", defaultValue = "false")
@@ -71,7 +72,7 @@ abstract class AbstractEnvMojo extends AbstractMojo {
     return EnvLock.inputsHash(requirements, requirementsText(), pipOptions);
   }
 
-  private String requirementsText() throws MojoExecutionException {
+  private @Nullable String requirementsText() throws MojoExecutionException {
     if (requirementsFile == null) {
       return null;
     }

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The content of a {@code snakebridge.lock} file: the requirements it was made from (and their
@@ -115,7 +116,7 @@ public final class EnvLock {
    * requirements file (null when there is none), in order. Changing any of them changes it.
    */
   public static String inputsHash(
-      List<String> requirements, String requirementsFileText, List<String> pipOptions) {
+      List<String> requirements, @Nullable String requirementsFileText, List<String> pipOptions) {
     StringBuilder text = new StringBuilder("snakebridge-lock-inputs/1\n");
     for (String requirement : requirements) {
       text.append("requirement\0").append(requirement.trim()).append('\n');

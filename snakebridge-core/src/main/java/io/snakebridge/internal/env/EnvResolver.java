@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves requirements into an {@link EnvLock} with pip's own resolver: {@code pip install
@@ -61,7 +62,7 @@ public final class EnvResolver {
    * @param generator who made the lock, e.g. {@code snakebridge 0.1.0}
    * @param progress receives pip's output line by line
    */
-  public static EnvLock resolve(String base, List<String> requirements, Path requirementsFile,
+  public static EnvLock resolve(String base, List<String> requirements, @Nullable Path requirementsFile,
       List<String> pipOptions, String inputs, String generator, Consumer<String> progress) {
     if (requirements.isEmpty() && requirementsFile == null) {
       throw new IllegalArgumentException("nothing to lock: no requirements and no requirements file");

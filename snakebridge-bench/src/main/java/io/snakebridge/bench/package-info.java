@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.bench;
+
+import org.jspecify.annotations.NullMarked;

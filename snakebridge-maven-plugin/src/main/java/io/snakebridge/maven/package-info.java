@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.maven;
+
+import org.jspecify.annotations.NullMarked;
