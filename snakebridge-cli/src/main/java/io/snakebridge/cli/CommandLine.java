@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed {@code snakebridge} command line.
@@ -36,13 +37,13 @@ import java.util.regex.Pattern;
  */
 record CommandLine(
     Command command,
-    String module,
-    String member,
+    @Nullable String module,
+    @Nullable String member,
     List<Object> args,
     Map<String, Object> kwargs,
     boolean json,
-    Duration timeout,
-    String python,
+    @Nullable Duration timeout,
+    @Nullable String python,
     List<Path> pythonPath,
     boolean verbose,
     int size) {
@@ -125,7 +126,7 @@ record CommandLine(
       if (option.equals("--help")) {
         return simple(Command.HELP);
       }
-      if (!OPTIONS.get(command).contains(option)) {
+      if (!OPTIONS.getOrDefault(command, Set.of()).contains(option)) {
         throw new UsageException("unknown option '" + option + "' for '" + command.word + "'");
       }
       if (option.equals("--json") || option.equals("--verbose")) {
@@ -180,7 +181,7 @@ record CommandLine(
   }
 
   private static CommandLine withOperands(Command command, List<String> operands,
-      Map<String, Object> kwargs, boolean json, Duration timeout, String python,
+      Map<String, Object> kwargs, boolean json, @Nullable Duration timeout, @Nullable String python,
       List<Path> pythonPath, boolean verbose, int size) throws UsageException {
     String module = null;
     String member = null;
@@ -223,7 +224,7 @@ record CommandLine(
    * {@code 2.5} → 2.5, {@code [1,2]} → a list, {@code "\"x\""} → the string x), the word itself as
    * a string otherwise ({@code hello} → "hello").
    */
-  static Object argument(String word) {
+  static @Nullable Object argument(String word) {
     try {
       return JsonReader.parse(word);
     } catch (IllegalArgumentException notJson) {

@@ -6,6 +6,7 @@ import io.snakebridge.PythonException;
 import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.io.PrintStream;
+import java.util.Objects;
 
 /**
  * Runs {@code call} and {@code attr}: one short-lived runtime with one worker, one request, the
@@ -18,11 +19,14 @@ final class Invocation {
   static int run(CommandLine line, PrintStream out, PrintStream err) {
     try (SnakeBridgeRuntime runtime = line.openRuntime()) {
       Object result;
+      // The command line names a module and a member for both commands.
+      String module = Objects.requireNonNull(line.module(), "module");
+      String member = Objects.requireNonNull(line.member(), "member");
       if (line.command() == CommandLine.Command.CALL) {
         CallOptions options = CallOptions.defaults().kwargs(line.kwargs());
-        result = runtime.call(line.module(), line.member(), options, line.args().toArray());
+        result = runtime.call(module, member, options, line.args().toArray());
       } else {
-        result = runtime.getModuleAttr(line.module(), line.member());
+        result = runtime.getModuleAttr(module, member);
       }
       out.println(line.json() ? JsonWriter.write(result) : PythonText.str(result));
       return Main.OK;

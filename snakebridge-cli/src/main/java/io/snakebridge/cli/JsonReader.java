@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A strict RFC 8259 JSON parser producing the values the library sends to Python.
@@ -32,7 +33,7 @@ final class JsonReader {
   }
 
   /** Parses {@code text} as exactly one JSON value, surrounded by optional whitespace. */
-  static Object parse(String text) {
+  static @Nullable Object parse(String text) {
     JsonReader reader = new JsonReader(text);
     reader.skipWhitespace();
     Object value = reader.readValue(0);
@@ -43,7 +44,7 @@ final class JsonReader {
     return value;
   }
 
-  private Object readValue(int depth) {
+  private @Nullable Object readValue(int depth) {
     if (depth > MAX_DEPTH) {
       throw error("nested deeper than " + MAX_DEPTH);
     }
@@ -211,7 +212,7 @@ final class JsonReader {
     return pos > start;
   }
 
-  private Object readLiteral(String literal, Object value) {
+  private @Nullable Object readLiteral(String literal, @Nullable Object value) {
     if (!text.startsWith(literal, pos)) {
       throw error("unexpected character '" + text.charAt(pos) + "'");
     }

@@ -135,7 +135,7 @@ final class JsonWriter {
       return (String) key;
     }
     String json = write(key);
-    return json.startsWith("\"") ? (String) JsonReader.parse(json) : json;
+    return json.startsWith("\"") ? String.valueOf(JsonReader.parse(json)) : json;
   }
 
   private static void appendNdArray(NdArray array, StringBuilder out) {

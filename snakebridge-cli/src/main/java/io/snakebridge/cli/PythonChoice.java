@@ -4,6 +4,7 @@ import io.snakebridge.PoolExhaustedException;
 import io.snakebridge.SnakeBridge;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Python command the CLI runs and why: {@code --python}, else the same choice as the
@@ -15,7 +16,7 @@ import java.util.Optional;
  * @param source  where it came from, for {@code doctor}
  */
 record PythonChoice(String command, String source) {
-  static PythonChoice of(String fromFlag) {
+  static PythonChoice of(@Nullable String fromFlag) {
     if (fromFlag != null) {
       return new PythonChoice(fromFlag, "from --python");
     }

@@ -7,6 +7,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Python's {@code str} and {@code repr} of {@code datetime}, {@code date}, {@code time} and
@@ -21,7 +22,7 @@ final class PythonTimes {
   }
 
   /** {@code 2024-01-02 03:04:05+00:00}, {@code 03:04:05.000001}, {@code 1 day, 0:00:01}. */
-  static String str(Object value) {
+  static @Nullable String str(Object value) {
     if (value instanceof OffsetDateTime) {
       OffsetDateTime t = (OffsetDateTime) value;
       return date(t.toLocalDate()) + " " + time(t.toLocalTime()) + offset(t.getOffset());
@@ -42,7 +43,7 @@ final class PythonTimes {
   }
 
   /** {@code datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)} and friends. */
-  static String repr(Object value) {
+  static @Nullable String repr(Object value) {
     if (value instanceof OffsetDateTime) {
       OffsetDateTime t = (OffsetDateTime) value;
       return dateTimeRepr(t.toLocalDateTime(), t.getOffset());
@@ -63,7 +64,7 @@ final class PythonTimes {
     return null;
   }
 
-  private static String dateTimeRepr(LocalDateTime t, ZoneOffset offset) {
+  private static String dateTimeRepr(LocalDateTime t, @Nullable ZoneOffset offset) {
     StringBuilder out = new StringBuilder("datetime.datetime(");
     out.append(t.getYear()).append(", ").append(t.getMonthValue()).append(", ")
         .append(t.getDayOfMonth()).append(", ").append(t.getHour()).append(", ")
@@ -78,7 +79,7 @@ final class PythonTimes {
     return appendTzinfo(out, offset);
   }
 
-  private static String timeRepr(LocalTime t, ZoneOffset offset) {
+  private static String timeRepr(LocalTime t, @Nullable ZoneOffset offset) {
     StringBuilder out = new StringBuilder("datetime.time(");
     out.append(t.getHour()).append(", ").append(t.getMinute());
     int micros = t.getNano() / 1000;
@@ -91,7 +92,7 @@ final class PythonTimes {
     return appendTzinfo(out, offset);
   }
 
-  private static String appendTzinfo(StringBuilder out, ZoneOffset offset) {
+  private static String appendTzinfo(StringBuilder out, @Nullable ZoneOffset offset) {
     if (offset != null) {
       out.append(", tzinfo=");
       int seconds = offset.getTotalSeconds();

@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.cli;
+
+import org.jspecify.annotations.NullMarked;
