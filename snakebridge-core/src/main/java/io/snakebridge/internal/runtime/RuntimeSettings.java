@@ -7,6 +7,7 @@ import io.snakebridge.SnakeBridge;
 import io.snakebridge.SnakeBridgeRuntime;
 import io.snakebridge.internal.codec.CodecLimits;
 import io.snakebridge.internal.env.ManagedEnvironment;
+import io.snakebridge.internal.env.RequirementsEnvironment;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -60,6 +61,8 @@ public final class RuntimeSettings {
   private EventListener eventListener = EventListener.NONE;
   private boolean pythonChosen;
   private Boolean createEnvironment;
+  private List<String> requirements = List.of();
+  private Path requirementsFile;
 
   public void name(String name) {
     Objects.requireNonNull(name, "name");
@@ -87,6 +90,26 @@ public final class RuntimeSettings {
 
   public void createEnvironment(boolean create) {
     this.createEnvironment = create;
+  }
+
+  public void requirements(List<String> requirements) {
+    Objects.requireNonNull(requirements, "requirements");
+    for (int i = 0; i < requirements.size(); i++) {
+      String r = Objects.requireNonNull(requirements.get(i), "requirements[" + i + "]");
+      if (r.isBlank() || r.startsWith("-")) {
+        throw new IllegalArgumentException("requirements[" + i + "] must be a pip requirement"
+            + " specifier such as 'pandas>=2', not an option or blank: '" + r + "'");
+      }
+    }
+    this.requirements = List.copyOf(requirements);
+  }
+
+  public void requirementsFile(Path file) {
+    Path checked = Objects.requireNonNull(file, "requirementsFile").toAbsolutePath();
+    if (!Files.isRegularFile(checked)) {
+      throw new IllegalArgumentException("requirementsFile must be an existing file: " + checked);
+    }
+    this.requirementsFile = checked;
   }
 
   public void poolSize(int poolSize) {
@@ -255,7 +278,19 @@ public final class RuntimeSettings {
   public RuntimeConfig toConfig() {
     Path cache = cacheDirectory != null ? cacheDirectory : defaultCacheDirectory();
     PoolOptions.Builder firstPool = defaultPool;
-    if (!pythonChosen) {
+    boolean managed = !requirements.isEmpty() || requirementsFile != null;
+    if (managed && pythonChosen) {
+      throw new IllegalStateException("requirements(...) and requirementsFile(...) make a venv"
+          + " whose interpreter the workers run, so they cannot be combined with an interpreter"
+          + " set by python(...) or pool(\"" + CallOptions.DEFAULT_POOL + "\", ...): drop one;"
+          + " the venv's base interpreter is -D" + ManagedEnvironment.BASE_PYTHON_PROPERTY
+          + ", else $" + SnakeBridge.PYTHON_ENV + ", else -D" + SnakeBridge.PYTHON_PROPERTY
+          + ", else python3");
+    }
+    if (managed) {
+      firstPool = defaultPool.build().toBuilder().python(RequirementsEnvironment.python(
+          cache, RequirementsEnvironment.defaultBase(), requirements, requirementsFile).toString());
+    } else if (!pythonChosen) {
       firstPool = defaultPool.build().toBuilder().python(defaultPython(cache));
     }
     Map<String, PoolOptions> all = new LinkedHashMap<>();
