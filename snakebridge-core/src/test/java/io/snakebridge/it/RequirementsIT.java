@@ -19,6 +19,11 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,6 +88,30 @@ class RequirementsIT {
     assertEquals(venvTime,
         Files.getLastModifiedTime(prefix.resolve("snakebridge-env.properties")),
         "the venv was rebuilt");
+  }
+
+  @Test
+  void twoRuntimesBuiltAtOnceShareOneVenv() throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Callable<Path> build = () -> {
+        try (SnakeBridgeRuntime python =
+            SnakeBridgeRuntime.builder().cacheDirectory(cache).requirements("tabulate").build()) {
+          assertTrue(table(python).contains(TABLE));
+          return Path.of((String) python.getModuleAttr("sys", "prefix")).toRealPath();
+        }
+      };
+      Future<Path> a = threads.submit(build);
+      Future<Path> b = threads.submit(build);
+      assertEquals(a.get(10, TimeUnit.MINUTES), b.get(10, TimeUnit.MINUTES));
+    } finally {
+      threads.shutdownNow();
+    }
+    assertEquals(1, count(cache.resolve("venvs")));
+    try (Stream<Path> entries = Files.list(cache.resolve("venvs"))) {
+      assertEquals(List.of(), entries.filter(p -> p.getFileName().toString().contains(".tmp-"))
+          .toList());
+    }
   }
 
   @Test
