@@ -8,6 +8,7 @@ final class Help {
       + "       snakebridge attr <module> <attr> [--json] [--python exe]\n"
       + "       snakebridge doctor [--python exe]\n"
       + "       snakebridge stats [--size n] [--json] [--python exe]\n"
+      + GenerateCommand.USAGE + "\n"
       + "       snakebridge --help | --version";
 
   static final String TEXT = USAGE + "\n"
@@ -23,6 +24,8 @@ final class Help {
       + "                                      and whether numpy, pandas and pyarrow import\n"
       + "  stats                               start a pool of --size workers (default 1), wait\n"
       + "                                      until it is ready and print its statistics\n"
+      + "  generate <module>...                write typed Java wrappers for Python modules, as the\n"
+      + "                                      Maven goal generate does (options below)\n"
       + "  help, --help, -h                    show this text\n"
       + "  version, --version, -V              show the version\n"
       + "\n"
@@ -36,6 +39,8 @@ final class Help {
       + "  --size <n>            how many workers to start, 1 to 64 (stats)\n"
       + "  --verbose             also show the library's log (worker starts, failures) on stderr\n"
       + "  --                    every word after it is an argument, even if it starts with --\n"
+      + "\n"
+      + GenerateCommand.HELP
       + "\n"
       + "Arguments (positional and --kw values):\n"
       + "  A word that parses as JSON is passed as that JSON value, any other word as a string:\n"
