@@ -94,7 +94,7 @@ public final class WrapperBuild {
     List<String> previous = Files.isRegularFile(state)
         ? Files.readAllLines(state, StandardCharsets.UTF_8) : List.of();
     if (!previous.isEmpty() && previous.get(0).equals("key=" + key)
-        && allExist(previous.subList(1, previous.size()))) {
+        && holdsExactly(previous.subList(1, previous.size()))) {
       progress.accept("Wrappers are up to date (" + (previous.size() - 1) + " files in "
           + outputDirectory + ")");
       return new Result(true, previous.size() - 1, List.of());
@@ -143,13 +143,17 @@ public final class WrapperBuild {
     return pythonSources != null && Files.isDirectory(pythonSources) ? pythonSources : null;
   }
 
-  private boolean allExist(List<String> relativePaths) {
-    for (String path : relativePaths) {
-      if (!Files.isRegularFile(outputDirectory.resolve(path))) {
-        return false;
-      }
+  /** Whether the output folder holds these files and no other. */
+  private boolean holdsExactly(List<String> relativePaths) throws IOException {
+    if (!Files.isDirectory(outputDirectory)) {
+      return false;
     }
-    return true;
+    Set<String> found = new TreeSet<>();
+    try (Stream<Path> walk = Files.walk(outputDirectory)) {
+      walk.filter(Files::isRegularFile)
+          .forEach(p -> found.add(outputDirectory.relativize(p).toString().replace('\\', '/')));
+    }
+    return found.equals(new TreeSet<>(relativePaths));
   }
 
   /** Deletes every file of the output folder not in {@code keep}, then empty folders. */

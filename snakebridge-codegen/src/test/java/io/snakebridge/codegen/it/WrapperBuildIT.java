@@ -96,6 +96,19 @@ class WrapperBuildIT {
   }
 
   @Test
+  void aFileSomeoneAddedToTheOutputIsRemovedByTheNextBuild() throws Exception {
+    writePricing("def net(gross: float) -> float:\n    return gross\n");
+    build(List.of("pricing")).build().run(log::add);
+    Path stray = dir.resolve("generated/com/example/py/pricing/Stray.java");
+    Files.writeString(stray, "class Stray {}");
+
+    WrapperBuild.Result result = build(List.of("pricing")).build().run(log::add);
+    assertFalse(result.upToDate());
+    assertFalse(Files.exists(stray));
+    assertTrue(build(List.of("pricing")).build().run(log::add).upToDate());
+  }
+
+  @Test
   void theOutputIsByteIdenticalAcrossRuns() throws Exception {
     writePricing("class Quote:\n    \"\"\"A quote.\"\"\"\n"
         + "    def __init__(self, price: float, currency: str = 'EUR'):\n"
