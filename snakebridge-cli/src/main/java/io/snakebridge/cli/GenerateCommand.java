@@ -1,5 +1,6 @@
 package io.snakebridge.cli;
 
+import io.snakebridge.codegen.Preset;
 import io.snakebridge.codegen.StrictModeException;
 import io.snakebridge.codegen.StrictPolicy;
 import io.snakebridge.codegen.WrapperBuild;
@@ -19,13 +20,16 @@ import java.util.Locale;
  */
 final class GenerateCommand {
   static final String USAGE =
-      "       snakebridge generate <module>... --base-package <pkg> [--python exe]\n"
+      "       snakebridge generate <module>... --base-package <pkg> [--preset name]... [--python exe]\n"
       + "                        [--python-sources dir] [--output dir] [--reports dir]\n"
       + "                        [--minimum-signature-source s] [--maximum-untyped-share x]";
 
   static final String HELP =
       "Options of generate (e.g. snakebridge generate numpy statistics --base-package com.ex.py):\n"
       + "  --base-package <pkg>  the Java package the module packages go below (required)\n"
+      + "  --preset <name>       also generate a curated list, repeatable: numpy, pandas,\n"
+      + "                        scikit-learn, stdlib (math statistics json re datetime\n"
+      + "                        pathlib), science (numpy, pandas and scikit-learn)\n"
       + "  --python <exe>        the interpreter whose modules are described; default:\n"
       + "                        $SNAKEBRIDGE_PYTHON, then python3 on PATH\n"
       + "  --python-sources <d>  the project's own Python modules (default src/main/python)\n"
@@ -64,6 +68,7 @@ final class GenerateCommand {
 
   static WrapperBuild parse(List<String> args) throws UsageException {
     List<String> modules = new ArrayList<>();
+    List<String> presets = new ArrayList<>();
     String basePackage = null;
     String python = null;
     Path sources = Path.of("src", "main", "python");
@@ -89,6 +94,7 @@ final class GenerateCommand {
       }
       switch (name) {
         case "--base-package" -> basePackage = value;
+        case "--preset" -> presets.add(value);
         case "--python" -> python = value;
         case "--python-sources" -> sources = Path.of(value);
         case "--output" -> output = Path.of(value);
@@ -99,8 +105,9 @@ final class GenerateCommand {
         default -> throw new UsageException("unknown option " + name + " for generate");
       }
     }
+    modules = Preset.expand(presets, modules);
     if (modules.isEmpty()) {
-      throw new UsageException("name at least one Python module to generate");
+      throw new UsageException("name at least one Python module (or --preset) to generate");
     }
     if (basePackage == null) {
       throw new UsageException("--base-package is required, e.g. --base-package com.example.py");

@@ -61,6 +61,15 @@ class GenerateIT {
   }
 
   @Test
+  void aPresetNamesItsModules() throws Exception {
+    assertEquals(0, generate("--preset", "stdlib"), err.toString(StandardCharsets.UTF_8));
+    for (String file : List.of("math/Math.java", "statistics/Statistics.java", "json/Json.java",
+        "re/Re.java", "datetime/DatetimeModule.java", "pathlib/Pathlib.java")) {
+      assertTrue(Files.isRegularFile(dir.resolve("out/com/example/py/" + file)), file);
+    }
+  }
+
+  @Test
   void strictModeExitsWithOneListingTheOffenders() throws Exception {
     Files.createDirectories(dir.resolve("python"));
     Files.writeString(dir.resolve("python/untyped.py"), "def scale(x, factor=2):\n    return x\n");
@@ -78,5 +87,7 @@ class GenerateIT {
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("signature, docstring"));
     assertEquals(2, generate("json", "--maximum-untyped-share", "2"));
     assertEquals(2, generate("not-a-module!"));
+    assertEquals(2, generate("--preset", "scipy"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("presets: numpy, pandas"));
   }
 }

@@ -1,6 +1,7 @@
 package io.snakebridge.maven;
 
 import io.snakebridge.SnakeBridgeException;
+import io.snakebridge.codegen.Preset;
 import io.snakebridge.codegen.StrictModeException;
 import io.snakebridge.codegen.StrictPolicy;
 import io.snakebridge.codegen.WrapperBuild;
@@ -38,6 +39,13 @@ public final class GenerateMojo extends AbstractEnvMojo {
   /** The Python modules to generate Java for, such as {@code numpy} or {@code sklearn.linear_model}. */
   @Parameter
   List<String> modules = new ArrayList<>();
+
+  /**
+   * Curated module lists generated before {@code modules}: {@code numpy}, {@code pandas}, {@code
+   * scikit-learn}, {@code stdlib}, {@code science} (numpy, pandas and scikit-learn).
+   */
+  @Parameter
+  List<String> presets = new ArrayList<>();
 
   /** The Java package the generated packages go below, such as {@code com.example.py}. */
   @Parameter(property = "snakebridge.basePackage", required = true)
@@ -78,15 +86,22 @@ public final class GenerateMojo extends AbstractEnvMojo {
       getLog().info("Skipped (snakebridge.skip)");
       return;
     }
-    if (modules.isEmpty()) {
+    long start = System.nanoTime();
+    List<String> all;
+    try {
+      all = Preset.expand(presets, modules);
+    } catch (IllegalArgumentException e) {
+      throw new MojoExecutionException(e.getMessage(), e);
+    }
+    if (all.isEmpty()) {
       throw new MojoExecutionException(
-          "configure <modules> for the snakebridge plugin's generate goal");
+          "configure <modules> or <presets> for the snakebridge plugin's generate goal");
     }
     WrapperBuild build;
     try {
       build = WrapperBuild.builder()
           .python(interpreter())
-          .modules(modules)
+          .modules(all)
           .basePackage(basePackage)
           .pythonSources(pythonSources.toPath())
           .outputDirectory(generatedSourcesDirectory.toPath())
@@ -107,6 +122,8 @@ public final class GenerateMojo extends AbstractEnvMojo {
       throw new MojoExecutionException("interrupted", e);
     }
     project.addCompileSourceRoot(generatedSourcesDirectory.getAbsolutePath());
+    getLog().info(String.format(Locale.ROOT, "generate took %.2f s",
+        (System.nanoTime() - start) / 1e9));
   }
 
   /** The managed venv's interpreter when there are requirements or a lock; else the base one. */
