@@ -80,6 +80,9 @@ public final class GenerateMojo extends AbstractEnvMojo {
   @Parameter(defaultValue = "${project.build.outputDirectory}", readonly = true)
   File outputDirectory;
 
+  /** Set by {@link #interpreter()} for a managed venv; null otherwise. */
+  private String fingerprint;
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -97,10 +100,12 @@ public final class GenerateMojo extends AbstractEnvMojo {
       throw new MojoExecutionException(
           "configure <modules> or <presets> for the snakebridge plugin's generate goal");
     }
+    String python = interpreter();
     WrapperBuild build;
     try {
       build = WrapperBuild.builder()
-          .python(interpreter())
+          .python(python)
+          .interpreterFingerprint(fingerprint)
           .modules(all)
           .basePackage(basePackage)
           .pythonSources(pythonSources.toPath())
@@ -135,12 +140,15 @@ public final class GenerateMojo extends AbstractEnvMojo {
     }
     EnvLock lock = currentLock(true);
     Path venv;
+    BaseInterpreter base;
     try {
-      venv = Venvs.ensure(cache(), lock, BaseInterpreter.probe(basePython()), pipOptions,
-          line -> getLog().info(line));
+      base = BaseInterpreter.probe(basePython());
+      venv = Venvs.ensure(cache(), lock, base, pipOptions, line -> getLog().info(line));
     } catch (SnakeBridgeException e) {
       throw new MojoExecutionException(e.getMessage(), e);
     }
+    // Venvs.ensure has checked the installed versions against the lock
+    fingerprint = "managed venv " + venv + " " + lock.pinsHash() + " " + base.version();
     if (!declaresEnvGoal()) {
       EnvMojo.embed(outputDirectory.toPath(), lock, basePython());
     }

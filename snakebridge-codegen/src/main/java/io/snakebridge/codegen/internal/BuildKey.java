@@ -40,15 +40,20 @@ public final class BuildKey {
       "    print(line)");
 
   private final String python;
+  private final String interpreterFingerprint;
   private final List<String> modules;
   private final String basePackage;
   private final Path pythonSources;
   private final StrictPolicy policy;
 
-  /** A key for these settings; {@code pythonSources} may be null. */
-  public BuildKey(String python, List<String> modules, String basePackage, Path pythonSources,
-      StrictPolicy policy) {
+  /**
+   * A key for these settings; {@code pythonSources} may be null, and so may {@code
+   * interpreterFingerprint}, in which case the interpreter is asked to describe itself.
+   */
+  public BuildKey(String python, String interpreterFingerprint, List<String> modules,
+      String basePackage, Path pythonSources, StrictPolicy policy) {
     this.python = python;
+    this.interpreterFingerprint = interpreterFingerprint;
     this.modules = List.copyOf(modules);
     this.basePackage = basePackage;
     this.pythonSources = pythonSources;
@@ -56,14 +61,16 @@ public final class BuildKey {
   }
 
   /**
-   * Computes the key; runs the interpreter once.
+   * Computes the key; runs the interpreter once when no fingerprint was given.
    *
    * @throws IOException when the interpreter fails or a file cannot be read
    */
   public String compute() throws IOException, InterruptedException {
     MessageDigest digest = sha256();
     update(digest, "snakebridge-generate/1");
-    update(digest, Introspector.runForOutput(List.of(python, "-c", FINGERPRINT)));
+    update(digest, python);
+    update(digest, interpreterFingerprint != null ? interpreterFingerprint
+        : Introspector.runForOutput(List.of(python, "-c", FINGERPRINT)));
     update(digest, "generator " + generatorHash());
     update(digest, "modules " + String.join(",", modules));
     update(digest, "package " + basePackage);
