@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's "Typed wrappers" sample ({@code src/test/resources/typed-wrappers}), built by a
  * real {@code mvn}: the plugin declared with {@code generate} only makes the venv, generates
  * pandas and sklearn.linear_model, and the program, written against the generated classes only,
- * fits a model on a pandas frame. A second build regenerates nothing.
+ * fits a model on a pandas frame. A second build regenerates nothing; strict settings fail the
+ * build listing the offenders.
  */
 class TypedWrappersIT {
   static final Path SAMPLE = Path.of("src", "test", "resources", "typed-wrappers");
@@ -49,6 +50,11 @@ class TypedWrappersIT {
     assertTrue(second.says("Wrappers are up to date"), second.output());
     assertFalse(second.says("Introspecting"), second.output());
     assertEquals(stamp, Files.getLastModifiedTime(frame));
+
+    SampleProject.Build strict = p.run(version, "generate-sources",
+        "-Dsnakebridge.maximumUntypedShare=0.01").failed();
+    assertTrue(strict.says("strict generation refuses the Python module pandas"), strict.output());
+    assertTrue(strict.says("pandas.DataFrame.to_csv("), strict.output());
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
