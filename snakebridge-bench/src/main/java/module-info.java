@@ -6,4 +6,6 @@
 module io.snakebridge.bench {
   requires io.snakebridge;
   requires java.management;
+  requires io.snakebridge.codegen;
+  requires java.compiler;
 }

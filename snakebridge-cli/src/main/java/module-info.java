@@ -1,10 +1,11 @@
 /**
- * The {@code snakebridge} command line: {@code call}, {@code attr} and {@code doctor}.
+ * The {@code snakebridge} command line: {@code call}, {@code attr}, {@code doctor}, {@code generate}, ...
  *
  * <p>Exports nothing: the command line is its interface. The entry point is
  * {@code io.snakebridge.cli.Main}.
  */
 module io.snakebridge.cli {
   requires io.snakebridge;
+  requires io.snakebridge.codegen;
   requires java.logging;
 }

@@ -34,10 +34,13 @@ import java.util.function.Function;
  *   <li>streams, one worker, one thread: items per second of a Python generator of small ints
  *       and of one of 1 KB dicts, pushed in batches ({@code stream}) and item by item ({@code
  *       streamDynamic}), next to the same ints returned as one list (9).</li>
+ *   <li>a call through a generated wrapper against the dynamic call it makes (10, {@link
+ *       GeneratedCallCost}).</li>
  * </ol>
  *
  * <p>Run it with {@code snakebridge-bench/run}; {@code --help} lists the options. {@code
- * snakebridge-bench/run soak} runs the {@link Soak} instead.
+ * snakebridge-bench/run soak} runs the {@link Soak} instead, {@code snakebridge-bench/run
+ * generated} case (10) alone.
  */
 public final class Bench {
   static final String MODULE = "snakebridge_bench";
@@ -71,6 +74,11 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("soak")) {
       Soak.main(List.of(args).subList(1, args.length));
+      System.exit(0);
+      return;
+    }
+    if (args.length > 0 && args[0].equals("generated")) {
+      GeneratedCallCost.main(List.of(args).subList(1, args.length));
       System.exit(0);
       return;
     }
@@ -165,6 +173,8 @@ public final class Bench {
       pythonSideCosts(runtime);
       lists(runtime);
       streams(runtime);
+      new GeneratedCallCost(measurement, report, options.workDir().toAbsolutePath())
+          .measure(runtime);
     }
     twoWorkers(python, single);
     parallelFloor(python, echoScript, floor);
@@ -603,7 +613,7 @@ public final class Bench {
     return target;
   }
 
-  private static void check(boolean condition, String what) {
+  static void check(boolean condition, String what) {
     if (!condition) {
       throw new IllegalStateException("unexpected result from " + what);
     }

@@ -9,6 +9,7 @@ final class Help {
       + "       snakebridge doctor [--python exe]\n"
       + "       snakebridge stats [--size n] [--json] [--python exe]\n"
       + "       snakebridge env lock|create|verify|show [requirement...] [-r file] [--lock file]\n"
+      + GenerateCommand.USAGE + "\n"
       + "       snakebridge --help | --version";
 
   static final String TEXT = USAGE + "\n"
@@ -32,6 +33,8 @@ final class Help {
       + "                                      lock; exit 1 listing each difference\n"
       + "  env show                            the base interpreter, venv, hashes and packages\n"
       + "                                      ('snakebridge env --help' for its options)\n"
+      + "  generate <module>...                write typed Java wrappers for Python modules, as the\n"
+      + "                                      Maven goal generate does (options below)\n"
       + "  help, --help, -h                    show this text\n"
       + "  version, --version, -V              show the version\n"
       + "\n"
@@ -46,6 +49,8 @@ final class Help {
       + "  --size <n>            how many workers to start, 1 to 64 (stats)\n"
       + "  --verbose             also show the library's log (worker starts, failures) on stderr\n"
       + "  --                    every word after it is an argument, even if it starts with --\n"
+      + "\n"
+      + GenerateCommand.HELP
       + "\n"
       + "Arguments (positional and --kw values):\n"
       + "  A word that parses as JSON is passed as that JSON value, any other word as a string:\n"

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The {@code snakebridge} command: {@code call}, {@code attr}, {@code doctor}, {@code stats},
- * {@code env} ({@link EnvCommand}), {@code --help} and {@code --version}. See {@link Help#TEXT}
- * for the full description.
+ * {@code env} ({@link EnvCommand}), {@code generate}, {@code --help} and {@code --version}.
+ * See {@link Help#TEXT} for the full description.
  *
  * <p>Exit status: 0 on success, 1 when the Python code raised or the worker failed, 2 for a usage
  * error.
@@ -51,6 +51,9 @@ public final class Main {
         ConsoleLog.install(err, false);
       }
       return EnvCommand.run(argv.subList(1, argv.size()), out, err);
+    }
+    if (!argv.isEmpty() && argv.get(0).equals("generate")) {
+      return GenerateCommand.run(argv.subList(1, argv.size()), out, err);
     }
     CommandLine line;
     try {
