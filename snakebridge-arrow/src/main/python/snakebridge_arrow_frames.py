@@ -35,10 +35,17 @@ def fetch(table):
 
 
 def fetch_each(tables):
-    """Each table an iterable yields (such as ``read_csv(chunksize=...)``) as IPC bytes."""
+    """Each table an iterable yields (such as ``read_csv(chunksize=...)``) as IPC bytes; closes
+    the iterable at the end, where it has ``close()``."""
     _pyarrow()
-    for table in tables:
-        yield fetch(table)
+    try:
+        for table in tables:
+            yield fetch(table)
+    finally:
+        # Java closed the stream, or read it to its end: release the reader's file.
+        close = getattr(tables, "close", None)
+        if close is not None:
+            close()
 
 
 def to_pyarrow(data):

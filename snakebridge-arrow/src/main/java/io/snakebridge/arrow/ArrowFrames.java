@@ -76,8 +76,10 @@ public final class ArrowFrames {
    * Returns each table that a Python iterable yields, such as a pandas {@code read_csv(...,
    * chunksize=n)} reader or a generator of DataFrames, as a {@link VectorSchemaRoot} in {@code
    * allocator}, converted in the worker as the stream is read (the streaming of {@link
-   * SnakeBridgeRuntime#openStream(String, String, java.util.List, CallOptions)}). The caller
-   * closes each root, and closes the returned stream when it does not read it to its end.
+   * SnakeBridgeRuntime#openStream(String, String, java.util.List, CallOptions)}), in the
+   * reference's session. The caller closes each root, and closes the returned stream when it does
+   * not read it to its end; either end closes the Python iterable where it has a {@code close()}
+   * method (a {@code read_csv} reader's file, a generator's {@code finally}).
    *
    * <pre>{@code
    * PyRef chunks = (PyRef) python.call("pandas", "read_csv",

@@ -1,0 +1,39 @@
+package io.snakebridge.arrow.it;
+
+import io.snakebridge.SnakeBridgeRuntime;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The Pythons the integration tests run against, from the system properties the build sets:
+ * {@code snakebridge.test.arrowPython} (a venv with pyarrow, pandas and polars, which the build
+ * makes) and {@code snakebridge.test.python} (the plain interpreter).
+ */
+final class ArrowPython {
+  private ArrowPython() {}
+
+  /** A runtime on the venv with pyarrow, with the test tables module on its path. */
+  static SnakeBridgeRuntime.Builder withPyarrow() {
+    String python = System.getProperty("snakebridge.test.arrowPython", "");
+    if (!Files.isExecutable(Path.of(python))) {
+      throw new IllegalStateException("no Python with pyarrow at '" + python + "': run the build"
+          + " without -Dexec.skip=true once, which makes target/venv-arrow");
+    }
+    return SnakeBridgeRuntime.builder().python(python).pythonPath(testModules());
+  }
+
+  /** A runtime on the plain interpreter. */
+  static SnakeBridgeRuntime.Builder plain() {
+    return SnakeBridgeRuntime.builder()
+        .python(System.getProperty("snakebridge.test.python", "python3"));
+  }
+
+  private static Path testModules() {
+    try {
+      return Path.of(ArrowPython.class.getResource("/it-python").toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
