@@ -30,8 +30,10 @@ def _pyarrow():
 
 
 def fetch(table):
-    """A pandas or polars DataFrame, a pyarrow Table or RecordBatch as an IPC stream (bytes)."""
-    return _stream_bytes(_as_table(table))
+    """A pandas or polars DataFrame, a pyarrow Table or RecordBatch as an IPC stream: a numpy
+    uint8 array over the stream's buffer, which crosses without a copy in Python, or bytes where
+    numpy is missing."""
+    return _transferable(_stream_buffer(_as_table(table)))
 
 
 def fetch_each(tables):
@@ -49,8 +51,9 @@ def fetch_each(tables):
 
 
 def to_pyarrow(data):
-    """A pyarrow Table from the IPC stream ``data``, categoricals restored."""
-    reader = _pyarrow().ipc.open_stream(data)
+    """A pyarrow Table from the IPC stream ``data`` (bytes or a uint8 array, not copied),
+    categoricals restored."""
+    reader = _pyarrow().ipc.open_stream(pa.py_buffer(data))
     return _restore_dictionaries(reader.read_all())
 
 
@@ -75,14 +78,22 @@ def _as_table(obj):
         f"not {type(obj).__module__}.{type(obj).__qualname__}")
 
 
-def _stream_bytes(table):
+def _stream_buffer(table):
     table = _plain_columns(table).combine_chunks()
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         # One batch: Java hands out one VectorSchemaRoot.
         for batch in table.to_batches(max_chunksize=max(table.num_rows, 1)):
             writer.write_batch(batch)
-    return sink.getvalue().to_pybytes()
+    return sink.getvalue()
+
+
+def _transferable(buffer):
+    try:
+        import numpy
+    except ImportError:
+        return buffer.to_pybytes()
+    return numpy.frombuffer(buffer, dtype=numpy.uint8)
 
 
 def _plain_columns(table):

@@ -14,7 +14,7 @@ import snakebridge_arrow_frames as frames  # noqa: E402
 
 
 def read(data):
-    return pa.ipc.open_stream(data).read_all()
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
 
 
 class FetchTest(unittest.TestCase):
@@ -72,7 +72,7 @@ class BackTest(unittest.TestCase):
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, changed.schema) as writer:
             writer.write_table(changed)
-        back = frames.to_pyarrow(sink.getvalue().to_pybytes())
+        back = frames.to_pyarrow(sink.getvalue().to_pybytes())  # bytes are taken too
         self.assertEqual(field.type, back.schema.field("c").type)
         self.assertEqual(["a", "new"], back.column("c").to_pylist())
 

@@ -67,9 +67,8 @@ public final class ArrowFrames {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(allocator, "allocator");
     ArrowIpc.requireMemoryAccess();
-    byte[] stream = (byte[]) FramesModule.call(
-        table.runtime(), "fetch", CallOptions.defaults(), table);
-    return ArrowIpc.read(stream, allocator);
+    Object stream = FramesModule.call(table.runtime(), "fetch", CallOptions.defaults(), table);
+    return ArrowIpc.read(ArrowIpc.streamBytes(stream), allocator);
   }
 
   /**
@@ -102,7 +101,8 @@ public final class ArrowFrames {
     ArrowIpc.requireMemoryAccess();
     PyStream streams = FramesModule.stream(
         tables.runtime(), "fetch_each", CallOptions.defaults(), tables);
-    return streams.stream().map(stream -> ArrowIpc.read((byte[]) stream, allocator));
+    return streams.stream()
+        .map(stream -> ArrowIpc.read(ArrowIpc.streamBytes(stream), allocator));
   }
 
   /**
@@ -133,6 +133,6 @@ public final class ArrowFrames {
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(table, "table");
     byte[] stream = ArrowIpc.write(table);
-    return (PyRef) FramesModule.call(runtime, function, CallOptions.defaults(), (Object) stream);
+    return (PyRef) FramesModule.callWithStream(runtime, function, CallOptions.defaults(), stream);
   }
 }

@@ -1,9 +1,10 @@
 package io.snakebridge.arrow.internal;
 
-import java.io.ByteArrayInputStream;
+import io.snakebridge.NdArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,27 @@ public final class ArrowIpc {
   private ArrowIpc() {}
 
   /**
+   * Returns the stream a worker sent: a {@code uint8} {@link NdArray} (what it sends where it has
+   * numpy) or {@code byte[]}.
+   */
+  public static byte[] streamBytes(Object sent) {
+    if (sent instanceof byte[]) {
+      return (byte[]) sent;
+    }
+    if (sent instanceof NdArray && ((NdArray) sent).data() instanceof byte[]) {
+      return (byte[]) ((NdArray) sent).data();
+    }
+    throw new IllegalStateException("expected an Arrow IPC stream from Python, got "
+        + (sent == null ? "None" : sent.getClass().getName()));
+  }
+
+  /**
    * Reads {@code stream} into a new root whose buffers {@code allocator} owns; the caller closes
    * it. The data is copied once, from the array into Arrow buffers.
    */
   public static VectorSchemaRoot read(byte[] stream, BufferAllocator allocator) {
     requireMemoryAccess();
-    try (ArrowStreamReader reader =
-        new ArrowStreamReader(new ByteArrayInputStream(stream), allocator)) {
+    try (ArrowStreamReader reader = new ArrowStreamReader(new ArrayChannel(stream), allocator)) {
       VectorSchemaRoot loaded = reader.getVectorSchemaRoot();
       Schema schema = loaded.getSchema();
       if (!reader.loadNextBatch()) {
@@ -70,7 +85,7 @@ public final class ArrowIpc {
         throw new IllegalArgumentException("the table is " + counter.size
             + " bytes as an Arrow IPC stream, more than a Java array holds; send it in parts");
       }
-      ArrayChannel array = new ArrayChannel((int) counter.size);
+      ArrayChannel array = new ArrayChannel(new byte[(int) counter.size]);
       writeTo(root, array);
       return array.bytes;
     } catch (IOException e) {
@@ -126,19 +141,34 @@ public final class ArrowIpc {
     public void close() {}
   }
 
-  /** Writes into an array of the size counted before. */
-  private static final class ArrayChannel implements WritableByteChannel {
+  /**
+   * An array as a channel: written from Arrow buffers (sized by a count before) or read into
+   * them, each buffer in one bulk copy. (Channels.newChannel of a stream goes through 8 KiB
+   * chunks of a temporary array, copying everything twice.)
+   */
+  private static final class ArrayChannel implements WritableByteChannel, ReadableByteChannel {
     final byte[] bytes;
     private int position;
 
-    ArrayChannel(int size) {
-      this.bytes = new byte[size];
+    ArrayChannel(byte[] bytes) {
+      this.bytes = bytes;
     }
 
     @Override
     public int write(ByteBuffer source) {
       int n = source.remaining();
       source.get(bytes, position, n);
+      position += n;
+      return n;
+    }
+
+    @Override
+    public int read(ByteBuffer target) {
+      if (position == bytes.length) {
+        return -1;
+      }
+      int n = Math.min(target.remaining(), bytes.length - position);
+      target.put(bytes, position, n);
       position += n;
       return n;
     }

@@ -1,6 +1,7 @@
 package io.snakebridge.arrow.internal;
 
 import io.snakebridge.CallOptions;
+import io.snakebridge.NdArray;
 import io.snakebridge.PyStream;
 import io.snakebridge.PythonException;
 import io.snakebridge.SnakeBridgeRuntime;
@@ -47,6 +48,24 @@ public final class FramesModule {
       Object... args) {
     return withModule(install -> runtime.call("builtins", "eval", options,
         expression(function, install), globals(install, args)));
+  }
+
+  /**
+   * Returns {@code snakebridge_arrow_frames.function(stream)}, the stream sent as a {@code uint8}
+   * array, which the worker takes without copying it, or as {@code bytes} to a worker without
+   * numpy.
+   */
+  public static Object callWithStream(SnakeBridgeRuntime runtime, String function,
+      CallOptions options, byte[] stream) {
+    try {
+      return call(runtime, function, options, NdArray.of("uint8", stream, stream.length));
+    } catch (PythonException e) {
+      if (!e.isInstance("builtins.ModuleNotFoundError")
+          || !e.pythonMessage().contains("'numpy'")) {
+        throw e;
+      }
+      return call(runtime, function, options, (Object) stream);
+    }
   }
 
   /** Streams the items of {@code snakebridge_arrow_frames.function(*args)}. */

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * The Pythons the integration tests run against, from the system properties the build sets:
- * {@code snakebridge.test.arrowPython} (a venv with pyarrow, pandas and polars, which the build
- * makes) and {@code snakebridge.test.python} (the plain interpreter).
+ * {@code snakebridge.test.arrowPython}, a venv with pyarrow, pandas and polars that the build
+ * makes.
  */
 final class ArrowPython {
   private ArrowPython() {}
@@ -21,12 +21,6 @@ final class ArrowPython {
           + " without -Dexec.skip=true once, which makes target/venv-arrow");
     }
     return SnakeBridgeRuntime.builder().python(python).pythonPath(testModules());
-  }
-
-  /** A runtime on the plain interpreter. */
-  static SnakeBridgeRuntime.Builder plain() {
-    return SnakeBridgeRuntime.builder()
-        .python(System.getProperty("snakebridge.test.python", "python3"));
   }
 
   private static Path testModules() {
