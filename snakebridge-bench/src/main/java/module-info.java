@@ -5,5 +5,6 @@
  */
 module io.snakebridge.bench {
   requires io.snakebridge;
+  requires io.snakebridge.arrow;
   requires java.management;
 }
