@@ -110,7 +110,7 @@ def _plain_columns(table):
             field = pa.field(field.name, new_type, field.nullable, metadata)
             changed = True
         elif new_type != field.type:
-            column = column.cast(new_type)
+            column = _cast(column, field.type, new_type)
             field = field.with_type(new_type)
             changed = True
         fields.append(field)
@@ -120,21 +120,31 @@ def _plain_columns(table):
     return pa.Table.from_arrays(columns, schema=pa.schema(fields, table.schema.metadata))
 
 
+def _cast(column, old_type, new_type):
+    if "list_view" in str(old_type):
+        # pyarrow (25) casts a list view holding nulls to a list with a short offsets buffer;
+        # list views are rare (neither pandas nor polars makes them), so go through Python.
+        return pa.chunked_array([pa.array(column.to_pylist(), new_type)], new_type)
+    return column.cast(new_type)
+
+
+def _is(t, predicate):
+    """``pa.types.<predicate>(t)``; false where this pyarrow predates that type (views: 16)."""
+    check = getattr(pa.types, predicate, None)
+    return check is not None and check(t)
+
+
 def _java_type(t):
     """``t`` without the types Arrow Java 18's IPC reader lacks (views, dictionaries inside)."""
     if pa.types.is_dictionary(t):
         return _java_type(t.value_type)
-    if t == pa.string_view():
+    if _is(t, "is_string_view"):
         return pa.large_string()
-    if t == pa.binary_view():
+    if _is(t, "is_binary_view"):
         return pa.large_binary()
-    if pa.types.is_list(t):
+    if pa.types.is_list(t) or _is(t, "is_list_view"):
         return pa.list_(t.value_field.with_type(_java_type(t.value_type)))
-    if pa.types.is_large_list(t):
-        return pa.large_list(t.value_field.with_type(_java_type(t.value_type)))
-    if pa.types.is_list_view(t):
-        return pa.list_(t.value_field.with_type(_java_type(t.value_type)))
-    if pa.types.is_large_list_view(t):
+    if pa.types.is_large_list(t) or _is(t, "is_large_list_view"):
         return pa.large_list(t.value_field.with_type(_java_type(t.value_type)))
     if pa.types.is_struct(t):
         return pa.struct([f.with_type(_java_type(f.type)) for f in t])

@@ -31,12 +31,15 @@ class FetchTest(unittest.TestCase):
             "s": pa.array(["a", None], pa.string_view()),
             "b": pa.array([b"a", None], pa.binary_view()),
             "l": pa.array([["a"], None], pa.list_(pa.string_view())),
+            "v": pa.array([[1, 2], None], pa.list_view(pa.int8())),
         })
         sent = read(frames.fetch(table))
         self.assertEqual(pa.large_string(), sent.schema.field("s").type)
         self.assertEqual(pa.large_binary(), sent.schema.field("b").type)
         self.assertEqual(pa.list_(pa.large_string()), sent.schema.field("l").type)
+        self.assertEqual(pa.list_(pa.int8()), sent.schema.field("v").type)
         self.assertEqual(["a", None], sent.column("s").to_pylist())
+        self.assertEqual([[1, 2], None], sent.column("v").to_pylist())
 
     def test_something_else_is_a_type_error(self):
         with self.assertRaisesRegex(TypeError, "not builtins.dict"):
