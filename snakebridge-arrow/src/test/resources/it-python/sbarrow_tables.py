@@ -24,8 +24,11 @@ def every_type(rows=5):
         ints["int64"][0] = np.iinfo("int64").min
         ints["uint64"][0] = np.iinfo("uint64").max
     frame = pd.DataFrame(ints)
-    frame["nullable_int"] = pd.array(nulled(range(n)), dtype="Int32")
-    frame["nullable_uint"] = pd.array(nulled(range(n)), dtype="UInt64")
+    for kind in ("Int", "UInt"):
+        for bits in (8, 16, 32, 64):
+            frame[f"nullable_{kind.lower()}{bits}"] = pd.array(nulled(range(n)),
+                                                               dtype=f"{kind}{bits}")
+    frame["nullable_float32"] = pd.array(nulled(range(n)), dtype="Float32")
     frame["float32"] = np.linspace(-1, 1, n, dtype="float32")
     frame["float64"] = ([np.nan, -0.0, np.inf, 1e308, 5e-324] + [0.5] * n)[:n]
     frame["bool"] = [True, False] * (n // 2) + [True] * (n % 2)
@@ -38,8 +41,8 @@ def every_type(rows=5):
                for i in range(n)), dtype="datetime64[ns]")
     frame["zoned_ns"] = frame["naive_ns"].dt.tz_localize("Europe/Paris", ambiguous="NaT",
                                                          nonexistent="NaT")
-    frame["utc_us"] = pd.Series(pd.date_range("1900-01-01", periods=n, freq="D", tz="UTC")
-                                .as_unit("us"))
+    frame["utc_us"] = pd.Series(nulled(pd.date_range("1900-01-01", periods=n, freq="D",
+                                                     tz="UTC")), dtype="datetime64[us, UTC]")
     frame["date"] = pd.Series(nulled(datetime.date(1, 1, 1) + datetime.timedelta(days=i * 1000)
                                      for i in range(n)), dtype=object)
     frame["time"] = pd.Series(nulled(datetime.time(23, 59, 59, 999999) for _ in range(n)),
@@ -50,7 +53,7 @@ def every_type(rows=5):
                                  dtype=object)
     frame["category"] = pd.Categorical(nulled("bca"[i % 3] for i in range(n)),
                                        categories=["c", "b", "a", "unused"], ordered=True)
-    frame["int_category"] = pd.Categorical([10, 20] * (n // 2) + [10] * (n % 2))
+    frame["int_category"] = pd.Categorical(nulled([10, 20] * (n // 2) + [10] * (n % 2)))
     frame["list"] = pd.Series(nulled([list(range(i)) for i in range(n)]), dtype=object)
     frame["nested"] = pd.Series(nulled([{"id": i, "tags": [f"t{i}", None],
                                          "at": datetime.date(2020, 1, 1 + i)}

@@ -33,6 +33,7 @@ import org.apache.arrow.vector.NullVector;
 import org.apache.arrow.vector.TimeStampNanoTZVector;
 import org.apache.arrow.vector.TimeStampNanoVector;
 import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.UInt4Vector;
 import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -81,7 +82,14 @@ class ArrowFramesIT {
       assertEquals((byte) 4, ((TinyIntVector) root.getVector("int8")).get(4));
       assertEquals(new BigInteger("18446744073709551615"),
           ((UInt8Vector) root.getVector("uint64")).getObjectNoOverflow(0));
-      assertTrue(root.getVector("nullable_int").isNull(1));
+      for (String name : List.of("nullable_int8", "nullable_int16", "nullable_int32",
+          "nullable_int64", "nullable_uint8", "nullable_uint16", "nullable_uint32",
+          "nullable_uint64", "nullable_float32", "utc_us", "int_category", "date", "time",
+          "decimal", "binary", "list", "nested", "category", "duration_ns")) {
+        assertTrue(root.getVector(name).isNull(1), name);
+        assertEquals(1, root.getVector(name).getNullCount(), name);
+      }
+      assertEquals(4L, ((UInt4Vector) root.getVector("nullable_uint32")).getObjectNoOverflow(4));
       assertTrue(root.getVector("nullable_bool").isNull(1));
       // pandas' NaN is a missing value to pyarrow; -0.0 and infinities are values.
       Float8Vector float64 = (Float8Vector) root.getVector("float64");
