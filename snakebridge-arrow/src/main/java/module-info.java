@@ -8,6 +8,7 @@ module io.snakebridge.arrow {
   requires transitive io.snakebridge;
   requires transitive org.apache.arrow.memory.core;
   requires transitive org.apache.arrow.vector;
+  requires org.apache.arrow.format;
 
   exports io.snakebridge.arrow;
 }

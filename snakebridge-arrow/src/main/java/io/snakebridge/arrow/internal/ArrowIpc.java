@@ -8,13 +8,21 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.TransferPair;
 
 /**
  * Arrow IPC streams in byte arrays, as they cross to and from the worker: one record batch each,
@@ -47,28 +55,60 @@ public final class ArrowIpc {
 
   /**
    * Reads {@code stream} into a new root whose buffers {@code allocator} owns; the caller closes
-   * it. The data is copied once, from the array into Arrow buffers.
+   * it. Each Arrow buffer is allocated on its own and copied once from the array, so a vector
+   * the caller keeps (or transfers) holds its own memory only, not the whole table's.
    */
   public static VectorSchemaRoot read(byte[] stream, BufferAllocator allocator) {
     requireMemoryAccess();
-    try (ArrowStreamReader reader = new ArrowStreamReader(new ArrayChannel(stream), allocator)) {
-      VectorSchemaRoot loaded = reader.getVectorSchemaRoot();
-      Schema schema = loaded.getSchema();
-      if (!reader.loadNextBatch()) {
-        VectorSchemaRoot empty = VectorSchemaRoot.create(schema, allocator);
-        empty.setRowCount(0);
-        return empty;
+    ArrayChannel channel = new ArrayChannel(stream);
+    try {
+      ReadChannel in = new ReadChannel(channel);
+      Schema schema = MessageSerializer.deserializeSchema(in);
+      VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+      try {
+        MessageMetadataResult message = MessageSerializer.readMessage(in);
+        if (message == null) {
+          root.setRowCount(0);
+          return root;
+        }
+        if (message.headerType() != MessageHeader.RecordBatch) {
+          throw new IllegalStateException("unexpected Arrow IPC message of type "
+              + MessageHeader.name(message.headerType()) + " from Python");
+        }
+        RecordBatch batch = (RecordBatch) message.getMessage().header(new RecordBatch());
+        load(root, batch, stream, channel.position, allocator);
+        return root;
+      } catch (IOException | RuntimeException e) {
+        root.close();
+        throw e;
       }
-      // The reader's root dies with the reader: move its buffers into vectors of our own.
-      List<FieldVector> vectors = new ArrayList<>(loaded.getFieldVectors().size());
-      for (FieldVector vector : loaded.getFieldVectors()) {
-        TransferPair pair = vector.getTransferPair(allocator);
-        pair.transfer();
-        vectors.add((FieldVector) pair.getTo());
-      }
-      return new VectorSchemaRoot(schema, vectors, loaded.getRowCount());
     } catch (IOException e) {
       throw new UncheckedIOException("reading an Arrow IPC stream from Python", e);
+    }
+  }
+
+  private static void load(VectorSchemaRoot root, RecordBatch batch, byte[] stream, int body,
+      BufferAllocator allocator) {
+    List<ArrowFieldNode> nodes = new ArrayList<>(batch.nodesLength());
+    for (int i = 0; i < batch.nodesLength(); i++) {
+      FieldNode node = batch.nodes(i);
+      nodes.add(new ArrowFieldNode(node.length(), node.nullCount()));
+    }
+    List<ArrowBuf> buffers = new ArrayList<>(batch.buffersLength());
+    try {
+      for (int i = 0; i < batch.buffersLength(); i++) {
+        Buffer layout = batch.buffers(i);
+        ArrowBuf buffer = allocator.buffer(layout.length());
+        buffers.add(buffer);
+        buffer.setBytes(0, stream, Math.toIntExact(body + layout.offset()), layout.length());
+        buffer.writerIndex(layout.length());
+      }
+      try (ArrowRecordBatch loaded =
+          new ArrowRecordBatch(Math.toIntExact(batch.length()), nodes, buffers)) {
+        new VectorLoader(root).load(loaded);
+      }
+    } finally {
+      buffers.forEach(ArrowBuf::close); // the vectors hold their own references now
     }
   }
 
@@ -148,7 +188,7 @@ public final class ArrowIpc {
    */
   private static final class ArrayChannel implements WritableByteChannel, ReadableByteChannel {
     final byte[] bytes;
-    private int position;
+    int position;
 
     ArrayChannel(byte[] bytes) {
       this.bytes = bytes;
