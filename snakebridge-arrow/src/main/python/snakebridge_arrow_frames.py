@@ -80,12 +80,21 @@ def _as_table(obj):
 
 def _stream_buffer(table):
     table = _plain_columns(table).combine_chunks()
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        # One batch: Java hands out one VectorSchemaRoot.
-        for batch in table.to_batches(max_chunksize=max(table.num_rows, 1)):
+    # One batch: Java hands out one VectorSchemaRoot.
+    batches = table.to_batches(max_chunksize=max(table.num_rows, 1))
+    # Counted first, then written into a buffer of exactly that size from pyarrow's pool: a
+    # growing BufferOutputStream copies as it doubles, and takes about twice as long.
+    counter = pa.MockOutputStream()
+    _write(counter, table.schema, batches)
+    buffer = pa.allocate_buffer(counter.size())
+    _write(pa.FixedSizeBufferWriter(buffer), table.schema, batches)
+    return buffer
+
+
+def _write(sink, schema, batches):
+    with pa.ipc.new_stream(sink, schema) as writer:
+        for batch in batches:
             writer.write_batch(batch)
-    return sink.getvalue()
 
 
 def _transferable(buffer):

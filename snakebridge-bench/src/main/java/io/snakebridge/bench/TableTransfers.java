@@ -1,5 +1,6 @@
 package io.snakebridge.bench;
 
+import io.snakebridge.NdArray;
 import io.snakebridge.PyRef;
 import io.snakebridge.SnakeBridgeRuntime;
 import io.snakebridge.arrow.ArrowFrames;
@@ -11,11 +12,12 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Rows (10a)-(10d): a 1,000,000-row pandas DataFrame (int64, two float64, a string and a bool
+ * Rows (10a)-(10f): a 1,000,000-row pandas DataFrame (int64, two float64, a string and a bool
  * column) to Java as a {@code VectorSchemaRoot} and back to pandas through snakebridge-arrow, next
  * to what pyarrow's own conversion ({@code Table.from_pandas}, {@code Table.to_pandas}) plus one
  * {@code System.arraycopy} of the Arrow data take in the same run. Rates are of Arrow data, as
- * pyarrow counts its buffers ({@code Table.nbytes}).
+ * pyarrow counts its buffers ({@code Table.nbytes}). (10e) and (10f) move as many bytes as a
+ * bare {@code uint8} array, the way the tables' IPC streams travel: the transfer's share.
  */
 final class TableTransfers {
   static final String MODULE = "snakebridge_bench_tables";
@@ -53,6 +55,15 @@ final class TableTransfers {
             bytes, fromPandas + copy, "10c");
         row("10b", "`VectorSchemaRoot` → pandas `DataFrame` (`ArrowFrames.toPandas`)", out,
             bytes, toPandas + copy, "10d");
+        NdArray blob = (NdArray) runtime.call(MODULE, "blob", bytes);
+        Latencies blobIn = measurement.transfers("(10e) the same bytes, Python → Java", WARMUPS,
+            10, 3, () -> runtime.call(MODULE, "blob", bytes));
+        Latencies blobOut = measurement.transfers("(10f) the same bytes, Java → Python", WARMUPS,
+            10, 3, () -> runtime.call("builtins", "len", blob));
+        transfer("10e", "Transfer alone for (10a): a `uint8` array of as many bytes, Python → "
+            + "Java", blobIn, bytes);
+        transfer("10f", "Transfer alone for (10b): the same `NdArray`, Java → Python (`len`)",
+            blobOut, bytes);
         reference("10c", "Reference for (10a): pyarrow `Table.from_pandas` + one "
             + "`System.arraycopy` of the Arrow data", fromPandas, copy, bytes);
         reference("10d", "Reference for (10b): pyarrow `Table.to_pandas` + one "
@@ -80,6 +91,12 @@ final class TableTransfers {
         Report.count(bytes / (total / 1e9) / 1e6) + " MB/s", "reported", ""));
     report.detail(String.format(Locale.ROOT, "(%s) medians of %d: pyarrow %.1f ms, "
         + "System.arraycopy %.1f ms", id, REFERENCE_RUNS, pyarrowNanos / 1e6, copyNanos / 1e6));
+  }
+
+  private void transfer(String id, String what, Latencies times, long bytes) {
+    report.row(new Report.Row(id, what, Report.count(times.p50Micros()),
+        Report.count(times.p99Micros()),
+        Report.count(bytes / (times.percentile(50) / 1e9) / 1e6) + " MB/s", "reported", ""));
   }
 
   /** The median time of one System.arraycopy of {@code bytes} bytes into an array reused. */

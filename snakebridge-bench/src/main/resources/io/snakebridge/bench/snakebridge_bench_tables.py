@@ -28,6 +28,14 @@ def arrow_bytes(df):
     return pa.Table.from_pandas(df).nbytes
 
 
+def blob(size):
+    """A cached uint8 array of ``size`` bytes: the transfer alone, as (10a) makes it."""
+    key = ("blob", size)
+    if key not in _frames:
+        _frames[key] = np.ones(size, dtype=np.uint8)
+    return _frames[key]
+
+
 def from_pandas_seconds(df, repeat):
     """Times of pyarrow's own pandas → Arrow conversion."""
     times = []
