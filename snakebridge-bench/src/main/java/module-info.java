@@ -5,6 +5,7 @@
  */
 module io.snakebridge.bench {
   requires io.snakebridge;
+  requires io.snakebridge.arrow;
   requires java.management;
   requires io.snakebridge.codegen;
   requires java.compiler;

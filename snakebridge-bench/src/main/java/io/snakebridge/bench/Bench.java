@@ -106,6 +106,7 @@ public final class Bench {
     Files.createDirectories(pythonDir);
     Path echoScript = extract("echo_loop.py");
     extract(MODULE + ".py");
+    extract(TableTransfers.MODULE + ".py");
     Machine machine = Machine.current();
     double loadBefore = Machine.loadAverage();
     report.context("Machine: " + machine.cpu() + ", " + machine.processors() + " processors, "
@@ -123,6 +124,13 @@ public final class Bench {
       report.context("Settings: array cases and the raw pipe only");
       arrays(python);
       rawPipe(python, echoScript);
+      report.context(String.format(Locale.ROOT, "Load average (1 min) before / after the run: "
+          + "%.2f / %.2f", loadBefore, Machine.loadAverage()));
+      return report.markdown();
+    }
+    if (options.tablesOnly()) {
+      report.context("Settings: Arrow table cases only");
+      tables(options.python());
       report.context(String.format(Locale.ROOT, "Load average (1 min) before / after the run: "
           + "%.2f / %.2f", loadBefore, Machine.loadAverage()));
       return report.markdown();
@@ -182,6 +190,7 @@ public final class Bench {
       report.detail("numpy cases skipped (--no-numpy)");
     } else {
       arrays(python);
+      tables(python);
     }
     rawPipe(python, echoScript);
     double loadAfter = Machine.loadAverage();
@@ -555,6 +564,23 @@ public final class Bench {
       TransferCost end = TransferCost.now();
       transferRow("4d", "`NdArray` float64[10,000,000] (80 MB), Java → Python", out, bytes, true);
       report.detail(end.since(middle).describe("(4d)", out.count() + ARRAY_WARMUPS));
+    }
+  }
+
+  /** Rows (10a)-(10d), on a Python with pandas and pyarrow. */
+  private void tables(String python) throws Exception {
+    String arrowPython;
+    try {
+      arrowPython = NumpyVenv.python(options.arrowPython(), python, options.workDir(),
+          "venv-arrow", List.of("pandas", "pyarrow"));
+    } catch (IOException e) {
+      report.detail("Arrow table cases not measured: " + e.getMessage());
+      report.row(new Report.Row("10a/10b", "pandas `DataFrame` as Arrow", "", "", "not measured",
+          "≥ 1,000 MB/s each way", "MISS"));
+      return;
+    }
+    try (SnakeBridgeRuntime runtime = runtime(arrowPython, 1)) {
+      new TableTransfers(measurement, report).measure(runtime);
     }
   }
 

@@ -20,14 +20,18 @@ import java.util.List;
  * @param calls         the least number of calls each latency case records
  * @param streamsOnly   run only the streaming cases (9a-9f)
  * @param arraysOnly    run only the numpy array cases (4c, 4d) and the raw pipe (5a, 5b)
+ * @param arrowPython   a Python with pandas and pyarrow for the table cases (10); null to use
+ *                      (and create) a venv
+ * @param tablesOnly    run only the Arrow table cases (10a-10d)
  */
 record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path write, Path workDir,
-    double warmupSeconds, double seconds, int calls, boolean streamsOnly, boolean arraysOnly) {
+    double warmupSeconds, double seconds, int calls, boolean streamsOnly, boolean arraysOnly,
+    String arrowPython, boolean tablesOnly) {
 
   static final String USAGE =
       "usage: snakebridge-bench/run [--python exe] [--numpy-python exe | --no-numpy]\n"
       + "         [--write file.md] [--work-dir dir] [--warmup s] [--seconds s] [--calls n]\n"
-      + "         [--streams-only | --arrays-only]";
+      + "         [--arrow-python exe] [--streams-only | --arrays-only | --tables-only]";
 
   static BenchOptions parse(List<String> args) {
     String python = defaultPython();
@@ -35,6 +39,8 @@ record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path w
     boolean skipNumpy = false;
     boolean streamsOnly = false;
     boolean arraysOnly = false;
+    boolean tablesOnly = false;
+    String arrowPython = null;
     Path write = null;
     Path workDir = Path.of("snakebridge-bench", "target");
     double warmup = 2;
@@ -54,6 +60,10 @@ record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path w
         arraysOnly = true;
         continue;
       }
+      if (option.equals("--tables-only")) {
+        tablesOnly = true;
+        continue;
+      }
       if (option.equals("--help") || option.equals("-h")) {
         throw new IllegalArgumentException("");
       }
@@ -64,6 +74,7 @@ record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path w
       switch (option) {
         case "--python": python = value; break;
         case "--numpy-python": numpyPython = value; break;
+        case "--arrow-python": arrowPython = value; break;
         case "--write": write = Path.of(value); break;
         case "--work-dir": workDir = Path.of(value); break;
         case "--warmup": warmup = positive(option, value); break;
@@ -72,14 +83,15 @@ record BenchOptions(String python, String numpyPython, boolean skipNumpy, Path w
         default: throw new IllegalArgumentException("unknown option: " + option);
       }
     }
-    if (streamsOnly && arraysOnly) {
-      throw new IllegalArgumentException("--streams-only and --arrays-only exclude each other");
+    if ((streamsOnly ? 1 : 0) + (arraysOnly ? 1 : 0) + (tablesOnly ? 1 : 0) > 1) {
+      throw new IllegalArgumentException(
+          "--streams-only, --arrays-only and --tables-only exclude each other");
     }
     if (arraysOnly && skipNumpy) {
       throw new IllegalArgumentException("--arrays-only needs numpy: drop --no-numpy");
     }
     return new BenchOptions(python, numpyPython, skipNumpy, write, workDir, warmup, seconds, calls,
-        streamsOnly, arraysOnly);
+        streamsOnly, arraysOnly, arrowPython, tablesOnly);
   }
 
   private static String defaultPython() {
