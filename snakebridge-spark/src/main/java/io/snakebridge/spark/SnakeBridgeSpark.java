@@ -2,12 +2,20 @@ package io.snakebridge.spark;
 
 import io.snakebridge.spark.internal.ArrowSchemas;
 import io.snakebridge.spark.internal.BatchMapper;
+import io.snakebridge.spark.internal.ScalarUdf;
 import io.snakebridge.spark.internal.SparkSettings;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.api.java.UDF4;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -92,6 +100,38 @@ public final class SnakeBridgeSpark {
     SparkSettings settings = settings(input.sparkSession());
     BatchMapper mapper = new BatchMapper(module, function, input.schema(), outputSchema, settings);
     return input.mapPartitions(mapper, Encoders.row(outputSchema));
+  }
+
+  /**
+   * Returns a UDF that calls {@code module.function(*columns)} once per row on the executor's
+   * Python workers: the slow path, one round trip per row (tens of microseconds at best), for
+   * simple scalar functions where batching does not pay. Prefer {@link #mapBatches} for
+   * anything over many rows. The arguments are the columns' Java values (arrays as lists), and
+   * a numeric result is converted to {@code returnType}'s Java class.
+   *
+   * <pre>{@code
+   * UserDefinedFunction hypot = SnakeBridgeSpark.udf("math", "hypot", 2, DataTypes.DoubleType);
+   * points.select(hypot.apply(col("x"), col("y")));
+   * }</pre>
+   *
+   * @param arity the number of columns it takes, 1 to 4
+   * @param returnType the Spark type of the result
+   * @since 0.2
+   */
+  public static UserDefinedFunction udf(String module, String function, int arity,
+      DataType returnType) {
+    requireName(module, "module");
+    requireName(function, "function");
+    Objects.requireNonNull(returnType, "returnType");
+    ScalarUdf udf = new ScalarUdf(module, function, returnType,
+        settings(SparkSession.active()));
+    return switch (arity) {
+      case 1 -> functions.udf((UDF1<?, ?>) udf, returnType);
+      case 2 -> functions.udf((UDF2<?, ?, ?>) udf, returnType);
+      case 3 -> functions.udf((UDF3<?, ?, ?, ?>) udf, returnType);
+      case 4 -> functions.udf((UDF4<?, ?, ?, ?, ?>) udf, returnType);
+      default -> throw new IllegalArgumentException("arity must be 1 to 4, not " + arity);
+    };
   }
 
   static SparkSettings settings(SparkSession session) {

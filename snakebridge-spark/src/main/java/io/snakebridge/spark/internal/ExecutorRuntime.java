@@ -108,7 +108,7 @@ public final class ExecutorRuntime {
     }
     SnakeBridgeRuntime runtime;
     if (settings.python() != null) {
-      runtime = builder.python(settings.python()).build();
+      runtime = builder.python(python(settings.python(), files)).build();
     } else if (settings.lockFile() != null) {
       runtime = withLock(builder, resolve(settings.lockFile(), files));
     } else {
@@ -205,6 +205,15 @@ public final class ExecutorRuntime {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /** A relative interpreter path is looked up among the job's files (a shipped venv, say). */
+  private static String python(String python, Path files) {
+    if (files == null || !python.contains("/") || Path.of(python).isAbsolute()) {
+      return python;
+    }
+    Path shipped = files.resolve(python);
+    return Files.isExecutable(shipped) ? shipped.toString() : python;
   }
 
   private static Path resolve(String entry, Path files) {

@@ -54,7 +54,7 @@ public record SparkSettings(
     List<String> path = new ArrayList<>();
     String raw = conf.get(PREFIX + "pythonPath");
     if (raw != null) {
-      for (String entry : raw.split("[,:]")) {
+      for (String entry : raw.split(",")) {
         if (!entry.isBlank()) {
           path.add(entry.trim());
         }
