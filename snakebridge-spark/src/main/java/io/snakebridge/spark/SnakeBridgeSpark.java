@@ -6,7 +6,8 @@ import io.snakebridge.spark.internal.ScalarUdf;
 import io.snakebridge.spark.internal.SparkSettings;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
@@ -99,7 +100,12 @@ public final class SnakeBridgeSpark {
     ArrowSchemas.check(outputSchema, "outputSchema");
     SparkSettings settings = settings(input.sparkSession());
     BatchMapper mapper = new BatchMapper(module, function, input.schema(), outputSchema, settings);
-    return input.mapPartitions(mapper, Encoders.row(outputSchema));
+    // Internal rows both ways, as PySpark's mapInPandas: no row encoder, no boxed values.
+    org.apache.spark.sql.classic.Dataset<Row> classic =
+        (org.apache.spark.sql.classic.Dataset<Row>) input;
+    RDD<InternalRow> rows = classic.queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(mapper).rdd();
+    return classic.sparkSession().internalCreateDataFrame(rows, outputSchema, false);
   }
 
   /**

@@ -3,7 +3,6 @@ package io.snakebridge.spark.internal;
 import io.snakebridge.PythonException;
 import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.SnakeBridgeRuntime;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -17,14 +16,16 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TaskKilledException;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Row;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
- * The task side of {@code mapBatches}: cuts a partition into batches, sends each as Arrow IPC
- * bytes to {@code snakebridge_spark.map_batch} on the executor's runtime and hands out the rows
- * of the answers, one batch in flight per task.
+ * The task side of {@code mapBatches}: cuts a partition of Spark's internal rows into batches,
+ * writes each into Arrow and sends it as IPC bytes to {@code snakebridge_spark.map_batch} on the
+ * executor's runtime, and hands out the answer's rows read straight from its Arrow vectors; one
+ * batch in flight per task.
  *
  * <p>Failures become task failures: a Python exception fails the task with the traceback in the
  * message; a crashed worker fails the attempt (Spark retries it, and the pool has replaced the
@@ -32,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Instances are immutable and serializable; each call runs on one task thread.
  */
-public final class BatchMapper implements MapPartitionsFunction<Row, Row> {
+public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
   /** How often a task waiting for Python checks whether it was killed. */
   private static final long KILL_CHECK_MILLIS = 100;
@@ -54,83 +55,77 @@ public final class BatchMapper implements MapPartitionsFunction<Row, Row> {
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> input) {
+  public Iterator<InternalRow> call(Iterator<InternalRow> input) {
     if (!input.hasNext()) {
       return Collections.emptyIterator();
     }
     TaskContext task = TaskContext.get();
-    SnakeBridgeRuntime runtime = ExecutorRuntime.runtime(settings);
-    BatchMetrics metrics = ExecutorRuntime.metrics(settings);
-    BufferAllocator allocator = ROOT.newChildAllocator("snakebridge-spark", 0, Long.MAX_VALUE);
-    RowsToArrow writer = new RowsToArrow(inputSchema, allocator);
-    Batches batches = new Batches(input, task, runtime, metrics, writer,
-        RowsToArrow.schemaOnly(outputSchema, allocator),
-        new ArrowToRows(outputSchema, settings.java8Time()), allocator);
+    Batches batches = new Batches(input, task, ExecutorRuntime.runtime(settings),
+        ExecutorRuntime.metrics(settings),
+        ROOT.newChildAllocator("snakebridge-spark", 0, Long.MAX_VALUE));
     if (task != null) {
-      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> batches.close());
+      task.addTaskCompletionListener((TaskCompletionListener) context -> batches.close());
     }
     return batches;
   }
 
   /** The rows of the answers, fetching the next batch when the last one is used up. */
-  private final class Batches implements Iterator<Row> {
-    private final Iterator<Row> input;
+  private final class Batches implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> input;
     private final TaskContext task;
     private final SnakeBridgeRuntime runtime;
     private final BatchMetrics metrics;
-    private final RowsToArrow writer;
-    private final byte[] outputArrowSchema;
-    private final ArrowToRows reader;
     private final BufferAllocator allocator;
-    private Iterator<Row> current = Collections.emptyIterator();
+    private final ArrowBatchWriter writer;
+    private final byte[] outputArrowSchema;
+    private ArrowBatchReader current;
     private long batchCount;
     private long rowCount;
     private long nanos;
     private boolean closed;
 
-    Batches(Iterator<Row> input, TaskContext task, SnakeBridgeRuntime runtime,
-        BatchMetrics metrics, RowsToArrow writer, byte[] outputArrowSchema, ArrowToRows reader,
-        BufferAllocator allocator) {
+    Batches(Iterator<InternalRow> input, TaskContext task, SnakeBridgeRuntime runtime,
+        BatchMetrics metrics, BufferAllocator allocator) {
       this.input = input;
       this.task = task;
       this.runtime = runtime;
       this.metrics = metrics;
-      this.writer = writer;
-      this.outputArrowSchema = outputArrowSchema;
-      this.reader = reader;
       this.allocator = allocator;
+      this.writer = new ArrowBatchWriter(inputSchema, allocator);
+      this.outputArrowSchema = ArrowBatchWriter.schemaOnly(outputSchema, allocator);
     }
 
     @Override
     public boolean hasNext() {
-      while (!current.hasNext() && input.hasNext()) {
-        current = next(input);
+      while ((current == null || !current.hasNext()) && input.hasNext()) {
+        if (current != null) {
+          current.close();
+          current = null;
+        }
+        current = nextBatch();
       }
-      return current.hasNext();
+      return current != null && current.hasNext();
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
       return current.next();
     }
 
-    private Iterator<Row> next(Iterator<Row> rows) {
-      List<Row> batch = new ArrayList<>(Math.min(settings.batchSize(), 16_384));
-      while (batch.size() < settings.batchSize() && rows.hasNext()) {
-        batch.add(rows.next());
-      }
-      byte[] arrow = writer.write(batch);
+    private ArrowBatchReader nextBatch() {
+      byte[] arrow = writer.write(input, settings.batchSize());
+      int rows = writer.rowCount();
       long start = System.nanoTime();
-      byte[] answer = callPython(arrow, batch.size());
+      byte[] answer = callPython(arrow, rows);
       long took = System.nanoTime() - start;
       batchCount++;
-      rowCount += batch.size();
+      rowCount += rows;
       nanos += took;
-      metrics.add(batch.size(), took);
-      return reader.read(answer, allocator).iterator();
+      metrics.add(rows, took);
+      return new ArrowBatchReader(answer, allocator, outputSchema.fields().length);
     }
 
     private byte[] callPython(byte[] arrow, int rows) {
@@ -180,6 +175,9 @@ public final class BatchMapper implements MapPartitionsFunction<Row, Row> {
         return;
       }
       closed = true;
+      if (current != null) {
+        current.close();
+      }
       writer.close();
       allocator.close();
       if (batchCount > 0) {

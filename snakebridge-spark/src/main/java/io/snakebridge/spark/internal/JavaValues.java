@@ -20,9 +20,4 @@ final class JavaValues {
     }
     throw new IllegalArgumentException("not an array value: " + value.getClass().getName());
   }
-
-  /** An array value as the Scala {@code Seq} that Spark's row encoder takes. */
-  static scala.collection.Seq<Object> seq(List<Object> items) {
-    return scala.jdk.javaapi.CollectionConverters.asScala(items);
-  }
 }

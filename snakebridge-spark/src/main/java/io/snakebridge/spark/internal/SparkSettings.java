@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
  * @param lockFile the managed environment's lock file, or null
  * @param timeout the deadline of one batch's Python call, or null for the runtime's default
  * @param localCores the cores of a {@code local[n]} master, or 0 when not local
- * @param java8Time whether dates and timestamps are {@code java.time} values in rows
  */
 public record SparkSettings(
     String python,
@@ -31,8 +30,7 @@ public record SparkSettings(
     int batchSize,
     String lockFile,
     Duration timeout,
-    int localCores,
-    boolean java8Time) implements Serializable {
+    int localCores) implements Serializable {
   public static final String PREFIX = "spark.snakebridge.";
   public static final int DEFAULT_BATCH_SIZE = 10_000;
 
@@ -65,10 +63,7 @@ public record SparkSettings(
     int timeoutSeconds = positive(conf, "timeoutSeconds", 0);
     Duration timeout = timeoutSeconds == 0 ? null : Duration.ofSeconds(timeoutSeconds);
     int localCores = localCores(conf.getOrDefault("spark.master", ""));
-    boolean java8Time = Boolean.parseBoolean(
-        conf.getOrDefault("spark.sql.datetime.java8API.enabled", "false").trim());
-    return new SparkSettings(python, poolSize, path, batchSize, lockFile, timeout, localCores,
-        java8Time);
+    return new SparkSettings(python, poolSize, path, batchSize, lockFile, timeout, localCores);
   }
 
   /** Whether a runtime built for {@code other} serves these settings too (batch size aside). */

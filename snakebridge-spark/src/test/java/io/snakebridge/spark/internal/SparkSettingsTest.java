@@ -22,7 +22,6 @@ class SparkSettingsTest {
     assertNull(s.lockFile());
     assertNull(s.timeout());
     assertEquals(0, s.localCores());
-    assertFalse(s.java8Time());
   }
 
   @Test
@@ -33,15 +32,13 @@ class SparkSettingsTest {
         "spark.snakebridge.pythonPath", "libs.zip, models ,",
         "spark.snakebridge.batchSize", "500",
         "spark.snakebridge.lockFile", "snakebridge.lock",
-        "spark.snakebridge.timeoutSeconds", "600",
-        "spark.sql.datetime.java8API.enabled", "true"));
+        "spark.snakebridge.timeoutSeconds", "600"));
     assertEquals("venv/bin/python", s.python());
     assertEquals(3, s.poolSize());
     assertEquals(List.of("libs.zip", "models"), s.pythonPath());
     assertEquals(500, s.batchSize());
     assertEquals("snakebridge.lock", s.lockFile());
     assertEquals(Duration.ofSeconds(600), s.timeout());
-    assertTrue(s.java8Time());
   }
 
   @Test
