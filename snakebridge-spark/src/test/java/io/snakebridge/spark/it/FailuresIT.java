@@ -44,19 +44,46 @@ class FailuresIT {
   }
 
   @Test
-  void cancellingTheJobStopsItsPythonCall() throws Exception {
+  void cancellingAllJobsStopsTheirPythonCall() throws Exception {
     Path folder = SharedSpark.workDir("cancel");
-    StructType out = new StructType().add("id", DataTypes.LongType);
-    Dataset<Row> job = SnakeBridgeSpark.mapBatches(withMarker(10, 1, folder), "sparkfns", "slow",
-        out);
+    Dataset<Row> job = slowJob(folder);
     CompletableFuture<List<Row>> running = CompletableFuture.supplyAsync(job::collectAsList);
     await("the Python function to start", () -> Files.exists(folder.resolve("started")));
     spark.sparkContext().cancelAllJobs();
+    assertCancelled(running, folder);
+  }
+
+  /** Spark kills the task without interrupting its thread; the task notices and cancels. */
+  @Test
+  void cancellingAJobGroupThatDoesNotInterruptStopsItsPythonCall() throws Exception {
+    Path folder = SharedSpark.workDir("cancel-group");
+    Dataset<Row> job = slowJob(folder);
+    CompletableFuture<List<Row>> running = CompletableFuture.supplyAsync(() -> {
+      spark.sparkContext().setJobGroup("no-interrupt", "a job cancelled by its group", false);
+      try {
+        return job.collectAsList();
+      } finally {
+        spark.sparkContext().clearJobGroup();
+      }
+    });
+    await("the Python function to start", () -> Files.exists(folder.resolve("started")));
+    spark.sparkContext().cancelJobGroup("no-interrupt");
+    assertCancelled(running, folder);
+  }
+
+  private Dataset<Row> slowJob(Path folder) {
+    StructType out = new StructType().add("id", DataTypes.LongType);
+    return SnakeBridgeSpark.mapBatches(withMarker(10, 1, folder), "sparkfns", "slow", out);
+  }
+
+  private static void assertCancelled(CompletableFuture<List<Row>> running, Path folder)
+      throws InterruptedException {
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> running.get(CEILING.toSeconds(), TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof SparkException, String.valueOf(e.getCause()));
     assertTrue(e.getCause().getMessage().contains("cancelled"), e.getCause().getMessage());
-    // The function would run for ten minutes; it stops only because its call was cancelled.
+    // The function would run for ten minutes, within the batch deadline; it stops only because
+    // its call was cancelled.
     await("the Python call to stop", () -> Files.exists(folder.resolve("stopped")));
   }
 

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.spark.SnakeBridgeSpark;
+import java.text.MessageFormat;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,6 +34,21 @@ class MapBatchesIT {
 
   @Test
   void rowSumsComeBackForEveryRowAcrossBatches() {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        logged.add(MessageFormat.format(record.getMessage(), record.getParameters()));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger("io.snakebridge.spark");
+    logger.addHandler(handler);
     Dataset<Row> input = numbers(25_000, 3).drop("id");
     StructType out = new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType)
         .add("c", DataTypes.DoubleType).add("d", DataTypes.DoubleType)
@@ -39,6 +59,11 @@ class MapBatchesIT {
     double wrong = rows.stream().filter(r -> r.getDouble(4)
         != r.getDouble(0) + r.getDouble(1) + r.getDouble(2) + r.getDouble(3)).count();
     assertEquals(0, wrong, "rows whose total is not the sum of a, b, c, d");
+    logger.removeHandler(handler);
+    // Each of the three tasks logs its batches, rows and Python time with the executor's totals.
+    assertTrue(logged.stream().anyMatch(m -> m.matches(
+        "executor driver task [\\d,.]+: 1 batches, 8.33[34] rows, [\\d,.]+ ms in Python;"
+            + " executor total: .*")), String.join("\n", logged));
   }
 
   @Test

@@ -8,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one SparkSession the integration tests share (starting Spark costs seconds): {@code
  * local[2,4]}, two cores and up to four attempts per task, so that a task whose worker died is
- * retried. The test functions ({@code src/test/python/sparkfns.py}) reach the executors the Spark
+ * retried, and a batch deadline of 15 minutes. The test functions ({@code src/test/python/sparkfns.py}) reach the executors the Spark
  * way, through {@code SparkContext.addFile}. Thread-safe.
  */
 final class SharedSpark {
@@ -29,6 +29,8 @@ final class SharedSpark {
           .config("spark.ui.enabled", "false")
           .config("spark.sql.shuffle.partitions", "2")
           .config(SnakeBridgeSpark.PYTHON, python)
+          // Longer than any wait of the tests, so that only a cancel can stop a call early.
+          .config(SnakeBridgeSpark.TIMEOUT_SECONDS, "900")
           .getOrCreate();
       session.sparkContext().addFile(Path.of("src/test/python/sparkfns.py").toAbsolutePath()
           .toString());
