@@ -118,4 +118,22 @@ class MapBatchesIT {
             .collectAsList());
     assertTrue(e.getMessage().contains("missing: ['score']"), e.getMessage());
   }
+
+  @Test
+  void aLockFileThatWasNotShippedIsNamedInTheFailure() {
+    Dataset<Row> input = numbers(10, 1).select("id");
+    StructType out = new StructType().add("id", DataTypes.LongType);
+    String python = spark.conf().get(SnakeBridgeSpark.PYTHON);
+    spark.conf().set(SnakeBridgeSpark.PYTHON, "");
+    spark.conf().set(SnakeBridgeSpark.LOCK_FILE, "never-shipped.lock");
+    try {
+      SparkException e = assertThrows(SparkException.class,
+          () -> SnakeBridgeSpark.mapBatches(input, "sparkfns", "identity", out).collectAsList());
+      assertTrue(e.getMessage().contains("spark.snakebridge.lockFile: no file "), e.getMessage());
+      assertTrue(e.getMessage().contains("never-shipped.lock on this executor"), e.getMessage());
+    } finally {
+      spark.conf().unset(SnakeBridgeSpark.LOCK_FILE);
+      spark.conf().set(SnakeBridgeSpark.PYTHON, python);
+    }
+  }
 }
