@@ -33,6 +33,8 @@ _COUNT = struct.Struct("<Q")
 _TABLE_HEAD = struct.Struct(">II")
 _NOT_MAPPED = 2 ** 64 - 1
 _GROWTH = 1024 * 1024
+current = None
+"""The worker's Lane once HELLO set one up, else None: what `counts()` reports."""
 
 
 def _aligned(size):
@@ -202,10 +204,20 @@ def parse_table(head, body_length, max_frame):
 
 
 def open_lane(threshold, limit):
-    """A Lane, or (None, the reason) where this system offers no anonymous memory files."""
+    """(a Lane, None), or (None, the reason) where this system offers no anonymous memory
+    files."""
+    global current
     if not hasattr(os, "memfd_create"):
         return None, f"no os.memfd_create on {sys.platform}"
     try:
-        return Lane(threshold, limit), None
+        current = Lane(threshold, limit)
     except OSError as exc:
         return None, f"os.memfd_create failed: {exc}"
+    return current, None
+
+
+def counts():
+    """Diagnostics: (frames this worker spliced, frames it read spliced), or None without a
+    lane."""
+    lane = current
+    return None if lane is None else (lane._spliced, lane._read)
