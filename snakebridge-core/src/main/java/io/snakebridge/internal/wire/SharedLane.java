@@ -43,8 +43,9 @@ public final class SharedLane implements Closeable {
   private final long threshold;
   private final long limit;
   private final Runnable overLimit;
-  private MappedByteBuffer out;
-  private MappedByteBuffer in;
+  private volatile MappedByteBuffer out;
+  private volatile MappedByteBuffer in;
+  private volatile boolean closed;
   private long spliced;
   private long read;
 
@@ -105,6 +106,9 @@ public final class SharedLane implements Closeable {
       return parts;
     }
     MappedByteBuffer arena = out;
+    if (closed) {
+      return List.of();
+    }
     if (arena != null && (long) COUNT.getVolatile(arena, 0) != spliced) {
       return List.of();
     }
@@ -142,6 +146,9 @@ public final class SharedLane implements Closeable {
       needed += align(length);
     }
     MappedByteBuffer arena = in;
+    if (arena == null) {
+      throw new IOException("the shared memory of a worker that has ended");
+    }
     if (needed > arena.capacity()) {
       long size = fromWorker.size();
       if (needed > size || size > Integer.MAX_VALUE) {
@@ -163,8 +170,16 @@ public final class SharedLane implements Closeable {
     return (length + 63) & -64L;
   }
 
+  /**
+   * Closes both arenas once the worker has ended. The mappings go when the collector finds them
+   * unreachable (JDK 17 cannot unmap), so the lane lets go of them here even if it stays
+   * reachable itself.
+   */
   @Override
   public void close() throws IOException {
+    closed = true;
+    out = null;
+    in = null;
     try {
       toWorker.close();
     } finally {
