@@ -2,9 +2,11 @@
 
 import contextlib
 import io
+import mmap
 import os
 import struct
 import threading
+import time
 import unittest
 
 import support
@@ -126,3 +128,81 @@ class LaneTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"),
+                     "needs memfd_create and /proc")
+class WorkerLaneTest(unittest.TestCase):
+    """A real worker asked for the lane in its HELLO, with the test as the JVM."""
+
+    def setUp(self):
+        self.worker = support.WorkerProcess(shm_limit=64 * MiB, shm_threshold=MiB)
+        self.addCleanup(self.worker.release)
+        pid = self.worker.hello["pid"]
+        to_worker, from_worker = self.worker.hello["shm"]
+        self.to_worker = os.open(f"/proc/{pid}/fd/{to_worker}", os.O_RDWR)
+        self.from_worker = os.open(f"/proc/{pid}/fd/{from_worker}", os.O_RDWR)
+        self.addCleanup(os.close, self.to_worker)
+        self.addCleanup(os.close, self.from_worker)
+
+    def read_raw(self):
+        """(flags, body) of the next frame, whatever its flags."""
+        deadline = time.monotonic() + support.TIMEOUT
+        length, kind, flags, _, _ = frames.HEADER.unpack(
+            self.worker._read_exactly(frames.HEADER_SIZE, deadline))
+        return kind, flags, self.worker._read_exactly(length - 12, deadline)
+
+    def test_the_arenas_are_private_anonymous_memory(self):
+        for fd in (self.to_worker, self.from_worker):
+            self.assertEqual(os.fstat(fd).st_mode & 0o777, 0o600)
+        pid = self.worker.hello["pid"]
+        for fd in self.worker.hello["shm"]:
+            self.assertTrue(os.readlink(f"/proc/{pid}/fd/{fd}").startswith("/memfd:snakebridge"))
+
+    def test_results_use_the_arena_once_the_jvm_mapped_it(self):
+        request_id = self.worker.start_call("sample_user_code", "echo", b"x" * (2 * MiB))
+        kind, flags, body = self.read_raw()
+        self.assertEqual((kind, flags), (frames.RESULT, 0), "not mapped yet: the pipe")
+        arena_map = mmap.mmap(self.from_worker, os.fstat(self.from_worker).st_size)
+        arena_map[0:8] = bytes(8)  # mapped: the worker may splice now
+        arena_map.close()
+        payload = os.urandom(2 * MiB)
+        self.worker.start_call("sample_user_code", "echo", payload)
+        kind, flags, piped = self.read_raw()
+        self.assertEqual((kind, flags), (frames.RESULT, arena.SPLICED))
+        count = struct.unpack_from(">I", piped, 0)[0]
+        table = [struct.unpack_from(">QQ", piped, 8 + 16 * i) for i in range(count)]
+        rest = piped[8 + 16 * count:]
+        arena_map = mmap.mmap(self.from_worker, os.fstat(self.from_worker).st_size)
+        body, position, done, in_arena = bytearray(), 0, 0, arena.HEAD
+        for offset, size in table:
+            body += rest[done:done + offset - position]
+            done += offset - position
+            body += arena_map[in_arena:in_arena + size]
+            in_arena += size + -size % 64
+            position = offset + size
+        body += rest[done:]
+        arena_map.close()
+        self.assertEqual(support.decode_as_jvm(body), payload)
+        self.assertLess(len(piped), MiB, "the payload did not go through the pipe")
+
+    def test_arguments_read_from_the_arena_are_counted_back(self):
+        payload = os.urandom(2 * MiB)
+        section = support.jvm_value_section(("call", None, "builtins", "len", [payload], {}))
+        offset = section.index(payload)
+        piped = (struct.pack(">II", 1, 0) + struct.pack(">QQ", offset, len(payload))
+                 + section[:offset] + section[offset + len(payload):])
+        os.ftruncate(self.to_worker, arena.HEAD + len(payload))
+        arena_map = mmap.mmap(self.to_worker, arena.HEAD + len(payload))
+        arena_map[arena.HEAD:] = payload
+        request_id = self.worker.new_id()
+        self.worker.send_raw(frames.HEADER.pack(12 + len(piped), frames.CALL, arena.SPLICED, 0,
+                                                request_id) + piped)
+        self.assertEqual(self.worker.reply(request_id), ("result", len(payload)))
+        self.assertEqual(struct.unpack_from("<Q", arena_map, 0)[0], 1, "counted as read")
+        arena_map.close()
+
+    def test_without_shm_limit_there_is_no_lane(self):
+        worker = support.WorkerProcess()
+        self.addCleanup(worker.release)
+        self.assertNotIn("shm", worker.hello)
