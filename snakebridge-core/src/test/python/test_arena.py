@@ -103,6 +103,27 @@ class LaneTest(unittest.TestCase):
         self.assertEqual(errors.getvalue().count("\n"), 1, errors.getvalue())
         self.assertIn("over the limit", errors.getvalue())
 
+    def test_a_body_with_no_memory_fails_alone_and_frees_the_arena(self):
+        self.mapped_by_peer()
+        real = frames._new_body
+
+        def no_memory(size):
+            raise MemoryError
+
+        frames._new_body = no_memory
+        try:
+            thread = threading.Thread(target=self.writer.send, args=(self.big_frame(1),))
+            thread.start()
+            kind, request_id, body = self.reader.read()
+            thread.join(support.TIMEOUT)
+        finally:
+            frames._new_body = real
+        self.assertIs(type(body), frames.UnreadBody)
+        with self.assertRaises(MemoryError):
+            frames.split_value_section(body)
+        self.send_and_read(self.big_frame(2))  # the arena was counted as read: free again
+        self.assertEqual(self.spliced(), 2)
+
     def test_small_frames_never_use_the_arena(self):
         self.mapped_by_peer()
         self.send_and_read(frames.value_frame(frames.RESULT, 1, [b"\x80\x05N."], 4, []))

@@ -183,6 +183,14 @@ class Lane:
         self._read += 1
         arena.map[0:8] = _COUNT.pack(self._read)
 
+    def skip(self):
+        """Counts a spliced frame as read without copying it out (no memory for its body)."""
+        arena = self._incoming
+        if arena.map is None:
+            arena.remap(os.fstat(arena.fd).st_size)
+        self._read += 1
+        arena.map[0:8] = _COUNT.pack(self._read)
+
 
 def _nbytes(part):
     return part.nbytes if type(part) is memoryview else len(part)

@@ -177,7 +177,10 @@ class FrameReader:
     def _unsplice(self, piped, request_id):
         """The whole body of a spliced frame (§2.2): its piped bytes with the parts the lane
         carried put back in their places."""
-        if type(piped) is UnreadBody or len(piped) < 8:
+        if type(piped) is UnreadBody:  # no memory even for the piped bytes: fails its call
+            self.lane.skip()
+            return piped
+        if len(piped) < 8:
             raise ProtocolError("spliced frame too short for its splice table", request_id)
         count, reserved = struct.unpack_from(">II", piped, 0)
         table_end = 8 + 16 * count
@@ -189,7 +192,11 @@ class FrameReader:
         table = arena.parse_table(piped[8:table_end], size, self.max_frame)
         body = self._reuse(size)
         if body is None:
-            body = _new_body(size)
+            try:
+                body = _new_body(size)
+            except MemoryError:  # as for a piped body: that request fails on its own
+                self.lane.skip()
+                return UnreadBody(size)
         target = memoryview(body)
         done = 0
         position = 0
