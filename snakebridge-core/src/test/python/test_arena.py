@@ -5,6 +5,7 @@ import io
 import mmap
 import os
 import struct
+import subprocess
 import threading
 import time
 import unittest
@@ -179,6 +180,18 @@ class WorkerLaneTest(unittest.TestCase):
         pid = self.worker.hello["pid"]
         for fd in self.worker.hello["shm"]:
             self.assertTrue(os.readlink(f"/proc/{pid}/fd/{fd}").startswith("/memfd:snakebridge"))
+
+    @unittest.skipUnless(hasattr(os, "geteuid") and os.geteuid() == 0,
+                         "needs root to act as another user")
+    def test_another_user_cannot_open_the_arenas(self):
+        pid = self.worker.hello["pid"]
+        for fd in self.worker.hello["shm"]:
+            probe = subprocess.run(
+                ["/bin/sh", "-c", f": <> /proc/{pid}/fd/{fd}"], cwd="/",
+                preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),
+                capture_output=True, text=True, timeout=support.TIMEOUT)
+            self.assertNotEqual(probe.returncode, 0)
+            self.assertIn("Permission denied", probe.stderr)
 
     def test_results_use_the_arena_once_the_jvm_mapped_it(self):
         request_id = self.worker.start_call("sample_user_code", "echo", b"x" * (2 * MiB))
