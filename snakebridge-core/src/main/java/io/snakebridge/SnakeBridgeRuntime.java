@@ -956,7 +956,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      * memfd} and {@code /proc}) they go through the pipes, and one log line says so. Callers see
      * no difference but speed.
      *
-     * @since 0.2
+     * @since 0.4
      */
     public Builder sharedMemory(boolean enabled) {
       settings.sharedMemory(enabled);
@@ -968,7 +968,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      * default 1 GiB. It grows to what the largest frame so far needed; a frame whose large
      * values need more goes through the pipe (one log line).
      *
-     * @since 0.2
+     * @since 0.4
      */
     public Builder sharedMemoryLimit(long bytes) {
       settings.sharedMemoryLimit(bytes);
