@@ -158,7 +158,8 @@ class WorkerLaneTest(unittest.TestCase):
     """A real worker asked for the lane in its HELLO, with the test as the JVM."""
 
     def setUp(self):
-        self.worker = support.WorkerProcess(shm_limit=64 * MiB, shm_threshold=MiB)
+        self.worker = support.WorkerProcess(paths=[support.HERE], shm_limit=64 * MiB,
+                                            shm_threshold=MiB)
         self.addCleanup(self.worker.release)
         pid = self.worker.hello["pid"]
         to_worker, from_worker = self.worker.hello["shm"]
