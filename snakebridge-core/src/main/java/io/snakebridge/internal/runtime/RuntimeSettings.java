@@ -6,6 +6,7 @@ import io.snakebridge.PoolOptions;
 import io.snakebridge.SnakeBridge;
 import io.snakebridge.SnakeBridgeRuntime;
 import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.wire.LaneSettings;
 import io.snakebridge.internal.env.ManagedEnvironment;
 import io.snakebridge.internal.env.RequirementsEnvironment;
 import java.nio.file.Files;
@@ -54,6 +55,8 @@ public final class RuntimeSettings {
   private Path workingDirectory;
   private Path cacheDirectory;
   private long maxFrameBytes = SnakeBridgeRuntime.DEFAULT_MAX_FRAME_BYTES;
+  private boolean sharedMemory = true;
+  private long sharedMemoryLimit = LaneSettings.DEFAULT_LIMIT;
   private int maxNestingDepth = SnakeBridgeRuntime.DEFAULT_MAX_NESTING_DEPTH;
   private List<Path> helperPaths = List.of();
   private Executor callbackExecutor;
@@ -267,6 +270,18 @@ public final class RuntimeSettings {
     this.maxFrameBytes = maxFrameBytes;
   }
 
+  public void sharedMemory(boolean enabled) {
+    this.sharedMemory = enabled;
+  }
+
+  public void sharedMemoryLimit(long bytes) {
+    if (bytes < LaneSettings.DEFAULT_THRESHOLD || bytes > LaneSettings.MAX_LIMIT) {
+      throw new IllegalArgumentException("sharedMemoryLimit must be between "
+          + LaneSettings.DEFAULT_THRESHOLD + " and " + LaneSettings.MAX_LIMIT + ": " + bytes);
+    }
+    this.sharedMemoryLimit = bytes;
+  }
+
   public void maxNestingDepth(int maxNestingDepth) {
     if (maxNestingDepth < 1) {
       throw new IllegalArgumentException("maxNestingDepth must be at least 1: " + maxNestingDepth);
@@ -313,7 +328,8 @@ public final class RuntimeSettings {
     return new RuntimeConfig(
         name, all, eagerStart, workingDirectory, cache,
         new CodecLimits(maxNestingDepth, maxFrameBytes), helperPaths, callbackExecutor,
-        streamBatchSize, eventListener, hints);
+        streamBatchSize, eventListener, hints,
+        new LaneSettings(sharedMemory, LaneSettings.DEFAULT_THRESHOLD, sharedMemoryLimit, name));
   }
 
   /**

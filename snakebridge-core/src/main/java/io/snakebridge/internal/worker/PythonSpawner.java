@@ -3,6 +3,7 @@ package io.snakebridge.internal.worker;
 import io.snakebridge.PythonInfo;
 import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.wire.LaneSettings;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.nio.file.Files;
@@ -60,6 +61,7 @@ public final class PythonSpawner implements WorkerSpawner {
   private final long memoryLimit;
   private final Logger stderrLogger;
   private final String pythonHint;
+  private final LaneSettings sharedMemory;
   private volatile String reportedExecutable;
 
   /**
@@ -107,6 +109,26 @@ public final class PythonSpawner implements WorkerSpawner {
       long memoryLimit,
       Logger stderrLogger,
       String pythonHint) {
+    this(python, environment, workingDirectory, files, paths, helperPaths, limits, threads,
+        memoryLimit, stderrLogger, pythonHint, LaneSettings.DISABLED);
+  }
+
+  /**
+   * Creates a spawner whose workers use the shared-memory lane as {@code sharedMemory} says.
+   */
+  public PythonSpawner(
+      String python,
+      Map<String, String> environment,
+      Path workingDirectory,
+      WorkerFiles files,
+      List<String> paths,
+      List<String> helperPaths,
+      CodecLimits limits,
+      int threads,
+      long memoryLimit,
+      Logger stderrLogger,
+      String pythonHint,
+      LaneSettings sharedMemory) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -121,6 +143,7 @@ public final class PythonSpawner implements WorkerSpawner {
     this.memoryLimit = memoryLimit;
     this.stderrLogger = stderrLogger;
     this.pythonHint = pythonHint;
+    this.sharedMemory = sharedMemory;
   }
 
   @Override
@@ -149,8 +172,10 @@ public final class PythonSpawner implements WorkerSpawner {
           "could not start Python worker " + workerId + " with " + executable + ": "
               + e.getMessage(), e);
     }
-    return WorkerProcess.attach(workerId, executable, process, paths, helperPaths, limits,
-        threads, memoryLimit, stderrLogger);
+    WorkerProcess worker = WorkerProcess.attach(workerId, executable, process, paths,
+        helperPaths, limits, threads, memoryLimit, stderrLogger);
+    worker.sharedMemory(sharedMemory);
+    return worker;
   }
 
   @Override
