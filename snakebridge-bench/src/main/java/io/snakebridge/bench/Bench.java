@@ -40,7 +40,7 @@ import java.util.function.Function;
  *
  * <p>Run it with {@code snakebridge-bench/run}; {@code --help} lists the options. {@code
  * snakebridge-bench/run soak} runs the {@link Soak} instead, {@code snakebridge-bench/run
- * generated} case (10) alone.
+ * generated} case (11) alone.
  */
 public final class Bench {
   static final String MODULE = "snakebridge_bench";

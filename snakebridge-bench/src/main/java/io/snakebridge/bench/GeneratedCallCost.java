@@ -19,7 +19,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * (10): a call through a generated wrapper against the dynamic call it makes. The wrappers of
+ * (11): a call through a generated wrapper against the dynamic call it makes. The wrappers of
  * {@code math} are generated (as the Maven goal does) and compiled with the JDK's compiler when
  * the case runs, together with a small program that holds {@code Math.of(runtime)} and calls
  * {@code sqrt(16.0)}; the baseline is {@code runtime.call("math", "sqrt", 16.0)}. Both run as a
@@ -85,23 +85,23 @@ final class GeneratedCallCost {
       Measurement.Run dynamicRun = null;
       Measurement.Run generatedRun = null;
       for (int round = 1; round <= 2; round++) {
-        Measurement.Run d = measurement.latency("(10b) dynamic call, round " + round,
+        Measurement.Run d = measurement.latency("(11b) dynamic call, round " + round,
             dynamic::call);
-        Measurement.Run g = measurement.latency("(10) generated call, round " + round,
+        Measurement.Run g = measurement.latency("(11) generated call, round " + round,
             generated::call);
         dynamicRun = dynamicRun == null || d.p50Micros() < dynamicRun.p50Micros() ? d : dynamicRun;
         generatedRun = generatedRun == null || g.p50Micros() < generatedRun.p50Micros()
             ? g : generatedRun;
       }
       double ratio = generatedRun.p50Micros() / dynamicRun.p50Micros();
-      report.row(new Report.Row("10b", "`call(\"math\", \"sqrt\", 16.0)`, 1 worker, 1 thread",
+      report.row(new Report.Row("11b", "`call(\"math\", \"sqrt\", 16.0)`, 1 worker, 1 thread",
           Report.micros(dynamicRun.p50Micros()), Report.micros(dynamicRun.p99Micros()),
           Report.count(dynamicRun.callsPerSecond()) + " calls/s", "", ""));
-      report.row(new Report.Row("10", "Generated `Math.of(runtime).sqrt(16.0)`, same call",
+      report.row(new Report.Row("11", "Generated `Math.of(runtime).sqrt(16.0)`, same call",
           Report.micros(generatedRun.p50Micros()), Report.micros(generatedRun.p99Micros()),
           Report.count(generatedRun.callsPerSecond()) + " calls/s = "
-              + String.format(Locale.ROOT, "%.3f", ratio) + "× (10b) p50",
-          "p50 ≤ 1.05× (10b) = " + Report.micros(FACTOR * dynamicRun.p50Micros()) + " µs",
+              + String.format(Locale.ROOT, "%.3f", ratio) + "× (11b) p50",
+          "p50 ≤ 1.05× (11b) = " + Report.micros(FACTOR * dynamicRun.p50Micros()) + " µs",
           Report.verdict(ratio <= FACTOR)));
     }
   }
@@ -109,7 +109,7 @@ final class GeneratedCallCost {
   private static Path compile(List<Path> folders, Path classes) throws Exception {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
-      throw new IllegalStateException("case (10) needs a JDK (javac) to compile the wrappers");
+      throw new IllegalStateException("case (11) needs a JDK (javac) to compile the wrappers");
     }
     List<String> args = new ArrayList<>(List.of("--release", "17", "-proc:none", "-nowarn",
         "-Xlint:none", "-d", classes.toString(), "-cp", classPath()));
