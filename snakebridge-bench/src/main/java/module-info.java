@@ -6,5 +6,8 @@
 module io.snakebridge.bench {
   requires static org.jspecify;
   requires io.snakebridge;
+  requires io.snakebridge.arrow;
   requires java.management;
+  requires io.snakebridge.codegen;
+  requires java.compiler;
 }

@@ -11,4 +11,6 @@
 module io.snakebridge {
   requires static transitive org.jspecify;
   exports io.snakebridge;
+  // the CLI's env commands and doctor read the managed environment as the build plugin does
+  exports io.snakebridge.internal.env to io.snakebridge.cli;
 }

@@ -115,6 +115,10 @@ def _reduce(value, batch):
                 if isinstance(value.item(), numpy.generic):
                     return _ref(value, batch)  # no Python equivalent, e.g. a longdouble
                 raise _NotPlain
+    if _in_torch(kind):
+        reduction = _reduce_tensor(value)
+        if reduction is not None:
+            return reduction
     if isinstance(value, _PLAIN_BASES):
         raise _NotPlain
     for base, reducer in sbw.REDUCERS:
@@ -127,6 +131,28 @@ def _in_numpy(kind):
     """The class comes from numpy; its `__module__` may be anything a user set, None too."""
     module = getattr(kind, "__module__", None)
     return type(module) is str and module.startswith("numpy")
+
+
+def _in_torch(kind):
+    module = getattr(kind, "__module__", None)
+    return type(module) is str and module.startswith("torch")
+
+
+def _reduce_tensor(value):
+    """A torch CPU tensor crosses as the numpy array it views (no copy where it is already
+    C-contiguous), so like an array; None for other tensors (GPU, sparse, dtypes numpy lacks),
+    which become references."""
+    torch = sys.modules.get("torch")
+    numpy = sys.modules.get("numpy")
+    if torch is None or numpy is None or not isinstance(value, torch.Tensor):
+        return None
+    if value.device.type != "cpu" or value.layout != torch.strided:
+        return None
+    try:
+        array = value.detach().resolve_conj().resolve_neg().numpy()
+    except (TypeError, RuntimeError):
+        return None
+    return sbw.reduce_ndarray(numpy, array)
 
 
 def _ref(value, batch, why=None):

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 
-from snakebridge_worker import ProtocolError
+from snakebridge_worker import ProtocolError, arena
 
 HELLO = 1
 CALL = 2
@@ -99,6 +99,7 @@ class FrameReader:
         self._end = 0
         self._spare = None  # a large body handed back by `recycle`, or None
         self._spare_until = 0.0  # when `drop_idle_spare` lets it go
+        self.lane = None  # the shared-memory lane (arena.Lane) once HELLO set one up
 
     def buffered(self):
         """Whether bytes already read from the descriptor wait for the next `read`."""
@@ -134,7 +135,7 @@ class FrameReader:
         if length < _AFTER_LENGTH or length > self.max_frame:
             raise ProtocolError(
                 f"frame length {length} is outside 12..{self.max_frame} (max_frame)", request_id)
-        if flags or reserved:
+        if (flags and (flags != arena.SPLICED or self.lane is None)) or reserved:
             raise ProtocolError(
                 f"frame flags {flags} / reserved {reserved} must be 0 in protocol 1", request_id)
         stop = start + 4 + length
@@ -150,6 +151,13 @@ class FrameReader:
         if kind not in _VALUE_KINDS:
             raise ProtocolError(f"unknown frame kind {kind}", request_id)
         start += HEADER_SIZE
+        if flags:
+            if stop > end:
+                piped = self._read_body(start, stop - start, request_id)
+            else:
+                piped = buffer[start:stop]
+                self._start, self._end = (0, 0) if stop == end else (stop, end)
+            return kind, request_id, self._unsplice(piped, request_id)
         if stop > end:
             return kind, request_id, self._read_body(start, stop - start, request_id)
         if stop == end:
@@ -165,6 +173,41 @@ class FrameReader:
                     and buffer.count(0, pickle_end, stop) == stop - pickle_end:
                 return kind, request_id, (buffer[start + 8:pickle_end], ())
         return kind, request_id, buffer[start:stop]  # a copy: the buffer is reused
+
+    def _unsplice(self, piped, request_id):
+        """The whole body of a spliced frame (§2.2): its piped bytes with the parts the lane
+        carried put back in their places."""
+        if type(piped) is UnreadBody:  # no memory even for the piped bytes: fails its call
+            self.lane.skip()
+            return piped
+        if len(piped) < 8:
+            raise ProtocolError("spliced frame too short for its splice table", request_id)
+        count, reserved = struct.unpack_from(">II", piped, 0)
+        table_end = 8 + 16 * count
+        if not count or reserved or table_end > len(piped):
+            raise ProtocolError(f"bad splice table of {count} parts", request_id)
+        rest = memoryview(piped)[table_end:]
+        moved = sum(struct.unpack_from(">Q", piped, 16 + 16 * index)[0] for index in range(count))
+        size = len(rest) + moved
+        table = arena.parse_table(piped[8:table_end], size, self.max_frame)
+        body = self._reuse(size)
+        if body is None:
+            try:
+                body = _new_body(size)
+            except MemoryError:  # as for a piped body: that request fails on its own
+                self.lane.skip()
+                return UnreadBody(size)
+        target = memoryview(body)
+        done = 0
+        position = 0
+        for offset, length in table:
+            piece = offset - position
+            target[position:offset] = rest[done:done + piece]
+            done += piece
+            position = offset + length
+        target[position:] = rest[done:]  # as long as the rest: size counts both
+        self.lane.unsplice(table, body)
+        return body
 
     def _fill_header(self):
         """Reads until a whole header is buffered, first moving any partial one to the front.
@@ -299,6 +342,7 @@ class FrameWriter:
     def __init__(self, fd):
         self.fd = fd
         self._lock = threading.Lock()
+        self.lane = None  # the shared-memory lane (arena.Lane) once HELLO set one up
 
     def send(self, frame):
         """Sends an OutgoingFrame in one `writev` loop, or a whole frame given as bytes
@@ -310,8 +354,12 @@ class FrameWriter:
                     _write_rest(self.fd, [frame], written)
             return
         parts = frame.parts
-        total = HEADER_SIZE - _AFTER_LENGTH + frame.length
+        length = frame.length
+        lane = self.lane
         with self._lock:
+            if lane is not None and length >= lane.threshold:
+                parts, length = lane.splice(parts, length)
+            total = HEADER_SIZE - _AFTER_LENGTH + length
             written = os.writev(self.fd, parts) if len(parts) <= _IOV_MAX else 0
             if written != total:
                 _write_rest(self.fd, parts, written)

@@ -41,6 +41,7 @@ from snakebridge_worker import (
     ConversionError,
     ProtocolError,
     ResultTooLarge,
+    arena,
     callbacks,
     codec,
     control,
@@ -260,22 +261,40 @@ class Worker:
                 f"no common protocol version: the JVM speaks {hello['min_protocol']}.."
                 f"{hello['protocol']}, this worker speaks {MIN_PROTOCOL}..{PROTOCOL_VERSION}")
         self._max_frame = self._reader.max_frame = hello["max_frame"]
+        shared = self._open_lane(hello)
         place_user_paths([*folders, ""] if self._working_directory else folders)
         self._dispatcher.helpers = helpers.Helpers(hello["helper_paths"])
+        answer = {
+            "protocol": chosen,
+            "min_protocol": MIN_PROTOCOL,
+            "python_version": platform.python_version(),
+            "implementation": sys.implementation.name,
+            "executable": sys.executable,
+            "pid": os.getpid(),
+            "threads": self._threads,
+        }
+        answer.update(shared)
         try:
-            self.writer.send(self.value_frame(frames.HELLO, 0, {
-                "protocol": chosen,
-                "min_protocol": MIN_PROTOCOL,
-                "python_version": platform.python_version(),
-                "implementation": sys.implementation.name,
-                "executable": sys.executable,
-                "pid": os.getpid(),
-                "threads": self._threads,
-            }, self._codecs.encoder))
+            self.writer.send(self.value_frame(frames.HELLO, 0, answer, self._codecs.encoder))
         except ResultTooLarge as exc:
             raise ProtocolError(
                 f"HELLO max_frame is too small for the worker's HELLO: {exc}") from exc
         return True
+
+    def _open_lane(self, hello):
+        """HELLO `shm_limit` and `shm_threshold` (§2.2): sets up the shared-memory lane and
+        returns what the answer says about it."""
+        limit = hello.get("shm_limit")
+        if limit is None:
+            return {}
+        threshold = hello.get("shm_threshold")
+        if type(limit) is not int or type(threshold) is not int or limit <= 0 or threshold <= 0:
+            raise ProtocolError("HELLO 'shm_limit' and 'shm_threshold' must be ints > 0")
+        lane, reason = arena.open_lane(threshold, limit)
+        if lane is None:
+            return {"shm_error": reason}
+        self._reader.lane = self.writer.lane = lane
+        return {"shm": lane.fds()}
 
     def _serve(self):
         control_ = self.input

@@ -244,8 +244,14 @@ public sealed class PyRef permits StreamRef, PyHandle {
     return this;
   }
 
-  /** The runtime that made this reference. */
-  final SnakeBridgeRuntime runtime() {
+  /**
+   * Returns the runtime that made this reference, whose workers hold the object: what code given
+   * only a reference (an optional module such as snakebridge-arrow) calls it with.
+   *
+   * @throws IllegalStateException for a reference that belongs to no runtime
+   * @since 0.2
+   */
+  public final SnakeBridgeRuntime runtime() {
     if (runtime == null) {
       throw new IllegalStateException("reference " + refId + " has no runtime");
     }

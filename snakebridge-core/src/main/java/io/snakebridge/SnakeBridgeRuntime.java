@@ -831,7 +831,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      * {@code META-INF/snakebridge/snakebridge.lock} that the Maven plugin's {@code env} goal puts
      * on the class path (found in the cache folder, checked against the lock, and created there
      * when missing unless {@link #createEnvironment} says not to), else {@value
-     * SnakeBridgeRuntime#DEFAULT_PYTHON}.
+     * SnakeBridgeRuntime#DEFAULT_PYTHON}. Not together with {@link #requirements}, which chooses
+     * the interpreter too.
      */
     public Builder python(String python) {
       settings.python(python);
@@ -847,6 +848,53 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      */
     public Builder createEnvironment(boolean create) {
       settings.createEnvironment(create);
+      return this;
+    }
+
+    /**
+     * Runs the workers in a managed venv holding these pip requirements, for programs that no
+     * build plugin prepares (scripts, JShell):
+     *
+     * <pre>{@code
+     * try (SnakeBridgeRuntime python =
+     *     SnakeBridgeRuntime.builder().requirements("numpy", "pandas").build()) { ... }
+     * }</pre>
+     *
+     * <p>{@link #build()} resolves them once with pip into a {@code snakebridge.lock} kept in the
+     * cache folder ({@code locks/<hash of the requirements and base interpreter>/}), then creates
+     * or reuses the venv for that lock ({@code venvs/<hash>}, the one a project with the same pins
+     * gets), logging progress through {@code System.Logger} {@code io.snakebridge.env}. Later
+     * builds with the same requirements read that lock and install nothing. The venv is made from
+     * the {@code snakebridge.basePython} system property, else {@code SNAKEBRIDGE_PYTHON}, else
+     * the {@code snakebridge.python} property, else {@code python3}. Replaces earlier
+     * requirements; an empty list (and no {@link #requirementsFile}) means none.
+     *
+     * @throws IllegalArgumentException when a requirement is blank or starts with {@code -}
+     * @see #requirementsFile(Path)
+     * @since 0.2
+     */
+    public Builder requirements(String... requirements) {
+      settings.requirements(Arrays.asList(Objects.requireNonNull(requirements, "requirements")));
+      return this;
+    }
+
+    /** Like {@link #requirements(String...)}, from a list. @since 0.2 */
+    public Builder requirements(List<String> requirements) {
+      settings.requirements(requirements);
+      return this;
+    }
+
+    /**
+     * Like {@link #requirements(String...)}, from a pip requirements file (besides any
+     * requirements given in code); a change to its text resolves again. {@link #build()} throws
+     * {@link IllegalStateException} when an interpreter is also set with {@link #python} or
+     * {@link #pool} for the default pool: the venv's interpreter is the one the workers run.
+     *
+     * @throws IllegalArgumentException when the file does not exist
+     * @since 0.2
+     */
+    public Builder requirementsFile(Path file) {
+      settings.requirementsFile(file);
       return this;
     }
 
@@ -947,6 +995,32 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      */
     public Builder maxFrameBytes(long maxFrameBytes) {
       settings.maxFrameBytes(maxFrameBytes);
+      return this;
+    }
+
+    /**
+     * Sets whether large values (from 1 MiB: {@code NdArray} data, {@code byte[]}, long strings,
+     * and their Python counterparts) cross through memory shared with each worker instead of its
+     * pipes; default true. Where the system offers no such memory (it needs Linux's {@code
+     * memfd} and {@code /proc}) they go through the pipes, and one log line says so. Callers see
+     * no difference but speed.
+     *
+     * @since 0.4
+     */
+    public Builder sharedMemory(boolean enabled) {
+      settings.sharedMemory(enabled);
+      return this;
+    }
+
+    /**
+     * Sets the most shared memory each worker maps per direction, from 1 MiB to 2 GiB - 1;
+     * default 1 GiB. It grows to what the largest frame so far needed; a frame whose large
+     * values need more goes through the pipe (one log line).
+     *
+     * @since 0.4
+     */
+    public Builder sharedMemoryLimit(long bytes) {
+      settings.sharedMemoryLimit(bytes);
       return this;
     }
 

@@ -42,6 +42,12 @@ class SnakeBridgeRuntimeBuilderTest {
         "maxFrameBytes must be between 4096 and 2147483647: 100", () -> builder.maxFrameBytes(100));
     rejects(IllegalArgumentException.class, "maxNestingDepth must be at least 1: 0",
         () -> builder.maxNestingDepth(0));
+    rejects(IllegalArgumentException.class,
+        "sharedMemoryLimit must be between 1048576 and 2147483647: 4096",
+        () -> builder.sharedMemoryLimit(4096));
+    rejects(IllegalArgumentException.class,
+        "sharedMemoryLimit must be between 1048576 and 2147483647: 2147483648",
+        () -> builder.sharedMemoryLimit(1L << 31));
     rejects(IllegalArgumentException.class, "environment variable name must be non-empty,"
         + " without '=' or NUL: 'A=B'", () -> builder.environmentVariable("A=B", "x"));
     rejects(NullPointerException.class, "value of environment variable A",

@@ -35,10 +35,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>streams, one worker, one thread: items per second of a Python generator of small ints
  *       and of one of 1 KB dicts, pushed in batches ({@code stream}) and item by item ({@code
  *       streamDynamic}), next to the same ints returned as one list (9).</li>
+ *   <li>a call through a generated wrapper against the dynamic call it makes (10, {@link
+ *       GeneratedCallCost}).</li>
  * </ol>
  *
  * <p>Run it with {@code snakebridge-bench/run}; {@code --help} lists the options. {@code
- * snakebridge-bench/run soak} runs the {@link Soak} instead.
+ * snakebridge-bench/run soak} runs the {@link Soak} instead, {@code snakebridge-bench/run
+ * generated} case (11) alone.
  */
 public final class Bench {
   static final String MODULE = "snakebridge_bench";
@@ -55,6 +58,9 @@ public final class Bench {
   static final double CALL_P50_FACTOR = 2.0;
   static final double SCALING_FACTOR = 1.6;
   static final double ARRAY_MB_PER_SECOND = 1_000;
+  /** Target of (4c), (4d) through shared memory, besides staying within 3× (4g). */
+  static final double SHARED_MB_PER_SECOND = 5_000;
+  static final double SHARED_TIMES_ARRAYCOPY = 3;
   static final double REF_FACTOR = 1.2;
   static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
 
@@ -72,6 +78,11 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("soak")) {
       Soak.main(List.of(args).subList(1, args.length));
+      System.exit(0);
+      return;
+    }
+    if (args.length > 0 && args[0].equals("generated")) {
+      GeneratedCallCost.main(List.of(args).subList(1, args.length));
       System.exit(0);
       return;
     }
@@ -100,6 +111,7 @@ public final class Bench {
     Files.createDirectories(pythonDir);
     Path echoScript = extract("echo_loop.py");
     extract(MODULE + ".py");
+    extract(TableTransfers.MODULE + ".py");
     Machine machine = Machine.current();
     double loadBefore = Machine.loadAverage();
     report.context("Machine: " + machine.cpu() + ", " + machine.processors() + " processors, "
@@ -117,6 +129,13 @@ public final class Bench {
       report.context("Settings: array cases and the raw pipe only");
       arrays(python);
       rawPipe(python, echoScript);
+      report.context(String.format(Locale.ROOT, "Load average (1 min) before / after the run: "
+          + "%.2f / %.2f", loadBefore, Machine.loadAverage()));
+      return report.markdown();
+    }
+    if (options.tablesOnly()) {
+      report.context("Settings: Arrow table cases only");
+      tables(options.python());
       report.context(String.format(Locale.ROOT, "Load average (1 min) before / after the run: "
           + "%.2f / %.2f", loadBefore, Machine.loadAverage()));
       return report.markdown();
@@ -167,6 +186,8 @@ public final class Bench {
       pythonSideCosts(runtime);
       lists(runtime);
       streams(runtime);
+      new GeneratedCallCost(measurement, report, options.workDir().toAbsolutePath())
+          .measure(runtime);
     }
     twoWorkers(python, single);
     parallelFloor(python, echoScript, floor);
@@ -174,6 +195,7 @@ public final class Bench {
       report.detail("numpy cases skipped (--no-numpy)");
     } else {
       arrays(python);
+      tables(python);
     }
     rawPipe(python, echoScript);
     double loadAfter = Machine.loadAverage();
@@ -523,30 +545,79 @@ public final class Bench {
           "≥ 1,000 MB/s each way", "MISS"));
       return;
     }
-    try (SnakeBridgeRuntime runtime = runtime(numpyPython, 1)) {
+    double[] data = new double[ARRAY_SIZE];
+    for (int i = 0; i < ARRAY_SIZE; i++) {
+      data[i] = i * 0.25 + 0.1;
+    }
+    NdArray array = NdArray.of(data, ARRAY_SIZE);
+    long bytes = 8L * ARRAY_SIZE;
+    double[] copy = new double[ARRAY_SIZE];
+    Latencies copies = measurement.transfers("(4g) System.arraycopy of 80 MB", ARRAY_WARMUPS, 10,
+        1, () -> System.arraycopy(data, 0, copy, 0, ARRAY_SIZE));
+    double copyNanos = copies.percentile(50);
+    transferRow("4g", "Floor for (4c), (4d): one `System.arraycopy` of the same 80 MB", copies,
+        bytes, false);
+    try (SnakeBridgeRuntime runtime = runtime(numpyPython, 1, true)) {
       Object version = runtime.getModuleAttr("numpy", "__version__");
       report.context("numpy " + version + " (" + numpyPython + ")");
-      double[] data = new double[ARRAY_SIZE];
-      for (int i = 0; i < ARRAY_SIZE; i++) {
-        data[i] = i * 0.25 + 0.1;
-      }
-      NdArray array = NdArray.of(data, ARRAY_SIZE);
-      NdArray back = (NdArray) runtime.call(MODULE, "make_array", ARRAY_SIZE);
-      check(back.dtype().equals("float64") && back.size() == ARRAY_SIZE, "make_array");
-      Number length = (Number) runtime.call(MODULE, "length", array);
-      check(length.intValue() == ARRAY_SIZE, "length(array)");
-      long bytes = 8L * ARRAY_SIZE;
-      TransferCost start = TransferCost.now();
-      Latencies in = measurement.transfers("(4) array Python→Java", ARRAY_WARMUPS, 10, 3,
-          () -> runtime.call(MODULE, "make_array", ARRAY_SIZE));
-      TransferCost middle = TransferCost.now();
-      transferRow("4c", "numpy float64[10,000,000] (80 MB), Python → Java", in, bytes, true);
-      report.detail(middle.since(start).describe("(4c)", in.count() + ARRAY_WARMUPS));
-      Latencies out = measurement.transfers("(4) array Java→Python", ARRAY_WARMUPS, 10, 3,
-          () -> runtime.call(MODULE, "length", array));
-      TransferCost end = TransferCost.now();
-      transferRow("4d", "`NdArray` float64[10,000,000] (80 MB), Java → Python", out, bytes, true);
-      report.detail(end.since(middle).describe("(4d)", out.count() + ARRAY_WARMUPS));
+      arrayRows(runtime, array, bytes, "4c", "4d", "shared memory", copyNanos);
+    }
+    try (SnakeBridgeRuntime runtime = runtime(numpyPython, 1, false)) {
+      arrayRows(runtime, array, bytes, "4e", "4f", "pipes (`sharedMemory(false)`)", 0);
+    }
+  }
+
+  /** An array each way; {@code copyNanos} > 0 applies the shared-memory targets against it. */
+  private void arrayRows(SnakeBridgeRuntime runtime, NdArray array, long bytes, String inId,
+      String outId, String lane, double copyNanos) throws Exception {
+    NdArray back = (NdArray) runtime.call(MODULE, "make_array", ARRAY_SIZE);
+    check(back.dtype().equals("float64") && back.size() == ARRAY_SIZE, "make_array");
+    Number length = (Number) runtime.call(MODULE, "length", array);
+    check(length.intValue() == ARRAY_SIZE, "length(array)");
+    TransferCost start = TransferCost.now();
+    Latencies in = measurement.transfers("(" + inId + ") array Python→Java", ARRAY_WARMUPS, 10,
+        3, () -> runtime.call(MODULE, "make_array", ARRAY_SIZE));
+    TransferCost middle = TransferCost.now();
+    arrayRow(inId, "numpy float64[10,000,000] (80 MB), Python → Java, " + lane, in, bytes,
+        copyNanos);
+    report.detail(middle.since(start).describe("(" + inId + ")", in.count() + ARRAY_WARMUPS));
+    Latencies out = measurement.transfers("(" + outId + ") array Java→Python", ARRAY_WARMUPS,
+        10, 3, () -> runtime.call(MODULE, "length", array));
+    TransferCost end = TransferCost.now();
+    arrayRow(outId, "`NdArray` float64[10,000,000] (80 MB), Java → Python, " + lane, out, bytes,
+        copyNanos);
+    report.detail(end.since(middle).describe("(" + outId + ")", out.count() + ARRAY_WARMUPS));
+  }
+
+  private void arrayRow(String id, String what, Latencies times, long bytes, double copyNanos) {
+    if (copyNanos <= 0) {
+      transferRow(id, what, times, bytes, true);
+      return;
+    }
+    double nanos = times.percentile(50);
+    double megabytesPerSecond = bytes / (nanos / 1e9) / 1e6;
+    double times4g = nanos / copyNanos;
+    report.row(new Report.Row(id, what, Report.count(times.p50Micros()),
+        Report.count(times.p99Micros()), Report.count(megabytesPerSecond) + " MB/s = "
+            + String.format(Locale.ROOT, "%.1f", times4g) + "× (4g)",
+        "≥ 5,000 MB/s, ≤ 3× (4g)", Report.verdict(megabytesPerSecond >= SHARED_MB_PER_SECOND
+            && times4g <= SHARED_TIMES_ARRAYCOPY)));
+  }
+
+  /** Rows (10a)-(10d), on a Python with pandas and pyarrow. */
+  private void tables(String python) throws Exception {
+    String arrowPython;
+    try {
+      arrowPython = NumpyVenv.python(options.arrowPython(), python, options.workDir(),
+          "venv-arrow", List.of("pandas", "pyarrow"));
+    } catch (IOException e) {
+      report.detail("Arrow table cases not measured: " + e.getMessage());
+      report.row(new Report.Row("10a/10b", "pandas `DataFrame` as Arrow", "", "", "not measured",
+          "≥ 1,000 MB/s each way", "MISS"));
+      return;
+    }
+    try (SnakeBridgeRuntime runtime = runtime(arrowPython, 1)) {
+      new TableTransfers(measurement, report).measure(runtime);
     }
   }
 
@@ -586,11 +657,16 @@ public final class Bench {
   }
 
   private SnakeBridgeRuntime runtime(String python, int workers) {
+    return runtime(python, workers, true);
+  }
+
+  private SnakeBridgeRuntime runtime(String python, int workers, boolean sharedMemory) {
     return SnakeBridgeRuntime.builder()
-        .name("bench-" + workers)
+        .name("bench-" + workers + (sharedMemory ? "" : "-pipes"))
         .python(python)
         .poolSize(workers)
         .pythonPath(pythonDir)
+        .sharedMemory(sharedMemory)
         .build();
   }
 
@@ -605,7 +681,7 @@ public final class Bench {
     return target;
   }
 
-  private static void check(boolean condition, String what) {
+  static void check(boolean condition, String what) {
     if (!condition) {
       throw new IllegalStateException("unexpected result from " + what);
     }

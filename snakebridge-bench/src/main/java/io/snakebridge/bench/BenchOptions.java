@@ -21,14 +21,18 @@ import org.jspecify.annotations.Nullable;
  * @param calls         the least number of calls each latency case records
  * @param streamsOnly   run only the streaming cases (9a-9f)
  * @param arraysOnly    run only the numpy array cases (4c, 4d) and the raw pipe (5a, 5b)
+ * @param arrowPython   a Python with pandas and pyarrow for the table cases (10); null to use
+ *                      (and create) a venv
+ * @param tablesOnly    run only the Arrow table cases (10a-10d)
  */
 record BenchOptions(String python, @Nullable String numpyPython, boolean skipNumpy, @Nullable Path write, Path workDir,
-    double warmupSeconds, double seconds, int calls, boolean streamsOnly, boolean arraysOnly) {
+    double warmupSeconds, double seconds, int calls, boolean streamsOnly, boolean arraysOnly,
+    @Nullable String arrowPython, boolean tablesOnly) {
 
   static final String USAGE =
       "usage: snakebridge-bench/run [--python exe] [--numpy-python exe | --no-numpy]\n"
       + "         [--write file.md] [--work-dir dir] [--warmup s] [--seconds s] [--calls n]\n"
-      + "         [--streams-only | --arrays-only]";
+      + "         [--arrow-python exe] [--streams-only | --arrays-only | --tables-only]";
 
   static BenchOptions parse(List<String> args) {
     String python = defaultPython();
@@ -36,6 +40,8 @@ record BenchOptions(String python, @Nullable String numpyPython, boolean skipNum
     boolean skipNumpy = false;
     boolean streamsOnly = false;
     boolean arraysOnly = false;
+    boolean tablesOnly = false;
+    String arrowPython = null;
     Path write = null;
     Path workDir = Path.of("snakebridge-bench", "target");
     double warmup = 2;
@@ -55,6 +61,10 @@ record BenchOptions(String python, @Nullable String numpyPython, boolean skipNum
         arraysOnly = true;
         continue;
       }
+      if (option.equals("--tables-only")) {
+        tablesOnly = true;
+        continue;
+      }
       if (option.equals("--help") || option.equals("-h")) {
         throw new IllegalArgumentException("");
       }
@@ -65,6 +75,7 @@ record BenchOptions(String python, @Nullable String numpyPython, boolean skipNum
       switch (option) {
         case "--python": python = value; break;
         case "--numpy-python": numpyPython = value; break;
+        case "--arrow-python": arrowPython = value; break;
         case "--write": write = Path.of(value); break;
         case "--work-dir": workDir = Path.of(value); break;
         case "--warmup": warmup = positive(option, value); break;
@@ -73,14 +84,15 @@ record BenchOptions(String python, @Nullable String numpyPython, boolean skipNum
         default: throw new IllegalArgumentException("unknown option: " + option);
       }
     }
-    if (streamsOnly && arraysOnly) {
-      throw new IllegalArgumentException("--streams-only and --arrays-only exclude each other");
+    if ((streamsOnly ? 1 : 0) + (arraysOnly ? 1 : 0) + (tablesOnly ? 1 : 0) > 1) {
+      throw new IllegalArgumentException(
+          "--streams-only, --arrays-only and --tables-only exclude each other");
     }
     if (arraysOnly && skipNumpy) {
       throw new IllegalArgumentException("--arrays-only needs numpy: drop --no-numpy");
     }
     return new BenchOptions(python, numpyPython, skipNumpy, write, workDir, warmup, seconds, calls,
-        streamsOnly, arraysOnly);
+        streamsOnly, arraysOnly, arrowPython, tablesOnly);
   }
 
   private static String defaultPython() {

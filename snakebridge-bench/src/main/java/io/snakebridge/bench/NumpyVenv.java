@@ -3,6 +3,7 @@ package io.snakebridge.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -19,23 +20,35 @@ final class NumpyVenv {
 
   /** The Python to use for numpy; throws with the reason when none can be had. */
   static String python(@Nullable String given, String basePython, Path workDir) throws IOException {
+    return python(given, basePython, workDir, "venv-numpy", List.of("numpy"));
+  }
+
+  /**
+   * The Python to use for {@code packages} (each also the name it is imported by): {@code given},
+   * or the venv {@code name} under the work folder, made on first use.
+   */
+  static String python(@Nullable String given, String basePython, Path workDir, String name,
+      List<String> packages) throws IOException {
     if (given != null) {
       return given;
     }
-    Path venv = workDir.resolve("venv-numpy");
+    Path venv = workDir.resolve(name);
     Path python = venv.resolve("bin").resolve("python");
-    if (Files.isExecutable(python)
-        && run(List.of(python.toString(), "-c", "import numpy"), 60, true)) {
+    if (Files.isExecutable(python) && run(List.of(python.toString(), "-c",
+        "import " + String.join(", ", packages)), 60, true)) {
       return python.toString();
     }
-    System.err.println("[bench] creating " + venv + " with numpy (once)");
+    System.err.println("[bench] creating " + venv + " with " + String.join(", ", packages)
+        + " (once)");
     if (!run(List.of(basePython, "-m", "venv", "--clear", venv.toString()), 300, false)) {
       throw new IOException(basePython + " -m venv " + venv + " failed");
     }
-    List<String> install =
-        List.of(python.toString(), "-m", "pip", "install", "--retries", "0", "-q", "numpy");
+    List<String> install = new ArrayList<>(
+        List.of(python.toString(), "-m", "pip", "install", "--retries", "0", "-q"));
+    install.addAll(packages);
     if (!run(install, 600, false)) {
-      throw new IOException("pip install numpy into " + venv + " failed");
+      throw new IOException("pip install " + String.join(" ", packages) + " into " + venv
+          + " failed");
     }
     return python.toString();
   }

@@ -28,7 +28,11 @@ final class Doctor {
   static int run(CommandLine line, PrintStream out) {
     out.printf(LABEL, "snakebridge", Main.version() + " on Java " + System.getProperty("java.version")
         + " (" + System.getProperty("java.vm.name") + ")");
-    out.printf(LABEL, "python command", PythonChoice.of(line.python()));
+    PythonChoice choice = PythonChoice.of(line.python());
+    out.printf(LABEL, "python command", choice);
+    if (choice.environment() != null) {
+      out.printf(LABEL, "environment", choice.environment());
+    }
     long start = System.nanoTime();
     try (SnakeBridgeRuntime runtime = line.openRuntime()) {
       PythonInfo info;

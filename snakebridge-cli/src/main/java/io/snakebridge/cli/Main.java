@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The {@code snakebridge} command: {@code call}, {@code attr}, {@code doctor}, {@code stats},
- * {@code --help} and {@code --version}. See {@link Help#TEXT} for the full description.
+ * {@code env} ({@link EnvCommand}), {@code generate}, {@code --help} and {@code --version}.
+ * See {@link Help#TEXT} for the full description.
  *
  * <p>Exit status: 0 on success, 1 when the Python code raised or the worker failed, 2 for a usage
  * error.
@@ -45,6 +46,15 @@ public final class Main {
   }
 
   private static int run(List<String> argv, PrintStream out, PrintStream err, boolean ownsLogging) {
+    if (!argv.isEmpty() && argv.get(0).equals("env")) {
+      if (ownsLogging) {
+        ConsoleLog.install(err, false);
+      }
+      return EnvCommand.run(argv.subList(1, argv.size()), out, err);
+    }
+    if (!argv.isEmpty() && argv.get(0).equals("generate")) {
+      return GenerateCommand.run(argv.subList(1, argv.size()), out, err);
+    }
     CommandLine line;
     try {
       line = CommandLine.parse(argv);

@@ -18,7 +18,7 @@ import java.util.Optional;
 final class ItEnvironment {
   private static final String[] HELPERS =
       {"sbtest_helpers.py", "sbtest_objects.py", "sbtest_streams.py", "sbtest_roundtrip.py",
-          "fake_worker.py"};
+          "fake_worker.py", "sbtest_shm.py"};
 
   private ItEnvironment() {}
 

@@ -42,10 +42,14 @@ public final class EnvMojo extends AbstractEnvMojo {
       throw new MojoExecutionException(e.getMessage(), e);
     }
     getLog().info("Python environment: " + venv);
-    Path classes = outputDirectory.toPath();
+    embed(outputDirectory.toPath(), lock, basePython());
+  }
+
+  /** Writes the lock and the base interpreter into the classes, where the runtime looks. */
+  static void embed(Path classes, EnvLock lock, String basePython) throws MojoExecutionException {
     writeIfChanged(classes.resolve(ManagedEnvironment.LOCK_RESOURCE), lock.format());
     writeIfChanged(classes.resolve(ManagedEnvironment.PROPERTIES_RESOURCE),
-        "# base interpreter the managed venv is made from\npython=" + escape(basePython()) + "\n");
+        "# base interpreter the managed venv is made from\npython=" + escape(basePython) + "\n");
   }
 
   private static String escape(String value) {

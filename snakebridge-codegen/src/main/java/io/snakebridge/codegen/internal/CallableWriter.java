@@ -20,6 +20,9 @@ import javax.lang.model.element.Modifier;
  * per-callable args object on which only what the caller sets is sent.
  */
 final class CallableWriter {
+  private static final ClassName PY_STREAM = ClassName.get("io.snakebridge", "PyStream");
+  private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+
   /** Java names generated code uses itself; a Python parameter so named gets a suffix. */
   private static final Set<String> LOCALS = Set.of("args", "runtime", "argsObject", "result");
   /** Names an args-object setter must not take. */
@@ -260,10 +263,32 @@ final class CallableWriter {
     return ClassName.OBJECT;
   }
 
+  /**
+   * Adds {@code <name>Stream}, the methods of a generator function that return its items as a
+   * {@code PyStream} ({@code runtime.openStream}) instead of calling it for one result; the
+   * caller reserves the name and has added the function itself with {@link #addTo}.
+   */
+  void addStreamTo(TypeSpec.Builder type) {
+    ClassName args = argsClass();
+    if (args == null) {
+      args = ClassName.get("", Names.upperCamel(javaName) + "Args");
+    }
+    type.addMethod(method(false, false, args, PY_STREAM, true));
+    if (hasArgs()) {
+      type.addMethod(method(false, true, args, PY_STREAM, true));
+    }
+  }
+
   private MethodSpec method(boolean withRuntime, boolean withArgs, ClassName args,
       TypeName returns) {
+    return method(withRuntime, withArgs, args, returns, false);
+  }
+
+  private MethodSpec method(boolean withRuntime, boolean withArgs, ClassName args,
+      TypeName returns, boolean stream) {
     boolean constructor = target.kind == ModuleWriter.Target.Kind.CONSTRUCTOR;
-    MethodSpec.Builder m = MethodSpec.methodBuilder(javaName).addModifiers(Modifier.PUBLIC)
+    MethodSpec.Builder m = MethodSpec.methodBuilder(stream ? javaName + "Stream" : javaName)
+        .addModifiers(Modifier.PUBLIC)
         .returns(returns);
     if (constructor) {
       m.addModifiers(Modifier.STATIC);
@@ -273,12 +298,19 @@ final class CallableWriter {
     }
     String what = constructor ? "Creates an instance of the Python class {@code "
         + Javadoc.escape(pyName) + "}." : null;
-    m.addJavadoc("$L", constructor
-        ? what + "\n"
-            + (doc != null && doc.get("summary") != null
-                ? "\n<p>" + Javadoc.paragraphs((String) doc.get("summary")) + "\n" : "")
-        : Javadoc.body(doc, "Calls the Python " + (target.handle == null ? "function " : "method ")
-            + pyName + "."));
+    if (stream) {
+      m.addJavadoc("Calls the Python generator function {@code $L} and returns its items as a"
+          + " {@link $T}, fetched as they are read; close it when it is not read to its end.\n"
+          + "\n<p>The function itself: {@link #$L}.\n", Javadoc.escape(pyName), PY_STREAM,
+          javaName);
+    } else {
+      m.addJavadoc("$L", constructor
+          ? what + "\n"
+              + (doc != null && doc.get("summary") != null
+                  ? "\n<p>" + Javadoc.paragraphs((String) doc.get("summary")) + "\n" : "")
+          : Javadoc.body(doc, "Calls the Python " + (target.handle == null ? "function "
+              : "method ") + pyName + "."));
+    }
     if (constructor && withRuntime) {
       m.addParameter(ModuleWriter.RUNTIME, "runtime");
     }
@@ -305,7 +337,8 @@ final class CallableWriter {
     for (String d : paramDocs) {
       tags.append(d).append('\n');
     }
-    tags.append("@return ").append(constructor ? "the new instance"
+    tags.append("@return ").append(stream ? "the items the generator yields"
+        : constructor ? "the new instance"
         : returns.equals(target.handle) ? "this object, as Python returns it"
         : Javadoc.returnDescription(doc, "what Python returns")).append('\n');
     if (deprecated != null) {
@@ -319,22 +352,27 @@ final class CallableWriter {
       return m.build();
     }
     CodeBlock options;
-    CodeBlock positional;
+    CodeBlock argsObject;
     if (withArgs) {
       m.addStatement("$T.requireNonNull(args, $S)", ModuleWriter.OBJECTS, "args");
       m.addStatement("$T argsObject = new $T()", args, args);
       m.addStatement("args.accept(argsObject)");
       options = CodeBlock.of("argsObject.pythonOptions");
-      positional = positional(CodeBlock.of("argsObject"));
+      argsObject = CodeBlock.of("argsObject");
     } else {
       options = CodeBlock.of("$T.defaults()", ModuleWriter.CALL_OPTIONS);
-      positional = positional(hasArgs() && varPositional != null
-          ? CodeBlock.of("new $T()", args) : null);
+      argsObject = hasArgs() && varPositional != null ? CodeBlock.of("new $T()", args) : null;
     }
+    CodeBlock positional = positional(argsObject);
     for (Param p : required) {
       if (p.keyword) {
         options = CodeBlock.of("$L.kwarg($S, $L)", options, p.python, p.java);
       }
+    }
+    if (stream) {
+      m.addStatement("return runtime.openStream(MODULE, $S, $T.asList($L), $L)", pyName, ARRAYS,
+          positionalArray(argsObject), options);
+      return m.build();
     }
     CodeBlock call;
     switch (target.kind) {
@@ -358,25 +396,43 @@ final class CallableWriter {
     return m.build();
   }
 
+  /** "new Object[] {a, b}" or "argsObject.pythonPositional(new Object[] {a, b}, rest)". */
+  private CodeBlock positionalArray(CodeBlock argsObject) {
+    CodeBlock arguments = positionalArguments(argsObject);
+    if (arguments == null) {
+      return CodeBlock.of("new $T[0]", ClassName.OBJECT);
+    }
+    return positionalIsArray(argsObject) ? arguments
+        : CodeBlock.of("new $T[] {$L}", ClassName.OBJECT, arguments);
+  }
+
   /** ", a, b" or ", argsObject.pythonPositional(new Object[] {a, b}, rest)". */
   private CodeBlock positional(CodeBlock argsObject) {
+    CodeBlock arguments = positionalArguments(argsObject);
+    return arguments == null ? CodeBlock.of("") : CodeBlock.of(", $L", arguments);
+  }
+
+  private boolean positionalIsArray(CodeBlock argsObject) {
+    return argsObject != null && !(slots.isEmpty() && varPositional == null);
+  }
+
+  /** "a, b", or "argsObject.pythonPositional(...)" (an Object[]); null when there are none. */
+  private CodeBlock positionalArguments(CodeBlock argsObject) {
     List<CodeBlock> lead = new ArrayList<>();
     for (Param p : required) {
       if (!p.keyword) {
         lead.add(CodeBlock.of("$L", p.java));
       }
     }
-    if (argsObject == null || (slots.isEmpty() && varPositional == null)) {
-      if (lead.isEmpty()) {
-        return CodeBlock.of("");
-      }
-      return CodeBlock.of(", $L", CodeBlock.join(lead, ", "));
+    if (!positionalIsArray(argsObject)) {
+      return lead.isEmpty() ? null : CodeBlock.join(lead, ", ");
     }
-    return CodeBlock.of(", $L.pythonPositional(new $T[] {$L}, $L)", argsObject, ClassName.OBJECT,
+    return CodeBlock.of("$L.pythonPositional(new $T[] {$L}, $L)", argsObject, ClassName.OBJECT,
         CodeBlock.join(lead, ", "),
         varPositional == null ? CodeBlock.of("new $T[0]", ClassName.OBJECT)
             : CodeBlock.of("$L", varPositional.java));
   }
+
 
   private CodeBlock forward(boolean withArgs) {
     List<CodeBlock> names = new ArrayList<>();

@@ -198,8 +198,17 @@ public final class ModuleWriter {
         skip(pyName, "function: Java name " + javaName + " already taken");
         continue;
       }
-      new CallableWriter(fn, pyName, javaName, target, null).addTo(type, self, nested);
+      CallableWriter writer = new CallableWriter(fn, pyName, javaName, target, null);
+      writer.addTo(type, self, nested);
       cover("function", pyName, fn, Manifests.map(fn.get("doc")));
+      if (Manifests.bool(fn.get("generator"))) {
+        if (used.add(javaName + "Stream")) {
+          writer.addStreamTo(type);
+        } else {
+          skip(pyName, "generator function: streaming method " + javaName
+              + "Stream already taken");
+        }
+      }
     }
     for (Map<String, Object> attr : sorted(manifest.get("attributes"))) {
       String pyName = Manifests.string(attr.get("name"));

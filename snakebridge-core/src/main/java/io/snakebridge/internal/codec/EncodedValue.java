@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,11 +80,85 @@ public final class EncodedValue {
    * flush.
    */
   public void writeTo(OutputStream out) throws IOException {
+    writeTo(out, List.of());
+  }
+
+  /**
+   * A contiguous run of the body that is one large byte array or array buffer, which the
+   * shared-memory lane may carry instead of the pipe (WIRE-PROTOCOL.md §2.2).
+   */
+  public final class Part {
+    private final long offset;
+    private final int splice;
+    private final int buffer;
+
+    private Part(long offset, int splice, int buffer) {
+      this.offset = offset;
+      this.splice = splice;
+      this.buffer = buffer;
+    }
+
+    /** Returns where the part starts in the body. */
+    public long offset() {
+      return offset;
+    }
+
+    /** Returns the part's length in bytes. */
+    public long length() {
+      return splice >= 0 ? spliceArrays[splice].length : buffers[buffer].byteLength();
+    }
+
+    /** Puts the part's bytes into {@code target} at its position and advances it. */
+    public void putInto(ByteBuffer target) {
+      if (splice >= 0) {
+        target.put(spliceArrays[splice]);
+      } else {
+        buffers[buffer].putInto(target);
+      }
+    }
+  }
+
+  /** Returns the parts of at least {@code minBytes} bytes, in body order. */
+  public List<Part> largeParts(long minBytes) {
+    List<Part> parts = new ArrayList<>();
+    long headerEnd = 8L + 8L * bufferCount;
+    long spliced = 0;
+    for (int i = 0; i < spliceCount; i++) {
+      if (spliceArrays[i].length >= minBytes) {
+        parts.add(new Part(headerEnd + splicePositions[i] - PickleOutput.HEADER_ROOM + spliced, i, -1));
+      }
+      spliced += spliceArrays[i].length;
+    }
+    long position = align(headerEnd + pickleEnd - PickleOutput.HEADER_ROOM + spliced);
+    for (int i = 0; i < bufferCount; i++) {
+      position = align(position);
+      if (buffers[i].byteLength() >= minBytes) {
+        parts.add(new Part(position, -1, i));
+      }
+      position += buffers[i].byteLength();
+    }
+    return parts;
+  }
+
+  /**
+   * Writes the body without {@code skipped} (parts of this value, from {@link #largeParts}) to
+   * {@code out}; does not flush.
+   */
+  public void writeTo(OutputStream out, List<Part> skipped) throws IOException {
     if (bufferCount == 0 && spliceCount == 0) {
       writeChunked(out, pickle, 0, pickleEnd);
       return;
     }
-    long written = writeHeaderAndPickle(out);
+    boolean[] skippedSplices = new boolean[spliceCount];
+    boolean[] skippedBuffers = new boolean[bufferCount];
+    for (Part part : skipped) {
+      if (part.splice >= 0) {
+        skippedSplices[part.splice] = true;
+      } else {
+        skippedBuffers[part.buffer] = true;
+      }
+    }
+    long written = writeHeaderAndPickle(out, skippedSplices);
     if (bufferCount == 0) {
       return;
     }
@@ -91,12 +168,15 @@ public final class EncodedValue {
       if (padding > 0) {
         out.write(ZEROS, 0, padding);
       }
-      buffers[i].writeTo(out, scratch);
+      if (!skippedBuffers[i]) {
+        buffers[i].writeTo(out, scratch);
+      }
       written += padding + buffers[i].byteLength();
     }
   }
 
-  private long writeHeaderAndPickle(OutputStream out) throws IOException {
+  private long writeHeaderAndPickle(OutputStream out, boolean[] skippedSplices)
+      throws IOException {
     out.write(pickle, 0, PickleOutput.HEADER_ROOM);
     long written = PickleOutput.HEADER_ROOM;
     if (bufferCount > 0) {
@@ -110,7 +190,9 @@ public final class EncodedValue {
     int from = PickleOutput.HEADER_ROOM;
     for (int i = 0; i < spliceCount; i++) {
       writeChunked(out, pickle, from, splicePositions[i] - from);
-      writeChunked(out, spliceArrays[i], 0, spliceArrays[i].length);
+      if (!skippedSplices[i]) {
+        writeChunked(out, spliceArrays[i], 0, spliceArrays[i].length);
+      }
       written += splicePositions[i] - from + spliceArrays[i].length;
       from = splicePositions[i];
     }

@@ -50,6 +50,33 @@ final class OutOfBandBuffer {
     }
   }
 
+  /**
+   * Puts the elements into {@code target} at its position, little-endian, in one bulk copy per
+   * primitive type (the shared-memory lane); advances the position past them.
+   */
+  void putInto(ByteBuffer target) {
+    ByteBuffer bytes = target.slice().order(ByteOrder.LITTLE_ENDIAN);
+    if (data instanceof double[]) {
+      bytes.asDoubleBuffer().put((double[]) data);
+    } else if (data instanceof long[]) {
+      bytes.asLongBuffer().put((long[]) data);
+    } else if (data instanceof float[]) {
+      bytes.asFloatBuffer().put((float[]) data);
+    } else if (data instanceof int[]) {
+      bytes.asIntBuffer().put((int[]) data);
+    } else if (data instanceof short[]) {
+      bytes.asShortBuffer().put((short[]) data);
+    } else if (data instanceof byte[]) {
+      bytes.put((byte[]) data);
+    } else {
+      boolean[] flags = (boolean[]) data;
+      for (int i = 0; i < length; i++) {
+        bytes.put(i, (byte) (flags[i] ? 1 : 0));
+      }
+    }
+    target.position(target.position() + (int) byteLength());
+  }
+
   /** Copies elements [start, start + count) into {@code scratch} in bulk through a buffer view. */
   private void convert(ByteBuffer bytes, int start, int count, byte[] scratch) {
     bytes.clear();

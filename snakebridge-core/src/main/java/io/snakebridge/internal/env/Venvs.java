@@ -144,11 +144,15 @@ public final class Venvs {
   /**
    * What is wrong with the venv at {@code venv} for {@code lock}: an empty list when its marker
    * names this lock, its interpreter runs and every pinned version is installed.
+   *
+   * @throws SnakeBridgeException when the venv belongs to another user or others may write to it
+   *     (see {@link VenvTrust}): such a venv is refused, not rebuilt
    */
   public static List<String> problems(Path venv, EnvLock lock) {
     if (!Files.isDirectory(venv)) {
       return List.of("it does not exist");
     }
+    VenvTrust.check(venv);
     Properties marker = new Properties();
     try (var in = Files.newBufferedReader(venv.resolve(MARKER), StandardCharsets.UTF_8)) {
       marker.load(in);
@@ -215,6 +219,7 @@ public final class Venvs {
         throw new SnakeBridgeException("the new venv does not match snakebridge.lock: "
             + String.join("; ", diff));
       }
+      VenvTrust.makePrivate(temp);
       Properties marker = new Properties();
       marker.setProperty("pins", lock.pinsHash());
       marker.setProperty("python", base.executable());

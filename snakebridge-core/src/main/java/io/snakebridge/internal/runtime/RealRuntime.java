@@ -176,7 +176,8 @@ public final class RealRuntime {
           options.threadsPerWorker(),
           options.workerMemoryLimit().orElse(0),
           System.getLogger("io.snakebridge.worker"),
-          config.pythonHints().get(name));
+          config.pythonHints().get(name),
+          config.sharedMemory());
     };
   }
 

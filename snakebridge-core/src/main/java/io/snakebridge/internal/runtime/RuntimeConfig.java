@@ -4,6 +4,7 @@ import io.snakebridge.CallOptions;
 import io.snakebridge.EventListener;
 import io.snakebridge.PoolOptions;
 import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.wire.LaneSettings;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executor;
  * @param eventListener receives the runtime's events
  * @param pythonHints by pool name, what a missing interpreter's message advises; none for a pool
  *     whose interpreter was named
+ * @param sharedMemory the shared-memory lane's settings (WIRE-PROTOCOL.md §2.2)
  */
 public record RuntimeConfig(
     String name,
@@ -40,7 +42,25 @@ public record RuntimeConfig(
     Executor callbackExecutor,
     int streamBatchSize,
     EventListener eventListener,
-    Map<String, String> pythonHints) {
+    Map<String, String> pythonHints,
+    LaneSettings sharedMemory) {
+
+  /** Settings without the shared-memory lane. */
+  public RuntimeConfig(
+      String name,
+      Map<String, PoolOptions> pools,
+      boolean eagerStart,
+      Path workingDirectory,
+      Path cacheDirectory,
+      CodecLimits limits,
+      List<Path> helperPaths,
+      Executor callbackExecutor,
+      int streamBatchSize,
+      EventListener eventListener,
+      Map<String, String> pythonHints) {
+    this(name, pools, eagerStart, workingDirectory, cacheDirectory, limits, helperPaths,
+        callbackExecutor, streamBatchSize, eventListener, pythonHints, LaneSettings.DISABLED);
+  }
 
   /** Copies the collections, keeping the pools' order. */
   public RuntimeConfig {

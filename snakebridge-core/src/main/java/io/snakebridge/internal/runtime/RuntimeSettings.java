@@ -6,7 +6,9 @@ import io.snakebridge.PoolOptions;
 import io.snakebridge.SnakeBridge;
 import io.snakebridge.SnakeBridgeRuntime;
 import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.wire.LaneSettings;
 import io.snakebridge.internal.env.ManagedEnvironment;
+import io.snakebridge.internal.env.RequirementsEnvironment;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -53,6 +55,8 @@ public final class RuntimeSettings {
   private Path workingDirectory;
   private Path cacheDirectory;
   private long maxFrameBytes = SnakeBridgeRuntime.DEFAULT_MAX_FRAME_BYTES;
+  private boolean sharedMemory = true;
+  private long sharedMemoryLimit = LaneSettings.DEFAULT_LIMIT;
   private int maxNestingDepth = SnakeBridgeRuntime.DEFAULT_MAX_NESTING_DEPTH;
   private List<Path> helperPaths = List.of();
   private Executor callbackExecutor;
@@ -60,6 +64,8 @@ public final class RuntimeSettings {
   private EventListener eventListener = EventListener.NONE;
   private boolean pythonChosen;
   private Boolean createEnvironment;
+  private List<String> requirements = List.of();
+  private Path requirementsFile;
 
   public void name(String name) {
     Objects.requireNonNull(name, "name");
@@ -87,6 +93,26 @@ public final class RuntimeSettings {
 
   public void createEnvironment(boolean create) {
     this.createEnvironment = create;
+  }
+
+  public void requirements(List<String> requirements) {
+    Objects.requireNonNull(requirements, "requirements");
+    for (int i = 0; i < requirements.size(); i++) {
+      String r = Objects.requireNonNull(requirements.get(i), "requirements[" + i + "]");
+      if (r.isBlank() || r.startsWith("-")) {
+        throw new IllegalArgumentException("requirements[" + i + "] must be a pip requirement"
+            + " specifier such as 'pandas>=2', not an option or blank: '" + r + "'");
+      }
+    }
+    this.requirements = List.copyOf(requirements);
+  }
+
+  public void requirementsFile(Path file) {
+    Path checked = Objects.requireNonNull(file, "requirementsFile").toAbsolutePath();
+    if (!Files.isRegularFile(checked)) {
+      throw new IllegalArgumentException("requirementsFile must be an existing file: " + checked);
+    }
+    this.requirementsFile = checked;
   }
 
   public void poolSize(int poolSize) {
@@ -244,6 +270,18 @@ public final class RuntimeSettings {
     this.maxFrameBytes = maxFrameBytes;
   }
 
+  public void sharedMemory(boolean enabled) {
+    this.sharedMemory = enabled;
+  }
+
+  public void sharedMemoryLimit(long bytes) {
+    if (bytes < LaneSettings.DEFAULT_THRESHOLD || bytes > LaneSettings.MAX_LIMIT) {
+      throw new IllegalArgumentException("sharedMemoryLimit must be between "
+          + LaneSettings.DEFAULT_THRESHOLD + " and " + LaneSettings.MAX_LIMIT + ": " + bytes);
+    }
+    this.sharedMemoryLimit = bytes;
+  }
+
   public void maxNestingDepth(int maxNestingDepth) {
     if (maxNestingDepth < 1) {
       throw new IllegalArgumentException("maxNestingDepth must be at least 1: " + maxNestingDepth);
@@ -255,7 +293,19 @@ public final class RuntimeSettings {
   public RuntimeConfig toConfig() {
     Path cache = cacheDirectory != null ? cacheDirectory : defaultCacheDirectory();
     PoolOptions.Builder firstPool = defaultPool;
-    if (!pythonChosen) {
+    boolean managed = !requirements.isEmpty() || requirementsFile != null;
+    if (managed && pythonChosen) {
+      throw new IllegalStateException("requirements(...) and requirementsFile(...) make a venv"
+          + " whose interpreter the workers run, so they cannot be combined with an interpreter"
+          + " set by python(...) or pool(\"" + CallOptions.DEFAULT_POOL + "\", ...): drop one;"
+          + " the venv's base interpreter is -D" + ManagedEnvironment.BASE_PYTHON_PROPERTY
+          + ", else $" + SnakeBridge.PYTHON_ENV + ", else -D" + SnakeBridge.PYTHON_PROPERTY
+          + ", else python3");
+    }
+    if (managed) {
+      firstPool = defaultPool.build().toBuilder().python(RequirementsEnvironment.python(
+          cache, RequirementsEnvironment.defaultBase(), requirements, requirementsFile).toString());
+    } else if (!pythonChosen) {
       firstPool = defaultPool.build().toBuilder().python(defaultPython(cache));
     }
     Map<String, PoolOptions> all = new LinkedHashMap<>();
@@ -278,7 +328,8 @@ public final class RuntimeSettings {
     return new RuntimeConfig(
         name, all, eagerStart, workingDirectory, cache,
         new CodecLimits(maxNestingDepth, maxFrameBytes), helperPaths, callbackExecutor,
-        streamBatchSize, eventListener, hints);
+        streamBatchSize, eventListener, hints,
+        new LaneSettings(sharedMemory, LaneSettings.DEFAULT_THRESHOLD, sharedMemoryLimit, name));
   }
 
   /**

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.SoftReference;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,7 @@ public final class FrameReader {
   private final long maxFrameBytes;
   private final byte[] header = new byte[HEADER_BYTES];
   private final AtomicReference<SoftReference<byte[]>> spare = new AtomicReference<>();
+  private volatile SharedLane lane;
 
   /**
    * Creates a reader.
@@ -84,6 +86,9 @@ public final class FrameReader {
       throw new FrameFormatException(
           kind + " frame must have an empty body, has " + bodyLength + " bytes");
     }
+    if (header[5] != 0) {
+      return readSpliced(kind, id, bodyLength);
+    }
     boolean lend = bodyLength >= LEND_MIN;
     byte[] body = lend ? borrow(bodyLength) : new byte[bodyLength];
     int offset = 0;
@@ -97,6 +102,75 @@ public final class FrameReader {
       offset += n;
     }
     return new Frame(kind, id, body, bodyLength, lend ? this : null);
+  }
+
+  /** Reads the large parts of the frames read from now on from {@code lane} too (§2.2). */
+  public void useLane(SharedLane lane) {
+    this.lane = lane;
+  }
+
+  /**
+   * A spliced frame (§2.2): the splice table, then the body's other bytes read straight into
+   * their places in the body array, then the parts copied from the arena into theirs.
+   */
+  private Frame readSpliced(FrameKind kind, long id, int pipedLength) throws IOException {
+    byte[] head = new byte[8];
+    if (pipedLength < 8 || readUpTo(head, 0, 8) < 8) {
+      throw new FrameFormatException("truncated splice table in a " + kind + " frame");
+    }
+    ByteBuffer count = ByteBuffer.wrap(head);
+    int parts = count.getInt();
+    long tableLength = 8 + 16L * Integer.toUnsignedLong(parts);
+    if (parts <= 0 || count.getInt() != 0 || tableLength > pipedLength) {
+      throw new FrameFormatException("bad splice table of " + Integer.toUnsignedLong(parts)
+          + " parts in a " + pipedLength + "-byte " + kind + " frame");
+    }
+    byte[] table = new byte[16 * parts];
+    if (readUpTo(table, 0, table.length) < table.length) {
+      throw new FrameFormatException("truncated splice table in a " + kind + " frame");
+    }
+    ByteBuffer entries = ByteBuffer.wrap(table);
+    long[] offsets = new long[parts];
+    long[] lengths = new long[parts];
+    long rest = pipedLength - tableLength;
+    long bodyLength = rest;
+    long end = 0;
+    for (int i = 0; i < parts; i++) {
+      offsets[i] = entries.getLong();
+      lengths[i] = entries.getLong();
+      if (offsets[i] < end || lengths[i] <= 0 || lengths[i] > maxFrameBytes) {
+        throw new FrameFormatException("spliced parts out of order in a " + kind + " frame");
+      }
+      end = offsets[i] + lengths[i];
+      bodyLength += lengths[i];
+    }
+    if (end > bodyLength || bodyLength + LENGTH_OVERHEAD > maxFrameBytes) {
+      throw new FrameFormatException("spliced " + kind + " frame of " + bodyLength
+          + " bytes runs past its parts or the limit of " + maxFrameBytes + " bytes");
+    }
+    int length = (int) bodyLength;
+    boolean lend = length >= LEND_MIN;
+    byte[] body = lend ? borrow(length) : new byte[length];
+    int position = 0;
+    for (int i = 0; i <= parts; i++) {
+      int stop = i < parts ? (int) offsets[i] : length;
+      readFully(body, position, stop - position, kind);
+      position = i < parts ? stop + (int) lengths[i] : stop;
+    }
+    lane.unsplice(offsets, lengths, body);
+    return new Frame(kind, id, body, length, lend ? this : null);
+  }
+
+  private void readFully(byte[] body, int offset, int length, FrameKind kind) throws IOException {
+    int done = 0;
+    while (done < length) {
+      int n = in.read(body, offset + done, Math.min(length - done, MAX_READ_BYTES));
+      if (n < 0) {
+        throw new FrameFormatException("truncated frame: the stream ended inside a spliced "
+            + kind + " frame");
+      }
+      done += n;
+    }
   }
 
   /** Takes the spare array when it is large enough, else allocates one of exactly this size. */
@@ -135,7 +209,7 @@ public final class FrameReader {
       throw new FrameFormatException(
           "unknown frame kind " + (header[4] & 0xff) + " (header " + hex(16) + ")");
     }
-    if (header[5] != 0) {
+    if (header[5] != 0 && (header[5] != SharedLane.SPLICED || lane == null || !kind.hasBody())) {
       throw new FrameFormatException("frame flags must be 0, got " + (header[5] & 0xff));
     }
     if (header[6] != 0 || header[7] != 0) {

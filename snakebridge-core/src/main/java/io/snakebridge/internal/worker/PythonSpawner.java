@@ -3,6 +3,7 @@ package io.snakebridge.internal.worker;
 import io.snakebridge.PythonInfo;
 import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.internal.codec.CodecLimits;
+import io.snakebridge.internal.wire.LaneSettings;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.nio.file.Files;
@@ -61,6 +62,7 @@ public final class PythonSpawner implements WorkerSpawner {
   private final long memoryLimit;
   private final Logger stderrLogger;
   private final @Nullable String pythonHint;
+  private final LaneSettings sharedMemory;
   private volatile @Nullable String reportedExecutable;
 
   /**
@@ -108,6 +110,26 @@ public final class PythonSpawner implements WorkerSpawner {
       long memoryLimit,
       Logger stderrLogger,
       @Nullable String pythonHint) {
+    this(python, environment, workingDirectory, files, paths, helperPaths, limits, threads,
+        memoryLimit, stderrLogger, pythonHint, LaneSettings.DISABLED);
+  }
+
+  /**
+   * Creates a spawner whose workers use the shared-memory lane as {@code sharedMemory} says.
+   */
+  public PythonSpawner(
+      String python,
+      Map<String, String> environment,
+      Path workingDirectory,
+      WorkerFiles files,
+      List<String> paths,
+      List<String> helperPaths,
+      CodecLimits limits,
+      int threads,
+      long memoryLimit,
+      Logger stderrLogger,
+      @Nullable String pythonHint,
+      LaneSettings sharedMemory) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -122,6 +144,7 @@ public final class PythonSpawner implements WorkerSpawner {
     this.memoryLimit = memoryLimit;
     this.stderrLogger = stderrLogger;
     this.pythonHint = pythonHint;
+    this.sharedMemory = sharedMemory;
   }
 
   @Override
@@ -150,8 +173,10 @@ public final class PythonSpawner implements WorkerSpawner {
           "could not start Python worker " + workerId + " with " + executable + ": "
               + e.getMessage(), e);
     }
-    return WorkerProcess.attach(workerId, executable, process, paths, helperPaths, limits,
-        threads, memoryLimit, stderrLogger);
+    WorkerProcess worker = WorkerProcess.attach(workerId, executable, process, paths,
+        helperPaths, limits, threads, memoryLimit, stderrLogger);
+    worker.sharedMemory(sharedMemory);
+    return worker;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.snakebridge.internal.wire.FrameFormatException;
 import io.snakebridge.internal.wire.FrameKind;
 import io.snakebridge.internal.wire.FrameReader;
 import io.snakebridge.internal.wire.FrameWriter;
+import io.snakebridge.internal.wire.SharedLane;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -292,6 +293,20 @@ public final class WorkerConnection {
     writeLock.lock();
     try {
       writer.write(kind, id, body);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Sends and receives the large parts of frames through {@code lane} from now on
+   * (WIRE-PROTOCOL.md §2.2). Called once, after the handshake, before any request.
+   */
+  public void useSharedLane(SharedLane lane) {
+    reader.useLane(lane);
+    writeLock.lock();
+    try {
+      writer.useLane(lane);
     } finally {
       writeLock.unlock();
     }

@@ -10,6 +10,8 @@ import io.snakebridge.internal.codec.WireFormatException;
 import io.snakebridge.internal.wire.Frame;
 import io.snakebridge.internal.wire.FrameFormatException;
 import io.snakebridge.internal.wire.FrameKind;
+import io.snakebridge.internal.wire.LaneSettings;
+import io.snakebridge.internal.wire.SharedLane;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.util.LinkedHashMap;
@@ -40,6 +42,8 @@ public final class WorkerProcess {
   private final int threads;
   private final long memoryLimit;
   private volatile @Nullable PythonInfo info;
+  private volatile LaneSettings sharedMemory = LaneSettings.DISABLED;
+  private volatile @Nullable SharedLane lane;
 
   private WorkerProcess(
       String id, String executable, Process process, List<String> paths,
@@ -145,6 +149,11 @@ public final class WorkerProcess {
     if (memoryLimit > 0) {
       hello.put("memory_limit", memoryLimit);
     }
+    LaneSettings shared = sharedMemory;
+    if (shared.enabled()) {
+      hello.put("shm_limit", shared.limit());
+      hello.put("shm_threshold", shared.threshold());
+    }
     EncodedValue body = new ValueWriter(limits).encode(hello, "hello");
     Frame reply = connection.request(FrameKind.HELLO, 0, body);
     Object value;
@@ -164,8 +173,56 @@ public final class WorkerProcess {
       throw new FrameFormatException("expected a HELLO frame, got " + reply);
     }
     PythonInfo checked = check(answer);
+    if (shared.enabled()) {
+      openLane(shared, answer, checked.pid());
+    }
     info = checked;
     return checked;
+  }
+
+  /**
+   * Sets whether the handshake asks for the shared-memory lane (WIRE-PROTOCOL.md §2.2); off
+   * unless set. Called before {@link #handshake()}.
+   */
+  public void sharedMemory(LaneSettings settings) {
+    this.sharedMemory = settings;
+  }
+
+  /** Returns whether large values cross through shared memory on this worker. */
+  public boolean usesSharedMemory() {
+    return lane != null;
+  }
+
+  private void openLane(LaneSettings shared, Map<?, ?> answer, long pid) {
+    Object fds = answer.get("shm");
+    if (!(fds instanceof List) || ((List<?>) fds).size() != 2
+        || !(((List<?>) fds).get(0) instanceof Long) || !(((List<?>) fds).get(1) instanceof Long)) {
+      Object error = answer.get("shm_error");
+      shared.reportFallback("worker " + id + " offers no shared memory ("
+          + (error instanceof String ? error : "no 'shm' in its HELLO") + ")");
+      return;
+    }
+    List<?> pair = (List<?>) fds;
+    try {
+      SharedLane opened = SharedLane.open(pid, (Long) pair.get(0), (Long) pair.get(1),
+          shared.threshold(), shared.limit(),
+          () -> shared.reportFallback("a value of worker " + id + " needs more than the "
+              + "sharedMemoryLimit of " + shared.limit() + " bytes"));
+      connection.useSharedLane(opened);
+      lane = opened;
+      process.onExit().thenRun(() -> closeQuietly(opened));
+    } catch (IOException | RuntimeException e) {
+      shared.reportFallback("the shared memory of worker " + id + " cannot be mapped (" + e
+          + ")");
+    }
+  }
+
+  private static void closeQuietly(SharedLane lane) {
+    try {
+      lane.close();
+    } catch (IOException e) {
+      // Nothing to do: the worker is gone, and the mapping goes with the collector.
+    }
   }
 
   private PythonInfo check(Map<?, ?> answer) {

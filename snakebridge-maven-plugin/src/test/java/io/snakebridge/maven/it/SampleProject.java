@@ -21,8 +21,7 @@ final class SampleProject {
 
   SampleProject(Path dir, Path cache, List<String> requirements, String mainBody)
       throws IOException {
-    this.dir = dir;
-    this.cache = cache;
+    this(dir, cache);
     Files.createDirectories(dir.resolve("src/main/java/demo"));
     writeRequirements(requirements);
     Files.writeString(dir.resolve("src/main/java/demo/Main.java"), String.join("\n",
@@ -36,6 +35,12 @@ final class SampleProject {
         "    " + mainBody,
         "  }",
         "}", ""));
+  }
+
+  /** A project whose files the caller writes into {@code dir}. */
+  SampleProject(Path dir, Path cache) {
+    this.dir = dir;
+    this.cache = cache;
   }
 
   void writeRequirements(List<String> requirements) throws IOException {
