@@ -8,6 +8,8 @@
  *
  * @since 0.1
  */
+// "module": the CLI module is compiled after this one, so javac cannot see it yet
+@SuppressWarnings("module")
 module io.snakebridge {
   requires static transitive org.jspecify;
   exports io.snakebridge;

@@ -61,9 +61,9 @@ final class EnvCommand {
         case CREATE:
           return create(options, out, err, progress);
         case VERIFY:
-          return verify(options, out, err);
+          return verify(options, out);
         default:
-          return show(options, out, err);
+          return show(options, out);
       }
     } catch (SnakeBridgeException e) {
       err.println("snakebridge: " + e.getMessage());
@@ -105,7 +105,7 @@ final class EnvCommand {
     return Main.OK;
   }
 
-  private static int verify(EnvOptions options, PrintStream out, PrintStream err) {
+  private static int verify(EnvOptions options, PrintStream out) {
     EnvLock lock = current(options);
     EnvStatus status = EnvStatus.of(options.cache(), lock, options.basePython());
     if (status.ready()) {
@@ -121,7 +121,7 @@ final class EnvCommand {
     return Main.FAILED;
   }
 
-  private static int show(EnvOptions options, PrintStream out, PrintStream err) {
+  private static int show(EnvOptions options, PrintStream out) {
     EnvLock lock = current(options);
     EnvStatus status = EnvStatus.of(options.cache(), lock, options.basePython());
     String label = "%-15s %s%n";
@@ -179,6 +179,9 @@ final class EnvCommand {
         return;
       }
       Path parent = path.toAbsolutePath().getParent();
+      if (parent == null) {
+        throw new EnvFailure("cannot write " + path + ": it is not a file");
+      }
       Files.createDirectories(parent);
       Path temp = parent.resolve(path.getFileName() + ".tmp");
       Files.writeString(temp, text, StandardCharsets.UTF_8);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed {@code snakebridge env} command line. Options as in {@link CommandLine}: {@code --name
@@ -22,8 +23,8 @@ import java.util.List;
  * @param cache {@code --cache}, or the runtime's default cache folder
  * @param pipOptions {@code --pip-option}, repeatable, passed to pip as they are
  */
-record EnvOptions(Action action, List<String> requirements, Path requirementsFile, Path lockFile,
-    String python, Path cache, List<String> pipOptions) {
+record EnvOptions(Action action, List<String> requirements, @Nullable Path requirementsFile,
+    Path lockFile, @Nullable String python, Path cache, List<String> pipOptions) {
 
   static final String USAGE =
       "usage: snakebridge env lock [requirement...] [-r requirements.txt] [options]\n"
@@ -74,7 +75,8 @@ record EnvOptions(Action action, List<String> requirements, Path requirementsFil
       int equals = word.indexOf('=');
       String option = equals < 0 || !word.startsWith("--") ? word : word.substring(0, equals);
       if (option.equals("--help")) {
-        return new EnvOptions(Action.HELP, List.of(), null, lockFile, null, null, List.of());
+        return new EnvOptions(Action.HELP, List.of(), null, lockFile, null,
+            ManagedEnvironment.defaultCacheDirectory(), List.of());
       }
       if (!List.of("-r", "--requirements-file", "--lock", "--python", "--cache", "--pip-option")
           .contains(option)) {

@@ -29,6 +29,8 @@ public enum Preset {
   SCIENCE("science", concat(NUMPY.modules, PANDAS.modules, SCIKIT_LEARN.modules));
 
   private final String presetName;
+  // List.of and List.copyOf only: unmodifiable, which the checker cannot see in the type
+  @SuppressWarnings("ImmutableEnumChecker")
   private final List<String> modules;
 
   Preset(String presetName, List<String> modules) {

@@ -22,6 +22,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Generates typed Java wrappers for Python modules (site packages of the managed venv, the
@@ -81,7 +82,7 @@ public final class GenerateMojo extends AbstractEnvMojo {
   File outputDirectory;
 
   /** Set by {@link #interpreter()} for a managed venv; null otherwise. */
-  private String fingerprint;
+  private @Nullable String fingerprint;
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {

@@ -82,7 +82,7 @@ class GeneratedStreamsIT {
       @SuppressWarnings("unchecked")
       Function<SnakeBridgeRuntime, List<Object>> program =
           (Function<SnakeBridgeRuntime, List<Object>>) Class.forName("sample.Streams", true,
-              loader).getConstructor().newInstance();
+              loader).asSubclass(Function.class).getConstructor().newInstance();
       assertEquals(List.of(0L, 10L, 20L, 30L, "AB", "C", 0L, 1L), program.apply(python));
     }
   }

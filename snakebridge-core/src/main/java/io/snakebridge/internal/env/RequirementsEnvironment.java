@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The managed venv of requirements given in code ({@code SnakeBridgeRuntime.builder()
@@ -43,7 +45,7 @@ public final class RequirementsEnvironment {
    * @throws SnakeBridgeException when resolving or installing fails, or the venv is refused
    */
   public static Path python(Path cacheDirectory, String base, List<String> requirements,
-      Path requirementsFile) {
+      @Nullable Path requirementsFile) {
     String inputs = EnvLock.inputsHash(requirements, read(requirementsFile), List.of());
     String memo = cacheDirectory + "\n" + base + "\n" + inputs;
     Path known = CHECKED.get(memo);
@@ -92,7 +94,7 @@ public final class RequirementsEnvironment {
   }
 
   /** The lock at {@code file} when it exists and was made from {@code inputs}, else null. */
-  private static EnvLock readLock(Path file, String inputs) {
+  private static @Nullable EnvLock readLock(Path file, String inputs) {
     if (!Files.isRegularFile(file)) {
       return null;
     }
@@ -108,7 +110,7 @@ public final class RequirementsEnvironment {
     return null;
   }
 
-  private static String read(Path requirementsFile) {
+  private static @Nullable String read(@Nullable Path requirementsFile) {
     if (requirementsFile == null) {
       return null;
     }
@@ -123,7 +125,7 @@ public final class RequirementsEnvironment {
   /** Writes {@code file} through a temporary file and a rename: readers see all or nothing. */
   static void write(Path file, String text) {
     try {
-      Venvs.createPrivateFolder(file.getParent());
+      Venvs.createPrivateFolder(Objects.requireNonNull(file.getParent(), "a lock file's folder"));
       Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
       try {
         Files.writeString(temp, text, StandardCharsets.UTF_8);

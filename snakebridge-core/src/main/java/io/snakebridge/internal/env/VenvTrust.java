@@ -15,6 +15,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refuses a venv in the cache that someone other than this JVM's user could have put code in;
@@ -53,7 +54,11 @@ final class VenvTrust {
       Path real = venv.toRealPath();
       UserPrincipal user = currentUser(real);
       UserPrincipal root = superuser(real);
-      for (Path above = real.getParent().getParent(); above != null; above = above.getParent()) {
+      Path venvs = real.getParent();
+      if (venvs == null) {
+        throw refused(venv, "it is the root of the file system");
+      }
+      for (Path above = venvs.getParent(); above != null; above = above.getParent()) {
         PosixFileAttributes folder = attributes(above);
         if (writableByOthers(folder) && !sticky(above)) {
           throw refused(venv, "the folder " + above + " above it is writable by group or others ("
@@ -61,7 +66,7 @@ final class VenvTrust {
               + " could replace the venv with their own; run chmod go-w " + above);
         }
       }
-      checkEntry(venv, real.getParent(), attributes(real.getParent()), user, root);
+      checkEntry(venv, venvs, attributes(venvs), user, root);
       Files.walkFileTree(real, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
@@ -112,7 +117,7 @@ final class VenvTrust {
   }
 
   private static void checkEntry(Path venv, Path path, PosixFileAttributes attributes,
-      UserPrincipal user, UserPrincipal root) {
+      UserPrincipal user, @Nullable UserPrincipal root) {
     UserPrincipal owner = attributes.owner();
     if (!owner.equals(user) && !owner.equals(root)) {
       throw refused(venv, path + " belongs to " + owner.getName() + ", not to " + user.getName()
@@ -148,7 +153,7 @@ final class VenvTrust {
     return mode instanceof Integer && ((Integer) mode & STICKY) != 0;
   }
 
-  private static UserPrincipal superuser(Path path) throws IOException {
+  private static @Nullable UserPrincipal superuser(Path path) throws IOException {
     try {
       return path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
     } catch (UserPrincipalNotFoundException e) {

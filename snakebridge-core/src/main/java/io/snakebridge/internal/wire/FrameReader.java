@@ -41,7 +41,7 @@ public final class FrameReader {
   private final long maxFrameBytes;
   private final byte[] header = new byte[HEADER_BYTES];
   private final AtomicReference<SoftReference<byte[]>> spare = new AtomicReference<>();
-  private volatile SharedLane lane;
+  private volatile @Nullable SharedLane lane;
 
   /**
    * Creates a reader.
@@ -114,6 +114,10 @@ public final class FrameReader {
    * their places in the body array, then the parts copied from the arena into theirs.
    */
   private Frame readSpliced(FrameKind kind, long id, int pipedLength) throws IOException {
+    SharedLane shared = lane;
+    if (shared == null) {
+      throw new FrameFormatException("spliced " + kind + " frame without a shared-memory lane");
+    }
     byte[] head = new byte[8];
     if (pipedLength < 8 || readUpTo(head, 0, 8) < 8) {
       throw new FrameFormatException("truncated splice table in a " + kind + " frame");
@@ -157,7 +161,7 @@ public final class FrameReader {
       readFully(body, position, stop - position, kind);
       position = i < parts ? stop + (int) lengths[i] : stop;
     }
-    lane.unsplice(offsets, lengths, body);
+    shared.unsplice(offsets, lengths, body);
     return new Frame(kind, id, body, length, lend ? this : null);
   }
 

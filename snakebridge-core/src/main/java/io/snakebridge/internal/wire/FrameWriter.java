@@ -24,7 +24,7 @@ public final class FrameWriter {
 
   private final BufferedOutputStream out;
   private final byte[] header = new byte[FrameReader.HEADER_BYTES];
-  private SharedLane lane;
+  private @Nullable SharedLane lane;
 
   /** Creates a writer over {@code out}, which it buffers itself. */
   public FrameWriter(OutputStream out) {

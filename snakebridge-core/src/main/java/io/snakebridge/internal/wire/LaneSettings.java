@@ -3,6 +3,7 @@ package io.snakebridge.internal.wire;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A runtime's settings of the shared-memory lane (WIRE-PROTOCOL.md §2.2), and the one log line
@@ -25,7 +26,7 @@ public final class LaneSettings {
   private final boolean enabled;
   private final long threshold;
   private final long limit;
-  private final String runtimeName;
+  private final @Nullable String runtimeName;
   private final AtomicBoolean reported = new AtomicBoolean();
 
   /**
@@ -33,7 +34,7 @@ public final class LaneSettings {
    * @throws IllegalArgumentException when the limit is not between the threshold and {@link
    *     #MAX_LIMIT}
    */
-  public LaneSettings(boolean enabled, long threshold, long limit, String runtimeName) {
+  public LaneSettings(boolean enabled, long threshold, long limit, @Nullable String runtimeName) {
     if (enabled && (threshold <= 0 || limit < threshold || limit > MAX_LIMIT)) {
       throw new IllegalArgumentException("shared memory limit must be between " + threshold
           + " and " + MAX_LIMIT + " bytes: " + limit);

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shared-memory lane of one worker (WIRE-PROTOCOL.md §2.2): two memory files the worker
@@ -43,8 +44,8 @@ public final class SharedLane implements Closeable {
   private final long threshold;
   private final long limit;
   private final Runnable overLimit;
-  private volatile MappedByteBuffer out;
-  private volatile MappedByteBuffer in;
+  private volatile @Nullable MappedByteBuffer out;
+  private volatile @Nullable MappedByteBuffer in;
   private volatile boolean closed;
   private long spliced;
   private long read;

@@ -210,7 +210,7 @@ public final class WorkerProcess {
               + "sharedMemoryLimit of " + shared.limit() + " bytes"));
       connection.useSharedLane(opened);
       lane = opened;
-      process.onExit().thenRun(() -> closeQuietly(opened));
+      var unused = process.onExit().thenRun(() -> closeQuietly(opened));
     } catch (IOException | RuntimeException e) {
       shared.reportFallback("the shared memory of worker " + id + " cannot be mapped (" + e
           + ")");
