@@ -8,4 +8,7 @@
  *
  * @since 0.4
  */
+@NullMarked
 package io.snakebridge.arrow;
+
+import org.jspecify.annotations.NullMarked;

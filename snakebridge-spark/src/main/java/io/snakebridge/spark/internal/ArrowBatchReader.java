@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.vectorized.ArrowColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rows of one Arrow IPC stream (Python's answer for one batch) as Spark internal rows read
@@ -27,7 +29,7 @@ public final class ArrowBatchReader implements Iterator<InternalRow>, AutoClosea
   private final ArrowStreamReader reader;
   private final VectorSchemaRoot root;
   private final int columns;
-  private ColumnarBatch batch;
+  private @Nullable ColumnarBatch batch;
   private int index;
   private boolean exhausted;
 
@@ -74,7 +76,8 @@ public final class ArrowBatchReader implements Iterator<InternalRow>, AutoClosea
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    return batch.getRow(index++);
+    // hasNext() leaves a batch with rows to go, or says there is none
+    return Objects.requireNonNull(batch).getRow(index++);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.TaskCompletionListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The task side of {@code mapBatches}: cuts a partition of Spark's internal rows into batches,
@@ -72,19 +74,19 @@ public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>,
   /** The rows of the answers, fetching the next batch when the last one is used up. */
   private final class Batches implements Iterator<InternalRow> {
     private final Iterator<InternalRow> input;
-    private final TaskContext task;
+    private final @Nullable TaskContext task;
     private final SnakeBridgeRuntime runtime;
     private final BatchMetrics metrics;
     private final BufferAllocator allocator;
     private final ArrowBatchWriter writer;
     private final byte[] outputArrowSchema;
-    private ArrowBatchReader current;
+    private @Nullable ArrowBatchReader current;
     private long batchCount;
     private long rowCount;
     private long nanos;
     private boolean closed;
 
-    Batches(Iterator<InternalRow> input, TaskContext task, SnakeBridgeRuntime runtime,
+    Batches(Iterator<InternalRow> input, @Nullable TaskContext task, SnakeBridgeRuntime runtime,
         BatchMetrics metrics, BufferAllocator allocator) {
       this.input = input;
       this.task = task;
@@ -112,7 +114,8 @@ public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>,
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      return current.next();
+      // hasNext() leaves a reader with rows to go, or says there is none
+      return Objects.requireNonNull(current).next();
     }
 
     private ArrowBatchReader nextBatch() {
@@ -150,7 +153,8 @@ public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>,
       } catch (CancellationException e) {
         throw new TaskKilledException("the Python call was cancelled");
       } catch (ExecutionException e) {
-        throw failure(e.getCause(), rows);
+        Throwable cause = e.getCause();
+        throw failure(cause != null ? cause : e, rows);
       }
     }
 

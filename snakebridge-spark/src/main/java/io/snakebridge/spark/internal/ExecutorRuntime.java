@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one {@link SnakeBridgeRuntime} of this executor JVM, built on first use and closed when the
@@ -42,7 +43,7 @@ public final class ExecutorRuntime {
       "snakebridge_spark/__init__.py", "snakebridge_spark/batches.py");
 
   private static final ReentrantLock LOCK = new ReentrantLock();
-  private static Holder current; // guarded by LOCK
+  private static @Nullable Holder current; // guarded by LOCK
   private static boolean hooked; // guarded by LOCK
 
   private ExecutorRuntime() {}
@@ -199,7 +200,7 @@ public final class ExecutorRuntime {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  private static Path sparkFiles() {
+  private static @Nullable Path sparkFiles() {
     try {
       return SparkEnv.get() == null ? null : Path.of(SparkFiles.getRootDirectory());
     } catch (RuntimeException e) {
@@ -208,7 +209,7 @@ public final class ExecutorRuntime {
   }
 
   /** A relative interpreter path is looked up among the job's files (a shipped venv, say). */
-  private static String python(String python, Path files) {
+  private static String python(String python, @Nullable Path files) {
     if (files == null || !python.contains("/") || Path.of(python).isAbsolute()) {
       return python;
     }
@@ -216,7 +217,7 @@ public final class ExecutorRuntime {
     return Files.isExecutable(shipped) ? shipped.toString() : python;
   }
 
-  private static Path resolve(String entry, Path files) {
+  private static Path resolve(String entry, @Nullable Path files) {
     Path p = Path.of(entry);
     if (p.isAbsolute() || files == null) {
       return p.toAbsolutePath();

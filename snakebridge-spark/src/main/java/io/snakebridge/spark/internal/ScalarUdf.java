@@ -10,6 +10,7 @@ import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.api.java.UDF4;
 import org.apache.spark.sql.types.DataType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Spark UDF that calls {@code module.function(*values)} once per row on the executor's
@@ -36,26 +37,27 @@ public final class ScalarUdf implements UDF1<Object, Object>, UDF2<Object, Objec
   }
 
   @Override
-  public Object call(Object a) {
+  public @Nullable Object call(@Nullable Object a) {
     return invoke(a);
   }
 
   @Override
-  public Object call(Object a, Object b) {
+  public @Nullable Object call(@Nullable Object a, @Nullable Object b) {
     return invoke(a, b);
   }
 
   @Override
-  public Object call(Object a, Object b, Object c) {
+  public @Nullable Object call(@Nullable Object a, @Nullable Object b, @Nullable Object c) {
     return invoke(a, b, c);
   }
 
   @Override
-  public Object call(Object a, Object b, Object c, Object d) {
+  public @Nullable Object call(
+      @Nullable Object a, @Nullable Object b, @Nullable Object c, @Nullable Object d) {
     return invoke(a, b, c, d);
   }
 
-  private Object invoke(Object... values) {
+  private @Nullable Object invoke(@Nullable Object... values) {
     Object[] args = new Object[values.length];
     for (int i = 0; i < values.length; i++) {
       args[i] = toPython(values[i]);
@@ -64,7 +66,7 @@ public final class ScalarUdf implements UDF1<Object, Object>, UDF2<Object, Objec
     return toSpark(result, returnType);
   }
 
-  private static Object toPython(Object value) {
+  private static @Nullable Object toPython(@Nullable Object value) {
     if (value instanceof scala.collection.Seq<?>) {
       List<Object> items = new ArrayList<>();
       for (Object item : JavaValues.list(value)) {
@@ -75,7 +77,7 @@ public final class ScalarUdf implements UDF1<Object, Object>, UDF2<Object, Objec
     return value;
   }
 
-  static Object toSpark(Object value, DataType type) {
+  static @Nullable Object toSpark(@Nullable Object value, DataType type) {
     if (value == null || value instanceof PyNone) {
       return null;
     }

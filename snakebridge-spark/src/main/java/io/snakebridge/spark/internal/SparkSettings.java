@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code spark.snakebridge.*} settings of a job, read on the driver (so that settings made on
@@ -24,12 +25,12 @@ import java.util.regex.Pattern;
  * @param localCores the cores of a {@code local[n]} master, or 0 when not local
  */
 public record SparkSettings(
-    String python,
+    @Nullable String python,
     int poolSize,
     List<String> pythonPath,
     int batchSize,
-    String lockFile,
-    Duration timeout,
+    @Nullable String lockFile,
+    @Nullable Duration timeout,
     int localCores) implements Serializable {
   public static final String PREFIX = "spark.snakebridge.";
   public static final int DEFAULT_BATCH_SIZE = 10_000;
@@ -103,7 +104,7 @@ public record SparkSettings(
         + value + "'");
   }
 
-  private static String blankToNull(String value) {
+  private static @Nullable String blankToNull(@Nullable String value) {
     return value == null || value.isBlank() ? null : value.trim();
   }
 }

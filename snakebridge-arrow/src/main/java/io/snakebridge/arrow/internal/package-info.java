@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.arrow.internal;
+
+import org.jspecify.annotations.NullMarked;

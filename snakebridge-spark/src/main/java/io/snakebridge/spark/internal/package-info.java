@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.spark.internal;
+
+import org.jspecify.annotations.NullMarked;

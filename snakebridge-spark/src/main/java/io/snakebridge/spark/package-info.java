@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.spark;
+
+import org.jspecify.annotations.NullMarked;
