@@ -7,10 +7,9 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "main", "python"))
 
-import pandas as pd  # noqa: E402
-import pyarrow as pa  # noqa: E402
-
-import snakebridge_arrow_frames as frames  # noqa: E402
+import pandas as pd
+import pyarrow as pa
+import snakebridge_arrow_frames as frames
 
 
 def read(data):

@@ -89,7 +89,7 @@ class LaneTest(unittest.TestCase):
         self.writer.send(first)  # not read yet: 5 MiB does not fit the pipe, so read it aside
         second = self.big_frame(2)
         # Without reading the first, the second must not touch the arena.
-        parts, length = self.sender.splice(second.parts, second.length)
+        parts, _length = self.sender.splice(second.parts, second.length)
         self.assertIs(parts, second.parts)
         self.assertEqual(self.spliced(), 1)
 
@@ -115,7 +115,7 @@ class LaneTest(unittest.TestCase):
         try:
             thread = threading.Thread(target=self.writer.send, args=(self.big_frame(1),))
             thread.start()
-            kind, request_id, body = self.reader.read()
+            _kind, _request_id, body = self.reader.read()
             thread.join(support.TIMEOUT)
         finally:
             frames._new_body = real
@@ -195,7 +195,7 @@ class WorkerLaneTest(unittest.TestCase):
             self.assertIn("Permission denied", probe.stderr)
 
     def test_results_use_the_arena_once_the_jvm_mapped_it(self):
-        request_id = self.worker.start_call("sample_user_code", "echo", b"x" * (2 * MiB))
+        self.worker.start_call("sample_user_code", "echo", b"x" * (2 * MiB))
         kind, flags, body = self.read_raw()
         self.assertEqual((kind, flags), (frames.RESULT, 0), "not mapped yet: the pipe")
         arena_map = mmap.mmap(self.from_worker, os.fstat(self.from_worker).st_size)

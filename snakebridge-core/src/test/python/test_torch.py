@@ -1,10 +1,9 @@
 """torch CPU tensors cross like numpy arrays (codec._reduce_tensor); run where torch is
 installed, skipped elsewhere."""
 
-import support
-
 import unittest
 
+import support
 from snakebridge_worker import ConversionError, codec
 
 try:

@@ -17,7 +17,7 @@ def row_sums(df):
 
 
 def fail(df):
-    raise ValueError("bad batch of %d rows" % len(df))
+    raise ValueError(f"bad batch of {len(df)} rows")
 
 
 def wrong_type(df):
@@ -33,7 +33,7 @@ def die_once(df):
     marker = df["marker"].iloc[0]
     if not os.path.exists(marker):
         with open(marker, "w") as f:
-            f.write("died in pid %d\n" % os.getpid())
+            f.write(f"died in pid {os.getpid()}\n")
         os._exit(3)
     return df[["id"]]
 

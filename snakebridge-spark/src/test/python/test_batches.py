@@ -6,7 +6,6 @@ import unittest
 
 import pandas as pd
 import pyarrow as pa
-
 from snakebridge_spark import batches
 
 

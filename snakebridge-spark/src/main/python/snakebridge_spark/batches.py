@@ -69,16 +69,16 @@ def _column(series, field):
         inferred = pa.array(series, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as e:
         raise SchemaMismatchError(
-            "column '%s': the function returned values of pandas dtype %s that Arrow cannot "
-            "read, but the output schema wants %s (%s)" % (field.name, dtype, field.type, e)
+            f"column '{field.name}': the function returned values of pandas dtype {dtype} that "
+            f"Arrow cannot read, but the output schema wants {field.type} ({e})"
         ) from None
     if inferred.type == field.type:
         return inferred
     have, want = _kind(inferred.type), _kind(field.type)
     if have != want and have != "null":
         raise SchemaMismatchError(
-            "column '%s': the function returned %s (pandas dtype %s), but the output schema "
-            "wants %s" % (field.name, inferred.type, dtype, field.type)
+            f"column '{field.name}': the function returned {inferred.type} (pandas dtype "
+            f"{dtype}), but the output schema wants {field.type}"
         )
     try:
         if have in ("list", "struct"):
@@ -87,8 +87,8 @@ def _column(series, field):
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError,
             ValueError) as e:
         raise SchemaMismatchError(
-            "column '%s': the function returned %s (pandas dtype %s), which does not fit the "
-            "output schema's %s: %s" % (field.name, inferred.type, dtype, field.type, e)
+            f"column '{field.name}': the function returned {inferred.type} (pandas dtype "
+            f"{dtype}), which does not fit the output schema's {field.type}: {e}"
         ) from None
 
 
@@ -97,7 +97,7 @@ def _check(result, schema, where):
 
     if not isinstance(result, pd.DataFrame):
         raise SchemaMismatchError(
-            "%s returned %s, not a pandas DataFrame" % (where, type(result).__name__)
+            f"{where} returned {type(result).__name__}, not a pandas DataFrame"
         )
     names = [str(c) for c in result.columns]
     wanted = [f.name for f in schema]
@@ -105,8 +105,8 @@ def _check(result, schema, where):
     extra = [n for n in names if n not in wanted]
     if missing or extra:
         raise SchemaMismatchError(
-            "%s returned columns %s, but the output schema has %s (missing: %s, unexpected: %s)"
-            % (where, names, wanted, missing or "none", extra or "none")
+            f"{where} returned columns {names}, but the output schema has {wanted} (missing: "
+            f"{missing or 'none'}, unexpected: {extra or 'none'})"
         )
     result = result.reset_index(drop=True)
     result.columns = names
@@ -124,5 +124,5 @@ def map_batch(module, function, batch, output_schema):
     schema = _read(output_schema).schema
     frame = table.to_pandas()
     result = fn(frame)
-    return _write(_check(result, schema, "%s.%s" % (module, function)))
+    return _write(_check(result, schema, f"{module}.{function}"))
 
