@@ -2,7 +2,7 @@
  * Bulk tables for SnakeBridge: Python DataFrames as Arrow Java vectors. See {@link
  * io.snakebridge.arrow.ArrowFrames}.
  *
- * @since 0.4
+ * @since 0.3
  */
 module io.snakebridge.arrow {
   requires transitive io.snakebridge;

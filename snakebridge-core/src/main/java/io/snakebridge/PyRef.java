@@ -249,7 +249,7 @@ public sealed class PyRef permits StreamRef, PyHandle {
    * only a reference (an optional module such as snakebridge-arrow) calls it with.
    *
    * @throws IllegalStateException for a reference that belongs to no runtime
-   * @since 0.2
+   * @since 0.3
    */
   public final SnakeBridgeRuntime runtime() {
     if (runtime == null) {

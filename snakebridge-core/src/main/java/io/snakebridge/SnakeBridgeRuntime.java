@@ -540,7 +540,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * any call does.
    *
    * @throws IllegalArgumentException when {@code timeout} is zero or negative
-   * @since 0.4
+   * @since 0.3
    */
   public Optional<Object> streamNext(StreamRef stream, Duration timeout) {
     return delegate.streamNext(owned(stream), positive(timeout));
@@ -600,7 +600,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * the runtime's default timeout.
    *
    * @throws IllegalArgumentException when {@code timeout} is zero or negative
-   * @since 0.4
+   * @since 0.3
    */
   public PyStream openStream(StreamRef stream, Duration timeout) {
     return new PyStream(delegate.openStream(owned(stream), positive(timeout)));
@@ -871,14 +871,14 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      *
      * @throws IllegalArgumentException when a requirement is blank or starts with {@code -}
      * @see #requirementsFile(Path)
-     * @since 0.2
+     * @since 0.3
      */
     public Builder requirements(String... requirements) {
       settings.requirements(Arrays.asList(Objects.requireNonNull(requirements, "requirements")));
       return this;
     }
 
-    /** Like {@link #requirements(String...)}, from a list. @since 0.2 */
+    /** Like {@link #requirements(String...)}, from a list. @since 0.3 */
     public Builder requirements(List<String> requirements) {
       settings.requirements(requirements);
       return this;
@@ -891,7 +891,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      * {@link #pool} for the default pool: the venv's interpreter is the one the workers run.
      *
      * @throws IllegalArgumentException when the file does not exist
-     * @since 0.2
+     * @since 0.3
      */
     public Builder requirementsFile(Path file) {
       settings.requirementsFile(file);
@@ -1005,7 +1005,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      * memfd} and {@code /proc}) they go through the pipes, and one log line says so. Callers see
      * no difference but speed.
      *
-     * @since 0.4
+     * @since 0.3
      */
     public Builder sharedMemory(boolean enabled) {
       settings.sharedMemory(enabled);
@@ -1017,7 +1017,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      * default 1 GiB. It grows to what the largest frame so far needed; a frame whose large
      * values need more goes through the pipe (one log line).
      *
-     * @since 0.4
+     * @since 0.3
      */
     public Builder sharedMemoryLimit(long bytes) {
       settings.sharedMemoryLimit(bytes);

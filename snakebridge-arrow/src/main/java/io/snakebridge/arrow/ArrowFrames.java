@@ -49,7 +49,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * <p>Thread-safe: each method works on its own arguments; a {@code VectorSchemaRoot} itself is
  * not thread-safe.
  *
- * @since 0.4
+ * @since 0.3
  */
 public final class ArrowFrames {
   private ArrowFrames() {}

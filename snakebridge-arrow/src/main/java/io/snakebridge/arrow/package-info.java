@@ -6,7 +6,7 @@
  * {@code --add-opens=java.base/java.nio=ALL-UNNAMED} for Arrow's memory. Only this package is
  * API; {@code io.snakebridge.arrow.internal} may change in any release.
  *
- * @since 0.4
+ * @since 0.3
  */
 @NullMarked
 package io.snakebridge.arrow;

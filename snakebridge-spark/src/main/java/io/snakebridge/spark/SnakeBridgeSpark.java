@@ -43,7 +43,7 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Thread-safe; static methods only.
  *
- * @since 0.2
+ * @since 0.3
  */
 public final class SnakeBridgeSpark {
   /** The workers' Python interpreter (a path or a command); default the core's resolution. */
@@ -122,7 +122,7 @@ public final class SnakeBridgeSpark {
    *
    * @param arity the number of columns it takes, 1 to 4
    * @param returnType the Spark type of the result
-   * @since 0.2
+   * @since 0.3
    */
   public static UserDefinedFunction udf(String module, String function, int arity,
       DataType returnType) {
