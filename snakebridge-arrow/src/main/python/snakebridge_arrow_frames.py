@@ -20,7 +20,8 @@ DICTIONARY_KEY = b"snakebridge.dictionary"
 
 _NEEDS_PYARROW = (
     "snakebridge-arrow needs the Python package 'pyarrow' in the worker's environment: "
-    "add pyarrow to it (pip install pyarrow, or to the managed environment's requirements)")
+    "add pyarrow to it (pip install pyarrow, or to the managed environment's requirements)"
+)
 
 
 def _pyarrow():
@@ -75,7 +76,8 @@ def _as_table(obj):
         return obj.to_arrow()
     raise TypeError(
         "snakebridge-arrow takes a pandas or polars DataFrame or a pyarrow Table or RecordBatch, "
-        f"not {type(obj).__module__}.{type(obj).__qualname__}")
+        f"not {type(obj).__module__}.{type(obj).__qualname__}"
+    )
 
 
 def _stream_buffer(table):
@@ -111,8 +113,11 @@ def _plain_columns(table):
     for field, column in zip(table.schema, table.columns):
         new_type = _java_type(field.type)
         if pa.types.is_dictionary(field.type):
-            dictionary = column.combine_chunks().dictionary if column.num_chunks else \
-                pa.array([], field.type.value_type)
+            dictionary = (
+                column.combine_chunks().dictionary
+                if column.num_chunks
+                else pa.array([], field.type.value_type)
+            )
             metadata = dict(field.metadata or {})
             metadata[DICTIONARY_KEY] = base64.b64encode(_dictionary_bytes(dictionary, field.type))
             column = column.cast(new_type)
@@ -162,8 +167,10 @@ def _java_type(t):
 
 def _dictionary_bytes(dictionary, dictionary_type):
     table = pa.table({"dictionary": dictionary})
-    metadata = {b"ordered": b"1" if dictionary_type.ordered else b"0",
-                b"index_type": str(dictionary_type.index_type).encode()}
+    metadata = {
+        b"ordered": b"1" if dictionary_type.ordered else b"0",
+        b"index_type": str(dictionary_type.index_type).encode(),
+    }
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema.with_metadata(metadata)) as writer:
         writer.write_table(table)
@@ -188,8 +195,10 @@ def _restore_dictionaries(table):
         if indices.null_count != values.null_count:
             continue  # values the dictionary lacks: Java changed them; keep them plain
         column = pa.DictionaryArray.from_arrays(
-            indices.cast(index_type), dictionary, ordered=ordered)
+            indices.cast(index_type), dictionary, ordered=ordered
+        )
         metadata = {k: v for k, v in field.metadata.items() if k != DICTIONARY_KEY}
         table = table.set_column(
-            i, pa.field(field.name, column.type, field.nullable, metadata or None), column)
+            i, pa.field(field.name, column.type, field.nullable, metadata or None), column
+        )
     return table

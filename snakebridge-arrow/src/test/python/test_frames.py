@@ -26,12 +26,14 @@ class FetchTest(unittest.TestCase):
         self.assertIn(frames.DICTIONARY_KEY, sent.schema.field("c").metadata)
 
     def test_view_types_become_large_types(self):
-        table = pa.table({
-            "s": pa.array(["a", None], pa.string_view()),
-            "b": pa.array([b"a", None], pa.binary_view()),
-            "l": pa.array([["a"], None], pa.list_(pa.string_view())),
-            "v": pa.array([[1, 2], None], pa.list_view(pa.int8())),
-        })
+        table = pa.table(
+            {
+                "s": pa.array(["a", None], pa.string_view()),
+                "b": pa.array([b"a", None], pa.binary_view()),
+                "l": pa.array([["a"], None], pa.list_(pa.string_view())),
+                "v": pa.array([[1, 2], None], pa.list_view(pa.int8())),
+            }
+        )
         sent = read(frames.fetch(table))
         self.assertEqual(pa.large_string(), sent.schema.field("s").type)
         self.assertEqual(pa.large_binary(), sent.schema.field("b").type)
@@ -61,8 +63,9 @@ class FetchTest(unittest.TestCase):
 
 class BackTest(unittest.TestCase):
     def test_categories_come_back_in_order_with_unused_ones(self):
-        frame = pd.DataFrame({"c": pd.Categorical(["b", None, "a"], categories=["b", "a", "z"],
-                                                  ordered=True)})
+        frame = pd.DataFrame(
+            {"c": pd.Categorical(["b", None, "a"], categories=["b", "a", "z"], ordered=True)}
+        )
         back = frames.to_pandas(frames.fetch(frame))
         pd.testing.assert_frame_equal(frame, back)
 

@@ -1,7 +1,7 @@
 /**
- * The SnakeBridge benchmark harness: the library's call latency, pool throughput and bulk
- * bandwidth next to a raw-pipe floor, measured in one run. Entry point:
- * {@code io.snakebridge.bench.Bench}; see {@code snakebridge-bench/run}.
+ * The SnakeBridge benchmark harness: the library's call latency, pool throughput and bulk bandwidth
+ * next to a raw-pipe floor, measured in one run. Entry point: {@code io.snakebridge.bench.Bench};
+ * see {@code snakebridge-bench/run}.
  */
 module io.snakebridge.bench {
   requires static org.jspecify;

@@ -12,8 +12,9 @@ import textwrap
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPT = os.path.join(HERE, "..", "..", "main", "resources", "io", "snakebridge", "codegen",
-                      "introspect.py")
+SCRIPT = os.path.join(
+    HERE, "..", "..", "main", "resources", "io", "snakebridge", "codegen", "introspect.py"
+)
 _spec = importlib.util.spec_from_file_location("sb_introspect", SCRIPT)
 introspect = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(introspect)
@@ -33,8 +34,9 @@ def params(callable_entry):
 def run_program(python, modules, extra_env=None):
     with tempfile.TemporaryDirectory() as out:
         env = dict(os.environ, **(extra_env or {}))
-        subprocess.run([python, SCRIPT, "--out", out, *modules], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(
+            [python, SCRIPT, "--out", out, *modules], check=True, env=env, capture_output=True
+        )
         result = {}
         for module in modules:
             with open(os.path.join(out, module + ".json"), "rb") as handle:
@@ -43,7 +45,6 @@ def run_program(python, modules, extra_env=None):
 
 
 class StdlibTest(unittest.TestCase):
-
     def test_math_positional_only_and_docstring_signature(self):
         manifest = introspect.describe_module("math")
         sqrt = by_name(manifest["functions"], "sqrt")
@@ -67,9 +68,10 @@ class StdlibTest(unittest.TestCase):
         mean = by_name(manifest["functions"], "mean")
         self.assertEqual([("data", "positional-or-keyword", False)], params(mean))
         normal = by_name(manifest["classes"], "NormalDist")
-        self.assertEqual([("mu", "positional-or-keyword", True),
-                          ("sigma", "positional-or-keyword", True)],
-                         params(normal["constructor"]))
+        self.assertEqual(
+            [("mu", "positional-or-keyword", True), ("sigma", "positional-or-keyword", True)],
+            params(normal["constructor"]),
+        )
         self.assertEqual("0.0", normal["constructor"]["parameters"][0]["defaultRepr"])
         self.assertFalse(normal["constructor"]["parameters"][0]["sentinel"])
         cdf = by_name(normal["methods"], "cdf")  # self dropped
@@ -93,8 +95,10 @@ class StdlibTest(unittest.TestCase):
     def test_re_module(self):
         manifest = introspect.describe_module("re")
         compile_ = by_name(manifest["functions"], "compile")
-        self.assertEqual([("pattern", "positional-or-keyword", False),
-                          ("flags", "positional-or-keyword", True)], params(compile_))
+        self.assertEqual(
+            [("pattern", "positional-or-keyword", False), ("flags", "positional-or-keyword", True)],
+            params(compile_),
+        )
         self.assertIn("Pattern", {c["name"] for c in manifest["classes"]})
         summary = manifest["summary"]["function"]
         self.assertEqual(summary["callables"], len(manifest["functions"]))
@@ -107,10 +111,12 @@ class StdlibTest(unittest.TestCase):
                 self.assertNotIn("default", p)
 
     def test_output_is_deterministic_across_processes_and_hash_seeds(self):
-        first = run_program(sys.executable, ["statistics", "re", "json", "math"],
-                            {"PYTHONHASHSEED": "1"})
-        second = run_program(sys.executable, ["statistics", "re", "json", "math"],
-                             {"PYTHONHASHSEED": "2"})
+        first = run_program(
+            sys.executable, ["statistics", "re", "json", "math"], {"PYTHONHASHSEED": "1"}
+        )
+        second = run_program(
+            sys.executable, ["statistics", "re", "json", "math"], {"PYTHONHASHSEED": "2"}
+        )
         self.assertEqual(first, second)
         self.assertNotIn(b" at 0x", first["re"])
         manifest = json.loads(first["statistics"].decode("utf-8"))
@@ -118,16 +124,15 @@ class StdlibTest(unittest.TestCase):
         self.assertEqual(sorted(names), names)
 
     def test_unknown_module_fails_with_message(self):
-        result = subprocess.run([sys.executable, SCRIPT, "no_such_module_xyz"],
-                                capture_output=True)
+        result = subprocess.run([sys.executable, SCRIPT, "no_such_module_xyz"], capture_output=True)
         self.assertEqual(1, result.returncode)
         self.assertIn(b"no_such_module_xyz", result.stderr)
 
 
 class DocstringTest(unittest.TestCase):
-
     def test_numpydoc(self):
-        doc = introspect.parse_docstring(textwrap.dedent("""\
+        doc = introspect.parse_docstring(
+            textwrap.dedent("""\
             Add things.
 
             Longer text.
@@ -158,12 +163,15 @@ class DocstringTest(unittest.TestCase):
             --------
             >>> add(1, 'x')
             2.0
-            """))
+            """)
+        )
         self.assertEqual("numpydoc", doc["style"])
         self.assertEqual("Add things.", doc["summary"])
         self.assertEqual("Longer text.", doc["description"])
-        self.assertEqual([("a", "int"), ("b", "{'x', 'y'}, default='x'")],
-                         [(p["name"], p["type"]) for p in doc["params"]])
+        self.assertEqual(
+            [("a", "int"), ("b", "{'x', 'y'}, default='x'")],
+            [(p["name"], p["type"]) for p in doc["params"]],
+        )
         self.assertEqual("First.", doc["params"][0]["description"])
         self.assertEqual("float", doc["returns"][0]["type"])
         self.assertEqual("ValueError", doc["raises"][0]["type"])
@@ -173,7 +181,8 @@ class DocstringTest(unittest.TestCase):
         self.assertEqual("int", introspect._numpydoc_type("int, optional"))
 
     def test_google(self):
-        doc = introspect.parse_docstring(textwrap.dedent("""\
+        doc = introspect.parse_docstring(
+            textwrap.dedent("""\
             Fetch rows.
 
             Args:
@@ -186,16 +195,19 @@ class DocstringTest(unittest.TestCase):
 
             Raises:
                 IOError: On failure.
-            """))
+            """)
+        )
         self.assertEqual("google", doc["style"])
-        self.assertEqual([("table", "str"), ("keys", None)],
-                         [(p["name"], p["type"]) for p in doc["params"]])
+        self.assertEqual(
+            [("table", "str"), ("keys", None)], [(p["name"], p["type"]) for p in doc["params"]]
+        )
         self.assertIn("over two lines", doc["params"][1]["description"])
         self.assertEqual("dict", doc["returns"][0]["type"])
         self.assertEqual("IOError", doc["raises"][0]["type"])
 
     def test_sphinx(self):
-        doc = introspect.parse_docstring(textwrap.dedent("""\
+        doc = introspect.parse_docstring(
+            textwrap.dedent("""\
             Send a message.
 
             :param str sender: Who sends.
@@ -204,10 +216,13 @@ class DocstringTest(unittest.TestCase):
             :returns: The id.
             :rtype: int
             :raises ValueError: If empty.
-            """))
+            """)
+        )
         self.assertEqual("sphinx", doc["style"])
-        self.assertEqual([("sender", "str"), ("recipient", "str")],
-                         [(p["name"], p["type"]) for p in doc["params"]])
+        self.assertEqual(
+            [("sender", "str"), ("recipient", "str")],
+            [(p["name"], p["type"]) for p in doc["params"]],
+        )
         self.assertEqual("int", doc["returns"][0]["type"])
         self.assertEqual("ValueError", doc["raises"][0]["type"])
 
@@ -218,23 +233,32 @@ class DocstringTest(unittest.TestCase):
             .. deprecated:: 1.2
                 Use `new` instead.
             """
+
         entry = introspect.describe_callable("old", old, {"raw_doc": old.__doc__})
         self.assertIn("1.2", entry["deprecated"]["message"])
         self.assertIn("Use `new` instead.", entry["deprecated"]["message"])
 
         def marked(x):
             pass
+
         marked.__deprecated__ = "gone in 3.0"
         entry = introspect.describe_callable("marked", marked, {})
-        self.assertEqual({"message": "gone in 3.0", "source": "__deprecated__"},
-                         entry["deprecated"])
+        self.assertEqual(
+            {"message": "gone in 3.0", "source": "__deprecated__"}, entry["deprecated"]
+        )
 
     def test_type_sources_in_order(self):
         def f(a: int, b, c, d, e=None):
             pass
+
         context = {
-            "doc": {"params": [{"name": "b", "type": "float"}, {"name": "c", "type": "str"},
-                               {"name": "a", "type": "bool"}]},
+            "doc": {
+                "params": [
+                    {"name": "b", "type": "float"},
+                    {"name": "c", "type": "str"},
+                    {"name": "a", "type": "bool"},
+                ]
+            },
             "stub": {"params": {"b": ["SupportsFloat"], "a": ["bool"]}},
             "constraints": {"c": "Literal['x']", "b": "float"},
         }
@@ -249,16 +273,24 @@ class DocstringTest(unittest.TestCase):
     def test_signature_from_text(self):
         got = introspect._signature_from_text("f", "f(a, b=1, /, *c, d, e=None, **k) -> int")
         self.assertEqual("int", got[1])
-        self.assertEqual([("a", "positional-only", False), ("b", "positional-only", True),
-                          ("c", "var-positional", False), ("d", "keyword-only", False),
-                          ("e", "keyword-only", True), ("k", "var-keyword", False)],
-                         [(p["name"], p["kind"], p["hasDefault"]) for p in got[0]])
+        self.assertEqual(
+            [
+                ("a", "positional-only", False),
+                ("b", "positional-only", True),
+                ("c", "var-positional", False),
+                ("d", "keyword-only", False),
+                ("e", "keyword-only", True),
+                ("k", "var-keyword", False),
+            ],
+            [(p["name"], p["kind"], p["hasDefault"]) for p in got[0]],
+        )
         self.assertIsNone(introspect._signature_from_text("f", "Return the thing."))
         self.assertIsNone(introspect._signature_from_text("f", "f((a1, a2, ...), axis=0)"))
 
     def test_union_members(self):
-        self.assertEqual(["A", "B[C | D]", "None"],
-                         introspect._union_members("A | B[C | D] | None"))
+        self.assertEqual(
+            ["A", "B[C | D]", "None"], introspect._union_members("A | B[C | D] | None")
+        )
 
 
 SCIENCE = os.environ.get("SNAKEBRIDGE_SCIENCE_PYTHON")
@@ -310,13 +342,19 @@ class ScienceTest(unittest.TestCase):
         self.assertEqual("constraints", types["solver"][1])
         self.assertTrue(types["solver"][0].startswith("Literal["), types["solver"])
         self.assertIn("'auto'", types["solver"][0])
-        self.assertTrue(all(p["kind"] == "keyword-only" for p in ridge["constructor"]["parameters"]
-                            if p["name"] != "alpha"))
+        self.assertTrue(
+            all(
+                p["kind"] == "keyword-only"
+                for p in ridge["constructor"]["parameters"]
+                if p["name"] != "alpha"
+            )
+        )
         coef = by_name(ridge["attributes"], "coef_")
         self.assertEqual("numpydoc", coef["source"])
         self.assertIn("ndarray", coef["type"])
-        self.assertEqual({"type": "Self", "source": "numpydoc"},
-                         by_name(ridge["methods"], "fit")["returns"])
+        self.assertEqual(
+            {"type": "Self", "source": "numpydoc"}, by_name(ridge["methods"], "fit")["returns"]
+        )
         constructors = lm["summary"]["constructor"]
         self.assertGreaterEqual(constructors["typed"] / constructors["parameters"], 0.9)
 
@@ -327,8 +365,10 @@ class ScienceTest(unittest.TestCase):
         how = by_name(merge["parameters"], "how")
         self.assertEqual("annotation", how["typeSource"])
         self.assertGreater(len(frame["methods"]), 150)
-        self.assertIn("columns", {p["name"] for p in frame["properties"]} |
-                      {a["name"] for a in frame["attributes"]})
+        self.assertIn(
+            "columns",
+            {p["name"] for p in frame["properties"]} | {a["name"] for a in frame["attributes"]},
+        )
 
 
 if __name__ == "__main__":

@@ -81,6 +81,7 @@ def wait_for_collection(seconds, marker=None):
 
 # --- callbacks ---------------------------------------------------------------------------------
 
+
 def call_back(function, *args):
     return function(*args)
 

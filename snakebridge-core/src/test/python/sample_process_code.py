@@ -88,6 +88,7 @@ def sleep_and_report_cleanup(seconds, marker=None):
 
 def spin_with_own_sigint_handler(seconds, marker=None):
     """A Python loop while user code owns SIGINT: the worker must not signal that handler."""
+
     def handler(signum, frame):
         sys.stderr.write("user SIGINT handler called\n")
         sys.stderr.flush()
@@ -97,7 +98,7 @@ def spin_with_own_sigint_handler(seconds, marker=None):
         if marker is not None:
             os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
         _spin(seconds)  # not inline: CPython 3.13 can skip a `finally` in the frame of a tight
-    finally:            # loop that an exception interrupts (python/cpython#130279)
+    finally:  # loop that an exception interrupts (python/cpython#130279)
         signal.signal(signal.SIGINT, previous)
     return "spun"
 
@@ -129,8 +130,12 @@ def sigint_handler_name():
 
 def start_sleeper():
     """A child process `sleep 300` (a direct child of the worker); returns its pid."""
-    child = subprocess.Popen(["sleep", "300"], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        ["sleep", "300"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _kept.append(child)
     return child.pid
 
@@ -138,8 +143,7 @@ def start_sleeper():
 def start_orphan_sleeper():
     """`sleep 300` started by a shell that exits: no longer the worker's child, still in its
     process group. Returns its pid."""
-    out = subprocess.check_output(
-        ["sh", "-c", "sleep 300 </dev/null >/dev/null 2>&1 & echo $!"])
+    out = subprocess.check_output(["sh", "-c", "sleep 300 </dev/null >/dev/null 2>&1 & echo $!"])
     return int(out)
 
 
@@ -191,8 +195,7 @@ def data_size():
     import resource
 
     with open("/proc/self/status") as status:
-        data = next(int(line.split()[1]) * 1024 for line in status
-                    if line.startswith("VmData:"))
+        data = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmData:"))
     return data, resource.getrlimit(resource.RLIMIT_DATA)[0]
 
 

@@ -86,8 +86,19 @@ def big_items(count, size):
 
 
 def items_of_every_kind():
-    return ["text", b"bytes", {"data": 1}, {"is_final": True, "_metadata": 2}, None,
-            [1, [2, (3, {"four": {4}})]], 1.5, True, -(2 ** 70), "", {}]
+    return [
+        "text",
+        b"bytes",
+        {"data": 1},
+        {"is_final": True, "_metadata": 2},
+        None,
+        [1, [2, (3, {"four": {4}})]],
+        1.5,
+        True,
+        -(2**70),
+        "",
+        {},
+    ]
 
 
 class Thing:

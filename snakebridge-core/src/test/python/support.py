@@ -28,8 +28,10 @@ if PACKAGE_ROOT not in sys.path:
 
 from snakebridge_worker import codec, frames, sbw  # noqa: E402, F401 -- tests use support.codec
 
-ENTRY_POINT = ("import sys; w = sys.path[:1] == ['']; sys.path[:w] = [sys.argv[1]]; "
-               "import snakebridge_worker.server as s; s.main(w)")
+ENTRY_POINT = (
+    "import sys; w = sys.path[:1] == ['']; sys.path[:w] = [sys.argv[1]]; "
+    "import snakebridge_worker.server as s; s.main(w)"
+)
 
 try:
     import numpy
@@ -82,10 +84,14 @@ def same_value(a, b):
     if isinstance(a, dict):
         return len(a) == len(b) and all(
             same_value(ka, kb) and same_value(va, vb)
-            for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+            for (ka, va), (kb, vb) in zip(a.items(), b.items())
+        )
     if isinstance(a, (datetime.datetime, datetime.time)):
-        return a.replace(tzinfo=None) == b.replace(tzinfo=None) and a.fold == b.fold \
+        return (
+            a.replace(tzinfo=None) == b.replace(tzinfo=None)
+            and a.fold == b.fold
             and a.utcoffset() == b.utcoffset()
+        )
     if isinstance(a, decimal.Decimal):
         return str(a) == str(b)
     if numpy is not None and isinstance(a, numpy.ndarray):
@@ -145,7 +151,7 @@ def jvm_value_section(value):
     data = out.getvalue()
     raws = [buffer.raw() for buffer in buffers]
     frame = frames.value_frame(0, 0, [data], len(data), raws)
-    return b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:]
+    return b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE :]
 
 
 class _JvmUnpickler(pickle.Unpickler):
@@ -175,7 +181,7 @@ def value_section(pickle_bytes, buffers=()):
     """A value section around hand-made pickle bytes, laid out as the Java writer would."""
     raws = [memoryview(buffer).cast("B") for buffer in buffers]
     frame = frames.value_frame(0, 0, [pickle_bytes], len(pickle_bytes), raws)
-    return b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:]
+    return b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE :]
 
 
 class WorkerProcess:
@@ -187,9 +193,15 @@ class WorkerProcess:
 
     def __init__(self, handshake=True, args=None, env=None, cwd=None, **hello):
         arguments = ["-c", ENTRY_POINT, PACKAGE_ROOT] if args is None else args
-        self.process = subprocess.Popen([sys.executable, *arguments], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        bufsize=0, env=env, cwd=cwd)
+        self.process = subprocess.Popen(
+            [sys.executable, *arguments],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+            env=env,
+            cwd=cwd,
+        )
         self._stderr = []
         self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
         self._stderr_reader.start()
@@ -267,7 +279,8 @@ class WorkerProcess:
     def read_frame(self, timeout=TIMEOUT):
         deadline = time.monotonic() + timeout
         length, kind, flags, reserved, request_id = frames.HEADER.unpack(
-            self._read_exactly(frames.HEADER_SIZE, deadline))
+            self._read_exactly(frames.HEADER_SIZE, deadline)
+        )
         assert flags == 0 and reserved == 0, (flags, reserved)
         return kind, request_id, self._read_exactly(length - 12, deadline)
 

@@ -26,8 +26,9 @@ def _peer_arena(fd):
     return peer
 
 
-@unittest.skipUnless(hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"),
-                     "needs memfd_create and /proc")
+@unittest.skipUnless(
+    hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"), "needs memfd_create and /proc"
+)
 class LaneTest(unittest.TestCase):
     def setUp(self):
         self.sender = arena.Lane(MiB, 64 * MiB)
@@ -51,22 +52,26 @@ class LaneTest(unittest.TestCase):
         self.sender._outgoing.map[0:8] = bytes(8)
 
     def send_and_read(self, frame):
-        expected = b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:]
+        expected = b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE :]
         thread = threading.Thread(target=self.writer.send, args=(frame,))
         thread.start()
         kind, request_id, body = self.reader.read()
         thread.join(support.TIMEOUT)
         if type(body) is tuple:  # a small section comes split (FrameReader.read)
-            body = expected[:8] + bytes(
-                body[0]) + expected[8 + len(body[0]):]
+            body = expected[:8] + bytes(body[0]) + expected[8 + len(body[0]) :]
         self.assertEqual(bytes(body), expected)
         return kind, request_id
 
     def big_frame(self, request_id=7):
         array = bytearray(os.urandom(3 * MiB + 5))
         chunk = os.urandom(2 * MiB)
-        return frames.value_frame(frames.RESULT, request_id, [b"\x80\x05", chunk, b"."],
-                                  len(chunk) + 3, [memoryview(b"small"), memoryview(array)])
+        return frames.value_frame(
+            frames.RESULT,
+            request_id,
+            [b"\x80\x05", chunk, b"."],
+            len(chunk) + 3,
+            [memoryview(b"small"), memoryview(array)],
+        )
 
     def spliced(self):
         return self.sender._spliced
@@ -152,14 +157,16 @@ if __name__ == "__main__":
     unittest.main()
 
 
-@unittest.skipUnless(hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"),
-                     "needs memfd_create and /proc")
+@unittest.skipUnless(
+    hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"), "needs memfd_create and /proc"
+)
 class WorkerLaneTest(unittest.TestCase):
     """A real worker asked for the lane in its HELLO, with the test as the JVM."""
 
     def setUp(self):
-        self.worker = support.WorkerProcess(paths=[support.HERE], shm_limit=64 * MiB,
-                                            shm_threshold=MiB)
+        self.worker = support.WorkerProcess(
+            paths=[support.HERE], shm_limit=64 * MiB, shm_threshold=MiB
+        )
         self.addCleanup(self.worker.release)
         pid = self.worker.hello["pid"]
         to_worker, from_worker = self.worker.hello["shm"]
@@ -172,7 +179,8 @@ class WorkerLaneTest(unittest.TestCase):
         """(flags, body) of the next frame, whatever its flags."""
         deadline = time.monotonic() + support.TIMEOUT
         length, kind, flags, _, _ = frames.HEADER.unpack(
-            self.worker._read_exactly(frames.HEADER_SIZE, deadline))
+            self.worker._read_exactly(frames.HEADER_SIZE, deadline)
+        )
         return kind, flags, self.worker._read_exactly(length - 12, deadline)
 
     def test_the_arenas_are_private_anonymous_memory(self):
@@ -182,15 +190,20 @@ class WorkerLaneTest(unittest.TestCase):
         for fd in self.worker.hello["shm"]:
             self.assertTrue(os.readlink(f"/proc/{pid}/fd/{fd}").startswith("/memfd:snakebridge"))
 
-    @unittest.skipUnless(hasattr(os, "geteuid") and os.geteuid() == 0,
-                         "needs root to act as another user")
+    @unittest.skipUnless(
+        hasattr(os, "geteuid") and os.geteuid() == 0, "needs root to act as another user"
+    )
     def test_another_user_cannot_open_the_arenas(self):
         pid = self.worker.hello["pid"]
         for fd in self.worker.hello["shm"]:
             probe = subprocess.run(
-                ["/bin/sh", "-c", f": <> /proc/{pid}/fd/{fd}"], cwd="/",
+                ["/bin/sh", "-c", f": <> /proc/{pid}/fd/{fd}"],
+                cwd="/",
                 preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),
-                capture_output=True, text=True, timeout=support.TIMEOUT)
+                capture_output=True,
+                text=True,
+                timeout=support.TIMEOUT,
+            )
             self.assertNotEqual(probe.returncode, 0)
             self.assertIn("Permission denied", probe.stderr)
 
@@ -207,13 +220,13 @@ class WorkerLaneTest(unittest.TestCase):
         self.assertEqual((kind, flags), (frames.RESULT, arena.SPLICED))
         count = struct.unpack_from(">I", piped, 0)[0]
         table = [struct.unpack_from(">QQ", piped, 8 + 16 * i) for i in range(count)]
-        rest = piped[8 + 16 * count:]
+        rest = piped[8 + 16 * count :]
         arena_map = mmap.mmap(self.from_worker, os.fstat(self.from_worker).st_size)
         body, position, done, in_arena = bytearray(), 0, 0, arena.HEAD
         for offset, size in table:
-            body += rest[done:done + offset - position]
+            body += rest[done : done + offset - position]
             done += offset - position
-            body += arena_map[in_arena:in_arena + size]
+            body += arena_map[in_arena : in_arena + size]
             in_arena += size + -size % 64
             position = offset + size
         body += rest[done:]
@@ -225,14 +238,19 @@ class WorkerLaneTest(unittest.TestCase):
         payload = os.urandom(2 * MiB)
         section = support.jvm_value_section(("call", None, "builtins", "len", [payload], {}))
         offset = section.index(payload)
-        piped = (struct.pack(">II", 1, 0) + struct.pack(">QQ", offset, len(payload))
-                 + section[:offset] + section[offset + len(payload):])
+        piped = (
+            struct.pack(">II", 1, 0)
+            + struct.pack(">QQ", offset, len(payload))
+            + section[:offset]
+            + section[offset + len(payload) :]
+        )
         os.ftruncate(self.to_worker, arena.HEAD + len(payload))
         arena_map = mmap.mmap(self.to_worker, arena.HEAD + len(payload))
-        arena_map[arena.HEAD:] = payload
+        arena_map[arena.HEAD :] = payload
         request_id = self.worker.new_id()
-        self.worker.send_raw(frames.HEADER.pack(12 + len(piped), frames.CALL, arena.SPLICED, 0,
-                                                request_id) + piped)
+        self.worker.send_raw(
+            frames.HEADER.pack(12 + len(piped), frames.CALL, arena.SPLICED, 0, request_id) + piped
+        )
         self.assertEqual(self.worker.reply(request_id), ("result", len(payload)))
         self.assertEqual(struct.unpack_from("<Q", arena_map, 0)[0], 1, "counted as read")
         arena_map.close()

@@ -21,8 +21,10 @@ class CancelBlockingCallTest(unittest.TestCase):
 
     def assert_cancelled(self, call):
         kind, error = self.worker.reply(call)
-        self.assertEqual((kind, error["kind"], error["type"]),
-                         ("error", "cancelled", "snakebridge_worker.Cancelled"))
+        self.assertEqual(
+            (kind, error["kind"], error["type"]),
+            ("error", "cancelled", "snakebridge_worker.Cancelled"),
+        )
         return error
 
     def cancel_soon(self, function, *args):
@@ -56,21 +58,23 @@ class CancelBlockingCallTest(unittest.TestCase):
 
     def test_user_code_can_clean_up_after_cancelled(self):
         self.cancel_soon("sleep_and_report_cleanup", LONG)
-        self.assertIn("cleanup after Cancelled ran",
-                      self.worker.stderr_text(wait_for="cleanup after Cancelled ran"))
+        self.assertIn(
+            "cleanup after Cancelled ran",
+            self.worker.stderr_text(wait_for="cleanup after Cancelled ran"),
+        )
 
     def test_every_cancelled_call_is_interrupted_again(self):
         for _ in range(5):
             self.cancel_soon("sleep", LONG)
-        self.assertEqual(self.worker.call("sample_process_code", "sleep", 0.01),
-                         ("result", "slept"))
+        self.assertEqual(
+            self.worker.call("sample_process_code", "sleep", 0.01), ("result", "slept")
+        )
 
     def test_a_cancel_after_the_call_ended_does_nothing_to_the_next_call(self):
         call = self.worker.start_call("sample_process_code", "sleep", 0.01)
         self.assertEqual(self.worker.reply(call), ("result", "slept"))
         self.worker.send(frames.CANCEL, call)
-        self.assertEqual(self.worker.call("sample_process_code", "sleep", 0.3),
-                         ("result", "slept"))
+        self.assertEqual(self.worker.call("sample_process_code", "sleep", 0.3), ("result", "slept"))
 
     def test_cancels_racing_the_end_of_their_call_never_reach_the_next_one(self):
         # The CANCEL lands just before, during or just after the end of the first call; the
@@ -92,16 +96,18 @@ class CancelBlockingCallTest(unittest.TestCase):
         self.assertEqual(self.worker.call("math", "sqrt", 16), ("result", 4.0))
 
     def test_a_user_sigint_handler_is_never_signalled_and_cancel_still_works(self):
-        call = self.worker.start_running("sample_process_code", "spin_with_own_sigint_handler",
-                                         LONG)
+        call = self.worker.start_running(
+            "sample_process_code", "spin_with_own_sigint_handler", LONG
+        )
         self.worker.send(frames.CANCEL, call)  # an asynchronous exception, not the signal
         self.assert_cancelled(call)
         self.worker.send(frames.PING, 77)
         self.assertEqual(self.worker.read_frame(), (frames.PONG, 77, b""))
         self.assertNotIn("user SIGINT handler called", self.worker.stderr_text())
         # The user's code restored the worker's handler: blocking calls are interruptible again.
-        self.assertEqual(self.worker.call("sample_process_code", "sigint_handler_name"),
-                         ("result", "_on_wake"))
+        self.assertEqual(
+            self.worker.call("sample_process_code", "sigint_handler_name"), ("result", "_on_wake")
+        )
         self.cancel_soon("sleep", LONG)
 
     def test_cancel_interrupts_a_blocking_nested_call_and_the_outer_call_goes_on(self):
@@ -110,9 +116,13 @@ class CancelBlockingCallTest(unittest.TestCase):
             self.worker.send(frames.CANCEL, nested)
             return self.worker.reply(nested)[1]["kind"]
 
-        self.assertEqual(self.worker.ask(("call", None, "sample_objects", "call_back",
-                                          [Callback(1, "nested")], {}), on_callback=run_nested),
-                         ("result", "cancelled"))
+        self.assertEqual(
+            self.worker.ask(
+                ("call", None, "sample_objects", "call_back", [Callback(1, "nested")], {}),
+                on_callback=run_nested,
+            ),
+            ("result", "cancelled"),
+        )
 
 
 if __name__ == "__main__":

@@ -48,10 +48,34 @@ Point = collections.namedtuple("Point", "x y")
 
 class PlainValuesTest(unittest.TestCase):
     def test_round_trips_keep_type_and_value(self):
-        values = [None, True, False, 0, -1, 2 ** 200, -2 ** 64, 1.5, float("-0.0"),
-                  float("nan"), "", "caf\u00e9 \U0001F600", "lone \udc80", b"", b"\x00\xff",
-                  bytearray(b"ab"), [], [1, [2, [3]]], (), (1,), (1, 2, 3, 4),
-                  {}, {1: "a", (2, 3): None, "k": [1.0]}, set(), {1, 2}, frozenset({3})]
+        values = [
+            None,
+            True,
+            False,
+            0,
+            -1,
+            2**200,
+            -(2**64),
+            1.5,
+            float("-0.0"),
+            float("nan"),
+            "",
+            "caf\u00e9 \U0001f600",
+            "lone \udc80",
+            b"",
+            b"\x00\xff",
+            bytearray(b"ab"),
+            [],
+            [1, [2, [3]]],
+            (),
+            (1,),
+            (1, 2, 3, 4),
+            {},
+            {1: "a", (2, 3): None, "k": [1.0]},
+            set(),
+            {1, 2},
+            frozenset({3}),
+        ]
         for value in values:
             with self.subTest(repr(value)):
                 self.assertTrue(support.same_value(round_trip(value), value))
@@ -61,8 +85,21 @@ class PlainValuesTest(unittest.TestCase):
         original = codec._reduce
         codec._reduce = lambda value, batch: calls.append(type(value)) or original(value, batch)
         try:
-            codec.encode_value_section([None, 1, 1.5, "s", b"b", bytearray(b"x"), (1,), {1: 2},
-                                        {3}, frozenset({4}), [True]])
+            codec.encode_value_section(
+                [
+                    None,
+                    1,
+                    1.5,
+                    "s",
+                    b"b",
+                    bytearray(b"x"),
+                    (1,),
+                    {1: 2},
+                    {3},
+                    frozenset({4}),
+                    [True],
+                ]
+            )
         finally:
             codec._reduce = original
         self.assertEqual(calls, [])
@@ -97,7 +134,8 @@ class MappedValuesTest(unittest.TestCase):
 
     def test_globals_are_written_as_sbw_stack_globals(self):
         pickle_view, _ = frames.split_value_section(
-            bytearray(codec.encode_value_section(decimal.Decimal("2"))))
+            bytearray(codec.encode_value_section(decimal.Decimal("2")))
+        )
         ops = [(op.name, arg) for op, arg, _ in pickletools.genops(bytes(pickle_view))]
         self.assertIn(("SHORT_BINUNICODE", "sbw"), ops)
         self.assertIn(("SHORT_BINUNICODE", "decimal"), ops)
@@ -107,6 +145,7 @@ class MappedValuesTest(unittest.TestCase):
     def test_a_zone_crosses_as_the_offset_in_force(self):
         try:
             import zoneinfo
+
             zone = zoneinfo.ZoneInfo("Europe/Paris")
         except Exception:  # no zoneinfo module (3.8) or no time zone data on this machine
             self.skipTest("no IANA time zone data")
@@ -138,12 +177,15 @@ class SubclassesOfPlainTypesTest(unittest.TestCase):
         ]
         for value, expected in cases:
             with self.subTest(repr(value)):
-                self.assertTrue(support.same_value(round_trip(value), expected),
-                                repr(round_trip(value)))
+                self.assertTrue(
+                    support.same_value(round_trip(value), expected), repr(round_trip(value))
+                )
 
     def test_encoded_exactly_like_the_plain_value(self):
-        self.assertEqual(codec.encode_value_section(collections.OrderedDict(a=[Level.HIGH])),
-                         codec.encode_value_section({"a": [3]}))
+        self.assertEqual(
+            codec.encode_value_section(collections.OrderedDict(a=[Level.HIGH])),
+            codec.encode_value_section({"a": [3]}),
+        )
 
     def test_shared_and_recursive_structures_keep_their_shape(self):
         shared = Point(1, 2)
@@ -200,14 +242,20 @@ class FoldingStr(str):
 
 class SubclassValuesTest(unittest.TestCase):
     def test_cross_with_the_value_they_hold_not_what_their_methods_say(self):
-        cases = [(LyingInt(7), 7), (RaisingInt(5), 5), (LyingFloat(1.5), 1.5),
-                 (LyingBytes(b"ok"), b"ok"), (LyingList([1, 2]), [1, 2]),
-                 (LyingDict(a=1), {"a": 1}), ([LyingInt(7), {LyingBytes(b"k"): LyingFloat(2.5)}],
-                                              [7, {b"k": 2.5}])]
+        cases = [
+            (LyingInt(7), 7),
+            (RaisingInt(5), 5),
+            (LyingFloat(1.5), 1.5),
+            (LyingBytes(b"ok"), b"ok"),
+            (LyingList([1, 2]), [1, 2]),
+            (LyingDict(a=1), {"a": 1}),
+            ([LyingInt(7), {LyingBytes(b"k"): LyingFloat(2.5)}], [7, {b"k": 2.5}]),
+        ]
         for value, expected in cases:
             with self.subTest(type(value).__name__):
-                self.assertTrue(support.same_value(round_trip(value), expected),
-                                repr(round_trip(value)))
+                self.assertTrue(
+                    support.same_value(round_trip(value), expected), repr(round_trip(value))
+                )
 
     def test_keys_that_become_equal_when_plain_are_refused_not_dropped(self):
         value = {"a": 1, FoldingStr("a"): 2}
@@ -240,27 +288,35 @@ class RefusedValuesTest(unittest.TestCase):
             def __reduce__(self):
                 raise AssertionError("the codec must never use a value's own reduction")
 
-        self.assert_refused(Thing(), f"{__name__}.RefusedValuesTest."
-                                     "test_a_user_class_is_refused_not_pickled.<locals>.Thing")
+        self.assert_refused(
+            Thing(),
+            f"{__name__}.RefusedValuesTest.test_a_user_class_is_refused_not_pickled.<locals>.Thing",
+        )
 
     def test_values_that_cannot_cross_exactly(self):
         odd = datetime.timezone(datetime.timedelta(seconds=1, microseconds=5))
-        self.assert_refused(datetime.datetime(2020, 1, 1, tzinfo=odd), "datetime.datetime",
-                            "whole number of seconds")
+        self.assert_refused(
+            datetime.datetime(2020, 1, 1, tzinfo=odd),
+            "datetime.datetime",
+            "whole number of seconds",
+        )
 
     def test_values_beyond_what_java_holds(self):
         self.assert_refused(decimal.Decimal("1E+999999999999"), "decimal.Decimal", "exponent")
         self.assert_refused(decimal.Decimal("1E-3000000000"), "decimal.Decimal", "exponent")
         east = datetime.timezone(datetime.timedelta(hours=23))
-        self.assert_refused(datetime.datetime(2020, 1, 1, tzinfo=east), "datetime.datetime",
-                            "+23:00:00", "18:00")
+        self.assert_refused(
+            datetime.datetime(2020, 1, 1, tzinfo=east), "datetime.datetime", "+23:00:00", "18:00"
+        )
         west = datetime.timezone(-datetime.timedelta(hours=18, minutes=1))
         self.assert_refused(datetime.time(1, tzinfo=west), "datetime.time", "-18:01:00")
-        edge = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone(
-            datetime.timedelta(hours=-18)))
+        edge = datetime.datetime(
+            2020, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=-18))
+        )
         self.assertEqual(round_trip(edge), edge)
-        self.assertEqual(round_trip(decimal.Decimal("1E+2147483647")),
-                         decimal.Decimal("1E+2147483647"))
+        self.assertEqual(
+            round_trip(decimal.Decimal("1E+2147483647")), decimal.Decimal("1E+2147483647")
+        )
 
     def test_a_class_whose_module_is_none(self):
         anonymous = type("Anonymous", (), {})
@@ -305,7 +361,7 @@ class RefusedValuesTest(unittest.TestCase):
 
 class DecoderTest(unittest.TestCase):
     def test_decodes_java_style_pickles_without_frame_or_memo(self):
-        value = ("call", None, "math", "sqrt", [16, 2 ** 70, -1.5, b"\x00"], {"k": (1, 2)})
+        value = ("call", None, "math", "sqrt", [16, 2**70, -1.5, b"\x00"], {"k": (1, 2)})
         decoded = codec.decode_value_section(support.value_section(java_style(value)))
         self.assertEqual(decoded, value)
 
@@ -330,8 +386,9 @@ class DecoderTest(unittest.TestCase):
         self.assertEqual(decoder.decode(java), [1, "x"])
         reused = decoder._unpickler
         self.assertIsNotNone(reused, "an unpickler that met no memo opcode is kept")
-        self.assertEqual(decoder.decode(memoryview(pickle.dumps(["a", "b", "a"], 5))),
-                         ["a", "b", "a"])
+        self.assertEqual(
+            decoder.decode(memoryview(pickle.dumps(["a", "b", "a"], 5))), ["a", "b", "a"]
+        )
         self.assertIsNone(decoder._unpickler, "one that met memo opcodes is dropped")
         self.assertEqual(decoder.decode(java), [1, "x"])
         self.assertIsNot(decoder._unpickler, reused)
@@ -345,8 +402,11 @@ class DecoderTest(unittest.TestCase):
                 self.assertIn(f"sbw.{name} is not allowed in this value", str(caught.exception))
 
     def test_refuses_globals_outside_the_codec(self):
-        for data in (pickle.dumps(print, 5), pickle.dumps(pathlib.PurePosixPath("/"), 5),
-                     b"\x80\x05\x8c\x03sbw\x8c\x07missing\x93)R."):
+        for data in (
+            pickle.dumps(print, 5),
+            pickle.dumps(pathlib.PurePosixPath("/"), 5),
+            b"\x80\x05\x8c\x03sbw\x8c\x07missing\x93)R.",
+        ):
             with self.subTest(data):
                 with self.assertRaises(ProtocolError) as caught:
                     codec.decode_value_section(support.value_section(data))
@@ -354,16 +414,28 @@ class DecoderTest(unittest.TestCase):
 
     def test_refuses_malformed_sbw_arguments(self):
         bad = [
-            codec.sbw.module.complex, (1, 2.0),
-            codec.sbw.module.date, (2024, 13, 1),
-            codec.sbw.module.uuid, (b"short",),
-            codec.sbw.module.decimal, ("NaN?",),
-            codec.sbw.module.datetime, (2024, 1, 1, 0, 0, 0, 0, "UTC", 0),
-            codec.sbw.module.timedelta, (1, 2),
+            codec.sbw.module.complex,
+            (1, 2.0),
+            codec.sbw.module.date,
+            (2024, 13, 1),
+            codec.sbw.module.uuid,
+            (b"short",),
+            codec.sbw.module.decimal,
+            ("NaN?",),
+            codec.sbw.module.datetime,
+            (2024, 1, 1, 0, 0, 0, 0, "UTC", 0),
+            codec.sbw.module.timedelta,
+            (1, 2),
         ]
         for function, args in zip(bad[::2], bad[1::2]):
-            data = b"\x80\x05\x8c\x03sbw\x8c" + bytes([len(function.__name__)]) \
-                + function.__name__.encode() + b"\x93" + java_style(args)[2:-1] + b"R."
+            data = (
+                b"\x80\x05\x8c\x03sbw\x8c"
+                + bytes([len(function.__name__)])
+                + function.__name__.encode()
+                + b"\x93"
+                + java_style(args)[2:-1]
+                + b"R."
+            )
             with self.subTest(function.__name__), self.assertRaises(ProtocolError):
                 codec.decode_value_section(support.value_section(data))
 
@@ -395,10 +467,12 @@ class DecoderTest(unittest.TestCase):
     def test_a_reused_decoder_names_each_malformed_pickle_and_goes_on(self):
         decoder = codec.Decoder()
         decoder.decode(memoryview(java_style(0)))
-        cases = [(java_style([1, 2, 3])[:-3], "truncated"),
-                 (java_style([1]) + b"N", "after the pickle's STOP"),
-                 (b"\x80\x05\x97.", "malformed value"),
-                 (pickle.dumps(print, 5), "not part of the value codec")]
+        cases = [
+            (java_style([1, 2, 3])[:-3], "truncated"),
+            (java_style([1]) + b"N", "after the pickle's STOP"),
+            (b"\x80\x05\x97.", "malformed value"),
+            (pickle.dumps(print, 5), "not part of the value codec"),
+        ]
         for data, words in cases:
             with self.subTest(data):
                 with self.assertRaises(ProtocolError) as caught:

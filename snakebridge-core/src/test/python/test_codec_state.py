@@ -23,28 +23,70 @@ def build_on(name, state):
     return pickle.PROTO + b"\x05" + _global(name) + state + pickle.BUILD + pickle.STOP
 
 
-RENAME = pickle.NONE + pickle.EMPTY_DICT + _str("__name__") + _str("evil") + pickle.SETITEM \
-    + pickle.TUPLE2  # (None, {"__name__": "evil"}): setattr(obj, "__name__", "evil")
+RENAME = (
+    pickle.NONE
+    + pickle.EMPTY_DICT
+    + _str("__name__")
+    + _str("evil")
+    + pickle.SETITEM
+    + pickle.TUPLE2
+)  # (None, {"__name__": "evil"}): setattr(obj, "__name__", "evil")
 ADD_ATTRIBUTE = pickle.EMPTY_DICT + _str("planted") + _str("yes") + pickle.SETITEM
 MUTATIONS = {
     "build slot state": lambda name: build_on(name, RENAME),
     "build dict state": lambda name: build_on(name, ADD_ATTRIBUTE),
-    "setitems": lambda name: pickle.PROTO + b"\x05" + _global(name) + pickle.MARK
-    + _str("k") + _str("v") + pickle.SETITEMS + pickle.STOP,
-    "setitem": lambda name: pickle.PROTO + b"\x05" + _global(name) + _str("k") + _str("v")
-    + pickle.SETITEM + pickle.STOP,
-    "appends": lambda name: pickle.PROTO + b"\x05" + _global(name) + pickle.MARK + _str("v")
-    + pickle.APPENDS + pickle.STOP,
-    "append": lambda name: pickle.PROTO + b"\x05" + _global(name) + _str("v") + pickle.APPEND
-    + pickle.STOP,
-    "additems": lambda name: pickle.PROTO + b"\x05" + _global(name) + pickle.MARK + _str("v")
-    + pickle.ADDITEMS + pickle.STOP,
+    "setitems": lambda name: (
+        pickle.PROTO
+        + b"\x05"
+        + _global(name)
+        + pickle.MARK
+        + _str("k")
+        + _str("v")
+        + pickle.SETITEMS
+        + pickle.STOP
+    ),
+    "setitem": lambda name: (
+        pickle.PROTO
+        + b"\x05"
+        + _global(name)
+        + _str("k")
+        + _str("v")
+        + pickle.SETITEM
+        + pickle.STOP
+    ),
+    "appends": lambda name: (
+        pickle.PROTO
+        + b"\x05"
+        + _global(name)
+        + pickle.MARK
+        + _str("v")
+        + pickle.APPENDS
+        + pickle.STOP
+    ),
+    "append": lambda name: (
+        pickle.PROTO + b"\x05" + _global(name) + _str("v") + pickle.APPEND + pickle.STOP
+    ),
+    "additems": lambda name: (
+        pickle.PROTO
+        + b"\x05"
+        + _global(name)
+        + pickle.MARK
+        + _str("v")
+        + pickle.ADDITEMS
+        + pickle.STOP
+    ),
 }
 
 
 def _snapshot(function):
-    return (function.__name__, function.__qualname__, function.__module__,
-            dict(function.__dict__), function.__defaults__, function.__kwdefaults__)
+    return (
+        function.__name__,
+        function.__qualname__,
+        function.__module__,
+        dict(function.__dict__),
+        function.__defaults__,
+        function.__kwdefaults__,
+    )
 
 
 class RefusedMutationsTest(unittest.TestCase):
@@ -82,10 +124,23 @@ class WorkerServesOnTest(unittest.TestCase):
         self.addCleanup(worker.release)
         # A well-formed CALL of datetime.datetime.now that renames sbw.datetime on the way:
         # the BUILD's result is popped, so only the refusal can fail the call.
-        call = (pickle.PROTO + b"\x05" + _global("datetime") + RENAME + pickle.BUILD + pickle.POP
-                + pickle.MARK + _str("call") + pickle.NONE + _str("datetime")
-                + _str("datetime.now") + pickle.EMPTY_LIST + pickle.EMPTY_DICT + pickle.TUPLE
-                + pickle.STOP)
+        call = (
+            pickle.PROTO
+            + b"\x05"
+            + _global("datetime")
+            + RENAME
+            + pickle.BUILD
+            + pickle.POP
+            + pickle.MARK
+            + _str("call")
+            + pickle.NONE
+            + _str("datetime")
+            + _str("datetime.now")
+            + pickle.EMPTY_LIST
+            + pickle.EMPTY_DICT
+            + pickle.TUPLE
+            + pickle.STOP
+        )
         request_id = worker.new_id()
         worker.send(frames.CALL, request_id, support.value_section(call))
         kind, error = worker.reply(request_id)
@@ -94,8 +149,9 @@ class WorkerServesOnTest(unittest.TestCase):
         self.assertIn("BUILD on a codec global", error["message"])
         kind, now = worker.call("datetime", "datetime", 2020, 1, 2)
         self.assertEqual((kind, now), ("result", datetime.datetime(2020, 1, 2)))
-        self.assertEqual(worker.call("datetime", "date", 2021, 5, 6),
-                         ("result", datetime.date(2021, 5, 6)))
+        self.assertEqual(
+            worker.call("datetime", "date", 2021, 5, 6), ("result", datetime.date(2021, 5, 6))
+        )
 
 
 if __name__ == "__main__":

@@ -49,8 +49,10 @@ class LongCallTest(unittest.TestCase):
         call = self.worker.start_running("sample_user_code", "spin", LONG)
         self.worker.send(frames.CANCEL, call)
         kind, error = self.worker.reply(call)  # not after the ten minutes
-        self.assertEqual((kind, error["kind"], error["type"]),
-                         ("error", "cancelled", "snakebridge_worker.Cancelled"))
+        self.assertEqual(
+            (kind, error["kind"], error["type"]),
+            ("error", "cancelled", "snakebridge_worker.Cancelled"),
+        )
         self.assertEqual(error["frames"][-1][:2], ("sample_user_code", "spin"))
         self.assertIn("builtins.BaseException", error["mro"])
         self.assertEqual(self.worker.call("math", "sqrt", 16), ("result", 4.0))
@@ -141,15 +143,28 @@ class ParentDeathTest(unittest.TestCase):
         worker_in, to_worker = os.pipe()
         from_worker, worker_out = os.pipe()
         parent = subprocess.Popen(
-            [sys.executable, "-c", self.INTERMEDIATE, support.ENTRY_POINT, support.PACKAGE_ROOT,
-             str(worker_in), str(worker_out)],
-            stdin=subprocess.PIPE, pass_fds=(worker_in, worker_out))
+            [
+                sys.executable,
+                "-c",
+                self.INTERMEDIATE,
+                support.ENTRY_POINT,
+                support.PACKAGE_ROOT,
+                str(worker_in),
+                str(worker_out),
+            ],
+            stdin=subprocess.PIPE,
+            pass_fds=(worker_in, worker_out),
+        )
         os.close(worker_in)
         os.close(worker_out)
         self.addCleanup(os.close, to_worker)  # held open: no end of input for the worker
         self.addCleanup(os.close, from_worker)
-        os.write(to_worker, support.encode_frame(
-            frames.HELLO, 0, support.codec.encode_value_section(support.DEFAULT_HELLO)))
+        os.write(
+            to_worker,
+            support.encode_frame(
+                frames.HELLO, 0, support.codec.encode_value_section(support.DEFAULT_HELLO)
+            ),
+        )
         header = os.read(from_worker, frames.HEADER_SIZE)  # the worker is up and watching
         self.assertEqual(frames.HEADER.unpack(header)[1], frames.HELLO)
         parent.stdin.close()

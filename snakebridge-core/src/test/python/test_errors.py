@@ -24,18 +24,39 @@ def raised(function, *args):
 class ErrorDictTest(unittest.TestCase):
     def test_has_every_key_and_encodes(self):
         error = errors.error_dict(raised("fail_with_cause"), "python")
-        self.assertEqual(list(error), ["kind", "type", "message", "traceback", "mro", "frames",
-                                       "frames_omitted", "cause", "context", "python_type"])
-        self.assertTrue(support.same_value(codec.decode_value_section(
-            codec.encode_value_section(error)), error))
+        self.assertEqual(
+            list(error),
+            [
+                "kind",
+                "type",
+                "message",
+                "traceback",
+                "mro",
+                "frames",
+                "frames_omitted",
+                "cause",
+                "context",
+                "python_type",
+            ],
+        )
+        self.assertTrue(
+            support.same_value(codec.decode_value_section(codec.encode_value_section(error)), error)
+        )
 
     def test_names_type_message_and_mro(self):
         error = errors.error_dict(KeyError("k"), "python")
         self.assertEqual(error["type"], "builtins.KeyError")
         self.assertEqual(error["message"], "'k'")
-        self.assertEqual(error["mro"], ["builtins.KeyError", "builtins.LookupError",
-                                        "builtins.Exception", "builtins.BaseException",
-                                        "builtins.object"])
+        self.assertEqual(
+            error["mro"],
+            [
+                "builtins.KeyError",
+                "builtins.LookupError",
+                "builtins.Exception",
+                "builtins.BaseException",
+                "builtins.object",
+            ],
+        )
         self.assertEqual((error["traceback"], error["frames"]), ("KeyError: 'k'\n", []))
 
     def test_frames_are_outermost_first_without_the_workers_own(self):
@@ -43,14 +64,17 @@ class ErrorDictTest(unittest.TestCase):
         functions = [frame[1] for frame in error["frames"]]
         self.assertEqual(functions, ["raised", "fail_deep", "fail_deep", "fail_deep"])
         module, function, filename, lineno = error["frames"][-1]
-        self.assertEqual((module, function, filename), ("sample_user_code", "fail_deep",
-                                                        sample_user_code.__file__))
+        self.assertEqual(
+            (module, function, filename),
+            ("sample_user_code", "fail_deep", sample_user_code.__file__),
+        )
         self.assertGreater(lineno, 0)
         self.assertNotIn("dispatch.py", error["traceback"])
-        self.assertFalse([frame for frame in error["frames"]
-                          if os.path.dirname(frame[2]) == OWN_DIR])
+        self.assertFalse(
+            [frame for frame in error["frames"] if os.path.dirname(frame[2]) == OWN_DIR]
+        )
         self.assertTrue(error["traceback"].startswith("Traceback (most recent call last):\n"))
-        self.assertIn('line', error["traceback"])
+        self.assertIn("line", error["traceback"])
         self.assertTrue(error["traceback"].endswith("LookupError: bottom of 0\n"))
 
     def test_cause_and_context(self):
@@ -88,8 +112,9 @@ class ErrorDictTest(unittest.TestCase):
         self.assertTrue(error["type"].endswith("Grumpy"))
 
     def test_conversion_names_the_python_type(self):
-        error = errors.error_dict(snakebridge_worker.ConversionError("m", "x.Y"), "conversion",
-                                  "x.Y")
+        error = errors.error_dict(
+            snakebridge_worker.ConversionError("m", "x.Y"), "conversion", "x.Y"
+        )
         self.assertEqual((error["kind"], error["python_type"]), ("conversion", "x.Y"))
         self.assertEqual(error["type"], "snakebridge_worker.ConversionError")
         self.assertIn("builtins.TypeError", error["mro"])
@@ -103,20 +128,28 @@ class ErrorDictTest(unittest.TestCase):
         except ValueError as exc:
             error = errors.error_dict(exc, "python")
         self.assertNotIn("error_id", error)
-        self.assertEqual((error["cause"]["type"], error["cause"]["message"],
-                          error["cause"]["error_id"]),
-                         ("snakebridge_worker.JavaError", "java.io.IOException: disk full", 7))
-        for error in (errors.error_dict(snakebridge_worker.SessionMismatch("m", "r-1", "a", "b"),
-                                        "python"),
-                      errors.brief_error_dict(
-                          snakebridge_worker.SessionMismatch("m", "r-1", "a", "b"), "python")):
-            self.assertEqual((error["kind"], error["ref_id"], error["session_id"],
-                              error["call_session_id"]), ("session_mismatch", "r-1", "a", "b"))
+        self.assertEqual(
+            (error["cause"]["type"], error["cause"]["message"], error["cause"]["error_id"]),
+            ("snakebridge_worker.JavaError", "java.io.IOException: disk full", 7),
+        )
+        for error in (
+            errors.error_dict(snakebridge_worker.SessionMismatch("m", "r-1", "a", "b"), "python"),
+            errors.brief_error_dict(
+                snakebridge_worker.SessionMismatch("m", "r-1", "a", "b"), "python"
+            ),
+        ):
+            self.assertEqual(
+                (error["kind"], error["ref_id"], error["session_id"], error["call_session_id"]),
+                ("session_mismatch", "r-1", "a", "b"),
+            )
         error = errors.error_dict(snakebridge_worker.HelperNotFound("h"), "python")
-        self.assertEqual((error["kind"], error["type"]),
-                         ("helper_not_found", "snakebridge_worker.HelperNotFound"))
-        self.assertTrue(support.same_value(codec.decode_value_section(
-            codec.encode_value_section(error)), error))
+        self.assertEqual(
+            (error["kind"], error["type"]),
+            ("helper_not_found", "snakebridge_worker.HelperNotFound"),
+        )
+        self.assertTrue(
+            support.same_value(codec.decode_value_section(codec.encode_value_section(error)), error)
+        )
 
     def test_brief_dict_has_the_same_keys(self):
         brief = errors.brief_error_dict(ValueError("x" * 5000), "python")

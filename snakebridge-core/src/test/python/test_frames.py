@@ -36,30 +36,36 @@ class FrameReaderTest(unittest.TestCase):
         self.addCleanup(self.pipe.close)
 
     def test_reads_frames_and_a_clean_end(self):
-        self.pipe.write(support.encode_frame(frames.PING, 7)
-                        + support.encode_frame(frames.CALL, 2 ** 64 - 1, b"\x00" * 8 + b"ab"))
+        self.pipe.write(
+            support.encode_frame(frames.PING, 7)
+            + support.encode_frame(frames.CALL, 2**64 - 1, b"\x00" * 8 + b"ab")
+        )
         self.pipe.close_writer()
         self.assertEqual(self.pipe.reader.read(), (frames.PING, 7, None))
         kind, request_id, body = self.pipe.reader.read()
         # A section the reader cannot split comes whole, for its consumer to reject.
-        self.assertEqual((kind, request_id, bytes(body)),
-                         (frames.CALL, 2 ** 64 - 1, b"\x00" * 8 + b"ab"))
+        self.assertEqual(
+            (kind, request_id, bytes(body)), (frames.CALL, 2**64 - 1, b"\x00" * 8 + b"ab")
+        )
         self.assertIsInstance(body, bytearray)
         self.assertIsNone(self.pipe.reader.read())
 
     def test_a_small_section_without_buffers_comes_split_and_checked(self):
         section = struct.pack(">II", 3, 0) + b"abc" + bytes(53)
-        self.pipe.write(support.encode_frame(frames.CALL, 9, section)
-                        + support.encode_frame(frames.PING, 10))
+        self.pipe.write(
+            support.encode_frame(frames.CALL, 9, section) + support.encode_frame(frames.PING, 10)
+        )
         kind, request_id, body = self.pipe.reader.read()
         self.assertEqual((kind, request_id, body), (frames.CALL, 9, (bytearray(b"abc"), ())))
         self.assertIs(frames.split_value_section(body), body)
         self.assertEqual(self.pipe.reader.read(), (frames.PING, 10, None))
 
     def test_a_small_section_that_breaks_the_format_comes_whole(self):
-        cases = {"padding not zero": struct.pack(">II", 3, 0) + b"abc" + bytes(52) + b"x",
-                 "wrong length": struct.pack(">II", 3, 0) + b"abc" + bytes(60),
-                 "too short for a head": b"\x00" * 4}
+        cases = {
+            "padding not zero": struct.pack(">II", 3, 0) + b"abc" + bytes(52) + b"x",
+            "wrong length": struct.pack(">II", 3, 0) + b"abc" + bytes(60),
+            "too short for a head": b"\x00" * 4,
+        }
         for name, section in cases.items():
             with self.subTest(name):
                 self.pipe.write(support.encode_frame(frames.CALL, 9, section))
@@ -73,7 +79,7 @@ class FrameReaderTest(unittest.TestCase):
 
         def dribble():
             for index in range(0, len(data), 7):
-                self.pipe.write(data[index:index + 7])
+                self.pipe.write(data[index : index + 7])
 
         writer = threading.Thread(target=dribble)
         writer.start()
@@ -92,19 +98,22 @@ class FrameReaderTest(unittest.TestCase):
             self.assertEqual(caught.exception.request_id, request_id)
 
     def test_rejects_a_length_over_max_frame_before_allocating(self):
-        header = frames.HEADER.pack(2 ** 32 - 1, frames.CALL, 0, 0, 5)
+        header = frames.HEADER.pack(2**32 - 1, frames.CALL, 0, 0, 5)
         self.assert_rejected(header, "4294967295", "max_frame", request_id=5)
 
     def test_rejects_a_length_under_twelve(self):
         self.assert_rejected(frames.HEADER.pack(11, frames.PING, 0, 0, 1), "11")
 
     def test_reads_the_kinds_of_section_5(self):
-        for kind in (frames.CALLBACK, frames.CALLBACK_RESULT, frames.CALLBACK_ERROR,
-                     frames.RELEASE):
+        for kind in (
+            frames.CALLBACK,
+            frames.CALLBACK_RESULT,
+            frames.CALLBACK_ERROR,
+            frames.RELEASE,
+        ):
             with self.subTest(kind):
                 self.pipe.write(support.encode_frame(kind, 1 << 63 | 5, b"\x00" * 64))
-                self.assertEqual(self.pipe.reader.read(),
-                                 (kind, 1 << 63 | 5, (bytearray(), ())))
+                self.assertEqual(self.pipe.reader.read(), (kind, 1 << 63 | 5, (bytearray(), ())))
 
     def test_rejects_unknown_and_reserved_kinds(self):
         for kind in (0, 9, 15, 20, 255):
@@ -123,8 +132,11 @@ class FrameReaderTest(unittest.TestCase):
         self.assert_rejected(support.encode_frame(frames.PING, 1, b"x"), "empty body")
 
     def test_end_of_stream_inside_a_frame_is_an_error(self):
-        self.assert_rejected(support.encode_frame(frames.CALL, 4, b"x" * 50)[:30],
-                             "inside a frame body", request_id=4)
+        self.assert_rejected(
+            support.encode_frame(frames.CALL, 4, b"x" * 50)[:30],
+            "inside a frame body",
+            request_id=4,
+        )
 
     def test_end_of_stream_inside_a_header_is_an_error(self):
         self.assert_rejected(b"\x00\x00\x00", "inside a frame header")
@@ -135,7 +147,7 @@ class ValueSectionTest(unittest.TestCase):
         buffers = [memoryview(b"a" * 24), memoryview(b"b" * 5), memoryview(b"c" * 2)]
         frame = frames.value_frame(frames.RESULT, 9, [b"p" * 30], 30, buffers)
         data = b"".join(bytes(part) for part in frame.parts)
-        body = data[frames.HEADER_SIZE:]
+        body = data[frames.HEADER_SIZE :]
         # head 8 + 3 * 8 = 32, pickle to 62 -> 64; 24 -> 88 -> 128; 5 -> 133 -> 192; 2 -> 194
         self.assertEqual(len(body), 194)
         self.assertEqual(frame.length, 12 + 194)
@@ -149,19 +161,22 @@ class ValueSectionTest(unittest.TestCase):
 
     def test_the_pickle_is_padded_also_without_buffers(self):
         frame = frames.value_frame(frames.RESULT, 1, [b"p" * 3], 3, [])
-        body = b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:]
+        body = b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE :]
         self.assertEqual(body, b"\x00\x00\x00\x03\x00\x00\x00\x00ppp" + bytes(53))
 
     def test_buffer_views_are_writable_slices_of_the_body(self):
         frame = frames.value_frame(0, 0, [b"p"], 1, [memoryview(b"xyz"), memoryview(b"w")])
-        body = bytearray(b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:])
+        body = bytearray(b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE :])
         _, views = frames.split_value_section(body)
         views[0][0] = ord("X")
         self.assertEqual(body[64:67], b"Xyz")
 
     def test_rejects_inconsistent_sections(self):
-        good = bytearray(b"".join(bytes(p) for p in frames.value_frame(
-            0, 0, [b"p" * 3], 3, [memoryview(b"ab")]).parts)[frames.HEADER_SIZE:])
+        good = bytearray(
+            b"".join(
+                bytes(p) for p in frames.value_frame(0, 0, [b"p" * 3], 3, [memoryview(b"ab")]).parts
+            )[frames.HEADER_SIZE :]
+        )
         cases = {
             "short head": bytearray(b"\x00\x00"),
             "too long": good + b"\x00",
@@ -170,9 +185,14 @@ class ValueSectionTest(unittest.TestCase):
             "too many buffers": bytearray(b"\x00\x00\x00\x00\x00\x01\x00\x01" + bytes(64)),
             "head overruns": bytearray(b"\x00\x00\x00\x00\x00\x00\x00\x09" + bytes(16)),
             "pickle padding not zero": good[:63] + b"\x01" + good[64:],
-            "buffer padding not zero": bytearray(b"".join(bytes(p) for p in frames.value_frame(
-                0, 0, [b"p"], 1, [memoryview(b"ab"), memoryview(b"c")]).parts)[16:])
-            .replace(b"ab\x00", b"ab\x07"),
+            "buffer padding not zero": bytearray(
+                b"".join(
+                    bytes(p)
+                    for p in frames.value_frame(
+                        0, 0, [b"p"], 1, [memoryview(b"ab"), memoryview(b"c")]
+                    ).parts
+                )[16:]
+            ).replace(b"ab\x00", b"ab\x07"),
         }
         for name, body in cases.items():
             with self.subTest(name), self.assertRaises(ProtocolError):
@@ -185,8 +205,9 @@ class LargeBodyTest(unittest.TestCase):
     def read_through_a_pipe(self, frame):
         read_fd, write_fd = os.pipe()
         self.addCleanup(os.close, read_fd)
-        writer = threading.Thread(target=lambda: (frames.FrameWriter(write_fd).send(frame),
-                                                  os.close(write_fd)))
+        writer = threading.Thread(
+            target=lambda: (frames.FrameWriter(write_fd).send(frame), os.close(write_fd))
+        )
         writer.start()
         try:
             return frames.FrameReader(read_fd).read()
@@ -195,12 +216,14 @@ class LargeBodyTest(unittest.TestCase):
 
     def test_a_large_body_splits_and_keeps_writable_views_whatever_its_buffer(self):
         array = bytes(range(256)) * (frames.MAPPED_BODY_MIN // 256 + 3)
-        frame = frames.value_frame(frames.CALL, 9, [b"p" * 5], 5,
-                                   [memoryview(b"xy"), memoryview(array)])
+        frame = frames.value_frame(
+            frames.CALL, 9, [b"p" * 5], 5, [memoryview(b"xy"), memoryview(array)]
+        )
         kind, request_id, body = self.read_through_a_pipe(frame)
         self.assertEqual((kind, request_id), (frames.CALL, 9))
         if frames._POPULATE:
             import mmap
+
             self.assertIsInstance(body, mmap.mmap)
         else:
             self.assertIsInstance(body, bytearray)
@@ -211,8 +234,13 @@ class LargeBodyTest(unittest.TestCase):
         self.assertEqual(body[128], 255, "the views are the body's own memory")
 
     def test_bad_padding_in_a_large_body_is_still_rejected(self):
-        frame = frames.value_frame(frames.CALL, 1, [b"p"], 1,
-                                   [memoryview(b"ab"), memoryview(bytes(frames.MAPPED_BODY_MIN))])
+        frame = frames.value_frame(
+            frames.CALL,
+            1,
+            [b"p"],
+            1,
+            [memoryview(b"ab"), memoryview(bytes(frames.MAPPED_BODY_MIN))],
+        )
         frame.parts[frame.parts.index(frames._PADDINGS[62])] = b"\x01" * 62
         _, _, body = self.read_through_a_pipe(frame)
         with self.assertRaises(ProtocolError) as caught:

@@ -10,7 +10,8 @@ import support
 from snakebridge_worker import codec, frames
 
 _spec = importlib.util.spec_from_file_location(
-    "golden_generate", os.path.join(support.GOLDEN, "generate.py"))
+    "golden_generate", os.path.join(support.GOLDEN, "generate.py")
+)
 generate = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(generate)
 
@@ -20,12 +21,45 @@ PRODUCED_BY_JAVA = ("both", "java2py")
 # Every opcode the Java reader must accept that CPython emits for our values (§3.1); the py
 # files together must contain all of them, so the Java tests exercise each one.
 REQUIRED_OPCODES = {
-    "PROTO", "FRAME", "STOP", "NONE", "NEWTRUE", "NEWFALSE", "BININT1", "BININT2", "BININT",
-    "LONG1", "LONG4", "BINFLOAT", "SHORT_BINUNICODE", "BINUNICODE", "SHORT_BINBYTES",
-    "BINBYTES", "BYTEARRAY8", "EMPTY_LIST", "APPEND", "APPENDS", "EMPTY_DICT", "SETITEM",
-    "SETITEMS", "EMPTY_TUPLE", "TUPLE1", "TUPLE2", "TUPLE3", "TUPLE", "MARK", "EMPTY_SET",
-    "ADDITEMS", "FROZENSET", "STACK_GLOBAL", "REDUCE", "NEXT_BUFFER", "READONLY_BUFFER",
-    "MEMOIZE", "BINGET", "LONG_BINGET",
+    "PROTO",
+    "FRAME",
+    "STOP",
+    "NONE",
+    "NEWTRUE",
+    "NEWFALSE",
+    "BININT1",
+    "BININT2",
+    "BININT",
+    "LONG1",
+    "LONG4",
+    "BINFLOAT",
+    "SHORT_BINUNICODE",
+    "BINUNICODE",
+    "SHORT_BINBYTES",
+    "BINBYTES",
+    "BYTEARRAY8",
+    "EMPTY_LIST",
+    "APPEND",
+    "APPENDS",
+    "EMPTY_DICT",
+    "SETITEM",
+    "SETITEMS",
+    "EMPTY_TUPLE",
+    "TUPLE1",
+    "TUPLE2",
+    "TUPLE3",
+    "TUPLE",
+    "MARK",
+    "EMPTY_SET",
+    "ADDITEMS",
+    "FROZENSET",
+    "STACK_GLOBAL",
+    "REDUCE",
+    "NEXT_BUFFER",
+    "READONLY_BUFFER",
+    "MEMOIZE",
+    "BINGET",
+    "LONG_BINGET",
 }
 
 
@@ -41,10 +75,13 @@ def _skip_without_numpy(test, case):
 
 class PythonFilesTest(unittest.TestCase):
     def test_every_case_python_produces_has_a_file_and_no_file_is_stray(self):
-        expected = {name for name, case in CASES.items()
-                    if case["direction"] in generate.PRODUCED_BY_PYTHON}
-        present = {os.path.basename(path)[:-4]
-                   for path in glob.glob(os.path.join(support.GOLDEN, "py", "*.bin"))}
+        expected = {
+            name for name, case in CASES.items() if case["direction"] in generate.PRODUCED_BY_PYTHON
+        }
+        present = {
+            os.path.basename(path)[:-4]
+            for path in glob.glob(os.path.join(support.GOLDEN, "py", "*.bin"))
+        }
         self.assertEqual(present, expected)
 
     def test_encoder_reproduces_each_file_exactly(self):
@@ -62,8 +99,10 @@ class PythonFilesTest(unittest.TestCase):
             with self.subTest(name):
                 _skip_without_numpy(self, case)
                 decoded = codec.decode_value_section(_read("py", name))
-                self.assertTrue(support.same_value(decoded, generate.to_python(case["value"])),
-                                f"{name}: {decoded!r}")
+                self.assertTrue(
+                    support.same_value(decoded, generate.to_python(case["value"])),
+                    f"{name}: {decoded!r}",
+                )
 
     def test_files_together_contain_every_opcode_the_java_reader_must_accept(self):
         seen = set()
@@ -96,8 +135,10 @@ class JavaFilesTest(unittest.TestCase):
             with self.subTest(name):
                 _skip_without_numpy(self, case)
                 decoded = codec.decode_value_section(_read("java", name))
-                self.assertTrue(support.same_value(decoded, generate.to_python(case["value"])),
-                                f"{name}: {decoded!r}")
+                self.assertTrue(
+                    support.same_value(decoded, generate.to_python(case["value"])),
+                    f"{name}: {decoded!r}",
+                )
 
 
 if __name__ == "__main__":

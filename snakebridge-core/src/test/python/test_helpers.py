@@ -26,23 +26,28 @@ class HelperTest(unittest.TestCase):
 
     def assert_not_found(self, name, *words):
         kind, error = self.helper(name)
-        self.assertEqual((kind, error["kind"], error["type"]),
-                         ("error", "helper_not_found", "snakebridge_worker.HelperNotFound"))
+        self.assertEqual(
+            (kind, error["kind"], error["type"]),
+            ("error", "helper_not_found", "snakebridge_worker.HelperNotFound"),
+        )
         for word in (repr(name), FOLDER, *words):
             self.assertIn(word, error["message"])
 
     def test_helpers_in_the_folders_are_found(self):
-        self.assertEqual(self.helper("greetings.hello", "you", punctuation="?"),
-                         ("result", "hello you?"))
+        self.assertEqual(
+            self.helper("greetings.hello", "you", punctuation="?"), ("result", "hello you?")
+        )
         self.assertEqual(self.helper("toolkit.text.shout", "quiet"), ("result", "QUIET"))
         kind, ref = self.helper("toolkit.text.path_of", "/a/b", call_session=session("helpers"))
-        self.assertEqual((kind, ref.type_name),
-                         ("result", support.codec.sbw.qualified_name(pathlib.PurePosixPath)))
+        self.assertEqual(
+            (kind, ref.type_name),
+            ("result", support.codec.sbw.qualified_name(pathlib.PurePosixPath)),
+        )
 
     def test_helper_folders_go_on_sys_path_after_paths(self):
         _kind, path = self.worker.module_attr("sys", "path")
         start = path.index(support.HERE)
-        self.assertEqual(path[start:start + 2], [support.HERE, FOLDER])
+        self.assertEqual(path[start : start + 2], [support.HERE, FOLDER])
 
     def test_missing_helpers_are_not_found(self):
         self.assert_not_found("greetings.goodbye", "has no 'goodbye'")
@@ -58,11 +63,12 @@ class HelperTest(unittest.TestCase):
 
     def test_a_helpers_own_import_error_is_a_python_error(self):
         kind, error = self.helper("broken_helper.f")
-        self.assertEqual((kind, error["kind"], error["type"]),
-                         ("error", "python", "builtins.ModuleNotFoundError"))
+        self.assertEqual(
+            (kind, error["kind"], error["type"]),
+            ("error", "python", "builtins.ModuleNotFoundError"),
+        )
         kind, error = self.helper("greetings.needs_a_missing_module")
-        self.assertEqual((error["kind"], error["type"]),
-                         ("python", "builtins.ModuleNotFoundError"))
+        self.assertEqual((error["kind"], error["type"]), ("python", "builtins.ModuleNotFoundError"))
 
 
 class NoHelperFoldersTest(unittest.TestCase):

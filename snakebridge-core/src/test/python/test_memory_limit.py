@@ -29,8 +29,11 @@ class MemoryLimitTest(unittest.TestCase):
             with self.subTest(function=function, size=size):
                 kind, error = worker.call("sample_process_code", function, size)
                 self.assertEqual((kind, error["type"]), ("error", "builtins.MemoryError"))
-                self.assertEqual(worker.call("sample_process_code", "allocate", 64),
-                                 ("result", 64), "memory below the limit is still there")
+                self.assertEqual(
+                    worker.call("sample_process_code", "allocate", 64),
+                    ("result", 64),
+                    "memory below the limit is still there",
+                )
         worker.send(frames.PING, 77)
         self.assertEqual(worker.read_frame(), (frames.PONG, 77, b""))
         self.assertEqual(worker.close(), 0)
@@ -42,8 +45,11 @@ class MemoryLimitTest(unittest.TestCase):
                 kind, error = worker.call("builtins", "len", b"x" * (LIMIT + (64 << 20)))
                 self.assertEqual((kind, error["type"]), ("error", "builtins.MemoryError"))
                 self.assertIn("could not allocate", error["message"])
-                self.assertEqual(worker.call("builtins", "len", b"y" * (8 << 20)),
-                                 ("result", 8 << 20), "the frames after it are read as usual")
+                self.assertEqual(
+                    worker.call("builtins", "len", b"y" * (8 << 20)),
+                    ("result", 8 << 20),
+                    "the frames after it are read as usual",
+                )
                 self.assertEqual(worker.close(), 0)
 
     def test_without_a_limit_nothing_is_set(self):

@@ -6,8 +6,19 @@ import support
 from snakebridge_worker import ConversionError, codec, frames, sessions
 
 numpy = support.numpy
-DTYPES = ["float64", "float32", "int64", "uint64", "int32", "uint32", "int16", "uint16",
-          "int8", "uint8", "bool"]
+DTYPES = [
+    "float64",
+    "float32",
+    "int64",
+    "uint64",
+    "int32",
+    "uint32",
+    "int16",
+    "uint16",
+    "int8",
+    "uint8",
+    "bool",
+]
 
 
 def round_trip(value):
@@ -48,10 +59,15 @@ class ArrayCodecTest(unittest.TestCase):
                 self.assertTrue(support.same_value(back, expected))
 
     def test_unsupported_arrays_are_conversion_errors(self):
-        unsupported = [numpy.zeros(2, dtype="float16"), numpy.zeros(2, dtype="complex128"),
-                       numpy.array(["a"]), numpy.array([object()]),
-                       numpy.zeros(2, dtype="datetime64[s]"),
-                       numpy.zeros(2, dtype=[("a", "i4")]), numpy.ma.masked_array([1, 2])]
+        unsupported = [
+            numpy.zeros(2, dtype="float16"),
+            numpy.zeros(2, dtype="complex128"),
+            numpy.array(["a"]),
+            numpy.array([object()]),
+            numpy.zeros(2, dtype="datetime64[s]"),
+            numpy.zeros(2, dtype=[("a", "i4")]),
+            numpy.ma.masked_array([1, 2]),
+        ]
         for array in unsupported:
             with self.subTest(str(array.dtype)):
                 with self.assertRaises(ConversionError) as caught:
@@ -62,29 +78,44 @@ class ArrayCodecTest(unittest.TestCase):
     def test_unsupported_arrays_are_references_in_a_session(self):
         registry = sessions.Registry()
         batch = registry.session(("s", 100, 60.0)).batch()
-        unsupported = [numpy.zeros(2, dtype="complex128"), numpy.array([object()]),
-                       numpy.ma.masked_array([1, 2])]
+        unsupported = [
+            numpy.zeros(2, dtype="complex128"),
+            numpy.array([object()]),
+            numpy.ma.masked_array([1, 2]),
+        ]
         chunks, length, buffers = codec.Encoder().encode(
-            {"arrays": unsupported, "plain": numpy.arange(3)}, batch)
+            {"arrays": unsupported, "plain": numpy.arange(3)}, batch
+        )
         frame = frames.value_frame(0, 0, chunks, length, buffers)
         value = support.decode_as_jvm(b"".join(bytes(part) for part in frame.parts)[16:])
-        self.assertEqual([(ref.type_name, ref.module) for ref in value["arrays"]],
-                         [("numpy.ndarray", "numpy"), ("numpy.ndarray", "numpy"),
-                          (codec.sbw.qualified_name(numpy.ma.MaskedArray), "numpy")])
+        self.assertEqual(
+            [(ref.type_name, ref.module) for ref in value["arrays"]],
+            [
+                ("numpy.ndarray", "numpy"),
+                ("numpy.ndarray", "numpy"),
+                (codec.sbw.qualified_name(numpy.ma.MaskedArray), "numpy"),
+            ],
+        )
         self.assertEqual(value["plain"].tolist(), [0, 1, 2])
         if numpy.dtype(numpy.longdouble).itemsize > 8:
             chunks, length, buffers = codec.Encoder().encode([numpy.longdouble(1)], batch)
             self.assertIn(b"longdouble", b"".join(chunks))
 
     def test_scalars_cross_as_plain_values(self):
-        cases = [(numpy.float32(1.5), 1.5), (numpy.float64(-0.25), -0.25),
-                 (numpy.int64(2 ** 40), 2 ** 40), (numpy.uint8(255), 255),
-                 (numpy.bool_(True), True), (numpy.complex128(1 + 2j), 1 + 2j),
-                 ([numpy.int32(1), {"m": numpy.float64(2.0)}], [1, {"m": 2.0}])]
+        cases = [
+            (numpy.float32(1.5), 1.5),
+            (numpy.float64(-0.25), -0.25),
+            (numpy.int64(2**40), 2**40),
+            (numpy.uint8(255), 255),
+            (numpy.bool_(True), True),
+            (numpy.complex128(1 + 2j), 1 + 2j),
+            ([numpy.int32(1), {"m": numpy.float64(2.0)}], [1, {"m": 2.0}]),
+        ]
         for value, expected in cases:
             with self.subTest(repr(value)):
-                self.assertTrue(support.same_value(round_trip(value), expected),
-                                repr(round_trip(value)))
+                self.assertTrue(
+                    support.same_value(round_trip(value), expected), repr(round_trip(value))
+                )
 
     def test_a_scalar_with_no_python_equivalent_is_refused(self):
         if numpy.dtype(numpy.longdouble).itemsize <= 8:
@@ -95,7 +126,7 @@ class ArrayCodecTest(unittest.TestCase):
 
     def test_decoded_arrays_are_writable_aligned_views_of_the_frame(self):
         data = numpy.arange(3, dtype="<f8").tobytes()
-        pickled = (b"\x80\x05\x8c\x03sbw\x8c\x07ndarray\x93\x8c\x07float64K\x03\x85\x97\x87R.")
+        pickled = b"\x80\x05\x8c\x03sbw\x8c\x07ndarray\x93\x8c\x07float64K\x03\x85\x97\x87R."
         body = bytearray(support.value_section(pickled, [data]))
         pickle_view, buffers = frames.split_value_section(body)
         array = codec.Decoder().decode(pickle_view, buffers)
@@ -163,8 +194,9 @@ class ArrayWorkerTest(unittest.TestCase):
         self.assertEqual((kind, kept.type_name), ("result", "collections.deque"))
         for fill in (2.0, 3.0):
             array = numpy.full(290_000, fill)
-            self.assertTrue(numpy.array_equal(
-                self.worker.call("sample_user_code", "echo", array)[1], array))
+            self.assertTrue(
+                numpy.array_equal(self.worker.call("sample_user_code", "echo", array)[1], array)
+            )
         kind, back = self.worker.ask(("call_method", s, kept, "pop", [], {}))
         self.assertEqual(kind, "result")
         self.assertTrue(numpy.array_equal(back, first), "the kept array still holds its data")
@@ -184,8 +216,9 @@ class ArrayWorkerTest(unittest.TestCase):
         s = support.session("arrays")
         kind, ref = self.worker.ask(("call", s, "numpy", "zeros", [3], {"dtype": "complex64"}))
         self.assertEqual((kind, ref.type_name), ("result", "numpy.ndarray"))
-        self.assertEqual(self.worker.ask(("get_attr", s, ref, "dtype.name")),
-                         ("result", "complex64"))
+        self.assertEqual(
+            self.worker.ask(("get_attr", s, ref, "dtype.name")), ("result", "complex64")
+        )
         kind, real = self.worker.ask(("get_attr", s, ref, "real"))
         self.assertTrue(support.same_value(real, numpy.zeros(3, dtype="float32")))
 

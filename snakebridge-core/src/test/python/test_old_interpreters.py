@@ -14,14 +14,14 @@ import support
 def _old_interpreters():
     root = os.environ.get("PYENV_ROOT")
     if not root and shutil.which("pyenv"):
-        root = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
-                              text=True).stdout.strip()
+        root = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE, text=True).stdout.strip()
     if not root:
         return []
     found = []
     for minor in (6, 7, 8):
-        found.extend(sorted(glob.glob(os.path.join(root, "versions", f"3.{minor}.*", "bin",
-                                                   "python"))))
+        found.extend(
+            sorted(glob.glob(os.path.join(root, "versions", f"3.{minor}.*", "bin", "python")))
+        )
     return found
 
 
@@ -33,9 +33,14 @@ class OldInterpreterTest(unittest.TestCase):
         for python in interpreters:
             version = os.path.basename(os.path.dirname(os.path.dirname(python)))
             with self.subTest(version=version):
-                done = subprocess.run([python, "-m", "snakebridge_worker"],
-                                      cwd=support.PACKAGE_ROOT, stdin=subprocess.DEVNULL,
-                                      capture_output=True, text=True, timeout=60)
+                done = subprocess.run(
+                    [python, "-m", "snakebridge_worker"],
+                    cwd=support.PACKAGE_ROOT,
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                )
                 self.assertEqual(4, done.returncode, done.stderr)
                 self.assertIn(f"Python {version} at ", done.stderr)
                 self.assertIn("is too old: SnakeBridge needs CPython 3.9 or newer", done.stderr)

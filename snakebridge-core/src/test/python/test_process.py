@@ -58,17 +58,21 @@ class SessionTest(unittest.TestCase):
         # Its own group, so a terminal's Ctrl-C (sent to the foreground group) misses it; the
         # JVM's session, so it shares the JVM's scheduler autogroup (see process.py).
         pid = self.worker.process.pid
-        self.assertEqual(self.worker.call("sample_process_code", "ids"),
-                         ("result", (pid, pid, os.getsid(0))))
+        self.assertEqual(
+            self.worker.call("sample_process_code", "ids"), ("result", (pid, pid, os.getsid(0)))
+        )
 
     def test_sigint_runs_the_workers_handler(self):
-        self.assertEqual(self.worker.call("sample_process_code", "sigint_handler_name"),
-                         ("result", "_on_wake"))
+        self.assertEqual(
+            self.worker.call("sample_process_code", "sigint_handler_name"), ("result", "_on_wake")
+        )
 
     @unittest.skipUnless(LINUX, "prctl is Linux only")
     def test_the_parent_death_signal_is_sigint(self):
-        self.assertEqual(self.worker.call("sample_process_code", "parent_death_signal"),
-                         ("result", int(signal.SIGINT)))
+        self.assertEqual(
+            self.worker.call("sample_process_code", "parent_death_signal"),
+            ("result", int(signal.SIGINT)),
+        )
 
 
 @unittest.skipUnless(LINUX, "reads /proc to tell a zombie from a live process")
@@ -82,8 +86,10 @@ class NoOrphansTest(unittest.TestCase):
 
     def children(self, worker):
         """A direct child and an orphan that only stayed in the worker's process group."""
-        pids = [worker.call("sample_process_code", "start_sleeper")[1],
-                worker.call("sample_process_code", "start_orphan_sleeper")[1]]
+        pids = [
+            worker.call("sample_process_code", "start_sleeper")[1],
+            worker.call("sample_process_code", "start_orphan_sleeper")[1],
+        ]
         for pid in pids:
             self.addCleanup(_kill_quietly, pid)
             self.assertTrue(alive(pid))
@@ -167,11 +173,13 @@ class NoOrphansTest(unittest.TestCase):
         def hold_the_gil(worker, worker_pid):
             worker.start_call("sample_process_code", "hold_the_gil")
             worker.stderr_text(wait_for="holding the GIL")
+
         self.stuck_worker_loses_its_parent(hold_the_gil)
 
     def test_parent_death_while_the_worker_is_stopped(self):
         self.stuck_worker_loses_its_parent(
-            lambda worker, worker_pid: os.kill(worker_pid, signal.SIGSTOP))
+            lambda worker, worker_pid: os.kill(worker_pid, signal.SIGSTOP)
+        )
 
     def test_a_worker_outlives_the_thread_that_started_it(self):
         # Linux sends the parent-death signal when the *thread* that forked the worker ends;
@@ -202,8 +210,9 @@ class ForkTest(unittest.TestCase):
         self.assertEqual(worker.call("math", "sqrt", 16), ("result", 4.0))
         status = worker.call("sample_process_code", "reap", child)
         for number in range(20):
-            self.assertEqual(worker.call("math", "factorial", number),
-                             ("result", math.factorial(number)))
+            self.assertEqual(
+                worker.call("math", "factorial", number), ("result", math.factorial(number))
+            )
         worker.send(frames.PING, 99)
         self.assertEqual(worker.read_frame(), (frames.PONG, 99, b""))
         self.assertIsNone(worker.process.poll())
@@ -222,8 +231,10 @@ class ForkTest(unittest.TestCase):
     def test_a_child_that_raises_exits_1_with_its_traceback(self):
         worker, status = self.fork(outcome="raise")
         self.assertEqual(status, ("result", 1))
-        self.assertIn("ValueError: raised in the forked child",
-                      worker.stderr_text(wait_for="raised in the forked child"))
+        self.assertIn(
+            "ValueError: raised in the forked child",
+            worker.stderr_text(wait_for="raised in the forked child"),
+        )
 
     def test_a_child_that_calls_sys_exit_exits_with_its_code(self):
         self.assertEqual(self.fork(delay=0.5, outcome="exit")[1], ("result", 7))

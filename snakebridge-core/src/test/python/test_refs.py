@@ -49,14 +49,16 @@ class ReferenceTest(unittest.TestCase):
 
     def assert_ref(self, value, type_name, module, kind=PyRef):
         self.assertIs(type(value), kind, value)
-        self.assertEqual((value.session_id, value.type_name, value.module),
-                         (self.session[0], type_name, module))
+        self.assertEqual(
+            (value.session_id, value.type_name, value.module), (self.session[0], type_name, module)
+        )
         self.assertRegex(value.ref_id, r"^[0-9a-f]{8}-\d+$")
 
     def test_values_without_a_mapping_become_references(self):
         path = self.call("pathlib", "Path", "/tmp/some/file.txt")
-        self.assert_ref(path, support.codec.sbw.qualified_name(type(__import__("pathlib").Path())),
-                        "pathlib")
+        self.assert_ref(
+            path, support.codec.sbw.qualified_name(type(__import__("pathlib").Path())), "pathlib"
+        )
         self.assertEqual(self.method(path, "as_posix"), "/tmp/some/file.txt")
         self.assertEqual(self.attr(path, "name"), "file.txt")
         self.assertEqual(self.attr(path, "parent.name"), "some")
@@ -103,8 +105,9 @@ class ReferenceTest(unittest.TestCase):
         first, second, inner = self.call("sample_objects", "same_twice")
         self.assertEqual(first, second)
         self.assertEqual(inner["again"], first)
-        self.assertEqual(self.call("sample_objects", "shared"),
-                         self.call("sample_objects", "shared"))
+        self.assertEqual(
+            self.call("sample_objects", "shared"), self.call("sample_objects", "shared")
+        )
         distinct = self.call("sample_objects", "objects", 3)
         self.assertEqual(len({ref.ref_id for ref in distinct}), 3)
         self.assertNotIn(first.ref_id, {ref.ref_id for ref in distinct})
@@ -114,37 +117,60 @@ class ReferenceTest(unittest.TestCase):
         thing = self.call("builtins", "object")
         path = self.call("pathlib", "Path", "/tmp")
         value = [thing, {"k": (path, [thing])}]
-        self.assertEqual(self.call("sample_objects", "type_names", value),
-                         ["builtins.object", {"k": (path.type_name, ["builtins.object"])}])
+        self.assertEqual(
+            self.call("sample_objects", "type_names", value),
+            ["builtins.object", {"k": (path.type_name, ["builtins.object"])}],
+        )
         self.assertEqual(self.call("sample_user_code", "echo", value), value)
 
     def test_ref_method_and_ref_attr_name_their_target_by_id(self):
         pattern = self.call("re", "compile", "a+")
         self.assertEqual(self.result(("ref_attr", self.session, pattern.ref_id, "pattern")), "a+")
-        self.assertEqual(self.result(("ref_method", self.session, pattern.ref_id, "sub",
-                                      ["b", "caab"], {"count": 1})), "cbb")
-        self.assertEqual(self.result(("ref_method", self.session, pattern.ref_id,
-                                      "pattern.upper", [], {})), "A+")
+        self.assertEqual(
+            self.result(
+                ("ref_method", self.session, pattern.ref_id, "sub", ["b", "caab"], {"count": 1})
+            ),
+            "cbb",
+        )
+        self.assertEqual(
+            self.result(("ref_method", self.session, pattern.ref_id, "pattern.upper", [], {})), "A+"
+        )
         items = self.result(("call_class", self.session, "builtins", "list", [], {}))
         # With a reference among the arguments, the general path runs the same op.
-        self.assertIsNone(self.result(("ref_method", self.session, items.ref_id, "append",
-                                       [pattern], {})))
+        self.assertIsNone(
+            self.result(("ref_method", self.session, items.ref_id, "append", [pattern], {}))
+        )
         self.assertEqual(self.method(items, "__len__"), 1)
         self.assertEqual(self.call("operator", "getitem", items, 0), pattern)
 
     def test_ref_ops_report_an_unknown_id_and_need_a_session(self):
-        for request in (("ref_method", self.session, "00000000-9", "x", [], {}),
-                        ("ref_attr", self.session, "00000000-9", "x")):
+        for request in (
+            ("ref_method", self.session, "00000000-9", "x", [], {}),
+            ("ref_attr", self.session, "00000000-9", "x"),
+        ):
             with self.subTest(request[0]):
                 error = self.error(request)
                 self.assertEqual(
-                    (error["kind"], error["type"], error["ref_id"], error["session_id"],
-                     error["call_session_id"]),
-                    ("ref_not_found", "snakebridge_worker.RefNotFound", "00000000-9",
-                     self.session[0], self.session[0]))
-        for request in (("ref_attr", None, "00000000-9", "x"),
-                        ("ref_attr", self.session, 5, "x"),
-                        ("ref_method", self.session, "00000000-9", "x", (), {})):
+                    (
+                        error["kind"],
+                        error["type"],
+                        error["ref_id"],
+                        error["session_id"],
+                        error["call_session_id"],
+                    ),
+                    (
+                        "ref_not_found",
+                        "snakebridge_worker.RefNotFound",
+                        "00000000-9",
+                        self.session[0],
+                        self.session[0],
+                    ),
+                )
+        for request in (
+            ("ref_attr", None, "00000000-9", "x"),
+            ("ref_attr", self.session, 5, "x"),
+            ("ref_method", self.session, "00000000-9", "x", (), {}),
+        ):
             with self.subTest(request):
                 self.assertEqual(self.error(request)["kind"], "protocol")
 
@@ -174,8 +200,10 @@ class ReferenceTest(unittest.TestCase):
         self.assertEqual(self.result(("release_refs", self.session, [released.ref_id])), 0)
         self.assertEqual(self.live(), 1)
         error = self.error(("call", self.session, "sample_user_code", "echo", [released], {}))
-        self.assertEqual((error["kind"], error["ref_id"], error["session_id"]),
-                         ("ref_not_found", released.ref_id, self.session[0]))
+        self.assertEqual(
+            (error["kind"], error["ref_id"], error["session_id"]),
+            ("ref_not_found", released.ref_id, self.session[0]),
+        )
         self.assertEqual(self.call("sample_user_code", "echo", kept), kept)
 
     def test_release_session(self):
@@ -183,9 +211,10 @@ class ReferenceTest(unittest.TestCase):
         self.assertEqual(self.result(("release_session", self.session)), 3)
         self.assertNotIn(self.session[0], self.result(("sessions", None)))
         error = self.error(("call_method", self.session, refs[0], "__repr__", [], {}))
-        self.assertEqual((error["kind"], error["type"], error["ref_id"], error["call_session_id"]),
-                         ("ref_not_found", "snakebridge_worker.RefNotFound", refs[0].ref_id,
-                          self.session[0]))
+        self.assertEqual(
+            (error["kind"], error["type"], error["ref_id"], error["call_session_id"]),
+            ("ref_not_found", "snakebridge_worker.RefNotFound", refs[0].ref_id, self.session[0]),
+        )
         self.assertIn("builtins.LookupError", error["mro"])
 
     def test_a_reference_of_another_session_is_a_mismatch(self):
@@ -193,16 +222,29 @@ class ReferenceTest(unittest.TestCase):
         other = session(self.id() + "-other")
         for call_session, expected in ((other, other[0]), (None, None)):
             with self.subTest(call_session=expected):
-                error = self.error(("call", call_session, "sample_user_code", "echo",
-                                    [{"deep": [(1, thing)]}], {}))
+                error = self.error(
+                    ("call", call_session, "sample_user_code", "echo", [{"deep": [(1, thing)]}], {})
+                )
                 self.assertEqual(
-                    (error["kind"], error["type"], error["ref_id"], error["session_id"],
-                     error["call_session_id"]),
-                    ("session_mismatch", "snakebridge_worker.SessionMismatch", thing.ref_id,
-                     self.session[0], expected))
+                    (
+                        error["kind"],
+                        error["type"],
+                        error["ref_id"],
+                        error["session_id"],
+                        error["call_session_id"],
+                    ),
+                    (
+                        "session_mismatch",
+                        "snakebridge_worker.SessionMismatch",
+                        thing.ref_id,
+                        self.session[0],
+                        expected,
+                    ),
+                )
         stale = PyRef("00000000-1", self.session[0], "builtins.object", "builtins")
-        error = self.error(("call", self.session, "sample_user_code", "echo",
-                            [[thing, {"k": stale}]], {}))
+        error = self.error(
+            ("call", self.session, "sample_user_code", "echo", [[thing, {"k": stale}]], {})
+        )
         self.assertEqual((error["kind"], error["ref_id"]), ("ref_not_found", "00000000-1"))
 
     def test_max_refs_evicts_the_least_recently_used_of_that_session_only(self):
@@ -217,8 +259,9 @@ class ReferenceTest(unittest.TestCase):
         self.assertEqual((error["kind"], error["ref_id"]), ("ref_not_found", second.ref_id))
         for ref in (first, third, fourth):
             self.assertEqual(self.call("sample_user_code", "echo", ref), ref)
-        self.assertEqual(self.result(("call", bystander, "sample_user_code", "echo", [other], {})),
-                         other)
+        self.assertEqual(
+            self.result(("call", bystander, "sample_user_code", "echo", [other], {})), other
+        )
 
     def test_a_value_needing_more_than_max_refs_fails_and_registers_nothing(self):
         self.session = session(self.id(), max_refs=3)
@@ -229,8 +272,9 @@ class ReferenceTest(unittest.TestCase):
         self.assertEqual(len(self.call("sample_objects", "objects", 3)), 3)
 
     def test_a_failed_encoding_registers_nothing(self):
-        error = self.error(("call", self.session, "sample_objects", "object_then_too_deep",
-                            [100000], {}))
+        error = self.error(
+            ("call", self.session, "sample_objects", "object_then_too_deep", [100000], {})
+        )
         self.assertEqual((error["kind"], error["python_type"]), ("conversion", "builtins.list"))
         self.assertEqual(self.live(), 0)
 
@@ -257,8 +301,9 @@ class ReferenceTest(unittest.TestCase):
         theirs = self.result(("call", other, "sample_objects", "objects", [3], {}))
         counts = self.result(("sessions", None))
         self.assertEqual((counts[self.session[0]], counts[other[0]]), (2, 3))
-        self.assertEqual(self.result(("release_refs", self.session,
-                                      [ref.ref_id for ref in mine])), 2)
+        self.assertEqual(
+            self.result(("release_refs", self.session, [ref.ref_id for ref in mine])), 2
+        )
         self.assertEqual(self.result(("release_session", other)), 3)
         counts = self.result(("sessions", None))
         self.assertEqual((counts.get(self.session[0]), counts.get(other[0])), (0, None))
@@ -296,8 +341,9 @@ class ReleaseFrameTest(unittest.TestCase):
         self.release({released.ref_id: 1, "unknown": 3})
         self.release({kept.ref_id: 1}, session_id="no such session")
         self.assertEqual(self.live(), 1)
-        kind, error = self.worker.ask(("call", self.session, "sample_user_code", "echo",
-                                       [released], {}))
+        kind, error = self.worker.ask(
+            ("call", self.session, "sample_user_code", "echo", [released], {})
+        )
         self.assertEqual((kind, error["kind"]), ("error", "ref_not_found"))
 
     def test_a_reference_handed_out_twice_needs_both_handouts_released(self):
@@ -306,15 +352,18 @@ class ReleaseFrameTest(unittest.TestCase):
         second = self.ask("call", self.session, "sample_objects", "shared", [], {})
         self.assertEqual(first, second)
         self.release({first.ref_id: 1})
-        self.assertEqual(self.ask("call", self.session, "sample_objects", "type_names", [first],
-                                  {}), "builtins.object")  # still registered
+        self.assertEqual(
+            self.ask("call", self.session, "sample_objects", "type_names", [first], {}),
+            "builtins.object",
+        )  # still registered
         self.release({first.ref_id: 1})
         self.assertEqual(self.live(), 0)
 
     def test_release_during_a_long_call_is_applied_by_the_control_thread(self):
         tracked = self.ask("call", self.session, "sample_objects", "tracked", [], {})
-        waiting = self.worker.start_running("sample_objects", "wait_for_collection",
-                                            support.TIMEOUT)
+        waiting = self.worker.start_running(
+            "sample_objects", "wait_for_collection", support.TIMEOUT
+        )
         self.release({tracked.ref_id: 1})  # the control thread reads it during the call
         self.assertEqual(self.worker.reply(waiting), ("result", True))
         self.assertEqual(self.live(), 0)

@@ -56,17 +56,17 @@ class RegistryTest(unittest.TestCase):
         ops = [op.name for op, _, _ in pickletools.genops(b"".join(chunks))]
         self.assertEqual(ops.count("REDUCE"), 1)  # the second one is a memo lookup
         batch.commit()
-        first, = self.hand_out(session, thing)
-        second, = self.hand_out(session, thing)
+        (first,) = self.hand_out(session, thing)
+        (second,) = self.hand_out(session, thing)
         self.assertEqual(first.ref_id, second.ref_id)
-        other, = self.hand_out(session, object())
+        (other,) = self.hand_out(session, object())
         self.assertNotEqual(other.ref_id, first.ref_id)
         self.assertRegex(first.ref_id, r"^[0-9a-f]{8}-\d+$")
 
     def test_each_session_has_its_own_references(self):
         thing = object()
-        mine, = self.hand_out(self.session("a"), thing)
-        theirs, = self.hand_out(self.session("b"), thing)
+        (mine,) = self.hand_out(self.session("a"), thing)
+        (theirs,) = self.hand_out(self.session("b"), thing)
         self.assertNotEqual(mine.ref_id, theirs.ref_id)
         self.assertIs(self.registry.resolve("b", mine.ref_id), MISSING)
         self.assertEqual(self.registry.live_counts(), {"a": 1, "b": 1})
@@ -74,7 +74,7 @@ class RegistryTest(unittest.TestCase):
     def test_release_needs_every_handout(self):
         session = self.session()
         thing = object()
-        ref, = self.hand_out(session, thing)
+        (ref,) = self.hand_out(session, thing)
         self.hand_out(session, thing)
         self.registry.release_handouts("s", {ref.ref_id: 1})
         self.assertIs(self.registry.resolve("s", ref.ref_id), thing)
@@ -85,7 +85,7 @@ class RegistryTest(unittest.TestCase):
         # The JVM releases its only handout while a value carrying the ref is being encoded.
         session = self.session()
         thing = object()
-        ref, = self.hand_out(session, thing)
+        (ref,) = self.hand_out(session, thing)
         batch = session.batch()
         again = decode(codec.Encoder().encode(thing, batch))
         self.registry.release_handouts("s", {ref.ref_id: 1})
@@ -112,8 +112,9 @@ class RegistryTest(unittest.TestCase):
         self.assertIs(self.registry.resolve("s", refs[1].ref_id), MISSING)
         self.assertEqual(self.registry.live_counts(), {"s": 3})
         three = self.hand_out(session, *[object() for _ in range(3)])
-        self.assertEqual([self.registry.resolve("s", ref.ref_id) is MISSING for ref in three],
-                         [False] * 3)
+        self.assertEqual(
+            [self.registry.resolve("s", ref.ref_id) is MISSING for ref in three], [False] * 3
+        )
 
     def test_a_value_over_max_refs_is_refused_while_encoding(self):
         session = self.session(max_refs=2)
@@ -184,8 +185,15 @@ class RegistryTest(unittest.TestCase):
         self.assertIsNone(self.registry.sweep_interval())
 
     def test_malformed_session_elements(self):
-        for spec in [("s", 1), ("s", 0, 1.0), ("s", 1, -1.0), ("s", 1, float("nan")),
-                     ("s", True, 1.0), ("s", 1, 1), [("s", 1, 1.0)]]:
+        for spec in [
+            ("s", 1),
+            ("s", 0, 1.0),
+            ("s", 1, -1.0),
+            ("s", 1, float("nan")),
+            ("s", True, 1.0),
+            ("s", 1, 1),
+            [("s", 1, 1.0)],
+        ]:
             with self.subTest(spec), self.assertRaises(ProtocolError):
                 self.registry.session(spec)
         self.assertEqual(self.registry.session(("s", 1, float("inf"))).ttl, float("inf"))
@@ -237,8 +245,7 @@ class EncodingWithoutSessionTest(unittest.TestCase):
     def test_as_ref_needs_a_session(self):
         with self.assertRaises(ConversionError) as caught:
             codec.Encoder().encode(codec.AsRef([1]))
-        self.assertIn("call_class returns its builtins.list as a reference",
-                      str(caught.exception))
+        self.assertIn("call_class returns its builtins.list as a reference", str(caught.exception))
 
 
 def decode(encoded):

@@ -23,15 +23,39 @@ class StreamTypeTest(unittest.TestCase):
 
         with tempfile.TemporaryFile() as file:
             file_type = type(file)
-        streams_ = [sample_streams.numbers(1), agen(), iter([1]), iter(range(2)), iter({1: 2}),
-                    itertools.count(), map(abs, [1]), zip([1], [2]), sample_streams.Sized(1),
-                    sample_streams.Ticker(1), iter("ab"), enumerate([])]
+        streams_ = [
+            sample_streams.numbers(1),
+            agen(),
+            iter([1]),
+            iter(range(2)),
+            iter({1: 2}),
+            itertools.count(),
+            map(abs, [1]),
+            zip([1], [2]),
+            sample_streams.Sized(1),
+            sample_streams.Ticker(1),
+            iter("ab"),
+            enumerate([]),
+        ]
         for value in streams_:
             with self.subTest(type(value).__name__):
                 self.assertTrue(codec.is_stream_type(type(value)))
-        plain = ["str", b"bytes", [1], (1,), {"k": 1}, {1}, frozenset(), range(3), object(),
-                 sample_streams.Countdown(2), sample_streams.AsyncNumbers(1),
-                 sample_streams.ClosableReader([]), io.StringIO("x"), sample_streams.add_later]
+        plain = [
+            "str",
+            b"bytes",
+            [1],
+            (1,),
+            {"k": 1},
+            {1},
+            frozenset(),
+            range(3),
+            object(),
+            sample_streams.Countdown(2),
+            sample_streams.AsyncNumbers(1),
+            sample_streams.ClosableReader([]),
+            io.StringIO("x"),
+            sample_streams.add_later,
+        ]
         for value in plain:
             with self.subTest(type(value).__name__):
                 self.assertFalse(codec.is_stream_type(type(value)))
@@ -57,9 +81,9 @@ class StreamTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.worker = support.WorkerProcess(paths=[support.HERE],
-                                           helper_paths=[os.path.join(support.HERE,
-                                                                      "helper_folder")])
+        cls.worker = support.WorkerProcess(
+            paths=[support.HERE], helper_paths=[os.path.join(support.HERE, "helper_folder")]
+        )
 
     @classmethod
     def tearDownClass(cls):
@@ -90,8 +114,9 @@ class StreamTest(unittest.TestCase):
 
     def stream(self, module, function, *args, batch=100, **kwargs):
         """The `stream` op's reply: (stream, first items, done)."""
-        stream, items, done = self.result(("stream", self.session, module, function,
-                                           list(args), kwargs, batch))
+        stream, items, done = self.result(
+            ("stream", self.session, module, function, list(args), kwargs, batch)
+        )
         self.assertLessEqual(len(items), batch)
         return stream, items, done
 
@@ -140,8 +165,9 @@ class StreamTest(unittest.TestCase):
 
     def assert_stream(self, value, type_name, module="sample_streams"):
         self.assertIs(type(value), StreamRef, value)
-        self.assertEqual((value.session_id, value.type_name, value.module),
-                         (self.session[0], type_name, module))
+        self.assertEqual(
+            (value.session_id, value.type_name, value.module), (self.session[0], type_name, module)
+        )
         self.assertRegex(value.ref_id, r"^[0-9a-f]{8}-\d+$")
 
     # --- §6.1 stream references ---------------------------------------------------------------
@@ -150,13 +176,18 @@ class StreamTest(unittest.TestCase):
         generator = self.call("sample_streams", "numbers", 3)
         self.assert_stream(generator, "builtins.generator", "builtins")
         self.assertEqual(self.rest(generator), [0, 1, 2])
-        self.assert_stream(self.call("sample_streams", "agen", 2), "builtins.async_generator",
-                           "builtins")
-        self.assert_stream(self.call("builtins", "iter", [1, 2]), "builtins.list_iterator",
-                           "builtins")
+        self.assert_stream(
+            self.call("sample_streams", "agen", 2), "builtins.async_generator", "builtins"
+        )
+        self.assert_stream(
+            self.call("builtins", "iter", [1, 2]), "builtins.list_iterator", "builtins"
+        )
         self.assert_stream(self.call("sample_streams", "Ticker", 1), "sample_streams.Ticker")
-        self.assert_stream(self.result(("call_class", self.session, "itertools", "count", [], {})),
-                           "itertools.count", "itertools")
+        self.assert_stream(
+            self.result(("call_class", self.session, "itertools", "count", [], {})),
+            "itertools.count",
+            "itertools",
+        )
 
     def test_context_managers_and_iterables_stay_plain_references(self):
         reader = self.call("sample_streams", "ClosableReader", ["a"])
@@ -188,8 +219,9 @@ class StreamTest(unittest.TestCase):
         self.assertEqual(self.call("builtins", "list", stream), [1, 2, 3, 4])
         self.assertEqual(self.batch(stream), ([], True))
         counter = self.call("itertools", "count", 10)
-        self.assertEqual(self.result(("call_method", self.session, counter, "__next__", [], {})),
-                         10)
+        self.assertEqual(
+            self.result(("call_method", self.session, counter, "__next__", [], {})), 10
+        )
         self.assertEqual(self.next(counter), (True, 11))
 
     def test_a_coroutine_in_a_container_crosses_as_a_reference(self):
@@ -214,34 +246,43 @@ class StreamTest(unittest.TestCase):
         self.assertEqual(self.streamed("builtins", "range", 0)[1], [])
 
     def test_strings_bytes_mappings_and_non_iterables_are_one_item(self):
-        cases = [("builtins", "str", ["abc"], {}, "abc"),
-                 ("builtins", "bytes", [b"xy"], {}, b"xy"),
-                 ("builtins", "bytearray", [b"xy"], {}, b"xy"),
-                 ("builtins", "dict", [], {"data": 1}, {"data": 1}),
-                 ("builtins", "dict", [], {"is_final": True}, {"is_final": True}),
-                 ("collections", "OrderedDict", [[("a", 1)]], {}, {"a": 1}),
-                 ("math", "sqrt", [16], {}, 4.0),
-                 ("builtins", "print", [], {}, None)]
+        cases = [
+            ("builtins", "str", ["abc"], {}, "abc"),
+            ("builtins", "bytes", [b"xy"], {}, b"xy"),
+            ("builtins", "bytearray", [b"xy"], {}, b"xy"),
+            ("builtins", "dict", [], {"data": 1}, {"data": 1}),
+            ("builtins", "dict", [], {"is_final": True}, {"is_final": True}),
+            ("collections", "OrderedDict", [[("a", 1)]], {}, {"a": 1}),
+            ("math", "sqrt", [16], {}, 4.0),
+            ("builtins", "print", [], {}, None),
+        ]
         for module, function, args, kwargs, item in cases:
             with self.subTest(function):
-                self.assertEqual(self.result(("stream", self.session, module, function, args,
-                                              kwargs, 10)), (None, [item], True))
+                self.assertEqual(
+                    self.result(("stream", self.session, module, function, args, kwargs, 10)),
+                    (None, [item], True),
+                )
         # an object with no mapping is one item too: a reference
         stream, (thing,), done = self.stream("sample_streams", "Thing")
         self.assertEqual((stream, type(thing), done), (None, PyRef, True))
         self.assertEqual(self.live(), 1)
 
     def test_a_single_item_needs_no_session_but_a_stream_does(self):
-        self.assertEqual(self.result(("stream", None, "math", "sqrt", [16], {}, 1)),
-                         (None, [4.0], True))
-        self.assertEqual(self.result(("stream", None, "builtins", "str", [5], {}, 0)),
-                         (None, ["5"], True))
+        self.assertEqual(
+            self.result(("stream", None, "math", "sqrt", [16], {}, 1)), (None, [4.0], True)
+        )
+        self.assertEqual(
+            self.result(("stream", None, "builtins", "str", [5], {}, 0)), (None, ["5"], True)
+        )
         error = self.error(("stream", None, "builtins", "range", [3], {}, 10), "conversion")
-        self.assertEqual((error["type"], error["python_type"]),
-                         ("snakebridge_worker.ConversionError", "builtins.range"))
+        self.assertEqual(
+            (error["type"], error["python_type"]),
+            ("snakebridge_worker.ConversionError", "builtins.range"),
+        )
         self.assertIn("needs a session", error["message"])
-        error = self.error(("stream", None, "sample_streams", "guarded", ["unseen"], {}, 10),
-                           "conversion")
+        error = self.error(
+            ("stream", None, "sample_streams", "guarded", ["unseen"], {}, 10), "conversion"
+        )
         self.assertEqual(error["python_type"], "builtins.generator")
         self.assertEqual(self.events(), [])  # nothing was taken from it
 
@@ -269,8 +310,10 @@ class StreamTest(unittest.TestCase):
 
     def test_next_until_exhausted(self):
         stream = self.call("sample_streams", "numbers", 2)
-        self.assertEqual([self.next(stream) for _ in range(4)],
-                         [(True, 0), (True, 1), (False, None), (False, None)])
+        self.assertEqual(
+            [self.next(stream) for _ in range(4)],
+            [(True, 0), (True, 1), (False, None), (False, None)],
+        )
 
     def test_items_of_every_kind(self):
         expected = sample_streams.items_of_every_kind()
@@ -304,9 +347,11 @@ class StreamTest(unittest.TestCase):
         self.assertIsNone(self.close(stream))
         self.assertEqual(self.events(), ["closing closed"])
         self.assertEqual(self.live(), 0)
-        for request in [("stream_close", self.session, stream),
-                        ("stream_batch", self.session, stream, 1),
-                        ("stream_next", self.session, stream)]:
+        for request in [
+            ("stream_close", self.session, stream),
+            ("stream_batch", self.session, stream, 1),
+            ("stream_next", self.session, stream),
+        ]:
             error = self.error(request, "ref_not_found")
             self.assertEqual(error["ref_id"], stream.ref_id)
 
@@ -323,31 +368,39 @@ class StreamTest(unittest.TestCase):
 
     def test_stream_ops_need_a_session(self):
         stream = self.call("sample_streams", "numbers", 3)
-        for request in [("stream_batch", None, stream, 1), ("stream_next", None, stream),
-                        ("stream_len", None, stream), ("stream_close", None, stream)]:
+        for request in [
+            ("stream_batch", None, stream, 1),
+            ("stream_next", None, stream),
+            ("stream_len", None, stream),
+            ("stream_close", None, stream),
+        ]:
             with self.subTest(request[0]):
                 self.error(request, "session_mismatch")
         self.assertEqual(self.rest(stream), [0, 1, 2])
 
     def test_malformed_stream_ops_are_protocol_errors(self):
         stream = self.call("sample_streams", "numbers", 3)
-        for request in [("stream", self.session, "builtins", "range", [3], {}, -1),
-                        ("stream", self.session, "builtins", "range", [3], {}, True),
-                        ("stream", self.session, "builtins", "range", [3], {}),
-                        ("stream", self.session, "builtins", "range", (3,), {}, 1),
-                        ("stream_batch", self.session, stream, 0),
-                        ("stream_batch", self.session, stream, 1.0),
-                        ("stream_batch", self.session, stream),
-                        ("stream_next", self.session),
-                        ("stream_close", self.session, stream, 1)]:
+        for request in [
+            ("stream", self.session, "builtins", "range", [3], {}, -1),
+            ("stream", self.session, "builtins", "range", [3], {}, True),
+            ("stream", self.session, "builtins", "range", [3], {}),
+            ("stream", self.session, "builtins", "range", (3,), {}, 1),
+            ("stream_batch", self.session, stream, 0),
+            ("stream_batch", self.session, stream, 1.0),
+            ("stream_batch", self.session, stream),
+            ("stream_next", self.session),
+            ("stream_close", self.session, stream, 1),
+        ]:
             with self.subTest(request):
                 self.error(request, "protocol")
         self.assertEqual(self.rest(stream), [0, 1, 2])
 
     def test_a_target_that_is_not_an_iterator_is_a_type_error(self):
         thing = self.call("sample_streams", "Thing")
-        for request in [("stream_batch", self.session, thing, 5),
-                        ("stream_next", self.session, thing)]:
+        for request in [
+            ("stream_batch", self.session, thing, 5),
+            ("stream_next", self.session, thing),
+        ]:
             error = self.error(request, "python")
             self.assertEqual(error["type"], "builtins.TypeError")
             self.assertIn("sample_streams.Thing", error["message"])
@@ -358,8 +411,11 @@ class StreamTest(unittest.TestCase):
         """Asks for batches (or next items) until one fails: (every item, that ERROR)."""
         items = list(items)
         while True:
-            request = ("stream_batch", self.session, ref, 100) if op == "stream_batch" \
+            request = (
+                ("stream_batch", self.session, ref, 100)
+                if op == "stream_batch"
                 else ("stream_next", self.session, ref)
+            )
             kind, value = self.worker.ask(request)
             if kind == "error":
                 return items, value
@@ -376,8 +432,10 @@ class StreamTest(unittest.TestCase):
         self.assertTrue(items)  # the error is kept: the items taken before it come first
         items, error = self.items_then_error(stream, items)
         self.assertEqual(items, [0, 1, 2])
-        self.assertEqual((error["kind"], error["type"], error["message"]),
-                         ("python", "builtins.ValueError", "failed after 3 items"))
+        self.assertEqual(
+            (error["kind"], error["type"], error["message"]),
+            ("python", "builtins.ValueError", "failed after 3 items"),
+        )
         self.assertEqual(error["frames"][-1][:2], ("sample_streams", "yields_then_raises"))
         self.assertEqual(self.batch(stream), ([], True))  # a generator that raised is over
 
@@ -393,8 +451,9 @@ class StreamTest(unittest.TestCase):
         self.assertEqual(self.next(generator), (False, None))
 
     def test_an_error_before_any_item_fails_the_batch_at_once(self):
-        error = self.error(("stream", self.session, "sample_streams", "raises_at_once", [], {},
-                            10), "python")
+        error = self.error(
+            ("stream", self.session, "sample_streams", "raises_at_once", [], {}, 10), "python"
+        )
         self.assertEqual(error["type"], "builtins.KeyError")
         self.assertEqual(self.live(), 0)
         generator = self.call("sample_streams", "raises_at_once")
@@ -410,10 +469,10 @@ class StreamTest(unittest.TestCase):
         self.assertEqual(self.batch(stream), ([], True))
 
     def test_an_endless_fast_producer_still_ends_its_batch(self):
-        stream, items, done = self.stream("itertools", "count", batch=10 ** 9)
+        stream, items, done = self.stream("itertools", "count", batch=10**9)
         self.assertFalse(done)
         self.assertEqual(items, list(range(len(items))))
-        more, done = self.batch(stream, 10 ** 9)
+        more, done = self.batch(stream, 10**9)
         self.assertFalse(done)
         self.assertEqual(more[0], len(items))
 
@@ -436,8 +495,9 @@ class StreamTest(unittest.TestCase):
         self.assertLessEqual(len(items), 4)  # views: their data counts, not their header
         items += self.rest(stream, done)
         self.assertEqual(len(items), 10)
-        self.assertTrue(all(type(item) is numpy.ndarray and item.nbytes == 1 << 20
-                            for item in items))
+        self.assertTrue(
+            all(type(item) is numpy.ndarray and item.nbytes == 1 << 20 for item in items)
+        )
         stream, items = self.streamed("numpy", "arange", 6)
         self.assertEqual(items, [0, 1, 2, 3, 4, 5])
         self.assertEqual([type(item) for item in items], [int] * 6)
@@ -449,20 +509,21 @@ class StreamTest(unittest.TestCase):
     def test_a_coroutine_function_is_awaited(self):
         self.assertEqual(self.worker.call("sample_streams", "add_later", 2, 3), ("result", 5))
         kind, error = self.worker.call("sample_streams", "fail_later")
-        self.assertEqual((kind, error["type"], error["message"]),
-                         ("error", "builtins.ValueError", "failed in a coroutine"))
+        self.assertEqual(
+            (kind, error["type"], error["message"]),
+            ("error", "builtins.ValueError", "failed in a coroutine"),
+        )
         self.assertEqual(error["frames"][-1][:2], ("sample_streams", "fail_later"))
 
     def test_coroutines_through_call_method_and_helper(self):
         client = self.call("sample_streams", "Client")
-        self.assertEqual(self.result(("call_method", self.session, client, "double", [21], {})),
-                         42)
-        self.assertEqual(self.result(("helper", None, "greetings.hello_later", ["you"], {})),
-                         "hello you!")
+        self.assertEqual(self.result(("call_method", self.session, client, "double", [21], {})), 42)
+        self.assertEqual(
+            self.result(("helper", None, "greetings.hello_later", ["you"], {})), "hello you!"
+        )
 
     def test_the_event_loop_is_kept_across_calls(self):
-        self.assertEqual(self.worker.call("sample_streams", "make_queue", "kept"),
-                         ("result", None))
+        self.assertEqual(self.worker.call("sample_streams", "make_queue", "kept"), ("result", None))
         self.assertEqual(self.worker.call("sample_streams", "from_queue"), ("result", "kept"))
 
     def test_a_stream_of_what_a_coroutine_returns(self):
@@ -487,8 +548,7 @@ class StreamTest(unittest.TestCase):
         stream, items, done = self.stream("sample_streams", "agen_raises", 2)
         items, error = self.items_then_error(stream, items)
         self.assertEqual((items, error["message"]), ([0, 1], "async failed after 2 items"))
-        stream, items, done = self.stream("sample_streams", "agen_guarded", "async close",
-                                          batch=3)
+        stream, items, done = self.stream("sample_streams", "agen_guarded", "async close", batch=3)
         self.assertFalse(done)
         self.assertIsNone(self.close(stream))
         self.assertEqual(self.events(), ["async close closed"])
@@ -498,13 +558,19 @@ class StreamTest(unittest.TestCase):
 
         def java(callback_id, args, kwargs, call_id):
             # the Java callback calls Python again: a coroutine function, then a plain one
-            nested.append(self.worker.ask(("call", None, "sample_streams", "add_later",
-                                           [1, 1], {})))
+            nested.append(
+                self.worker.ask(("call", None, "sample_streams", "add_later", [1, 1], {}))
+            )
             nested.append(self.worker.ask(("call", None, "math", "sqrt", [args[0]], {})))
             return "back"
 
-        self.assertEqual(self.result(("call", None, "sample_streams", "call_back_later",
-                                      [Callback(1, "java"), 9], {}), on_callback=java), "back")
+        self.assertEqual(
+            self.result(
+                ("call", None, "sample_streams", "call_back_later", [Callback(1, "java"), 9], {}),
+                on_callback=java,
+            ),
+            "back",
+        )
         (kind, error), plain = nested
         self.assertEqual((kind, error["type"]), ("error", "builtins.RuntimeError"))
         self.assertIn("event loop is already running", error["message"])
@@ -536,14 +602,18 @@ class CancelTest(unittest.TestCase):
 
     def cancel_while_running(self, request):
         marker = support.new_marker()
-        self.assertEqual(self.worker.call("sample_streams", "mark_when_stuck", marker),
-                         ("result", None))
+        self.assertEqual(
+            self.worker.call("sample_streams", "mark_when_stuck", marker), ("result", None)
+        )
         call = self.worker.start(request)
         support.wait_until(lambda: os.path.exists(marker), "the call to get stuck")
         self.worker.send(frames.CANCEL, call)
         kind, error = self.worker.reply(call)
-        self.assertEqual((kind, error["kind"], error["type"]),
-                         ("error", "cancelled", "snakebridge_worker.Cancelled"), error)
+        self.assertEqual(
+            (kind, error["kind"], error["type"]),
+            ("error", "cancelled", "snakebridge_worker.Cancelled"),
+            error,
+        )
         return error
 
     def events(self):
@@ -553,8 +623,9 @@ class CancelTest(unittest.TestCase):
         self.assertEqual(self.worker.call("math", "sqrt", 16), ("result", 4.0))
 
     def test_cancel_inside_a_generator_closes_it(self):
-        stream, items, _done = self.ask(("stream", self.session, "sample_streams",
-                                        "fast_then_stuck", ["stuck", 1], {}, 1))
+        stream, items, _done = self.ask(
+            ("stream", self.session, "sample_streams", "fast_then_stuck", ["stuck", 1], {}, 1)
+        )
         self.assertEqual(items, [0])  # the next item never comes
         error = self.cancel_while_running(("stream_batch", self.session, stream, 100))
         self.assertEqual(self.events(), ["stuck closed"])
@@ -565,15 +636,17 @@ class CancelTest(unittest.TestCase):
         self.assertIsNone(self.ask(("stream_close", self.session, stream)))
 
     def test_cancel_of_the_stream_op_closes_its_iterator(self):
-        self.cancel_while_running(("stream", self.session, "sample_streams", "fast_then_stuck",
-                                   ["stuck", 0], {}, 100))
+        self.cancel_while_running(
+            ("stream", self.session, "sample_streams", "fast_then_stuck", ["stuck", 0], {}, 100)
+        )
         self.assertEqual(self.events(), ["stuck closed"])
         self.assertEqual(self.ask(("sessions", None)).get(self.session[0], 0), 0)
         self.assert_serves_on()
 
     def test_cancel_of_stream_next(self):
-        generator = self.ask(("call", self.session, "sample_streams", "fast_then_stuck",
-                              ["next", 1], {}))
+        generator = self.ask(
+            ("call", self.session, "sample_streams", "fast_then_stuck", ["next", 1], {})
+        )
         self.assertEqual(self.ask(("stream_next", self.session, generator)), (True, 0))
         self.cancel_while_running(("stream_next", self.session, generator))
         self.assertEqual(self.events(), ["next closed"])
@@ -581,21 +654,24 @@ class CancelTest(unittest.TestCase):
 
     def test_cancel_of_an_awaited_coroutine_finalizes_it(self):
         # An answer within support.TIMEOUT, not after the hour.
-        self.cancel_while_running(("call", None, "sample_streams", "sleep_guarded",
-                                   ["sleeper", 3600], {}))
+        self.cancel_while_running(
+            ("call", None, "sample_streams", "sleep_guarded", ["sleeper", 3600], {})
+        )
         self.assertEqual(self.events(), ["sleeper closed"])
         self.assert_serves_on()
         self.assertEqual(self.worker.call("sample_streams", "add_later", 1, 2), ("result", 3))
 
     def test_cancel_of_a_busy_coroutine(self):
-        self.cancel_while_running(("call", None, "sample_streams", "spin_guarded",
-                                   ["spinner", 3600], {}))
+        self.cancel_while_running(
+            ("call", None, "sample_streams", "spin_guarded", ["spinner", 3600], {})
+        )
         self.assertEqual(self.events(), ["spinner closed"])
         self.assertEqual(self.worker.call("sample_streams", "add_later", 1, 2), ("result", 3))
 
     def test_cancel_inside_an_async_generator_closes_it(self):
-        stream, items, _done = self.ask(("stream", self.session, "sample_streams",
-                                        "agen_then_stuck", ["async stuck", 1], {}, 1))
+        stream, items, _done = self.ask(
+            ("stream", self.session, "sample_streams", "agen_then_stuck", ["async stuck", 1], {}, 1)
+        )
         self.assertEqual(items, [0])
         self.cancel_while_running(("stream_batch", self.session, stream, 100))
         self.assertEqual(self.events(), ["async stuck closed"])
@@ -673,13 +749,16 @@ class InProcessCancelTest(unittest.TestCase):
         self.register(listed)
         with self.assertRaises(Cancelled):
             cancelled.next_item(self.session, None, listed)
-        self.assertEqual(self.streams(_Control(interrupted=False))
-                         .batch(self.session, None, listed, 5), ([], True))
+        self.assertEqual(
+            self.streams(_Control(interrupted=False)).batch(self.session, None, listed, 5),
+            ([], True),
+        )
 
     def test_a_cancelled_stream_op_closes_its_iterator(self):
         with self.assertRaises(Cancelled):
             self.streams(_Control(interrupted=True)).start(
-                self.session, sample_streams.guarded("start"), 5)
+                self.session, sample_streams.guarded("start"), 5
+            )
         self.assertEqual(sample_streams.take_events(), ["start closed"])
 
     def test_an_async_stream_cancelled_before_shielding_is_closed(self):
@@ -731,11 +810,11 @@ class BatchRulesTest(unittest.TestCase):
         self.assertEqual(items, [text, None, text, None, text, None, text])
 
     def test_estimates_of_runs_of_one_type(self):
-        huge = 10 ** 100000  # 44 kB
+        huge = 10**100000  # 44 kB
         count = -(-streams.BATCH_BYTES // sys.getsizeof(huge))
         self.assertEqual(len(self.take(iter([-huge] + [huge] * 200), 1000)[0]), count)
         count = -(-streams.BATCH_BYTES // sys.getsizeof(0.5))
-        self.assertEqual(len(self.take(itertools.repeat(0.5), 10 ** 6)[0]), count)
+        self.assertEqual(len(self.take(itertools.repeat(0.5), 10**6)[0]), count)
         self.assertEqual(len(self.take(itertools.repeat("é" * (1 << 20)), 100)[0]), 4)
 
     @unittest.skipUnless(support.numpy is not None, "numpy is not installed")

@@ -12,7 +12,7 @@ import support
 HOSTILE = {
     "token.py": "raise ImportError('the working directory token.py was imported')\n",
     "platform.py": "import sys\nsys.stderr.write('HIJACKED\\n')\n"
-                   "def python_version():\n    return 'hijacked'\n",
+    "def python_version():\n    return 'hijacked'\n",
     "pickle.py": "raise ImportError('the working directory pickle.py was imported')\n",
 }
 
@@ -39,8 +39,10 @@ class SysPathTest(unittest.TestCase):
         for module in ("token", "platform", "pickle"):
             kind, path = self.worker.module_attr(module, "__file__")
             self.assertEqual((kind, os.path.dirname(path)), ("result", stdlib), module)
-        self.assertEqual(self.worker.call("platform", "python_version"),
-                         ("result", self.worker.hello["python_version"]))
+        self.assertEqual(
+            self.worker.call("platform", "python_version"),
+            ("result", self.worker.hello["python_version"]),
+        )
         self.assertNotIn("HIJACKED", self.worker.stderr_text())
 
     def test_the_users_modules_are_still_importable(self):
@@ -57,8 +59,9 @@ class SysPathTest(unittest.TestCase):
         self.assertEqual(path[user + 1], "", "the working directory comes right after")
         for entry in path[:user]:
             self.assertNotIn(entry, ("", self.cwd), "the working directory is not in front")
-        site = [i for i, entry in enumerate(path) if entry.endswith(("site-packages",
-                                                                      "dist-packages"))]
+        site = [
+            i for i, entry in enumerate(path) if entry.endswith(("site-packages", "dist-packages"))
+        ]
         if site:
             self.assertLess(user + 1, min(site), "user folders come before installed packages")
 

@@ -46,8 +46,9 @@ class ThreadsTest(unittest.TestCase):
 
     def replies(self, calls, timeout=support.TIMEOUT):
         """The replies to `calls`, in whatever order they come."""
-        return [self.worker.reply(call, timeout=timeout, on_callback=self.no_callback)
-                for call in calls]
+        return [
+            self.worker.reply(call, timeout=timeout, on_callback=self.no_callback) for call in calls
+        ]
 
     @staticmethod
     def no_callback(*frame):
@@ -57,8 +58,7 @@ class ThreadsTest(unittest.TestCase):
         # Each waits for the other three: one after the other they would never end.
         folder = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, folder)
-        calls = [self.worker.start_call("sample_process_code", "meet", folder, 4)
-                 for _ in range(4)]
+        calls = [self.worker.start_call("sample_process_code", "meet", folder, 4) for _ in range(4)]
         self.assertEqual(self.replies(calls), [("result", "met")] * 4)
 
     def test_more_calls_than_threads_wait_their_turn(self):
@@ -71,15 +71,15 @@ class ThreadsTest(unittest.TestCase):
         self.assertEqual(self.worker.read_frame(), (frames.PONG, 900, b""))
         for call in calls:
             self.worker.send(frames.CANCEL, call)
-        self.assertEqual([error["kind"] for _, error in self.replies(calls)],
-                         ["cancelled"] * 4)
+        self.assertEqual([error["kind"] for _, error in self.replies(calls)], ["cancelled"] * 4)
 
     def test_cancel_interrupts_only_its_own_call(self):
         folder = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, folder)
         markers = [os.path.join(folder, str(n)) for n in range(3)]
-        calls = [self.worker.start_call("sample_user_code", "spin", LONG, marker)
-                 for marker in markers]
+        calls = [
+            self.worker.start_call("sample_user_code", "spin", LONG, marker) for marker in markers
+        ]
         # All three run, none waits for a thread.
         support.wait_until(lambda: all(map(os.path.exists, markers)), "the three calls to run")
         self.worker.send(frames.CANCEL, calls[1])
@@ -101,8 +101,7 @@ class ThreadsTest(unittest.TestCase):
         self.assertEqual(error["frames"], [])  # it never ran
         for call in calls:
             self.worker.send(frames.CANCEL, call)
-        self.assertEqual([error["kind"] for _, error in self.replies(calls)],
-                         ["cancelled"] * 4)
+        self.assertEqual([error["kind"] for _, error in self.replies(calls)], ["cancelled"] * 4)
 
     def test_callbacks_from_two_concurrent_calls(self):
         def answer(callback_id, args, kwargs, call_id):
@@ -110,10 +109,12 @@ class ThreadsTest(unittest.TestCase):
             time.sleep(0.05)  # both calls wait at the same time
             return args[0] * 10
 
-        first = self.worker.start(("call", None, "sample_objects", "call_back",
-                                   [Callback(1, "times_ten"), 1], {}))
-        second = self.worker.start(("call", None, "sample_objects", "call_back",
-                                    [Callback(2, "times_ten"), 2], {}))
+        first = self.worker.start(
+            ("call", None, "sample_objects", "call_back", [Callback(1, "times_ten"), 1], {})
+        )
+        second = self.worker.start(
+            ("call", None, "sample_objects", "call_back", [Callback(2, "times_ten"), 2], {})
+        )
         self.assertEqual(self.worker.reply(first, on_callback=answer), ("result", 10))
         self.assertEqual(self.worker.reply(second, on_callback=answer), ("result", 20))
         self.assertEqual(sorted(self.seen), [(1, first), (2, second)])
@@ -122,19 +123,33 @@ class ThreadsTest(unittest.TestCase):
         # Four calls each wait for a callback that makes a nested call: with no thread free,
         # the nested calls must run on the waiting threads.
         def nested(callback_id, args, kwargs, call_id):
-            return self.worker.ask(("call", None, "math", "sqrt", [args[0]], {}),
-                                   on_callback=nested)[1]
+            return self.worker.ask(
+                ("call", None, "math", "sqrt", [args[0]], {}), on_callback=nested
+            )[1]
 
-        calls = [self.worker.start(("call", None, "sample_objects", "call_back",
-                                    [Callback(n, "root"), float(n * n)], {}))
-                 for n in range(1, 5)]
+        calls = [
+            self.worker.start(
+                (
+                    "call",
+                    None,
+                    "sample_objects",
+                    "call_back",
+                    [Callback(n, "root"), float(n * n)],
+                    {},
+                )
+            )
+            for n in range(1, 5)
+        ]
         time.sleep(0.05)  # all four are waiting before any answer goes out
-        self.assertEqual([self.worker.reply(call, on_callback=nested) for call in calls],
-                         [("result", float(n)) for n in range(1, 5)])
+        self.assertEqual(
+            [self.worker.reply(call, on_callback=nested) for call in calls],
+            [("result", float(n)) for n in range(1, 5)],
+        )
 
     def test_cancel_of_a_call_waiting_for_a_callback(self):
-        call = self.worker.start(("call", None, "sample_objects", "call_back",
-                                  [Callback(1, "slow"), 1], {}))
+        call = self.worker.start(
+            ("call", None, "sample_objects", "call_back", [Callback(1, "slow"), 1], {})
+        )
         kind, frame_id, _ = self.worker.read_value()
         self.assertEqual(kind, frames.CALLBACK)
         self.worker.send(frames.CANCEL, call)
@@ -143,9 +158,10 @@ class ThreadsTest(unittest.TestCase):
         self.assertEqual(self.worker.call("math", "sqrt", 4), ("result", 2.0))
 
     def test_a_callback_from_a_thread_of_the_users_is_refused(self):
-        kind, error = self.worker.ask(("call", None, "sample_objects", "in_threads",
-                                       [Callback(1, "f"), [1]], {}),
-                                      on_callback=lambda *_: 0)
+        kind, error = self.worker.ask(
+            ("call", None, "sample_objects", "in_threads", [Callback(1, "f"), [1]], {}),
+            on_callback=lambda *_: 0,
+        )
         self.assertEqual((kind, error["type"]), ("error", "builtins.RuntimeError"))
         self.assertIn("with threads > 1", error["message"])
 
@@ -156,8 +172,9 @@ class ThreadsTest(unittest.TestCase):
         self.assertEqual(self.worker.wait(), 0)
 
     def test_shutdown_still_serves_a_call_waiting_for_its_callback(self):
-        call = self.worker.start(("call", None, "sample_objects", "call_back",
-                                  [Callback(1, "late"), 5], {}))
+        call = self.worker.start(
+            ("call", None, "sample_objects", "call_back", [Callback(1, "late"), 5], {})
+        )
         kind, frame_id, _value = self.worker.read_value()
         self.assertEqual(kind, frames.CALLBACK)
         self.worker.send(frames.SHUTDOWN, 0)
@@ -167,8 +184,9 @@ class ThreadsTest(unittest.TestCase):
         self.assertEqual(self.worker.wait(), 0)
 
     def test_end_of_input_after_shutdown_while_a_call_waits_for_a_callback(self):
-        self.worker.start(("call", None, "sample_objects", "call_back",
-                          [Callback(1, "never"), 5], {}))
+        self.worker.start(
+            ("call", None, "sample_objects", "call_back", [Callback(1, "never"), 5], {})
+        )
         self.assertEqual(self.worker.read_value()[0], frames.CALLBACK)
         self.worker.send(frames.SHUTDOWN, 0)
         self.assertEqual(self.worker.close(), 0)  # the answer can never come: leave at once

@@ -18,8 +18,16 @@ class TensorTest(unittest.TestCase):
         return support.decode_as_jvm(codec.encode_value_section(tensor))
 
     def test_tensors_of_every_mapped_dtype_cross_as_arrays(self):
-        for dtype in (torch.float64, torch.float32, torch.int64, torch.int32, torch.int16,
-                      torch.int8, torch.uint8, torch.bool):
+        for dtype in (
+            torch.float64,
+            torch.float32,
+            torch.int64,
+            torch.int32,
+            torch.int16,
+            torch.int8,
+            torch.uint8,
+            torch.bool,
+        ):
             with self.subTest(dtype=dtype):
                 tensor = (torch.arange(12) % 3).to(dtype).reshape(3, 4)
                 array = self.round_trip(tensor)

@@ -24,8 +24,9 @@ class HandshakeTest(unittest.TestCase):
         self.assertEqual(worker.hello["python_version"], ".".join(map(str, sys.version_info[:3])))
         self.assertEqual(worker.hello["implementation"], sys.implementation.name)
         self.assertEqual(worker.hello["pid"], worker.process.pid)
-        self.assertEqual(os.path.realpath(worker.hello["executable"]),
-                         os.path.realpath(sys.executable))
+        self.assertEqual(
+            os.path.realpath(worker.hello["executable"]), os.path.realpath(sys.executable)
+        )
         self.assertEqual(worker.close(), 0)
 
     def test_chooses_the_highest_common_version(self):
@@ -71,7 +72,7 @@ class HandshakeTest(unittest.TestCase):
         worker = self.start(paths=[support.HERE, "/nonexistent/first"])
         _kind, path = worker.module_attr("sys", "path")
         start = path.index(support.HERE)
-        self.assertEqual(path[start:start + 2], [support.HERE, "/nonexistent/first"])
+        self.assertEqual(path[start : start + 2], [support.HERE, "/nonexistent/first"])
         self.assertLess(path.index(os.path.dirname(os.__file__)), start)
         self.assertEqual(worker.call("sample_user_code", "echo", 5), ("result", 5))
 
@@ -137,10 +138,18 @@ class CallTest(unittest.TestCase):
 
     def test_exception_with_cause_chain(self):
         error = self.call_error("sample_user_code", "fail_with_cause")
-        self.assertEqual((error["type"], error["message"]),
-                         ("builtins.ValueError", "lookup failed"))
-        self.assertEqual(error["mro"], ["builtins.ValueError", "builtins.Exception",
-                                        "builtins.BaseException", "builtins.object"])
+        self.assertEqual(
+            (error["type"], error["message"]), ("builtins.ValueError", "lookup failed")
+        )
+        self.assertEqual(
+            error["mro"],
+            [
+                "builtins.ValueError",
+                "builtins.Exception",
+                "builtins.BaseException",
+                "builtins.object",
+            ],
+        )
         line = sample_user_code.fail_with_cause.__code__.co_firstlineno + 4  # the raise
         path = os.path.join(support.HERE, "sample_user_code.py")
         self.assertEqual(error["frames"], [("sample_user_code", "fail_with_cause", path, line)])
@@ -165,13 +174,16 @@ class CallTest(unittest.TestCase):
 
     def test_user_code_cannot_exit_the_worker(self):
         error = self.call_error("sample_user_code", "exit_worker")
-        self.assertEqual((error["kind"], error["type"], error["message"]),
-                         ("python", "builtins.SystemExit", "7"))
+        self.assertEqual(
+            (error["kind"], error["type"], error["message"]), ("python", "builtins.SystemExit", "7")
+        )
         self.assertEqual(self.worker.call("math", "sqrt", 9), ("result", 3.0))
 
     def test_output_of_user_code_goes_to_stderr_not_the_protocol(self):
-        self.assertEqual(self.worker.call("sample_user_code", "write_to_stdout", "marker-1"),
-                         ("result", "written"))
+        self.assertEqual(
+            self.worker.call("sample_user_code", "write_to_stdout", "marker-1"),
+            ("result", "written"),
+        )
         self.assertEqual(self.worker.call("builtins", "print", "marker-2"), ("result", None))
         self.assertEqual(self.worker.call("os", "system", "echo marker-3"), ("result", 0))
         stderr = self.worker.stderr_text(wait_for="marker-3")
@@ -184,8 +196,12 @@ class CallTest(unittest.TestCase):
         self.assertEqual(self.worker.module_attr("sys", "stdin.closed"), ("result", False))
 
     def test_malformed_call_value_fails_only_that_call(self):
-        for value in [("call", None, "math"), ("nope", None), ("call", "session", "m", "f", [], {}),
-                      ["call", None, "math", "sqrt", [1], {}]]:
+        for value in [
+            ("call", None, "math"),
+            ("nope", None),
+            ("call", "session", "m", "f", [], {}),
+            ["call", None, "math", "sqrt", [1], {}],
+        ]:
             with self.subTest(repr(value)):
                 request_id = self.worker.new_id()
                 self.worker.send_value(frames.CALL, request_id, value)

@@ -53,38 +53,60 @@ sys.modules["batch_test_functions"] = Functions
 
 class MapBatchTest(unittest.TestCase):
     def run_batch(self, function, table, schema):
-        return read(batches.map_batch("batch_test_functions", function, ipc(table),
-                                      schema_bytes(schema)))
+        return read(
+            batches.map_batch("batch_test_functions", function, ipc(table), schema_bytes(schema))
+        )
 
     def test_every_type_round_trips(self):
-        schema = pa.schema([
-            ("i8", pa.int8()), ("i32", pa.int32()), ("i64", pa.int64()),
-            ("f32", pa.float32()), ("f64", pa.float64()), ("b", pa.bool_()),
-            ("s", pa.string()), ("bin", pa.binary()), ("d", pa.date32()),
-            ("ts", pa.timestamp("us", "UTC")), ("dec", pa.decimal128(10, 2)),
-            ("arr", pa.list_(pa.int64())),
-            ("st", pa.struct([("name", pa.string()), ("n", pa.int32())])),
-        ])
-        table = pa.table({
-            "i8": pa.array([1, None], pa.int8()), "i32": pa.array([2, None], pa.int32()),
-            "i64": pa.array([3, None], pa.int64()), "f32": pa.array([1.5, None], pa.float32()),
-            "f64": pa.array([2.5, None]), "b": pa.array([True, None]),
-            "s": pa.array(["é", None]), "bin": pa.array([b"\x00\x01", None]),
-            "d": pa.array([datetime.date(2024, 2, 29), None]),
-            "ts": pa.array([datetime.datetime(2024, 1, 1, 12, 0, 0, 1,
-                                              tzinfo=datetime.timezone.utc), None],
-                           pa.timestamp("us", "UTC")),
-            "dec": pa.array([decimal.Decimal("12.34"), None], pa.decimal128(10, 2)),
-            "arr": pa.array([[1, None, 3], None], pa.list_(pa.int64())),
-            "st": pa.array([{"name": "a", "n": 1}, None], schema.field("st").type),
-        }, schema=schema)
+        schema = pa.schema(
+            [
+                ("i8", pa.int8()),
+                ("i32", pa.int32()),
+                ("i64", pa.int64()),
+                ("f32", pa.float32()),
+                ("f64", pa.float64()),
+                ("b", pa.bool_()),
+                ("s", pa.string()),
+                ("bin", pa.binary()),
+                ("d", pa.date32()),
+                ("ts", pa.timestamp("us", "UTC")),
+                ("dec", pa.decimal128(10, 2)),
+                ("arr", pa.list_(pa.int64())),
+                ("st", pa.struct([("name", pa.string()), ("n", pa.int32())])),
+            ]
+        )
+        table = pa.table(
+            {
+                "i8": pa.array([1, None], pa.int8()),
+                "i32": pa.array([2, None], pa.int32()),
+                "i64": pa.array([3, None], pa.int64()),
+                "f32": pa.array([1.5, None], pa.float32()),
+                "f64": pa.array([2.5, None]),
+                "b": pa.array([True, None]),
+                "s": pa.array(["é", None]),
+                "bin": pa.array([b"\x00\x01", None]),
+                "d": pa.array([datetime.date(2024, 2, 29), None]),
+                "ts": pa.array(
+                    [
+                        datetime.datetime(2024, 1, 1, 12, 0, 0, 1, tzinfo=datetime.timezone.utc),
+                        None,
+                    ],
+                    pa.timestamp("us", "UTC"),
+                ),
+                "dec": pa.array([decimal.Decimal("12.34"), None], pa.decimal128(10, 2)),
+                "arr": pa.array([[1, None, 3], None], pa.list_(pa.int64())),
+                "st": pa.array([{"name": "a", "n": 1}, None], schema.field("st").type),
+            },
+            schema=schema,
+        )
         out = self.run_batch("identity", table, schema)
         self.assertEqual(out.schema, schema)
         self.assertEqual(out.to_pylist(), table.to_pylist())
 
     def test_integers_fit_a_float_column_and_integral_floats_an_integer_one(self):
-        floats = self.run_batch("identity", pa.table({"x": [1, 2]}),
-                                pa.schema([("x", pa.float64())]))
+        floats = self.run_batch(
+            "identity", pa.table({"x": [1, 2]}), pa.schema([("x", pa.float64())])
+        )
         self.assertEqual(floats.column("x").type, pa.float64())
         self.assertEqual(floats.column("x").to_pylist(), [1.0, 2.0])
         ints = self.run_batch("as_floats", pa.table({"x": [1, 2]}), pa.schema([("x", pa.int64())]))

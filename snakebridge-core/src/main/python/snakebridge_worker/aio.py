@@ -80,7 +80,8 @@ def run(awaitable):
             "a coroutine cannot be awaited here: this thread's event loop is already running "
             "(a call that returns a coroutine or streams an async iterator was nested inside "
             "a running coroutine, through a Java callback); make the nested function "
-            "synchronous, or await it in Python")
+            "synchronous, or await it in Python"
+        )
     loop = event_loop()
     task = asyncio.ensure_future(awaitable, loop=loop)
     current = _Run(loop, task)

@@ -31,7 +31,7 @@ HEAD = 64
 ALIGNMENT = 64
 _COUNT = struct.Struct("<Q")
 _TABLE_HEAD = struct.Struct(">II")
-_NOT_MAPPED = 2 ** 64 - 1
+_NOT_MAPPED = 2**64 - 1
 _GROWTH = 1024 * 1024
 current = None
 """The worker's Lane once HELLO set one up, else None: what `counts()` reports."""
@@ -99,8 +99,7 @@ class Lane:
         the same ones when nothing is large enough or the arena is not free.
         """
         threshold = self.threshold
-        chosen = [index for index, part in enumerate(parts)
-                  if index and _nbytes(part) >= threshold]
+        chosen = [index for index, part in enumerate(parts) if index and _nbytes(part) >= threshold]
         if not chosen:
             return parts, length
         arena = self._outgoing
@@ -124,7 +123,7 @@ class Lane:
             part = parts[index]
             size = _nbytes(part)
             if index in chosen_set:
-                view[arena_offset:arena_offset + size] = memoryview(part).cast("B")
+                view[arena_offset : arena_offset + size] = memoryview(part).cast("B")
                 table.append((body_offset, size))
                 arena_offset += _aligned(size)
             else:
@@ -132,7 +131,8 @@ class Lane:
             body_offset += size
         self._spliced += 1
         head = _TABLE_HEAD.pack(len(table), 0) + b"".join(
-            struct.pack(">QQ", offset, size) for offset, size in table)
+            struct.pack(">QQ", offset, size) for offset, size in table
+        )
         moved = sum(size for _, size in table)
         new_length = length - moved + len(head)
         kind, request_id = first[4], struct.unpack_from(">Q", first, 8)[0]
@@ -142,8 +142,10 @@ class Lane:
     def _grow(self, needed):
         arena = self._outgoing
         if needed > self.limit:
-            self._warn(f"a frame needs {needed} bytes of shared memory, over the limit of "
-                       f"{self.limit}; it goes through the pipe")
+            self._warn(
+                f"a frame needs {needed} bytes of shared memory, over the limit of "
+                f"{self.limit}; it goes through the pipe"
+            )
             return False
         size = min(self.limit, max(needed, 2 * arena.size(), _GROWTH))
         size += -size % mmap.PAGESIZE
@@ -151,8 +153,10 @@ class Lane:
             os.posix_fallocate(arena.fd, 0, size)
             arena.remap(size)
         except (OSError, ValueError) as exc:
-            self._warn(f"the shared memory could not grow to {size} bytes ({exc}); large "
-                       "frames go through the pipe")
+            self._warn(
+                f"the shared memory could not grow to {size} bytes ({exc}); large "
+                "frames go through the pipe"
+            )
             return False
         return True
 
@@ -171,14 +175,15 @@ class Lane:
         if needed > arena.size():
             actual = os.fstat(arena.fd).st_size
             if needed > actual:
-                raise ProtocolError(f"spliced frame needs {needed} bytes of shared memory, the "
-                                    f"arena has {actual}")
+                raise ProtocolError(
+                    f"spliced frame needs {needed} bytes of shared memory, the arena has {actual}"
+                )
             arena.remap(actual)
         view = arena.view
         target = memoryview(body)
         position = HEAD
         for offset, size in table:
-            target[offset:offset + size] = view[position:position + size]
+            target[offset : offset + size] = view[position : position + size]
             position += _aligned(size)
         self._read += 1
         arena.map[0:8] = _COUNT.pack(self._read)

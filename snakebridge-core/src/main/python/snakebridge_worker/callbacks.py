@@ -72,8 +72,10 @@ class JavaCallback:
             why = f"its session {owner.session_id!r} was released"
         else:
             why = "the call that passed it has ended (pass it within a session to keep it longer)"
-        raise RuntimeError(f"the Java callback {self.__name__!r} (id {self.callback_id}) can no "
-                           f"longer be called: {why}")
+        raise RuntimeError(
+            f"the Java callback {self.__name__!r} (id {self.callback_id}) can no "
+            f"longer be called: {why}"
+        )
 
 
 class Waiter:
@@ -105,24 +107,32 @@ class Channel:
     def invoke(self, proxy, args, kwargs):
         proxy.check_valid()
         if os.getpid() != self._pid:
-            raise RuntimeError(f"the Java callback {proxy.__name__!r} cannot be called from a "
-                               "child process: only the worker itself talks to the JVM")
+            raise RuntimeError(
+                f"the Java callback {proxy.__name__!r} cannot be called from a "
+                "child process: only the worker itself talks to the JVM"
+            )
         worker = self._worker
         control = worker.input
         thread = threading.get_ident()
         call_id = control.callback_call_id(thread)
         codecs = worker.codecs(thread)
         if codec.encoding_in_progress():
-            raise RuntimeError(f"the Java callback {proxy.__name__!r} cannot be called while "
-                               "the worker encodes a value (from a __reduce__, utcoffset() or "
-                               "finalizer run by the encoder)")
+            raise RuntimeError(
+                f"the Java callback {proxy.__name__!r} cannot be called while "
+                "the worker encodes a value (from a __reduce__, utcoffset() or "
+                "finalizer run by the encoder)"
+            )
         owner = proxy.owner
         session = owner if isinstance(owner, Session) else None
         batch = None if session is None else session.batch()
         frame_id = CALLBACK_ID_BIT | next(_frame_ids)
-        frame = worker.value_frame(frames.CALLBACK, frame_id,
-                                   (proxy.callback_id, args, kwargs, call_id), codecs.encoder,
-                                   batch)
+        frame = worker.value_frame(
+            frames.CALLBACK,
+            frame_id,
+            (proxy.callback_id, args, kwargs, call_id),
+            codecs.encoder,
+            batch,
+        )
         waiter = Waiter(frame_id, call_id, thread)
         try:
             # Registered before the frame goes out, so an answer that comes at once is kept.
@@ -145,11 +155,19 @@ def _answer(waiter, owner, codecs):
     kind, body = waiter.outcome
     value = codecs.decoder.decode(*frames.split_value_section(body))
     if kind == frames.CALLBACK_ERROR:
-        if type(value) is dict and len(value) == 3 and type(value.get("type")) is str \
-                and type(value.get("message")) is str and type(value.get("error_id")) is int:
+        if (
+            type(value) is dict
+            and len(value) == 3
+            and type(value.get("type")) is str
+            and type(value.get("message")) is str
+            and type(value.get("error_id")) is int
+        ):
             raise JavaError(value["type"], value["message"], value["error_id"])
-        raise ProtocolError("a CALLBACK_ERROR value must be {'type': str, 'message': str, "
-                            f"'error_id': int}}, got {value!r:.200}", waiter.frame_id)
+        raise ProtocolError(
+            "a CALLBACK_ERROR value must be {'type': str, 'message': str, "
+            f"'error_id': int}}, got {value!r:.200}",
+            waiter.frame_id,
+        )
     seen = codecs.resolver.seen
     if seen is not None:
         seen.check(owner if isinstance(owner, Session) else None)

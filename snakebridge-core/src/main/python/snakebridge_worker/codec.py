@@ -93,8 +93,11 @@ def _reduce(value, batch):
         stream = value.value
         if batch is None:
             name = sbw.qualified_name(type(stream))
-            raise ConversionError(f"a stream of a {name} crosses as a reference, which needs a "
-                                  "session, and the call has none", name)
+            raise ConversionError(
+                f"a stream of a {name} crosses as a reference, which needs a "
+                "session, and the call has none",
+                name,
+            )
         args = batch.ref_args(stream)
         if value.error is not None:
             batch.keep_error(stream, value.error)
@@ -158,9 +161,12 @@ def _reduce_tensor(value):
 def _ref(value, batch, why=None):
     if batch is None:
         name = sbw.qualified_name(type(value))
-        raise ConversionError(f"{why or f'a value of type {name} has no Java mapping'}; it "
-                              "would cross as a reference, which needs a session, and the call "
-                              "has none", name)
+        raise ConversionError(
+            f"{why or f'a value of type {name} has no Java mapping'}; it "
+            "would cross as a reference, which needs a session, and the call "
+            "has none",
+            name,
+        )
     return (sbw.stream_ref if is_stream_type(type(value)) else sbw.ref), batch.ref_args(value)
 
 
@@ -178,8 +184,10 @@ def _plain(value, memo):
         return copy
     numpy = sys.modules.get("numpy") if _in_numpy(kind) else None
     if numpy is not None and isinstance(value, numpy.generic):
-        if (isinstance(value, (numpy.datetime64, numpy.timedelta64))
-                and sbw.reduce_datetime64(numpy, value) is not None):
+        if (
+            isinstance(value, (numpy.datetime64, numpy.timedelta64))
+            and sbw.reduce_datetime64(numpy, value) is not None
+        ):
             return value  # _reduce maps it to the nanosecond
         item = value.item()
         if isinstance(item, numpy.generic):
@@ -229,11 +237,15 @@ def _collision(container, originals, what):
             name = sbw.qualified_name(type(container))
             raise ConversionError(
                 f"the {what} {seen[plain]!r:.100} and {original!r:.100} of a {name} are equal "
-                "as plain values; one would be lost in the conversion", name)
+                "as plain values; one would be lost in the conversion",
+                name,
+            )
         seen[plain] = original
     name = sbw.qualified_name(type(container))
-    raise ConversionError(f"some {what} of a {name} are equal as plain values; one would be "
-                          "lost in the conversion", name)
+    raise ConversionError(
+        f"some {what} of a {name} are equal as plain values; one would be lost in the conversion",
+        name,
+    )
 
 
 class _Pickler(pickle.Pickler):
@@ -373,7 +385,9 @@ def _check_depth(value):
                     raise ConversionError(
                         f"the {name} result nests deeper than {MAX_ENCODE_DEPTH} levels, the "
                         "limit the worker's encoder keeps when the recursion limit was raised; "
-                        "flatten it or return fewer levels", name)
+                        "flatten it or return fewer levels",
+                        name,
+                    )
                 seen.add(id(item))
                 stack.append(_items(item))
                 break
@@ -385,7 +399,9 @@ def _too_deep(value):
     name = sbw.qualified_name(type(value))
     return ConversionError(
         f"the {name} result nests too deeply to encode (Python's pickler hit its recursion "
-        "limit); flatten it or return fewer levels", name)
+        "limit); flatten it or return fewer levels",
+        name,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,7 +439,7 @@ class _Source:
         self.position = 0
 
     def peek(self, size=0):
-        return self.view[self.position:]
+        return self.view[self.position :]
 
     def read(self, size=-1):
         start = self.position
@@ -433,7 +449,7 @@ class _Source:
 
     def readinto(self, buffer):
         data = self.read(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
     def readline(self):
@@ -452,8 +468,7 @@ def _peek_size():
         asked.append(size)
         return b"\x80\x05N."  # PROTO 5, NONE, STOP
 
-    probe = types.SimpleNamespace(peek=peek, read=lambda size: b"", readinto=None,
-                                  readline=None)
+    probe = types.SimpleNamespace(peek=peek, read=lambda size: b"", readinto=None, readline=None)
     try:
         pickle.Unpickler(probe).load()
     except Exception:
@@ -511,9 +526,11 @@ class Decoder:
         if unpickler is None:
             self._pending.clear()  # what a load interrupted by Cancelled may have left
             self._skipped.clear()
-            unpickler = _Unpickler(types.SimpleNamespace(
-                peek=self._pending.pop, read=self._skipped.append, readinto=None,
-                readline=None))
+            unpickler = _Unpickler(
+                types.SimpleNamespace(
+                    peek=self._pending.pop, read=self._skipped.append, readinto=None, readline=None
+                )
+            )
             unpickler.resolver = resolver
             self._memo = unpickler.memo
         self._unpickler = None  # put back only after a clean load
@@ -541,8 +558,9 @@ class Decoder:
         unpickler.resolver = resolver
         value = _load(unpickler, source, pickle_view)
         if next(remaining, None) is not None:
-            raise ProtocolError("malformed value: the value section has buffers the pickle "
-                                "never used")
+            raise ProtocolError(
+                "malformed value: the value section has buffers the pickle never used"
+            )
         return value
 
 
@@ -554,8 +572,9 @@ def _load(unpickler, source, pickle_view):
     except Exception as exc:
         raise ProtocolError(f"malformed value: {type(exc).__name__}: {exc}") from None
     if source.position != len(pickle_view):
-        raise ProtocolError(f"malformed value: {len(pickle_view) - source.position} bytes "
-                            "after the pickle's STOP")
+        raise ProtocolError(
+            f"malformed value: {len(pickle_view) - source.position} bytes after the pickle's STOP"
+        )
     return value
 
 
@@ -563,7 +582,7 @@ def encode_value_section(value):
     """The whole value section of `value` as bytes: for golden files and tests."""
     chunks, length, buffers = Encoder().encode(value)
     frame = frames.value_frame(0, 0, chunks, length, buffers)
-    return b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE:]
+    return b"".join(bytes(part) for part in frame.parts)[frames.HEADER_SIZE :]
 
 
 def decode_value_section(body):

@@ -186,8 +186,12 @@ class InputControl:
         threading.Thread(target=self._control_loop, name="snakebridge-control", daemon=True).start()
         if self.threads > 1:
             for number in range(1, self.threads + 1):
-                threading.Thread(target=self._call_thread, args=(run_call,), daemon=True,
-                                 name=f"snakebridge-call-{number}").start()
+                threading.Thread(
+                    target=self._call_thread,
+                    args=(run_call,),
+                    daemon=True,
+                    name=f"snakebridge-call-{number}",
+                ).start()
 
     def _on_wake(self):
         """On main, from the wake-up signal's handler: raises Cancelled once if armed."""
@@ -204,8 +208,11 @@ class InputControl:
         if self.main_reads_freely:
             return self._reader.read()
         with self._changed:
-            while not self._handoff and not self._main_owns_input \
-                    and not (waiter is not None and waiter.done):
+            while (
+                not self._handoff
+                and not self._main_owns_input
+                and not (waiter is not None and waiter.done)
+            ):
                 self._changed.wait()
             if self._handoff:
                 return self._handoff.popleft()
@@ -237,8 +244,9 @@ class InputControl:
         """The id of the innermost call the calling thread runs, or None. Each thread reads
         only its own list, which only it changes, so no lock is needed."""
         thread = threading.get_ident()
-        calls = self._main_calls if thread == self._main_ident \
-            else self._calls_by_thread.get(thread)
+        calls = (
+            self._main_calls if thread == self._main_ident else self._calls_by_thread.get(thread)
+        )
         return calls[-1] if calls else None
 
     def shield(self):
@@ -301,28 +309,41 @@ class InputControl:
         """The CALL a callback made by `thread` belongs to: the innermost one that thread runs,
         else main's. RuntimeError when no callback can be made now (callbacks.py says why)."""
         if thread == self._control_ident:
-            raise RuntimeError("a Java callback cannot be called from the worker's control "
-                               "thread (from a finalizer run there, say)")
+            raise RuntimeError(
+                "a Java callback cannot be called from the worker's control "
+                "thread (from a finalizer run there, say)"
+            )
         with self._lock:
-            calls = self._main_calls if thread == self._main_ident \
+            calls = (
+                self._main_calls
+                if thread == self._main_ident
                 else self._calls_by_thread.get(thread, self._main_calls)
+            )
             if not calls:
                 if self.threads > 1 and self._other_calls:
-                    raise RuntimeError("with threads > 1, a Java callback can only be called "
-                                       "from the thread that runs the call from the JVM: the "
-                                       "worker cannot tell which of its calls another thread "
-                                       "works for")
-                raise RuntimeError("a Java callback can only be called while a call from the "
-                                   "JVM runs on this worker")
+                    raise RuntimeError(
+                        "with threads > 1, a Java callback can only be called "
+                        "from the thread that runs the call from the JVM: the "
+                        "worker cannot tell which of its calls another thread "
+                        "works for"
+                    )
+                raise RuntimeError(
+                    "a Java callback can only be called while a call from the "
+                    "JVM runs on this worker"
+                )
             if self._shutdown and thread != self._main_ident:
-                raise RuntimeError("the worker is shutting down: only its main thread may "
-                                   "still call Java callbacks")
+                raise RuntimeError(
+                    "the worker is shutting down: only its main thread may "
+                    "still call Java callbacks"
+                )
             waiting = self._suspended.get(calls[-1])
             if waiting is not None and waiting.thread == thread:
                 # Code run by the wait itself (a finalizer while a RELEASE is applied, say):
                 # a second suspension of the same call would undo the first one's.
-                raise RuntimeError("a Java callback cannot be called while this thread waits "
-                                   "for another one's answer, outside a nested call")
+                raise RuntimeError(
+                    "a Java callback cannot be called while this thread waits "
+                    "for another one's answer, outside a nested call"
+                )
             return calls[-1]
 
     def begin_wait(self, waiter):
@@ -534,8 +555,9 @@ class InputControl:
                 now = time.monotonic()
                 if running != watched:
                     watched, since = running, now
-                if (self._other_waiting or now - since >= TAKEOVER_SECONDS) \
-                        and self._take_input(running):
+                if (self._other_waiting or now - since >= TAKEOVER_SECONDS) and self._take_input(
+                    running
+                ):
                     if not self._read_until_handoff():
                         return
                     continue
@@ -544,8 +566,9 @@ class InputControl:
     def _sleep_until_a_call(self):
         self._dormant = True
         while not self._running:
-            if self._wake.wait(_sooner(self._registry.sweep_interval(),
-                                       self._reader.drop_idle_spare())):
+            if self._wake.wait(
+                _sooner(self._registry.sweep_interval(), self._reader.drop_idle_spare())
+            ):
                 break
             self._registry.sweep()
         self._wake.clear()
@@ -608,4 +631,5 @@ def _set_async_exc(thread_ident, exc_type):
     import ctypes  # only a worker that is ever cancelled pays for importing ctypes
 
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread_ident), None if exc_type is None else ctypes.py_object(exc_type))
+        ctypes.c_ulong(thread_ident), None if exc_type is None else ctypes.py_object(exc_type)
+    )

@@ -37,7 +37,8 @@ class Dispatcher:
         (refs.Seen) or None. Returns (result, the call's sessions.Session or None)."""
         if type(request) is not tuple or len(request) < 2:
             raise ProtocolError(
-                f"a CALL value must be a tuple (op, session, ...), got {_shape(request)}")
+                f"a CALL value must be a tuple (op, session, ...), got {_shape(request)}"
+            )
         spec = request[1]
         session = None if spec is None else self._registry.session(spec)
         if seen is None:
@@ -46,8 +47,12 @@ class Dispatcher:
             op = request[0]
             if op == "call" and len(request) == 6:
                 _, _, module, function, args, kwargs = request
-                if type(module) is str and type(function) is str and type(args) is list \
-                        and type(kwargs) is dict:
+                if (
+                    type(module) is str
+                    and type(function) is str
+                    and type(args) is list
+                    and type(kwargs) is dict
+                ):
                     target = _modules.get(module)
                     if target is None:
                         target = _module(module)
@@ -61,11 +66,16 @@ class Dispatcher:
                     return result, session
             elif op == "ref_method" and len(request) == 6:
                 _, _, ref_id, method, args, kwargs = request
-                if type(ref_id) is str and type(method) is str and type(args) is list \
-                        and type(kwargs) is dict:
+                if (
+                    type(ref_id) is str
+                    and type(method) is str
+                    and type(args) is list
+                    and type(kwargs) is dict
+                ):
                     target = self._target(session, ref_id)
-                    target = getattr(target, method) if "." not in method \
-                        else _lookup(target, method)
+                    target = (
+                        getattr(target, method) if "." not in method else _lookup(target, method)
+                    )
                     result = target(*args, **kwargs)
                     if type(result) is _COROUTINE:
                         result = aio.run(result)
@@ -74,8 +84,9 @@ class Dispatcher:
                 _, _, ref_id, attr = request
                 if type(ref_id) is str and type(attr) is str:
                     target = self._target(session, ref_id)
-                    return (getattr(target, attr) if "." not in attr
-                            else _lookup(target, attr)), session
+                    return (
+                        getattr(target, attr) if "." not in attr else _lookup(target, attr)
+                    ), session
             return self._perform(request, session, None), session
         seen.check(session)
         if not seen.callbacks:
@@ -105,8 +116,12 @@ class Dispatcher:
         size = len(request)
         if op == "call" and size == 6:
             _, _, module, function, args, kwargs = request
-            if type(module) is str and type(function) is str and type(args) is list \
-                    and type(kwargs) is dict:
+            if (
+                type(module) is str
+                and type(function) is str
+                and type(args) is list
+                and type(kwargs) is dict
+            ):
                 return _awaited(_lookup(_module(module), function)(*args, **kwargs))
         elif op == "module_attr" and size == 4:
             _, _, module, attr = request
@@ -122,8 +137,12 @@ class Dispatcher:
                 return _lookup(target, attr)
         elif op == "ref_method" and size == 6:
             _, _, ref_id, method, args, kwargs = request
-            if type(ref_id) is str and type(method) is str and type(args) is list \
-                    and type(kwargs) is dict:
+            if (
+                type(ref_id) is str
+                and type(method) is str
+                and type(args) is list
+                and type(kwargs) is dict
+            ):
                 return _awaited(_lookup(self._target(session, ref_id), method)(*args, **kwargs))
         elif op == "ref_attr" and size == 4:
             _, _, ref_id, attr = request
@@ -137,8 +156,12 @@ class Dispatcher:
                 return None
         elif op == "call_class" and size == 6:
             _, _, module, class_name, args, kwargs = request
-            if type(module) is str and type(class_name) is str and type(args) is list \
-                    and type(kwargs) is dict:
+            if (
+                type(module) is str
+                and type(class_name) is str
+                and type(args) is list
+                and type(kwargs) is dict
+            ):
                 return AsRef(_lookup(_module(module), class_name)(*args, **kwargs))
         elif op == "helper" and size == 5:
             _, _, name, args, kwargs = request
@@ -146,8 +169,14 @@ class Dispatcher:
                 return _awaited(self.helpers.find(name)(*args, **kwargs))
         elif op == "stream" and size == 7:
             _, _, module, function, args, kwargs, batch = request
-            if type(module) is str and type(function) is str and type(args) is list \
-                    and type(kwargs) is dict and type(batch) is int and batch >= 0:
+            if (
+                type(module) is str
+                and type(function) is str
+                and type(args) is list
+                and type(kwargs) is dict
+                and type(batch) is int
+                and batch >= 0
+            ):
                 result = _awaited(_lookup(_module(module), function)(*args, **kwargs))
                 return self.streams.start(session, result, batch)
         elif op == "stream_batch" and size == 4:

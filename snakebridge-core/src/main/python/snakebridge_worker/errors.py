@@ -40,18 +40,21 @@ def error_dict(exc, kind, python_type=None):
 
 def brief_error_dict(exc, kind, python_type=None):
     """A small ERROR value: type, the start of the message, the MRO and the §5 keys."""
-    return _with_extras(exc, {
-        "kind": kind,
-        "type": qualified_name(type(exc)),
-        "message": _message(exc)[:1000],
-        "traceback": "",
-        "mro": [qualified_name(cls) for cls in type(exc).__mro__],
-        "frames": [],
-        "frames_omitted": 0,
-        "cause": None,
-        "context": None,
-        "python_type": python_type,
-    })
+    return _with_extras(
+        exc,
+        {
+            "kind": kind,
+            "type": qualified_name(type(exc)),
+            "message": _message(exc)[:1000],
+            "traceback": "",
+            "mro": [qualified_name(cls) for cls in type(exc).__mro__],
+            "frames": [],
+            "frames_omitted": 0,
+            "cause": None,
+            "context": None,
+            "python_type": python_type,
+        },
+    )
 
 
 def _with_extras(exc, entry):
@@ -74,18 +77,23 @@ def _describe(exc, kind, python_type, level):
     cause = exc.__cause__
     context = None if exc.__suppress_context__ else exc.__context__
     deeper = level < CHAIN_LIMIT
-    return _with_extras(exc, {
-        "kind": kind,
-        "type": qualified_name(type(exc)),
-        "message": _message(exc),
-        "traceback": _format(exc, entries, omitted),
-        "mro": [qualified_name(cls) for cls in type(exc).__mro__],
-        "frames": [_frame_tuple(*entry) for entry in entries if entry is not None],
-        "frames_omitted": omitted,
-        "cause": _describe(cause, "python", None, level + 1) if cause and deeper else None,
-        "context": _describe(context, "python", None, level + 1) if context and deeper else None,
-        "python_type": python_type,
-    })
+    return _with_extras(
+        exc,
+        {
+            "kind": kind,
+            "type": qualified_name(type(exc)),
+            "message": _message(exc),
+            "traceback": _format(exc, entries, omitted),
+            "mro": [qualified_name(cls) for cls in type(exc).__mro__],
+            "frames": [_frame_tuple(*entry) for entry in entries if entry is not None],
+            "frames_omitted": omitted,
+            "cause": _describe(cause, "python", None, level + 1) if cause and deeper else None,
+            "context": _describe(context, "python", None, level + 1)
+            if context and deeper
+            else None,
+            "python_type": python_type,
+        },
+    )
 
 
 def _entries(tb):
@@ -130,7 +138,7 @@ def _format(exc, entries, omitted):
             cut = entries.index(None)
             lines.extend(traceback.StackSummary.extract(entries[:cut]).format())
             lines.append(f"  ... {omitted} frames omitted ...\n")
-            lines.extend(traceback.StackSummary.extract(entries[cut + 1:]).format())
+            lines.extend(traceback.StackSummary.extract(entries[cut + 1 :]).format())
         else:
             lines.extend(traceback.StackSummary.extract(entries).format())
     lines.extend(traceback.format_exception_only(type(exc), exc))
@@ -140,5 +148,9 @@ def _format(exc, entries, omitted):
 def _frame_tuple(frame, lineno):
     code = frame.f_code
     module = frame.f_globals.get("__name__")
-    return (module if isinstance(module, str) else "<unknown>", code.co_name, code.co_filename,
-            lineno or 0)
+    return (
+        module if isinstance(module, str) else "<unknown>",
+        code.co_name,
+        code.co_filename,
+        lineno or 0,
+    )

@@ -28,8 +28,9 @@ CALLBACK_RESULT = 17
 CALLBACK_ERROR = 18
 RELEASE = 19
 
-_VALUE_KINDS = frozenset((HELLO, CALL, RESULT, ERROR, CALLBACK, CALLBACK_RESULT, CALLBACK_ERROR,
-                          RELEASE))
+_VALUE_KINDS = frozenset(
+    (HELLO, CALL, RESULT, ERROR, CALLBACK, CALLBACK_RESULT, CALLBACK_ERROR, RELEASE)
+)
 _EMPTY_KINDS = frozenset((CANCEL, PING, PONG, SHUTDOWN))
 
 HEADER = struct.Struct(">IBBHQ")
@@ -134,15 +135,20 @@ class FrameReader:
         length, kind, flags, reserved, request_id = HEADER.unpack_from(buffer, start)
         if length < _AFTER_LENGTH or length > self.max_frame:
             raise ProtocolError(
-                f"frame length {length} is outside 12..{self.max_frame} (max_frame)", request_id)
+                f"frame length {length} is outside 12..{self.max_frame} (max_frame)", request_id
+            )
         if (flags and (flags != arena.SPLICED or self.lane is None)) or reserved:
             raise ProtocolError(
-                f"frame flags {flags} / reserved {reserved} must be 0 in protocol 1", request_id)
+                f"frame flags {flags} / reserved {reserved} must be 0 in protocol 1", request_id
+            )
         stop = start + 4 + length
         if kind in _EMPTY_KINDS:
             if length != _AFTER_LENGTH:
-                raise ProtocolError(f"frame kind {kind} must have an empty body, got "
-                                    f"{length - _AFTER_LENGTH} bytes", request_id)
+                raise ProtocolError(
+                    f"frame kind {kind} must have an empty body, got "
+                    f"{length - _AFTER_LENGTH} bytes",
+                    request_id,
+                )
             if stop == end:
                 self._start = self._end = 0
             else:
@@ -169,9 +175,12 @@ class FrameReader:
             # split_value_section would, its pickle copied out on its own.
             pickle_length, count = _SECTION_HEAD.unpack_from(buffer, start)
             pickle_end = start + 8 + pickle_length
-            if not count and pickle_end + -(8 + pickle_length) % ALIGNMENT == stop \
-                    and buffer.count(0, pickle_end, stop) == stop - pickle_end:
-                return kind, request_id, (buffer[start + 8:pickle_end], ())
+            if (
+                not count
+                and pickle_end + -(8 + pickle_length) % ALIGNMENT == stop
+                and buffer.count(0, pickle_end, stop) == stop - pickle_end
+            ):
+                return kind, request_id, (buffer[start + 8 : pickle_end], ())
         return kind, request_id, buffer[start:stop]  # a copy: the buffer is reused
 
     def _unsplice(self, piped, request_id):
@@ -202,7 +211,7 @@ class FrameReader:
         position = 0
         for offset, length in table:
             piece = offset - position
-            target[position:offset] = rest[done:done + piece]
+            target[position:offset] = rest[done : done + piece]
             done += piece
             position = offset + length
         target[position:] = rest[done:]  # as long as the rest: size counts both
@@ -214,15 +223,16 @@ class FrameReader:
         False at a clean end of stream; a header cut short by the end of stream raises."""
         have = self._end - self._start
         if have:
-            self._buffer[:have] = self._view[self._start:self._end]
+            self._buffer[:have] = self._view[self._start : self._end]
         self._start, self._end = 0, have
         while self._end < HEADER_SIZE:
-            got = os.readv(self.fd, [self._view[self._end:]])
+            got = os.readv(self.fd, [self._view[self._end :]])
             if not got:
                 if not self._end:
                     return False
                 raise ProtocolError(
-                    f"end of stream inside a frame header ({self._end} of 16 bytes)")
+                    f"end of stream inside a frame header ({self._end} of 16 bytes)"
+                )
             self._end += got
         return True
 
@@ -237,7 +247,7 @@ class FrameReader:
                 self._skip(self._end - start, size, request_id)
                 return UnreadBody(size)
         have = self._end - start
-        body[:have] = self._view[start:self._end]
+        body[:have] = self._view[start : self._end]
         self._start = self._end = 0
         self._read_into(memoryview(body), have, request_id)
         return body
@@ -290,10 +300,11 @@ class FrameReader:
         self._start = self._end = 0
         view = self._view
         while done < size:
-            got = os.readv(self.fd, [view[:min(size - done, len(view))]])
+            got = os.readv(self.fd, [view[: min(size - done, len(view))]])
             if not got:
                 raise ProtocolError(
-                    f"end of stream inside a frame body ({done} of {size} bytes)", request_id)
+                    f"end of stream inside a frame body ({done} of {size} bytes)", request_id
+                )
             done += got
 
     def _read_into(self, view, done, request_id):
@@ -302,7 +313,8 @@ class FrameReader:
             got = os.readv(self.fd, [view[done:]])
             if not got:
                 raise ProtocolError(
-                    f"end of stream inside a frame body ({done} of {size} bytes)", request_id)
+                    f"end of stream inside a frame body ({done} of {size} bytes)", request_id
+                )
             done += got
 
 
@@ -365,8 +377,9 @@ class FrameWriter:
                 _write_rest(self.fd, parts, written)
 
     def send_empty(self, kind, request_id):
-        self.send(OutgoingFrame([HEADER.pack(_AFTER_LENGTH, kind, 0, 0, request_id)],
-                                _AFTER_LENGTH))
+        self.send(
+            OutgoingFrame([HEADER.pack(_AFTER_LENGTH, kind, 0, 0, request_id)], _AFTER_LENGTH)
+        )
 
 
 class OutgoingFrame:
@@ -434,8 +447,13 @@ def small_frame(kind, request_id, pickle_bytes):
     path's results."""
     size = len(pickle_bytes)
     padding = -(8 + size) % ALIGNMENT
-    return _HEADER_AND_SECTION.pack(_AFTER_LENGTH + 8 + size + padding, kind, 0, 0, request_id,
-                                    size, 0) + pickle_bytes + _PADDINGS[padding]
+    return (
+        _HEADER_AND_SECTION.pack(
+            _AFTER_LENGTH + 8 + size + padding, kind, 0, 0, request_id, size, 0
+        )
+        + pickle_bytes
+        + _PADDINGS[padding]
+    )
 
 
 def split_value_section(body):
@@ -456,8 +474,10 @@ def split_value_section(body):
     if not count:  # the usual case, kept short
         end = 8 + pickle_length
         if end + -end % ALIGNMENT != size:
-            raise ProtocolError(f"value section with a {pickle_length}-byte pickle and no "
-                                f"buffers cannot have {size} bytes")
+            raise ProtocolError(
+                f"value section with a {pickle_length}-byte pickle and no "
+                f"buffers cannot have {size} bytes"
+            )
         if type(body) is not bytearray or body.count(0, end, size) != size - end:
             _check_padding(body, end, size)  # raises, or checks an mmap body
         return memoryview(body)[8:end], ()
@@ -466,7 +486,8 @@ def split_value_section(body):
     head_size = 8 + 8 * count
     if head_size > size:
         raise ProtocolError(
-            f"value section head of {head_size} bytes overruns the {size}-byte body")
+            f"value section head of {head_size} bytes overruns the {size}-byte body"
+        )
     lengths = struct.unpack_from(f">{count}Q", body, 8)
     offset = head_size + pickle_length
     expected = offset + _pad(offset)
@@ -476,13 +497,14 @@ def split_value_section(body):
             expected += _pad(expected)
     if expected != size:
         raise ProtocolError(
-            f"value section parts add up to {expected} bytes but the body has {size}")
+            f"value section parts add up to {expected} bytes but the body has {size}"
+        )
     view = memoryview(body)
     buffers = []
     position = offset + _pad(offset)
     _check_padding(body, offset, position)
     for length in lengths:
-        buffers.append(view[position:position + length])
+        buffers.append(view[position : position + length])
         position += length
         padded = min(position + _pad(position), size)
         _check_padding(body, position, padded)
@@ -511,4 +533,4 @@ def _write_rest(fd, parts, written):
             return
         if written:
             views[index] = views[index][written:]
-        written = os.writev(fd, views[index:index + _IOV_MAX])
+        written = os.writev(fd, views[index : index + _IOV_MAX])

@@ -59,7 +59,8 @@ class Helpers:
 
     def _inside(self, paths):
         return bool(paths) and all(
-            any(os.path.realpath(path).startswith(root) for root in self._roots) for path in paths)
+            any(os.path.realpath(path).startswith(root) for root in self._roots) for path in paths
+        )
 
     def _not_found(self, name, reason):
         folders = ", ".join(self.folders) if self.folders else "none configured"

@@ -180,8 +180,18 @@ def _start_watchdog(parent):
                 null = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):
                     os.dup2(null, fd)
-                os.execv(executable, [executable, "-S", "-c", _WATCHDOG, str(parent),
-                                      str(worker), "group" if leader else "alone"])
+                os.execv(
+                    executable,
+                    [
+                        executable,
+                        "-S",
+                        "-c",
+                        _WATCHDOG,
+                        str(parent),
+                        str(worker),
+                        "group" if leader else "alone",
+                    ],
+                )
         finally:
             os._exit(0)
     os.waitpid(child, 0)

@@ -22,7 +22,10 @@ def not_found(ref_id, session_id, call_session_id):
     return RefNotFound(
         f"reference {ref_id} is not registered in session {session_id!r} on this worker: it "
         "was released, expired or evicted, or never created here",
-        ref_id, session_id, call_session_id)
+        ref_id,
+        session_id,
+        call_session_id,
+    )
 
 
 class Seen(list):
@@ -42,11 +45,17 @@ class Seen(list):
                 return
         for ref_id, session_id, found in self:
             if session_id != call_session_id:
-                where = "has no session" if call_session_id is None \
+                where = (
+                    "has no session"
+                    if call_session_id is None
                     else f"runs in session {call_session_id!r}"
+                )
                 raise SessionMismatch(
                     f"reference {ref_id} belongs to session {session_id!r}, but the call {where}",
-                    ref_id, session_id, call_session_id)
+                    ref_id,
+                    session_id,
+                    call_session_id,
+                )
             if not found:
                 raise not_found(ref_id, session_id, call_session_id)
 

@@ -31,20 +31,30 @@ def qualified_name(cls):
 
 _ARRAY_DTYPES = {
     # numpy name -> little-endian dtype string, for both directions
-    "float64": "<f8", "float32": "<f4",
-    "int64": "<i8", "uint64": "<u8",
-    "int32": "<i4", "uint32": "<u4",
-    "int16": "<i2", "uint16": "<u2",
-    "int8": "|i1", "uint8": "|u1",
+    "float64": "<f8",
+    "float32": "<f4",
+    "int64": "<i8",
+    "uint64": "<u8",
+    "int32": "<i4",
+    "uint32": "<u4",
+    "int16": "<i2",
+    "uint16": "<u2",
+    "int8": "|i1",
+    "uint8": "|u1",
     "bool": "|b1",
 }
 _ARRAY_KINDS = {
     # (dtype.kind, dtype.itemsize) -> (numpy name, little-endian dtype string)
-    ("f", 8): ("float64", "<f8"), ("f", 4): ("float32", "<f4"),
-    ("i", 8): ("int64", "<i8"), ("u", 8): ("uint64", "<u8"),
-    ("i", 4): ("int32", "<i4"), ("u", 4): ("uint32", "<u4"),
-    ("i", 2): ("int16", "<i2"), ("u", 2): ("uint16", "<u2"),
-    ("i", 1): ("int8", "|i1"), ("u", 1): ("uint8", "|u1"),
+    ("f", 8): ("float64", "<f8"),
+    ("f", 4): ("float32", "<f4"),
+    ("i", 8): ("int64", "<i8"),
+    ("u", 8): ("uint64", "<u8"),
+    ("i", 4): ("int32", "<i4"),
+    ("u", 4): ("uint32", "<u4"),
+    ("i", 2): ("int16", "<i2"),
+    ("u", 2): ("uint16", "<u2"),
+    ("i", 1): ("int8", "|i1"),
+    ("u", 1): ("uint8", "|u1"),
     ("b", 1): ("bool", "|b1"),
 }
 
@@ -101,7 +111,8 @@ def check_args(name, args, spec):
             ok = kind is memoryview
         if not ok:
             raise pickle.UnpicklingError(
-                f"sbw.{name} argument {position} has the wrong type {qualified_name(kind)}")
+                f"sbw.{name} argument {position} has the wrong type {qualified_name(kind)}"
+            )
 
 
 def _fixed_offset(seconds):
@@ -163,7 +174,8 @@ def _decimal(*args):
         return decimal.Decimal(args[0])  # infinities and NaNs too (§3.3)
     except decimal.InvalidOperation:
         raise pickle.UnpicklingError(
-            f"sbw.decimal needs a decimal number, got {args[0]!r}") from None
+            f"sbw.decimal needs a decimal number, got {args[0]!r}"
+        ) from None
 
 
 @_global
@@ -181,7 +193,8 @@ def _ndarray(*args):
     layout = _ARRAY_DTYPES.get(name)
     if layout is None:
         raise pickle.UnpicklingError(
-            f"sbw.ndarray dtype {name!r} is not one of {', '.join(_ARRAY_DTYPES)}")
+            f"sbw.ndarray dtype {name!r} is not one of {', '.join(_ARRAY_DTYPES)}"
+        )
     # Imported only here: a worker without numpy still serves everything else, and an
     # array argument then fails with numpy's own ModuleNotFoundError, reported as such.
     import numpy
@@ -190,7 +203,8 @@ def _ndarray(*args):
     size = math.prod(shape) * dtype.itemsize
     if data.nbytes != size:
         raise pickle.UnpicklingError(
-            f"sbw.ndarray {name}{list(shape)} needs {size} bytes, got {data.nbytes}")
+            f"sbw.ndarray {name}{list(shape)} needs {size} bytes, got {data.nbytes}"
+        )
     # frombuffer wraps the frame's own memory: no copy, and writable unless marked read-only.
     return numpy.frombuffer(data, dtype=dtype).reshape(shape)
 
@@ -224,12 +238,16 @@ def _offset_seconds(value):
     if offset.microseconds:
         raise ConversionError(
             f"UTC offset {offset} of a {qualified_name(type(value))} is not a whole number of "
-            "seconds and cannot cross exactly", qualified_name(type(value)))
+            "seconds and cannot cross exactly",
+            qualified_name(type(value)),
+        )
     seconds = offset.days * 86400 + offset.seconds
     if abs(seconds) > MAX_OFFSET_SECONDS:
         raise ConversionError(
             f"UTC offset {_signed(offset)} of a {qualified_name(type(value))} is beyond "
-            "\u00b118:00, the range of Java's ZoneOffset", qualified_name(type(value)))
+            "\u00b118:00, the range of Java's ZoneOffset",
+            qualified_name(type(value)),
+        )
     return seconds
 
 
@@ -242,8 +260,17 @@ def _signed(offset):
 
 
 def _reduce_datetime(value):
-    args = (value.year, value.month, value.day, value.hour, value.minute, value.second,
-            value.microsecond, _offset_seconds(value), value.fold)
+    args = (
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+        _offset_seconds(value),
+        value.fold,
+    )
     # A pandas Timestamp holds nanoseconds below the microsecond: a tenth argument (§3.3).
     nanos = getattr(value, "nanosecond", 0)
     return module.datetime, ((*args, nanos) if nanos else args)
@@ -254,8 +281,14 @@ def _reduce_date(value):
 
 
 def _reduce_time(value):
-    return module.time, (value.hour, value.minute, value.second, value.microsecond,
-                         _offset_seconds(value), value.fold)
+    return module.time, (
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+        _offset_seconds(value),
+        value.fold,
+    )
 
 
 def _reduce_timedelta(value):
@@ -285,8 +318,17 @@ def reduce_datetime64(numpy, value):
         moment = _EPOCH + datetime.timedelta(microseconds=micros)
     except (OverflowError, ValueError):
         return None
-    args = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
-            moment.microsecond, None, 0)
+    args = (
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+        None,
+        0,
+    )
     return module.datetime, ((*args, rest) if rest else args)
 
 
@@ -301,7 +343,7 @@ def _reduce_decimal(value):
     return module.decimal, (str(value),)  # 'NaN', '-Infinity', 'sNaN12' too (§3.3)
 
 
-MAX_DECIMAL_EXPONENT = 2 ** 31 - 1
+MAX_DECIMAL_EXPONENT = 2**31 - 1
 """Java's BigDecimal keeps its scale, the negated exponent, in an int."""
 
 
@@ -311,7 +353,9 @@ def _check_scale(value):
         name = qualified_name(type(value))
         raise ConversionError(
             f"{name} {value:.6E} has the exponent {exponent}, beyond the"
-            f" \u00b1{MAX_DECIMAL_EXPONENT} that Java's BigDecimal can hold", name)
+            f" \u00b1{MAX_DECIMAL_EXPONENT} that Java's BigDecimal can hold",
+            name,
+        )
 
 
 def _reduce_uuid(value):
@@ -344,8 +388,10 @@ def describe_unmapped_array(array):
         what = "a masked array"
     else:
         what = f"dtype {array.dtype}"
-    return (f"a numpy.ndarray of {what} has no Java mapping (supported dtypes: "
-            f"{', '.join(_ARRAY_DTYPES)})")
+    return (
+        f"a numpy.ndarray of {what} has no Java mapping (supported dtypes: "
+        f"{', '.join(_ARRAY_DTYPES)})"
+    )
 
 
 # Reducers by type: exact types are found with a dict lookup, subclasses by trying these in

@@ -57,14 +57,25 @@ from snakebridge_worker import (
 _PIPE_CAPACITY = 1 << 20
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, which Python names only from 3.10
 _EXIT_PROTOCOL = 3
-_HELLO_KEYS = {"protocol": int, "min_protocol": int, "worker_id": str, "paths": list,
-               "helper_paths": list, "max_frame": int, "max_depth": int}
+_HELLO_KEYS = {
+    "protocol": int,
+    "min_protocol": int,
+    "worker_id": str,
+    "paths": list,
+    "helper_paths": list,
+    "max_frame": int,
+    "max_depth": int,
+}
 _DRAIN_POLL_SECONDS = 0.02
 _dumps = pickle.dumps
 _PROTOCOL = codec.PICKLE_PROTOCOL
 _SMALL_PICKLE = frames.SMALL_PICKLE
-_FRAME_NAMES = {frames.HELLO: "HELLO", frames.RESULT: "result", frames.ERROR: "error",
-                frames.CALLBACK: "callback"}
+_FRAME_NAMES = {
+    frames.HELLO: "HELLO",
+    frames.RESULT: "result",
+    frames.ERROR: "error",
+    frames.CALLBACK: "callback",
+}
 
 
 def main(working_directory=False):
@@ -80,8 +91,9 @@ def main(working_directory=False):
     process.forget_protocol_at_fork(protocol_in, protocol_out)
     faulthandler.enable()
     process.follow_parent(parent)
-    worker = Worker(frames.FrameReader(protocol_in), frames.FrameWriter(protocol_out),
-                    working_directory)
+    worker = Worker(
+        frames.FrameReader(protocol_in), frames.FrameWriter(protocol_out), working_directory
+    )
     try:
         status = worker.run()
     except BaseException:
@@ -104,8 +116,14 @@ def _take_protocol_pipes():
     os.dup2(2, 1)  # anything the old sys.stdout still buffers now goes to stderr too
     # The new streams live as long as the process: no context manager.
     sys.stdin = sys.__stdin__ = open(0, closefd=False)  # noqa: SIM115
-    sys.stdout = sys.__stdout__ = open(1, "w", buffering=1, encoding="utf-8",  # noqa: SIM115
-                                       errors="backslashreplace", closefd=False)
+    sys.stdout = sys.__stdout__ = open(  # noqa: SIM115
+        1,
+        "w",
+        buffering=1,
+        encoding="utf-8",
+        errors="backslashreplace",
+        closefd=False,
+    )
     sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
     if sys.platform.startswith("linux"):
         for fd in (protocol_in, protocol_out):
@@ -143,18 +161,23 @@ def limit_memory(limit):
     try:
         import resource
     except ImportError:
-        raise ProtocolError("HELLO 'memory_limit' needs RLIMIT_DATA, which this system does not "
-                            "offer (no resource module)") from None
+        raise ProtocolError(
+            "HELLO 'memory_limit' needs RLIMIT_DATA, which this system does not "
+            "offer (no resource module)"
+        ) from None
     current = _data_size()
     if current is not None and current >= limit:
-        raise ProtocolError(f"HELLO 'memory_limit' of {limit} bytes is below the {current} bytes "
-                            "of data memory the worker already uses")
+        raise ProtocolError(
+            f"HELLO 'memory_limit' of {limit} bytes is below the {current} bytes "
+            "of data memory the worker already uses"
+        )
     hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
     try:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
     except (ValueError, OSError) as exc:
-        raise ProtocolError(f"HELLO 'memory_limit' of {limit} bytes cannot be set (the hard "
-                            f"limit is {hard}): {exc}") from None
+        raise ProtocolError(
+            f"HELLO 'memory_limit' of {limit} bytes cannot be set (the hard limit is {hard}): {exc}"
+        ) from None
 
 
 def _data_size():
@@ -211,8 +234,14 @@ class Worker:
         try:
             if not self._handshake():
                 return 0
-            self.input = control.InputControl(self._reader, self.writer, self._fail_protocol,
-                                              self._release, self._registry, self._threads)
+            self.input = control.InputControl(
+                self._reader,
+                self.writer,
+                self._fail_protocol,
+                self._release,
+                self._registry,
+                self._threads,
+            )
             self._dispatcher.attach(self.input)
             if self._threads > 1:
                 self.input.start(self._serve_nested)
@@ -237,8 +266,10 @@ class Worker:
             raise ProtocolError(f"HELLO must carry a dict, got {type(hello).__name__}")
         for key, kind_of_value in _HELLO_KEYS.items():
             if type(hello.get(key)) is not kind_of_value:
-                raise ProtocolError(f"HELLO needs {key!r} as {kind_of_value.__name__}, "
-                                    f"got {type(hello.get(key)).__name__}")
+                raise ProtocolError(
+                    f"HELLO needs {key!r} as {kind_of_value.__name__}, "
+                    f"got {type(hello.get(key)).__name__}"
+                )
         folders = hello["paths"] + hello["helper_paths"]
         if not all(type(path) is str for path in folders):
             raise ProtocolError("HELLO 'paths' and 'helper_paths' must be lists of str")
@@ -251,15 +282,17 @@ class Worker:
         memory_limit = hello.get("memory_limit")
         if memory_limit is not None:
             if type(memory_limit) is not int or memory_limit <= 0:
-                raise ProtocolError(f"HELLO 'memory_limit' must be an int > 0, got "
-                                    f"{memory_limit!r:.50}")
+                raise ProtocolError(
+                    f"HELLO 'memory_limit' must be an int > 0, got {memory_limit!r:.50}"
+                )
             limit_memory(memory_limit)
         self._worker_id = hello["worker_id"]
         chosen = min(hello["protocol"], PROTOCOL_VERSION)
         if chosen < max(hello["min_protocol"], MIN_PROTOCOL):
             raise ProtocolError(
                 f"no common protocol version: the JVM speaks {hello['min_protocol']}.."
-                f"{hello['protocol']}, this worker speaks {MIN_PROTOCOL}..{PROTOCOL_VERSION}")
+                f"{hello['protocol']}, this worker speaks {MIN_PROTOCOL}..{PROTOCOL_VERSION}"
+            )
         self._max_frame = self._reader.max_frame = hello["max_frame"]
         shared = self._open_lane(hello)
         place_user_paths([*folders, ""] if self._working_directory else folders)
@@ -278,7 +311,8 @@ class Worker:
             self.writer.send(self.value_frame(frames.HELLO, 0, answer, self._codecs.encoder))
         except ResultTooLarge as exc:
             raise ProtocolError(
-                f"HELLO max_frame is too small for the worker's HELLO: {exc}") from exc
+                f"HELLO max_frame is too small for the worker's HELLO: {exc}"
+            ) from exc
         return True
 
     def _open_lane(self, hello):
@@ -337,8 +371,10 @@ class Worker:
         control_ = self.input
         reader = self._reader
         while control_.calls_in_flight():
-            if not reader.buffered() and not select.select([reader.fd], [], [],
-                                                           _DRAIN_POLL_SECONDS)[0]:
+            if (
+                not reader.buffered()
+                and not select.select([reader.fd], [], [], _DRAIN_POLL_SECONDS)[0]
+            ):
                 continue
             frame = reader.read()
             if frame is None:
@@ -378,8 +414,10 @@ class Worker:
             # The interruption landed after the call itself was over, before call_finished
             # cleared it: the call still counts as cancelled (see control's block comment).
             control_.call_finished(request_id)
-            reply, batch = self._error_frame(request_id, "cancelled", exc,
-                                             self._codecs.encoder), None
+            reply, batch = (
+                self._error_frame(request_id, "cancelled", exc, self._codecs.encoder),
+                None,
+            )
         if batch is not None:
             batch.commit()  # only now: no CANCEL can interrupt main once its call is over
         self.writer.send(reply)
@@ -446,8 +484,9 @@ class Worker:
         except MemoryError as exc:  # the result does not fit under HELLO memory_limit
             return self._error_frame(request_id, "python", exc, encoder), None
         except Exception as exc:  # e.g. a user tzinfo whose utcoffset() raises
-            return self._error_frame(request_id, "conversion", exc, encoder,
-                                     codec.sbw.qualified_name(type(result))), None
+            return self._error_frame(
+                request_id, "conversion", exc, encoder, codec.sbw.qualified_name(type(result))
+            ), None
 
     # --- for callbacks.Channel -----------------------------------------------------------------
 
@@ -502,26 +541,36 @@ class Worker:
     def value_frame(self, kind, request_id, value, encoder, batch=None):
         frame = frames.value_frame(kind, request_id, *encoder.encode(value, batch))
         if frame.length > self._max_frame:
-            raise ResultTooLarge(f"the {_FRAME_NAMES[kind]} frame would be {frame.length} "
-                                 f"bytes, over the max_frame limit of {self._max_frame} bytes")
+            raise ResultTooLarge(
+                f"the {_FRAME_NAMES[kind]} frame would be {frame.length} "
+                f"bytes, over the max_frame limit of {self._max_frame} bytes"
+            )
         return frame
 
     # --- errors and RELEASE ------------------------------------------------------------------
 
     def _error_frame(self, request_id, kind, exc, encoder, python_type=None):
         try:
-            return self.value_frame(frames.ERROR, request_id,
-                                    errors.error_dict(exc, kind, python_type), encoder)
+            return self.value_frame(
+                frames.ERROR, request_id, errors.error_dict(exc, kind, python_type), encoder
+            )
         except Exception:
             # Too large (a huge message or traceback), or an exception object that resists
             # description: send the essentials, which always fit and always encode.
-            return frames.value_frame(frames.ERROR, request_id, *encoder.encode(
-                errors.brief_error_dict(exc, kind, python_type)))
+            return frames.value_frame(
+                frames.ERROR,
+                request_id,
+                *encoder.encode(errors.brief_error_dict(exc, kind, python_type)),
+            )
 
     def _queued_call_cancelled(self, request_id, encoder):
         """The ERROR for a CALL cancelled before a call thread started it (threads > 1)."""
-        return self._error_frame(request_id, "cancelled", Cancelled(
-            "cancelled while it waited for a free call thread"), encoder)
+        return self._error_frame(
+            request_id,
+            "cancelled",
+            Cancelled("cancelled while it waited for a free call thread"),
+            encoder,
+        )
 
     def _release(self, request_id, body, decoder):
         """RELEASE (§5.6), read by main or by the control thread (with its own decoder). A
@@ -530,12 +579,20 @@ class Worker:
             value = decoder.decode(*frames.split_value_section(body))
         except Exception as exc:
             raise ProtocolError(f"malformed RELEASE value: {exc}", request_id) from None
-        if type(value) is not tuple or len(value) != 2 or type(value[0]) is not str \
-                or type(value[1]) is not dict \
-                or not all(type(ref_id) is str and type(count) is int and count > 0
-                           for ref_id, count in value[1].items()):
-            raise ProtocolError("a RELEASE value must be (session_id: str, {ref_id: str: "
-                                "handouts: int > 0})", request_id)
+        if (
+            type(value) is not tuple
+            or len(value) != 2
+            or type(value[0]) is not str
+            or type(value[1]) is not dict
+            or not all(
+                type(ref_id) is str and type(count) is int and count > 0
+                for ref_id, count in value[1].items()
+            )
+        ):
+            raise ProtocolError(
+                "a RELEASE value must be (session_id: str, {ref_id: str: handouts: int > 0})",
+                request_id,
+            )
         self._registry.release_handouts(*value)
 
     def _fail_protocol(self, exc):
@@ -546,8 +603,9 @@ class Worker:
         sys.stderr.write(f"snakebridge worker {self._worker_id}: protocol error: {exc}\n")
         error = errors.error_dict(exc, "protocol")
         try:
-            self.writer.send(frames.value_frame(frames.ERROR, exc.request_id,
-                                                *codec.Encoder().encode(error)))
+            self.writer.send(
+                frames.value_frame(frames.ERROR, exc.request_id, *codec.Encoder().encode(error))
+            )
         except OSError:
             pass  # the JVM is gone; the exit status still tells
         process.exit_now(_EXIT_PROTOCOL)

@@ -163,7 +163,8 @@ class Batch:
                 raise ConversionError(
                     f"the value needs more than {session.max_refs} references, the max_refs of "
                     f"session {session.session_id!r}; raise max_refs or return fewer objects",
-                    name)
+                    name,
+                )
             entry = session._registered(obj)
             known = self._objects[id(obj)] = (obj, new_ref_id() if entry is None else entry.ref_id)
         kind = type(obj)
@@ -207,11 +208,19 @@ class Registry:
         # Equal is not enough: (id, True, 1.0) equals (id, 1, 1.0) but is malformed.
         if session is not None and type(spec[1]) is int and type(spec[2]) is float:
             return session
-        if type(spec) is not tuple or len(spec) != 3 or type(spec[0]) is not str \
-                or type(spec[1]) is not int or type(spec[2]) is not float \
-                or spec[1] < 1 or not spec[2] > 0:
-            raise ProtocolError("a CALL's session must be None or (session_id: str, max_refs: "
-                                f"int >= 1, ttl_seconds: float > 0), got {spec!r}")
+        if (
+            type(spec) is not tuple
+            or len(spec) != 3
+            or type(spec[0]) is not str
+            or type(spec[1]) is not int
+            or type(spec[2]) is not float
+            or spec[1] < 1
+            or not spec[2] > 0
+        ):
+            raise ProtocolError(
+                "a CALL's session must be None or (session_id: str, max_refs: "
+                f"int >= 1, ttl_seconds: float > 0), got {spec!r}"
+            )
         session_id, max_refs, ttl = spec
         dropped = []
         with self._lock:
@@ -341,8 +350,9 @@ class Registry:
         with self._lock:
             for session in self._sessions.values():
                 session._expire(now, dropped)
-            return {session_id: len(session._refs)
-                    for session_id, session in self._sessions.items()}
+            return {
+                session_id: len(session._refs) for session_id, session in self._sessions.items()
+            }
 
     def sweep(self):
         """Expires idle references in every session, at most once per SWEEP_SECONDS; the control

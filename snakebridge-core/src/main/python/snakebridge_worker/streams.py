@@ -161,8 +161,9 @@ class Streams:
     # --- taking items ---------------------------------------------------------------------------
 
     def _entry(self, session, seen, target):
-        return self._registry.entry_of(session, target, [] if seen is None
-                                       else [ref[0] for ref in seen])
+        return self._registry.entry_of(
+            session, target, [] if seen is None else [ref[0] for ref in seen]
+        )
 
     def _take(self, iterator, is_async, limit, entry):
         """A batch as (items, done, error); `error` was raised after `items` were taken."""
@@ -267,8 +268,7 @@ async def _take_async(iterator, limit, clock):
         size += _estimate((item,))
         if first is None:
             first = after
-        if size >= BATCH_BYTES or after - before >= SLOW_SECONDS \
-                or after - first >= BATCH_SECONDS:
+        if size >= BATCH_BYTES or after - before >= SLOW_SECONDS or after - first >= BATCH_SECONDS:
             return items, False, None
 
 
@@ -307,8 +307,9 @@ def _estimate(chunk):
     if numpy is not None:
         ndarray = numpy.ndarray
         if any(issubclass(kind, ndarray) for kind in kinds):
-            size += sum(item.nbytes - _getsizeof(item) for item in chunk
-                        if isinstance(item, ndarray))
+            size += sum(
+                item.nbytes - _getsizeof(item) for item in chunk if isinstance(item, ndarray)
+            )
     return size
 
 
@@ -327,8 +328,10 @@ def _close_after_cancel(iterator, is_async, entry):
             if close is not None:
                 close()
     except BaseException as exc:
-        sys.stderr.write(f"snakebridge worker: closing a cancelled stream of "
-                         f"{qualified_name(type(iterator))} raised {exc!r}\n")
+        sys.stderr.write(
+            f"snakebridge worker: closing a cancelled stream of "
+            f"{qualified_name(type(iterator))} raised {exc!r}\n"
+        )
 
 
 def _is_async_iterator(target):

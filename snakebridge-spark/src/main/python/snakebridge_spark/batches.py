@@ -84,8 +84,13 @@ def _column(series, field):
         if have in ("list", "struct"):
             return pa.array(series, type=field.type, from_pandas=True)
         return inferred.cast(field.type, safe=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError,
-            ValueError) as e:
+    except (
+        pa.ArrowInvalid,
+        pa.ArrowTypeError,
+        pa.ArrowNotImplementedError,
+        TypeError,
+        ValueError,
+    ) as e:
         raise SchemaMismatchError(
             f"column '{field.name}': the function returned {inferred.type} (pandas dtype "
             f"{dtype}), which does not fit the output schema's {field.type}: {e}"
@@ -125,4 +130,3 @@ def map_batch(module, function, batch, output_schema):
     frame = table.to_pandas()
     result = fn(frame)
     return _write(_check(result, schema, f"{module}.{function}"))
-

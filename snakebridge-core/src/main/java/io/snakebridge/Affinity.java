@@ -19,9 +19,9 @@ public enum Affinity {
   /** Fail at once with {@link WorkerBusyException} when the session's worker is busy. */
   STRICT_FAIL_FAST,
   /**
-   * Prefer the session's worker, take another one when it is busy; a call that passes the
-   * session's objects still waits for their worker. References such a call creates elsewhere
-   * live on that other worker (and route their own calls there).
+   * Prefer the session's worker, take another one when it is busy; a call that passes the session's
+   * objects still waits for their worker. References such a call creates elsewhere live on that
+   * other worker (and route their own calls there).
    */
   HINT
 }

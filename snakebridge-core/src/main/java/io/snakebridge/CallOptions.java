@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A call runs in the pool its options name (the runtime's default pool unless set), except a
  * call on a {@link PyRef} or passing one, which runs in the pool (and on the worker) holding that
- * object whatever its options say. An idempotent call is retried on another worker when its
- * worker crashes, once unless its pool says otherwise (see {@link #idempotent(boolean)}).
+ * object whatever its options say. An idempotent call is retried on another worker when its worker
+ * crashes, once unless its pool says otherwise (see {@link #idempotent(boolean)}).
  *
  * @since 0.1
  */
@@ -121,11 +121,11 @@ public final class CallOptions {
 
   /**
    * Returns these options marking the call as safe to repeat: when the worker running it crashes
-   * ({@link WorkerCrashedException}), it runs again on another worker, within the same
-   * deadline: once, or as many times as its pool's {@link PoolOptions.Builder#crashRetries}
-   * says. It is never retried after a timeout or a Python error, and not when it passes
-   * references, whose objects died with the worker: that call fails with {@link
-   * SessionLostException}. Default false: a crash fails the call.
+   * ({@link WorkerCrashedException}), it runs again on another worker, within the same deadline:
+   * once, or as many times as its pool's {@link PoolOptions.Builder#crashRetries} says. It is never
+   * retried after a timeout or a Python error, and not when it passes references, whose objects
+   * died with the worker: that call fails with {@link SessionLostException}. Default false: a crash
+   * fails the call.
    */
   public CallOptions idempotent(boolean idempotent) {
     return new CallOptions(kwargs, timeout, idempotent, pool, sessionId, affinity);
@@ -146,9 +146,9 @@ public final class CallOptions {
   }
 
   /**
-   * Returns these options with a session id: the call runs in that session, before any other
-   * choice (see {@link SessionContext}); passing a reference of another session then fails with
-   * {@link SessionMismatchException}.
+   * Returns these options with a session id: the call runs in that session, before any other choice
+   * (see {@link SessionContext}); passing a reference of another session then fails with {@link
+   * SessionMismatchException}.
    */
   public CallOptions sessionId(String sessionId) {
     Objects.requireNonNull(sessionId, "sessionId");
@@ -215,12 +215,18 @@ public final class CallOptions {
 
   @Override
   public String toString() {
-    return "CallOptions{kwargs=" + kwargs.keySet()
-        + ", timeout=" + (timeout == null ? "default" : timeout)
-        + ", idempotent=" + idempotent
-        + ", pool=" + pool
+    return "CallOptions{kwargs="
+        + kwargs.keySet()
+        + ", timeout="
+        + (timeout == null ? "default" : timeout)
+        + ", idempotent="
+        + idempotent
+        + ", pool="
+        + pool
         + (sessionId == null ? "" : ", sessionId=" + sessionId)
-        + ", affinity=" + affinity + "}";
+        + ", affinity="
+        + affinity
+        + "}";
   }
 
   private CallOptions withKwargs(Map<String, Object> copy) {

@@ -6,15 +6,15 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when a call's deadline passed: the one timeout covers waiting for a worker and running
- * the call.
+ * Thrown when a call's deadline passed: the one timeout covers waiting for a worker and running the
+ * call.
  *
  * <p>When the deadline passed while the call ran, the worker running it was told to interrupt the
- * call (the Python code sees a {@code snakebridge_worker.Cancelled} exception and can clean up);
- * if it stops within the pool's grace period ({@link PoolOptions#cancelGrace()}) the worker serves
- * on, otherwise it is killed and replaced, and Python state built by the call is gone. The
- * exception is thrown at the deadline either way. When the deadline passed while waiting for a
- * worker, nothing was sent and {@link #workerId()} is empty.
+ * call (the Python code sees a {@code snakebridge_worker.Cancelled} exception and can clean up); if
+ * it stops within the pool's grace period ({@link PoolOptions#cancelGrace()}) the worker serves on,
+ * otherwise it is killed and replaced, and Python state built by the call is gone. The exception is
+ * thrown at the deadline either way. When the deadline passed while waiting for a worker, nothing
+ * was sent and {@link #workerId()} is empty.
  *
  * <pre>{@code
  * try {

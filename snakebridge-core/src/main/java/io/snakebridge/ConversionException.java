@@ -3,14 +3,14 @@ package io.snakebridge;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when a value cannot cross between Java and Python: a Java argument with no Python
- * mapping, or a Python result with no Java mapping.
+ * Thrown when a value cannot cross between Java and Python: a Java argument with no Python mapping,
+ * or a Python result with no Java mapping.
  *
- * <p>The exception names the offending type and where the value sat. For an argument that is a
- * path from the call's parameters, such as {@code args[1]["key"]} (list index 1, then the map
- * entry whose key is the string {@code "key"}); a map key or set element that is itself the
- * problem shows as {@code <key 0>} or {@code <element 0>} (the position in iteration order).
- * Arguments are checked before anything is sent, so a failed conversion never reaches a worker.
+ * <p>The exception names the offending type and where the value sat. For an argument that is a path
+ * from the call's parameters, such as {@code args[1]["key"]} (list index 1, then the map entry
+ * whose key is the string {@code "key"}); a map key or set element that is itself the problem shows
+ * as {@code <key 0>} or {@code <element 0>} (the position in iteration order). Arguments are
+ * checked before anything is sent, so a failed conversion never reaches a worker.
  *
  * <pre>{@code
  * try {
@@ -41,7 +41,10 @@ public final class ConversionException extends SnakeBridgeException {
    * @param path where the value sat, e.g. {@code args[1]["key"]}, or null when unknown
    */
   public ConversionException(
-      String reason, @Nullable String javaType, @Nullable String pythonType, @Nullable String path) {
+      String reason,
+      @Nullable String javaType,
+      @Nullable String pythonType,
+      @Nullable String path) {
     this(reason, javaType, pythonType, path, null);
   }
 
@@ -59,7 +62,10 @@ public final class ConversionException extends SnakeBridgeException {
   }
 
   private static String message(
-      String reason, @Nullable String javaType, @Nullable String pythonType, @Nullable String path) {
+      String reason,
+      @Nullable String javaType,
+      @Nullable String pythonType,
+      @Nullable String path) {
     StringBuilder out = new StringBuilder(String.valueOf(reason));
     String separator = " (";
     if (javaType != null) {
@@ -77,19 +83,27 @@ public final class ConversionException extends SnakeBridgeException {
     return separator.equals(", ") ? out.append(')').toString() : out.toString();
   }
 
-  /** Keeps messages readable for values nested hundreds of levels deep; {@link #path()} is whole. */
+  /**
+   * Keeps messages readable for values nested hundreds of levels deep; {@link #path()} is whole.
+   */
   private static String abbreviate(String path) {
     return path.length() <= 240
         ? path
         : path.substring(0, 120) + "..." + path.substring(path.length() - 117);
   }
 
-  /** Returns the name of the Java type that could not be converted, or null if the value came from Python. */
+  /**
+   * Returns the name of the Java type that could not be converted, or null if the value came from
+   * Python.
+   */
   public @Nullable String javaType() {
     return javaType;
   }
 
-  /** Returns the qualified name of the Python type that could not be converted, or null for a Java value. */
+  /**
+   * Returns the qualified name of the Python type that could not be converted, or null for a Java
+   * value.
+   */
   public @Nullable String pythonType() {
     return pythonType;
   }

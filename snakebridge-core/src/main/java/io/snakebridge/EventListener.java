@@ -20,14 +20,14 @@ import org.jspecify.annotations.Nullable;
  * };
  * }</pre>
  *
- * <p><b>Threads.</b> The events of one call are delivered in order on the thread that runs the
- * call (the caller's, or a runtime thread for the {@code *Async} variants): {@link #callStart},
- * {@link #callQueued} if it had to wait, {@link #callAcquired}, then {@link #callEnd} or {@link
+ * <p><b>Threads.</b> The events of one call are delivered in order on the thread that runs the call
+ * (the caller's, or a runtime thread for the {@code *Async} variants): {@link #callStart}, {@link
+ * #callQueued} if it had to wait, {@link #callAcquired}, then {@link #callEnd} or {@link
  * #callFailed} (a retried call is acquired twice). Worker events arrive on the runtime's own
  * threads (start threads, the watchdog, a thread reading the worker's output) or on the thread of
- * the call that found a worker dead. Methods must be thread-safe and fast, must not block and
- * must not call the runtime: they run on the call path and on housekeeping threads. An exception
- * a method throws is logged and otherwise ignored. No lock of the runtime is held while a method
+ * the call that found a worker dead. Methods must be thread-safe and fast, must not block and must
+ * not call the runtime: they run on the call path and on housekeeping threads. An exception a
+ * method throws is logged and otherwise ignored. No lock of the runtime is held while a method
  * runs.
  *
  * @since 0.2
@@ -74,8 +74,8 @@ public interface EventListener {
   default void workerExited(String pool, String workerId, ExitReason reason) {}
 
   /**
-   * A worker became due for recycling: it takes no new call, leaves once its calls are done
-   * ({@link #workerExited} with {@link ExitReason#RECYCLED}), and a replacement starts now.
+   * A worker became due for recycling: it takes no new call, leaves once its calls are done ({@link
+   * #workerExited} with {@link ExitReason#RECYCLED}), and a replacement starts now.
    */
   default void workerRecycled(String pool, String workerId, RecycleReason reason) {}
 
@@ -92,8 +92,9 @@ public interface EventListener {
   default void callEnd(String pool, String workerId, @Nullable String target, Duration duration) {}
 
   /**
-   * The call failed with {@code error} (a {@link PythonException} as much as a timeout or a
-   * crash); {@code duration} counts from {@link #callStart}.
+   * The call failed with {@code error} (a {@link PythonException} as much as a timeout or a crash);
+   * {@code duration} counts from {@link #callStart}.
    */
-  default void callFailed(String pool, @Nullable String target, Throwable error, Duration duration) {}
+  default void callFailed(
+      String pool, @Nullable String target, Throwable error, Duration duration) {}
 }

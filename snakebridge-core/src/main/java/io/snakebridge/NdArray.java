@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code bool}</td><td>{@code boolean[]}</td></tr>
  * </table>
  *
- * <p>Unsigned values keep their bits: a {@code uint8} of 255 is the {@code byte} -1 (use
- * {@link Byte#toUnsignedInt(byte)} and friends).
+ * <p>Unsigned values keep their bits: a {@code uint8} of 255 is the {@code byte} -1 (use {@link
+ * Byte#toUnsignedInt(byte)} and friends).
  *
  * <pre>{@code
  * NdArray vector = NdArray.of(new double[] {1, 2, 3});                  // float64, shape (3,)
@@ -70,13 +70,13 @@ public final class NdArray {
   }
 
   /**
-   * Returns an array of the given dtype; needed for the unsigned dtypes ({@code uint8},
-   * {@code uint16}, {@code uint32}, {@code uint64}), which share their Java array type with the
-   * signed ones.
+   * Returns an array of the given dtype; needed for the unsigned dtypes ({@code uint8}, {@code
+   * uint16}, {@code uint32}, {@code uint64}), which share their Java array type with the signed
+   * ones.
    *
-   * @throws IllegalArgumentException if {@code dtype} is not in the table above, the array does
-   *     not have the dtype's Java type, a dimension is negative, or the shape's element count
-   *     differs from the array's length
+   * @throws IllegalArgumentException if {@code dtype} is not in the table above, the array does not
+   *     have the dtype's Java type, a dimension is negative, or the shape's element count differs
+   *     from the array's length
    */
   public static NdArray of(String dtype, Object primitiveArray, long... shape) {
     Objects.requireNonNull(dtype, "dtype");
@@ -84,23 +84,35 @@ public final class NdArray {
     Objects.requireNonNull(shape, "shape");
     ElementType type = ElementType.forDtype(dtype);
     if (type.arrayClass != primitiveArray.getClass()) {
-      throw new IllegalArgumentException("dtype " + dtype + " needs a "
-          + type.arrayClass.getTypeName() + ", not a " + primitiveArray.getClass().getTypeName());
+      throw new IllegalArgumentException(
+          "dtype "
+              + dtype
+              + " needs a "
+              + type.arrayClass.getTypeName()
+              + ", not a "
+              + primitiveArray.getClass().getTypeName());
     }
     long[] shapeCopy = shape.clone();
     long size = 1;
     for (long dimension : shapeCopy) {
       if (dimension < 0) {
-        throw new IllegalArgumentException("shape " + Arrays.toString(shapeCopy)
-            + " has a negative dimension");
+        throw new IllegalArgumentException(
+            "shape " + Arrays.toString(shapeCopy) + " has a negative dimension");
       }
       size = multiplySaturated(size, dimension);
     }
     int length = java.lang.reflect.Array.getLength(primitiveArray);
     if (size != length) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shapeCopy) + " holds " + size
-          + " elements but the array has " + length
-          + (shapeCopy.length == 0 ? " (pass the shape, e.g. NdArray.of(data, " + length + "))" : ""));
+      throw new IllegalArgumentException(
+          "shape "
+              + Arrays.toString(shapeCopy)
+              + " holds "
+              + size
+              + " elements but the array has "
+              + length
+              + (shapeCopy.length == 0
+                  ? " (pass the shape, e.g. NdArray.of(data, " + length + "))"
+                  : ""));
     }
     return new NdArray(dtype, shapeCopy, primitiveArray);
   }
@@ -226,21 +238,27 @@ public final class NdArray {
       if (i == 0) {
         columns = length;
       } else if (length != columns) {
-        throw new IllegalArgumentException("ragged rows: rows[" + i + "] has " + length
-            + " elements, rows[0] has " + columns + "; an NdArray's rows are all as long");
+        throw new IllegalArgumentException(
+            "ragged rows: rows["
+                + i
+                + "] has "
+                + length
+                + " elements, rows[0] has "
+                + columns
+                + "; an NdArray's rows are all as long");
       }
     }
     long size = (long) rows.length * columns;
     if (size > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(rows.length + " rows of " + columns
-          + " elements are more than one Java array holds");
+      throw new IllegalArgumentException(
+          rows.length + " rows of " + columns + " elements are more than one Java array holds");
     }
     Object flat = java.lang.reflect.Array.newInstance(rowType.getComponentType(), (int) size);
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(rows[i], 0, flat, i * columns, columns);
     }
-    return new NdArray(ElementType.forArray(flat).signedName,
-        new long[] {rows.length, columns}, flat);
+    return new NdArray(
+        ElementType.forArray(flat).signedName, new long[] {rows.length, columns}, flat);
   }
 
   private static long multiplySaturated(long a, long b) {
@@ -249,7 +267,9 @@ public final class NdArray {
     return (high != 0 || low < 0) ? Long.MAX_VALUE : low;
   }
 
-  /** Returns numpy's name for the element type, e.g. {@code float64}, {@code uint8}, {@code bool}. */
+  /**
+   * Returns numpy's name for the element type, e.g. {@code float64}, {@code uint8}, {@code bool}.
+   */
   public String dtype() {
     return dtype;
   }
@@ -260,17 +280,17 @@ public final class NdArray {
   }
 
   /**
-   * Returns the elements in row-major order, as the primitive array type of {@link #dtype()}.
-   * This is the array itself, not a copy (see the class documentation).
+   * Returns the elements in row-major order, as the primitive array type of {@link #dtype()}. This
+   * is the array itself, not a copy (see the class documentation).
    */
   public Object data() {
     return data;
   }
 
   /**
-   * Returns the elements as doubles, in row-major order: the data array itself when the dtype
-   * is {@code float64}, else a new array of the values converted ({@code bool} as 0 and 1,
-   * unsigned dtypes by their unsigned value).
+   * Returns the elements as doubles, in row-major order: the data array itself when the dtype is
+   * {@code float64}, else a new array of the values converted ({@code bool} as 0 and 1, unsigned
+   * dtypes by their unsigned value).
    *
    * @throws ConversionException when an element has no exact double, as an {@code int64} beyond
    *     2<sup>53</sup> that is not a multiple of a power of two may not; it names the element
@@ -285,9 +305,9 @@ public final class NdArray {
    * {@code int64}, else a new array of the values converted ({@code bool} as 0 and 1, unsigned
    * dtypes by their unsigned value, floats when they are whole numbers).
    *
-   * @throws ConversionException when an element would lose information: a float with a
-   *     fractional part, NaN, infinite or outside the range of {@code long}, or a {@code uint64}
-   *     above {@link Long#MAX_VALUE}; it names the element
+   * @throws ConversionException when an element would lose information: a float with a fractional
+   *     part, NaN, infinite or outside the range of {@code long}, or a {@code uint64} above {@link
+   *     Long#MAX_VALUE}; it names the element
    * @since 0.2
    */
   public long[] asLongArray() {
@@ -304,8 +324,8 @@ public final class NdArray {
    */
   public double[][] toDoubleMatrix() {
     if (shape.length != 2) {
-      throw new IllegalStateException("toDoubleMatrix needs a 2-D array, not one of shape "
-          + Arrays.toString(shape));
+      throw new IllegalStateException(
+          "toDoubleMatrix needs a 2-D array, not one of shape " + Arrays.toString(shape));
     }
     double[] values = asDoubleArray();
     int rows = (int) shape[0];
@@ -323,8 +343,8 @@ public final class NdArray {
   }
 
   /**
-   * Equal when dtype, shape and every element are equal; floats compare as in
-   * {@link Arrays#equals(double[], double[])}, where NaN equals NaN.
+   * Equal when dtype, shape and every element are equal; floats compare as in {@link
+   * Arrays#equals(double[], double[])}, where NaN equals NaN.
    */
   @Override
   public boolean equals(Object o) {
@@ -342,8 +362,7 @@ public final class NdArray {
 
   @Override
   public int hashCode() {
-    return 31 * (31 * dtype.hashCode() + Arrays.hashCode(shape))
-        + dataHashCode();
+    return 31 * (31 * dtype.hashCode() + Arrays.hashCode(shape)) + dataHashCode();
   }
 
   private int dataHashCode() {
@@ -407,8 +426,10 @@ public final class NdArray {
           return type;
         }
       }
-      throw new IllegalArgumentException("an NdArray needs a double[], float[], long[], int[], "
-          + "short[], byte[] or boolean[], not a " + array.getClass().getTypeName());
+      throw new IllegalArgumentException(
+          "an NdArray needs a double[], float[], long[], int[], "
+              + "short[], byte[] or boolean[], not a "
+              + array.getClass().getTypeName());
     }
 
     static ElementType forDtype(String dtype) {
@@ -417,8 +438,11 @@ public final class NdArray {
           return type;
         }
       }
-      throw new IllegalArgumentException("unsupported dtype '" + dtype + "'; supported: float64, "
-          + "float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8, bool");
+      throw new IllegalArgumentException(
+          "unsupported dtype '"
+              + dtype
+              + "'; supported: float64, "
+              + "float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8, bool");
     }
   }
 }

@@ -44,8 +44,8 @@ final class NdArrayValues {
       if (unsigned) {
         for (int i = 0; i < in.length; i++) {
           if (in[i] < 0) {
-            throw refused(Long.toUnsignedString(in[i]) + " is above Long.MAX_VALUE", "long",
-                dtype, i);
+            throw refused(
+                Long.toUnsignedString(in[i]) + " is above Long.MAX_VALUE", "long", dtype, i);
           }
         }
       }
@@ -113,8 +113,11 @@ final class NdArrayValues {
         return converted;
       }
     }
-    throw refused((unsigned ? Long.toUnsignedString(value) : Long.toString(value))
-        + " has no exact double", "double", dtype, index);
+    throw refused(
+        (unsigned ? Long.toUnsignedString(value) : Long.toString(value)) + " has no exact double",
+        "double",
+        dtype,
+        index);
   }
 
   private static long exactLong(double value, String dtype, int index) {
@@ -132,8 +135,16 @@ final class NdArrayValues {
 
   private static ConversionException refused(
       String what, String javaType, String dtype, int index) {
-    return new ConversionException("the " + dtype + " element " + what + ", so it cannot be a "
-        + javaType + " without losing information", javaType, "numpy." + dtype,
+    return new ConversionException(
+        "the "
+            + dtype
+            + " element "
+            + what
+            + ", so it cannot be a "
+            + javaType
+            + " without losing information",
+        javaType,
+        "numpy." + dtype,
         "[" + index + "]");
   }
 }

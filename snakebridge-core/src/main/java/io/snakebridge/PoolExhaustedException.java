@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * for; after start failures it ends with why the last start failed (such as a missing or too old
  * interpreter), and the cause is that failure, with the executable, the exit status and the
  * worker's stderr tail. The stack trace is the caller's, even when a start thread found the
- * failure. While no worker of the pool can start, calls fail at once and the pool
- * retries starts in the background with exponential back-off (see {@code docs/LIFECYCLE.md}).
+ * failure. While no worker of the pool can start, calls fail at once and the pool retries starts in
+ * the background with exponential back-off (see {@code docs/LIFECYCLE.md}).
  *
  * <p>Instances are immutable and thread-safe.
  *

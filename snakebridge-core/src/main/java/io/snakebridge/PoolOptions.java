@@ -16,10 +16,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one pool of Python workers: its interpreter (or virtual environment), size,
- * environment, extra paths, timeouts, queue, health checks, recycling and threads per worker.
- * A runtime has a default pool, configured by {@link SnakeBridgeRuntime.Builder}'s own setters,
- * and any number of named pools added with {@link SnakeBridgeRuntime.Builder#pool}; a call
- * chooses one with {@link CallOptions#pool(String)}.
+ * environment, extra paths, timeouts, queue, health checks, recycling and threads per worker. A
+ * runtime has a default pool, configured by {@link SnakeBridgeRuntime.Builder}'s own setters, and
+ * any number of named pools added with {@link SnakeBridgeRuntime.Builder#pool}; a call chooses one
+ * with {@link CallOptions#pool(String)}.
  *
  * <pre>{@code
  * PoolOptions gpu = PoolOptions.builder()
@@ -34,10 +34,10 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>A named pool's options are its own: nothing is inherited from the default pool. Settings
- * that stay runtime-wide (the working directory, the cache folder, helper folders, frame and
- * nesting limits, the callback executor, the event listener) are set on the runtime's builder.
- * {@code docs/LIFECYCLE.md} describes what each timeout does.
+ * <p>A named pool's options are its own: nothing is inherited from the default pool. Settings that
+ * stay runtime-wide (the working directory, the cache folder, helper folders, frame and nesting
+ * limits, the callback executor, the event listener) are set on the runtime's builder. {@code
+ * docs/LIFECYCLE.md} describes what each timeout does.
  *
  * <p>Immutable and thread-safe; {@link #toBuilder()} starts a modified copy.
  *
@@ -57,8 +57,8 @@ public final class PoolOptions {
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * How long a worker due for recycling keeps serving the sessions whose objects it holds before
-   * it is recycled anyway, unless set.
+   * How long a worker due for recycling keeps serving the sessions whose objects it holds before it
+   * is recycled anyway, unless set.
    */
   public static final Duration DEFAULT_RECYCLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -237,12 +237,16 @@ public final class PoolOptions {
       return false;
     }
     PoolOptions that = (PoolOptions) other;
-    return python.equals(that.python) && size == that.size
-        && environment.equals(that.environment) && pythonPath.equals(that.pythonPath)
+    return python.equals(that.python)
+        && size == that.size
+        && environment.equals(that.environment)
+        && pythonPath.equals(that.pythonPath)
         && defaultTimeout.equals(that.defaultTimeout)
-        && startupTimeout.equals(that.startupTimeout) && maxWaiters == that.maxWaiters
+        && startupTimeout.equals(that.startupTimeout)
+        && maxWaiters == that.maxWaiters
         && Objects.equals(acquireTimeout, that.acquireTimeout)
-        && cancelGrace.equals(that.cancelGrace) && crashRetries == that.crashRetries
+        && cancelGrace.equals(that.cancelGrace)
+        && crashRetries == that.crashRetries
         && heartbeatInterval.equals(that.heartbeatInterval)
         && heartbeatTimeout.equals(that.heartbeatTimeout)
         && maxCallsPerWorker == that.maxCallsPerWorker
@@ -255,27 +259,66 @@ public final class PoolOptions {
 
   @Override
   public int hashCode() {
-    return Objects.hash(python, size, environment, pythonPath, defaultTimeout, startupTimeout,
-        maxWaiters, acquireTimeout, cancelGrace, crashRetries, heartbeatInterval, heartbeatTimeout,
-        maxCallsPerWorker, maxWorkerLifetime, maxWorkerMemory, workerMemoryLimit, recycleTimeout,
+    return Objects.hash(
+        python,
+        size,
+        environment,
+        pythonPath,
+        defaultTimeout,
+        startupTimeout,
+        maxWaiters,
+        acquireTimeout,
+        cancelGrace,
+        crashRetries,
+        heartbeatInterval,
+        heartbeatTimeout,
+        maxCallsPerWorker,
+        maxWorkerLifetime,
+        maxWorkerMemory,
+        workerMemoryLimit,
+        recycleTimeout,
         threadsPerWorker);
   }
 
   @Override
   public String toString() {
-    return "PoolOptions{python=" + python + ", size=" + size
-        + ", environment=" + environment.keySet() + ", pythonPath=" + pythonPath
-        + ", defaultTimeout=" + defaultTimeout + ", startupTimeout=" + startupTimeout
-        + ", maxWaiters=" + maxWaiters
-        + ", acquireTimeout=" + (acquireTimeout == null ? "none" : acquireTimeout)
-        + ", cancelGrace=" + cancelGrace + ", crashRetries=" + crashRetries
-        + ", heartbeat=" + heartbeatInterval + "/"
+    return "PoolOptions{python="
+        + python
+        + ", size="
+        + size
+        + ", environment="
+        + environment.keySet()
+        + ", pythonPath="
+        + pythonPath
+        + ", defaultTimeout="
+        + defaultTimeout
+        + ", startupTimeout="
+        + startupTimeout
+        + ", maxWaiters="
+        + maxWaiters
+        + ", acquireTimeout="
+        + (acquireTimeout == null ? "none" : acquireTimeout)
+        + ", cancelGrace="
+        + cancelGrace
+        + ", crashRetries="
+        + crashRetries
+        + ", heartbeat="
+        + heartbeatInterval
+        + "/"
         + heartbeatTimeout
-        + ", maxCallsPerWorker=" + (maxCallsPerWorker == 0 ? "none" : maxCallsPerWorker)
-        + ", maxWorkerLifetime=" + (maxWorkerLifetime == null ? "none" : maxWorkerLifetime)
-        + ", maxWorkerMemory=" + (maxWorkerMemory == 0 ? "none" : maxWorkerMemory)
-        + ", workerMemoryLimit=" + (workerMemoryLimit == 0 ? "none" : workerMemoryLimit)
-        + ", recycleTimeout=" + recycleTimeout + ", threadsPerWorker=" + threadsPerWorker + "}";
+        + ", maxCallsPerWorker="
+        + (maxCallsPerWorker == 0 ? "none" : maxCallsPerWorker)
+        + ", maxWorkerLifetime="
+        + (maxWorkerLifetime == null ? "none" : maxWorkerLifetime)
+        + ", maxWorkerMemory="
+        + (maxWorkerMemory == 0 ? "none" : maxWorkerMemory)
+        + ", workerMemoryLimit="
+        + (workerMemoryLimit == 0 ? "none" : workerMemoryLimit)
+        + ", recycleTimeout="
+        + recycleTimeout
+        + ", threadsPerWorker="
+        + threadsPerWorker
+        + "}";
   }
 
   /**
@@ -336,9 +379,9 @@ public final class PoolOptions {
      * Sets the Python interpreter: a path, or a command looked up on {@code PATH}; default: the
      * runtime builder's ({@link SnakeBridgeRuntime.Builder#python}, itself {@value
      * SnakeBridgeRuntime#DEFAULT_PYTHON} by default) for a pool added with {@link
-     * SnakeBridgeRuntime.Builder#pool}, {@value SnakeBridgeRuntime#DEFAULT_PYTHON} otherwise.
-     * After the first worker's handshake, later workers start with the interpreter path it
-     * reported ({@code sys.executable}).
+     * SnakeBridgeRuntime.Builder#pool}, {@value SnakeBridgeRuntime#DEFAULT_PYTHON} otherwise. After
+     * the first worker's handshake, later workers start with the interpreter path it reported
+     * ({@code sys.executable}).
      */
     public Builder python(String python) {
       Objects.requireNonNull(python, "python");
@@ -359,9 +402,10 @@ public final class PoolOptions {
       Objects.requireNonNull(folder, "venv");
       Path absolute = folder.toAbsolutePath();
       boolean windows = System.getProperty("os.name", "").startsWith("Windows");
-      Path interpreter = windows
-          ? absolute.resolve("Scripts").resolve("python.exe")
-          : absolute.resolve("bin").resolve("python");
+      Path interpreter =
+          windows
+              ? absolute.resolve("Scripts").resolve("python.exe")
+              : absolute.resolve("bin").resolve("python");
       if (!Files.isExecutable(interpreter)) {
         throw new IllegalArgumentException(
             "venv must be a virtual environment folder holding " + interpreter + ": " + folder);
@@ -411,8 +455,8 @@ public final class PoolOptions {
       Objects.requireNonNull(folders, "pythonPath");
       List<Path> checked = new ArrayList<>(folders.size());
       for (int i = 0; i < folders.size(); i++) {
-        checked.add(Objects.requireNonNull(folders.get(i), "pythonPath[" + i + "]")
-            .toAbsolutePath());
+        checked.add(
+            Objects.requireNonNull(folders.get(i), "pythonPath[" + i + "]").toAbsolutePath());
       }
       this.pythonPath = List.copyOf(checked);
       return this;
@@ -428,8 +472,8 @@ public final class PoolOptions {
     }
 
     /**
-     * Sets how long a worker may take to start and complete its handshake, positive; default
-     * {@link SnakeBridgeRuntime#DEFAULT_STARTUP_TIMEOUT} (30 s).
+     * Sets how long a worker may take to start and complete its handshake, positive; default {@link
+     * SnakeBridgeRuntime#DEFAULT_STARTUP_TIMEOUT} (30 s).
      */
     public Builder startupTimeout(Duration timeout) {
       this.startupTimeout = positive(timeout, "startupTimeout");
@@ -451,8 +495,8 @@ public final class PoolOptions {
 
     /**
      * Sets how long a call may wait for a worker, positive; past it the call fails with {@link
-     * PoolExhaustedException}. Default: no limit of its own, the call's deadline (which covers
-     * the wait) is the limit, and passing it gives {@link CallTimeoutException}.
+     * PoolExhaustedException}. Default: no limit of its own, the call's deadline (which covers the
+     * wait) is the limit, and passing it gives {@link CallTimeoutException}.
      */
     public Builder acquireTimeout(Duration timeout) {
       this.acquireTimeout = positive(timeout, "acquireTimeout");
@@ -474,18 +518,18 @@ public final class PoolOptions {
     }
 
     /**
-     * Sets how many times a call made with {@link CallOptions#idempotent(boolean)
-     * idempotent(true)} runs again, each time on another worker, when the worker running it
-     * crashes, 0 to {@value PoolOptions#MAX_CRASH_RETRIES}; default 1. The retries stay within
-     * the call's deadline, and a call passing {@link PyRef}s is never retried (its objects died
-     * with the worker). Each retry may cost a worker if the call itself is what crashes them, so
-     * raise this only where workers die of outside causes (an operator, a chaos test, preempted
-     * hosts). Calls that are not idempotent are never retried.
+     * Sets how many times a call made with {@link CallOptions#idempotent(boolean) idempotent(true)}
+     * runs again, each time on another worker, when the worker running it crashes, 0 to {@value
+     * PoolOptions#MAX_CRASH_RETRIES}; default 1. The retries stay within the call's deadline, and a
+     * call passing {@link PyRef}s is never retried (its objects died with the worker). Each retry
+     * may cost a worker if the call itself is what crashes them, so raise this only where workers
+     * die of outside causes (an operator, a chaos test, preempted hosts). Calls that are not
+     * idempotent are never retried.
      */
     public Builder crashRetries(int retries) {
       if (retries < 0 || retries > MAX_CRASH_RETRIES) {
-        throw new IllegalArgumentException("crashRetries must be between 0 and "
-            + MAX_CRASH_RETRIES + ": " + retries);
+        throw new IllegalArgumentException(
+            "crashRetries must be between 0 and " + MAX_CRASH_RETRIES + ": " + retries);
       }
       this.crashRetries = retries;
       return this;
@@ -503,10 +547,10 @@ public final class PoolOptions {
     /**
      * Sets how long a ping may go unanswered, positive; default 10 s. A worker that misses it is
      * killed and replaced, and its callers get {@link WorkerCrashedException}: a hung worker is
-     * replaced within about {@code heartbeatInterval + heartbeatTimeout}. A worker that misses
-     * it while running a call (code holding the GIL cannot answer) and whose process is not
-     * stopped is busy, not hung: only the call's deadline ends it. That state is read from
-     * {@code /proc} (Linux); elsewhere every missed ping counts as a hang.
+     * replaced within about {@code heartbeatInterval + heartbeatTimeout}. A worker that misses it
+     * while running a call (code holding the GIL cannot answer) and whose process is not stopped is
+     * busy, not hung: only the call's deadline ends it. That state is read from {@code /proc}
+     * (Linux); elsewhere every missed ping counts as a hang.
      */
     public Builder heartbeatTimeout(Duration timeout) {
       this.heartbeatTimeout = positive(timeout, "heartbeatTimeout");
@@ -526,8 +570,8 @@ public final class PoolOptions {
     }
 
     /**
-     * Recycles a worker once it has been ready for this long, positive, give or take 10 % chosen
-     * at random per worker so that workers do not all restart together; default: never.
+     * Recycles a worker once it has been ready for this long, positive, give or take 10 % chosen at
+     * random per worker so that workers do not all restart together; default: never.
      */
     public Builder maxWorkerLifetime(Duration lifetime) {
       this.maxWorkerLifetime = positive(lifetime, "maxWorkerLifetime");
@@ -553,19 +597,18 @@ public final class PoolOptions {
      * PoolOptions#MIN_WORKER_MEMORY} bytes; default: none. The worker sets it on itself at start
      * ({@code RLIMIT_DATA}: its heap and other private writable memory). Unlike {@link
      * #maxWorkerMemory}, which recycles a worker after the call that grew it, the limit stops the
-     * growth: an allocation past it fails, so the call that makes it, or whose request does not
-     * fit under it, gets a {@link PythonException} of type {@code builtins.MemoryError}, and the
+     * growth: an allocation past it fails, so the call that makes it, or whose request does not fit
+     * under it, gets a {@link PythonException} of type {@code builtins.MemoryError}, and the
      * worker, which frees that memory as the error unwinds, serves on. Where the failure cannot
      * become an exception of the call (a C library that aborts when an allocation fails), the
      * worker dies instead: the call gets a {@link WorkerCrashedException} whose message names the
      * limit, and the worker is replaced.
      *
      * <p>The limit counts memory reserved for writing, not resident memory: numpy's OpenBLAS
-     * reserves buffers for each CPU when imported (about 80 MB on 2 CPUs), so leave room above
-     * what the calls themselves use. Processes that user code starts inherit the limit, each for
-     * itself. Enforced by Linux; other systems enforce {@code RLIMIT_DATA} less strictly or not
-     * at all, and a worker on a system without it (Windows) fails to start rather than run
-     * without the limit.
+     * reserves buffers for each CPU when imported (about 80 MB on 2 CPUs), so leave room above what
+     * the calls themselves use. Processes that user code starts inherit the limit, each for itself.
+     * Enforced by Linux; other systems enforce {@code RLIMIT_DATA} less strictly or not at all, and
+     * a worker on a system without it (Windows) fails to start rather than run without the limit.
      */
     public Builder workerMemoryLimit(long bytes) {
       if (bytes < MIN_WORKER_MEMORY) {
@@ -577,10 +620,10 @@ public final class PoolOptions {
     }
 
     /**
-     * Sets how long a worker due for recycling that still holds objects of sessions (live
-     * {@link PyRef}s) keeps serving those sessions, positive; default 60 s. It takes no other
-     * call meanwhile, and leaves as soon as it holds no live object; after this time it is
-     * recycled anyway and those objects are lost ({@link SessionLostException}).
+     * Sets how long a worker due for recycling that still holds objects of sessions (live {@link
+     * PyRef}s) keeps serving those sessions, positive; default 60 s. It takes no other call
+     * meanwhile, and leaves as soon as it holds no live object; after this time it is recycled
+     * anyway and those objects are lost ({@link SessionLostException}).
      */
     public Builder recycleTimeout(Duration timeout) {
       this.recycleTimeout = positive(timeout, "recycleTimeout");
@@ -595,8 +638,8 @@ public final class PoolOptions {
      */
     public Builder threadsPerWorker(int threads) {
       if (threads < 1 || threads > MAX_THREADS_PER_WORKER) {
-        throw new IllegalArgumentException("threadsPerWorker must be between 1 and "
-            + MAX_THREADS_PER_WORKER + ": " + threads);
+        throw new IllegalArgumentException(
+            "threadsPerWorker must be between 1 and " + MAX_THREADS_PER_WORKER + ": " + threads);
       }
       this.threadsPerWorker = threads;
       return this;

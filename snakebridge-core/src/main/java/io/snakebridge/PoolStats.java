@@ -1,8 +1,8 @@
 package io.snakebridge;
 
 /**
- * A snapshot of one pool: its workers now and its counters since the runtime was built. Returned
- * by {@link SnakeBridgeRuntime#poolStats()}.
+ * A snapshot of one pool: its workers now and its counters since the runtime was built. Returned by
+ * {@link SnakeBridgeRuntime#poolStats()}.
  *
  * <pre>{@code
  * PoolStats stats = python.poolStats();
@@ -11,8 +11,8 @@ package io.snakebridge;
  * }</pre>
  *
  * <p>The gauges ({@code busy}, {@code idle}, {@code starting}, {@code waiting}) are read together
- * under the pool's lock; the counters are read just after, so a snapshot taken while calls run
- * may be a call or two out of step between the two groups. A value, immutable and thread-safe.
+ * under the pool's lock; the counters are read just after, so a snapshot taken while calls run may
+ * be a call or two out of step between the two groups. A value, immutable and thread-safe.
  *
  * @param pool the pool's name
  * @param size how many workers the pool keeps ({@link PoolOptions#size()})
@@ -23,8 +23,8 @@ package io.snakebridge;
  * @param calls calls that ended in this pool, whatever their outcome
  * @param failures calls that ended with an exception of any kind (Python errors included)
  * @param timeouts calls that ended with {@link CallTimeoutException}
- * @param crashes workers that left the pool unexpectedly: died, stopped answering heartbeats,
- *     broke the protocol, or failed to start
+ * @param crashes workers that left the pool unexpectedly: died, stopped answering heartbeats, broke
+ *     the protocol, or failed to start
  * @param restarts workers started to replace one that left (crashed, timed out, recycled)
  * @param recycles workers recycled (see {@link PoolOptions})
  * @since 0.2
@@ -45,9 +45,30 @@ public record PoolStats(
 
   @Override
   public String toString() {
-    return "pool '" + pool + "': size " + size + ", " + busy + " busy, " + idle + " idle, "
-        + starting + " starting, " + waiting + " waiting; " + calls + " calls, " + failures
-        + " failures, " + timeouts + " timeouts, " + crashes + " crashes, " + restarts
-        + " restarts, " + recycles + " recycles";
+    return "pool '"
+        + pool
+        + "': size "
+        + size
+        + ", "
+        + busy
+        + " busy, "
+        + idle
+        + " idle, "
+        + starting
+        + " starting, "
+        + waiting
+        + " waiting; "
+        + calls
+        + " calls, "
+        + failures
+        + " failures, "
+        + timeouts
+        + " timeouts, "
+        + crashes
+        + " crashes, "
+        + restarts
+        + " restarts, "
+        + recycles
+        + " recycles";
   }
 }

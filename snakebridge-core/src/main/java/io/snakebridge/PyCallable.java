@@ -18,12 +18,12 @@ import java.util.Map;
  * accepted as well; called with another number of arguments, or with keyword arguments, they raise
  * a Python exception. A {@code PyCallable} receives everything.
  *
- * <p><b>Threads.</b> Python's call runs the function on the runtime's callback executor (see
- * {@link SnakeBridgeRuntime.Builder#callbackExecutor}), never on the caller's thread. While the
- * function runs, the Python call that invoked it waits, holding its worker; calls the function
- * makes itself, on its own thread, go to that same worker and run at once, so a callback may call
- * Python, which may call back, to any depth. A call the function hands to another thread (an
- * {@code *Async} method, another executor) does not: it would wait for the busy worker.
+ * <p><b>Threads.</b> Python's call runs the function on the runtime's callback executor (see {@link
+ * SnakeBridgeRuntime.Builder#callbackExecutor}), never on the caller's thread. While the function
+ * runs, the Python call that invoked it waits, holding its worker; calls the function makes itself,
+ * on its own thread, go to that same worker and run at once, so a callback may call Python, which
+ * may call back, to any depth. A call the function hands to another thread (an {@code *Async}
+ * method, another executor) does not: it would wait for the busy worker.
  *
  * <p><b>Errors.</b> An exception thrown by the function raises {@code snakebridge_worker.JavaError}
  * in Python; if Python does not catch it, the outer call throws a {@link PythonException} whose

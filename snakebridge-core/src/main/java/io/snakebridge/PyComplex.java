@@ -4,8 +4,8 @@ package io.snakebridge;
  * A Python {@code complex} number: a pair of IEEE 754 doubles.
  *
  * <p>Both parts cross the boundary bit for bit, including NaN payloads and {@code -0.0}. As with
- * every record, {@link #equals(Object)} compares the parts with {@link Double#compare}, so
- * {@code NaN} equals {@code NaN} and {@code 0.0} does not equal {@code -0.0}.
+ * every record, {@link #equals(Object)} compares the parts with {@link Double#compare}, so {@code
+ * NaN} equals {@code NaN} and {@code 0.0} does not equal {@code -0.0}.
  *
  * <pre>{@code
  * PyComplex z = new PyComplex(1.0, -2.5);   // Python: (1-2.5j)

@@ -12,13 +12,13 @@ import org.jspecify.annotations.Nullable;
  * A Python {@code datetime} with its {@code fold}: the value a datetime whose {@code fold} is 1
  * decodes to, since {@link LocalDateTime} and {@link OffsetDateTime} have no such field.
  *
- * <p>{@code fold} tells the two moments of a wall time apart that a clock shows twice, when it
- * is set back at the end of daylight saving time: 0 is the earlier, 1 the later (PEP 495). A
- * datetime whose {@code fold} is 0, the usual case, decodes to a {@code LocalDateTime} (naive)
- * or {@code OffsetDateTime} (aware) as before; one whose {@code fold} is 1 decodes to a
- * {@code PyDateTime}, which goes back to Python with its fold. {@link #atZone(ZoneId)} reads the
- * wall time in a zone as Python's {@code zoneinfo} does, where {@code fold} does what
- * {@link ZonedDateTime#withLaterOffsetAtOverlap()} does in Java.
+ * <p>{@code fold} tells the two moments of a wall time apart that a clock shows twice, when it is
+ * set back at the end of daylight saving time: 0 is the earlier, 1 the later (PEP 495). A datetime
+ * whose {@code fold} is 0, the usual case, decodes to a {@code LocalDateTime} (naive) or {@code
+ * OffsetDateTime} (aware) as before; one whose {@code fold} is 1 decodes to a {@code PyDateTime},
+ * which goes back to Python with its fold. {@link #atZone(ZoneId)} reads the wall time in a zone as
+ * Python's {@code zoneinfo} does, where {@code fold} does what {@link
+ * ZonedDateTime#withLaterOffsetAtOverlap()} does in Java.
  *
  * <pre>{@code
  * // Python: datetime(2021, 11, 7, 1, 30, fold=1), the second 01:30 in New York that night
@@ -61,8 +61,8 @@ public record PyDateTime(LocalDateTime dateTime, @Nullable ZoneOffset offset, in
   }
 
   /**
-   * Returns the aware datetime as an {@code OffsetDateTime}; its offset already fixes the
-   * instant, so the fold is not needed for it.
+   * Returns the aware datetime as an {@code OffsetDateTime}; its offset already fixes the instant,
+   * so the fold is not needed for it.
    *
    * @throws IllegalStateException if the datetime is naive
    */
@@ -74,11 +74,11 @@ public record PyDateTime(LocalDateTime dateTime, @Nullable ZoneOffset offset, in
   }
 
   /**
-   * Returns the wall time {@link #dateTime()} in {@code zone}, as Python's
-   * {@code replace(tzinfo=ZoneInfo(zone))} reads it: where the zone's clock shows that time
-   * twice, fold 0 gives the earlier offset and fold 1 the later. A wall time the clock skips
-   * (in a gap) is moved forward by the gap's length, which is Python's reading for fold 0 only.
-   * The {@link #offset()}, if any, is not used.
+   * Returns the wall time {@link #dateTime()} in {@code zone}, as Python's {@code
+   * replace(tzinfo=ZoneInfo(zone))} reads it: where the zone's clock shows that time twice, fold 0
+   * gives the earlier offset and fold 1 the later. A wall time the clock skips (in a gap) is moved
+   * forward by the gap's length, which is Python's reading for fold 0 only. The {@link #offset()},
+   * if any, is not used.
    */
   public ZonedDateTime atZone(ZoneId zone) {
     ZonedDateTime zoned = dateTime.atZone(zone);

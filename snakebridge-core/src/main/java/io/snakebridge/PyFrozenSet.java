@@ -11,16 +11,16 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * A Python {@code frozenset}: an unmodifiable set of values that may contain {@code null}
- * (Python's {@code None}), iterated in the order its elements were given.
+ * A Python {@code frozenset}: an unmodifiable set of values that may contain {@code null} (Python's
+ * {@code None}), iterated in the order its elements were given.
  *
  * <p>A frozenset returned by Python decodes to a {@code PyFrozenSet}, and a {@code PyFrozenSet}
  * passed as an argument reaches Python as a {@code frozenset} (any other {@link Set}, including
- * {@code Set.of(...)} and {@code Collections.unmodifiableSet(...)}, becomes a {@code set}). Like
- * a {@link PyTuple}, and unlike other sets, it may be a dict key or a set element, as in Python.
- * It equals and hashes like any {@code Set} with the same elements, so
- * {@code PyFrozenSet.of(1L, 2L).equals(Set.of(2L, 1L))} is true; {@link #toString()} reads like
- * Python's {@code repr}: {@code frozenset({1, 2})}, {@code frozenset()}.
+ * {@code Set.of(...)} and {@code Collections.unmodifiableSet(...)}, becomes a {@code set}). Like a
+ * {@link PyTuple}, and unlike other sets, it may be a dict key or a set element, as in Python. It
+ * equals and hashes like any {@code Set} with the same elements, so {@code PyFrozenSet.of(1L,
+ * 2L).equals(Set.of(2L, 1L))} is true; {@link #toString()} reads like Python's {@code repr}: {@code
+ * frozenset({1, 2})}, {@code frozenset()}.
  *
  * <pre>{@code
  * Map<Object, Object> byTeam = new LinkedHashMap<>();
@@ -41,8 +41,8 @@ public final class PyFrozenSet extends AbstractSet<Object> {
   }
 
   /**
-   * Returns a frozenset of {@code items}; a repeated element is kept once, at its first place,
-   * as Python's {@code frozenset([...])} does. The elements themselves are not copied.
+   * Returns a frozenset of {@code items}; a repeated element is kept once, at its first place, as
+   * Python's {@code frozenset([...])} does. The elements themselves are not copied.
    *
    * @throws NullPointerException if {@code items} is null (a {@code null} element is allowed)
    */
@@ -114,7 +114,9 @@ public final class PyFrozenSet extends AbstractSet<Object> {
     throw new UnsupportedOperationException("a PyFrozenSet is immutable");
   }
 
-  /** Returns the set as Python prints it: {@code frozenset({1, 'a', None})}, {@code frozenset()}. */
+  /**
+   * Returns the set as Python prints it: {@code frozenset({1, 'a', None})}, {@code frozenset()}.
+   */
   @Override
   public String toString() {
     if (items.isEmpty()) {

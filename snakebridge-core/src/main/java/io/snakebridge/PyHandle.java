@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * The base of typed wrappers of Python objects: a final class per Python class (what the code
- * generator makes, say {@code LinearRegression}) that is a {@link PyRef} to the same object, so
- * it can be passed wherever a {@code PyRef} can (as an argument, where Python receives the live
+ * generator makes, say {@code LinearRegression}) that is a {@link PyRef} to the same object, so it
+ * can be passed wherever a {@code PyRef} can (as an argument, where Python receives the live
  * object; to {@link SnakeBridgeRuntime#callMethod}; to any API taking a {@code PyRef}), and has
  * every operation of one ({@link #callMethod(String, Object...)}, {@link #getAttr}, {@link
  * #getItem}, ...), on the runtime that made the reference.
@@ -43,15 +43,19 @@ public abstract non-sealed class PyHandle extends PyRef {
   private final PyRef ref;
 
   /**
-   * Wraps {@code ref}; a handle given here is unwrapped, so a handle always wraps the runtime's
-   * own reference.
+   * Wraps {@code ref}; a handle given here is unwrapped, so a handle always wraps the runtime's own
+   * reference.
    *
    * @throws NullPointerException when {@code ref} is null
    */
   protected PyHandle(PyRef ref) {
     // A handle's fields are those of the reference it wraps, so ref may be a handle too.
-    super(Objects.requireNonNull(ref, "ref").refId(), ref.sessionId(), ref.typeName(),
-        ref.module(), ref.runtime);
+    super(
+        Objects.requireNonNull(ref, "ref").refId(),
+        ref.sessionId(),
+        ref.typeName(),
+        ref.module(),
+        ref.runtime);
     this.ref = ref.target();
   }
 

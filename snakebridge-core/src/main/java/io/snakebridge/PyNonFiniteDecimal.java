@@ -4,15 +4,15 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A Python {@code decimal.Decimal} that is not finite: an infinity or a NaN, which
- * {@link java.math.BigDecimal} cannot hold.
+ * A Python {@code decimal.Decimal} that is not finite: an infinity or a NaN, which {@link
+ * java.math.BigDecimal} cannot hold.
  *
- * <p>A finite {@code Decimal} decodes to a {@code BigDecimal}; {@code Decimal('Infinity')},
- * {@code Decimal('-Infinity')}, {@code Decimal('NaN')} and the signalling {@code Decimal('sNaN')}
- * (with their sign and any diagnostic digits, as in {@code NaN123}) decode to a
- * {@code PyNonFiniteDecimal}, which goes back to Python as that very {@code Decimal}. It is not a
- * {@code Number}, so it never passes silently for a number in Java arithmetic;
- * {@link #doubleValue()} gives the nearest {@code double} where one is wanted.
+ * <p>A finite {@code Decimal} decodes to a {@code BigDecimal}; {@code Decimal('Infinity')}, {@code
+ * Decimal('-Infinity')}, {@code Decimal('NaN')} and the signalling {@code Decimal('sNaN')} (with
+ * their sign and any diagnostic digits, as in {@code NaN123}) decode to a {@code
+ * PyNonFiniteDecimal}, which goes back to Python as that very {@code Decimal}. It is not a {@code
+ * Number}, so it never passes silently for a number in Java arithmetic; {@link #doubleValue()}
+ * gives the nearest {@code double} where one is wanted.
  *
  * <pre>{@code
  * Object total = python.call("mymodule", "total");       // Decimal('NaN') in Python
@@ -21,16 +21,18 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Two instances are equal if Python prints them the same ({@link #toString()}), so, unlike in
- * Python, a NaN equals itself, as {@code Double.NaN} does with {@code Double.equals}.
- * Instances are immutable and thread-safe.
+ * Python, a NaN equals itself, as {@code Double.NaN} does with {@code Double.equals}. Instances are
+ * immutable and thread-safe.
  *
  * @since 0.1
  */
 public final class PyNonFiniteDecimal {
   /** {@code Decimal('Infinity')}. */
   public static final PyNonFiniteDecimal POSITIVE_INFINITY = new PyNonFiniteDecimal("Infinity");
+
   /** {@code Decimal('-Infinity')}. */
   public static final PyNonFiniteDecimal NEGATIVE_INFINITY = new PyNonFiniteDecimal("-Infinity");
+
   /** {@code Decimal('NaN')}, the quiet NaN. */
   public static final PyNonFiniteDecimal NAN = new PyNonFiniteDecimal("NaN");
 
@@ -43,12 +45,12 @@ public final class PyNonFiniteDecimal {
 
   /**
    * Returns the value {@code text} stands for, read as Python's {@code Decimal(text)} reads a
-   * non-finite value: an optional sign, then {@code Infinity}, {@code Inf}, {@code NaN} or
-   * {@code sNaN} in any case, a NaN optionally followed by its diagnostic digits.
+   * non-finite value: an optional sign, then {@code Infinity}, {@code Inf}, {@code NaN} or {@code
+   * sNaN} in any case, a NaN optionally followed by its diagnostic digits.
    *
    * @throws NullPointerException if {@code text} is null
-   * @throws IllegalArgumentException if {@code text} is not such a value (a finite number
-   *     included: that is a {@code BigDecimal})
+   * @throws IllegalArgumentException if {@code text} is not such a value (a finite number included:
+   *     that is a {@code BigDecimal})
    */
   public static PyNonFiniteDecimal parse(String text) {
     Objects.requireNonNull(text, "text");
@@ -108,8 +110,8 @@ public final class PyNonFiniteDecimal {
   }
 
   /**
-   * Returns {@code Double.POSITIVE_INFINITY}, {@code Double.NEGATIVE_INFINITY} or
-   * {@code Double.NaN}; a NaN's sign, digits and signalling are not kept.
+   * Returns {@code Double.POSITIVE_INFINITY}, {@code Double.NEGATIVE_INFINITY} or {@code
+   * Double.NaN}; a NaN's sign, digits and signalling are not kept.
    */
   public double doubleValue() {
     if (isNaN()) {

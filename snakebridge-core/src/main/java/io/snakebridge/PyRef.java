@@ -3,8 +3,8 @@ package io.snakebridge;
 import java.util.Objects;
 
 /**
- * A Python object that stays in its worker process and is used from Java by reference: what a
- * call returns for any value that has no by-value mapping (a {@code pandas.DataFrame}, a compiled
+ * A Python object that stays in its worker process and is used from Java by reference: what a call
+ * returns for any value that has no by-value mapping (a {@code pandas.DataFrame}, a compiled
  * regular expression, an open file, an instance of the user's own class), also deep inside a
  * returned list or dict, where it replaces just that leaf.
  *
@@ -17,17 +17,17 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>A reference can be passed back as an argument to any call, where Python receives the live
- * object. Its own methods ({@link #callMethod(String, Object...)}, {@link #call(Object...)},
- * {@link #getAttr}, {@link #setAttr}, {@link #getItem}, {@link #setItem}, {@link #str}, {@link
- * #repr}, {@link #release}) run on the runtime that made it, as the same-named methods of
- * {@link SnakeBridgeRuntime} taking the reference do, and follow their one rule for arguments:
- * a trailing {@code Object...} is always the positional arguments, the {@link CallOptions}
- * before it. {@link #toString()} is local and never calls Python. It belongs
- * to a session ({@link #sessionId()}): the call that created it ran in that session, and every
- * call that uses it runs in it too, on the worker process that holds the object.
+ * object. Its own methods ({@link #callMethod(String, Object...)}, {@link #call(Object...)}, {@link
+ * #getAttr}, {@link #setAttr}, {@link #getItem}, {@link #setItem}, {@link #str}, {@link #repr},
+ * {@link #release}) run on the runtime that made it, as the same-named methods of {@link
+ * SnakeBridgeRuntime} taking the reference do, and follow their one rule for arguments: a trailing
+ * {@code Object...} is always the positional arguments, the {@link CallOptions} before it. {@link
+ * #toString()} is local and never calls Python. It belongs to a session ({@link #sessionId()}): the
+ * call that created it ran in that session, and every call that uses it runs in it too, on the
+ * worker process that holds the object.
  *
- * <p><b>Identity.</b> Within a session the worker gives one Python object one reference id, and
- * a runtime keeps one {@code PyRef} instance per live reference, so the same object returned twice
+ * <p><b>Identity.</b> Within a session the worker gives one Python object one reference id, and a
+ * runtime keeps one {@code PyRef} instance per live reference, so the same object returned twice
  * (by one call or by two) is the same {@code PyRef}. {@link #equals} and {@link #hashCode} compare
  * the session id and the reference id, so they mean "the same Python object".
  *
@@ -38,8 +38,7 @@ import java.util.Objects;
  * SessionOptions#maxRefs}, idle longer than {@link SessionOptions#ttl}); or, as a safety net, this
  * {@code PyRef} becoming unreachable in Java, which the runtime notices after a garbage collection
  * and reports to the worker in the background. Using a reference after that throws {@link
- * ReferenceNotFoundException}; using it after its worker died throws {@link
- * SessionLostException}.
+ * ReferenceNotFoundException}; using it after its worker died throws {@link SessionLostException}.
  *
  * <p>A reference to a Python generator or iterator is a {@link StreamRef}. A typed wrapper of a
  * Python class (what the code generator makes) extends {@link PyHandle}, a reference to the same
@@ -55,11 +54,12 @@ public sealed class PyRef permits StreamRef, PyHandle {
   private final String sessionId;
   private final String typeName;
   private final String module;
+
   /** The runtime whose workers hold the object (null only in tests). */
   final SnakeBridgeRuntime runtime;
 
-  PyRef(String refId, String sessionId, String typeName, String module,
-      SnakeBridgeRuntime runtime) {
+  PyRef(
+      String refId, String sessionId, String typeName, String module, SnakeBridgeRuntime runtime) {
     this.refId = Objects.requireNonNull(refId, "refId");
     this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
     this.typeName = Objects.requireNonNull(typeName, "typeName");
@@ -91,8 +91,8 @@ public sealed class PyRef permits StreamRef, PyHandle {
   }
 
   /**
-   * Calls {@code obj.method(*args)} on the runtime that made this reference, in its session and
-   * on the worker holding it.
+   * Calls {@code obj.method(*args)} on the runtime that made this reference, in its session and on
+   * the worker holding it.
    *
    * @param args the positional arguments; pass {@code (Object) null} for a single None
    * @throws ReferenceNotFoundException when the reference was released, expired or evicted
@@ -115,8 +115,8 @@ public sealed class PyRef permits StreamRef, PyHandle {
   }
 
   /**
-   * Calls the object itself, {@code obj(*args)}: a function, a class, a bound method or any
-   * object with {@code __call__}.
+   * Calls the object itself, {@code obj(*args)}: a function, a class, a bound method or any object
+   * with {@code __call__}.
    *
    * @throws PythonException ({@code builtins.TypeError}) when the object is not callable
    * @see #callMethod(String, Object...) for everything else it throws
@@ -127,8 +127,7 @@ public sealed class PyRef permits StreamRef, PyHandle {
   }
 
   /**
-   * Calls the object itself, {@code obj(*args, **options.kwargs())}; see {@link
-   * #call(Object...)}.
+   * Calls the object itself, {@code obj(*args, **options.kwargs())}; see {@link #call(Object...)}.
    *
    * @since 0.2
    */
@@ -179,8 +178,8 @@ public sealed class PyRef permits StreamRef, PyHandle {
   }
 
   /**
-   * Returns Python's {@code str()} of the object: a call to its worker, which waits for the
-   * worker like any call and throws like any call ({@link #toString()} never calls Python).
+   * Returns Python's {@code str()} of the object: a call to its worker, which waits for the worker
+   * like any call and throws like any call ({@link #toString()} never calls Python).
    *
    * @throws ReferenceNotFoundException when the reference was released
    * @throws PythonException when {@code __str__} raised
@@ -191,8 +190,8 @@ public sealed class PyRef permits StreamRef, PyHandle {
   }
 
   /**
-   * Returns Python's {@code repr()} of the object: a call to its worker, which waits for the
-   * worker like any call and throws like any call.
+   * Returns Python's {@code repr()} of the object: a call to its worker, which waits for the worker
+   * like any call and throws like any call.
    *
    * @throws ReferenceNotFoundException when the reference was released
    * @throws PythonException when {@code __repr__} raised
@@ -213,8 +212,8 @@ public sealed class PyRef permits StreamRef, PyHandle {
 
   /**
    * Returns {@code PyRef[<type> <id>]} ({@code StreamRef[<type> <id>]} for a stream), such as
-   * {@code PyRef[re.Pattern 7]}. Local: it never calls Python, so logging a reference or showing
-   * it in a debugger sends nothing to a worker; {@link #str()} and {@link #repr()} ask Python.
+   * {@code PyRef[re.Pattern 7]}. Local: it never calls Python, so logging a reference or showing it
+   * in a debugger sends nothing to a worker; {@link #str()} and {@link #repr()} ask Python.
    */
   @Override
   public final String toString() {

@@ -37,9 +37,9 @@ import java.util.stream.StreamSupport;
  * #hasNext()} takes exactly one item from Python when none is waiting and nothing is ever taken
  * ahead, so the reference can go on being used afterwards. {@link #hasNext()} may wait for Python,
  * at most the call's timeout for each batch or item, and throws what a call throws: a {@link
- * PythonException} when the Python iterator raised (after every item produced before the error),
- * a {@link CallTimeoutException}, a {@link WorkerCrashedException}... After it threw, the stream
- * is over.
+ * PythonException} when the Python iterator raised (after every item produced before the error), a
+ * {@link CallTimeoutException}, a {@link WorkerCrashedException}... After it threw, the stream is
+ * over.
  *
  * <p><b>Closing.</b> Close a stream you do not read to its end: over a call, closing cancels the
  * batch in flight and closes the Python iterator (a generator's {@code finally} blocks have run
@@ -50,8 +50,7 @@ import java.util.stream.StreamSupport;
  * this object unreachable.
  *
  * <p>Not thread-safe, like any iterator: one thread at a time takes items and closes it. The items
- * themselves (including {@link PyRef}s, which belong to the stream's session) may go to any
- * thread.
+ * themselves (including {@link PyRef}s, which belong to the stream's session) may go to any thread.
  *
  * @since 0.3
  */
@@ -91,8 +90,9 @@ public final class PyStream implements Iterator<Object>, AutoCloseable {
    * {@code limit(n)} or {@code findFirst()} take no item beyond those they need.
    */
   public Stream<Object> stream() {
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED),
-        false).onClose(this::close);
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED), false)
+        .onClose(this::close);
   }
 
   /**

@@ -7,8 +7,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Python {@code time} with its {@code fold}: the value a time whose {@code fold} is 1 decodes
- * to, since {@link LocalTime} and {@link OffsetTime} have no such field.
+ * A Python {@code time} with its {@code fold}: the value a time whose {@code fold} is 1 decodes to,
+ * since {@link LocalTime} and {@link OffsetTime} have no such field.
  *
  * <p>A time whose {@code fold} is 0, the usual case, decodes to a {@code LocalTime} (naive) or an
  * {@code OffsetTime} (aware); one whose {@code fold} is 1 (the later of two equal wall times, see

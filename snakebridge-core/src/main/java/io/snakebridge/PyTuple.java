@@ -11,10 +11,10 @@ import java.util.RandomAccess;
  * (Python's {@code None}).
  *
  * <p>A tuple returned by Python decodes to a {@code PyTuple}, and a {@code PyTuple} passed as an
- * argument reaches Python as a {@code tuple} (any other {@link java.util.List} becomes a
- * {@code list}). It equals and hashes like any {@code List} with the same elements, so
- * {@code PyTuple.of(1L, 2L).equals(List.of(1L, 2L))} is true; {@link #toString()} reads like
- * Python's {@code repr}: {@code (1, 2)}, {@code ('a',)}, {@code ()}.
+ * argument reaches Python as a {@code tuple} (any other {@link java.util.List} becomes a {@code
+ * list}). It equals and hashes like any {@code List} with the same elements, so {@code
+ * PyTuple.of(1L, 2L).equals(List.of(1L, 2L))} is true; {@link #toString()} reads like Python's
+ * {@code repr}: {@code (1, 2)}, {@code ('a',)}, {@code ()}.
  *
  * <pre>{@code
  * Map<Object, Object> byPoint = new LinkedHashMap<>();
@@ -89,7 +89,10 @@ public final class PyTuple extends AbstractList<Object> implements RandomAccess 
     return indexOf(o) >= 0;
   }
 
-  /** Returns the tuple as Python prints it: {@code (1, 'a', None)}, with a trailing comma for one element. */
+  /**
+   * Returns the tuple as Python prints it: {@code (1, 'a', None)}, with a trailing comma for one
+   * element.
+   */
   @Override
   public String toString() {
     StringBuilder out = new StringBuilder(2 + 8 * items.length).append('(');
@@ -105,7 +108,10 @@ public final class PyTuple extends AbstractList<Object> implements RandomAccess 
     return out.append(')').toString();
   }
 
-  /** Appends {@code item} roughly as Python's {@code repr} shows it (shared with {@link PyFrozenSet}). */
+  /**
+   * Appends {@code item} roughly as Python's {@code repr} shows it (shared with {@link
+   * PyFrozenSet}).
+   */
   static void appendRepr(StringBuilder out, Object item) {
     if (item == null) {
       out.append("None");
@@ -125,8 +131,10 @@ public final class PyTuple extends AbstractList<Object> implements RandomAccess 
     } else if (item instanceof byte[]) {
       out.append("b<").append(((byte[]) item).length).append(" bytes>");
     } else if (item.getClass().isArray()) {
-      out.append(item.getClass().getComponentType().getName()).append('[')
-          .append(java.lang.reflect.Array.getLength(item)).append(']');
+      out.append(item.getClass().getComponentType().getName())
+          .append('[')
+          .append(java.lang.reflect.Array.getLength(item))
+          .append(']');
     } else {
       out.append(item);
     }

@@ -47,8 +47,8 @@ public class PythonException extends SnakeBridgeException {
    * @param pythonTraceback the formatted traceback
    * @param mro the qualified names of the type's method resolution order, the type itself first
    * @param pythonFrames the Python frames, innermost first
-   * @param cause the Python cause or context, or the Java exception behind a {@code JavaError},
-   *     or null
+   * @param cause the Python cause or context, or the Java exception behind a {@code JavaError}, or
+   *     null
    */
   public PythonException(
       String pythonType,
@@ -61,11 +61,11 @@ public class PythonException extends SnakeBridgeException {
   }
 
   /**
-   * Creates an exception describing a Python exception whose message ends with a note, such as
-   * the interpreter a {@code ModuleNotFoundError} happened in.
+   * Creates an exception describing a Python exception whose message ends with a note, such as the
+   * interpreter a {@code ModuleNotFoundError} happened in.
    *
-   * @param note appended to {@link #getMessage()} in parentheses, or null; {@link
-   *     #pythonMessage()} stays {@code str(exception)}
+   * @param note appended to {@link #getMessage()} in parentheses, or null; {@link #pythonMessage()}
+   *     stays {@code str(exception)}
    * @since 0.2
    */
   public PythonException(
@@ -112,8 +112,8 @@ public class PythonException extends SnakeBridgeException {
   }
 
   /**
-   * Returns the qualified names of the type's method resolution order, the type itself first,
-   * such as {@code [builtins.KeyError, builtins.LookupError, builtins.Exception, ...]}.
+   * Returns the qualified names of the type's method resolution order, the type itself first, such
+   * as {@code [builtins.KeyError, builtins.LookupError, builtins.Exception, ...]}.
    */
   public List<String> pythonMro() {
     return mro;

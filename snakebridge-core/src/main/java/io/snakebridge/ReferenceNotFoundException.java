@@ -2,8 +2,8 @@ package io.snakebridge;
 
 /**
  * Thrown when a call uses a {@link PyRef} whose Python object is no longer registered: it was
- * released ({@link SnakeBridgeRuntime#releaseRef}, its session ended), it expired (idle longer
- * than its session's {@link SessionOptions#ttl}) or it was evicted (beyond the session's {@link
+ * released ({@link SnakeBridgeRuntime#releaseRef}, its session ended), it expired (idle longer than
+ * its session's {@link SessionOptions#ttl}) or it was evicted (beyond the session's {@link
  * SessionOptions#maxRefs}). Nothing was run. The worker is unharmed.
  *
  * <p>Instances are immutable and thread-safe.

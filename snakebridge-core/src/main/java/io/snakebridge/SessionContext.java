@@ -15,9 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A session scope for the calls a block of code makes: inside {@code withSession} (or {@link
- * #run(Supplier)}), every call of this thread (on any runtime) runs in the block's session, so
- * the references it creates live together, in one worker, with the session's limits, and end
- * together.
+ * #run(Supplier)}), every call of this thread (on any runtime) runs in the block's session, so the
+ * references it creates live together, in one worker, with the session's limits, and end together.
  *
  * <pre>{@code
  * long rows = SessionContext.withSession(() -> {
@@ -49,23 +48,23 @@ import org.jspecify.annotations.Nullable;
  * that invoked it; otherwise the runtime's automatic session of the calling thread (see {@link
  * SnakeBridgeRuntime#currentSession}).
  *
- * <p><b>Lifetime.</b> Blocks nest; the previous context is restored when a block ends, also when
- * it throws. Several threads may enter the same session id at the same time and pass its
- * references between them; the session is released, in every runtime that used it, when the last
- * of them leaves its block (an {@code *Async} call started inside a block counts as being inside
- * until it completes), or earlier by {@link SnakeBridgeRuntime#releaseSession}. So a session whose
+ * <p><b>Lifetime.</b> Blocks nest; the previous context is restored when a block ends, also when it
+ * throws. Several threads may enter the same session id at the same time and pass its references
+ * between them; the session is released, in every runtime that used it, when the last of them
+ * leaves its block (an {@code *Async} call started inside a block counts as being inside until it
+ * completes), or earlier by {@link SnakeBridgeRuntime#releaseSession}. So a session whose
  * references another thread will use must be entered by that thread before the creating thread
  * leaves. A session named only through {@link CallOptions#sessionId} has no owners: it lives until
  * {@code releaseSession} (or its references expire). An open handle ({@link #open}) is an owner
- * that belongs to no thread: the session lives while it is open, whoever enters or leaves blocks
- * of it, and {@link #close()} gives that ownership up.
+ * that belongs to no thread: the session lives while it is open, whoever enters or leaves blocks of
+ * it, and {@link #close()} gives that ownership up.
  *
  * <p><b>References and the garbage collector.</b> A session keeps its references for as long as it
  * lives, but a {@link PyRef} that Java no longer reaches is released in Python after a garbage
- * collection even while its session lives (only that one object; the session goes on). Ending
- * the session releases everything it still holds; a {@code PyRef} collected after that sends
- * nothing. So keep the {@code PyRef}s you will use, and end sessions rather than relying on the
- * collector, whose timing is not predictable.
+ * collection even while its session lives (only that one object; the session goes on). Ending the
+ * session releases everything it still holds; a {@code PyRef} collected after that sends nothing.
+ * So keep the {@code PyRef}s you will use, and end sessions rather than relying on the collector,
+ * whose timing is not predictable.
  *
  * <p>Instances are thread-safe (immutable apart from an open handle's closing); the static methods
  * act on the calling thread, {@link #run(Supplier)} on the thread that calls it.
@@ -82,6 +81,7 @@ public final class SessionContext implements AutoCloseable {
   private final Map<String, String> tags;
   private final Instant createdAt;
   private final Thread owner;
+
   /** Set for an open handle while it owns its session; null for a block's context. */
   private final @Nullable AtomicBoolean open;
 
@@ -96,11 +96,11 @@ public final class SessionContext implements AutoCloseable {
   }
 
   /**
-   * Opens the session {@code options} describe (a new one with a generated id unless they name
-   * one) and returns an owner handle of it: while the handle is open the session lives, whatever
-   * threads enter or leave blocks of it, so references made in it (by {@link #run(Supplier)}, or
-   * by calls with {@link CallOptions#sessionId} of its id) can be used from any thread. {@link
-   * #close()} gives the ownership up; the session ends when its last owner is gone.
+   * Opens the session {@code options} describe (a new one with a generated id unless they name one)
+   * and returns an owner handle of it: while the handle is open the session lives, whatever threads
+   * enter or leave blocks of it, so references made in it (by {@link #run(Supplier)}, or by calls
+   * with {@link CallOptions#sessionId} of its id) can be used from any thread. {@link #close()}
+   * gives the ownership up; the session ends when its last owner is gone.
    *
    * <p>The handle is not tied to a thread: any thread may {@code run} in it or close it.
    *
@@ -116,9 +116,9 @@ public final class SessionContext implements AutoCloseable {
 
   /**
    * Runs {@code body} in this session on the calling thread, from any thread, as {@link
-   * #withSession(SessionOptions, Supplier)} would with this session's id and limits: the thread
-   * is one of the session's owners meanwhile, and its previous context is restored afterwards,
-   * also when the body throws. Returns what the body returns.
+   * #withSession(SessionOptions, Supplier)} would with this session's id and limits: the thread is
+   * one of the session's owners meanwhile, and its previous context is restored afterwards, also
+   * when the body throws. Returns what the body returns.
    *
    * @throws IllegalStateException when this is a handle that was closed
    * @since 0.2
@@ -146,17 +146,18 @@ public final class SessionContext implements AutoCloseable {
    */
   public void run(Runnable body) {
     Objects.requireNonNull(body, "body");
-    run(() -> {
-      body.run();
-      return null;
-    });
+    run(
+        () -> {
+          body.run();
+          return null;
+        });
   }
 
   /**
    * Closes an owner handle made by {@link #open}: it stops owning the session, which ends (its
-   * references are released in every runtime that used it) unless other owners remain.
-   * Idempotent. On the context of a {@code withSession} block, which owns nothing through it,
-   * this does nothing: the block ends when it returns.
+   * references are released in every runtime that used it) unless other owners remain. Idempotent.
+   * On the context of a {@code withSession} block, which owns nothing through it, this does
+   * nothing: the block ends when it returns.
    *
    * @since 0.2
    */
@@ -186,10 +187,12 @@ public final class SessionContext implements AutoCloseable {
   /** Like {@link #withSession(SessionOptions, Supplier)}, for a body without a result. */
   public static void withSession(SessionOptions options, Runnable body) {
     Objects.requireNonNull(body, "body");
-    withSession(options, () -> {
-      body.run();
-      return null;
-    });
+    withSession(
+        options,
+        () -> {
+          body.run();
+          return null;
+        });
   }
 
   /** Returns the calling thread's innermost session context, or empty outside any block. */
@@ -227,8 +230,8 @@ public final class SessionContext implements AutoCloseable {
   }
 
   /**
-   * Returns the thread that entered the session with this context; for a handle from {@link
-   * #open}, the thread that opened it (the handle belongs to no thread).
+   * Returns the thread that entered the session with this context; for a handle from {@link #open},
+   * the thread that opened it (the handle belongs to no thread).
    */
   public Thread owner() {
     return owner;
@@ -236,8 +239,16 @@ public final class SessionContext implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "SessionContext{" + sessionId + ", maxRefs=" + maxRefs + ", ttl=" + ttl
-        + (tags.isEmpty() ? "" : ", tags=" + tags) + ", owner=" + owner.getName()
-        + (open == null ? "" : open.get() ? ", open" : ", closed") + "}";
+    return "SessionContext{"
+        + sessionId
+        + ", maxRefs="
+        + maxRefs
+        + ", ttl="
+        + ttl
+        + (tags.isEmpty() ? "" : ", tags=" + tags)
+        + ", owner="
+        + owner.getName()
+        + (open == null ? "" : open.get() ? ", open" : ", closed")
+        + "}";
   }
 }

@@ -2,9 +2,9 @@ package io.snakebridge;
 
 /**
  * Thrown when a call passes a {@link PyRef} that belongs to another session than the call's own,
- * for example a reference from session {@code a} in a call whose {@link CallOptions#sessionId}
- * is {@code b}, or references from two sessions in one call. A reference can only be used in its
- * own session, where its worker holds it. Nothing was run.
+ * for example a reference from session {@code a} in a call whose {@link CallOptions#sessionId} is
+ * {@code b}, or references from two sessions in one call. A reference can only be used in its own
+ * session, where its worker holds it. Nothing was run.
  *
  * <p>Instances are immutable and thread-safe.
  *

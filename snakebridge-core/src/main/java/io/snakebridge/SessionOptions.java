@@ -19,11 +19,11 @@ import org.jspecify.annotations.Nullable;
  *     .tags(Map.of("team", "ml"));
  * }</pre>
  *
- * <p>The limits are per session and enforced in Python: beyond {@link #maxRefs} live references
- * the least recently used one of the session is dropped, and a reference not used for {@link
- * #ttl} expires; using it afterwards throws {@link ReferenceNotFoundException}. They travel with
- * every call of the session, so a change applies from the next call on. Tags are for the
- * application's own bookkeeping; they are not sent to Python.
+ * <p>The limits are per session and enforced in Python: beyond {@link #maxRefs} live references the
+ * least recently used one of the session is dropped, and a reference not used for {@link #ttl}
+ * expires; using it afterwards throws {@link ReferenceNotFoundException}. They travel with every
+ * call of the session, so a change applies from the next call on. Tags are for the application's
+ * own bookkeeping; they are not sent to Python.
  *
  * <p>Immutable and thread-safe.
  *
@@ -53,7 +53,8 @@ public final class SessionOptions {
   private final Duration ttl;
   private final Map<String, String> tags;
 
-  private SessionOptions(@Nullable String sessionId, int maxRefs, Duration ttl, Map<String, String> tags) {
+  private SessionOptions(
+      @Nullable String sessionId, int maxRefs, Duration ttl, Map<String, String> tags) {
     this.sessionId = sessionId;
     this.maxRefs = maxRefs;
     this.ttl = ttl;
@@ -100,8 +101,9 @@ public final class SessionOptions {
    * @throws NullPointerException when {@code ttl} is null (pass {@link #NO_TTL} for no limit)
    */
   public SessionOptions ttl(Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl is null; for references that never expire by age, pass "
-        + "SessionOptions.NO_TTL");
+    Objects.requireNonNull(
+        ttl,
+        "ttl is null; for references that never expire by age, pass " + "SessionOptions.NO_TTL");
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl must be positive: " + ttl);
     }
@@ -140,8 +142,10 @@ public final class SessionOptions {
       return false;
     }
     SessionOptions that = (SessionOptions) other;
-    return maxRefs == that.maxRefs && Objects.equals(sessionId, that.sessionId)
-        && ttl.equals(that.ttl) && tags.equals(that.tags);
+    return maxRefs == that.maxRefs
+        && Objects.equals(sessionId, that.sessionId)
+        && ttl.equals(that.ttl)
+        && tags.equals(that.tags);
   }
 
   @Override
@@ -151,8 +155,14 @@ public final class SessionOptions {
 
   @Override
   public String toString() {
-    return "SessionOptions{" + (sessionId == null ? "generated id" : "sessionId=" + sessionId)
-        + ", maxRefs=" + maxRefs + ", ttl=" + (NO_TTL.equals(ttl) ? "NO_TTL" : ttl)
-        + ", tags=" + tags + "}";
+    return "SessionOptions{"
+        + (sessionId == null ? "generated id" : "sessionId=" + sessionId)
+        + ", maxRefs="
+        + maxRefs
+        + ", ttl="
+        + (NO_TTL.equals(ttl) ? "NO_TTL" : ttl)
+        + ", tags="
+        + tags
+        + "}";
   }
 }

@@ -33,11 +33,10 @@ import org.jspecify.annotations.Nullable;
  * first use, and a JVM shutdown hook closes it. Build your own runtime for another interpreter,
  * pool size, environment or timeout.
  *
- * <p>Arguments follow the one rule of {@link SnakeBridgeRuntime}: a trailing {@code Object...}
- * is always the positional arguments, with the {@link CallOptions} before it ({@code
- * call("numpy", "array", kw("dtype", "float32"), List.of(1, 2, 3))} passes one list); the
- * deprecated {@code (List<?> args, CallOptions options)} forms read the list as the argument
- * list.
+ * <p>Arguments follow the one rule of {@link SnakeBridgeRuntime}: a trailing {@code Object...} is
+ * always the positional arguments, with the {@link CallOptions} before it ({@code call("numpy",
+ * "array", kw("dtype", "float32"), List.of(1, 2, 3))} passes one list); the deprecated {@code
+ * (List<?> args, CallOptions options)} forms read the list as the argument list.
  *
  * <p>Thread-safe: every method may be called from any thread.
  *
@@ -59,8 +58,8 @@ public final class SnakeBridge {
   private SnakeBridge() {}
 
   /**
-   * Returns the default runtime, building it on first use (which starts no process) and
-   * registering the shutdown hook that closes it.
+   * Returns the default runtime, building it on first use (which starts no process) and registering
+   * the shutdown hook that closes it.
    */
   public static SnakeBridgeRuntime runtime() {
     SnakeBridgeRuntime runtime = defaultRuntime;
@@ -70,9 +69,14 @@ public final class SnakeBridge {
     LOCK.lock();
     try {
       if (defaultRuntime == null) {
-        SnakeBridgeRuntime.Builder builder = SnakeBridgeRuntime.builder()
-            .pythonHint("name an interpreter with the " + PYTHON_ENV + " environment variable or"
-                + " -D" + PYTHON_PROPERTY);
+        SnakeBridgeRuntime.Builder builder =
+            SnakeBridgeRuntime.builder()
+                .pythonHint(
+                    "name an interpreter with the "
+                        + PYTHON_ENV
+                        + " environment variable or"
+                        + " -D"
+                        + PYTHON_PROPERTY);
         String helpers = System.getProperty(HELPER_PATHS_PROPERTY);
         if (helpers != null && !helpers.isBlank()) {
           List<Path> folders = new ArrayList<>();
@@ -105,14 +109,13 @@ public final class SnakeBridge {
    *
    * @since 0.2
    */
-  public static Object call(
-      String module, String function, CallOptions options, Object... args) {
+  public static Object call(String module, String function, CallOptions options, Object... args) {
     return runtime().call(module, function, options, args);
   }
 
   /**
-   * Calls {@code module.function(*args, **options.kwargs())} on the default runtime, where
-   * {@code args} is the argument list.
+   * Calls {@code module.function(*args, **options.kwargs())} on the default runtime, where {@code
+   * args} is the argument list.
    *
    * @deprecated use {@link #call(String, String, CallOptions, Object...)}
    */
@@ -189,8 +192,8 @@ public final class SnakeBridge {
   }
 
   /**
-   * Creates an instance of {@code module.className} on the default runtime, where {@code args}
-   * is the argument list.
+   * Creates an instance of {@code module.className} on the default runtime, where {@code args} is
+   * the argument list.
    *
    * @deprecated use {@link #callClass(String, String, CallOptions, Object...)}
    */
@@ -219,14 +222,13 @@ public final class SnakeBridge {
    *
    * @since 0.2
    */
-  public static Object callMethod(
-      PyRef ref, String method, CallOptions options, Object... args) {
+  public static Object callMethod(PyRef ref, String method, CallOptions options, Object... args) {
     return runtime().callMethod(ref, method, options, args);
   }
 
   /**
-   * Calls {@code ref.method(*args, **options.kwargs())} on the default runtime, where {@code
-   * args} is the argument list.
+   * Calls {@code ref.method(*args, **options.kwargs())} on the default runtime, where {@code args}
+   * is the argument list.
    *
    * @deprecated use {@link #callMethod(PyRef, String, CallOptions, Object...)}
    */
@@ -309,11 +311,11 @@ public final class SnakeBridge {
   }
 
   /**
-   * Streams the result of {@code module.function} to {@code onItem} on the default runtime,
-   * batched with one batch in flight; see {@link SnakeBridgeRuntime#stream}.
+   * Streams the result of {@code module.function} to {@code onItem} on the default runtime, batched
+   * with one batch in flight; see {@link SnakeBridgeRuntime#stream}.
    */
-  public static void stream(String module, String function, List<?> args, CallOptions options,
-      Consumer<Object> onItem) {
+  public static void stream(
+      String module, String function, List<?> args, CallOptions options, Consumer<Object> onItem) {
     runtime().stream(module, function, args, options, onItem);
   }
 
@@ -321,8 +323,8 @@ public final class SnakeBridge {
    * Streams the result of {@code module.function} to {@code onItem} on the default runtime, one
    * call per item; see {@link SnakeBridgeRuntime#streamDynamic}.
    */
-  public static void streamDynamic(String module, String function, List<?> args,
-      CallOptions options, Consumer<Object> onItem) {
+  public static void streamDynamic(
+      String module, String function, List<?> args, CallOptions options, Consumer<Object> onItem) {
     runtime().streamDynamic(module, function, args, options, onItem);
   }
 
@@ -353,8 +355,8 @@ public final class SnakeBridge {
   }
 
   /**
-   * Streams the result of {@code module.function} on the default runtime as a {@link PyStream};
-   * see {@link SnakeBridgeRuntime#openStream(String, String, List, CallOptions)}.
+   * Streams the result of {@code module.function} on the default runtime as a {@link PyStream}; see
+   * {@link SnakeBridgeRuntime#openStream(String, String, List, CallOptions)}.
    */
   public static PyStream openStream(
       String module, String function, List<?> args, CallOptions options) {

@@ -39,49 +39,49 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p><b>Arguments: one rule for every overload.</b> A trailing {@code Object... args} is always
- * the positional arguments, each element one Python argument, and the {@link CallOptions}
- * (keyword arguments, timeout, session, pool) come <em>before</em> it: {@code call(module,
- * function, args...)} and {@code call(module, function, options, args...)} read their arguments
- * the same way, so adding options never changes how the positional ones are read. A {@code
- * List} among them is one argument (a Python list). A {@code CallOptions} right after the names
- * is always the options, never an argument (it has no Python value). {@code call(module,
- * function)} passes no argument and {@code call(module, function, (Object) null)} one None.
- * A method that takes a {@code (List<?> args, CallOptions options)} pair instead reads the list
- * as the argument list itself, each element one argument: the streams, the publishers and the
- * {@code *Async} calls, and the older forms of {@code call}, {@code callClass}, {@code
- * callMethod} and {@code callHelper}, which are kept, deprecated.
+ * <p><b>Arguments: one rule for every overload.</b> A trailing {@code Object... args} is always the
+ * positional arguments, each element one Python argument, and the {@link CallOptions} (keyword
+ * arguments, timeout, session, pool) come <em>before</em> it: {@code call(module, function,
+ * args...)} and {@code call(module, function, options, args...)} read their arguments the same way,
+ * so adding options never changes how the positional ones are read. A {@code List} among them is
+ * one argument (a Python list). A {@code CallOptions} right after the names is always the options,
+ * never an argument (it has no Python value). {@code call(module, function)} passes no argument and
+ * {@code call(module, function, (Object) null)} one None. A method that takes a {@code (List<?>
+ * args, CallOptions options)} pair instead reads the list as the argument list itself, each element
+ * one argument: the streams, the publishers and the {@code *Async} calls, and the older forms of
+ * {@code call}, {@code callClass}, {@code callMethod} and {@code callHelper}, which are kept,
+ * deprecated.
  *
  * <p>Thread-safe. Runtimes are heavy (processes and threads) and should be shared: build one per
  * interpreter configuration and keep it for the application's life. Closing is required; a runtime
- * that is not closed leaves its workers running until the JVM exits (they exit by themselves
- * then, even if the JVM is killed). {@link SnakeBridge} offers a shared default runtime.
+ * that is not closed leaves its workers running until the JVM exits (they exit by themselves then,
+ * even if the JVM is killed). {@link SnakeBridge} offers a shared default runtime.
  *
  * <p>Each call leases one worker for its whole duration (or one of its threads, see {@link
  * PoolOptions.Builder#threadsPerWorker}), so at most {@link Builder#poolSize} calls run at once and
- * further calls wait in line, within their timeout, for a worker. Workers start on first use
- * unless {@link Builder#eagerStart} is set; a worker that crashed, hung or did not stop a
- * timed-out call is replaced in the background. Besides its default pool a runtime may have
- * named pools, each with its own interpreter, size, environment and limits ({@link
- * Builder#pool}); {@link CallOptions#pool} chooses one. {@link #poolStats()} tells how a pool is
- * doing and {@link Builder#eventListener} reports what happens in it; {@code docs/LIFECYCLE.md}
- * describes workers' lives, every timeout and what each failure looks like.
+ * further calls wait in line, within their timeout, for a worker. Workers start on first use unless
+ * {@link Builder#eagerStart} is set; a worker that crashed, hung or did not stop a timed-out call
+ * is replaced in the background. Besides its default pool a runtime may have named pools, each with
+ * its own interpreter, size, environment and limits ({@link Builder#pool}); {@link
+ * CallOptions#pool} chooses one. {@link #poolStats()} tells how a pool is doing and {@link
+ * Builder#eventListener} reports what happens in it; {@code docs/LIFECYCLE.md} describes workers'
+ * lives, every timeout and what each failure looks like.
  *
  * <p><b>Objects and sessions.</b> A result with no by-value mapping comes back as a {@link PyRef}
- * to the object, which stays in its worker; {@link #callMethod}, {@link #getAttr}, {@link
- * #setAttr} and {@link #with} use it, as do its own methods ({@link PyRef#callMethod(String,
- * Object...)}, {@link PyRef#getItem}, ...), and any call accepts it as an argument. Every call runs in a
- * session (see {@link SessionContext}): by default the calling thread's automatic session, which
- * starts with the thread's first call and is released a few seconds after the thread has ended.
- * A session's objects live in one worker, and every call that uses them runs there, waiting for it
- * as {@link CallOptions#affinity} says; calls of a session that holds no objects run anywhere.
- * Java functions passed as arguments become Python callables (see {@link PyCallable}).
+ * to the object, which stays in its worker; {@link #callMethod}, {@link #getAttr}, {@link #setAttr}
+ * and {@link #with} use it, as do its own methods ({@link PyRef#callMethod(String, Object...)},
+ * {@link PyRef#getItem}, ...), and any call accepts it as an argument. Every call runs in a session
+ * (see {@link SessionContext}): by default the calling thread's automatic session, which starts
+ * with the thread's first call and is released a few seconds after the thread has ended. A
+ * session's objects live in one worker, and every call that uses them runs there, waiting for it as
+ * {@link CallOptions#affinity} says; calls of a session that holds no objects run anywhere. Java
+ * functions passed as arguments become Python callables (see {@link PyCallable}).
  *
  * <p><b>Streams.</b> {@link #stream} and {@link #openStream(String, String, List, CallOptions)}
  * consume a generator or any iterable result while Python produces it, in batches with one in
  * flight; {@link #streamDynamic}, {@link #streamNext} and {@link #openStream(StreamRef)} take one
- * item per call; {@link #publisher(String, String, List, CallOptions)} offers the items as a
- * {@link Flow.Publisher}. A generator or iterator returned by any call is a {@link StreamRef}.
+ * item per call; {@link #publisher(String, String, List, CallOptions)} offers the items as a {@link
+ * Flow.Publisher}. A generator or iterator returned by any call is a {@link StreamRef}.
  *
  * @since 0.1
  */
@@ -165,8 +165,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * Calls {@code module.function(*args)} and returns its result converted to Java.
    *
    * @param module a module to import, such as {@code math} or {@code os.path}
-   * @param function a function of the module; dotted names reach nested attributes, such as
-   *     {@code path.join} on module {@code os}
+   * @param function a function of the module; dotted names reach nested attributes, such as {@code
+   *     path.join} on module {@code os}
    * @param args the positional arguments; pass {@code (Object) null} for a single None
    * @throws PythonException when the Python code raised (also for a missing module or function)
    * @throws ConversionException when an argument or the result cannot be converted
@@ -179,9 +179,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls {@code module.function(*args, **options.kwargs())} with the options' timeout, session
-   * and pool; {@code args} are the positional arguments, whatever their types ({@code
-   * call("numpy", "array", kw("dtype", "float32"), List.of(1, 2, 3))} passes one list).
+   * Calls {@code module.function(*args, **options.kwargs())} with the options' timeout, session and
+   * pool; {@code args} are the positional arguments, whatever their types ({@code call("numpy",
+   * "array", kw("dtype", "float32"), List.of(1, 2, 3))} passes one list).
    *
    * @param options keyword arguments and per-call settings, such as {@code kw("ndigits", 2)}
    * @param args the positional arguments; none, or {@code (Object) null} for a single None
@@ -207,10 +207,10 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls {@code module.function(*args, **options.kwargs())} with the options' timeout, exactly
-   * as {@link #call(String, String, List, CallOptions)} does. The worker looks both names up when
-   * the call arrives, so either method suits names chosen at run time; this one says so at the
-   * call site.
+   * Calls {@code module.function(*args, **options.kwargs())} with the options' timeout, exactly as
+   * {@link #call(String, String, List, CallOptions)} does. The worker looks both names up when the
+   * call arrives, so either method suits names chosen at run time; this one says so at the call
+   * site.
    */
   public Object callDynamic(String module, String function, List<?> args, CallOptions options) {
     return delegate.call(module, function, args, options);
@@ -236,8 +236,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
   /**
    * Like {@link #call(String, String, Object...)}, on one of the runtime's threads. Arguments are
-   * converted before this method returns, so they may be changed afterwards; a value that cannot
-   * be converted fails the future.
+   * converted before this method returns, so they may be changed afterwards; a value that cannot be
+   * converted fails the future.
    */
   public CompletableFuture<Object> callAsync(String module, String function, Object... args) {
     return delegate.callAsync(module, function, varargs(args), CallOptions.defaults());
@@ -261,8 +261,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls the class {@code module.className(*args)} and returns a reference to the new
-   * instance, which stays in Python even when its type has a by-value mapping ({@code
+   * Calls the class {@code module.className(*args)} and returns a reference to the new instance,
+   * which stays in Python even when its type has a by-value mapping ({@code
    * callClass("collections", "Counter", ...)} is a reference; {@code call} would return a map).
    *
    * @param args the positional arguments, each one Python argument
@@ -274,13 +274,12 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls the class {@code module.className(*args, **options.kwargs())} and returns a reference
-   * to the new instance; see {@link #callClass(String, String, Object...)}.
+   * Calls the class {@code module.className(*args, **options.kwargs())} and returns a reference to
+   * the new instance; see {@link #callClass(String, String, Object...)}.
    *
    * @since 0.2
    */
-  public PyRef callClass(
-      String module, String className, CallOptions options, Object... args) {
+  public PyRef callClass(String module, String className, CallOptions options, Object... args) {
     return delegate.callClass(module, className, varargs(args), options);
   }
 
@@ -326,9 +325,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls {@code ref.method(*args, **options.kwargs())}, where {@code args} is the argument
-   * list: each element is one positional argument; see {@link #callMethod(PyRef, String,
-   * Object...)}.
+   * Calls {@code ref.method(*args, **options.kwargs())}, where {@code args} is the argument list:
+   * each element is one positional argument; see {@link #callMethod(PyRef, String, Object...)}.
    *
    * @deprecated the list here is the argument list; use {@link #callMethod(PyRef, String,
    *     CallOptions, Object...)}
@@ -435,8 +433,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * manager can roll back, log or suppress as in Python. If {@code __exit__} returns true the
    * exception is suppressed and this method returns null; otherwise the body's exception is
    * rethrown unchanged. If {@code __exit__} itself raises, that {@link PythonException} is thrown,
-   * with the body's exception in its cause chain or, failing that, suppressed. If {@code
-   * __enter__} raises, the body does not run.
+   * with the body's exception in its cause chain or, failing that, suppressed. If {@code __enter__}
+   * raises, the body does not run.
    *
    * @param manager a reference to the context manager
    * @param body runs inside the block; its result is returned
@@ -448,9 +446,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   // ---- streams ------------------------------------------------------------------------------
 
   /**
-   * Calls {@code module.function(*args, **options.kwargs())} and streams its result: {@code
-   * onItem} receives each item of a generator, iterator or other iterable, in order, on this
-   * thread; this method returns when the stream is exhausted.
+   * Calls {@code module.function(*args, **options.kwargs())} and streams its result: {@code onItem}
+   * receives each item of a generator, iterator or other iterable, in order, on this thread; this
+   * method returns when the stream is exhausted.
    *
    * <pre>{@code
    * python.stream("pandas", "read_csv", List.of(path),
@@ -466,23 +464,23 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * PyRef}s in the call's session, usable from {@code onItem} (a call on one waits while the next
    * batch runs on the same worker).
    *
-   * <p><b>Flow.</b> Items come in batches of up to {@link Builder#streamBatchSize} (fewer when
-   * the producer is slow, so items arrive as soon as they exist), and the next batch is asked for
+   * <p><b>Flow.</b> Items come in batches of up to {@link Builder#streamBatchSize} (fewer when the
+   * producer is slow, so items arrive as soon as they exist), and the next batch is asked for
    * before the current one is handed to {@code onItem}: Python produces while Java consumes, but
    * never more than one batch ahead, so a slow consumer holds the producer back (memory stays
    * flat). The stream's worker is leased for each batch, not for the whole stream; when no worker
    * is free the stream waits for one, within its timeout, like any call.
    *
    * <p><b>Timeout.</b> {@code options.timeout()} (else the runtime's default, 120 s) bounds each
-   * request to Python: the wait for the call's first batch, then for each following batch, so it
-   * is the longest Python may take to produce items (an idle timeout), not a limit on the whole
+   * request to Python: the wait for the call's first batch, then for each following batch, so it is
+   * the longest Python may take to produce items (an idle timeout), not a limit on the whole
    * stream. On expiry this throws {@link CallTimeoutException}, and the worker, stuck in the
    * generator, is stopped and replaced.
    *
    * <p><b>Early end.</b> If {@code onItem} throws, the stream stops: the batch in flight is
    * cancelled, the Python iterator is closed (a generator's {@code finally} blocks have run when
-   * this method returns) and the exception is rethrown unchanged (a failure to close is added to
-   * it as suppressed). If the Python iterator raises, every item produced before the error is
+   * this method returns) and the exception is rethrown unchanged (a failure to close is added to it
+   * as suppressed). If the Python iterator raises, every item produced before the error is
    * delivered, then its {@link PythonException} is thrown.
    *
    * <p>Inside a Java callback the next batch is not asked for ahead (the worker is busy waiting for
@@ -495,8 +493,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * @see #streamDynamic for one call per item
    * @since 0.3
    */
-  public void stream(String module, String function, List<?> args, CallOptions options,
-      Consumer<Object> onItem) {
+  public void stream(
+      String module, String function, List<?> args, CallOptions options, Consumer<Object> onItem) {
     delegate.stream(module, function, args, options, onItem);
   }
 
@@ -508,15 +506,15 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    *
    * @since 0.3
    */
-  public void streamDynamic(String module, String function, List<?> args, CallOptions options,
-      Consumer<Object> onItem) {
+  public void streamDynamic(
+      String module, String function, List<?> args, CallOptions options, Consumer<Object> onItem) {
     delegate.streamDynamic(module, function, args, options, onItem);
   }
 
   /**
-   * Takes the next item of a stream reference from Python (one call): {@code Optional.empty()}
-   * once the stream is exhausted, and only then. Since an {@code Optional} cannot hold {@code
-   * null}, an item that is Python's {@code None} comes back as {@link PyNone#NONE}.
+   * Takes the next item of a stream reference from Python (one call): {@code Optional.empty()} once
+   * the stream is exhausted, and only then. Since an {@code Optional} cannot hold {@code null}, an
+   * item that is Python's {@code None} comes back as {@link PyNone#NONE}.
    *
    * <pre>{@code
    * StreamRef counter = (StreamRef) python.call("itertools", "count", 1);
@@ -536,8 +534,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
   /**
    * Like {@link #streamNext(StreamRef)}, waiting at most {@code timeout} for the item instead of
-   * the runtime's default timeout; past it the call fails with {@link CallTimeoutException} as
-   * any call does.
+   * the runtime's default timeout; past it the call fails with {@link CallTimeoutException} as any
+   * call does.
    *
    * @throws IllegalArgumentException when {@code timeout} is zero or negative
    * @since 0.3
@@ -547,8 +545,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Returns Python's {@code len()} of a stream reference, or empty when its type has no length
-   * (a generator has none; a {@code range} iterator has one: the items left).
+   * Returns Python's {@code len()} of a stream reference, or empty when its type has no length (a
+   * generator has none; a {@code range} iterator has one: the items left).
    *
    * @since 0.3
    */
@@ -584,10 +582,10 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
   /**
    * Returns a view of a stream reference's items as a {@link PyStream}, one call per item, taken
-   * only when asked for ({@link PyStream#hasNext()}): nothing is consumed from the Python
-   * iterator that was not taken, so the reference can be used on afterwards, and closing the view
-   * leaves the reference open. Uses the runtime's default timeout for each item; {@link
-   * #openStream(StreamRef, Duration)} takes one.
+   * only when asked for ({@link PyStream#hasNext()}): nothing is consumed from the Python iterator
+   * that was not taken, so the reference can be used on afterwards, and closing the view leaves the
+   * reference open. Uses the runtime's default timeout for each item; {@link #openStream(StreamRef,
+   * Duration)} takes one.
    *
    * @since 0.3
    */
@@ -608,16 +606,16 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
   /**
    * Returns a cold {@link Flow.Publisher} of the items of {@code module.function(*args,
-   * **options.kwargs())}: each subscriber makes the call anew, when it first requests items, in
-   * the session of the thread that subscribed (arguments are converted when it subscribes; one
-   * that cannot be fails that subscription with {@code onError}).
+   * **options.kwargs())}: each subscriber makes the call anew, when it first requests items, in the
+   * session of the thread that subscribed (arguments are converted when it subscribes; one that
+   * cannot be fails that subscription with {@code onError}).
    *
    * <p>It follows the Reactive Streams rules: signals are serial and come from the runtime's async
    * threads (never from inside {@code request}), no more {@code onNext} than requested, {@code
    * onComplete} or {@code onError} exactly once, {@code request(n)} with {@code n <= 0} signals
-   * {@code onError(IllegalArgumentException)}. Since elements cannot be null, a Python {@code
-   * None} item is signalled as {@link PyNone#NONE}. Batches are as for {@link #stream} (one in
-   * flight ahead of the demand). {@code cancel()} cancels the batch in flight and closes the Python
+   * {@code onError(IllegalArgumentException)}. Since elements cannot be null, a Python {@code None}
+   * item is signalled as {@link PyNone#NONE}. Batches are as for {@link #stream} (one in flight
+   * ahead of the demand). {@code cancel()} cancels the batch in flight and closes the Python
    * iterator, so a generator's {@code finally} blocks run. An exception thrown by {@code onNext}
    * cancels the subscription and is signalled to {@code onError}.
    *
@@ -651,8 +649,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Releases a session in this runtime: its references and callbacks, in every worker that ran
-   * one of its calls. Its {@code PyRef}s fail with {@link ReferenceNotFoundException} at once; the
+   * Releases a session in this runtime: its references and callbacks, in every worker that ran one
+   * of its calls. Its {@code PyRef}s fail with {@link ReferenceNotFoundException} at once; the
    * workers are told before this returns, waiting for a busy one as {@link Affinity#STRICT_QUEUE}
    * would (within the default timeout). Idempotent. Threads still inside a {@link SessionContext}
    * block for the id go on using the id; their next calls start the session afresh.
@@ -662,8 +660,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Returns the id of the session a call without a session option would use on this thread now:
-   * the innermost {@link SessionContext} block's, inside a callback the invoking call's, else this
+   * Returns the id of the session a call without a session option would use on this thread now: the
+   * innermost {@link SessionContext} block's, inside a callback the invoking call's, else this
    * thread's automatic session, which this starts if the thread has none.
    */
   public String currentSession() {
@@ -680,8 +678,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Releases this thread's automatic session, as {@link #releaseSession} would, and forgets it:
-   * the next call starts a new one. Does nothing when the thread has none.
+   * Releases this thread's automatic session, as {@link #releaseSession} would, and forgets it: the
+   * next call starts a new one. Does nothing when the thread has none.
    */
   public void releaseAutoSession() {
     delegate.releaseAutoSession();
@@ -748,9 +746,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls {@code module.function(ref, *more)} for {@link PyRef}'s operations that Python spells
-   * as functions ({@code operator.getitem}, {@code builtins.str}); passing the reference makes
-   * the call run in its session, on its worker.
+   * Calls {@code module.function(ref, *more)} for {@link PyRef}'s operations that Python spells as
+   * functions ({@code operator.getitem}, {@code builtins.str}); passing the reference makes the
+   * call run in its session, on its worker.
    */
   Object callOn(String module, String function, PyRef ref, Object... more) {
     Object[] args = new Object[more.length + 1];
@@ -760,8 +758,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   /**
-   * A reference of another runtime is misuse: its object lives in that runtime's workers. A
-   * {@link PyHandle} stands for the reference it wraps, which is what the runtime works with.
+   * A reference of another runtime is misuse: its object lives in that runtime's workers. A {@link
+   * PyHandle} stands for the reference it wraps, which is what the runtime works with.
    */
   @SuppressWarnings("unchecked") // T is PyRef itself whenever target() is another object
   private <T extends PyRef> T owned(T ref) {
@@ -775,14 +773,23 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
   /** Names both runtimes apart, even when they have the same name, and says which is closed. */
   private String foreignMessage(PyRef target) {
-    return "reference " + target.refId() + " to a " + target.typeName() + " belongs to "
-        + (target.runtime == null ? "no runtime" : target.runtime.describe()) + ", not to "
-        + describe() + ": its object lives in the workers of the runtime that made it";
+    return "reference "
+        + target.refId()
+        + " to a "
+        + target.typeName()
+        + " belongs to "
+        + (target.runtime == null ? "no runtime" : target.runtime.describe())
+        + ", not to "
+        + describe()
+        + ": its object lives in the workers of the runtime that made it";
   }
 
   /** The runtime's name, its number among the runtimes this JVM built, and whether it is closed. */
   private String describe() {
-    return "runtime '" + delegate.name() + "' #" + serial
+    return "runtime '"
+        + delegate.name()
+        + "' #"
+        + serial
         + (delegate.isClosed() ? " (closed)" : "");
   }
 
@@ -792,8 +799,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
   }
 
   private static List<Object> varargs(Object[] args) {
-    return Arrays.asList(Objects.requireNonNull(
-        args, "args (to pass None as the only argument, write (Object) null)"));
+    return Arrays.asList(
+        Objects.requireNonNull(
+            args, "args (to pass None as the only argument, write (Object) null)"));
   }
 
   /**
@@ -812,8 +820,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
     /**
      * Sets the runtime's name, used in worker ids, thread names and logs; default {@value
-     * SnakeBridgeRuntime#DEFAULT_NAME}. Letters, digits, '.', '_' and '-', starting with a
-     * letter or digit, at most 64 characters.
+     * SnakeBridgeRuntime#DEFAULT_NAME}. Letters, digits, '.', '_' and '-', starting with a letter
+     * or digit, at most 64 characters.
      */
     public Builder name(String name) {
       settings.name(name);
@@ -840,9 +848,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets whether {@link #build()} creates the project's managed venv when it is missing or
-     * does not match the embedded lock (which takes as long as installing the packages), or fails
-     * with a message naming the command that creates it; default: the {@code
+     * Sets whether {@link #build()} creates the project's managed venv when it is missing or does
+     * not match the embedded lock (which takes as long as installing the packages), or fails with a
+     * message naming the command that creates it; default: the {@code
      * snakebridge.createEnvironment} system property, else true. Only used when no Python is set
      * (see {@link #python}).
      */
@@ -852,8 +860,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Runs the workers in a managed venv holding these pip requirements, for programs that no
-     * build plugin prepares (scripts, JShell):
+     * Runs the workers in a managed venv holding these pip requirements, for programs that no build
+     * plugin prepares (scripts, JShell):
      *
      * <pre>{@code
      * try (SnakeBridgeRuntime python =
@@ -865,9 +873,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
      * or reuses the venv for that lock ({@code venvs/<hash>}, the one a project with the same pins
      * gets), logging progress through {@code System.Logger} {@code io.snakebridge.env}. Later
      * builds with the same requirements read that lock and install nothing. The venv is made from
-     * the {@code snakebridge.basePython} system property, else {@code SNAKEBRIDGE_PYTHON}, else
-     * the {@code snakebridge.python} property, else {@code python3}. Replaces earlier
-     * requirements; an empty list (and no {@link #requirementsFile}) means none.
+     * the {@code snakebridge.basePython} system property, else {@code SNAKEBRIDGE_PYTHON}, else the
+     * {@code snakebridge.python} property, else {@code python3}. Replaces earlier requirements; an
+     * empty list (and no {@link #requirementsFile}) means none.
      *
      * @throws IllegalArgumentException when a requirement is blank or starts with {@code -}
      * @see #requirementsFile(Path)
@@ -885,10 +893,10 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Like {@link #requirements(String...)}, from a pip requirements file (besides any
-     * requirements given in code); a change to its text resolves again. {@link #build()} throws
-     * {@link IllegalStateException} when an interpreter is also set with {@link #python} or
-     * {@link #pool} for the default pool: the venv's interpreter is the one the workers run.
+     * Like {@link #requirements(String...)}, from a pip requirements file (besides any requirements
+     * given in code); a change to its text resolves again. {@link #build()} throws {@link
+     * IllegalStateException} when an interpreter is also set with {@link #python} or {@link #pool}
+     * for the default pool: the venv's interpreter is the one the workers run.
      *
      * @throws IllegalArgumentException when the file does not exist
      * @since 0.3
@@ -899,9 +907,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets how many workers the default pool keeps, at least 1; default: the number of
-     * processors. This and the other interpreter, environment and timeout setters configure the
-     * default pool; they throw {@link IllegalStateException} after {@link #pool} with {@link
+     * Sets how many workers the default pool keeps, at least 1; default: the number of processors.
+     * This and the other interpreter, environment and timeout setters configure the default pool;
+     * they throw {@link IllegalStateException} after {@link #pool} with {@link
      * CallOptions#DEFAULT_POOL}, the other way to configure it.
      */
     public Builder poolSize(int poolSize) {
@@ -949,8 +957,8 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets how long a worker may take to start and complete its handshake, positive; default
-     * {@link SnakeBridgeRuntime#DEFAULT_STARTUP_TIMEOUT} (30 s).
+     * Sets how long a worker may take to start and complete its handshake, positive; default {@link
+     * SnakeBridgeRuntime#DEFAULT_STARTUP_TIMEOUT} (30 s).
      */
     public Builder startupTimeout(Duration timeout) {
       settings.startupTimeout(timeout);
@@ -958,11 +966,10 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets whether every worker of every pool starts when the runtime is built, in parallel and
-     * in the background; default false (on first use). Calls wait only for the first worker of
-     * their pool that is ready. With true, {@link #build()} returns once each pool has a worker
-     * ready, and throws (a {@link PoolExhaustedException} saying why) when a pool's workers cannot
-     * start.
+     * Sets whether every worker of every pool starts when the runtime is built, in parallel and in
+     * the background; default false (on first use). Calls wait only for the first worker of their
+     * pool that is ready. With true, {@link #build()} returns once each pool has a worker ready,
+     * and throws (a {@link PoolExhaustedException} saying why) when a pool's workers cannot start.
      */
     public Builder eagerStart(boolean eagerStart) {
       settings.eagerStart(eagerStart);
@@ -976,12 +983,11 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets where the worker package is extracted; default the {@code snakebridge.cacheDir}
-     * system property, else {@code $XDG_CACHE_HOME/snakebridge}, else {@code
-     * ~/.cache/snakebridge}. It is created {@code 0700} when missing. Workers start from it only
-     * if nobody but the JVM's user can write to it or to the folders above it (a sticky folder
-     * such as {@code /tmp} is fine); a copy of the package that differs from the jar's is
-     * extracted again.
+     * Sets where the worker package is extracted; default the {@code snakebridge.cacheDir} system
+     * property, else {@code $XDG_CACHE_HOME/snakebridge}, else {@code ~/.cache/snakebridge}. It is
+     * created {@code 0700} when missing. Workers start from it only if nobody but the JVM's user
+     * can write to it or to the folders above it (a sticky folder such as {@code /tmp} is fine); a
+     * copy of the package that differs from the jar's is extracted again.
      */
     public Builder cacheDirectory(Path folder) {
       settings.cacheDirectory(folder);
@@ -1001,9 +1007,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     /**
      * Sets whether large values (from 1 MiB: {@code NdArray} data, {@code byte[]}, long strings,
      * and their Python counterparts) cross through memory shared with each worker instead of its
-     * pipes; default true. Where the system offers no such memory (it needs Linux's {@code
-     * memfd} and {@code /proc}) they go through the pipes, and one log line says so. Callers see
-     * no difference but speed.
+     * pipes; default true. Where the system offers no such memory (it needs Linux's {@code memfd}
+     * and {@code /proc}) they go through the pipes, and one log line says so. Callers see no
+     * difference but speed.
      *
      * @since 0.3
      */
@@ -1013,9 +1019,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets the most shared memory each worker maps per direction, from 1 MiB to 2 GiB - 1;
-     * default 1 GiB. It grows to what the largest frame so far needed; a frame whose large
-     * values need more goes through the pipe (one log line).
+     * Sets the most shared memory each worker maps per direction, from 1 MiB to 2 GiB - 1; default
+     * 1 GiB. It grows to what the largest frame so far needed; a frame whose large values need more
+     * goes through the pipe (one log line).
      *
      * @since 0.3
      */
@@ -1061,18 +1067,18 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets the executor that runs Java callbacks ({@link PyCallable} and the other functions
-     * passed to Python). Default: the runtime's own daemon threads, {@code
-     * snakebridge-<name>-callback-<n>}, created as needed, at most 256 at once, and shut down
-     * with the runtime. A callback that calls Python which calls back again occupies one thread
-     * per level, so an executor with a bounded number of threads bounds that nesting. A callback
-     * the executor refuses (all 256 threads busy, say) is not queued: the Python code that
-     * called it gets an error naming the {@code RejectedExecutionException}. When the call that
-     * made a callback ends (its result, its deadline, a cancel) while the callback still runs,
-     * the callback's thread is interrupted; one that ignores interrupts keeps its thread until
-     * it returns. The executor must run tasks on threads of its own (a direct {@code
-     * Runnable::run} executor would run callbacks on the thread reading the worker's replies);
-     * it is not shut down by the runtime.
+     * Sets the executor that runs Java callbacks ({@link PyCallable} and the other functions passed
+     * to Python). Default: the runtime's own daemon threads, {@code
+     * snakebridge-<name>-callback-<n>}, created as needed, at most 256 at once, and shut down with
+     * the runtime. A callback that calls Python which calls back again occupies one thread per
+     * level, so an executor with a bounded number of threads bounds that nesting. A callback the
+     * executor refuses (all 256 threads busy, say) is not queued: the Python code that called it
+     * gets an error naming the {@code RejectedExecutionException}. When the call that made a
+     * callback ends (its result, its deadline, a cancel) while the callback still runs, the
+     * callback's thread is interrupted; one that ignores interrupts keeps its thread until it
+     * returns. The executor must run tasks on threads of its own (a direct {@code Runnable::run}
+     * executor would run callbacks on the thread reading the worker's replies); it is not shut down
+     * by the runtime.
      */
     public Builder callbackExecutor(Executor executor) {
       settings.callbackExecutor(executor);
@@ -1081,16 +1087,15 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
 
     /**
      * Adds a named pool, with its own interpreter, size, environment, timeouts and limits; calls
-     * reach it with {@link CallOptions#pool(String)}. Adding a name twice keeps the last options.
-     * A pool whose options name no interpreter runs this builder's ({@link #python}). With the
-     * name {@link CallOptions#DEFAULT_POOL} it sets the default pool's options instead; then
-     * {@link #python}, {@link #poolSize}, {@link #environment}, {@link #environmentVariable},
-     * {@link #pythonPath}, {@link #defaultTimeout} and {@link #startupTimeout} may be used neither
-     * before nor after it (one way to configure the default pool).
+     * reach it with {@link CallOptions#pool(String)}. Adding a name twice keeps the last options. A
+     * pool whose options name no interpreter runs this builder's ({@link #python}). With the name
+     * {@link CallOptions#DEFAULT_POOL} it sets the default pool's options instead; then {@link
+     * #python}, {@link #poolSize}, {@link #environment}, {@link #environmentVariable}, {@link
+     * #pythonPath}, {@link #defaultTimeout} and {@link #startupTimeout} may be used neither before
+     * nor after it (one way to configure the default pool).
      *
      * @throws IllegalStateException when {@code name} is {@link CallOptions#DEFAULT_POOL} and one
      *     of the default pool's setters above was already called
-     *
      * @param name 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit
      * @since 0.2
      */
@@ -1106,9 +1111,9 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets the listener of the runtime's events (workers starting, ready, exiting, recycled;
-     * calls starting, queued, acquired, ending, failing); default {@link EventListener#NONE}. See
-     * {@link EventListener} for the threads it is called on.
+     * Sets the listener of the runtime's events (workers starting, ready, exiting, recycled; calls
+     * starting, queued, acquired, ending, failing); default {@link EventListener#NONE}. See {@link
+     * EventListener} for the threads it is called on.
      *
      * @since 0.2
      */

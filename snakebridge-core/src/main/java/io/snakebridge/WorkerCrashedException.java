@@ -46,7 +46,11 @@ public class WorkerCrashedException extends SnakeBridgeException {
    * @param cause the I/O or protocol failure that revealed the crash, or null
    */
   public WorkerCrashedException(
-      String message, String workerId, OptionalInt exitCode, String stderrTail, @Nullable Throwable cause) {
+      String message,
+      String workerId,
+      OptionalInt exitCode,
+      String stderrTail,
+      @Nullable Throwable cause) {
     super(message, cause);
     this.workerId = Objects.requireNonNull(workerId, "workerId");
     this.exitCode = exitCode.orElse(NO_EXIT_CODE);

@@ -66,7 +66,8 @@ class AffinityTest {
     } else if (what.equals("gate")) {
       running.incrementAndGet();
       try {
-        gates.computeIfAbsent((String) call.args().get(0), k -> new CountDownLatch(1))
+        gates
+            .computeIfAbsent((String) call.args().get(0), k -> new CountDownLatch(1))
             .await(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         throw new IOException(e);
@@ -93,47 +94,62 @@ class AffinityTest {
   }
 
   private ScriptedWorker workerWithPid(long pid) {
-    return spawner.spawned().stream().filter(w -> w.process().pid() == pid).findFirst()
+    return spawner.spawned().stream()
+        .filter(w -> w.process().pid() == pid)
+        .findFirst()
         .orElseThrow();
   }
 
   @Test
-  void aSessionsCallsWaitForTheWorkerHoldingItsObjectsOrFailFastOrGoElsewhere()
-      throws Exception {
-    SessionContext.withSession(SESSION, () -> {
-      PyRef thing = (PyRef) python.call("m", "make");
-      long home = pidOf(thing);
-      // Another thread, in its own session, takes the home worker (top of the idle stack).
-      CompletableFuture<Object> other = python.callAsync("m", "gate", "busy");
-      awaitRunning(1);
+  void aSessionsCallsWaitForTheWorkerHoldingItsObjectsOrFailFastOrGoElsewhere() throws Exception {
+    SessionContext.withSession(
+        SESSION,
+        () -> {
+          PyRef thing = (PyRef) python.call("m", "make");
+          long home = pidOf(thing);
+          // Another thread, in its own session, takes the home worker (top of the idle stack).
+          CompletableFuture<Object> other = python.callAsync("m", "gate", "busy");
+          awaitRunning(1);
 
-      WorkerBusyException busy = assertThrows(WorkerBusyException.class,
-          () -> python.callMethod(thing, "pid", List.of(),
-              CallOptions.defaults().affinity(Affinity.STRICT_FAIL_FAST)));
-      assertEquals("s", busy.sessionId());
-      long elsewhere = (Long) python.call("m", "pid", List.of(),
-          CallOptions.defaults().affinity(Affinity.HINT));
-      assertNotEquals(home, elsewhere, "HINT: no reference passed, another worker ran it");
+          WorkerBusyException busy =
+              assertThrows(
+                  WorkerBusyException.class,
+                  () ->
+                      python.callMethod(
+                          thing,
+                          "pid",
+                          List.of(),
+                          CallOptions.defaults().affinity(Affinity.STRICT_FAIL_FAST)));
+          assertEquals("s", busy.sessionId());
+          long elsewhere =
+              (Long)
+                  python.call(
+                      "m", "pid", List.of(), CallOptions.defaults().affinity(Affinity.HINT));
+          assertNotEquals(home, elsewhere, "HINT: no reference passed, another worker ran it");
 
-      CompletableFuture<Object> queued = CompletableFuture.supplyAsync(() ->
-          SessionContext.withSession(SESSION, () -> python.call("m", "pid")));
-      assertFalse(waitDone(queued), "STRICT_QUEUE waits while the home worker is busy");
-      open("busy");
-      assertEquals(home, join(queued));
-      assertEquals(home, join(other));
-      assertEquals(home, pidOf(thing));
-    });
+          CompletableFuture<Object> queued =
+              CompletableFuture.supplyAsync(
+                  () -> SessionContext.withSession(SESSION, () -> python.call("m", "pid")));
+          assertFalse(waitDone(queued), "STRICT_QUEUE waits while the home worker is busy");
+          open("busy");
+          assertEquals(home, join(queued));
+          assertEquals(home, join(other));
+          assertEquals(home, pidOf(thing));
+        });
   }
 
   @Test
   void aCallPassingAReferenceWaitsForItsWorkerEvenWithHint() throws Exception {
     PyRef thing = (PyRef) python.call("m", "make");
     long home = pidOf(thing);
-    CompletableFuture<Object> other = CompletableFuture.supplyAsync(() ->
-        python.call("m", "gate", "busy2"));
+    CompletableFuture<Object> other =
+        CompletableFuture.supplyAsync(() -> python.call("m", "gate", "busy2"));
     awaitRunning(1);
-    CompletableFuture<Object> hinted = CompletableFuture.supplyAsync(() -> python.callMethod(
-        thing, "pid", List.of(), CallOptions.defaults().affinity(Affinity.HINT)));
+    CompletableFuture<Object> hinted =
+        CompletableFuture.supplyAsync(
+            () ->
+                python.callMethod(
+                    thing, "pid", List.of(), CallOptions.defaults().affinity(Affinity.HINT)));
     assertFalse(waitDone(hinted));
     open("busy2");
     assertEquals(home, join(hinted));
@@ -142,59 +158,69 @@ class AffinityTest {
 
   @Test
   void aDeadSessionWorkerGivesSessionLostForItsObjectsOnly() {
-    SessionContext.withSession(SESSION, () -> {
-      PyRef thing = (PyRef) python.call("m", "make");
-      long home = pidOf(thing);
-      ScriptedWorker holder = workerWithPid(home);
-      try {
-        holder.crash(137, "killed");
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-      SessionLostException lost = assertThrows(SessionLostException.class,
-          () -> python.callMethod(thing, "pid"));
-      assertEquals("s", lost.sessionId());
-      assertTrue(lost.getMessage().contains("is gone"), lost.getMessage());
-      assertThrows(SessionLostException.class, () -> python.call("m", "pid", thing));
-      long other = (Long) python.call("m", "pid");
-      assertNotEquals(home, other, "a call that needs no lost object runs elsewhere");
-      PyRef fresh = (PyRef) python.call("m", "make");
-      assertEquals(other, pidOf(fresh));
-    });
+    SessionContext.withSession(
+        SESSION,
+        () -> {
+          PyRef thing = (PyRef) python.call("m", "make");
+          long home = pidOf(thing);
+          ScriptedWorker holder = workerWithPid(home);
+          try {
+            holder.crash(137, "killed");
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+          SessionLostException lost =
+              assertThrows(SessionLostException.class, () -> python.callMethod(thing, "pid"));
+          assertEquals("s", lost.sessionId());
+          assertTrue(lost.getMessage().contains("is gone"), lost.getMessage());
+          assertThrows(SessionLostException.class, () -> python.call("m", "pid", thing));
+          long other = (Long) python.call("m", "pid");
+          assertNotEquals(home, other, "a call that needs no lost object runs elsewhere");
+          PyRef fresh = (PyRef) python.call("m", "make");
+          assertEquals(other, pidOf(fresh));
+        });
   }
 
   @Test
   void aSessionWorkerThatDiesBeforeTheCallReachesItGivesSessionLost() {
-    SessionContext.withSession(SESSION, () -> {
-      PyRef thing = (PyRef) python.call("m", "make");
-      long home = pidOf(thing);
-      ScriptedWorker holder = workerWithPid(home);
-      // Its input is gone but its exit not yet seen: the call is leased on it, and the write fails.
-      holder.process().closeInput();
-      SessionLostException lost = assertThrows(SessionLostException.class,
-          () -> python.callMethod(thing, "pid"));
-      assertEquals("s", lost.sessionId());
-      assertTrue(lost.getMessage().contains("died before"), lost.getMessage());
-      assertInstanceOf(WorkerCrashedException.class, lost.getCause());
-      assertNotEquals(home, (long) (Long) python.call("m", "pid"), "other calls run elsewhere");
-    });
+    SessionContext.withSession(
+        SESSION,
+        () -> {
+          PyRef thing = (PyRef) python.call("m", "make");
+          long home = pidOf(thing);
+          ScriptedWorker holder = workerWithPid(home);
+          // Its input is gone but its exit not yet seen: the call is leased on it, and the write
+          // fails.
+          holder.process().closeInput();
+          SessionLostException lost =
+              assertThrows(SessionLostException.class, () -> python.callMethod(thing, "pid"));
+          assertEquals("s", lost.sessionId());
+          assertTrue(lost.getMessage().contains("died before"), lost.getMessage());
+          assertInstanceOf(WorkerCrashedException.class, lost.getCause());
+          assertNotEquals(home, (long) (Long) python.call("m", "pid"), "other calls run elsewhere");
+        });
   }
 
   @Test
   void releaseSessionReachesOnlyTheWorkerHoldingTheObjects() {
-    long home = SessionContext.withSession(SESSION, () -> {
-      PyRef made = (PyRef) python.call("m", "make");
-      long pid = pidOf(made);
-      python.releaseSession("s");
-      assertThrows(ReferenceNotFoundException.class, () -> pidOf(made));
-      return pid;
-    });
+    long home =
+        SessionContext.withSession(
+            SESSION,
+            () -> {
+              PyRef made = (PyRef) python.call("m", "make");
+              long pid = pidOf(made);
+              python.releaseSession("s");
+              assertThrows(ReferenceNotFoundException.class, () -> pidOf(made));
+              return pid;
+            });
     for (ScriptedWorker worker : spawner.spawned()) {
       boolean holder = worker.process().pid() == home;
       if (holder) {
         Await.until("the release in the holder", () -> !worker.releases().isEmpty());
       }
-      assertEquals(holder ? List.of(Arrays.asList("s", null)) : List.of(), worker.releases(),
+      assertEquals(
+          holder ? List.of(Arrays.asList("s", null)) : List.of(),
+          worker.releases(),
           "worker " + worker.process().pid() + (holder ? " (holder)" : ""));
     }
     assertEquals(2, spawner.spawned().size());

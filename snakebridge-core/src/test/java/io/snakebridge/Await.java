@@ -7,13 +7,13 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Waits in tests for something to happen. A test waits for the event it expects, never for a
- * fixed time, and fails only when the event has not come after {@link #CEILING}: a bound that
- * catches a hang, never a slow machine (the suite passes with two busy loops beside it on two
- * cores). Speed is measured by the benchmarks, not asserted here.
+ * Waits in tests for something to happen. A test waits for the event it expects, never for a fixed
+ * time, and fails only when the event has not come after {@link #CEILING}: a bound that catches a
+ * hang, never a slow machine (the suite passes with two busy loops beside it on two cores). Speed
+ * is measured by the benchmarks, not asserted here.
  *
- * <p>Polls with a short, growing pause (1 ms to 20 ms). An interrupt while waiting fails the
- * test with the interrupt flag restored. Static methods only; thread-safe.
+ * <p>Polls with a short, growing pause (1 ms to 20 ms). An interrupt while waiting fails the test
+ * with the interrupt flag restored. Static methods only; thread-safe.
  */
 public final class Await {
   /** How long a test waits for an event before it takes it for a hang. */
@@ -34,16 +34,16 @@ public final class Await {
   }
 
   /**
-   * Reads {@code probe} until {@code done} accepts its value, and returns that value; fails
-   * after {@link #CEILING} with {@code what} and the last value read.
+   * Reads {@code probe} until {@code done} accepts its value, and returns that value; fails after
+   * {@link #CEILING} with {@code what} and the last value read.
    */
   public static <T> T value(String what, Supplier<T> probe, Predicate<? super T> done) {
     return value(what, probe, done, CEILING);
   }
 
   /** As {@link #value(String, Supplier, Predicate)}, with its own ceiling. */
-  public static <T> T value(String what, Supplier<T> probe, Predicate<? super T> done,
-      Duration ceiling) {
+  public static <T> T value(
+      String what, Supplier<T> probe, Predicate<? super T> done, Duration ceiling) {
     long start = System.nanoTime();
     long pause = TimeUnit.MILLISECONDS.toNanos(1);
     while (true) {
@@ -53,8 +53,8 @@ public final class Await {
       }
       if (System.nanoTime() - start > ceiling.toNanos()) {
         String last = value instanceof Boolean ? "" : "; last seen: " + value;
-        throw new AssertionError("still waiting after " + ceiling.toSeconds() + " s for " + what
-            + last);
+        throw new AssertionError(
+            "still waiting after " + ceiling.toSeconds() + " s for " + what + last);
       }
       try {
         TimeUnit.NANOSECONDS.sleep(pause);

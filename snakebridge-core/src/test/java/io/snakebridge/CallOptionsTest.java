@@ -31,8 +31,8 @@ class CallOptionsTest {
 
   @Test
   void kwIsShorthandForDefaultsWithOneKeywordArgument() {
-    assertEquals(CallOptions.defaults().kwarg("dtype", "float32"),
-        CallOptions.kw("dtype", "float32"));
+    assertEquals(
+        CallOptions.defaults().kwarg("dtype", "float32"), CallOptions.kw("dtype", "float32"));
     assertEquals(Map.of(), CallOptions.defaults().kwargs(), "defaults stay empty");
     assertThrows(IllegalArgumentException.class, () -> CallOptions.kw("", 1));
   }
@@ -40,8 +40,13 @@ class CallOptionsTest {
   @Test
   void withersReturnNewValuesAndLeaveTheOriginalAlone() {
     CallOptions base = CallOptions.defaults();
-    CallOptions changed = base.kwarg("ndigits", 2).timeout(Duration.ofSeconds(5))
-        .idempotent(true).sessionId("s1").affinity(Affinity.HINT).pool("default");
+    CallOptions changed =
+        base.kwarg("ndigits", 2)
+            .timeout(Duration.ofSeconds(5))
+            .idempotent(true)
+            .sessionId("s1")
+            .affinity(Affinity.HINT)
+            .pool("default");
     assertEquals(Map.of("ndigits", 2), changed.kwargs());
     assertEquals(Optional.of(Duration.ofSeconds(5)), changed.timeout());
     assertTrue(changed.idempotent());
@@ -74,23 +79,30 @@ class CallOptionsTest {
   @Test
   void badValuesAreRejectedNamingTheParameter() {
     CallOptions options = CallOptions.defaults();
-    assertEquals("kwarg name",
+    assertEquals(
+        "kwarg name",
         assertThrows(NullPointerException.class, () -> options.kwarg(null, 1)).getMessage());
-    assertEquals("kwarg name must not be empty",
+    assertEquals(
+        "kwarg name must not be empty",
         assertThrows(IllegalArgumentException.class, () -> options.kwarg("", 1)).getMessage());
-    assertEquals("kwargs",
+    assertEquals(
+        "kwargs",
         assertThrows(NullPointerException.class, () -> options.kwargs(null)).getMessage());
     Map<String, Object> nullKey = new HashMap<>();
     nullKey.put(null, 1);
     assertThrows(NullPointerException.class, () -> options.kwargs(nullKey));
-    assertEquals("timeout must be positive: PT0S", assertThrows(IllegalArgumentException.class,
-        () -> options.timeout(Duration.ZERO)).getMessage());
+    assertEquals(
+        "timeout must be positive: PT0S",
+        assertThrows(IllegalArgumentException.class, () -> options.timeout(Duration.ZERO))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> options.timeout(Duration.ofSeconds(-1)));
-    assertEquals("timeout",
+    assertEquals(
+        "timeout",
         assertThrows(NullPointerException.class, () -> options.timeout(null)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> options.pool(" "));
     assertThrows(IllegalArgumentException.class, () -> options.sessionId(""));
-    assertEquals("affinity",
+    assertEquals(
+        "affinity",
         assertThrows(NullPointerException.class, () -> options.affinity(null)).getMessage());
   }
 
@@ -101,7 +113,8 @@ class CallOptionsTest {
     assertEquals(a, b);
     assertEquals(a.hashCode(), b.hashCode());
     assertTrue(a.toString().contains("timeout=PT1S"), a.toString());
-    assertEquals(Arrays.asList(Affinity.values()),
+    assertEquals(
+        Arrays.asList(Affinity.values()),
         List.of(Affinity.STRICT_QUEUE, Affinity.STRICT_FAIL_FAST, Affinity.HINT));
   }
 }

@@ -54,9 +54,9 @@ class CallbacksTest {
   }
 
   /**
-   * "apply": {@code apply(fn, *args, **kwargs)} calls the Java function and returns its result,
-   * or, when it threw, raises JavaError (an ERROR carrying the callback's error_id), as the real
-   * worker does when Python does not catch it. "pid" returns the worker's pid.
+   * "apply": {@code apply(fn, *args, **kwargs)} calls the Java function and returns its result, or,
+   * when it threw, raises JavaError (an ERROR carrying the callback's error_id), as the real worker
+   * does when Python does not catch it. "pid" returns the worker's pid.
    */
   private volatile WireCallback kept;
 
@@ -84,9 +84,12 @@ class CallbacksTest {
       return;
     }
     Map<?, ?> failure = (Map<?, ?>) answer.value();
-    Map<String, Object> error = ScriptedWorker.pythonError("snakebridge_worker.JavaError",
-        failure.get("type") + ": " + failure.get("message"), "snakebridge_worker.JavaError",
-        "builtins.Exception");
+    Map<String, Object> error =
+        ScriptedWorker.pythonError(
+            "snakebridge_worker.JavaError",
+            failure.get("type") + ": " + failure.get("message"),
+            "snakebridge_worker.JavaError",
+            "builtins.Exception");
     error.put("error_id", failure.get("error_id"));
     call.error(error);
   }
@@ -108,8 +111,9 @@ class CallbacksTest {
     assertNull(apply((Runnable) ran::incrementAndGet));
     assertEquals(1, ran.get());
     PyCallable all = (args, kwargs) -> List.of(args, kwargs);
-    assertEquals(List.of(List.of(1L, 2L), Map.of("k", "v")), python.call("m", "apply",
-        List.of(all, 1, 2), CallOptions.defaults().kwarg("k", "v")));
+    assertEquals(
+        List.of(List.of(1L, 2L), Map.of("k", "v")),
+        python.call("m", "apply", List.of(all, 1, 2), CallOptions.defaults().kwarg("k", "v")));
   }
 
   @Test
@@ -126,10 +130,11 @@ class CallbacksTest {
     AtomicInteger executed = new AtomicInteger();
     java.util.concurrent.ExecutorService threads = Executors.newCachedThreadPool();
     try {
-      start(task -> {
-        executed.incrementAndGet();
-        threads.execute(task);
-      });
+      start(
+          task -> {
+            executed.incrementAndGet();
+            threads.execute(task);
+          });
       assertEquals(3L, apply((Function<Long, Long>) x -> x + 1, 2));
       assertEquals(1, executed.get());
     } finally {
@@ -141,10 +146,15 @@ class CallbacksTest {
   void aJavaExceptionSurfacesAsPythonExceptionCausedByIt() {
     start(null);
     IllegalStateException thrown = new IllegalStateException("no stock");
-    PythonException e = assertThrows(PythonException.class,
-        () -> apply((Supplier<Object>) () -> {
-          throw thrown;
-        }));
+    PythonException e =
+        assertThrows(
+            PythonException.class,
+            () ->
+                apply(
+                    (Supplier<Object>)
+                        () -> {
+                          throw thrown;
+                        }));
     assertEquals("snakebridge_worker.JavaError", e.pythonType());
     assertEquals("java.lang.IllegalStateException: no stock", e.pythonMessage());
     assertSame(thrown, e.getCause());
@@ -153,10 +163,9 @@ class CallbacksTest {
   @Test
   void aWrongNumberOfArgumentsRaisesInPython() {
     start(null);
-    PythonException e = assertThrows(PythonException.class,
-        () -> apply((Function<Object, Object>) x -> x, 1, 2));
-    IllegalArgumentException cause = assertInstanceOf(IllegalArgumentException.class,
-        e.getCause());
+    PythonException e =
+        assertThrows(PythonException.class, () -> apply((Function<Object, Object>) x -> x, 1, 2));
+    IllegalArgumentException cause = assertInstanceOf(IllegalArgumentException.class, e.getCause());
     assertTrue(cause.getMessage().contains("takes 1 positional argument"), cause.getMessage());
   }
 
@@ -164,20 +173,23 @@ class CallbacksTest {
   void aCallbackMayCallPythonWhichCallsBackToAnyDepth() {
     start(null);
     long pid = (Long) python.call("m", "pid");
-    Function<Long, Object> nested = new Function<>() {
-      @Override
-      public Object apply(Long depth) {
-        if (depth == 0) {
-          return List.of(python.call("m", "pid"), Thread.currentThread().getName());
-        }
-        return CallbacksTest.this.apply(this, depth - 1);
-      }
-    };
+    Function<Long, Object> nested =
+        new Function<>() {
+          @Override
+          public Object apply(Long depth) {
+            if (depth == 0) {
+              return List.of(python.call("m", "pid"), Thread.currentThread().getName());
+            }
+            return CallbacksTest.this.apply(this, depth - 1);
+          }
+        };
     List<?> deepest = (List<?>) apply(nested, 4L);
     assertEquals(pid, deepest.get(0), "nested calls ran on the worker that called back");
     assertEquals(1, spawner.spawned().size());
     assertEquals(5, callbackIds.size());
-    assertEquals(1, callbackIds.stream().distinct().count(),
+    assertEquals(
+        1,
+        callbackIds.stream().distinct().count(),
         "one function object, one registration in the session");
   }
 
@@ -197,16 +209,20 @@ class CallbacksTest {
     start(null);
     python.close();
     List<Object> returned = new CopyOnWriteArrayList<>();
-    FakeSpawner refs = new FakeSpawner(worker -> worker.onCall(call -> {
-      if (call.target().equals("make")) {
-        call.reply(call.newRef("r1", "mod.Thing"));
-        return;
-      }
-      ScriptedWorker.Answer answer =
-          call.callback((WireCallback) call.args().get(1), List.of(), Map.of());
-      returned.add(answer.value());
-      call.reply(call.newRef("r1", "mod.Thing"));
-    }));
+    FakeSpawner refs =
+        new FakeSpawner(
+            worker ->
+                worker.onCall(
+                    call -> {
+                      if (call.target().equals("make")) {
+                        call.reply(call.newRef("r1", "mod.Thing"));
+                        return;
+                      }
+                      ScriptedWorker.Answer answer =
+                          call.callback((WireCallback) call.args().get(1), List.of(), Map.of());
+                      returned.add(answer.value());
+                      call.reply(call.newRef("r1", "mod.Thing"));
+                    }));
     RuntimeSettings settings = new RuntimeSettings();
     settings.name("cbref");
     settings.poolSize(1);
@@ -219,17 +235,20 @@ class CallbacksTest {
   @Test
   void aCallbackLivesAsLongAsItsSession() {
     start(null);
-    SessionContext.withSession(SessionOptions.defaults().sessionId("cb-session"), () -> {
-      python.call("m", "keep", (Supplier<String>) () -> "still here");
-      assertEquals(List.of(false, "still here"), answer(python.call("m", "callKept")),
-          "callable after the call that passed it");
-    });
+    SessionContext.withSession(
+        SessionOptions.defaults().sessionId("cb-session"),
+        () -> {
+          python.call("m", "keep", (Supplier<String>) () -> "still here");
+          assertEquals(
+              List.of(false, "still here"),
+              answer(python.call("m", "callKept")),
+              "callable after the call that passed it");
+        });
     List<?> after = answer(python.call("m", "callKept"));
     assertEquals(true, after.get(0));
     Map<?, ?> error = (Map<?, ?>) after.get(1);
     assertEquals("java.lang.IllegalStateException", error.get("type"));
-    assertTrue(((String) error.get("message")).contains("its session has ended"),
-        error.toString());
+    assertTrue(((String) error.get("message")).contains("its session has ended"), error.toString());
   }
 
   /** The fake replies with the callback's answer as {@code [error, value]}. */

@@ -74,10 +74,13 @@ class ContextManagerTest {
 
   @Test
   void theBodyRunsBetweenEnterAndExit() {
-    String result = python.with(manager, value -> {
-      log.add("body " + value);
-      return "done";
-    });
+    String result =
+        python.with(
+            manager,
+            value -> {
+              log.add("body " + value);
+              return "done";
+            });
     assertEquals("done", result);
     assertEquals(List.of("__enter__ []", "body entered", "__exit__ [null, null, null]"), log);
   }
@@ -85,26 +88,42 @@ class ContextManagerTest {
   @Test
   void aThrowingBodyPassesARealExceptionToExitAndIsRethrown() {
     IllegalStateException thrown = new IllegalStateException("bad row");
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> python.with(manager, value -> {
-          throw thrown;
-        }));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                python.with(
+                    manager,
+                    value -> {
+                      throw thrown;
+                    }));
     assertSame(thrown, e);
     assertEquals("__enter__ []", log.get(0));
-    assertTrue(log.get(1).startsWith(
-        "new snakebridge_worker.JavaError [java.lang.IllegalStateException, bad row, "), log.get(1));
+    assertTrue(
+        log.get(1)
+            .startsWith(
+                "new snakebridge_worker.JavaError [java.lang.IllegalStateException, bad row, "),
+        log.get(1));
     assertEquals("getattr exc.__class__", log.get(2));
     String session = manager.sessionId();
-    assertEquals("__exit__ " + Arrays.asList(new WireRef("exc-type", session, null, null),
-        new WireRef("exc", session, null, null), null), log.get(3));
+    assertEquals(
+        "__exit__ "
+            + Arrays.asList(
+                new WireRef("exc-type", session, null, null),
+                new WireRef("exc", session, null, null),
+                null),
+        log.get(3));
   }
 
   @Test
   void aTrueResultFromExitSuppressesTheException() {
     exitResult = true;
-    Object result = python.with(manager, value -> {
-      throw new IllegalArgumentException("ignored");
-    });
+    Object result =
+        python.with(
+            manager,
+            value -> {
+              throw new IllegalArgumentException("ignored");
+            });
     assertNull(result);
   }
 
@@ -112,10 +131,15 @@ class ContextManagerTest {
   void anExceptionFromExitReplacesTheBodysAndKeepsItSuppressed() {
     exitRaises = true;
     RuntimeException thrown = new RuntimeException("body failed");
-    PythonException e = assertThrows(PythonException.class,
-        () -> python.with(manager, value -> {
-          throw thrown;
-        }));
+    PythonException e =
+        assertThrows(
+            PythonException.class,
+            () ->
+                python.with(
+                    manager,
+                    value -> {
+                      throw thrown;
+                    }));
     assertEquals("builtins.OSError", e.pythonType());
     assertSame(thrown, e.getSuppressed()[0]);
   }

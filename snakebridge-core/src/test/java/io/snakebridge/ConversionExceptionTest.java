@@ -12,10 +12,12 @@ class ConversionExceptionTest {
 
   @Test
   void messageStatesTypeAndPath() {
-    ConversionException e = new ConversionException("no Python mapping for this type",
-        "java.util.Optional", null, "args[1][\"key\"]");
-    assertEquals("no Python mapping for this type (Java type java.util.Optional, at "
-        + "args[1][\"key\"])", e.getMessage());
+    ConversionException e =
+        new ConversionException(
+            "no Python mapping for this type", "java.util.Optional", null, "args[1][\"key\"]");
+    assertEquals(
+        "no Python mapping for this type (Java type java.util.Optional, at " + "args[1][\"key\"])",
+        e.getMessage());
     assertEquals("java.util.Optional", e.javaType());
     assertNull(e.pythonType());
     assertEquals("args[1][\"key\"]", e.path());
@@ -25,10 +27,17 @@ class ConversionExceptionTest {
   @Test
   void pythonSideWithCause() {
     IllegalStateException cause = new IllegalStateException("x");
-    ConversionException e = new ConversionException("a value of type pathlib.PosixPath has no "
-        + "Java mapping", null, "pathlib.PosixPath", null, cause);
-    assertEquals("a value of type pathlib.PosixPath has no Java mapping (Python type "
-        + "pathlib.PosixPath)", e.getMessage());
+    ConversionException e =
+        new ConversionException(
+            "a value of type pathlib.PosixPath has no " + "Java mapping",
+            null,
+            "pathlib.PosixPath",
+            null,
+            cause);
+    assertEquals(
+        "a value of type pathlib.PosixPath has no Java mapping (Python type "
+            + "pathlib.PosixPath)",
+        e.getMessage());
     assertSame(cause, e.getCause());
   }
 

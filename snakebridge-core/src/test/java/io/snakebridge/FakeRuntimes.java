@@ -7,8 +7,8 @@ import io.snakebridge.internal.session.RefFactory;
 import io.snakebridge.internal.worker.WorkerSpawner;
 
 /**
- * Public runtimes over fake workers and clocks, for tests in any package: this class sits in
- * {@code io.snakebridge} to reach the package-private constructors a test needs.
+ * Public runtimes over fake workers and clocks, for tests in any package: this class sits in {@code
+ * io.snakebridge} to reach the package-private constructors a test needs.
  */
 @SuppressWarnings("exports") // test code, in this package only to reach its constructors
 public final class FakeRuntimes {
@@ -27,8 +27,9 @@ public final class FakeRuntimes {
 
   /** Makes {@code PyRef}s with no runtime behind them (their toString never calls Python). */
   public static RefFactory refsWithoutRuntime() {
-    return (refId, sessionId, typeName, module, stream) -> stream
-        ? new StreamRef(refId, sessionId, typeName, module, null)
-        : new PyRef(refId, sessionId, typeName, module, null);
+    return (refId, sessionId, typeName, module, stream) ->
+        stream
+            ? new StreamRef(refId, sessionId, typeName, module, null)
+            : new PyRef(refId, sessionId, typeName, module, null);
   }
 }

@@ -54,8 +54,13 @@ class PoolOptionsTest {
 
   @Test
   void toBuilderCopiesAndLeavesTheOriginalAlone() {
-    PoolOptions first = PoolOptions.builder().size(3).environmentVariable("A", "1")
-        .maxCallsPerWorker(10).crashRetries(3).build();
+    PoolOptions first =
+        PoolOptions.builder()
+            .size(3)
+            .environmentVariable("A", "1")
+            .maxCallsPerWorker(10)
+            .crashRetries(3)
+            .build();
     PoolOptions second = first.toBuilder().size(4).environmentVariable("B", "2").build();
     assertEquals(3, first.size());
     assertEquals(Map.of("A", "1"), first.environment());
@@ -75,33 +80,43 @@ class PoolOptionsTest {
     rejects("python must be a path or a command name: ' '", () -> builder.python(" "));
     rejects("maxWaiters must not be negative: -1", () -> builder.maxWaiters(-1));
     rejects("acquireTimeout must be positive: PT0S", () -> builder.acquireTimeout(Duration.ZERO));
-    rejects("cancelGrace must not be negative: PT-1S",
+    rejects(
+        "cancelGrace must not be negative: PT-1S",
         () -> builder.cancelGrace(Duration.ofSeconds(-1)));
     rejects("crashRetries must be between 0 and 10: -1", () -> builder.crashRetries(-1));
     rejects("crashRetries must be between 0 and 10: 11", () -> builder.crashRetries(11));
-    rejects("heartbeatInterval must be positive: PT0S",
-        () -> builder.heartbeatInterval(Duration.ZERO));
-    rejects("heartbeatTimeout must be positive: PT0S",
-        () -> builder.heartbeatTimeout(Duration.ZERO));
+    rejects(
+        "heartbeatInterval must be positive: PT0S", () -> builder.heartbeatInterval(Duration.ZERO));
+    rejects(
+        "heartbeatTimeout must be positive: PT0S", () -> builder.heartbeatTimeout(Duration.ZERO));
     rejects("maxCallsPerWorker must be at least 1: 0", () -> builder.maxCallsPerWorker(0));
-    rejects("maxWorkerLifetime must be positive: PT0S",
-        () -> builder.maxWorkerLifetime(Duration.ZERO));
-    rejects("maxWorkerMemory must be at least 16777216 bytes: 1000",
+    rejects(
+        "maxWorkerLifetime must be positive: PT0S", () -> builder.maxWorkerLifetime(Duration.ZERO));
+    rejects(
+        "maxWorkerMemory must be at least 16777216 bytes: 1000",
         () -> builder.maxWorkerMemory(1000));
-    rejects("workerMemoryLimit must be at least 16777216 bytes: 1000",
+    rejects(
+        "workerMemoryLimit must be at least 16777216 bytes: 1000",
         () -> builder.workerMemoryLimit(1000));
     rejects("threadsPerWorker must be between 1 and 256: 0", () -> builder.threadsPerWorker(0));
-    rejects("environment variable name must be non-empty, without '=' or NUL: 'A=B'",
+    rejects(
+        "environment variable name must be non-empty, without '=' or NUL: 'A=B'",
         () -> builder.environmentVariable("A=B", "x"));
     assertThrows(NullPointerException.class, () -> builder.defaultTimeout(null));
-    assertEquals(0, builder.cancelGrace(Duration.ZERO).build().cancelGrace().toNanos(),
+    assertEquals(
+        0,
+        builder.cancelGrace(Duration.ZERO).build().cancelGrace().toNanos(),
         "no grace: a cancelled call's worker is killed at once");
   }
 
   @Test
   void aVenvMeansItsInterpreter(@TempDir Path dir) throws IOException {
-    rejects("venv must be a virtual environment folder holding " + dir.resolve("bin")
-        .resolve("python") + ": " + dir, () -> PoolOptions.builder().venv(dir));
+    rejects(
+        "venv must be a virtual environment folder holding "
+            + dir.resolve("bin").resolve("python")
+            + ": "
+            + dir,
+        () -> PoolOptions.builder().venv(dir));
     Path python = Files.createDirectories(dir.resolve("bin")).resolve("python");
     Files.writeString(python, "#!/bin/sh\n");
     assertTrue(python.toFile().setExecutable(true));
@@ -111,23 +126,32 @@ class PoolOptionsTest {
   @Test
   void aRuntimeRejectsBadPoolNames() {
     SnakeBridgeRuntime.Builder builder = SnakeBridgeRuntime.builder();
-    rejects("pool name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter"
-        + " or digit: 'no spaces'", () -> builder.pool("no spaces", PoolOptions.defaults()));
+    rejects(
+        "pool name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter"
+            + " or digit: 'no spaces'",
+        () -> builder.pool("no spaces", PoolOptions.defaults()));
     assertThrows(NullPointerException.class, () -> builder.pool("gpu", null));
     assertThrows(NullPointerException.class, () -> builder.eventListener(null));
   }
 
   @Test
   void theDefaultPoolsOptionsComeFromTheSettersOrReplaceThem() {
-    try (SnakeBridgeRuntime runtime = SnakeBridgeRuntime.builder().name("opts").poolSize(3)
-        .pool("gpu", PoolOptions.builder().size(1).build()).build()) {
+    try (SnakeBridgeRuntime runtime =
+        SnakeBridgeRuntime.builder()
+            .name("opts")
+            .poolSize(3)
+            .pool("gpu", PoolOptions.builder().size(1).build())
+            .build()) {
       assertEquals(3, runtime.poolStats().size());
       assertEquals(1, runtime.poolStats("gpu").size());
       assertEquals(2, runtime.allPoolStats().size());
       assertEquals("gpu", runtime.allPoolStats().get(1).pool());
     }
-    try (SnakeBridgeRuntime runtime = SnakeBridgeRuntime.builder().name("opts")
-        .pool(CallOptions.DEFAULT_POOL, PoolOptions.builder().size(2).build()).build()) {
+    try (SnakeBridgeRuntime runtime =
+        SnakeBridgeRuntime.builder()
+            .name("opts")
+            .pool(CallOptions.DEFAULT_POOL, PoolOptions.builder().size(2).build())
+            .build()) {
       assertEquals(2, runtime.poolStats().size(), "pool(default) sets the default pool");
     }
   }
@@ -135,19 +159,33 @@ class PoolOptionsTest {
   @Test
   void theDefaultPoolIsConfiguredOneWayOnly() {
     PoolOptions two = PoolOptions.builder().size(2).build();
-    IllegalStateException after = assertThrows(IllegalStateException.class,
-        () -> SnakeBridgeRuntime.builder().poolSize(3).pool(CallOptions.DEFAULT_POOL, two));
+    IllegalStateException after =
+        assertThrows(
+            IllegalStateException.class,
+            () -> SnakeBridgeRuntime.builder().poolSize(3).pool(CallOptions.DEFAULT_POOL, two));
     assertTrue(after.getMessage().contains("pool(\"default\", ...)"), after.getMessage());
     assertTrue(after.getMessage().contains("poolSize(...)"), after.getMessage());
-    IllegalStateException before = assertThrows(IllegalStateException.class,
-        () -> SnakeBridgeRuntime.builder().pool(CallOptions.DEFAULT_POOL, two)
-            .python("python3"));
-    assertTrue(before.getMessage().startsWith("python(...) cannot change the default pool after"
-        + " pool(\"default\", ...)"), before.getMessage());
+    IllegalStateException before =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                SnakeBridgeRuntime.builder().pool(CallOptions.DEFAULT_POOL, two).python("python3"));
+    assertTrue(
+        before
+            .getMessage()
+            .startsWith(
+                "python(...) cannot change the default pool after" + " pool(\"default\", ...)"),
+        before.getMessage());
     // Named pools and settings outside the default pool mix freely with either way.
-    SnakeBridgeRuntime.builder().poolSize(3).eagerStart(false)
-        .pool("gpu", two).name("x").poolSize(4);
-    SnakeBridgeRuntime.builder().pool(CallOptions.DEFAULT_POOL, two)
-        .pool(CallOptions.DEFAULT_POOL, two).maxNestingDepth(10);
+    SnakeBridgeRuntime.builder()
+        .poolSize(3)
+        .eagerStart(false)
+        .pool("gpu", two)
+        .name("x")
+        .poolSize(4);
+    SnakeBridgeRuntime.builder()
+        .pool(CallOptions.DEFAULT_POOL, two)
+        .pool(CallOptions.DEFAULT_POOL, two)
+        .maxNestingDepth(10);
   }
 }

@@ -51,11 +51,13 @@ class PyFrozenSetTest {
     assertThrows(UnsupportedOperationException.class, () -> set.retainAll(List.of()));
     assertThrows(UnsupportedOperationException.class, () -> set.removeIf(x -> false));
     assertThrows(UnsupportedOperationException.class, () -> PyFrozenSet.of().clear());
-    assertThrows(UnsupportedOperationException.class, () -> {
-      var iterator = set.iterator();
-      iterator.next();
-      iterator.remove();
-    });
+    assertThrows(
+        UnsupportedOperationException.class,
+        () -> {
+          var iterator = set.iterator();
+          iterator.next();
+          iterator.remove();
+        });
   }
 
   @Test

@@ -13,11 +13,20 @@ class PyNonFiniteDecimalTest {
   @Test
   void parsesAsPythonsDecimalAndPrintsAsItsStr() {
     // Python: str(Decimal(text)) for each text
-    String[][] cases = {{"inf", "Infinity"}, {"+Infinity", "Infinity"}, {"-INF", "-Infinity"},
-        {"nan", "NaN"}, {"-NaN", "-NaN"}, {"NaN0", "NaN"}, {"nan007", "NaN7"}, {"snan", "sNaN"},
-        {"-sNaN12", "-sNaN12"}};
+    String[][] cases = {
+      {"inf", "Infinity"},
+      {"+Infinity", "Infinity"},
+      {"-INF", "-Infinity"},
+      {"nan", "NaN"},
+      {"-NaN", "-NaN"},
+      {"NaN0", "NaN"},
+      {"nan007", "NaN7"},
+      {"snan", "sNaN"},
+      {"-sNaN12", "-sNaN12"}
+    };
     for (String[] textAndStr : cases) {
-      assertEquals(textAndStr[1], PyNonFiniteDecimal.parse(textAndStr[0]).toString(), textAndStr[0]);
+      assertEquals(
+          textAndStr[1], PyNonFiniteDecimal.parse(textAndStr[0]).toString(), textAndStr[0]);
     }
     assertEquals(PyNonFiniteDecimal.POSITIVE_INFINITY, PyNonFiniteDecimal.parse("inf"));
     assertEquals(PyNonFiniteDecimal.NAN, PyNonFiniteDecimal.parse("NaN"));

@@ -62,7 +62,8 @@ class PyTupleTest {
     assertEquals("()", PyTuple.of().toString());
     assertEquals("(1,)", PyTuple.of(1L).toString());
     assertEquals("(1, 2)", PyTuple.of(1L, 2L).toString());
-    assertEquals("('it\\'s', None, True, (2.5,))",
+    assertEquals(
+        "('it\\'s', None, True, (2.5,))",
         PyTuple.of("it's", null, true, PyTuple.of(2.5)).toString());
     assertEquals("(b<3 bytes>,)", PyTuple.of((Object) new byte[3]).toString());
   }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Compiles every {@code ```java} block of the README against the library, so that a snippet a
- * user copies compiles. A block that declares a class compiles as it is; any other block is the
- * body of a method, below the imports it shows itself (nothing is imported for it).
+ * Compiles every {@code ```java} block of the README against the library, so that a snippet a user
+ * copies compiles. A block that declares a class compiles as it is; any other block is the body of
+ * a method, below the imports it shows itself (nothing is imported for it).
  */
 class ReadmeSnippetsTest {
   private static final Pattern BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
@@ -30,7 +30,8 @@ class ReadmeSnippetsTest {
   @Test
   void everyJavaSnippetCompiles(@TempDir Path dir) throws IOException {
     Path readme = Path.of("..", "README.md");
-    assertTrue(Files.isRegularFile(readme), "run from the module folder: " + readme.toAbsolutePath());
+    assertTrue(
+        Files.isRegularFile(readme), "run from the module folder: " + readme.toAbsolutePath());
     Matcher blocks = BLOCK.matcher(Files.readString(readme, StandardCharsets.UTF_8));
     List<String> files = new ArrayList<>();
     int n = 0;
@@ -40,13 +41,21 @@ class ReadmeSnippetsTest {
     }
     assertFalse(files.isEmpty(), "the README has Java snippets");
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    List<String> args = new ArrayList<>(List.of("-d", dir.resolve("classes").toString(),
-        "-cp", classpath(), "-proc:none", "-Xlint:none", "-nowarn"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-d",
+                dir.resolve("classes").toString(),
+                "-cp",
+                classpath(),
+                "-proc:none",
+                "-Xlint:none",
+                "-nowarn"));
     args.addAll(files);
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
     int status = compiler.run(null, errors, errors, args.toArray(new String[0]));
-    assertTrue(status == 0, "README snippets do not compile:\n"
-        + errors.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        status == 0, "README snippets do not compile:\n" + errors.toString(StandardCharsets.UTF_8));
   }
 
   /** Writes block {@code n} as a compilation unit and returns its file. */
@@ -60,9 +69,14 @@ class ReadmeSnippetsTest {
     for (String line : block.split("\n", -1)) {
       (line.startsWith("import ") ? imports : body).append(line).append('\n');
     }
-    String source = imports + "\n@SuppressWarnings({\"unused\", \"deprecation\"})\n"
-        + "class Snippet" + n + " {\n  static void snippet() throws Exception {\n" + body
-        + "  }\n}\n";
+    String source =
+        imports
+            + "\n@SuppressWarnings({\"unused\", \"deprecation\"})\n"
+            + "class Snippet"
+            + n
+            + " {\n  static void snippet() throws Exception {\n"
+            + body
+            + "  }\n}\n";
     return Files.writeString(dir.resolve("Snippet" + n + ".java"), source);
   }
 

@@ -20,8 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,16 +60,17 @@ class ReferencesTest {
         if (call.module().equals("collections")) {
           call.reply(Map.of("counted", 1L)); // a dict subclass crosses by value
         } else {
-          call.reply(register(
-              call.newRef((String) call.args().get(0), "pandas.core.frame.DataFrame")));
+          call.reply(
+              register(call.newRef((String) call.args().get(0), "pandas.core.frame.DataFrame")));
         }
         break;
       case "call_method":
         if (call.target().equals("self")) {
           call.reply(full(call.ref()));
         } else if (call.target().equals("missing")) {
-          Map<String, Object> error = ScriptedWorker.pythonError(
-              "snakebridge_worker.RefNotFound", "unknown reference " + call.ref().refId());
+          Map<String, Object> error =
+              ScriptedWorker.pythonError(
+                  "snakebridge_worker.RefNotFound", "unknown reference " + call.ref().refId());
           error.put("kind", "ref_not_found");
           error.put("ref_id", call.ref().refId());
           error.put("session_id", call.ref().sessionId());
@@ -89,16 +88,17 @@ class ReferencesTest {
         break;
       default:
         switch (call.target()) {
-          case "nested": {
-            WireRef a = register(call.newRef("a", "pathlib.PosixPath"));
-            WireRef b = register(call.newRef("b", "socket.socket"));
-            Map<String, Object> dict = new LinkedHashMap<>();
-            dict.put("path", a);
-            dict.put("again", a);
-            dict.put("list", Arrays.asList(1L, b, PyTuple.of(a, "x")));
-            call.reply(dict);
-            break;
-          }
+          case "nested":
+            {
+              WireRef a = register(call.newRef("a", "pathlib.PosixPath"));
+              WireRef b = register(call.newRef("b", "socket.socket"));
+              Map<String, Object> dict = new LinkedHashMap<>();
+              dict.put("path", a);
+              dict.put("again", a);
+              dict.put("list", Arrays.asList(1L, b, PyTuple.of(a, "x")));
+              call.reply(dict);
+              break;
+            }
           case "str":
             call.reply("str of " + ((WireRef) call.args().get(0)).refId());
             break;
@@ -184,12 +184,13 @@ class ReferencesTest {
     assertEquals(List.of(df), python.call("builtins", "echo", df));
     // callMethod and getAttr name their target by id in its own session (§5.3).
     List<?> method = calls.get(1);
-    assertEquals(Arrays.asList("ref_method", method.get(1), "df", "mean", List.of(1L), Map.of()),
-        method);
+    assertEquals(
+        Arrays.asList("ref_method", method.get(1), "df", "mean", List.of(1L), Map.of()), method);
     assertEquals(List.of(df.sessionId(), 10_000L, 3600.0), method.get(1));
     assertEquals(Arrays.asList("ref_attr", method.get(1), "df", "shape"), calls.get(2));
-    assertEquals(Arrays.asList("set_attr", method.get(1), WireRef.of("df", df.sessionId()),
-        "name", "x"), calls.get(3));
+    assertEquals(
+        Arrays.asList("set_attr", method.get(1), WireRef.of("df", df.sessionId()), "name", "x"),
+        calls.get(3));
   }
 
   @Test
@@ -200,22 +201,21 @@ class ReferencesTest {
     python.releaseRef(df);
     python.releaseRef(df);
     int callsBefore = calls.size();
-    ReferenceNotFoundException e = assertThrows(ReferenceNotFoundException.class,
-        () -> python.callMethod(df, "mean"));
+    ReferenceNotFoundException e =
+        assertThrows(ReferenceNotFoundException.class, () -> python.callMethod(df, "mean"));
     assertEquals("df", e.refId());
     assertEquals(df.sessionId(), e.sessionId());
     assertEquals(callsBefore, calls.size(), "nothing was sent");
     awaitReleases(1);
-    assertEquals(List.of(df.sessionId(), Map.of("df", 2L)),
-        worker().releases().get(0));
+    assertEquals(List.of(df.sessionId(), Map.of("df", 2L)), worker().releases().get(0));
   }
 
   @Test
   void theWorkersRefNotFoundBecomesReferenceNotFoundException() {
     start(1);
     PyRef df = python.callClass("pandas", "DataFrame", List.of("df"), CallOptions.defaults());
-    ReferenceNotFoundException e = assertThrows(ReferenceNotFoundException.class,
-        () -> python.callMethod(df, "missing"));
+    ReferenceNotFoundException e =
+        assertThrows(ReferenceNotFoundException.class, () -> python.callMethod(df, "missing"));
     assertEquals("df", e.refId());
     assertTrue(e.getMessage().contains("unknown reference df"), e.getMessage());
     assertEquals(List.of(5L), python.call("m", "f", 5L), "the worker stayed in service");
@@ -226,24 +226,33 @@ class ReferencesTest {
   void aReferenceOfAnotherSessionIsAMismatch() {
     start(1);
     PyRef df = python.callClass("pandas", "DataFrame", List.of("df"), CallOptions.defaults());
-    SessionMismatchException e = assertThrows(SessionMismatchException.class,
-        () -> python.callMethod(df, "mean", List.of(), CallOptions.defaults().sessionId("other")));
+    SessionMismatchException e =
+        assertThrows(
+            SessionMismatchException.class,
+            () ->
+                python.callMethod(
+                    df, "mean", List.of(), CallOptions.defaults().sessionId("other")));
     assertEquals("df", e.refId());
     assertEquals(df.sessionId(), e.sessionId());
     assertEquals("other", e.callSessionId());
-    assertThrows(SessionMismatchException.class, () -> python.call("m", "f",
-        List.of(df), CallOptions.defaults().sessionId("other")));
+    assertThrows(
+        SessionMismatchException.class,
+        () -> python.call("m", "f", List.of(df), CallOptions.defaults().sessionId("other")));
   }
 
   @Test
   void aReferenceArgumentOutranksTheThreadsDefaultSession() {
     start(1);
-    PyRef df = SessionContext.withSession(SessionOptions.defaults().sessionId("s1"), () -> {
-      PyRef made = python.callClass("pandas", "DataFrame", List.of("df"), CallOptions.defaults());
-      // Another thread's view: its own automatic session, but the reference's session wins.
-      assertEquals(List.of(made), python.call("builtins", "echo", made));
-      return made;
-    });
+    PyRef df =
+        SessionContext.withSession(
+            SessionOptions.defaults().sessionId("s1"),
+            () -> {
+              PyRef made =
+                  python.callClass("pandas", "DataFrame", List.of("df"), CallOptions.defaults());
+              // Another thread's view: its own automatic session, but the reference's session wins.
+              assertEquals(List.of(made), python.call("builtins", "echo", made));
+              return made;
+            });
     assertEquals("s1", df.sessionId());
     assertEquals("s1", ((List<?>) calls.get(calls.size() - 1).get(1)).get(0));
   }
@@ -265,11 +274,13 @@ class ReferencesTest {
   void anUnreachableReferenceIsReleasedWithItsReadCount() throws Exception {
     start(1);
     String refId = makeGarbage();
-    Await.until("the release of a reference that Java no longer reaches", () -> {
-      System.gc();
-      FakeRuntimes.delegate(python).housekeep(ticker.read());
-      return !worker().releases().isEmpty();
-    });
+    Await.until(
+        "the release of a reference that Java no longer reaches",
+        () -> {
+          System.gc();
+          FakeRuntimes.delegate(python).housekeep(ticker.read());
+          return !worker().releases().isEmpty();
+        });
     List<?> release = worker().releases().get(0);
     assertEquals(Map.of(refId, 3L), release.get(1));
   }
@@ -284,24 +295,32 @@ class ReferencesTest {
   @Test
   void theEndOfAnExplicitSessionReleasesItInItsWorker() {
     start(1);
-    SessionContext.withSession(SessionOptions.defaults().sessionId("job"),
+    SessionContext.withSession(
+        SessionOptions.defaults().sessionId("job"),
         () -> python.callClass("pandas", "DataFrame", List.of("df"), CallOptions.defaults()));
     awaitReleases(1);
     assertEquals(Arrays.asList("job", null), worker().releases().get(0));
-    PyRef lost = SessionContext.withSession(SessionOptions.defaults().sessionId("job2"),
-        () -> python.callClass("pandas", "DataFrame", List.of("df"), CallOptions.defaults()));
+    PyRef lost =
+        SessionContext.withSession(
+            SessionOptions.defaults().sessionId("job2"),
+            () -> python.callClass("pandas", "DataFrame", List.of("df"), CallOptions.defaults()));
     assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(lost, "shape"));
   }
 
   @Test
   void aSessionWithoutReferencesIsReleasedWhereItsCallsRanAndAnUnusedOneNowhere() {
     start(1);
-    String used = SessionContext.withSession(SessionOptions.defaults(), () -> {
-      python.call("m", "f", 1);
-      return python.currentSession();
-    });
+    String used =
+        SessionContext.withSession(
+            SessionOptions.defaults(),
+            () -> {
+              python.call("m", "f", 1);
+              return python.currentSession();
+            });
     awaitReleases(1);
-    assertEquals(List.of(Arrays.asList(used, null)), worker().releases(),
+    assertEquals(
+        List.of(Arrays.asList(used, null)),
+        worker().releases(),
         "the worker keeps every session it has seen until it is released");
     python.releaseSession("never-used");
     python.call("m", "f", 2);
@@ -316,21 +335,25 @@ class ReferencesTest {
   void referencesCannotCrossWithoutARuntime() {
     PyRef orphan = FakeRuntimes.refsWithoutRuntime().create("r", "s", "a.B", "a", false);
     assertEquals("PyRef[a.B r]", orphan.toString());
-    assertInstanceOf(IllegalStateException.class,
-        assertThrows(RuntimeException.class, orphan::repr));
+    assertInstanceOf(
+        IllegalStateException.class, assertThrows(RuntimeException.class, orphan::repr));
     start(1);
-    IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
-        () -> python.getAttr(orphan, "x"));
+    IllegalArgumentException foreign =
+        assertThrows(IllegalArgumentException.class, () -> python.getAttr(orphan, "x"));
     assertTrue(foreign.getMessage().contains("belongs to no runtime"), foreign.getMessage());
-    assertThrows(ReferenceNotFoundException.class, () -> python.call("m", "f", orphan),
+    assertThrows(
+        ReferenceNotFoundException.class,
+        () -> python.call("m", "f", orphan),
         "nested in arguments: not this runtime's, so not found");
   }
 
   @Test
   void callClassRefusesAWorkerThatAnswersByValue() {
     start(1);
-    ConversionException e = assertThrows(ConversionException.class,
-        () -> python.callClass("collections", "Counter", List.of(), CallOptions.defaults()));
+    ConversionException e =
+        assertThrows(
+            ConversionException.class,
+            () -> python.callClass("collections", "Counter", List.of(), CallOptions.defaults()));
     assertTrue(e.getMessage().contains("§5.3"), e.getMessage());
     assertEquals(Map.of("counted", 1L), python.call("collections", "Counter"));
   }

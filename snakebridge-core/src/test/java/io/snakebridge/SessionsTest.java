@@ -28,14 +28,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Which session each call runs in, and when sessions end: automatic sessions per thread (their
- * end found by housekeeping on a fake clock), explicit sessions with several owners.
+ * Which session each call runs in, and when sessions end: automatic sessions per thread (their end
+ * found by housekeeping on a fake clock), explicit sessions with several owners.
  */
 @Timeout(20)
 class SessionsTest {
   private final FakeTicker ticker = new FakeTicker();
+
   /** The session element of each CALL, in order. */
   private final List<List<?>> sessions = new CopyOnWriteArrayList<>();
+
   private FakeSpawner spawner;
   private SnakeBridgeRuntime python;
   private RealRuntime real;
@@ -93,21 +95,29 @@ class SessionsTest {
     python.releaseAutoSession();
     python.releaseAutoSession();
     assertNotEquals(next, sessionOfCall());
-    assertEquals(List.of(Arrays.asList(next, null)), worker().releases(),
+    assertEquals(
+        List.of(Arrays.asList(next, null)),
+        worker().releases(),
         "released at once, once; the cleared one was not");
   }
 
   @Test
   void callsCarryTheSessionsLimits() {
-    SessionOptions options = SessionOptions.defaults().sessionId("limited").maxRefs(3)
-        .ttl(Duration.ofMillis(1500)).tags(Map.of("team", "ml"));
-    SessionContext.withSession(options, () -> {
-      SessionContext context = SessionContext.current().orElseThrow();
-      assertEquals("limited", context.sessionId());
-      assertEquals(Map.of("team", "ml"), context.tags());
-      assertEquals(Thread.currentThread(), context.owner());
-      assertEquals("limited", sessionOfCall());
-    });
+    SessionOptions options =
+        SessionOptions.defaults()
+            .sessionId("limited")
+            .maxRefs(3)
+            .ttl(Duration.ofMillis(1500))
+            .tags(Map.of("team", "ml"));
+    SessionContext.withSession(
+        options,
+        () -> {
+          SessionContext context = SessionContext.current().orElseThrow();
+          assertEquals("limited", context.sessionId());
+          assertEquals(Map.of("team", "ml"), context.tags());
+          assertEquals(Thread.currentThread(), context.owner());
+          assertEquals("limited", sessionOfCall());
+        });
     assertEquals(List.of("limited", 3L, 1.5), sessions.get(0));
     sessionOfCall();
     assertEquals(Arrays.asList(python.currentSession(), 10_000L, 3600.0), sessions.get(1));
@@ -116,37 +126,53 @@ class SessionsTest {
   @Test
   void blocksNestAndRestoreThePreviousContextAlsoWhenTheyThrow() {
     String auto = python.currentSession();
-    String outer = SessionContext.withSession(() -> {
-      String outerId = python.currentSession();
-      assertThrows(IllegalStateException.class, () -> SessionContext.withSession(
-          SessionOptions.defaults().sessionId("inner"), () -> {
-            assertEquals("inner", sessionOfCall());
-            throw new IllegalStateException("boom");
-          }));
-      assertEquals(outerId, python.currentSession());
-      assertEquals(outerId, sessionOfCall());
-      return outerId;
-    });
+    String outer =
+        SessionContext.withSession(
+            () -> {
+              String outerId = python.currentSession();
+              assertThrows(
+                  IllegalStateException.class,
+                  () ->
+                      SessionContext.withSession(
+                          SessionOptions.defaults().sessionId("inner"),
+                          () -> {
+                            assertEquals("inner", sessionOfCall());
+                            throw new IllegalStateException("boom");
+                          }));
+              assertEquals(outerId, python.currentSession());
+              assertEquals(outerId, sessionOfCall());
+              return outerId;
+            });
     assertTrue(outer.startsWith("session_"), outer);
     assertEquals(Optional.empty(), SessionContext.current());
     assertEquals(auto, python.currentSession());
-    assertNotEquals(outer, SessionContext.withSession(python::currentSession),
-        "generated ids are unique");
+    assertNotEquals(
+        outer, SessionContext.withSession(python::currentSession), "generated ids are unique");
   }
 
   @Test
   void sessionPriorityIsOptionsThenReferenceThenContextThenAutomatic() {
-    PyRef ref = SessionContext.withSession(SessionOptions.defaults().sessionId("owner"), () -> {
-      PyRef made = (PyRef) python.call("m", "make");
-      SessionContext.withSession(SessionOptions.defaults().sessionId("ctx"), () -> {
-        assertEquals("ctx", sessionOfCall());
-        assertEquals("owner", python.getAttr(made, "x"), "a reference's session outranks it");
-        assertEquals("opt", python.call("m", "f", List.of(),
-            CallOptions.defaults().sessionId("opt")), "options outrank everything");
-      });
-      return made;
-    });
-    assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(ref, "x"),
+    PyRef ref =
+        SessionContext.withSession(
+            SessionOptions.defaults().sessionId("owner"),
+            () -> {
+              PyRef made = (PyRef) python.call("m", "make");
+              SessionContext.withSession(
+                  SessionOptions.defaults().sessionId("ctx"),
+                  () -> {
+                    assertEquals("ctx", sessionOfCall());
+                    assertEquals(
+                        "owner", python.getAttr(made, "x"), "a reference's session outranks it");
+                    assertEquals(
+                        "opt",
+                        python.call("m", "f", List.of(), CallOptions.defaults().sessionId("opt")),
+                        "options outrank everything");
+                  });
+              return made;
+            });
+    assertThrows(
+        ReferenceNotFoundException.class,
+        () -> python.getAttr(ref, "x"),
         "'owner' ended with its block");
   }
 
@@ -154,38 +180,44 @@ class SessionsTest {
   void everyCallPathCarriesTheSessionItWillBeRoutedBy() throws Exception {
     PyRef made = (PyRef) python.call("m", "make");
     CallOptions none = CallOptions.defaults();
-    SessionContext.withSession(SessionOptions.defaults().sessionId("paths"), () -> {
-      List<Runnable> paths = List.of(
-          () -> python.call("m", "f"),
-          () -> python.call("m", "f", List.of(), none),
-          () -> python.callDynamic("m", "f", List.of(), none),
-          () -> python.getModuleAttr("m", "a"),
-          () -> python.callClass("m", "C", List.of(), none),
-          () -> python.callHelper("h.f", List.of(), none),
-          () -> python.callAsync("m", "f").join(),
-          () -> python.callDynamicAsync("m", "f", List.of(), none).join(),
-          () -> python.getModuleAttrAsync("m", "a").join(),
-          () -> python.callClassAsync("m", "C", List.of(), none).join(),
-          () -> python.callHelperAsync("h.f", List.of(), none).join());
-      for (Runnable path : paths) {
-        int before = sessions.size();
-        path.run();
-        assertEquals("paths", sessions.get(before).get(0), "call path " + paths.indexOf(path));
-      }
-      List<Runnable> onReference = List.of(
-          () -> python.callMethod(made, "m"),
-          () -> python.callMethodAsync(made, "m").join(),
-          () -> python.getAttr(made, "a"),
-          () -> python.getAttrAsync(made, "a").join(),
-          () -> python.setAttr(made, "a", 1),
-          () -> python.setAttrAsync(made, "a", 1).join());
-      for (Runnable path : onReference) {
-        int before = sessions.size();
-        path.run();
-        assertEquals(made.sessionId(), sessions.get(before).get(0),
-            "reference path " + onReference.indexOf(path));
-      }
-    });
+    SessionContext.withSession(
+        SessionOptions.defaults().sessionId("paths"),
+        () -> {
+          List<Runnable> paths =
+              List.of(
+                  () -> python.call("m", "f"),
+                  () -> python.call("m", "f", List.of(), none),
+                  () -> python.callDynamic("m", "f", List.of(), none),
+                  () -> python.getModuleAttr("m", "a"),
+                  () -> python.callClass("m", "C", List.of(), none),
+                  () -> python.callHelper("h.f", List.of(), none),
+                  () -> python.callAsync("m", "f").join(),
+                  () -> python.callDynamicAsync("m", "f", List.of(), none).join(),
+                  () -> python.getModuleAttrAsync("m", "a").join(),
+                  () -> python.callClassAsync("m", "C", List.of(), none).join(),
+                  () -> python.callHelperAsync("h.f", List.of(), none).join());
+          for (Runnable path : paths) {
+            int before = sessions.size();
+            path.run();
+            assertEquals("paths", sessions.get(before).get(0), "call path " + paths.indexOf(path));
+          }
+          List<Runnable> onReference =
+              List.of(
+                  () -> python.callMethod(made, "m"),
+                  () -> python.callMethodAsync(made, "m").join(),
+                  () -> python.getAttr(made, "a"),
+                  () -> python.getAttrAsync(made, "a").join(),
+                  () -> python.setAttr(made, "a", 1),
+                  () -> python.setAttrAsync(made, "a", 1).join());
+          for (Runnable path : onReference) {
+            int before = sessions.size();
+            path.run();
+            assertEquals(
+                made.sessionId(),
+                sessions.get(before).get(0),
+                "reference path " + onReference.indexOf(path));
+          }
+        });
   }
 
   @Test
@@ -195,32 +227,43 @@ class SessionsTest {
     CountDownLatch firstLeft = new CountDownLatch(1);
     AtomicReference<PyRef> made = new AtomicReference<>();
     AtomicReference<Object> usedByOther = new AtomicReference<>();
-    Thread other = new Thread(() -> SessionContext.withSession(shared, () -> {
-      entered.countDown();
-      await(firstLeft);
-      usedByOther.set(python.getAttr(made.get(), "x"));
-    }));
-    SessionContext.withSession(shared, () -> {
-      made.set((PyRef) python.call("m", "make"));
-      other.start();
-      await(entered);
-    });
+    Thread other =
+        new Thread(
+            () ->
+                SessionContext.withSession(
+                    shared,
+                    () -> {
+                      entered.countDown();
+                      await(firstLeft);
+                      usedByOther.set(python.getAttr(made.get(), "x"));
+                    }));
+    SessionContext.withSession(
+        shared,
+        () -> {
+          made.set((PyRef) python.call("m", "make"));
+          other.start();
+          await(entered);
+        });
     python.call("m", "f"); // any RELEASE written before this CALL has arrived by its reply
     assertEquals(List.of(), worker().releases(), "one owner is still inside");
     firstLeft.countDown();
     other.join();
     assertEquals("shared", usedByOther.get());
-    assertEquals(List.of(Arrays.asList("shared", null)), awaitReleases(1),
+    assertEquals(
+        List.of(Arrays.asList("shared", null)),
+        awaitReleases(1),
         "released in the background once the last owner left");
   }
 
   @Test
   void theSessionOfAnEndedThreadIsReleasedByHousekeeping() throws Exception {
     AtomicReference<String> id = new AtomicReference<>();
-    Thread thread = new Thread(() -> {
-      python.call("m", "make");
-      id.set(python.currentSession());
-    });
+    Thread thread =
+        new Thread(
+            () -> {
+              python.call("m", "make");
+              id.set(python.currentSession());
+            });
     thread.start();
     thread.join();
     real.housekeep(ticker.read());
@@ -236,12 +279,14 @@ class SessionsTest {
   @Test
   void aClearedAutomaticSessionIsStillReleasedWhenItsThreadEnds() throws Exception {
     AtomicReference<PyRef> ref = new AtomicReference<>();
-    Thread thread = new Thread(() -> {
-      ref.set((PyRef) python.call("m", "make"));
-      python.clearAutoSession();
-      assertEquals(ref.get().sessionId(), python.getAttr(ref.get(), "x"), "still usable");
-      assertNotEquals(ref.get().sessionId(), sessionOfCall());
-    });
+    Thread thread =
+        new Thread(
+            () -> {
+              ref.set((PyRef) python.call("m", "make"));
+              python.clearAutoSession();
+              assertEquals(ref.get().sessionId(), python.getAttr(ref.get(), "x"), "still usable");
+              assertNotEquals(ref.get().sessionId(), sessionOfCall());
+            });
     thread.start();
     thread.join();
     real.housekeep(ticker.read() + SessionTable.THREAD_SCAN_NANOS);
@@ -264,29 +309,38 @@ class SessionsTest {
   void anAsyncCallKeepsItsSessionAliveUntilItCompletes() throws Exception {
     CountDownLatch proceed = new CountDownLatch(1);
     python.close();
-    spawner = new FakeSpawner(worker -> worker.onCall(call -> {
-      if (call.target().equals("slow")) {
-        await(proceed);
-        call.reply(call.newRef("late", "mod.Thing"));
-      } else {
-        call.reply(call.newRef("early", "mod.Thing"));
-      }
-    }));
+    spawner =
+        new FakeSpawner(
+            worker ->
+                worker.onCall(
+                    call -> {
+                      if (call.target().equals("slow")) {
+                        await(proceed);
+                        call.reply(call.newRef("late", "mod.Thing"));
+                      } else {
+                        call.reply(call.newRef("early", "mod.Thing"));
+                      }
+                    }));
     RuntimeSettings settings = new RuntimeSettings();
     settings.name("async");
     settings.poolSize(2);
     python = FakeRuntimes.build(settings, spawner, ticker);
-    java.util.concurrent.CompletableFuture<Object> late = SessionContext.withSession(
-        SessionOptions.defaults().sessionId("bg"), () -> {
-          python.call("m", "make");
-          return python.callAsync("m", "slow");
-        });
+    java.util.concurrent.CompletableFuture<Object> late =
+        SessionContext.withSession(
+            SessionOptions.defaults().sessionId("bg"),
+            () -> {
+              python.call("m", "make");
+              return python.callAsync("m", "slow");
+            });
     proceed.countDown();
     PyRef ref = (PyRef) late.get(5, TimeUnit.SECONDS);
     assertEquals("bg", ref.sessionId());
-    Await.until("a release of the session",
+    Await.until(
+        "a release of the session",
         () -> spawner.spawned().stream().anyMatch(w -> !w.releases().isEmpty()));
-    assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(ref, "x"),
+    assertThrows(
+        ReferenceNotFoundException.class,
+        () -> python.getAttr(ref, "x"),
         "released once the async call completed");
   }
 

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * A runtime of one scripted worker that serves fake Python streams ({@link FakeStreams}); the
- * functions a test calls, by name: {@code gen(n)} yields 0..n-1 (and has a length), {@code
- * single} returns 4.0 (not iterable), {@code nones} yields None, 1, None, {@code fails} yields 1,
- * 2, 3, then raises ValueError, {@code refs} yields two objects held by reference; {@code
+ * functions a test calls, by name: {@code gen(n)} yields 0..n-1 (and has a length), {@code single}
+ * returns 4.0 (not iterable), {@code nones} yields None, 1, None, {@code fails} yields 1, 2, 3,
+ * then raises ValueError, {@code refs} yields two objects held by reference; {@code
  * with_callback(f)} calls the Java function {@code f} and returns its result, any reference op
  * answers {@code "<op> <ref id>"}, and any other call returns its arguments, or, when they hold
  * references, {@code "received"} (keeping them in {@link #lastArgs}).
@@ -24,6 +24,7 @@ final class StreamFixture implements AutoCloseable {
   final FakeStreams streams = new FakeStreams(StreamFixture::function);
   final FakeSpawner spawner;
   final SnakeBridgeRuntime python;
+
   /** The arguments of the last call that passed references, as the worker read them. */
   volatile List<?> lastArgs;
 
@@ -43,11 +44,15 @@ final class StreamFixture implements AutoCloseable {
       case "nones":
         return FakeStreams.of(null, 1L, null);
       case "fails":
-        return FakeStreams.failing(ScriptedWorker.pythonError("builtins.ValueError", "boom",
-            "builtins.ValueError", "builtins.Exception"), 1L, 2L, 3L);
+        return FakeStreams.failing(
+            ScriptedWorker.pythonError(
+                "builtins.ValueError", "boom", "builtins.ValueError", "builtins.Exception"),
+            1L,
+            2L,
+            3L);
       case "refs":
-        return FakeStreams.of(call.newRef("r1", "pandas.DataFrame"),
-            call.newRef("r2", "pandas.DataFrame"));
+        return FakeStreams.of(
+            call.newRef("r1", "pandas.DataFrame"), call.newRef("r2", "pandas.DataFrame"));
       case "single":
         return 4.0;
       default:

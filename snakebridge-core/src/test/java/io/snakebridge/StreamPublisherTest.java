@@ -41,8 +41,8 @@ class StreamPublisherTest {
   }
 
   /**
-   * Records every signal and checks the rules a publisher owes it: onSubscribe first, signals
-   * never overlapping, no onNext beyond what it requested, nothing after a terminal signal.
+   * Records every signal and checks the rules a publisher owes it: onSubscribe first, signals never
+   * overlapping, no onNext beyond what it requested, nothing after a terminal signal.
    */
   static final class Recorder implements Flow.Subscriber<Object> {
     final List<Object> items = new CopyOnWriteArrayList<>();
@@ -142,8 +142,10 @@ class StreamPublisherTest {
     Await.until("two items delivered", () -> recorder.items.size() == 2);
     // Python runs ahead by at most a batch while the subscriber has no demand.
     Await.value("three stream requests", fixture.streams::log, log -> log.size() == 3);
-    assertEquals(List.of("stream gen 1", "stream_batch s1 3", "stream_batch s1 3"),
-        fixture.streams.log(), "one batch buffered, one ahead");
+    assertEquals(
+        List.of("stream gen 1", "stream_batch s1 3", "stream_batch s1 3"),
+        fixture.streams.log(),
+        "one batch buffered, one ahead");
     assertEquals(2, recorder.items.size());
     recorder.request(Long.MAX_VALUE - 2);
     recorder.awaitEnd();
@@ -151,8 +153,10 @@ class StreamPublisherTest {
     assertEquals(1, recorder.completions.get());
     assertNull(recorder.error);
     assertEquals(List.of(), recorder.violations);
-    recorder.threads.subList(1, recorder.threads.size()).forEach(name ->
-        assertTrue(name.startsWith("snakebridge-streams-async-"), name));
+    recorder
+        .threads
+        .subList(1, recorder.threads.size())
+        .forEach(name -> assertTrue(name.startsWith("snakebridge-streams-async-"), name));
   }
 
   @Test
@@ -167,8 +171,9 @@ class StreamPublisherTest {
     second.awaitEnd();
     assertEquals(List.of(0L, 1L, 2L), first.items);
     assertEquals(List.of(0L, 1L, 2L), second.items);
-    assertEquals(List.of("stream gen 1", "stream_batch s1 8", "stream gen 1",
-        "stream_batch s2 8"), fixture.streams.log());
+    assertEquals(
+        List.of("stream gen 1", "stream_batch s1 8", "stream gen 1", "stream_batch s2 8"),
+        fixture.streams.log());
   }
 
   @Test
@@ -183,8 +188,8 @@ class StreamPublisherTest {
     recorder.awaitEnd();
     assertInstanceOf(IllegalArgumentException.class, recorder.error);
     assertTrue(recorder.error.getMessage().contains("3.9"), recorder.error.getMessage());
-    Await.value("the Python iterator closed", fixture.streams::log,
-        log -> log.contains("stream_close s1"));
+    Await.value(
+        "the Python iterator closed", fixture.streams::log, log -> log.contains("stream_close s1"));
     assertEquals(List.of(), recorder.violations);
   }
 
@@ -193,8 +198,8 @@ class StreamPublisherTest {
     start(2);
     Recorder recorder = new Recorder(1, self -> self.subscription.cancel());
     python.publisher("m", "gen", List.of(100), DEFAULTS).subscribe(recorder);
-    Await.value("the Python iterator closed", fixture.streams::log,
-        log -> log.contains("stream_close s1"));
+    Await.value(
+        "the Python iterator closed", fixture.streams::log, log -> log.contains("stream_close s1"));
     recorder.request(5); // a no-op after cancel (rule 3.6)
     assertEquals(List.of(0L), recorder.items);
     assertEquals(1, recorder.terminated.getCount(), "no terminal signal after cancel");
@@ -209,8 +214,8 @@ class StreamPublisherTest {
     python.publisher("m", "fails", List.of(), DEFAULTS).subscribe(failing);
     failing.awaitEnd();
     assertEquals(List.of(1L, 2L, 3L), failing.items, "every item before the error");
-    assertEquals("builtins.ValueError",
-        assertInstanceOf(PythonException.class, failing.error).pythonType());
+    assertEquals(
+        "builtins.ValueError", assertInstanceOf(PythonException.class, failing.error).pythonType());
 
     Recorder nones = new Recorder(Long.MAX_VALUE);
     python.publisher("m", "nones", List.of(), DEFAULTS).subscribe(nones);
@@ -218,15 +223,18 @@ class StreamPublisherTest {
     assertEquals(List.of(PyNone.NONE, 1L, PyNone.NONE), nones.items);
 
     IllegalStateException broken = new IllegalStateException("subscriber bug");
-    Recorder throwing = new Recorder(Long.MAX_VALUE, self -> {
-      throw broken;
-    });
+    Recorder throwing =
+        new Recorder(
+            Long.MAX_VALUE,
+            self -> {
+              throw broken;
+            });
     python.publisher("m", "gen", List.of(100), DEFAULTS).subscribe(throwing);
     throwing.awaitEnd();
     assertSame(broken, throwing.error);
     assertEquals(1, throwing.items.size());
-    Await.value("the Python iterator closed", fixture.streams::log,
-        log -> log.contains("stream_close s3"));
+    Await.value(
+        "the Python iterator closed", fixture.streams::log, log -> log.contains("stream_close s3"));
 
     Recorder unconvertible = new Recorder(1);
     python.publisher("m", "gen", List.of(new Object()), DEFAULTS).subscribe(unconvertible);
@@ -248,13 +256,15 @@ class StreamPublisherTest {
     recorder.request(3);
     Await.until("five items delivered", () -> recorder.items.size() == 5);
     recorder.subscription.cancel();
-    assertEquals(List.of("call gen", "stream_batch s1 2", "stream_batch s1 3"),
-        fixture.streams.log());
+    assertEquals(
+        List.of("call gen", "stream_batch s1 2", "stream_batch s1 3"), fixture.streams.log());
     Recorder second = new Recorder(1);
     publisher.subscribe(second);
     second.awaitEnd();
     assertInstanceOf(IllegalStateException.class, second.error);
-    assertEquals(java.util.Optional.of(5L), python.streamNext(counter),
+    assertEquals(
+        java.util.Optional.of(5L),
+        python.streamNext(counter),
         "cancelling left the reference open, and nothing was taken ahead");
     List<Object> expected = new ArrayList<>(List.of(0L, 1L, 2L, 3L, 4L));
     assertEquals(expected, recorder.items);

@@ -52,8 +52,9 @@ class StreamsTest {
   /** The RELEASE frames of stream references: [session, {ref: handouts}]. */
   private boolean released(String refId) {
     return fixture.worker().releases().stream()
-        .anyMatch(release -> release.get(1) instanceof Map
-            && ((Map<?, ?>) release.get(1)).containsKey(refId));
+        .anyMatch(
+            release ->
+                release.get(1) instanceof Map && ((Map<?, ?>) release.get(1)).containsKey(refId));
   }
 
   @Test
@@ -62,11 +63,15 @@ class StreamsTest {
     List<Object> items = new ArrayList<>();
     python.stream("m", "gen", List.of(10), DEFAULTS, items::add);
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), items);
-    assertEquals(List.of("stream gen 1", "stream_batch s1 3", "stream_batch s1 3",
-        "stream_batch s1 3"), log(), "a first item at once, then full batches");
+    assertEquals(
+        List.of("stream gen 1", "stream_batch s1 3", "stream_batch s1 3", "stream_batch s1 3"),
+        log(),
+        "a first item at once, then full batches");
     Await.until("the exhausted stream's reference was released", () -> released("s1"));
-    assertEquals(List.of(python.currentSession(), Map.of("s1", 1L)),
-        fixture.worker().releases().get(0), "with its one handout, and no stream_close call");
+    assertEquals(
+        List.of(python.currentSession(), Map.of("s1", 1L)),
+        fixture.worker().releases().get(0),
+        "with its one handout, and no stream_close call");
   }
 
   @Test
@@ -78,33 +83,40 @@ class StreamsTest {
     }
     AtomicInteger consumed = new AtomicInteger();
     List<String> violations = new CopyOnWriteArrayList<>();
-    fixture.streams.onBatch((call, number) -> {
-      // Batch `number` is asked for when batch number-1 arrived, so only after the consumer
-      // finished batch number-2 (batch 0, the stream op's, has one item, the others two).
-      int before = number < 2 ? 0 : 1 + 2 * (number - 2);
-      if (consumed.get() < before) {
-        violations.add("batch " + number + " asked for after only " + consumed + " items");
-      }
-      asked.get(number).countDown();
-      return true;
-    });
+    fixture.streams.onBatch(
+        (call, number) -> {
+          // Batch `number` is asked for when batch number-1 arrived, so only after the consumer
+          // finished batch number-2 (batch 0, the stream op's, has one item, the others two).
+          int before = number < 2 ? 0 : 1 + 2 * (number - 2);
+          if (consumed.get() < before) {
+            violations.add("batch " + number + " asked for after only " + consumed + " items");
+          }
+          asked.get(number).countDown();
+          return true;
+        });
     List<Object> items = new ArrayList<>();
-    python.stream("m", "gen", List.of(21), DEFAULTS, item -> {
-      int index = ((Long) item).intValue();
-      int batch = (index + 1) / 2;
-      if ((index == 0 || index % 2 == 1) && batch < 10) {
-        // The next batch is in flight before this one is consumed: wait until Python has it,
-        // giving an implementation that asks further ahead every chance to do so.
-        try {
-          assertTrue(asked.get(batch + 1).await(5, TimeUnit.SECONDS),
-              "batch " + (batch + 1) + " asked for before batch " + batch + " is consumed");
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-      }
-      items.add(item);
-      consumed.incrementAndGet();
-    });
+    python.stream(
+        "m",
+        "gen",
+        List.of(21),
+        DEFAULTS,
+        item -> {
+          int index = ((Long) item).intValue();
+          int batch = (index + 1) / 2;
+          if ((index == 0 || index % 2 == 1) && batch < 10) {
+            // The next batch is in flight before this one is consumed: wait until Python has it,
+            // giving an implementation that asks further ahead every chance to do so.
+            try {
+              assertTrue(
+                  asked.get(batch + 1).await(5, TimeUnit.SECONDS),
+                  "batch " + (batch + 1) + " asked for before batch " + batch + " is consumed");
+            } catch (InterruptedException e) {
+              throw new AssertionError(e);
+            }
+          }
+          items.add(item);
+          consumed.incrementAndGet();
+        });
     assertEquals(21, items.size());
     assertEquals(List.of(), violations);
     assertEquals(11, log().size(), "the stream op and ten batches");
@@ -115,28 +127,39 @@ class StreamsTest {
       throws Exception {
     start(2);
     CountDownLatch asked = new CountDownLatch(1);
-    fixture.streams.onBatch((call, number) -> {
-      asked.countDown();
-      call.awaitCancel(); // the real worker interrupts the generator here (§6.3)
-      call.cancelled();
-      return false;
-    });
+    fixture.streams.onBatch(
+        (call, number) -> {
+          asked.countDown();
+          call.awaitCancel(); // the real worker interrupts the generator here (§6.3)
+          call.cancelled();
+          return false;
+        });
     IllegalStateException enough = new IllegalStateException("enough");
     List<Object> seen = new ArrayList<>();
-    IllegalStateException thrown = assertThrows(IllegalStateException.class,
-        () -> python.stream("m", "gen", List.of(100), DEFAULTS, item -> {
-          seen.add(item);
-          try {
-            asked.await();
-          } catch (InterruptedException e) {
-            throw new AssertionError(e);
-          }
-          throw enough;
-        }));
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                python.stream(
+                    "m",
+                    "gen",
+                    List.of(100),
+                    DEFAULTS,
+                    item -> {
+                      seen.add(item);
+                      try {
+                        asked.await();
+                      } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                      }
+                      throw enough;
+                    }));
     assertSame(enough, thrown);
     assertEquals(0, thrown.getSuppressed().length);
     assertEquals(List.of(0L), seen);
-    assertEquals(List.of("stream gen 1", "stream_batch s1 2", "stream_close s1"), log(),
+    assertEquals(
+        List.of("stream gen 1", "stream_batch s1 2", "stream_close s1"),
+        log(),
         "closed before stream() returned");
     assertTrue(fixture.worker().received().contains(FrameKind.CANCEL));
     assertEquals(List.of(), fixture.streams.open());
@@ -147,11 +170,15 @@ class StreamsTest {
   void aPythonErrorMidStreamComesAfterEveryItemProducedBeforeIt() throws Exception {
     start(2);
     List<Object> items = new ArrayList<>();
-    PythonException e = assertThrows(PythonException.class,
-        () -> python.stream("m", "fails", List.of(), DEFAULTS, items::add));
+    PythonException e =
+        assertThrows(
+            PythonException.class,
+            () -> python.stream("m", "fails", List.of(), DEFAULTS, items::add));
     assertEquals("builtins.ValueError", e.pythonType());
     assertEquals(List.of(1L, 2L, 3L), items);
-    assertEquals(List.of("stream fails 1", "stream_batch s1 2", "stream_batch s1 2"), log(),
+    assertEquals(
+        List.of("stream fails 1", "stream_batch s1 2", "stream_batch s1 2"),
+        log(),
         "a finished generator needs no stream_close");
     Await.until("the release of stream s1", () -> released("s1"));
   }
@@ -171,11 +198,16 @@ class StreamsTest {
   void itemsHeldByReferenceAreUsableInsideOnItemWhileTheStreamIsOpen() {
     start(1);
     List<Object> results = new ArrayList<>();
-    python.stream("m", "refs", List.of(), DEFAULTS, item -> {
-      PyRef ref = assertInstanceOf(PyRef.class, item);
-      assertEquals(python.currentSession(), ref.sessionId());
-      results.add(python.callMethod(ref, "sum"));
-    });
+    python.stream(
+        "m",
+        "refs",
+        List.of(),
+        DEFAULTS,
+        item -> {
+          PyRef ref = assertInstanceOf(PyRef.class, item);
+          assertEquals(python.currentSession(), ref.sessionId());
+          results.add(python.callMethod(ref, "sum"));
+        });
     assertEquals(List.of("call_method r1", "call_method r2"), results);
   }
 
@@ -185,16 +217,27 @@ class StreamsTest {
     List<Object> items = new ArrayList<>();
     python.streamDynamic("m", "gen", List.of(3), DEFAULTS, items::add);
     assertEquals(List.of(0L, 1L, 2L), items);
-    assertEquals(List.of("stream gen 0", "stream_next s1", "stream_next s1", "stream_next s1",
-        "stream_next s1"), log());
+    assertEquals(
+        List.of(
+            "stream gen 0", "stream_next s1", "stream_next s1", "stream_next s1", "stream_next s1"),
+        log());
     Await.until("the release of stream s1", () -> released("s1"));
 
     log().clear();
     RuntimeException stop = new RuntimeException("stop");
-    assertSame(stop, assertThrows(RuntimeException.class,
-        () -> python.streamDynamic("m", "gen", List.of(50), DEFAULTS, item -> {
-          throw stop;
-        })));
+    assertSame(
+        stop,
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                python.streamDynamic(
+                    "m",
+                    "gen",
+                    List.of(50),
+                    DEFAULTS,
+                    item -> {
+                      throw stop;
+                    })));
     assertEquals(List.of("stream gen 0", "stream_next s2", "stream_close s2"), log());
   }
 
@@ -204,8 +247,8 @@ class StreamsTest {
     StreamRef stream = assertInstanceOf(StreamRef.class, python.call("m", "nones"));
     List<String> before = List.copyOf(log());
     for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(-1))) {
-      IllegalArgumentException next = assertThrows(IllegalArgumentException.class,
-          () -> python.streamNext(stream, bad));
+      IllegalArgumentException next =
+          assertThrows(IllegalArgumentException.class, () -> python.streamNext(stream, bad));
       assertTrue(next.getMessage().contains("timeout must be positive"), next.getMessage());
       assertThrows(IllegalArgumentException.class, () -> python.openStream(stream, bad));
     }
@@ -228,7 +271,9 @@ class StreamsTest {
     assertEquals(Optional.empty(), python.streamNext(stream));
     assertEquals(Optional.empty(), python.streamNext(stream), "exhausted stays exhausted");
     assertEquals(OptionalLong.empty(), python.streamLen(stream), "a generator has no len()");
-    assertEquals(Arrays.asList(null, "x"), python.call("m", "echo", PyNone.NONE, "x"),
+    assertEquals(
+        Arrays.asList(null, "x"),
+        python.call("m", "echo", PyNone.NONE, "x"),
         "PyNone.NONE goes back to Python as None");
   }
 
@@ -240,7 +285,9 @@ class StreamsTest {
     assertEquals(Optional.of(0L), python.streamNext(range));
     python.closeStream(range);
     python.closeStream(range);
-    assertEquals(List.of("call gen", "stream_len s1", "stream_next s1", "stream_close s1"), log(),
+    assertEquals(
+        List.of("call gen", "stream_len s1", "stream_next s1", "stream_close s1"),
+        log(),
         "the second close sends nothing");
     assertThrows(ReferenceNotFoundException.class, () -> python.streamNext(range));
   }
@@ -257,8 +304,17 @@ class StreamsTest {
     try (PyStream view = python.openStream(counter)) {
       assertEquals(5L, view.next());
     }
-    assertEquals(List.of("call gen", "stream_next s1", "stream_next s1", "stream_next s1",
-        "stream_next s1", "stream_next s1", "stream_next s1"), log(), "no stream_close");
+    assertEquals(
+        List.of(
+            "call gen",
+            "stream_next s1",
+            "stream_next s1",
+            "stream_next s1",
+            "stream_next s1",
+            "stream_next s1",
+            "stream_next s1"),
+        log(),
+        "no stream_close");
   }
 
   @Test
@@ -270,8 +326,10 @@ class StreamsTest {
     early.close();
     early.close();
     assertThrows(IllegalStateException.class, early::hasNext);
-    assertEquals(List.of("stream gen 1", "stream_batch s1 4", "stream_batch s1 4",
-        "stream_close s1"), log(), "a batch in flight when closed, cancelled then closed");
+    assertEquals(
+        List.of("stream gen 1", "stream_batch s1 4", "stream_batch s1 4", "stream_close s1"),
+        log(),
+        "a batch in flight when closed, cancelled then closed");
 
     log().clear();
     List<Object> all;
@@ -280,7 +338,9 @@ class StreamsTest {
       all = items.toList();
     }
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), all);
-    assertEquals(List.of("stream gen 1", "stream_batch s2 4", "stream_batch s2 4"), log(),
+    assertEquals(
+        List.of("stream gen 1", "stream_batch s2 4", "stream_batch s2 4"),
+        log(),
         "an exhausted stream is released, not closed");
     Await.until("the release of stream s2", () -> released("s2"));
   }
@@ -288,11 +348,12 @@ class StreamsTest {
   @Test
   void insideACallbackBatchesRunOnTheCallbacksThreadWithNothingInFlight() {
     start(2);
-    Supplier<Object> body = () -> {
-      List<Object> items = new ArrayList<>();
-      python.stream("m", "gen", List.of(5), DEFAULTS, items::add);
-      return items;
-    };
+    Supplier<Object> body =
+        () -> {
+          List<Object> items = new ArrayList<>();
+          python.stream("m", "gen", List.of(5), DEFAULTS, items::add);
+          return items;
+        };
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L), python.call("m", "with_callback", body));
     assertEquals(List.of("stream gen 1", "stream_batch s1 2", "stream_batch s1 2"), log());
   }
@@ -305,7 +366,10 @@ class StreamsTest {
     assertEquals(List.of(WireRef.of("s1", stream.sessionId())), fixture.lastArgs);
     StreamRef other = (StreamRef) python.call("m", "gen", 3L);
     assertFalse(stream.equals(other));
-    assertEquals("StreamRef[builtins.generator s1]", FakeRuntimes.refsWithoutRuntime()
-        .create("s1", "x", "builtins.generator", "builtins", true).toString());
+    assertEquals(
+        "StreamRef[builtins.generator s1]",
+        FakeRuntimes.refsWithoutRuntime()
+            .create("s1", "x", "builtins.generator", "builtins", true)
+            .toString());
   }
 }

@@ -28,15 +28,14 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *
  * <p>A table crosses as one Arrow IPC stream in a {@code bytes} value of an ordinary call, so the
  * runtime's limits apply ({@link SnakeBridgeRuntime.Builder#maxFrameBytes}). Every type pandas
- * produces round-trips, nulls included: integers of each width, floats, booleans, strings and
- * large strings, binary, timestamps with and without a zone (nanoseconds kept), dates, times,
- * durations, decimals, lists and structs. A categorical (an Arrow dictionary) arrives in Java as
- * its plain values, since a {@code VectorSchemaRoot} carries no dictionaries; its field keeps the
- * dictionary in its metadata (key {@code snakebridge.dictionary}), so {@link #toPandas} and
- * {@link #toPyArrow} make it categorical again with the same categories and order. pyarrow's
- * pandas metadata (index, column types) is kept in the schema's metadata the same way. A polars
- * {@code string_view} or {@code binary_view} column arrives as a large string or large binary
- * vector.
+ * produces round-trips, nulls included: integers of each width, floats, booleans, strings and large
+ * strings, binary, timestamps with and without a zone (nanoseconds kept), dates, times, durations,
+ * decimals, lists and structs. A categorical (an Arrow dictionary) arrives in Java as its plain
+ * values, since a {@code VectorSchemaRoot} carries no dictionaries; its field keeps the dictionary
+ * in its metadata (key {@code snakebridge.dictionary}), so {@link #toPandas} and {@link #toPyArrow}
+ * make it categorical again with the same categories and order. pyarrow's pandas metadata (index,
+ * column types) is kept in the schema's metadata the same way. A polars {@code string_view} or
+ * {@code binary_view} column arrives as a large string or large binary vector.
  *
  * <p><b>Python side.</b> The worker's environment needs {@code pyarrow} (and pandas for pandas
  * tables); without it a call fails with a {@link io.snakebridge.PythonException} of type {@code
@@ -46,8 +45,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * <p><b>JVM flag.</b> Arrow's memory needs {@code --add-opens=java.base/java.nio=ALL-UNNAMED} on
  * JDK 17 and later; without it these methods throw an {@link IllegalStateException} naming it.
  *
- * <p>Thread-safe: each method works on its own arguments; a {@code VectorSchemaRoot} itself is
- * not thread-safe.
+ * <p>Thread-safe: each method works on its own arguments; a {@code VectorSchemaRoot} itself is not
+ * thread-safe.
  *
  * @since 0.3
  */
@@ -55,9 +54,9 @@ public final class ArrowFrames {
   private ArrowFrames() {}
 
   /**
-   * Returns a pandas {@code DataFrame}, a pyarrow {@code Table} or {@code RecordBatch}, or a
-   * polars {@code DataFrame} by value, as vectors in {@code allocator}; the caller closes the
-   * result. The call runs in the reference's session, on the worker that holds it.
+   * Returns a pandas {@code DataFrame}, a pyarrow {@code Table} or {@code RecordBatch}, or a polars
+   * {@code DataFrame} by value, as vectors in {@code allocator}; the caller closes the result. The
+   * call runs in the reference's session, on the worker that holds it.
    *
    * @throws io.snakebridge.PythonException of type {@code builtins.TypeError} when the object is
    *     none of those, {@code builtins.ModuleNotFoundError} when the worker lacks pyarrow
@@ -99,10 +98,9 @@ public final class ArrowFrames {
     Objects.requireNonNull(tables, "tables");
     Objects.requireNonNull(allocator, "allocator");
     ArrowIpc.requireMemoryAccess();
-    PyStream streams = FramesModule.stream(
-        tables.runtime(), "fetch_each", CallOptions.defaults(), tables);
-    return streams.stream()
-        .map(stream -> ArrowIpc.read(ArrowIpc.streamBytes(stream), allocator));
+    PyStream streams =
+        FramesModule.stream(tables.runtime(), "fetch_each", CallOptions.defaults(), tables);
+    return streams.stream().map(stream -> ArrowIpc.read(ArrowIpc.streamBytes(stream), allocator));
   }
 
   /**
@@ -128,8 +126,8 @@ public final class ArrowFrames {
     return toPython(runtime, table, "to_pyarrow");
   }
 
-  private static PyRef toPython(SnakeBridgeRuntime runtime, VectorSchemaRoot table,
-      String function) {
+  private static PyRef toPython(
+      SnakeBridgeRuntime runtime, VectorSchemaRoot table, String function) {
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(table, "table");
     byte[] stream = ArrowIpc.write(table);

@@ -3,8 +3,8 @@
  * {@link io.snakebridge.arrow.ArrowFrames}.
  *
  * <p>Needs {@code pyarrow} in the workers' environment and, on JDK 17 and later, the JVM flag
- * {@code --add-opens=java.base/java.nio=ALL-UNNAMED} for Arrow's memory. Only this package is
- * API; {@code io.snakebridge.arrow.internal} may change in any release.
+ * {@code --add-opens=java.base/java.nio=ALL-UNNAMED} for Arrow's memory. Only this package is API;
+ * {@code io.snakebridge.arrow.internal} may change in any release.
  *
  * @since 0.3
  */

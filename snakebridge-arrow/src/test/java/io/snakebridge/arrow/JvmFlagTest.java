@@ -14,15 +14,20 @@ class JvmFlagTest {
   @Test
   void aJvmWithoutTheFlagIsToldWhichFlagToAdd() throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), WithoutFlagMain.class.getName())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                WithoutFlagMain.class.getName())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(true, process.waitFor(60, TimeUnit.SECONDS), out);
-    String expected = "java.lang.IllegalStateException: Arrow cannot reach its memory: start the"
-        + " JVM with --add-opens=java.base/java.nio=ALL-UNNAMED (Arrow needs it on JDK 17 and"
-        + " later)";
+    String expected =
+        "java.lang.IllegalStateException: Arrow cannot reach its memory: start the"
+            + " JVM with --add-opens=java.base/java.nio=ALL-UNNAMED (Arrow needs it on JDK 17 and"
+            + " later)";
     assertEquals(List.of(expected, expected), out.lines().toList());
   }
 }

@@ -16,8 +16,7 @@ import java.nio.file.Path;
 final class CpuClock {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  private CpuClock() {
-  }
+  private CpuClock() {}
 
   /** The current thread's CPU time in nanoseconds, or -1 where the JVM cannot tell. */
   static long currentThread() {
@@ -25,8 +24,8 @@ final class CpuClock {
   }
 
   /**
-   * CPU time used so far by all child processes of this JVM (the Python workers and echo
-   * processes alive at the time), or -1 where unknown.
+   * CPU time used so far by all child processes of this JVM (the Python workers and echo processes
+   * alive at the time), or -1 where unknown.
    */
   static long children() {
     long[] pids = ProcessHandle.current().children().mapToLong(ProcessHandle::pid).toArray();

@@ -19,8 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class CpuPinning {
   private static final String ALL_CPUS = startingCpus();
 
-  private CpuPinning() {
-  }
+  private CpuPinning() {}
 
   static boolean available() {
     return Files.isSymbolicLink(Path.of("/proc/thread-self")) && runs(List.of("taskset", "-V"));
@@ -43,10 +42,10 @@ final class CpuPinning {
   }
 
   /**
-   * The CPUs this JVM was allowed at start, for undoing a pin: the {@code Cpus_allowed_list} of
-   * the process's first thread, which no pin here touches. Not {@code availableProcessors()}: it
-   * follows the calling thread's affinity, so under a pin it would "undo" the pin to that one
-   * CPU, and every thread and process started afterwards would inherit it.
+   * The CPUs this JVM was allowed at start, for undoing a pin: the {@code Cpus_allowed_list} of the
+   * process's first thread, which no pin here touches. Not {@code availableProcessors()}: it
+   * follows the calling thread's affinity, so under a pin it would "undo" the pin to that one CPU,
+   * and every thread and process started afterwards would inherit it.
    */
   static String allCpus() {
     return ALL_CPUS;
@@ -76,10 +75,11 @@ final class CpuPinning {
 
   private static boolean runs(List<String> command) {
     try {
-      Process process = new ProcessBuilder(command)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         return false;

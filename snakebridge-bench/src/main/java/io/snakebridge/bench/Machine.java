@@ -8,11 +8,20 @@ import java.util.stream.Stream;
 /** What the numbers were measured on: CPU model, processors visible to the JVM, OS and JDK. */
 record Machine(String cpu, int processors, String os, String jdk) {
   static Machine current() {
-    return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+    return new Machine(
+        cpuModel(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
             + System.getProperty("os.arch"),
-        System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
-            + System.getProperty("java.vendor") + ")");
+        System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ", "
+            + System.getProperty("java.vendor")
+            + ")");
   }
 
   /**
@@ -34,7 +43,8 @@ record Machine(String cpu, int processors, String os, String jdk) {
       return "unknown CPU";
     }
     try (Stream<String> lines = Files.lines(cpuinfo)) {
-      return lines.filter(line -> line.startsWith("model name"))
+      return lines
+          .filter(line -> line.startsWith("model name"))
           .map(line -> line.substring(line.indexOf(':') + 1).trim())
           .findFirst()
           .orElse("unknown CPU");

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
- * Timing loops: warm up for a while, then time every operation with {@link System#nanoTime} into
- * a {@link Latencies} until both a minimum count and a minimum duration are reached. Consecutive
+ * Timing loops: warm up for a while, then time every operation with {@link System#nanoTime} into a
+ * {@link Latencies} until both a minimum count and a minimum duration are reached. Consecutive
  * operations share a timestamp (one {@code nanoTime} per operation), so nothing between two
  * operations goes unmeasured. Progress goes to stderr; the report is built from the results.
  */
@@ -22,8 +22,8 @@ final class Measurement {
    * Per-operation latencies, the overall rate, and the CPU time per operation of the measuring
    * threads and of the Python processes (NaN where the platform cannot tell).
    */
-  record Run(Latencies latencies, double callsPerSecond, double javaCpuMicros,
-      double pythonCpuMicros) {
+  record Run(
+      Latencies latencies, double callsPerSecond, double javaCpuMicros, double pythonCpuMicros) {
     double meanMicros() {
       return 1e6 / callsPerSecond;
     }
@@ -48,8 +48,8 @@ final class Measurement {
   }
 
   /**
-   * One thread, back to back: latencies, calls per second, and the CPU time per call of this
-   * thread and of the JVM's child processes (the Python side).
+   * One thread, back to back: latencies, calls per second, and the CPU time per call of this thread
+   * and of the JVM's child processes (the Python side).
    */
   Run latency(String name, Action action) throws Exception {
     System.err.println("[bench] " + name);
@@ -72,8 +72,12 @@ final class Measurement {
     int calls = latencies.count();
     javaCpu = CpuClock.currentThread() - javaCpu;
     pythonCpu = CpuClock.children() - pythonCpu;
-    Run run = new Run(latencies, calls / ((last - start) / 1e9), perCallMicros(javaCpu, calls),
-        perCallMicros(pythonCpu, calls));
+    Run run =
+        new Run(
+            latencies,
+            calls / ((last - start) / 1e9),
+            perCallMicros(javaCpu, calls),
+            perCallMicros(pythonCpu, calls));
     log(run);
     return run;
   }
@@ -94,27 +98,30 @@ final class Measurement {
     for (int t = 0; t < threads; t++) {
       int index = t;
       Action action = actions.apply(t);
-      Thread thread = new Thread(() -> {
-        try {
-          while (System.nanoTime() < measureStart) {
-            action.run();
-          }
-          Latencies latencies = new Latencies();
-          long cpu = CpuClock.currentThread();
-          long last = System.nanoTime();
-          while (last < measureEnd) {
-            action.run();
-            long now = System.nanoTime();
-            latencies.add(now - last);
-            last = now;
-          }
-          javaCpu[index] = CpuClock.currentThread() - cpu;
-          perThread[index] = latencies;
-          ends[index] = last;
-        } catch (Exception e) {
-          failure.compareAndSet(null, e);
-        }
-      }, "bench-" + t);
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  while (System.nanoTime() < measureStart) {
+                    action.run();
+                  }
+                  Latencies latencies = new Latencies();
+                  long cpu = CpuClock.currentThread();
+                  long last = System.nanoTime();
+                  while (last < measureEnd) {
+                    action.run();
+                    long now = System.nanoTime();
+                    latencies.add(now - last);
+                    last = now;
+                  }
+                  javaCpu[index] = CpuClock.currentThread() - cpu;
+                  perThread[index] = latencies;
+                  ends[index] = last;
+                } catch (Exception e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "bench-" + t);
       workers.add(thread);
       thread.start();
     }
@@ -137,8 +144,12 @@ final class Measurement {
       javaCpuTotal = javaCpu[t] < 0 || javaCpuTotal < 0 ? -1 : javaCpuTotal + javaCpu[t];
     }
     int calls = merged.count();
-    Run run = new Run(merged, calls / ((end - measureStart) / 1e9),
-        perCallMicros(javaCpuTotal, calls), perCallMicros(pythonCpu, calls));
+    Run run =
+        new Run(
+            merged,
+            calls / ((end - measureStart) / 1e9),
+            perCallMicros(javaCpuTotal, calls),
+            perCallMicros(pythonCpu, calls));
     log(run);
     return run;
   }
@@ -159,7 +170,10 @@ final class Measurement {
       latencies.add(now - last);
       last = now;
     }
-    System.err.printf(Locale.ROOT, "[bench]   %d runs, p50 %.1f ms%n", latencies.count(),
+    System.err.printf(
+        Locale.ROOT,
+        "[bench]   %d runs, p50 %.1f ms%n",
+        latencies.count(),
         latencies.percentile(50) / 1e6);
     return latencies;
   }
@@ -183,7 +197,12 @@ final class Measurement {
   }
 
   private static void log(Run run) {
-    System.err.printf(Locale.ROOT, "[bench]   %,d calls, p50 %.1f µs, p99 %.1f µs, %,.0f/s%n",
-        run.latencies().count(), run.p50Micros(), run.p99Micros(), run.callsPerSecond());
+    System.err.printf(
+        Locale.ROOT,
+        "[bench]   %,d calls, p50 %.1f µs, p99 %.1f µs, %,.0f/s%n",
+        run.latencies().count(),
+        run.p50Micros(),
+        run.p99Micros(),
+        run.callsPerSecond());
   }
 }

@@ -25,9 +25,10 @@ final class PipeEcho implements AutoCloseable {
   }
 
   static PipeEcho start(String python, Path script) throws IOException {
-    Process process = new ProcessBuilder(python, script.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process process =
+        new ProcessBuilder(python, script.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     return new PipeEcho(process);
   }
 
@@ -50,13 +51,15 @@ final class PipeEcho implements AutoCloseable {
 
   /**
    * Reads one message (a 4-byte big-endian length, then that many bytes) into {@code buffer},
-   * length included, and returns the whole message's length: what {@code minimal_worker.py}
-   * writes.
+   * length included, and returns the whole message's length: what {@code minimal_worker.py} writes.
    */
   int readMessage(byte[] buffer) throws IOException {
     readFully(buffer, 4);
-    int size = ((buffer[0] & 0xff) << 24) | ((buffer[1] & 0xff) << 16) | ((buffer[2] & 0xff) << 8)
-        | (buffer[3] & 0xff);
+    int size =
+        ((buffer[0] & 0xff) << 24)
+            | ((buffer[1] & 0xff) << 16)
+            | ((buffer[2] & 0xff) << 8)
+            | (buffer[3] & 0xff);
     if (size < 0 || size > buffer.length - 4) {
       throw new IOException("a message of " + size + " bytes does not fit the buffer");
     }

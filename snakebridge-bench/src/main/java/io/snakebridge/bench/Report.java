@@ -6,17 +6,23 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The Markdown report: a few context lines, the results table (one row per measured case, with
- * its target and PASS/MISS where it has one) and the supporting measurements. Not thread-safe.
+ * The Markdown report: a few context lines, the results table (one row per measured case, with its
+ * target and PASS/MISS where it has one) and the supporting measurements. Not thread-safe.
  */
 final class Report {
   /** One table row; empty strings for the cells a case does not have. */
-  record Row(String id, String measurement, String p50, String p99, String rate, String target,
-      String verdict) {
-  }
+  record Row(
+      String id,
+      String measurement,
+      String p50,
+      String p99,
+      String rate,
+      String target,
+      String verdict) {}
 
-  private static final String[] HEADER =
-      {"#", "Measurement", "p50 (µs)", "p99 (µs)", "Throughput", "Target", "Result"};
+  private static final String[] HEADER = {
+    "#", "Measurement", "p50 (µs)", "p99 (µs)", "Throughput", "Target", "Result"
+  };
 
   private final List<String> context = new ArrayList<>();
   private final List<Row> rows = new ArrayList<>();
@@ -72,14 +78,18 @@ final class Report {
   }
 
   private static String[] cells(Row row) {
-    return new String[] {row.id(), row.measurement(), row.p50(), row.p99(), row.rate(),
-        row.target(), row.verdict()};
+    return new String[] {
+      row.id(), row.measurement(), row.p50(), row.p99(), row.rate(), row.target(), row.verdict()
+    };
   }
 
   private static void appendLine(String[] cells, int[] widths, StringBuilder out) {
     out.append('|');
     for (int i = 0; i < cells.length; i++) {
-      out.append(' ').append(cells[i]).append(" ".repeat(widths[i] - cells[i].length())).append(" |");
+      out.append(' ')
+          .append(cells[i])
+          .append(" ".repeat(widths[i] - cells[i].length()))
+          .append(" |");
     }
     out.append('\n');
   }

@@ -31,17 +31,25 @@ record TransferCost(long javaCpuNanos, long pythonCpuNanos, long gcMillis, long 
 
   /** What was spent between {@code before} and this snapshot; -1 where either is unknown. */
   TransferCost since(TransferCost before) {
-    return new TransferCost(delta(javaCpuNanos, before.javaCpuNanos),
-        delta(pythonCpuNanos, before.pythonCpuNanos), delta(gcMillis, before.gcMillis),
+    return new TransferCost(
+        delta(javaCpuNanos, before.javaCpuNanos),
+        delta(pythonCpuNanos, before.pythonCpuNanos),
+        delta(gcMillis, before.gcMillis),
         delta(jvmMinorFaults, before.jvmMinorFaults));
   }
 
   /** One detail line for {@code id}, per transfer of the {@code transfers} made. */
   String describe(String id, int transfers) {
-    return String.format(Locale.ROOT, "%s per transfer (mean of %d, warm-up included): Java "
-        + "caller thread CPU %s ms, Python processes CPU %s ms, JVM garbage collection %s ms, "
-        + "JVM minor page faults %s", id, transfers, perTransfer(javaCpuNanos / 1e6, transfers),
-        perTransfer(pythonCpuNanos / 1e6, transfers), perTransfer((double) gcMillis, transfers),
+    return String.format(
+        Locale.ROOT,
+        "%s per transfer (mean of %d, warm-up included): Java "
+            + "caller thread CPU %s ms, Python processes CPU %s ms, JVM garbage collection %s ms, "
+            + "JVM minor page faults %s",
+        id,
+        transfers,
+        perTransfer(javaCpuNanos / 1e6, transfers),
+        perTransfer(pythonCpuNanos / 1e6, transfers),
+        perTransfer((double) gcMillis, transfers),
         jvmMinorFaults < 0 ? "unknown" : Report.count((double) jvmMinorFaults / transfers));
   }
 

@@ -18,22 +18,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * A parsed {@code snakebridge} command line.
  *
- * <p>Options may stand anywhere after the command, as {@code --name value} or
- * {@code --name=value}; after {@code --} every word is an operand, so {@code --} lets an argument
- * start with two dashes. A word starting with one dash ({@code -5}) is an operand. Arguments and
- * {@code --kw} values are read by {@link #argument(String)}.
+ * <p>Options may stand anywhere after the command, as {@code --name value} or {@code --name=value};
+ * after {@code --} every word is an operand, so {@code --} lets an argument start with two dashes.
+ * A word starting with one dash ({@code -5}) is an operand. Arguments and {@code --kw} values are
+ * read by {@link #argument(String)}.
  *
- * @param command   what to do
- * @param module    the Python module for {@code call} and {@code attr}, else null
- * @param member    the function ({@code call}) or attribute ({@code attr}), else null
- * @param args      positional arguments for {@code call}
- * @param kwargs    keyword arguments for {@code call}, in command-line order
- * @param json      print the result as JSON
- * @param timeout   the call's deadline, or null for the library's default
- * @param python    the Python command from {@code --python}, or null for the library's default
+ * @param command what to do
+ * @param module the Python module for {@code call} and {@code attr}, else null
+ * @param member the function ({@code call}) or attribute ({@code attr}), else null
+ * @param args positional arguments for {@code call}
+ * @param kwargs keyword arguments for {@code call}, in command-line order
+ * @param json print the result as JSON
+ * @param timeout the call's deadline, or null for the library's default
+ * @param python the Python command from {@code --python}, or null for the library's default
  * @param pythonPath folders for the front of {@code sys.path}
- * @param verbose   show the library's own log records on stderr
- * @param size      how many workers {@code stats} starts (its {@code --size}), 1 by default
+ * @param verbose show the library's own log records on stderr
+ * @param size how many workers {@code stats} starts (its {@code --size}), 1 by default
  */
 record CommandLine(
     Command command,
@@ -49,7 +49,11 @@ record CommandLine(
     int size) {
 
   enum Command {
-    CALL("call"), ATTR("attr"), DOCTOR("doctor"), STATS("stats"), HELP("help"),
+    CALL("call"),
+    ATTR("attr"),
+    DOCTOR("doctor"),
+    STATS("stats"),
+    HELP("help"),
     VERSION("version");
 
     final String word;
@@ -64,13 +68,14 @@ record CommandLine(
 
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
-  private static final Map<Command, Set<String>> OPTIONS = Map.of(
-      Command.CALL, Set.of("--kw", "--json", "--timeout", "--python", "--path", "--verbose"),
-      Command.ATTR, Set.of("--json", "--timeout", "--python", "--path", "--verbose"),
-      Command.DOCTOR, Set.of("--python", "--path", "--verbose"),
-      Command.STATS, Set.of("--python", "--path", "--verbose", "--json", "--size"),
-      Command.HELP, Set.of(),
-      Command.VERSION, Set.of());
+  private static final Map<Command, Set<String>> OPTIONS =
+      Map.of(
+          Command.CALL, Set.of("--kw", "--json", "--timeout", "--python", "--path", "--verbose"),
+          Command.ATTR, Set.of("--json", "--timeout", "--python", "--path", "--verbose"),
+          Command.DOCTOR, Set.of("--python", "--path", "--verbose"),
+          Command.STATS, Set.of("--python", "--path", "--verbose", "--json", "--size"),
+          Command.HELP, Set.of(),
+          Command.VERSION, Set.of());
 
   /**
    * A runtime for this command line: one worker ({@code --size} for {@code stats}, all started at
@@ -79,11 +84,12 @@ record CommandLine(
    * The caller closes it.
    */
   SnakeBridgeRuntime openRuntime() {
-    var builder = SnakeBridgeRuntime.builder()
-        .name(RUNTIME_NAME)
-        .poolSize(size)
-        .eagerStart(command == Command.STATS)
-        .python(PythonChoice.of(python).command());
+    var builder =
+        SnakeBridgeRuntime.builder()
+            .name(RUNTIME_NAME)
+            .poolSize(size)
+            .eagerStart(command == Command.STATS)
+            .python(PythonChoice.of(python).command());
     if (timeout != null) {
       builder = builder.defaultTimeout(timeout);
     }
@@ -164,8 +170,8 @@ record CommandLine(
           pythonPath.add(Path.of(value));
       }
     }
-    return withOperands(command, operands, kwargs, json, timeout, python, pythonPath, verbose,
-        size);
+    return withOperands(
+        command, operands, kwargs, json, timeout, python, pythonPath, verbose, size);
   }
 
   private static int size(String text) throws UsageException {
@@ -180,9 +186,17 @@ record CommandLine(
     throw new UsageException("--size must be a whole number from 1 to 64, got '" + text + "'");
   }
 
-  private static CommandLine withOperands(Command command, List<String> operands,
-      Map<String, Object> kwargs, boolean json, @Nullable Duration timeout, @Nullable String python,
-      List<Path> pythonPath, boolean verbose, int size) throws UsageException {
+  private static CommandLine withOperands(
+      Command command,
+      List<String> operands,
+      Map<String, Object> kwargs,
+      boolean json,
+      @Nullable Duration timeout,
+      @Nullable String python,
+      List<Path> pythonPath,
+      boolean verbose,
+      int size)
+      throws UsageException {
     String module = null;
     String member = null;
     List<Object> args = new ArrayList<>();
@@ -210,19 +224,30 @@ record CommandLine(
       module = operands.get(0);
       member = operands.get(1);
       if (module.isEmpty() || member.isEmpty()) {
-        throw new UsageException("module and " + (command == Command.CALL ? "function" : "attribute")
-            + " names must not be empty");
+        throw new UsageException(
+            "module and "
+                + (command == Command.CALL ? "function" : "attribute")
+                + " names must not be empty");
       }
     }
-    return new CommandLine(command, module, member, Collections.unmodifiableList(args),
-        Collections.unmodifiableMap(kwargs), json, timeout, python, List.copyOf(pythonPath),
-        verbose, size);
+    return new CommandLine(
+        command,
+        module,
+        member,
+        Collections.unmodifiableList(args),
+        Collections.unmodifiableMap(kwargs),
+        json,
+        timeout,
+        python,
+        List.copyOf(pythonPath),
+        verbose,
+        size);
   }
 
   /**
-   * One argument word as a value: JSON where the word parses as JSON ({@code 16} → 16L,
-   * {@code 2.5} → 2.5, {@code [1,2]} → a list, {@code "\"x\""} → the string x), the word itself as
-   * a string otherwise ({@code hello} → "hello").
+   * One argument word as a value: JSON where the word parses as JSON ({@code 16} → 16L, {@code 2.5}
+   * → 2.5, {@code [1,2]} → a list, {@code "\"x\""} → the string x), the word itself as a string
+   * otherwise ({@code hello} → "hello").
    */
   static @Nullable Object argument(String word) {
     try {
@@ -242,12 +267,24 @@ record CommandLine(
     if (matcher.matches()) {
       long nanosPerUnit;
       switch (matcher.group(2)) {
-        case "ns": nanosPerUnit = 1L; break;
-        case "us": case "µs": nanosPerUnit = 1_000L; break;
-        case "ms": nanosPerUnit = 1_000_000L; break;
-        case "s": nanosPerUnit = 1_000_000_000L; break;
-        case "m": nanosPerUnit = 60_000_000_000L; break;
-        default: nanosPerUnit = 3_600_000_000_000L;
+        case "ns":
+          nanosPerUnit = 1L;
+          break;
+        case "us":
+        case "µs":
+          nanosPerUnit = 1_000L;
+          break;
+        case "ms":
+          nanosPerUnit = 1_000_000L;
+          break;
+        case "s":
+          nanosPerUnit = 1_000_000_000L;
+          break;
+        case "m":
+          nanosPerUnit = 60_000_000_000L;
+          break;
+        default:
+          nanosPerUnit = 3_600_000_000_000L;
       }
       BigDecimal nanos =
           new BigDecimal(matcher.group(1)).multiply(BigDecimal.valueOf(nanosPerUnit));
@@ -283,12 +320,22 @@ record CommandLine(
 
   private static Command command(String word) throws UsageException {
     switch (word) {
-      case "call": return Command.CALL;
-      case "attr": return Command.ATTR;
-      case "doctor": return Command.DOCTOR;
-      case "stats": return Command.STATS;
-      case "help": case "--help": case "-h": return Command.HELP;
-      case "version": case "--version": case "-V": return Command.VERSION;
+      case "call":
+        return Command.CALL;
+      case "attr":
+        return Command.ATTR;
+      case "doctor":
+        return Command.DOCTOR;
+      case "stats":
+        return Command.STATS;
+      case "help":
+      case "--help":
+      case "-h":
+        return Command.HELP;
+      case "version":
+      case "--version":
+      case "-V":
+        return Command.VERSION;
       default:
         throw new UsageException("unknown command '" + word + "'");
     }

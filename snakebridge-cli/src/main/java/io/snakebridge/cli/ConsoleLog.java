@@ -9,10 +9,10 @@ import java.util.logging.Logger;
 
 /**
  * Routes the library's {@link System.Logger} output (java.util.logging by default) for a command
- * line: what the Python code writes to stdout or stderr, which the library forwards from the
- * worker as {@code io.snakebridge.worker} records, goes to stderr as plain lines, the way Python
- * would show it; the library's own records (worker starts, restarts, failures the command reports
- * anyway) appear only with {@code --verbose}.
+ * line: what the Python code writes to stdout or stderr, which the library forwards from the worker
+ * as {@code io.snakebridge.worker} records, goes to stderr as plain lines, the way Python would
+ * show it; the library's own records (worker starts, restarts, failures the command reports anyway)
+ * appear only with {@code --verbose}.
  *
  * <p>Installed once per JVM by {@link Main#main}; in-process tests leave logging alone.
  */

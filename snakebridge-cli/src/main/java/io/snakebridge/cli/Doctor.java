@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * {@code snakebridge doctor}: which Python is configured and which one actually ran, whether a
- * worker completes the handshake (and how long the first one took), and which of the data
- * packages the worker can import.
+ * worker completes the handshake (and how long the first one took), and which of the data packages
+ * the worker can import.
  *
  * <p>Exit status 0 when the handshake worked (missing packages are reported, not failures), 1 with
  * the reason when it did not.
@@ -22,12 +22,18 @@ final class Doctor {
 
   private static final String LABEL = "%-19s %s%n";
 
-  private Doctor() {
-  }
+  private Doctor() {}
 
   static int run(CommandLine line, PrintStream out) {
-    out.printf(LABEL, "snakebridge", Main.version() + " on Java " + System.getProperty("java.version")
-        + " (" + System.getProperty("java.vm.name") + ")");
+    out.printf(
+        LABEL,
+        "snakebridge",
+        Main.version()
+            + " on Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")");
     PythonChoice choice = PythonChoice.of(line.python());
     out.printf(LABEL, "python command", choice);
     if (choice.environment() != null) {
@@ -49,8 +55,16 @@ final class Doctor {
       long readyMillis = (System.nanoTime() - start) / 1_000_000;
       out.printf(LABEL, "python executable", info.executable());
       out.printf(LABEL, "python version", info.version() + " (" + info.implementation() + ")");
-      out.printf(LABEL, "worker handshake", "ok: protocol " + info.protocolVersion() + ", worker pid "
-          + info.pid() + ", first worker ready in " + readyMillis + " ms");
+      out.printf(
+          LABEL,
+          "worker handshake",
+          "ok: protocol "
+              + info.protocolVersion()
+              + ", worker pid "
+              + info.pid()
+              + ", first worker ready in "
+              + readyMillis
+              + " ms");
       out.printf(LABEL, "pool", pool(runtime));
       for (String name : PACKAGES) {
         out.printf(LABEL, name, packageStatus(runtime, name));
@@ -63,10 +77,19 @@ final class Doctor {
   static String pool(SnakeBridgeRuntime runtime) {
     PoolStats stats = runtime.poolStats();
     PoolOptions defaults = PoolOptions.defaults();
-    return "size " + stats.size() + ", " + stats.idle() + " idle, " + stats.busy() + " busy, "
-        + stats.starting() + " starting; heartbeat every "
-        + Stats.text(defaults.heartbeatInterval()) + " (timeout "
-        + Stats.text(defaults.heartbeatTimeout()) + "), cancel grace "
+    return "size "
+        + stats.size()
+        + ", "
+        + stats.idle()
+        + " idle, "
+        + stats.busy()
+        + " busy, "
+        + stats.starting()
+        + " starting; heartbeat every "
+        + Stats.text(defaults.heartbeatInterval())
+        + " (timeout "
+        + Stats.text(defaults.heartbeatTimeout())
+        + "), cancel grace "
         + Stats.text(defaults.cancelGrace());
   }
 

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * {@code snakebridge env lock|create|verify|show}: the Maven plugin's {@code lock}, {@code env}
- * and {@code verify} goals for projects without Maven, on a {@code snakebridge.lock} in the
- * working directory (or {@code --lock}), plus {@code show}.
+ * {@code snakebridge env lock|create|verify|show}: the Maven plugin's {@code lock}, {@code env} and
+ * {@code verify} goals for projects without Maven, on a {@code snakebridge.lock} in the working
+ * directory (or {@code --lock}), plus {@code show}.
  *
  * <ul>
  *   <li>{@code lock}: resolves the requirements with pip and writes the lock.
@@ -36,8 +36,7 @@ import java.util.function.Consumer;
  * names the one that re-locks. pip's progress goes to stderr.
  */
 final class EnvCommand {
-  private EnvCommand() {
-  }
+  private EnvCommand() {}
 
   static int run(List<String> argv, PrintStream out, PrintStream err) {
     EnvOptions options;
@@ -76,20 +75,27 @@ final class EnvCommand {
 
   private static EnvLock lock(EnvOptions options, PrintStream err, Consumer<String> progress) {
     if (!options.hasRequirements()) {
-      throw new EnvFailure("nothing to lock: give requirements (snakebridge env lock pandas numpy)"
-          + " or a requirements file (-r requirements.txt)");
+      throw new EnvFailure(
+          "nothing to lock: give requirements (snakebridge env lock pandas numpy)"
+              + " or a requirements file (-r requirements.txt)");
     }
     err.println("Resolving " + options.describeInputs() + " with " + options.basePython());
-    EnvLock lock = EnvResolver.resolve(options.basePython(), options.requirements(),
-        options.requirementsFile(), options.pipOptions(), options.inputsHash(),
-        "snakebridge " + Main.version(), progress);
+    EnvLock lock =
+        EnvResolver.resolve(
+            options.basePython(),
+            options.requirements(),
+            options.requirementsFile(),
+            options.pipOptions(),
+            options.inputsHash(),
+            "snakebridge " + Main.version(),
+            progress);
     writeIfChanged(options.lockFile(), lock.format());
     err.println("Locked " + lock.packages().size() + " distributions in " + options.lockFile());
     return lock;
   }
 
-  private static int create(EnvOptions options, PrintStream out, PrintStream err,
-      Consumer<String> progress) {
+  private static int create(
+      EnvOptions options, PrintStream out, PrintStream err, Consumer<String> progress) {
     EnvLock lock;
     if (Files.exists(options.lockFile())) {
       lock = current(options);
@@ -98,8 +104,8 @@ final class EnvCommand {
       lock = lock(options, err, progress);
     }
     BaseInterpreter base = BaseInterpreter.probe(options.basePython());
-    Path venv = Venvs.ensure(options.cache(), lock, base, options.pipOptions(),
-        line -> err.println(line));
+    Path venv =
+        Venvs.ensure(options.cache(), lock, base, options.pipOptions(), line -> err.println(line));
     err.println("Python environment: " + venv);
     out.println(EnvStatus.interpreter(venv));
     return Main.OK;
@@ -116,8 +122,10 @@ final class EnvCommand {
     for (String line : status.differences()) {
       out.println("  " + line);
     }
-    out.println("Recreate the venv with: snakebridge env create (or re-lock with: "
-        + options.relockCommand() + ")");
+    out.println(
+        "Recreate the venv with: snakebridge env create (or re-lock with: "
+            + options.relockCommand()
+            + ")");
     return Main.FAILED;
   }
 
@@ -127,15 +135,29 @@ final class EnvCommand {
     String label = "%-15s %s%n";
     BaseInterpreter base = status.base();
     out.printf(label, "lock file", options.lockFile().toAbsolutePath());
-    out.printf(label, "requirements", lock.requirements()
-        + (lock.pipOptions().isEmpty() ? "" : " with pip options " + lock.pipOptions()));
+    out.printf(
+        label,
+        "requirements",
+        lock.requirements()
+            + (lock.pipOptions().isEmpty() ? "" : " with pip options " + lock.pipOptions()));
     out.printf(label, "inputs hash", lock.inputs());
     out.printf(label, "pins hash", lock.pinsHash());
-    out.printf(label, "locked for", "Python " + lock.python().version() + " ("
-        + lock.python().implementation() + ", " + lock.python().platform() + ", "
-        + lock.python().machine() + ")");
-    out.printf(label, "base python", base.command() + " -> " + base.executable() + " ("
-        + base.version() + ")");
+    out.printf(
+        label,
+        "locked for",
+        "Python "
+            + lock.python().version()
+            + " ("
+            + lock.python().implementation()
+            + ", "
+            + lock.python().platform()
+            + ", "
+            + lock.python().machine()
+            + ")");
+    out.printf(
+        label,
+        "base python",
+        base.command() + " -> " + base.executable() + " (" + base.version() + ")");
     out.printf(label, "venv", status.venv());
     out.printf(label, "interpreter", status.python());
     out.printf(label, "status", status.ready() ? "ready" : "not ready");
@@ -153,8 +175,10 @@ final class EnvCommand {
   private static EnvLock current(EnvOptions options) {
     Path path = options.lockFile();
     if (!Files.exists(path)) {
-      throw new EnvFailure(path + " does not exist; create it with: snakebridge env lock"
-          + " <requirement>... (or -r requirements.txt)");
+      throw new EnvFailure(
+          path
+              + " does not exist; create it with: snakebridge env lock"
+              + " <requirement>... (or -r requirements.txt)");
     }
     EnvLock lock;
     try {
@@ -165,10 +189,16 @@ final class EnvCommand {
       throw new EnvFailure(path + " is not a valid lock: " + e.getMessage());
     }
     if (options.hasRequirements() && !options.inputsHash().equals(lock.inputs())) {
-      throw new EnvFailure("the requirements changed since " + path + " was written (locked "
-          + lock.requirements() + (lock.pipOptions().isEmpty() ? "" : " with "
-          + lock.pipOptions()) + ", given " + options.describeInputs() + "). Re-lock with: "
-          + options.relockCommand());
+      throw new EnvFailure(
+          "the requirements changed since "
+              + path
+              + " was written (locked "
+              + lock.requirements()
+              + (lock.pipOptions().isEmpty() ? "" : " with " + lock.pipOptions())
+              + ", given "
+              + options.describeInputs()
+              + "). Re-lock with: "
+              + options.relockCommand());
     }
     return lock;
   }

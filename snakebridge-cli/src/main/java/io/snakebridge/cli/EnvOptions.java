@@ -23,21 +23,33 @@ import org.jspecify.annotations.Nullable;
  * @param cache {@code --cache}, or the runtime's default cache folder
  * @param pipOptions {@code --pip-option}, repeatable, passed to pip as they are
  */
-record EnvOptions(Action action, List<String> requirements, @Nullable Path requirementsFile,
-    Path lockFile, @Nullable String python, Path cache, List<String> pipOptions) {
+record EnvOptions(
+    Action action,
+    List<String> requirements,
+    @Nullable Path requirementsFile,
+    Path lockFile,
+    @Nullable String python,
+    Path cache,
+    List<String> pipOptions) {
 
   static final String USAGE =
       "usage: snakebridge env lock [requirement...] [-r requirements.txt] [options]\n"
-      + "       snakebridge env create|verify|show [requirement...] [-r requirements.txt] [options]\n"
-      + "options: --lock <file>        the lock file (default ./snakebridge.lock)\n"
-      + "         --python <exe>       the base interpreter the venv is made from (default\n"
-      + "                              $SNAKEBRIDGE_PYTHON, then python3 on PATH)\n"
-      + "         --cache <dir>        the cache holding the venvs (default as the runtime's:\n"
-      + "                              -Dsnakebridge.cacheDir, $XDG_CACHE_HOME/snakebridge,\n"
-      + "                              ~/.cache/snakebridge)\n"
-      + "         --pip-option <opt>   passed to pip as it is, repeatable (lock, create)";
+          + "       snakebridge env create|verify|show [requirement...] [-r requirements.txt] [options]\n"
+          + "options: --lock <file>        the lock file (default ./snakebridge.lock)\n"
+          + "         --python <exe>       the base interpreter the venv is made from (default\n"
+          + "                              $SNAKEBRIDGE_PYTHON, then python3 on PATH)\n"
+          + "         --cache <dir>        the cache holding the venvs (default as the runtime's:\n"
+          + "                              -Dsnakebridge.cacheDir, $XDG_CACHE_HOME/snakebridge,\n"
+          + "                              ~/.cache/snakebridge)\n"
+          + "         --pip-option <opt>   passed to pip as it is, repeatable (lock, create)";
 
-  enum Action { LOCK, CREATE, VERIFY, SHOW, HELP }
+  enum Action {
+    LOCK,
+    CREATE,
+    VERIFY,
+    SHOW,
+    HELP
+  }
 
   EnvOptions {
     requirements = List.copyOf(requirements);
@@ -51,14 +63,26 @@ record EnvOptions(Action action, List<String> requirements, @Nullable Path requi
     }
     Action action;
     switch (argv.get(0)) {
-      case "lock": action = Action.LOCK; break;
-      case "create": action = Action.CREATE; break;
-      case "verify": action = Action.VERIFY; break;
-      case "show": action = Action.SHOW; break;
-      case "help": case "--help": case "-h": action = Action.HELP; break;
+      case "lock":
+        action = Action.LOCK;
+        break;
+      case "create":
+        action = Action.CREATE;
+        break;
+      case "verify":
+        action = Action.VERIFY;
+        break;
+      case "show":
+        action = Action.SHOW;
+        break;
+      case "help":
+      case "--help":
+      case "-h":
+        action = Action.HELP;
+        break;
       default:
-        throw new UsageException("unknown env action '" + argv.get(0)
-            + "': use lock, create, verify or show");
+        throw new UsageException(
+            "unknown env action '" + argv.get(0) + "': use lock, create, verify or show");
     }
     List<String> requirements = new ArrayList<>();
     List<String> pipOptions = new ArrayList<>();
@@ -75,8 +99,14 @@ record EnvOptions(Action action, List<String> requirements, @Nullable Path requi
       int equals = word.indexOf('=');
       String option = equals < 0 || !word.startsWith("--") ? word : word.substring(0, equals);
       if (option.equals("--help")) {
-        return new EnvOptions(Action.HELP, List.of(), null, lockFile, null,
-            ManagedEnvironment.defaultCacheDirectory(), List.of());
+        return new EnvOptions(
+            Action.HELP,
+            List.of(),
+            null,
+            lockFile,
+            null,
+            ManagedEnvironment.defaultCacheDirectory(),
+            List.of());
       }
       if (!List.of("-r", "--requirements-file", "--lock", "--python", "--cache", "--pip-option")
           .contains(option)) {
@@ -93,20 +123,34 @@ record EnvOptions(Action action, List<String> requirements, @Nullable Path requi
         throw new UsageException(option + " needs a non-empty value");
       }
       switch (option) {
-        case "-r": case "--requirements-file":
+        case "-r":
+        case "--requirements-file":
           requirementsFile = Path.of(value);
           if (!Files.isRegularFile(requirementsFile)) {
             throw new UsageException("requirements file " + value + " does not exist");
           }
           break;
-        case "--lock": lockFile = Path.of(value); break;
-        case "--python": python = value; break;
-        case "--cache": cache = Path.of(value).toAbsolutePath(); break;
-        default: pipOptions.add(value);
+        case "--lock":
+          lockFile = Path.of(value);
+          break;
+        case "--python":
+          python = value;
+          break;
+        case "--cache":
+          cache = Path.of(value).toAbsolutePath();
+          break;
+        default:
+          pipOptions.add(value);
       }
     }
-    return new EnvOptions(action, requirements, requirementsFile, lockFile, python,
-        cache != null ? cache : ManagedEnvironment.defaultCacheDirectory(), pipOptions);
+    return new EnvOptions(
+        action,
+        requirements,
+        requirementsFile,
+        lockFile,
+        python,
+        cache != null ? cache : ManagedEnvironment.defaultCacheDirectory(),
+        pipOptions);
   }
 
   /** Whether requirements were given (specifiers or a file). */

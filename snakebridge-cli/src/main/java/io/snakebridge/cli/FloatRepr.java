@@ -5,18 +5,16 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Python's {@code repr(float)} for Java doubles and floats: the shortest decimal that reads back
- * as the same value, in fixed notation for decimal exponents from -4 to 15 and scientific
- * notation otherwise ({@code 4.0}, {@code 0.1}, {@code 1e+16}, {@code 1.5e-05}, {@code inf},
- * {@code nan}).
+ * Python's {@code repr(float)} for Java doubles and floats: the shortest decimal that reads back as
+ * the same value, in fixed notation for decimal exponents from -4 to 15 and scientific notation
+ * otherwise ({@code 4.0}, {@code 0.1}, {@code 1e+16}, {@code 1.5e-05}, {@code inf}, {@code nan}).
  *
- * <p>JDK 17's {@link Double#toString} is neither shortest in every case (JDK-4511638, fixed in
- * 19) nor Python's notation, so the digits are found here: the exact binary value rounded to 1,
- * 2, ... significant digits until one reads back unchanged. Stateless and thread-safe.
+ * <p>JDK 17's {@link Double#toString} is neither shortest in every case (JDK-4511638, fixed in 19)
+ * nor Python's notation, so the digits are found here: the exact binary value rounded to 1, 2, ...
+ * significant digits until one reads back unchanged. Stateless and thread-safe.
  */
 final class FloatRepr {
-  private FloatRepr() {
-  }
+  private FloatRepr() {}
 
   static String of(double value) {
     if (Double.isNaN(value)) {

@@ -21,25 +21,25 @@ import java.util.Locale;
 final class GenerateCommand {
   static final String USAGE =
       "       snakebridge generate <module>... --base-package <pkg> [--preset name]... [--python exe]\n"
-      + "                        [--python-sources dir] [--output dir] [--reports dir]\n"
-      + "                        [--minimum-signature-source s] [--maximum-untyped-share x]";
+          + "                        [--python-sources dir] [--output dir] [--reports dir]\n"
+          + "                        [--minimum-signature-source s] [--maximum-untyped-share x]";
 
   static final String HELP =
       "Options of generate (e.g. snakebridge generate numpy statistics --base-package com.ex.py):\n"
-      + "  --base-package <pkg>  the Java package the module packages go below (required)\n"
-      + "  --preset <name>       also generate a curated list, repeatable: numpy, pandas,\n"
-      + "                        scikit-learn, stdlib (math statistics json re datetime\n"
-      + "                        pathlib), science (numpy, pandas and scikit-learn)\n"
-      + "  --python <exe>        the interpreter whose modules are described; default:\n"
-      + "                        $SNAKEBRIDGE_PYTHON, then python3 on PATH\n"
-      + "  --python-sources <d>  the project's own Python modules (default src/main/python)\n"
-      + "  --output <dir>        the Java sources, a folder of their own: other files in it are\n"
-      + "                        deleted (default build/generated-sources/snakebridge)\n"
-      + "  --reports <dir>       coverage reports, manifests, state (default build/snakebridge)\n"
-      + "  --minimum-signature-source <s>  strict: signature, docstring, text_signature or none\n"
-      + "  --maximum-untyped-share <x>     strict: most untyped parameters per module, 0 to 1\n"
-      + "  An unchanged build regenerates nothing. Exit status 1 when introspection fails or\n"
-      + "  strict mode refuses a module (each offender is listed on stderr).\n";
+          + "  --base-package <pkg>  the Java package the module packages go below (required)\n"
+          + "  --preset <name>       also generate a curated list, repeatable: numpy, pandas,\n"
+          + "                        scikit-learn, stdlib (math statistics json re datetime\n"
+          + "                        pathlib), science (numpy, pandas and scikit-learn)\n"
+          + "  --python <exe>        the interpreter whose modules are described; default:\n"
+          + "                        $SNAKEBRIDGE_PYTHON, then python3 on PATH\n"
+          + "  --python-sources <d>  the project's own Python modules (default src/main/python)\n"
+          + "  --output <dir>        the Java sources, a folder of their own: other files in it are\n"
+          + "                        deleted (default build/generated-sources/snakebridge)\n"
+          + "  --reports <dir>       coverage reports, manifests, state (default build/snakebridge)\n"
+          + "  --minimum-signature-source <s>  strict: signature, docstring, text_signature or none\n"
+          + "  --maximum-untyped-share <x>     strict: most untyped parameters per module, 0 to 1\n"
+          + "  An unchanged build regenerates nothing. Exit status 1 when introspection fails or\n"
+          + "  strict mode refuses a module (each offender is listed on stderr).\n";
 
   private GenerateCommand() {}
 
@@ -99,8 +99,8 @@ final class GenerateCommand {
         case "--python-sources" -> sources = Path.of(value);
         case "--output" -> output = Path.of(value);
         case "--reports" -> reports = Path.of(value);
-        case "--minimum-signature-source" -> policy = policy.minimumSignatureSource(
-            signatureSource(value));
+        case "--minimum-signature-source" ->
+            policy = policy.minimumSignatureSource(signatureSource(value));
         case "--maximum-untyped-share" -> policy = policy.maximumUntypedShare(share(value));
         default -> throw new UsageException("unknown option " + name + " for generate");
       }
@@ -123,13 +123,14 @@ final class GenerateCommand {
         .build();
   }
 
-  private static StrictPolicy.SignatureSource signatureSource(String value)
-      throws UsageException {
+  private static StrictPolicy.SignatureSource signatureSource(String value) throws UsageException {
     try {
       return StrictPolicy.SignatureSource.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--minimum-signature-source is one of signature, docstring,"
-          + " text_signature, none: " + value);
+      throw new UsageException(
+          "--minimum-signature-source is one of signature, docstring,"
+              + " text_signature, none: "
+              + value);
     }
   }
 

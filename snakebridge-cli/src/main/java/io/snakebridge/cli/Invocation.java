@@ -13,8 +13,7 @@ import java.util.Objects;
  * result printed by {@link PythonText} or {@link JsonWriter}.
  */
 final class Invocation {
-  private Invocation() {
-  }
+  private Invocation() {}
 
   static int run(CommandLine line, PrintStream out, PrintStream err) {
     try (SnakeBridgeRuntime runtime = line.openRuntime()) {

@@ -11,10 +11,9 @@ import org.jspecify.annotations.Nullable;
  * A strict RFC 8259 JSON parser producing the values the library sends to Python.
  *
  * <p>Objects become {@link LinkedHashMap} (member order kept), arrays {@link ArrayList}, integers
- * {@link Long} or {@link BigInteger} beyond 64 bits, numbers with a fraction or exponent
- * {@link Double}, {@code true}/{@code false} {@link Boolean} and {@code null} null. Anything that
- * is not one complete JSON text fails with an {@link IllegalArgumentException} that gives the
- * offset.
+ * {@link Long} or {@link BigInteger} beyond 64 bits, numbers with a fraction or exponent {@link
+ * Double}, {@code true}/{@code false} {@link Boolean} and {@code null} null. Anything that is not
+ * one complete JSON text fails with an {@link IllegalArgumentException} that gives the offset.
  *
  * <p>Not thread-safe; each instance parses one text. Use {@link #parse(String)}.
  */
@@ -142,14 +141,22 @@ final class JsonReader {
     }
     char c = text.charAt(pos++);
     switch (c) {
-      case '"': return '"';
-      case '\\': return '\\';
-      case '/': return '/';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case 't': return '\t';
+      case '"':
+        return '"';
+      case '\\':
+        return '\\';
+      case '/':
+        return '/';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
       case 'u':
         // Surrogate pairs arrive as two \\u escapes and are kept as the two chars they are.
         if (pos + 4 > text.length()) {

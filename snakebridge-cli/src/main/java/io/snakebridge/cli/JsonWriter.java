@@ -20,18 +20,17 @@ import java.util.UUID;
 /**
  * Writes a value received from Python as compact, strict JSON (RFC 8259) on one line.
  *
- * <p>Mapping: None/bool/int as JSON literals and numbers; float in Python's shortest form, with
- * NaN and the infinities as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}
- * (JSON has no such numbers); bytes as a base64 string; list, tuple and set as arrays; dict as an
- * object whose non-string keys become their JSON text ({@code 1} → {@code "1"}, {@code (1, 2)} →
- * {@code "[1,2]"}); Decimal as an exact number; UUID as a string; dates, times and timedeltas as
- * ISO-8601 strings; complex as {@code {"real":..,"imag":..}}; a numpy array as
- * {@code {"dtype":..,"shape":[..],"data":[..]}} with the elements flat in row-major order.
- * Anything else is written as the string of its {@code toString()}. Stateless and thread-safe.
+ * <p>Mapping: None/bool/int as JSON literals and numbers; float in Python's shortest form, with NaN
+ * and the infinities as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} (JSON
+ * has no such numbers); bytes as a base64 string; list, tuple and set as arrays; dict as an object
+ * whose non-string keys become their JSON text ({@code 1} → {@code "1"}, {@code (1, 2)} → {@code
+ * "[1,2]"}); Decimal as an exact number; UUID as a string; dates, times and timedeltas as ISO-8601
+ * strings; complex as {@code {"real":..,"imag":..}}; a numpy array as {@code
+ * {"dtype":..,"shape":[..],"data":[..]}} with the elements flat in row-major order. Anything else
+ * is written as the string of its {@code toString()}. Stateless and thread-safe.
  */
 final class JsonWriter {
-  private JsonWriter() {
-  }
+  private JsonWriter() {}
 
   static String write(Object value) {
     StringBuilder out = new StringBuilder();
@@ -55,8 +54,12 @@ final class JsonWriter {
       out.append("null");
     } else if (value instanceof String || value instanceof Character) {
       appendString(value.toString(), out);
-    } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer
-        || value instanceof Short || value instanceof Byte || value instanceof BigInteger) {
+    } else if (value instanceof Boolean
+        || value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger) {
       out.append(value);
     } else if (value instanceof Double) {
       out.append(number((Double) value));
@@ -73,8 +76,11 @@ final class JsonWriter {
       appendObject((Map<?, ?>) value, out);
     } else if (value instanceof PyComplex) {
       PyComplex c = (PyComplex) value;
-      out.append("{\"real\":").append(number(c.real()))
-          .append(",\"imag\":").append(number(c.imag())).append('}');
+      out.append("{\"real\":")
+          .append(number(c.real()))
+          .append(",\"imag\":")
+          .append(number(c.imag()))
+          .append('}');
     } else if (value instanceof NdArray) {
       appendNdArray((NdArray) value, out);
     } else if (value instanceof PyRef) {
@@ -176,13 +182,27 @@ final class JsonWriter {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\b': out.append("\\b"); break;
-        case '\f': out.append("\\f"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\b':
+          out.append("\\b");
+          break;
+        case '\f':
+          out.append("\\f");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
         default:
           if (c < 0x20 || isLoneSurrogate(text, i)) {
             // A lone surrogate (Python's surrogatepass) has no UTF-8 form; the escape keeps it.

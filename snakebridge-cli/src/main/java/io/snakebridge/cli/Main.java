@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The {@code snakebridge} command: {@code call}, {@code attr}, {@code doctor}, {@code stats},
- * {@code env} ({@link EnvCommand}), {@code generate}, {@code --help} and {@code --version}.
- * See {@link Help#TEXT} for the full description.
+ * {@code env} ({@link EnvCommand}), {@code generate}, {@code --help} and {@code --version}. See
+ * {@link Help#TEXT} for the full description.
  *
  * <p>Exit status: 0 on success, 1 when the Python code raised or the worker failed, 2 for a usage
  * error.
@@ -24,8 +24,7 @@ public final class Main {
   static final int FAILED = 1;
   static final int USAGE = 2;
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     // UTF-8 whatever the locale, as Python itself writes to a pipe.

@@ -4,19 +4,20 @@ import io.snakebridge.NdArray;
 import java.lang.reflect.Array;
 
 /**
- * The elements of an {@link NdArray}'s primitive data as text, reading unsigned dtypes
- * ({@code uint8} ... {@code uint64}, carried in Java's signed arrays) as the unsigned values
- * Python holds. Stateless and thread-safe.
+ * The elements of an {@link NdArray}'s primitive data as text, reading unsigned dtypes ({@code
+ * uint8} ... {@code uint64}, carried in Java's signed arrays) as the unsigned values Python holds.
+ * Stateless and thread-safe.
  */
 final class NdArrayElements {
-  private NdArrayElements() {
-  }
+  private NdArrayElements() {}
 
   static int count(NdArray array) {
     return Array.getLength(array.data());
   }
 
-  /** Element {@code index} (row-major) as Python prints it: {@code 1.5}, {@code nan}, {@code True}. */
+  /**
+   * Element {@code index} (row-major) as Python prints it: {@code 1.5}, {@code nan}, {@code True}.
+   */
   static String repr(NdArray array, int index) {
     Object data = array.data();
     if (data instanceof boolean[]) {
@@ -25,7 +26,10 @@ final class NdArrayElements {
     return number(array.dtype(), data, index);
   }
 
-  /** Element {@code index} as JSON: numbers, {@code true}/{@code false}, or "NaN"/"Infinity" strings. */
+  /**
+   * Element {@code index} as JSON: numbers, {@code true}/{@code false}, or "NaN"/"Infinity"
+   * strings.
+   */
   static String json(NdArray array, int index) {
     Object data = array.data();
     if (data instanceof boolean[]) {

@@ -4,12 +4,11 @@ package io.snakebridge.cli;
  * Python's {@code repr} of {@code str} and {@code bytes}: single quotes unless the text holds a
  * single quote and no double quote, backslash escapes for the quote, backslash, {@code \t \n \r},
  * and {@code \xNN} or Python's four- and eight-digit {@code u}/{@code U} escapes for characters
- * Python does not consider printable (controls, format characters, separators other than the
- * space, unassigned and private code points, lone surrogates). Stateless and thread-safe.
+ * Python does not consider printable (controls, format characters, separators other than the space,
+ * unassigned and private code points, lone surrogates). Stateless and thread-safe.
  */
 final class PythonStrings {
-  private PythonStrings() {
-  }
+  private PythonStrings() {}
 
   static void appendStringRepr(String text, StringBuilder out) {
     char quote = text.indexOf('\'') >= 0 && text.indexOf('"') < 0 ? '"' : '\'';

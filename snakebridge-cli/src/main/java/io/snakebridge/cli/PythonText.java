@@ -13,20 +13,21 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Renders values received from Python the way Python's {@code print()} shows them:
- * {@link #str} for the value itself (a string as is, a date as {@code 2024-01-02}) and
- * {@link #repr} for everything inside a container ({@code ['a', 1, None]}).
+ * Renders values received from Python the way Python's {@code print()} shows them: {@link #str} for
+ * the value itself (a string as is, a date as {@code 2024-01-02}) and {@link #repr} for everything
+ * inside a container ({@code ['a', 1, None]}).
  *
  * <p>The one deliberate difference: numpy arrays print as {@code array([1.0, 2.0], dtype=float64)}
  * (elements in {@code repr} form, the dtype always named; more than 1,000 elements are summarised
  * with {@code ...} as numpy does), not numpy's own column layout. Stateless and thread-safe.
  */
 final class PythonText {
-  /** Arrays larger than this print only their first and last three items per axis, as numpy does. */
+  /**
+   * Arrays larger than this print only their first and last three items per axis, as numpy does.
+   */
   static final int SUMMARY_THRESHOLD = 1_000;
 
-  private PythonText() {
-  }
+  private PythonText() {}
 
   /** Python's {@code str(value)}. */
   static String str(Object value) {
@@ -65,8 +66,11 @@ final class PythonText {
       PythonStrings.appendStringRepr(value.toString(), out);
     } else if (value instanceof Boolean) {
       out.append((Boolean) value ? "True" : "False");
-    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-        || value instanceof Byte || value instanceof BigInteger) {
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger) {
       out.append(value);
     } else if (value instanceof Double) {
       out.append(FloatRepr.of((Double) value));
@@ -119,7 +123,9 @@ final class PythonText {
     }
   }
 
-  /** Python's own {@code repr()} of an object that stayed in Python; its Java form if that fails. */
+  /**
+   * Python's own {@code repr()} of an object that stayed in Python; its Java form if that fails.
+   */
   private static String reprOf(PyRef ref) {
     try {
       return ref.repr();

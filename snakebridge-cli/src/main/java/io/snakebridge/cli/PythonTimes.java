@@ -10,16 +10,15 @@ import java.time.ZoneOffset;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Python's {@code str} and {@code repr} of {@code datetime}, {@code date}, {@code time} and
- * {@code timedelta} values as the library hands them to Java ({@link OffsetDateTime} and
- * {@link LocalDateTime}, {@link LocalDate}, {@link LocalTime} and {@link OffsetTime},
- * {@link Duration}). Both methods return null for any other value. Stateless and thread-safe.
+ * Python's {@code str} and {@code repr} of {@code datetime}, {@code date}, {@code time} and {@code
+ * timedelta} values as the library hands them to Java ({@link OffsetDateTime} and {@link
+ * LocalDateTime}, {@link LocalDate}, {@link LocalTime} and {@link OffsetTime}, {@link Duration}).
+ * Both methods return null for any other value. Stateless and thread-safe.
  */
 final class PythonTimes {
   private static final long SECONDS_PER_DAY = 86_400;
 
-  private PythonTimes() {
-  }
+  private PythonTimes() {}
 
   /** {@code 2024-01-02 03:04:05+00:00}, {@code 03:04:05.000001}, {@code 1 day, 0:00:01}. */
   static @Nullable String str(Object value) {
@@ -51,7 +50,12 @@ final class PythonTimes {
       return dateTimeRepr((LocalDateTime) value, null);
     } else if (value instanceof LocalDate) {
       LocalDate d = (LocalDate) value;
-      return "datetime.date(" + d.getYear() + ", " + d.getMonthValue() + ", " + d.getDayOfMonth()
+      return "datetime.date("
+          + d.getYear()
+          + ", "
+          + d.getMonthValue()
+          + ", "
+          + d.getDayOfMonth()
           + ")";
     } else if (value instanceof OffsetTime) {
       OffsetTime t = (OffsetTime) value;
@@ -66,8 +70,14 @@ final class PythonTimes {
 
   private static String dateTimeRepr(LocalDateTime t, @Nullable ZoneOffset offset) {
     StringBuilder out = new StringBuilder("datetime.datetime(");
-    out.append(t.getYear()).append(", ").append(t.getMonthValue()).append(", ")
-        .append(t.getDayOfMonth()).append(", ").append(t.getHour()).append(", ")
+    out.append(t.getYear())
+        .append(", ")
+        .append(t.getMonthValue())
+        .append(", ")
+        .append(t.getDayOfMonth())
+        .append(", ")
+        .append(t.getHour())
+        .append(", ")
         .append(t.getMinute());
     int micros = t.getNano() / 1000;
     if (t.getSecond() != 0 || micros != 0) {
@@ -99,7 +109,8 @@ final class PythonTimes {
       if (seconds == 0) {
         out.append("datetime.timezone.utc");
       } else {
-        out.append("datetime.timezone(").append(timedeltaRepr(Duration.ofSeconds(seconds)))
+        out.append("datetime.timezone(")
+            .append(timedeltaRepr(Duration.ofSeconds(seconds)))
             .append(')');
       }
     }

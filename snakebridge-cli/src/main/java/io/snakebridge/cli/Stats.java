@@ -23,8 +23,7 @@ final class Stats {
   /** How long the command waits for the whole pool beyond the first worker. */
   private static final long FULL_POOL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-  private Stats() {
-  }
+  private Stats() {}
 
   static int run(CommandLine line, PrintStream out) {
     long start = System.nanoTime();

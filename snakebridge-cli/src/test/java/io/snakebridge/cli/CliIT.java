@@ -31,7 +31,9 @@ class CliIT {
   private int run(String... argv) {
     List<String> args = new ArrayList<>(List.of(argv));
     args.add("--python=" + PYTHON);
-    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -59,14 +61,16 @@ class CliIT {
   void stringResultsPrintRawAndContainersInReprForm() {
     assertEquals(0, run("call", "builtins", "str.upper", "it's"), err());
     assertEquals(0, run("call", "builtins", "divmod", "7", "2"), err());
-    assertEquals(0, run("call", "builtins", "dict", "--kw", "a=[1,\"x\",null]", "--kw", "b=true"), err());
+    assertEquals(
+        0, run("call", "builtins", "dict", "--kw", "a=[1,\"x\",null]", "--kw", "b=true"), err());
     assertEquals("IT'S\n(3, 1)\n{'a': [1, 'x', None], 'b': True}\n", out());
   }
 
   @Test
   void jsonOutput() {
     assertEquals(0, run("call", "builtins", "divmod", "7", "2", "--json"), err());
-    assertEquals(0, run("call", "builtins", "dict", "--kw", "b=[1,2.5]", "--kw", "a=nan", "--json"), err());
+    assertEquals(
+        0, run("call", "builtins", "dict", "--kw", "b=[1,2.5]", "--kw", "a=nan", "--json"), err());
     assertEquals(0, run("call", "builtins", "float", "nan", "--json"), err());
     assertEquals(0, run("call", "builtins", "bytes", "[0,1,255]", "--json"), err());
     assertEquals("[3,1]\n{\"b\":[1,2.5],\"a\":\"nan\"}\n\"NaN\"\n\"AAH/\"\n", out());
@@ -78,8 +82,9 @@ class CliIT {
     assertEquals(0, run("call", "pathlib", "PurePosixPath", "/tmp/x", "--json"), err());
     String[] lines = out().split("\n");
     assertEquals("/tmp/x", lines[0]);
-    assertTrue(lines[1].matches(
-        "\\{\"\\$ref\":\"[^\"]+\",\"type\":\"pathlib\\.PurePosixPath\",\"str\":\"/tmp/x\"}"),
+    assertTrue(
+        lines[1].matches(
+            "\\{\"\\$ref\":\"[^\"]+\",\"type\":\"pathlib\\.PurePosixPath\",\"str\":\"/tmp/x\"}"),
         lines[1]);
   }
 
@@ -101,15 +106,21 @@ class CliIT {
   void exceptionsFromPythonCodeAlsoPrintTheTraceback() {
     assertEquals(1, run("call", "json", "loads", "{bad"));
     assertEquals("", out());
-    assertTrue(err().startsWith("json.decoder.JSONDecodeError: Expecting property name enclosed in "
-        + "double quotes: line 1 column 2 (char 1)\nTraceback (most recent call last):\n"), err());
+    assertTrue(
+        err()
+            .startsWith(
+                "json.decoder.JSONDecodeError: Expecting property name enclosed in "
+                    + "double quotes: line 1 column 2 (char 1)\nTraceback (most recent call last):\n"),
+        err());
     assertTrue(err().matches("(?s).*File \".*json.*decoder\\.py\", line \\d+, in .*"), err());
   }
 
   @Test
   void missingModuleIsAPythonError() {
     assertEquals(1, run("call", "no_such_module_xyz", "f"));
-    assertTrue(err().startsWith("builtins.ModuleNotFoundError: No module named 'no_such_module_xyz'\n"), err());
+    assertTrue(
+        err().startsWith("builtins.ModuleNotFoundError: No module named 'no_such_module_xyz'\n"),
+        err());
   }
 
   @Test
@@ -124,9 +135,13 @@ class CliIT {
     assertEquals(0, run("doctor"), out() + err());
     String report = out();
     assertTrue(report.contains("python command      " + PYTHON + " (from --python)\n"), report);
-    assertTrue(report.matches("(?s).*python version      3\\.\\d+\\.\\d+\\S* \\(cpython\\)\n.*"), report);
-    assertTrue(report.matches("(?s).*worker handshake    ok: protocol 1, worker pid \\d+, "
-        + "first worker ready in \\d+ ms\n.*"), report);
+    assertTrue(
+        report.matches("(?s).*python version      3\\.\\d+\\.\\d+\\S* \\(cpython\\)\n.*"), report);
+    assertTrue(
+        report.matches(
+            "(?s).*worker handshake    ok: protocol 1, worker pid \\d+, "
+                + "first worker ready in \\d+ ms\n.*"),
+        report);
     for (String name : Doctor.PACKAGES) {
       assertTrue(report.matches("(?s).*\n" + name + " +(not installed|\\d+\\.\\S+)\n.*"), report);
     }
@@ -135,8 +150,12 @@ class CliIT {
   @Test
   void doctorShowsThePool() {
     assertEquals(0, run("doctor"), out() + err());
-    assertTrue(out().matches("(?s).*\npool                size 1, 1 idle, 0 busy, 0 starting; "
-        + "heartbeat every 5s \\(timeout 10s\\), cancel grace 2s\n.*"), out());
+    assertTrue(
+        out()
+            .matches(
+                "(?s).*\npool                size 1, 1 idle, 0 busy, 0 starting; "
+                    + "heartbeat every 5s \\(timeout 10s\\), cancel grace 2s\n.*"),
+        out());
   }
 
   @Test
@@ -153,23 +172,29 @@ class CliIT {
   @Test
   void statsAsJson() {
     assertEquals(0, run("stats", "--json"), out() + err());
-    assertTrue(out().startsWith("{\"pool\":\"default\",\"size\":1,\"busy\":0,\"idle\":1,"),
-        out());
+    assertTrue(out().startsWith("{\"pool\":\"default\",\"size\":1,\"busy\":0,\"idle\":1,"), out());
   }
 
   @Test
   void statsFailsWhenNoWorkerStarts() {
-    assertEquals(1, Main.run(List.of("stats", "--python", "/nonexistent/python3"),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertEquals(
+        1,
+        Main.run(
+            List.of("stats", "--python", "/nonexistent/python3"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertTrue(out().startsWith("pool                FAILED: "), out());
     assertTrue(out().contains("hint: choose the interpreter with --python <exe>"), out());
   }
 
   @Test
   void doctorFailsWithTheReasonWhenPythonCannotStart() {
-    assertEquals(1, Main.run(List.of("doctor", "--python", "/nonexistent/python3"),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertEquals(
+        1,
+        Main.run(
+            List.of("doctor", "--python", "/nonexistent/python3"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertTrue(out().contains("worker handshake    FAILED: "), out());
     assertTrue(out().contains("/nonexistent/python3"), out());
     assertTrue(out().contains("hint: choose the interpreter with --python <exe>"), out());
@@ -182,13 +207,23 @@ class CliIT {
     assumeFalse(old.isEmpty(), "no pyenv interpreter older than 3.9 installed");
     for (Path python : old) {
       out.reset();
-      assertEquals(1, Main.run(List.of("doctor", "--python", python.toString()),
-          new PrintStream(out, true, StandardCharsets.UTF_8),
-          new PrintStream(err, true, StandardCharsets.UTF_8)));
+      assertEquals(
+          1,
+          Main.run(
+              List.of("doctor", "--python", python.toString()),
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8)));
       String version = python.getParent().getParent().getFileName().toString();
       assertTrue(out().contains("worker handshake    FAILED: "), out());
-      assertTrue(out().contains("Python " + version + " at " + python
-          + " is too old: SnakeBridge needs CPython 3.9 or newer"), out());
+      assertTrue(
+          out()
+              .contains(
+                  "Python "
+                      + version
+                      + " at "
+                      + python
+                      + " is too old: SnakeBridge needs CPython 3.9 or newer"),
+          out());
     }
   }
 
@@ -215,8 +250,10 @@ class CliIT {
     }
     try (Stream<Path> all = Files.list(versions)) {
       return all.filter(dir -> dir.getFileName().toString().matches("(2\\.7|3\\.[678])\\.\\d+"))
-          .map(dir -> dir.resolve("bin").resolve("python")).filter(Files::isExecutable)
-          .sorted().toList();
+          .map(dir -> dir.resolve("bin").resolve("python"))
+          .filter(Files::isExecutable)
+          .sorted()
+          .toList();
     } catch (IOException e) {
       return List.of();
     }
@@ -229,7 +266,8 @@ class CliIT {
     assertEquals("", runJvm(2, "call", "math"));
   }
 
-  private static String runJvm(int expectedStatus, String... argv) throws IOException, InterruptedException {
+  private static String runJvm(int expectedStatus, String... argv)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
@@ -237,7 +275,8 @@ class CliIT {
     command.add(Main.class.getName());
     command.addAll(List.of(argv));
     command.add("--python=" + PYTHON);
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     process.getOutputStream().close();
     String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM did not exit");

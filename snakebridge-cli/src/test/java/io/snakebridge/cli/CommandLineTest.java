@@ -42,16 +42,53 @@ class CommandLineTest {
 
   @Test
   void eachArgumentIsJsonWhereItParsesElseAString() throws UsageException {
-    CommandLine line = parse("call", "m", "f", "2.675", "-5", "hello", "\"16\"", "[1,\"a\"]",
-        "{\"k\":true}", "null", "99999999999999999999", "", "1,2");
-    assertEquals(Arrays.asList(2.675, -5L, "hello", "16", List.of(1L, "a"), Map.of("k", true), null,
-        new BigInteger("99999999999999999999"), "", "1,2"), line.args());
+    CommandLine line =
+        parse(
+            "call",
+            "m",
+            "f",
+            "2.675",
+            "-5",
+            "hello",
+            "\"16\"",
+            "[1,\"a\"]",
+            "{\"k\":true}",
+            "null",
+            "99999999999999999999",
+            "",
+            "1,2");
+    assertEquals(
+        Arrays.asList(
+            2.675,
+            -5L,
+            "hello",
+            "16",
+            List.of(1L, "a"),
+            Map.of("k", true),
+            null,
+            new BigInteger("99999999999999999999"),
+            "",
+            "1,2"),
+        line.args());
   }
 
   @Test
   void keywordsInOrderAndOptionsAnywhere() throws UsageException {
-    CommandLine line = parse("call", "--json", "builtins", "round", "--kw", "ndigits=2", "2.675",
-        "--kw=label=a=b", "--timeout", "5s", "--python=/usr/bin/python3", "--path", "lib");
+    CommandLine line =
+        parse(
+            "call",
+            "--json",
+            "builtins",
+            "round",
+            "--kw",
+            "ndigits=2",
+            "2.675",
+            "--kw=label=a=b",
+            "--timeout",
+            "5s",
+            "--python=/usr/bin/python3",
+            "--path",
+            "lib");
     assertEquals(List.of(2.675), line.args());
     Map<String, Object> kwargs = new LinkedHashMap<>();
     kwargs.put("ndigits", 2L);
@@ -91,9 +128,10 @@ class CommandLineTest {
     assertEquals(3, stats.size());
     assertTrue(stats.json());
     assertEquals(1, parse("stats").size());
-    assertEquals("--size must be a whole number from 1 to 64, got '0'",
-        usageError("stats", "--size", "0"));
-    assertEquals("--size must be a whole number from 1 to 64, got 'many'",
+    assertEquals(
+        "--size must be a whole number from 1 to 64, got '0'", usageError("stats", "--size", "0"));
+    assertEquals(
+        "--size must be a whole number from 1 to 64, got 'many'",
         usageError("stats", "--size=many"));
     assertEquals("stats takes no arguments, got 'x'", usageError("stats", "x"));
     assertEquals("unknown option '--size' for 'call'", usageError("call", "m", "f", "--size", "2"));
@@ -118,10 +156,12 @@ class CommandLineTest {
     assertEquals("attr needs exactly <module> <attr>", usageError("attr", "sys"));
     assertEquals("attr needs exactly <module> <attr>", usageError("attr", "sys", "path", "extra"));
     assertEquals("doctor takes no arguments, got 'x'", usageError("doctor", "x"));
-    assertEquals("unknown option '--kw' for 'attr'", usageError("attr", "sys", "path", "--kw", "a=1"));
+    assertEquals(
+        "unknown option '--kw' for 'attr'", usageError("attr", "sys", "path", "--kw", "a=1"));
     assertEquals("unknown option '--jsn' for 'call'", usageError("call", "m", "f", "--jsn"));
     assertEquals("--kw needs a value", usageError("call", "m", "f", "--kw"));
-    assertEquals("--kw needs name=value, got 'ndigits'", usageError("call", "m", "f", "--kw", "ndigits"));
+    assertEquals(
+        "--kw needs name=value, got 'ndigits'", usageError("call", "m", "f", "--kw", "ndigits"));
     assertEquals("--kw needs name=value, got '=2'", usageError("call", "m", "f", "--kw", "=2"));
     assertEquals("--kw a given twice", usageError("call", "m", "f", "--kw", "a=1", "--kw", "a=2"));
     assertEquals("--json takes no value", usageError("call", "m", "f", "--json=yes"));
@@ -131,14 +171,14 @@ class CommandLineTest {
 
   @ParameterizedTest
   @CsvSource({
-      "500ms, PT0.5S",
-      "5s, PT5S",
-      "1.5s, PT1.5S",
-      "2m, PT2M",
-      "1h, PT1H",
-      "250us, PT0.00025S",
-      "10ns, PT0.00000001S",
-      "PT3S, PT3S",
+    "500ms, PT0.5S",
+    "5s, PT5S",
+    "1.5s, PT1.5S",
+    "2m, PT2M",
+    "1h, PT1H",
+    "250us, PT0.00025S",
+    "10ns, PT0.00000001S",
+    "PT3S, PT3S",
   })
   void durations(String text, String iso) throws UsageException {
     assertEquals(Duration.parse(iso), CommandLine.duration(text));
@@ -146,12 +186,15 @@ class CommandLineTest {
 
   @Test
   void badDurations() {
-    assertEquals("--timeout must be positive, got '0s'", usageError("call", "m", "f", "--timeout", "0s"));
-    assertEquals("--timeout '5' is not a duration like 500ms, 5s, 2m or PT5S",
+    assertEquals(
+        "--timeout must be positive, got '0s'", usageError("call", "m", "f", "--timeout", "0s"));
+    assertEquals(
+        "--timeout '5' is not a duration like 500ms, 5s, 2m or PT5S",
         usageError("call", "m", "f", "--timeout", "5"));
-    assertEquals("--timeout 'soon' is not a duration like 500ms, 5s, 2m or PT5S",
+    assertEquals(
+        "--timeout 'soon' is not a duration like 500ms, 5s, 2m or PT5S",
         usageError("call", "m", "f", "--timeout=soon"));
-    assertEquals("--timeout must be positive, got 'PT-1S'",
-        usageError("call", "m", "f", "--timeout=PT-1S"));
+    assertEquals(
+        "--timeout must be positive, got 'PT-1S'", usageError("call", "m", "f", "--timeout=PT-1S"));
   }
 }

@@ -34,9 +34,11 @@ class EnvCommandIT {
     err.reset();
     List<String> args = new ArrayList<>(List.of("env"));
     args.addAll(List.of(argv));
-    args.addAll(List.of("--lock", lock().toString(), "--cache", cache.toString(),
-        "--python", PYTHON));
-    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    args.addAll(
+        List.of("--lock", lock().toString(), "--cache", cache.toString(), "--python", PYTHON));
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -115,19 +117,29 @@ class EnvCommandIT {
     assertEquals(0, env("create"), err());
     String python = out().strip();
     String after = doctorInProject();
-    assertTrue(after.contains("python command      " + python
-        + " (the managed venv of snakebridge.lock)\n"), after);
+    assertTrue(
+        after.contains(
+            "python command      " + python + " (the managed venv of snakebridge.lock)\n"),
+        after);
     assertTrue(after.contains("environment         managed: snakebridge.lock"), after);
     assertTrue(after.contains("worker handshake    ok"), after);
   }
 
   private String doctorInProject() throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dsnakebridge.cacheDir=" + cache, "-Dsnakebridge.basePython=" + PYTHON,
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "doctor"));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dsnakebridge.cacheDir=" + cache,
+                "-Dsnakebridge.basePython=" + PYTHON,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "doctor"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(project.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
     builder.environment().remove("SNAKEBRIDGE_PYTHON");
     Process process = builder.start();
     process.getOutputStream().close();

@@ -18,16 +18,27 @@ class EnvOptionsTest {
 
   @Test
   void wordsAreRequirementsAndOptionsTakeValuesEitherWay() throws Exception {
-    EnvOptions o = EnvOptions.parse(List.of("lock", "pandas>=2", "--lock", "x.lock", "numpy",
-        "--pip-option=--only-binary=:all:", "--cache=" + dir, "--python", "python3.12"));
+    EnvOptions o =
+        EnvOptions.parse(
+            List.of(
+                "lock",
+                "pandas>=2",
+                "--lock",
+                "x.lock",
+                "numpy",
+                "--pip-option=--only-binary=:all:",
+                "--cache=" + dir,
+                "--python",
+                "python3.12"));
     assertEquals(EnvOptions.Action.LOCK, o.action());
     assertEquals(List.of("pandas>=2", "numpy"), o.requirements());
     assertEquals(List.of("--only-binary=:all:"), o.pipOptions());
     assertEquals(Path.of("x.lock"), o.lockFile());
     assertEquals(dir.toAbsolutePath(), o.cache());
     assertEquals("python3.12", o.basePython());
-    assertEquals("snakebridge env lock pandas>=2 numpy --pip-option=--only-binary=:all:"
-        + " --lock x.lock", o.relockCommand());
+    assertEquals(
+        "snakebridge env lock pandas>=2 numpy --pip-option=--only-binary=:all:" + " --lock x.lock",
+        o.relockCommand());
   }
 
   @Test
@@ -41,15 +52,23 @@ class EnvOptionsTest {
 
   @Test
   void usageErrors() {
-    assertTrue(assertThrows(UsageException.class, () -> EnvOptions.parse(List.of()))
-        .getMessage().contains("lock, create, verify or show"));
-    assertTrue(assertThrows(UsageException.class,
-        () -> EnvOptions.parse(List.of("show", "--json"))).getMessage()
-        .contains("unknown option '--json'"));
-    assertTrue(assertThrows(UsageException.class,
-        () -> EnvOptions.parse(List.of("lock", "--lock"))).getMessage().contains("needs a value"));
-    assertTrue(assertThrows(UsageException.class,
-        () -> EnvOptions.parse(List.of("lock", "-r", dir.resolve("none.txt").toString())))
-        .getMessage().contains("does not exist"));
+    assertTrue(
+        assertThrows(UsageException.class, () -> EnvOptions.parse(List.of()))
+            .getMessage()
+            .contains("lock, create, verify or show"));
+    assertTrue(
+        assertThrows(UsageException.class, () -> EnvOptions.parse(List.of("show", "--json")))
+            .getMessage()
+            .contains("unknown option '--json'"));
+    assertTrue(
+        assertThrows(UsageException.class, () -> EnvOptions.parse(List.of("lock", "--lock")))
+            .getMessage()
+            .contains("needs a value"));
+    assertTrue(
+        assertThrows(
+                UsageException.class,
+                () -> EnvOptions.parse(List.of("lock", "-r", dir.resolve("none.txt").toString())))
+            .getMessage()
+            .contains("does not exist"));
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code snakebridge generate} with a real Python ({@code -Dsnakebridge.test.python}, default
- * {@code python3}): a standard-library module and a project's own, incrementally; strict mode
- * exits with 1 listing the offenders.
+ * {@code python3}): a standard-library module and a project's own, incrementally; strict mode exits
+ * with 1 listing the offenders.
  */
 class GenerateIT {
   private static final String PYTHON = System.getProperty("snakebridge.test.python", "python3");
@@ -32,17 +32,28 @@ class GenerateIT {
     err.reset();
     List<String> args = new ArrayList<>(List.of("generate"));
     args.addAll(List.of(argv));
-    args.addAll(List.of("--python", PYTHON, "--base-package", "com.example.py",
-        "--python-sources", dir.resolve("python").toString(),
-        "--output", dir.resolve("out").toString(), "--reports=" + dir.resolve("reports")));
-    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    args.addAll(
+        List.of(
+            "--python",
+            PYTHON,
+            "--base-package",
+            "com.example.py",
+            "--python-sources",
+            dir.resolve("python").toString(),
+            "--output",
+            dir.resolve("out").toString(),
+            "--reports=" + dir.resolve("reports")));
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
   void generatesTheStandardLibraryAndTheProjectsModulesOnceUntilTheyChange() throws Exception {
     Files.createDirectories(dir.resolve("python"));
-    Files.writeString(dir.resolve("python/pricing.py"),
+    Files.writeString(
+        dir.resolve("python/pricing.py"),
         "def net(gross: float, rate: float = 0.2) -> float:\n    return gross / (1 + rate)\n");
     assertEquals(0, generate("statistics", "pricing"), err.toString(StandardCharsets.UTF_8));
     String pricing = Files.readString(dir.resolve("out/com/example/py/pricing/Pricing.java"));
@@ -52,19 +63,27 @@ class GenerateIT {
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("Generated "));
 
     assertEquals(0, generate("statistics", "pricing"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("up to date"),
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).contains("up to date"),
         out.toString(StandardCharsets.UTF_8));
 
     assertEquals(0, generate("pricing"));
-    assertFalse(Files.exists(dir.resolve("out/com/example/py/statistics")),
+    assertFalse(
+        Files.exists(dir.resolve("out/com/example/py/statistics")),
         "a module no longer named leaves no files");
   }
 
   @Test
   void aPresetNamesItsModules() throws Exception {
     assertEquals(0, generate("--preset", "stdlib"), err.toString(StandardCharsets.UTF_8));
-    for (String file : List.of("math/Math.java", "statistics/Statistics.java", "json/Json.java",
-        "re/Re.java", "datetime/DatetimeModule.java", "pathlib/Pathlib.java")) {
+    for (String file :
+        List.of(
+            "math/Math.java",
+            "statistics/Statistics.java",
+            "json/Json.java",
+            "re/Re.java",
+            "datetime/DatetimeModule.java",
+            "pathlib/Pathlib.java")) {
       assertTrue(Files.isRegularFile(dir.resolve("out/com/example/py/" + file)), file);
     }
   }

@@ -22,7 +22,8 @@ class JsonReaderTest {
     assertEquals(Long.MAX_VALUE, JsonReader.parse("9223372036854775807"));
     assertEquals(Long.MIN_VALUE, JsonReader.parse("-9223372036854775808"));
     assertEquals(new BigInteger("9223372036854775808"), JsonReader.parse("9223372036854775808"));
-    assertEquals(new BigInteger("-123456789012345678901234567890"),
+    assertEquals(
+        new BigInteger("-123456789012345678901234567890"),
         JsonReader.parse("-123456789012345678901234567890"));
   }
 
@@ -64,13 +65,37 @@ class JsonReaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "", " ", "hello", "01", "1.", ".5", "-", "+1", "1e", "1 2", "[1,]", "[1", "{\"a\" 1}",
-      "{a: 1}", "{\"a\":1,}", "\"abc", "\"\\x\"", "\"\\u12\"", "\"tab\there\"", "tru", "nul",
-      "NaN", "Infinity", "'a'", "[1] x"
-  })
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "hello",
+        "01",
+        "1.",
+        ".5",
+        "-",
+        "+1",
+        "1e",
+        "1 2",
+        "[1,]",
+        "[1",
+        "{\"a\" 1}",
+        "{a: 1}",
+        "{\"a\":1,}",
+        "\"abc",
+        "\"\\x\"",
+        "\"\\u12\"",
+        "\"tab\there\"",
+        "tru",
+        "nul",
+        "NaN",
+        "Infinity",
+        "'a'",
+        "[1] x"
+      })
   void rejectsWhatIsNotOneJsonValue(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(text));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(text));
     assertTrue(e.getMessage().startsWith("invalid JSON at offset "), e.getMessage());
   }
 
@@ -79,7 +104,8 @@ class JsonReaderTest {
     String ok = "[".repeat(JsonReader.MAX_DEPTH) + "]".repeat(JsonReader.MAX_DEPTH);
     assertTrue(JsonReader.parse(ok) instanceof List);
     String deep = "[".repeat(JsonReader.MAX_DEPTH + 2) + "]".repeat(JsonReader.MAX_DEPTH + 2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(deep));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(deep));
     assertTrue(e.getMessage().contains("nested deeper than 1000"), e.getMessage());
   }
 }

@@ -15,7 +15,9 @@ class MainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... argv) {
-    return Main.run(List.of(argv), new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Main.run(
+        List.of(argv),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -46,7 +48,10 @@ class MainTest {
   void usageErrorsExitWithTwoAndShowTheUsageLine() {
     assertEquals(2, run("call", "math"));
     assertEquals("", out());
-    assertTrue(err().startsWith("snakebridge: call needs <module> <function> [args...]\nusage: snakebridge call"),
+    assertTrue(
+        err()
+            .startsWith(
+                "snakebridge: call needs <module> <function> [args...]\nusage: snakebridge call"),
         err());
     assertTrue(err().endsWith("Run 'snakebridge --help' for more.\n"), err());
   }

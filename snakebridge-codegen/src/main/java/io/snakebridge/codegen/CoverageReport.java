@@ -40,8 +40,13 @@ public final class CoverageReport {
    * @param documented whether its Javadoc was converted from a docstring
    * @param parameters its non-variadic parameters, in Python order
    */
-  public record Callable(String kind, String name, String signatureSource, boolean exact,
-      boolean documented, List<Parameter> parameters) {
+  public record Callable(
+      String kind,
+      String name,
+      String signatureSource,
+      boolean exact,
+      boolean documented,
+      List<Parameter> parameters) {
     /** Checks for nulls and copies the list. */
     public Callable {
       Objects.requireNonNull(kind, "kind");
@@ -55,8 +60,8 @@ public final class CoverageReport {
    * One parameter of a generated callable.
    *
    * @param name its Python name
-   * @param source where its Java type came from, one of {@link #TYPE_SOURCES}; {@code none} when
-   *     it is {@code Object}
+   * @param source where its Java type came from, one of {@link #TYPE_SOURCES}; {@code none} when it
+   *     is {@code Object}
    * @param pythonType the Python type text of the manifest, or null
    */
   public record Parameter(String name, String source, String pythonType) {
@@ -138,8 +143,8 @@ public final class CoverageReport {
 
   /** The number of parameters with a Java type other than {@code Object}. */
   public int typedParameters() {
-    return (int) callables.stream().flatMap(c -> c.parameters().stream())
-        .filter(Parameter::typed).count();
+    return (int)
+        callables.stream().flatMap(c -> c.parameters().stream()).filter(Parameter::typed).count();
   }
 
   /** Parameters per source, every one of {@link #TYPE_SOURCES} present, in that order. */
@@ -189,7 +194,8 @@ public final class CoverageReport {
     out.append("    \"exact\": ").append(exactCallables()).append(",\n");
     out.append("    \"documented\": ").append(documentedCallables()).append(",\n");
     out.append("    \"byKind\": ").append(object(callablesByKind())).append(",\n");
-    out.append("    \"bySignatureSource\": ").append(object(callablesBySignatureSource()))
+    out.append("    \"bySignatureSource\": ")
+        .append(object(callablesBySignatureSource()))
         .append("\n");
     out.append("  },\n");
     out.append("  \"parameters\": {\n");
@@ -200,23 +206,37 @@ public final class CoverageReport {
     out.append("  \"skipped\": [");
     for (int i = 0; i < skipped.size(); i++) {
       Skipped s = skipped.get(i);
-      out.append(i == 0 ? "\n" : ",\n").append("    {\"name\": ").append(quote(s.name()))
-          .append(", \"reason\": ").append(quote(s.reason())).append('}');
+      out.append(i == 0 ? "\n" : ",\n")
+          .append("    {\"name\": ")
+          .append(quote(s.name()))
+          .append(", \"reason\": ")
+          .append(quote(s.reason()))
+          .append('}');
     }
     out.append(skipped.isEmpty() ? "],\n" : "\n  ],\n");
     out.append("  \"callableDetails\": [");
     for (int i = 0; i < callables.size(); i++) {
       Callable c = callables.get(i);
-      out.append(i == 0 ? "\n" : ",\n").append("    {\"name\": ").append(quote(c.name()))
-          .append(", \"kind\": ").append(quote(c.kind()))
-          .append(", \"signatureSource\": ").append(quote(c.signatureSource()))
-          .append(", \"exact\": ").append(c.exact())
-          .append(", \"documented\": ").append(c.documented())
+      out.append(i == 0 ? "\n" : ",\n")
+          .append("    {\"name\": ")
+          .append(quote(c.name()))
+          .append(", \"kind\": ")
+          .append(quote(c.kind()))
+          .append(", \"signatureSource\": ")
+          .append(quote(c.signatureSource()))
+          .append(", \"exact\": ")
+          .append(c.exact())
+          .append(", \"documented\": ")
+          .append(c.documented())
           .append(", \"parameters\": [");
       List<Parameter> ps = c.parameters();
       for (int j = 0; j < ps.size(); j++) {
-        out.append(j == 0 ? "" : ", ").append("{\"name\": ").append(quote(ps.get(j).name()))
-            .append(", \"source\": ").append(quote(ps.get(j).source())).append('}');
+        out.append(j == 0 ? "" : ", ")
+            .append("{\"name\": ")
+            .append(quote(ps.get(j).name()))
+            .append(", \"source\": ")
+            .append(quote(ps.get(j).source()))
+            .append('}');
       }
       out.append("]}");
     }
@@ -250,7 +270,10 @@ public final class CoverageReport {
     } else {
       out.append("| member | reason |\n|---|---|\n");
       for (Skipped s : skipped) {
-        out.append("| `").append(cell(s.name())).append("` | ").append(cell(s.reason()))
+        out.append("| `")
+            .append(cell(s.name()))
+            .append("` | ")
+            .append(cell(s.reason()))
             .append(" |\n");
       }
     }
@@ -274,8 +297,10 @@ public final class CoverageReport {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CoverageReport r && module.equals(r.module)
-        && callables.equals(r.callables) && skipped.equals(r.skipped);
+    return o instanceof CoverageReport r
+        && module.equals(r.module)
+        && callables.equals(r.callables)
+        && skipped.equals(r.skipped);
   }
 
   @Override
@@ -285,15 +310,30 @@ public final class CoverageReport {
 
   @Override
   public String toString() {
-    return "CoverageReport{module=" + module + ", callables=" + callables.size() + ", exact="
-        + exactCallables() + ", parameters=" + parameters() + ", typed=" + typedParameters()
-        + ", skipped=" + skipped.size() + "}";
+    return "CoverageReport{module="
+        + module
+        + ", callables="
+        + callables.size()
+        + ", exact="
+        + exactCallables()
+        + ", parameters="
+        + parameters()
+        + ", typed="
+        + typedParameters()
+        + ", skipped="
+        + skipped.size()
+        + "}";
   }
 
   private static void row(StringBuilder out, String label, int count, int of) {
-    String share = of < 0 ? ""
-        : of == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * count / of);
-    out.append("| ").append(label).append(" | ").append(count).append(" | ").append(share)
+    String share =
+        of < 0 ? "" : of == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * count / of);
+    out.append("| ")
+        .append(label)
+        .append(" | ")
+        .append(count)
+        .append(" | ")
+        .append(share)
         .append(" |\n");
   }
 
@@ -316,11 +356,21 @@ public final class CoverageReport {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
         default:
           if (c < 0x20) {
             out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));

@@ -4,8 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The generation of one Python module: its sources and what they cover. Immutable and
- * thread-safe.
+ * The generation of one Python module: its sources and what they cover. Immutable and thread-safe.
  *
  * @param sources one source per class, sorted by class name
  * @param coverage what was generated and what was skipped

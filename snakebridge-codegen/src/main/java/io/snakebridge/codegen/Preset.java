@@ -6,10 +6,10 @@ import java.util.Locale;
 
 /**
  * Curated module lists a build can name instead of (or besides) its own: the parts of numpy,
- * pandas, scikit-learn and the standard library most programs use. Each is known to generate and
- * to compile with {@code -Xlint:all} and doclint without a warning; names that collide are
- * resolved by the naming rules (a module class takes the suffix {@code Module} when one of its
- * classes has its name, as {@code datetime.datetime} does).
+ * pandas, scikit-learn and the standard library most programs use. Each is known to generate and to
+ * compile with {@code -Xlint:all} and doclint without a warning; names that collide are resolved by
+ * the naming rules (a module class takes the suffix {@code Module} when one of its classes has its
+ * name, as {@code datetime.datetime} does).
  */
 public enum Preset {
   /** numpy's top level: functions, ufuncs, {@code ndarray} and the scalar types. */
@@ -20,15 +20,24 @@ public enum Preset {
    */
   PANDAS("pandas", List.of("pandas", "pandas.core.groupby")),
   /** scikit-learn's estimators, preprocessing, model selection and metrics. */
-  SCIKIT_LEARN("scikit-learn", List.of("sklearn.linear_model", "sklearn.ensemble",
-      "sklearn.preprocessing", "sklearn.model_selection", "sklearn.metrics")),
-  /** The standard library's {@code math}, {@code statistics}, {@code json}, {@code re}, {@code
-   * datetime} and {@code pathlib}. */
+  SCIKIT_LEARN(
+      "scikit-learn",
+      List.of(
+          "sklearn.linear_model",
+          "sklearn.ensemble",
+          "sklearn.preprocessing",
+          "sklearn.model_selection",
+          "sklearn.metrics")),
+  /**
+   * The standard library's {@code math}, {@code statistics}, {@code json}, {@code re}, {@code
+   * datetime} and {@code pathlib}.
+   */
   STDLIB("stdlib", List.of("math", "statistics", "json", "re", "datetime", "pathlib")),
   /** {@link #NUMPY}, {@link #PANDAS} and {@link #SCIKIT_LEARN}. */
   SCIENCE("science", concat(NUMPY.modules, PANDAS.modules, SCIKIT_LEARN.modules));
 
   private final String presetName;
+
   // List.of and List.copyOf only: unmodifiable, which the checker cannot see in the type
   @SuppressWarnings("ImmutableEnumChecker")
   private final List<String> modules;
@@ -38,7 +47,9 @@ public enum Preset {
     this.modules = modules;
   }
 
-  /** The name a build configuration uses: {@code numpy}, {@code pandas}, {@code scikit-learn}, ... */
+  /**
+   * The name a build configuration uses: {@code numpy}, {@code pandas}, {@code scikit-learn}, ...
+   */
   public String presetName() {
     return presetName;
   }
@@ -65,8 +76,8 @@ public enum Preset {
       }
       names.add(p.presetName);
     }
-    throw new IllegalArgumentException("no preset '" + name + "'; presets: "
-        + String.join(", ", names));
+    throw new IllegalArgumentException(
+        "no preset '" + name + "'; presets: " + String.join(", ", names));
   }
 
   /** The modules of the presets named, then {@code modules}, without repeats. */

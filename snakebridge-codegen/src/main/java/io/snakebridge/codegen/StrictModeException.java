@@ -20,8 +20,12 @@ public final class StrictModeException extends RuntimeException {
   }
 
   private static String message(String module, List<StrictPolicy.Offender> offenders) {
-    StringBuilder b = new StringBuilder("strict generation refuses the Python module ")
-        .append(module).append(" (").append(offenders.size()).append(" offenders):");
+    StringBuilder b =
+        new StringBuilder("strict generation refuses the Python module ")
+            .append(module)
+            .append(" (")
+            .append(offenders.size())
+            .append(" offenders):");
     for (StrictPolicy.Offender o : offenders) {
       b.append("\n  ").append(o);
     }

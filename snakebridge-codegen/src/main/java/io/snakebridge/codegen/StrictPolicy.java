@@ -64,7 +64,11 @@ public final class StrictPolicy {
 
     @Override
     public String toString() {
-      return module + "." + callable + (parameter == null ? "" : "(" + parameter + ")") + ": "
+      return module
+          + "."
+          + callable
+          + (parameter == null ? "" : "(" + parameter + ")")
+          + ": "
           + reason;
     }
   }
@@ -85,8 +89,8 @@ public final class StrictPolicy {
   }
 
   /**
-   * This policy, refusing callables whose call shape came from a source worse than {@code
-   * source}: {@link SignatureSource#SIGNATURE} refuses those parsed from a docstring or {@code
+   * This policy, refusing callables whose call shape came from a source worse than {@code source}:
+   * {@link SignatureSource#SIGNATURE} refuses those parsed from a docstring or {@code
    * __text_signature__} and those with no known shape.
    */
   public StrictPolicy minimumSignatureSource(SignatureSource source) {
@@ -94,8 +98,8 @@ public final class StrictPolicy {
   }
 
   /**
-   * This policy, refusing a module where more than {@code share} (0 to 1) of the parameters of
-   * its generated callables are untyped; each untyped parameter is then an offender.
+   * This policy, refusing a module where more than {@code share} (0 to 1) of the parameters of its
+   * generated callables are untyped; each untyped parameter is then an offender.
    *
    * @throws IllegalArgumentException when {@code share} is not within 0 and 1
    */
@@ -123,16 +127,28 @@ public final class StrictPolicy {
     for (CoverageReport.Callable c : report.callables()) {
       SignatureSource source = SignatureSource.fromManifest(c.signatureSource());
       if (source.compareTo(minimumSignatureSource) > 0) {
-        out.add(new Offender(module, c.name(), null, "call shape from " + source.manifestName()
-            + ", below the minimum " + minimumSignatureSource.manifestName()));
+        out.add(
+            new Offender(
+                module,
+                c.name(),
+                null,
+                "call shape from "
+                    + source.manifestName()
+                    + ", below the minimum "
+                    + minimumSignatureSource.manifestName()));
       }
     }
     int total = report.parameters();
     int untyped = total - report.typedParameters();
     if (total > 0 && (double) untyped / total > maximumUntypedShare) {
-      String why = String.format(Locale.ROOT,
-          "untyped; %d of %d parameters of the module untyped (%.1f%%), more than %.1f%%",
-          untyped, total, 100.0 * untyped / total, 100.0 * maximumUntypedShare);
+      String why =
+          String.format(
+              Locale.ROOT,
+              "untyped; %d of %d parameters of the module untyped (%.1f%%), more than %.1f%%",
+              untyped,
+              total,
+              100.0 * untyped / total,
+              100.0 * maximumUntypedShare);
       for (CoverageReport.Callable c : report.callables()) {
         for (CoverageReport.Parameter p : c.parameters()) {
           if (!p.typed()) {
@@ -155,7 +171,8 @@ public final class StrictPolicy {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StrictPolicy p && minimumSignatureSource == p.minimumSignatureSource
+    return o instanceof StrictPolicy p
+        && minimumSignatureSource == p.minimumSignatureSource
         && Double.compare(maximumUntypedShare, p.maximumUntypedShare) == 0;
   }
 
@@ -166,7 +183,10 @@ public final class StrictPolicy {
 
   @Override
   public String toString() {
-    return "StrictPolicy{minimumSignatureSource=" + minimumSignatureSource.manifestName()
-        + ", maximumUntypedShare=" + maximumUntypedShare + "}";
+    return "StrictPolicy{minimumSignatureSource="
+        + minimumSignatureSource.manifestName()
+        + ", maximumUntypedShare="
+        + maximumUntypedShare
+        + "}";
   }
 }

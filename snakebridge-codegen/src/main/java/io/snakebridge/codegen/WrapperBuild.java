@@ -17,10 +17,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The incremental generation of a project's wrappers: introspects a list of Python modules with
- * one interpreter, generates Java for them into a source folder of its own, and writes their
- * coverage reports. What the Maven goal {@code generate} and the command {@code snakebridge
- * generate} run.
+ * The incremental generation of a project's wrappers: introspects a list of Python modules with one
+ * interpreter, generates Java for them into a source folder of its own, and writes their coverage
+ * reports. What the Maven goal {@code generate} and the command {@code snakebridge generate} run.
  *
  * <pre>{@code
  * WrapperBuild.builder()
@@ -34,13 +33,13 @@ import java.util.stream.Stream;
  *     .run(System.out::println);
  * }</pre>
  *
- * <p>A run whose inputs did not change since the last successful one does nothing. The inputs
- * are the interpreter (its version and every distribution it has installed, or the {@linkplain
- * Builder#interpreterFingerprint fingerprint} given), the generator
- * (its version and classes), the modules, the package, the policy and the content of the
- * project's Python sources. Otherwise every source is regenerated; a file whose text did not change is left
- * untouched, and any other file in the output folder is deleted: the folder belongs to this
- * build. The output is deterministic, byte for byte.
+ * <p>A run whose inputs did not change since the last successful one does nothing. The inputs are
+ * the interpreter (its version and every distribution it has installed, or the {@linkplain
+ * Builder#interpreterFingerprint fingerprint} given), the generator (its version and classes), the
+ * modules, the package, the policy and the content of the project's Python sources. Otherwise every
+ * source is regenerated; a file whose text did not change is left untouched, and any other file in
+ * the output folder is deleted: the folder belongs to this build. The output is deterministic, byte
+ * for byte.
  *
  * <p>Immutable and thread-safe; two runs into the same folders must not overlap.
  */
@@ -88,19 +87,25 @@ public final class WrapperBuild {
    * @param progress receives what is done, line by line (and the introspection's own output)
    * @throws IOException when a file cannot be read or written, or the introspection fails (the
    *     message holds its output)
-   * @throws StrictModeException when a module breaks the policy; the coverage reports are
-   *     written, the sources are not
+   * @throws StrictModeException when a module breaks the policy; the coverage reports are written,
+   *     the sources are not
    */
   public Result run(Consumer<String> progress) throws IOException, InterruptedException {
     Path state = reportDirectory.resolve(STATE_FILE);
-    String key = new BuildKey(python, interpreterFingerprint, modules, basePackage,
-        pythonSources(), policy).compute();
-    List<String> previous = Files.isRegularFile(state)
-        ? Files.readAllLines(state, StandardCharsets.UTF_8) : List.of();
-    if (!previous.isEmpty() && previous.get(0).equals("key=" + key)
+    String key =
+        new BuildKey(python, interpreterFingerprint, modules, basePackage, pythonSources(), policy)
+            .compute();
+    List<String> previous =
+        Files.isRegularFile(state) ? Files.readAllLines(state, StandardCharsets.UTF_8) : List.of();
+    if (!previous.isEmpty()
+        && previous.get(0).equals("key=" + key)
         && holdsExactly(previous.subList(1, previous.size()))) {
-      progress.accept("Wrappers are up to date (" + (previous.size() - 1) + " files in "
-          + outputDirectory + ")");
+      progress.accept(
+          "Wrappers are up to date ("
+              + (previous.size() - 1)
+              + " files in "
+              + outputDirectory
+              + ")");
       return new Result(true, previous.size() - 1, List.of());
     }
     Files.createDirectories(reportDirectory);
@@ -138,8 +143,14 @@ public final class WrapperBuild {
       text.append(source.relativePath()).append('\n');
     }
     Files.writeString(state, text, StandardCharsets.UTF_8);
-    progress.accept("Generated " + sources.size() + " files for " + modules + " in "
-        + outputDirectory + (removed > 0 ? " (" + removed + " stale files removed)" : ""));
+    progress.accept(
+        "Generated "
+            + sources.size()
+            + " files for "
+            + modules
+            + " in "
+            + outputDirectory
+            + (removed > 0 ? " (" + removed + " stale files removed)" : ""));
     return new Result(false, sources.size(), reports);
   }
 

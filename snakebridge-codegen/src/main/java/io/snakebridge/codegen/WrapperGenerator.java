@@ -15,11 +15,11 @@ import java.util.Objects;
 
 /**
  * Writes typed Java wrappers for a Python module from its manifest (the JSON the introspection
- * program {@code introspect.py}, a resource of this library, writes), following the naming rules
- * of the API contract: module {@code a.b_c} becomes package {@code <basePackage>.a.b_c} holding
- * a final module class {@code BC} (functions and module attributes as instance methods, {@code
- * of(SnakeBridgeRuntime)} and {@code of()}), and one final handle class per Python class,
- * extending {@code io.snakebridge.PyHandle}, with {@code create(...)} factories.
+ * program {@code introspect.py}, a resource of this library, writes), following the naming rules of
+ * the API contract: module {@code a.b_c} becomes package {@code <basePackage>.a.b_c} holding a
+ * final module class {@code BC} (functions and module attributes as instance methods, {@code
+ * of(SnakeBridgeRuntime)} and {@code of()}), and one final handle class per Python class, extending
+ * {@code io.snakebridge.PyHandle}, with {@code create(...)} factories.
  *
  * <p>Output is deterministic: the same manifest always gives the same text. Immutable and
  * thread-safe.

@@ -82,18 +82,34 @@ def _own_doc(obj):
 
 _NUMPY_SECTION = re.compile(r"^([A-Za-z][A-Za-z ]*)\n[-=~]{3,}\s*$", re.M)
 _GOOGLE_SECTIONS = {
-    "args": "params", "arguments": "params", "parameters": "params", "params": "params",
-    "keyword args": "params", "keyword arguments": "params", "other parameters": "params",
-    "returns": "returns", "return": "returns", "yields": "returns", "yield": "returns",
-    "raises": "raises", "exceptions": "raises",
-    "examples": "examples", "example": "examples",
+    "args": "params",
+    "arguments": "params",
+    "parameters": "params",
+    "params": "params",
+    "keyword args": "params",
+    "keyword arguments": "params",
+    "other parameters": "params",
+    "returns": "returns",
+    "return": "returns",
+    "yields": "returns",
+    "yield": "returns",
+    "raises": "raises",
+    "exceptions": "raises",
+    "examples": "examples",
+    "example": "examples",
     "attributes": "attributes",
-    "note": "notes", "notes": "notes", "see also": "see_also", "references": "notes",
-    "warning": "notes", "warnings": "notes", "todo": "notes",
+    "note": "notes",
+    "notes": "notes",
+    "see also": "see_also",
+    "references": "notes",
+    "warning": "notes",
+    "warnings": "notes",
+    "todo": "notes",
 }
 _SPHINX_FIELD = re.compile(
     r"^:(param|parameter|arg|argument|key|keyword|type|returns?|rtype|raises?|except|exception)"
-    r"(?:\s+([^:]*?))?:\s*(.*)$")
+    r"(?:\s+([^:]*?))?:\s*(.*)$"
+)
 _DEPRECATED_DIRECTIVE = re.compile(r"^\.\. deprecated::\s*(.*)$", re.M)
 
 
@@ -140,7 +156,7 @@ def _parse_numpydoc(doc):
     result["style"] = "numpydoc"
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(doc)
-        body = doc[match.end():end].strip("\n").split("\n")
+        body = doc[match.end() : end].strip("\n").split("\n")
         section = match.group(1).strip().lower()
         if section in ("parameters", "other parameters", "keyword arguments"):
             result["params"].extend(_numpy_param(h, d) for h, d in _split_items(body))
@@ -167,14 +183,26 @@ def _summary_and_description(text):
     paragraphs = re.split(r"\n\s*\n", text, maxsplit=1) if text else [""]
     summary = " ".join(line.strip() for line in paragraphs[0].split("\n")).strip()
     description = paragraphs[1].strip() if len(paragraphs) > 1 else ""
-    return {"summary": summary, "description": description, "params": [], "returns": [],
-            "raises": [], "examples": [], "attributes": [], "notes": []}
+    return {
+        "summary": summary,
+        "description": description,
+        "params": [],
+        "returns": [],
+        "raises": [],
+        "examples": [],
+        "attributes": [],
+        "notes": [],
+    }
 
 
 def _parse_google(doc):
     lines = doc.split("\n")
-    header = re.compile(r"^({}):\s*$".format("|".join(
-        re.escape(k) for k in sorted(_GOOGLE_SECTIONS, key=len, reverse=True))), re.I)
+    header = re.compile(
+        r"^({}):\s*$".format(
+            "|".join(re.escape(k) for k in sorted(_GOOGLE_SECTIONS, key=len, reverse=True))
+        ),
+        re.I,
+    )
     starts = [i for i, line in enumerate(lines) if header.match(line)]
     result = _summary_and_description("\n".join(lines[: starts[0]] if starts else lines))
     result["style"] = "google"
@@ -182,15 +210,16 @@ def _parse_google(doc):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
         title = header.match(lines[start]).group(1)
         kind = _GOOGLE_SECTIONS[title.lower()]
-        body = lines[start + 1:end]
+        body = lines[start + 1 : end]
         if kind in ("params", "attributes"):
             for head, desc in _split_items(body):
                 m = re.match(r"^\*{0,2}([\w.]+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$", head)
                 if not m:
                     continue
                 text = (m.group(3) + ("\n" + desc if desc else "")).strip()
-                result[kind].append({"name": m.group(1), "type": m.group(2) or None,
-                                     "description": text})
+                result[kind].append(
+                    {"name": m.group(1), "type": m.group(2) or None, "description": text}
+                )
         elif kind in ("returns", "raises"):
             for head, desc in _split_items(body):
                 m = re.match(r"^([\w.\[\], |]+?)\s*:\s*(.*)$", head)
@@ -277,7 +306,7 @@ def _remove_lines(text, lines):
     source = text.split("\n")
     index = 0
     while index < len(source):
-        window = [line.strip() for line in source[index:index + len(wanted)]]
+        window = [line.strip() for line in source[index : index + len(wanted)]]
         if wanted and window == wanted:
             index += len(wanted)
             continue
@@ -290,8 +319,9 @@ def _doctest_blocks(text):
     blocks, current = [], []
     for line in text.split("\n"):
         stripped = line.strip()
-        if stripped.startswith(">>>") or (current and stripped and not stripped.startswith(">>>")
-                                          and current[-1] != ""):
+        if stripped.startswith(">>>") or (
+            current and stripped and not stripped.startswith(">>>") and current[-1] != ""
+        ):
             current.append(stripped)
         else:
             if current:
@@ -310,7 +340,7 @@ def _deprecation(obj, doc):
         doc = inspect.cleandoc(doc)
         m = _DEPRECATED_DIRECTIVE.search(doc)
         if m:
-            rest = doc[m.end():].split("\n\n", 1)[0]
+            rest = doc[m.end() :].split("\n\n", 1)[0]
             text = " ".join(part.strip() for part in (m.group(1) + "\n" + rest).split("\n"))
             return {"message": text.strip(), "source": "docstring"}
         if doc.startswith("DEPRECATED"):  # scikit-learn's @deprecated
@@ -336,8 +366,11 @@ def _signature_from_text(name, text):
     args = tree.body[0].args
     result = _params_from_ast(args, annotations=True)
     for p in result:
-        if p["name"] in ("self", "module", "cls", "type") and p["kind"] != "keyword-only" \
-                and p is result[0]:
+        if (
+            p["name"] in ("self", "module", "cls", "type")
+            and p["kind"] != "keyword-only"
+            and p is result[0]
+        ):
             result.pop(0)
             break
     returns = m.group(2).strip() if m.group(2) else None
@@ -392,8 +425,11 @@ class Stubs:
             base, _ = os.path.splitext(origin)
             candidates = [base + ".pyi"]
             if ".cpython" in base or "." in os.path.basename(base):  # _x.cpython-311-x86.so
-                candidates.append(os.path.join(os.path.dirname(base),
-                                               os.path.basename(base).split(".")[0] + ".pyi"))
+                candidates.append(
+                    os.path.join(
+                        os.path.dirname(base), os.path.basename(base).split(".")[0] + ".pyi"
+                    )
+                )
             if allow_source and origin.endswith(".py"):
                 candidates.append(origin)
             for path in candidates:
@@ -427,13 +463,21 @@ class Stubs:
             return found
         for node in tree.body:
             # "max = amax": an alias of another stub name
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                    isinstance(node.targets[0], ast.Name) and node.targets[0].id == name and \
-                    isinstance(node.value, ast.Name) and node.value.id != name:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == name
+                and isinstance(node.value, ast.Name)
+                and node.value.id != name
+            ):
                 return self.lookup(module_name, node.value.id, depth + 1)
             # "zeros: Final[_ConstructorEmpty]": a callable object, typed by its __call__
-            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
-                    node.target.id == name:
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and node.target.id == name
+            ):
                 annotation = node.annotation
                 while isinstance(annotation, ast.Subscript):
                     if isinstance(annotation.value, ast.Name) and annotation.value.id == "Final":
@@ -442,11 +486,17 @@ class Stubs:
                         annotation = annotation.value
                 target = _dotted(annotation)
                 if target:
-                    found = self.lookup(module_name, target.split(".")[-1], depth + 1) \
-                        if "." not in target else None
+                    found = (
+                        self.lookup(module_name, target.split(".")[-1], depth + 1)
+                        if "." not in target
+                        else None
+                    )
                     if isinstance(found, ast.ClassDef):
-                        calls = [n for n in found.body if isinstance(n, ast.FunctionDef)
-                                 and n.name == "__call__"]
+                        calls = [
+                            n
+                            for n in found.body
+                            if isinstance(n, ast.FunctionDef) and n.name == "__call__"
+                        ]
                         for call in calls:
                             call.sb_method = True
                         return calls or None
@@ -504,10 +554,14 @@ def _stub_functions(defs, strip_first):
     params, returns = {}, []
     for fn in defs:
         entries = _params_from_ast(fn.args, annotations=True)
-        if (strip_first or getattr(fn, "sb_method", False)) and entries and \
-                entries[0]["kind"] != "keyword-only" and \
-                not any(isinstance(d, ast.Name) and d.id == "staticmethod"
-                        for d in fn.decorator_list):
+        if (
+            (strip_first or getattr(fn, "sb_method", False))
+            and entries
+            and entries[0]["kind"] != "keyword-only"
+            and not any(
+                isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list
+            )
+        ):
             entries = entries[1:]
         for entry in entries:
             text = entry.get("annotation")
@@ -550,12 +604,19 @@ def _constraint_text(constraint):
     if constraint is None:
         return "None"
     if isinstance(constraint, str):
-        return {"boolean": "bool", "verbose": "int | bool", "array-like": "ArrayLike",
-                "sparse matrix": "SparseMatrix", "random_state": "int | RandomState | None",
-                "nan": "float", "cv_object": "int | CrossValidator | Iterable",
-                "missing_values": "int | float | str | None"}.get(constraint, "Any")
+        return {
+            "boolean": "bool",
+            "verbose": "int | bool",
+            "array-like": "ArrayLike",
+            "sparse matrix": "SparseMatrix",
+            "random_state": "int | RandomState | None",
+            "nan": "float",
+            "cv_object": "int | CrossValidator | Iterable",
+            "missing_values": "int | float | str | None",
+        }.get(constraint, "Any")
     if isinstance(constraint, type):
         import numbers
+
         if issubclass(constraint, bool):
             return "bool"
         if issubclass(constraint, numbers.Integral):
@@ -570,6 +631,7 @@ def _constraint_text(constraint):
     kind = type(constraint).__name__
     if kind == "Interval":
         import numbers
+
         t = getattr(constraint, "type", None)
         return "int" if isinstance(t, type) and issubclass(t, numbers.Integral) else "float"
     if kind in ("StrOptions", "Options"):
@@ -623,8 +685,11 @@ def describe_callable(name, obj, context):
         source = "signature"
         params = []
         for p in sig.parameters.values():
-            entry = {"name": p.name, "kind": KIND_NAMES[p.kind],
-                     "hasDefault": p.default is not inspect.Parameter.empty}
+            entry = {
+                "name": p.name,
+                "kind": KIND_NAMES[p.kind],
+                "hasDefault": p.default is not inspect.Parameter.empty,
+            }
             if entry["hasDefault"]:
                 entry["defaultRepr"] = _clean_repr(p.default)
             annotation = _annotation_text(p.annotation)
@@ -735,10 +800,16 @@ def describe_class(module_name, name, cls, stubs):
         return _stub_functions(_stub_method_defs(stubs, stub_class, method_name, 0), True)
 
     init_doc = parsed
-    constructor = describe_callable(name, cls, {
-        "raw_doc": raw, "doc": init_doc,
-        "stub": stub_methods("__init__") or stub_methods("__new__"),
-        "constraints": constraints})
+    constructor = describe_callable(
+        name,
+        cls,
+        {
+            "raw_doc": raw,
+            "doc": init_doc,
+            "stub": stub_methods("__init__") or stub_methods("__new__"),
+            "constraints": constraints,
+        },
+    )
     constructor.pop("doc", None)
     constructor["returns"] = {"type": "Self", "source": "class"}
 
@@ -757,8 +828,11 @@ def describe_class(module_name, name, cls, stubs):
         if isinstance(static, property):
             properties.append(_describe_property(attr, static, defined_in))
             continue
-        if isinstance(static, (staticmethod, classmethod)) or inspect.isroutine(static) or \
-                inspect.ismethoddescriptor(static):
+        if (
+            isinstance(static, (staticmethod, classmethod))
+            or inspect.isroutine(static)
+            or inspect.ismethoddescriptor(static)
+        ):
             try:
                 bound = getattr(cls, attr)
             except Exception as exc:
@@ -767,8 +841,12 @@ def describe_class(module_name, name, cls, stubs):
             method_raw = _getdoc(bound)
             is_static = isinstance(static, staticmethod)
             is_class = isinstance(static, classmethod)
-            context = {"raw_doc": method_raw, "doc": parse_docstring(method_raw),
-                       "stub": stub_methods(attr), "strip_first": not (is_static or is_class)}
+            context = {
+                "raw_doc": method_raw,
+                "doc": parse_docstring(method_raw),
+                "stub": stub_methods(attr),
+                "strip_first": not (is_static or is_class),
+            }
             if is_class or is_static:
                 context["strip_first"] = False
             entry = describe_callable(attr, bound, context)
@@ -782,19 +860,34 @@ def describe_class(module_name, name, cls, stubs):
         if isinstance(static, type):
             skipped.append({"name": attr, "reason": "nested class"})
             continue
-        attributes.append({"name": attr, "source": "class", "type": _value_type(static),
-                           "typeSource": "value", "definedIn": defined_in})
-    known = {m["name"] for m in methods} | {p["name"] for p in properties} | \
-        {a["name"] for a in attributes}
+        attributes.append(
+            {
+                "name": attr,
+                "source": "class",
+                "type": _value_type(static),
+                "typeSource": "value",
+                "definedIn": defined_in,
+            }
+        )
+    known = (
+        {m["name"] for m in methods}
+        | {p["name"] for p in properties}
+        | {a["name"] for a in attributes}
+    )
     for item in (parsed or {}).get("attributes", []):
         attr_name = item["name"].strip()
         if attr_name in known or not re.match(r"^[A-Za-z_]\w*$", attr_name):
             continue
         known.add(attr_name)
-        attributes.append({"name": attr_name, "source": "numpydoc",
-                           "type": _numpydoc_type(item.get("type")),
-                           "typeSource": "numpydoc" if item.get("type") else None,
-                           "doc": item.get("description") or None})
+        attributes.append(
+            {
+                "name": attr_name,
+                "source": "numpydoc",
+                "type": _numpydoc_type(item.get("type")),
+                "typeSource": "numpydoc" if item.get("type") else None,
+                "doc": item.get("description") or None,
+            }
+        )
     attributes.sort(key=lambda a: a["name"])
     bases = [f"{b.__module__}.{b.__qualname__}" for b in cls.__mro__[1:] if b is not object]
     return {
@@ -815,8 +908,11 @@ def _stub_method_defs(stubs, stub_class, method_name, depth):
     """A method's stub definitions on a stub class or, failing that, on its stub bases."""
     if stub_class is None or depth > 10:
         return None
-    defs = [n for n in stub_class.body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method_name]
+    defs = [
+        n
+        for n in stub_class.body
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method_name
+    ]
     if defs:
         return defs
     for base in stub_class.bases:
@@ -846,8 +942,14 @@ def _describe_property(name, prop, defined_in):
     parsed = parse_docstring(raw)
     if type_text is None and parsed and parsed.get("returns") and parsed["returns"][0].get("type"):
         type_text, source = _numpydoc_type(parsed["returns"][0]["type"]), "numpydoc"
-    return {"name": name, "type": type_text, "typeSource": source, "doc": parsed,
-            "writable": getattr(prop, "fset", None) is not None, "definedIn": defined_in}
+    return {
+        "name": name,
+        "type": type_text,
+        "typeSource": source,
+        "doc": parsed,
+        "writable": getattr(prop, "fset", None) is not None,
+        "definedIn": defined_in,
+    }
 
 
 def _value_type(value):
@@ -874,7 +976,9 @@ def public_names(module):
             continue
         defining = getattr(value, "__module__", None)
         if (inspect.isclass(value) or inspect.isroutine(value)) and defining not in (
-                None, module.__name__):
+            None,
+            module.__name__,
+        ):
             continue  # imported from elsewhere
         out.append(name)
     return sorted(out), "dir"
@@ -903,15 +1007,26 @@ def _describe_module(module_name, module):
             elif inspect.isclass(value):
                 classes.append(describe_class(module_name, name, value, stubs))
             elif callable(value):
-                entry = describe_callable(name, value, _function_context(
-                    module_name, name, value, stubs))
+                entry = describe_callable(
+                    name, value, _function_context(module_name, name, value, stubs)
+                )
                 functions.append(entry)
             else:
-                attributes.append({"name": name, "type": _value_type(value), "typeSource": "value",
-                                   "repr": _clean_repr(value)})
+                attributes.append(
+                    {
+                        "name": name,
+                        "type": _value_type(value),
+                        "typeSource": "value",
+                        "repr": _clean_repr(value),
+                    }
+                )
         except Exception as exc:  # one broken member never loses the module
-            skipped.append({"name": name, "reason": "{}: {}".format(type(exc).__name__,
-                                                                _ADDRESS.sub("", str(exc))[:200])})
+            skipped.append(
+                {
+                    "name": name,
+                    "reason": "{}: {}".format(type(exc).__name__, _ADDRESS.sub("", str(exc))[:200]),
+                }
+            )
     manifest = {
         "manifestVersion": MANIFEST_VERSION,
         "module": module_name,
@@ -936,6 +1051,7 @@ def _package_info(module_name):
     version = None
     try:
         from importlib import metadata
+
         names = metadata.packages_distributions().get(root, [root])
         version = metadata.version(names[0])
     except Exception:
@@ -949,8 +1065,10 @@ def _is_stdlib(root):
     if path is None:
         return root in sys.builtin_module_names
     stdlib = os.path.dirname(os.__file__)
-    return os.path.realpath(path).startswith(os.path.realpath(stdlib) + os.sep) and \
-        "site-packages" not in path
+    return (
+        os.path.realpath(path).startswith(os.path.realpath(stdlib) + os.sep)
+        and "site-packages" not in path
+    )
 
 
 def _all_callables(manifest):
@@ -965,9 +1083,19 @@ def _all_callables(manifest):
 def summarize(manifest):
     summary = {}
     for role, fn in _all_callables(manifest):
-        bucket = summary.setdefault(role, {"callables": 0, "exact": 0, "bySignatureSource": {},
-                                           "parameters": 0, "typed": 0, "byTypeSource": {},
-                                           "returnsTyped": 0, "documented": 0})
+        bucket = summary.setdefault(
+            role,
+            {
+                "callables": 0,
+                "exact": 0,
+                "bySignatureSource": {},
+                "parameters": 0,
+                "typed": 0,
+                "byTypeSource": {},
+                "returnsTyped": 0,
+                "documented": 0,
+            },
+        )
         bucket["callables"] += 1
         bucket["exact"] += 1 if fn["exact"] else 0
         source = fn["signatureSource"]
@@ -992,8 +1120,12 @@ def dumps(manifest):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Write a JSON manifest per Python module.")
     parser.add_argument("--out", help="directory for <module>.json (default: stdout)")
-    parser.add_argument("--path", action="append", default=[],
-                        help="a directory to import from first (repeatable), e.g. the project's")
+    parser.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        help="a directory to import from first (repeatable), e.g. the project's",
+    )
     parser.add_argument("modules", nargs="+")
     options = parser.parse_args(argv)
     sys.path[:0] = [os.path.abspath(p) for p in options.path]

@@ -33,13 +33,26 @@ public final class GeneratedCompiler {
     }
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
-      List<String> options = List.of("--release", "17", "-Xlint:all", "-Xdoclint:all/protected", "-Werror",
-          "-classpath", System.getProperty("java.class.path"), "-d", classes.toString(),
-          "-implicit:none", "-proc:none");
+    try (StandardJavaFileManager fm =
+        javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
+      List<String> options =
+          List.of(
+              "--release",
+              "17",
+              "-Xlint:all",
+              "-Xdoclint:all/protected",
+              "-Werror",
+              "-classpath",
+              System.getProperty("java.class.path"),
+              "-d",
+              classes.toString(),
+              "-implicit:none",
+              "-proc:none");
       StringWriter out = new StringWriter();
-      boolean ok = javac.getTask(out, fm, diagnostics, options, null,
-          fm.getJavaFileObjectsFromFiles(files)).call();
+      boolean ok =
+          javac
+              .getTask(out, fm, diagnostics, options, null, fm.getJavaFileObjectsFromFiles(files))
+              .call();
       StringBuilder report = new StringBuilder(out.toString());
       int shown = 0;
       for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
@@ -47,7 +60,8 @@ public final class GeneratedCompiler {
           report.append(d).append('\n');
         }
       }
-      assertTrue(ok && diagnostics.getDiagnostics().isEmpty(),
+      assertTrue(
+          ok && diagnostics.getDiagnostics().isEmpty(),
           () -> diagnostics.getDiagnostics().size() + " diagnostics:\n" + report);
     }
     return classes;

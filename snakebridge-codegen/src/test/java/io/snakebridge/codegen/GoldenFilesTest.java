@@ -43,15 +43,24 @@ class GoldenFilesTest {
       }
     }
     try (Stream<Path> files = Files.walk(golden)) {
-      List<String> expected = files.filter(Files::isRegularFile)
-          .map(p -> golden.relativize(p).toString().replace('\\', '/')).sorted()
-          .collect(Collectors.toList());
-      assertEquals(expected, sources.stream().map(GeneratedSource::relativePath).sorted()
-          .collect(Collectors.toList()));
+      List<String> expected =
+          files
+              .filter(Files::isRegularFile)
+              .map(p -> golden.relativize(p).toString().replace('\\', '/'))
+              .sorted()
+              .collect(Collectors.toList());
+      assertEquals(
+          expected,
+          sources.stream()
+              .map(GeneratedSource::relativePath)
+              .sorted()
+              .collect(Collectors.toList()));
     }
     for (GeneratedSource s : sources) {
-      assertEquals(Files.readString(golden.resolve(s.relativePath()), StandardCharsets.UTF_8),
-          s.content(), s.relativePath() + " differs from its golden file");
+      assertEquals(
+          Files.readString(golden.resolve(s.relativePath()), StandardCharsets.UTF_8),
+          s.content(),
+          s.relativePath() + " differs from its golden file");
     }
     // The same manifest always gives the same text.
     assertEquals(sources, new WrapperGenerator("com.example.py").generate(manifest));

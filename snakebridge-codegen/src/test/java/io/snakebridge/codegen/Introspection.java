@@ -20,16 +20,16 @@ public final class Introspection {
   }
 
   /**
-   * Writes a manifest per module into {@code out}, importing from {@code path} first when it is
-   * not null.
+   * Writes a manifest per module into {@code out}, importing from {@code path} first when it is not
+   * null.
    */
   public static void run(String python, Path out, Path path, String... modules)
       throws IOException, InterruptedException {
     Path script = out.resolve("introspect.py");
     Files.createDirectories(out);
     Files.writeString(script, WrapperGenerator.introspectionProgram(), StandardCharsets.UTF_8);
-    List<String> command = new ArrayList<>(List.of(python, script.toString(), "--out",
-        out.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(python, script.toString(), "--out", out.toString()));
     if (path != null) {
       command.add("--path");
       command.add(path.toString());

@@ -25,7 +25,8 @@ class LiteralOptionsTest {
   void stringOptionsFromAnnotationsAndNumpydoc() {
     assertEquals(List.of("a", "b"), Types.stringLiterals("Literal['a', 'b']"));
     assertEquals(List.of("a", "b"), Types.stringLiterals("Optional[Literal['a', \"b\"]]"));
-    assertEquals(List.of("a", "b", "c"),
+    assertEquals(
+        List.of("a", "b", "c"),
         Types.stringLiterals("Literal['a', 'b'] | Literal['b', 'c'] | None"));
     assertEquals(List.of("l1", "l2"), Types.stringLiterals("{'l1', 'l2'} or None"));
     assertNull(Types.stringLiterals("Literal['a', 1]"));
@@ -36,10 +37,11 @@ class LiteralOptionsTest {
 
   @Test
   void enumAndStringOverloadsAreBothGenerated() {
-    String manifest = "{\"module\": \"m\", \"functions\": [{\"name\": \"f\","
-        + " \"signatureSource\": \"signature\", \"exact\": true, \"parameters\": ["
-        + "{\"name\": \"how\", \"kind\": \"positional-or-keyword\","
-        + " \"type\": \"Literal['x-y', 'X_Y']\", \"typeSource\": \"annotation\"}]}]}";
+    String manifest =
+        "{\"module\": \"m\", \"functions\": [{\"name\": \"f\","
+            + " \"signatureSource\": \"signature\", \"exact\": true, \"parameters\": ["
+            + "{\"name\": \"how\", \"kind\": \"positional-or-keyword\","
+            + " \"type\": \"Literal['x-y', 'X_Y']\", \"typeSource\": \"annotation\"}]}]}";
     String source = new WrapperGenerator("p").generate(manifest).get(0).content();
     assertTrue(source.contains("public Object f(String how)"), source);
     assertTrue(source.contains("public Object f(FHow how)"), source);

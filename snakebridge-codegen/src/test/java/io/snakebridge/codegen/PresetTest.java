@@ -18,22 +18,31 @@ class PresetTest {
 
   @Test
   void anUnknownNameListsThePresets() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Preset.named("scipy"));
-    assertTrue(e.getMessage().contains("numpy, pandas, scikit-learn, stdlib, science"),
-        e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Preset.named("scipy"));
+    assertTrue(
+        e.getMessage().contains("numpy, pandas, scikit-learn, stdlib, science"), e.getMessage());
   }
 
   @Test
   void scienceIsNumpyPandasAndScikitLearn() {
-    assertEquals(List.of("numpy", "pandas", "pandas.core.groupby", "sklearn.linear_model",
-        "sklearn.ensemble", "sklearn.preprocessing", "sklearn.model_selection",
-        "sklearn.metrics"), Preset.SCIENCE.modules());
+    assertEquals(
+        List.of(
+            "numpy",
+            "pandas",
+            "pandas.core.groupby",
+            "sklearn.linear_model",
+            "sklearn.ensemble",
+            "sklearn.preprocessing",
+            "sklearn.model_selection",
+            "sklearn.metrics"),
+        Preset.SCIENCE.modules());
   }
 
   @Test
   void expandPutsPresetModulesFirstWithoutRepeats() {
-    assertEquals(List.of("math", "statistics", "json", "re", "datetime", "pathlib", "pricing"),
+    assertEquals(
+        List.of("math", "statistics", "json", "re", "datetime", "pathlib", "pricing"),
         Preset.expand(List.of("stdlib"), List.of("json", "pricing", "math")));
     assertEquals(List.of("pricing"), Preset.expand(List.of(), List.of("pricing")));
   }

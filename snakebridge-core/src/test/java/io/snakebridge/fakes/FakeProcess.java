@@ -7,9 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link Process} whose three pipes are in memory, for a {@link ScriptedWorker} to serve.
- * Exiting (by itself or by destroy) closes the worker's ends, as the OS would, and reports the
- * status the way Java does: {@code 128 + signal} after a signal.
+ * A {@link Process} whose three pipes are in memory, for a {@link ScriptedWorker} to serve. Exiting
+ * (by itself or by destroy) closes the worker's ends, as the OS would, and reports the status the
+ * way Java does: {@code 128 + signal} after a signal.
  */
 public final class FakeProcess extends Process {
   private static final AtomicLong PIDS = new AtomicLong(900_000);

@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Spawns {@link ScriptedWorker}s instead of Python processes. Each new worker is configured by
- * the given setup (script, handshake) before it starts; spawns can be made to fail.
+ * Spawns {@link ScriptedWorker}s instead of Python processes. Each new worker is configured by the
+ * given setup (script, handshake) before it starts; spawns can be made to fail.
  */
 public final class FakeSpawner implements WorkerSpawner {
   private final Consumer<ScriptedWorker> setup;
@@ -46,8 +46,14 @@ public final class FakeSpawner implements WorkerSpawner {
     setup.accept(worker);
     spawned.add(worker);
     worker.start();
-    return WorkerProcess.attach(workerId, "/opt/fake/python3", process, List.of(), List.of(),
-        CodecLimits.DEFAULT, System.getLogger("io.snakebridge.worker"));
+    return WorkerProcess.attach(
+        workerId,
+        "/opt/fake/python3",
+        process,
+        List.of(),
+        List.of(),
+        CodecLimits.DEFAULT,
+        System.getLogger("io.snakebridge.worker"));
   }
 
   @Override

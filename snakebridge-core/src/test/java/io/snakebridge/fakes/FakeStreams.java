@@ -16,9 +16,9 @@ import java.util.function.Function;
 
 /**
  * The stream ops of WIRE-PROTOCOL.md §6.2 for {@link ScriptedWorker}s: fake Python iterators,
- * registered as stream references, served batch by batch or item by item, with a log of every op
- * in the order the worker received them. Batches take exactly the number of items asked for (the
- * real worker may send fewer, §6.3).
+ * registered as stream references, served batch by batch or item by item, with a log of every op in
+ * the order the worker received them. Batches take exactly the number of items asked for (the real
+ * worker may send fewer, §6.3).
  *
  * <p>Thread-safe; shared by the workers of one fake runtime.
  */
@@ -51,9 +51,9 @@ public final class FakeStreams {
   private volatile BatchHook hook = (call, number) -> true;
 
   /**
-   * @param functions what {@code module.function} returns: a {@link Source} (streamed, or a
-   *     stream reference for the {@code call} op), or any other value (one item); null for a
-   *     function these streams do not know
+   * @param functions what {@code module.function} returns: a {@link Source} (streamed, or a stream
+   *     reference for the {@code call} op), or any other value (one item); null for a function
+   *     these streams do not know
    */
   public FakeStreams(Function<ScriptedWorker.Call, Object> functions) {
     this.functions = functions;
@@ -66,22 +66,23 @@ public final class FakeStreams {
 
   /** {@code iter(range(n))}: it has a length. */
   public static Source range(long n) {
-    Iterator<Object> numbers = new Iterator<>() {
-      long next;
+    Iterator<Object> numbers =
+        new Iterator<>() {
+          long next;
 
-      @Override
-      public boolean hasNext() {
-        return next < n;
-      }
+          @Override
+          public boolean hasNext() {
+            return next < n;
+          }
 
-      @Override
-      public Object next() {
-        if (next == n) {
-          throw new NoSuchElementException();
-        }
-        return next++;
-      }
-    };
+          @Override
+          public Object next() {
+            if (next == n) {
+              throw new NoSuchElementException();
+            }
+            return next++;
+          }
+        };
     return new Source(numbers, null, n);
   }
 
@@ -170,8 +171,8 @@ public final class FakeStreams {
     log.add(call.op() + " " + id + (call.op().equals("stream_batch") ? " " + call.operand(3) : ""));
     Source source = open.get(id);
     if (source == null) {
-      Map<String, Object> error = ScriptedWorker.pythonError(
-          "snakebridge_worker.RefNotFound", "unknown reference " + id);
+      Map<String, Object> error =
+          ScriptedWorker.pythonError("snakebridge_worker.RefNotFound", "unknown reference " + id);
       error.put("kind", "ref_not_found");
       error.put("ref_id", id);
       error.put("session_id", target.sessionId());
@@ -180,27 +181,29 @@ public final class FakeStreams {
       return;
     }
     switch (call.op()) {
-      case "stream_batch": {
-        if (!hook.before(call, batches.incrementAndGet())) {
-          return;
+      case "stream_batch":
+        {
+          if (!hook.before(call, batches.incrementAndGet())) {
+            return;
+          }
+          List<Object> items = take(source, (Long) call.operand(3));
+          if (items == null) {
+            call.error(source.error);
+          } else {
+            call.reply(PyTuple.of(items, done(source)));
+          }
+          break;
         }
-        List<Object> items = take(source, (Long) call.operand(3));
-        if (items == null) {
-          call.error(source.error);
-        } else {
-          call.reply(PyTuple.of(items, done(source)));
+      case "stream_next":
+        {
+          List<Object> items = take(source, 1);
+          if (items == null) {
+            call.error(source.error);
+          } else {
+            call.reply(items.isEmpty() ? PyTuple.of(false, null) : PyTuple.of(true, items.get(0)));
+          }
+          break;
         }
-        break;
-      }
-      case "stream_next": {
-        List<Object> items = take(source, 1);
-        if (items == null) {
-          call.error(source.error);
-        } else {
-          call.reply(items.isEmpty() ? PyTuple.of(false, null) : PyTuple.of(true, items.get(0)));
-        }
-        break;
-      }
       case "stream_len":
         call.reply(source.length);
         break;

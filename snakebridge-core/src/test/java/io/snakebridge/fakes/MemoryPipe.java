@@ -30,81 +30,83 @@ public final class MemoryPipe {
     this.buffer = new byte[capacity];
   }
 
-  private final InputStream source = new InputStream() {
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] into, int offset, int length) throws IOException {
-      if (length == 0) {
-        return 0;
-      }
-      lock.lock();
-      try {
-        while (count == 0) {
-          if (sinkClosed || sourceClosed) {
-            return -1;
-          }
-          awaitChange();
+  private final InputStream source =
+      new InputStream() {
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
-        int n = Math.min(length, count);
-        for (int i = 0; i < n; i++) {
-          into[offset + i] = buffer[(head + i) % buffer.length];
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+          if (length == 0) {
+            return 0;
+          }
+          lock.lock();
+          try {
+            while (count == 0) {
+              if (sinkClosed || sourceClosed) {
+                return -1;
+              }
+              awaitChange();
+            }
+            int n = Math.min(length, count);
+            for (int i = 0; i < n; i++) {
+              into[offset + i] = buffer[(head + i) % buffer.length];
+            }
+            head = (head + n) % buffer.length;
+            count -= n;
+            changed.signalAll();
+            return n;
+          } finally {
+            lock.unlock();
+          }
         }
-        head = (head + n) % buffer.length;
-        count -= n;
-        changed.signalAll();
-        return n;
-      } finally {
-        lock.unlock();
-      }
-    }
 
-    @Override
-    public void close() {
-      closeSource();
-    }
-  };
-
-  private final OutputStream sink = new OutputStream() {
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] from, int offset, int length) throws IOException {
-      lock.lock();
-      try {
-        for (int done = 0; done < length; ) {
-          if (sourceClosed || broken) {
-            throw new IOException("Broken pipe");
-          }
-          if (sinkClosed) {
-            throw new IOException("Stream closed");
-          }
-          if (count == buffer.length) {
-            awaitChange();
-            continue;
-          }
-          int tail = (head + count) % buffer.length;
-          buffer[tail] = from[offset + done++];
-          count++;
+        @Override
+        public void close() {
+          closeSource();
         }
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    }
+      };
 
-    @Override
-    public void close() {
-      closeSink();
-    }
-  };
+  private final OutputStream sink =
+      new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] from, int offset, int length) throws IOException {
+          lock.lock();
+          try {
+            for (int done = 0; done < length; ) {
+              if (sourceClosed || broken) {
+                throw new IOException("Broken pipe");
+              }
+              if (sinkClosed) {
+                throw new IOException("Stream closed");
+              }
+              if (count == buffer.length) {
+                awaitChange();
+                continue;
+              }
+              int tail = (head + count) % buffer.length;
+              buffer[tail] = from[offset + done++];
+              count++;
+            }
+            changed.signalAll();
+          } finally {
+            lock.unlock();
+          }
+        }
+
+        @Override
+        public void close() {
+          closeSink();
+        }
+      };
 
   /**
    * Like a read from an OS pipe, waiting is not interruptible (the interrupt stays set). Callers
@@ -127,8 +129,8 @@ public final class MemoryPipe {
   }
 
   /**
-   * Writers get "Broken pipe" from now on, while the reading side is left as it is: the state of
-   * a pipe whose reader has died, seen before anyone has noticed the death.
+   * Writers get "Broken pipe" from now on, while the reading side is left as it is: the state of a
+   * pipe whose reader has died, seen before anyone has noticed the death.
    */
   public void breakForWriters() {
     lock.lock();

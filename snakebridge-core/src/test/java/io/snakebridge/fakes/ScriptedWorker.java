@@ -22,13 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fake Python worker that speaks the real wire protocol over a {@link FakeProcess}'s pipes:
- * answers the handshake, then runs a script for each CALL. Replies go through the real frame
- * writer and value codec, so the JVM side sees exactly what a worker would send.
+ * answers the handshake, then runs a script for each CALL. Replies go through the real frame writer
+ * and value codec, so the JVM side sees exactly what a worker would send.
  *
- * <p>References and callbacks (WIRE-PROTOCOL.md §5) arrive in a CALL as {@link WireRef} and
- * {@link WireCallback}; a script replies with {@code WireRef}s of its own making and may call a
- * callback ({@link Call#callback}), which, like the real worker, serves the frames arriving while
- * it waits (nested CALLs run the script again). RELEASE frames are recorded ({@link #releases()}).
+ * <p>References and callbacks (WIRE-PROTOCOL.md §5) arrive in a CALL as {@link WireRef} and {@link
+ * WireCallback}; a script replies with {@code WireRef}s of its own making and may call a callback
+ * ({@link Call#callback}), which, like the real worker, serves the frames arriving while it waits
+ * (nested CALLs run the script again). RELEASE frames are recorded ({@link #releases()}).
  */
 public final class ScriptedWorker {
   /** What the worker does with one CALL. */
@@ -64,18 +64,19 @@ public final class ScriptedWorker {
   private FrameReader reader;
 
   /** How the fake reads live values: as their wire forms. */
-  private static final LiveObjects WIRE_FORMS = new LiveObjects() {
-    @Override
-    public Object readRef(
-        String refId, String sessionId, String typeName, String module, boolean stream) {
-      return new WireRef(refId, sessionId, typeName, module, stream);
-    }
+  private static final LiveObjects WIRE_FORMS =
+      new LiveObjects() {
+        @Override
+        public Object readRef(
+            String refId, String sessionId, String typeName, String module, boolean stream) {
+          return new WireRef(refId, sessionId, typeName, module, stream);
+        }
 
-    @Override
-    public Object readCallback(long id, String name) {
-      return new WireCallback(id, name);
-    }
-  };
+        @Override
+        public Object readCallback(long id, String name) {
+          return new WireCallback(id, name);
+        }
+      };
 
   public ScriptedWorker(FakeProcess process) {
     this.process = process;
@@ -112,8 +113,12 @@ public final class ScriptedWorker {
 
   /** The ERROR dict of a call interrupted by CANCEL. */
   public static Map<String, Object> cancelledError() {
-    Map<String, Object> error = pythonError("snakebridge_worker.Cancelled", "cancelled",
-        "snakebridge_worker.Cancelled", "builtins.BaseException");
+    Map<String, Object> error =
+        pythonError(
+            "snakebridge_worker.Cancelled",
+            "cancelled",
+            "snakebridge_worker.Cancelled",
+            "builtins.BaseException");
     error.put("kind", "cancelled");
     return error;
   }
@@ -170,8 +175,10 @@ public final class ScriptedWorker {
 
   /** Writes a frame holding {@code value}. */
   public synchronized void send(FrameKind kind, long id, Object value) throws IOException {
-    writer.write(kind, id, value == null && !kind.hasBody()
-        ? null : new ValueWriter(limits).encode(value, "reply"));
+    writer.write(
+        kind,
+        id,
+        value == null && !kind.hasBody() ? null : new ValueWriter(limits).encode(value, "reply"));
   }
 
   /** Writes raw bytes to the protocol pipe, as a broken worker might. */
@@ -212,7 +219,7 @@ public final class ScriptedWorker {
   private void serve() {
     reader = new FrameReader(process.stdin.source(), limits.maxFrameBytes());
     try {
-      for (;;) {
+      for (; ; ) {
         if (!handle(reader.read())) {
           return;
         }
@@ -262,14 +269,14 @@ public final class ScriptedWorker {
   }
 
   /**
-   * Calls a Java callback during call {@code callId} and serves frames until its answer arrives,
-   * as the real worker does: a CALL meanwhile is a nested call and runs the script.
+   * Calls a Java callback during call {@code callId} and serves frames until its answer arrives, as
+   * the real worker does: a CALL meanwhile is a nested call and runs the script.
    */
   Answer callback(long callId, WireCallback callback, List<?> args, Map<?, ?> kwargs)
       throws IOException {
     long id = callbackIds.incrementAndGet();
     send(FrameKind.CALLBACK, id, PyTuple.of(callback.id(), args, kwargs, callId));
-    for (;;) {
+    for (; ; ) {
       Frame frame = reader.read();
       if ((frame.kind() == FrameKind.CALLBACK_RESULT || frame.kind() == FrameKind.CALLBACK_ERROR)
           && frame.id() == id) {
@@ -284,11 +291,10 @@ public final class ScriptedWorker {
 
   /**
    * Serves frames until a CANCEL for call {@code callId} arrives, as the real worker's control
-   * thread does while a call runs (other frames are handled as usual; nested CALLs run the
-   * script).
+   * thread does while a call runs (other frames are handled as usual; nested CALLs run the script).
    */
   void awaitCancel(long callId) throws IOException {
-    for (;;) {
+    for (; ; ) {
       Frame frame = reader.read();
       if (frame.kind() == FrameKind.CANCEL && frame.id() == callId) {
         received.add(frame.kind());
@@ -360,8 +366,8 @@ public final class ScriptedWorker {
     }
 
     /**
-     * Calls a Java callback found in this call's arguments and returns its answer, serving
-     * nested calls meanwhile.
+     * Calls a Java callback found in this call's arguments and returns its answer, serving nested
+     * calls meanwhile.
      */
     public Answer callback(WireCallback callback, List<?> args, Map<?, ?> kwargs)
         throws IOException {
@@ -396,9 +402,12 @@ public final class ScriptedWorker {
 
     /** Answers with the ERROR of a call the JVM cancelled (WIRE-PROTOCOL.md §2). */
     public void cancelled() throws IOException {
-      Map<String, Object> error = pythonError("snakebridge_worker.Cancelled",
-          "the call was cancelled by the caller", "snakebridge_worker.Cancelled",
-          "builtins.BaseException");
+      Map<String, Object> error =
+          pythonError(
+              "snakebridge_worker.Cancelled",
+              "the call was cancelled by the caller",
+              "snakebridge_worker.Cancelled",
+              "builtins.BaseException");
       error.put("kind", "cancelled");
       error(error);
     }
@@ -413,7 +422,8 @@ public final class ScriptedWorker {
 
     /** Replies with a reference of this call's session, as the real worker would register it. */
     public WireRef newRef(String refId, String typeName) {
-      return new WireRef(refId, sessionId(), typeName, typeName.substring(0, typeName.indexOf('.')));
+      return new WireRef(
+          refId, sessionId(), typeName, typeName.substring(0, typeName.indexOf('.')));
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.snakebridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A session's objects live in one worker of a pool of two, and its calls follow them (inventory
- * §10 row 42).
+ * A session's objects live in one worker of a pool of two, and its calls follow them (inventory §10
+ * row 42).
  */
 @ExtendWith(NoLeakedWorkers.class)
 class AffinityIT {
@@ -50,34 +49,42 @@ class AffinityIT {
   }
 
   private long pidOf(PyRef ref) {
-    return (Long) python.call("sbtest_objects", "pid", List.of(), CallOptions.defaults()
-        .sessionId(ref.sessionId()));
+    return (Long)
+        python.call(
+            "sbtest_objects", "pid", List.of(), CallOptions.defaults().sessionId(ref.sessionId()));
   }
 
   /** Occupies the worker holding {@code ref}'s objects until {@code gate} exists. */
   private CompletableFuture<Object> occupy(PyRef ref, Path gate) {
-    CompletableFuture<Object> busy = python.callAsync("sbtest_helpers", "wait_for_gate",
-        List.of(gate.toString()), CallOptions.defaults().sessionId(ref.sessionId()));
+    CompletableFuture<Object> busy =
+        python.callAsync(
+            "sbtest_helpers",
+            "wait_for_gate",
+            List.of(gate.toString()),
+            CallOptions.defaults().sessionId(ref.sessionId()));
     Await.value("the call occupying the worker", python::poolStats, s -> s.busy() == 1);
     return busy;
   }
 
   /**
-   * Opens {@code gate} on another thread once a caller waits for a worker; the returned flag
-   * tells whether it has, so a caller that returns with it unset did not wait.
+   * Opens {@code gate} on another thread once a caller waits for a worker; the returned flag tells
+   * whether it has, so a caller that returns with it unset did not wait.
    */
   private AtomicBoolean openWhenWaiting(Path gate) {
     AtomicBoolean opened = new AtomicBoolean();
-    Thread opener = new Thread(() -> {
-      Await.value("a caller waiting for the busy worker", python::poolStats,
-          s -> s.waiting() == 1);
-      opened.set(true);
-      try {
-        Files.createFile(gate);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, "gate-opener");
+    Thread opener =
+        new Thread(
+            () -> {
+              Await.value(
+                  "a caller waiting for the busy worker", python::poolStats, s -> s.waiting() == 1);
+              opened.set(true);
+              try {
+                Files.createFile(gate);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            "gate-opener");
     opener.setDaemon(true);
     opener.start();
     return opened;
@@ -89,64 +96,85 @@ class AffinityIT {
 
   @Test
   void strictQueueWaitsFailFastFailsAndHintGoesElsewhere() throws Exception {
-    SessionContext.withSession(SessionOptions.defaults().sessionId("aff"), () -> {
-      PyRef pattern = (PyRef) python.call("re", "compile", "x");
-      long home = pidOf(pattern);
-      Path gate = gate();
-      CompletableFuture<Object> busy = occupy(pattern, gate);
+    SessionContext.withSession(
+        SessionOptions.defaults().sessionId("aff"),
+        () -> {
+          PyRef pattern = (PyRef) python.call("re", "compile", "x");
+          long home = pidOf(pattern);
+          Path gate = gate();
+          CompletableFuture<Object> busy = occupy(pattern, gate);
 
-      WorkerBusyException e = assertThrows(WorkerBusyException.class,
-          () -> python.callMethod(pattern, "match", List.of("x"),
-              CallOptions.defaults().affinity(Affinity.STRICT_FAIL_FAST)));
-      assertEquals("aff", e.sessionId());
+          WorkerBusyException e =
+              assertThrows(
+                  WorkerBusyException.class,
+                  () ->
+                      python.callMethod(
+                          pattern,
+                          "match",
+                          List.of("x"),
+                          CallOptions.defaults().affinity(Affinity.STRICT_FAIL_FAST)));
+          assertEquals("aff", e.sessionId());
 
-      long hinted = (Long) python.call("sbtest_objects", "pid", List.of(),
-          CallOptions.defaults().affinity(Affinity.HINT));
-      assertNotEquals(home, hinted, "no object passed: HINT ran it on the idle worker");
+          long hinted =
+              (Long)
+                  python.call(
+                      "sbtest_objects",
+                      "pid",
+                      List.of(),
+                      CallOptions.defaults().affinity(Affinity.HINT));
+          assertNotEquals(home, hinted, "no object passed: HINT ran it on the idle worker");
 
-      AtomicBoolean opened = openWhenWaiting(gate);
-      assertEquals("x", python.getAttr(pattern, "pattern"));
-      assertTrue(opened.get(), "STRICT_QUEUE waited for the busy home worker");
-      assertEquals(home, (long) (Long) join(busy));
-      assertEquals(home, pidOf(pattern));
-    });
+          AtomicBoolean opened = openWhenWaiting(gate);
+          assertEquals("x", python.getAttr(pattern, "pattern"));
+          assertTrue(opened.get(), "STRICT_QUEUE waited for the busy home worker");
+          assertEquals(home, (long) (Long) join(busy));
+          assertEquals(home, pidOf(pattern));
+        });
   }
 
   @Test
   void aKilledSessionWorkerGivesSessionLost() {
-    SessionContext.withSession(SessionOptions.defaults().sessionId("doomed"), () -> {
-      PyRef pattern = (PyRef) python.call("re", "compile", "doomed");
-      long home = pidOf(pattern);
-      ProcessHandle.of(home).orElseThrow().destroyForcibly();
-      awaitExit(home);
-      SessionLostException e = assertThrows(SessionLostException.class,
-          () -> python.getAttr(pattern, "pattern"));
-      assertEquals("doomed", e.sessionId());
-      assertNotEquals(home, (long) (Long) python.call("sbtest_objects", "pid"),
-          "calls that need no lost object go on");
-      PyRef fresh = (PyRef) python.call("re", "compile", "fresh");
-      assertEquals("fresh", python.getAttr(fresh, "pattern"));
-    });
+    SessionContext.withSession(
+        SessionOptions.defaults().sessionId("doomed"),
+        () -> {
+          PyRef pattern = (PyRef) python.call("re", "compile", "doomed");
+          long home = pidOf(pattern);
+          ProcessHandle.of(home).orElseThrow().destroyForcibly();
+          awaitExit(home);
+          SessionLostException e =
+              assertThrows(SessionLostException.class, () -> python.getAttr(pattern, "pattern"));
+          assertEquals("doomed", e.sessionId());
+          assertNotEquals(
+              home,
+              (long) (Long) python.call("sbtest_objects", "pid"),
+              "calls that need no lost object go on");
+          PyRef fresh = (PyRef) python.call("re", "compile", "fresh");
+          assertEquals("fresh", python.getAttr(fresh, "pattern"));
+        });
   }
 
   @Test
   void releaseSessionReachesTheWorkerHoldingTheObjectsAlsoWhenItIsBusy() {
-    SessionContext.withSession(SessionOptions.defaults().sessionId("rel"), () -> {
-      PyRef first = (PyRef) python.call("re", "compile", "r1");
-      python.call("re", "compile", "r2");
-      assertEquals(Map.of("rel", 2L), only(python.sessionStats(), "rel"));
-      Path gate = gate();
-      CompletableFuture<Object> busy = occupy(first, gate);
-      AtomicBoolean opened = openWhenWaiting(gate);
-      python.releaseSession("rel");
-      assertTrue(opened.get(), "it waited for the holder, which was busy");
-      assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(first, "pattern"));
-      join(busy);
-      assertEquals(Map.of(), only(python.sessionStats(), "rel"), "reached the holder");
-      python.call("re", "compile", "r3");
-      assertEquals(Map.of("rel", 1L), only(python.sessionStats(), "rel"), "the id lives on");
-    });
-    Await.value("the session released after the block", () -> only(python.sessionStats(), "rel"),
+    SessionContext.withSession(
+        SessionOptions.defaults().sessionId("rel"),
+        () -> {
+          PyRef first = (PyRef) python.call("re", "compile", "r1");
+          python.call("re", "compile", "r2");
+          assertEquals(Map.of("rel", 2L), only(python.sessionStats(), "rel"));
+          Path gate = gate();
+          CompletableFuture<Object> busy = occupy(first, gate);
+          AtomicBoolean opened = openWhenWaiting(gate);
+          python.releaseSession("rel");
+          assertTrue(opened.get(), "it waited for the holder, which was busy");
+          assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(first, "pattern"));
+          join(busy);
+          assertEquals(Map.of(), only(python.sessionStats(), "rel"), "reached the holder");
+          python.call("re", "compile", "r3");
+          assertEquals(Map.of("rel", 1L), only(python.sessionStats(), "rel"), "the id lives on");
+        });
+    Await.value(
+        "the session released after the block",
+        () -> only(python.sessionStats(), "rel"),
         Map::isEmpty);
   }
 
@@ -156,7 +184,8 @@ class AffinityIT {
   }
 
   private static void awaitExit(long pid) {
-    Await.until("the exit of worker " + pid,
+    Await.until(
+        "the exit of worker " + pid,
         () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
   }
 

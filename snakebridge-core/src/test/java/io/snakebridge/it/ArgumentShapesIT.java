@@ -19,9 +19,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The one overload rule, against a real worker: a trailing {@code Object...} is always the
- * positional arguments and options never change how they are read. Each call below also pins
- * which overload javac picks for that shape: {@code sbtest_objects.arguments} answers {@code
- * [args, kwargs]} as Python received them.
+ * positional arguments and options never change how they are read. Each call below also pins which
+ * overload javac picks for that shape: {@code sbtest_objects.arguments} answers {@code [args,
+ * kwargs]} as Python received them.
  */
 @ExtendWith(NoLeakedWorkers.class)
 class ArgumentShapesIT {
@@ -29,8 +29,11 @@ class ArgumentShapesIT {
 
   @BeforeAll
   static void start() {
-    python = ItEnvironment.runtime("shapes").poolSize(1)
-        .helperPaths(ItEnvironment.helperFolder()).build();
+    python =
+        ItEnvironment.runtime("shapes")
+            .poolSize(1)
+            .helperPaths(ItEnvironment.helperFolder())
+            .build();
   }
 
   @AfterAll
@@ -46,39 +49,46 @@ class ArgumentShapesIT {
   void addingOptionsNeverChangesHowThePositionalArgumentsAreRead() {
     List<Integer> list = List.of(1, 2, 3);
     List<Long> asPython = List.of(1L, 2L, 3L);
-    assertEquals(received(List.of(asPython), Map.of()),
-        python.call("sbtest_objects", "arguments", list));
-    assertEquals(received(List.of(asPython), Map.of("dtype", "float32")),
+    assertEquals(
+        received(List.of(asPython), Map.of()), python.call("sbtest_objects", "arguments", list));
+    assertEquals(
+        received(List.of(asPython), Map.of("dtype", "float32")),
         python.call("sbtest_objects", "arguments", kw("dtype", "float32"), list));
-    assertEquals(received(List.of(asPython, 4L), Map.of("a", 1L, "b", 2L)),
+    assertEquals(
+        received(List.of(asPython, 4L), Map.of("a", 1L, "b", 2L)),
         python.call("sbtest_objects", "arguments", kw("a", 1).kwarg("b", 2), list, 4));
   }
 
   @Test
   void theEdgeShapesResolveAsWritten() {
     assertEquals(received(List.of(), Map.of()), python.call("sbtest_objects", "arguments"));
-    assertEquals(received(Arrays.asList((Object) null), Map.of()),
+    assertEquals(
+        received(Arrays.asList((Object) null), Map.of()),
         python.call("sbtest_objects", "arguments", (Object) null));
     // Options alone are options, never a positional argument (they have no Python value).
-    assertEquals(received(List.of(), Map.of()),
+    assertEquals(
+        received(List.of(), Map.of()),
         python.call("sbtest_objects", "arguments", CallOptions.defaults()));
-    assertEquals(received(List.of(), Map.of("k", "v")),
+    assertEquals(
+        received(List.of(), Map.of("k", "v")),
         python.call("sbtest_objects", "arguments", kw("k", "v")));
     Object[] spread = {1, "two"};
-    assertEquals(received(List.of(1L, "two"), Map.of()),
-        python.call("sbtest_objects", "arguments", spread));
-    assertEquals(received(List.of(1L, "two"), Map.of("k", true)),
+    assertEquals(
+        received(List.of(1L, "two"), Map.of()), python.call("sbtest_objects", "arguments", spread));
+    assertEquals(
+        received(List.of(1L, "two"), Map.of("k", true)),
         python.call("sbtest_objects", "arguments", kw("k", true), spread));
   }
 
   @Test
   @SuppressWarnings("deprecation")
   void theDeprecatedListFormsStillReadTheListAsTheArgumentList() {
-    assertEquals(received(List.of(1L, 2L), Map.of("k", 1L)),
+    assertEquals(
+        received(List.of(1L, 2L), Map.of("k", 1L)),
         python.call("sbtest_objects", "arguments", List.of(1, 2), kw("k", 1)));
-    assertEquals(received(List.of(List.of(1L, 2L)), Map.of()),
-        python.call("sbtest_objects", "arguments", List.of(List.of(1, 2)),
-            CallOptions.defaults()));
+    assertEquals(
+        received(List.of(List.of(1L, 2L)), Map.of()),
+        python.call("sbtest_objects", "arguments", List.of(List.of(1, 2)), CallOptions.defaults()));
   }
 
   @Test
@@ -100,10 +110,12 @@ class ArgumentShapesIT {
 
   @Test
   void getModuleAttrTakesOptionsButNoKeywordArguments() {
-    assertEquals(Math.PI,
+    assertEquals(
+        Math.PI,
         python.getModuleAttr("math", "pi", CallOptions.defaults().timeout(Duration.ofMinutes(1))));
-    IllegalArgumentException kwargs = assertThrows(IllegalArgumentException.class,
-        () -> python.getModuleAttr("math", "pi", kw("x", 1)));
+    IllegalArgumentException kwargs =
+        assertThrows(
+            IllegalArgumentException.class, () -> python.getModuleAttr("math", "pi", kw("x", 1)));
     assertTrue(kwargs.getMessage().contains("no keyword arguments"), kwargs.getMessage());
   }
 }

@@ -41,17 +41,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BusyWorkersIT {
   private static final Duration INTERVAL = Duration.ofSeconds(1);
   private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+
   /** A ceiling that only a real hang reaches. */
   private static final long CEILING_SECONDS = 120;
+
   private static SnakeBridgeRuntime python;
 
   @BeforeAll
   static void start() {
-    python = ItEnvironment.bareRuntime("busy")
-        .pool("default", ItEnvironment.pool().size(1).heartbeatInterval(INTERVAL)
-            .heartbeatTimeout(PING_TIMEOUT).pythonPath(ItEnvironment.helpers(), busyHelpers())
-            .build())
-        .build();
+    python =
+        ItEnvironment.bareRuntime("busy")
+            .pool(
+                "default",
+                ItEnvironment.pool()
+                    .size(1)
+                    .heartbeatInterval(INTERVAL)
+                    .heartbeatTimeout(PING_TIMEOUT)
+                    .pythonPath(ItEnvironment.helpers(), busyHelpers())
+                    .build())
+            .build();
   }
 
   @AfterAll
@@ -83,8 +91,12 @@ class BusyWorkersIT {
   void aCallHoldingTheGilPastManyHeartbeatsFinishesOnTheSameWorker() {
     long before = pid();
     long crashes = python.poolStats().crashes();
-    Object ran = python.call("sbtest_busy", "hold_gil", List.of(8), CallOptions.defaults()
-        .timeout(Duration.ofSeconds(CEILING_SECONDS)));
+    Object ran =
+        python.call(
+            "sbtest_busy",
+            "hold_gil",
+            List.of(8),
+            CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
     assertEquals(before, ran, "eight seconds without answering a PING, and not killed");
     assertEquals(before, pid(), "the same worker serves on");
     assertEquals(crashes, python.poolStats().crashes());
@@ -93,13 +105,20 @@ class BusyWorkersIT {
   @Test
   void aCpuBoundCLoopIsEndedByItsDeadlineNotByTheHeartbeat() throws Exception {
     long before = pid();
-    CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> python.call(
-        "sbtest_busy", "sum_forever", List.of(), CallOptions.defaults()
-            .timeout(Duration.ofSeconds(8))));
+    CallTimeoutException e =
+        assertThrows(
+            CallTimeoutException.class,
+            () ->
+                python.call(
+                    "sbtest_busy",
+                    "sum_forever",
+                    List.of(),
+                    CallOptions.defaults().timeout(Duration.ofSeconds(8))));
     assertEquals(Duration.ofSeconds(8), e.timeout(), "its own deadline: " + e.getMessage());
     // sum() cannot be interrupted: the worker is killed after the grace period and replaced.
-    await("the worker replaced", () -> !ProcessHandle.of(before).map(ProcessHandle::isAlive)
-        .orElse(false));
+    await(
+        "the worker replaced",
+        () -> !ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false));
     assertNotEquals(before, pid());
   }
 
@@ -108,14 +127,24 @@ class BusyWorkersIT {
     Path note = ItEnvironment.workDir().resolve("finalizer-" + System.nanoTime());
     Path started = ItEnvironment.workDir().resolve("waiting-" + System.nanoTime());
     long before = pid();
-    PyRef slow = (PyRef) python.call("sbtest_busy", "slow_finalizer",
-        List.of(6, note.toString()), CallOptions.defaults());
-    CompletableFuture<Object> running = python.callAsync("sbtest_busy", "wait_for_finalizer",
-        List.of(note.toString(), started.toString(), CEILING_SECONDS), CallOptions.defaults()
-            .timeout(Duration.ofSeconds(CEILING_SECONDS)));
+    PyRef slow =
+        (PyRef)
+            python.call(
+                "sbtest_busy",
+                "slow_finalizer",
+                List.of(6, note.toString()),
+                CallOptions.defaults());
+    CompletableFuture<Object> running =
+        python.callAsync(
+            "sbtest_busy",
+            "wait_for_finalizer",
+            List.of(note.toString(), started.toString(), CEILING_SECONDS),
+            CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
     await("the call to start", () -> Files.exists(started));
     python.releaseRef(slow); // its finalizer blocks the worker's PING thread for six seconds
-    assertEquals(before, running.get(CEILING_SECONDS, TimeUnit.SECONDS),
+    assertEquals(
+        before,
+        running.get(CEILING_SECONDS, TimeUnit.SECONDS),
         "the running call finished on its worker");
     assertTrue(Files.readString(note).contains("finished"));
     assertEquals(before, pid(), "the same worker serves on");
@@ -124,15 +153,21 @@ class BusyWorkersIT {
   @Test
   void aStoppedWorkerIsStillReplacedAndItsCallerToldWhy() throws Exception {
     long before = pid();
-    CompletableFuture<Object> running = python.callAsync("time", "sleep", List.of(60),
-        CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
+    CompletableFuture<Object> running =
+        python.callAsync(
+            "time",
+            "sleep",
+            List.of(60),
+            CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
     ItEnvironment.signal(before, "STOP");
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> running.get(CEILING_SECONDS, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> running.get(CEILING_SECONDS, TimeUnit.SECONDS));
     WorkerCrashedException crash = assertInstanceOf(WorkerCrashedException.class, e.getCause());
     assertTrue(crash.getMessage().contains("stopped answering heartbeats"), crash.getMessage());
-    await("the stopped worker killed", () -> !ProcessHandle.of(before)
-        .map(ProcessHandle::isAlive).orElse(false));
+    await(
+        "the stopped worker killed",
+        () -> !ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false));
     assertFalse(ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false));
     assertNotEquals(before, pid());
   }

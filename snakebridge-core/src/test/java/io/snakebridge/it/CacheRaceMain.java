@@ -11,12 +11,13 @@ public final class CacheRaceMain {
   private CacheRaceMain() {}
 
   public static void main(String[] args) {
-    try (SnakeBridgeRuntime python = SnakeBridgeRuntime.builder()
-        .name("cache-race")
-        .python(args[0])
-        .cacheDirectory(Path.of(args[1]))
-        .environmentVariable("PYTHONDONTWRITEBYTECODE", "")
-        .build()) {
+    try (SnakeBridgeRuntime python =
+        SnakeBridgeRuntime.builder()
+            .name("cache-race")
+            .python(args[0])
+            .cacheDirectory(Path.of(args[1]))
+            .environmentVariable("PYTHONDONTWRITEBYTECODE", "")
+            .build()) {
       System.out.println("RESULT " + python.call("math", "sqrt", 16));
     }
   }

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A Java callback still running when the call that made it ends is interrupted, so a callback
- * that blocks does not keep a thread per timed-out call; one the callback executor refuses (all
- * its threads busy) fails in Python with an error saying so.
+ * A Java callback still running when the call that made it ends is interrupted, so a callback that
+ * blocks does not keep a thread per timed-out call; one the callback executor refuses (all its
+ * threads busy) fails in Python with an error saying so.
  */
 @ExtendWith(NoLeakedWorkers.class)
 class CallbackThreadsIT {
@@ -67,26 +67,42 @@ class CallbackThreadsIT {
     CountDownLatch never = new CountDownLatch(1);
     AtomicInteger started = new AtomicInteger();
     AtomicInteger interrupted = new AtomicInteger();
-    Function<Object, Object> blocking = value -> {
-      started.incrementAndGet();
-      try {
-        never.await();
-        return value;
-      } catch (InterruptedException e) {
-        interrupted.incrementAndGet();
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    };
+    Function<Object, Object> blocking =
+        value -> {
+          started.incrementAndGet();
+          try {
+            never.await();
+            return value;
+          } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+          }
+        };
     // A call may time out before its callback starts (a busy machine): count the ones that did.
-    Await.value("30 callbacks started", () -> {
-      assertThrows(CallTimeoutException.class, () -> python.call("sbtest_objects", "apply",
-          List.of(blocking, 1), CallOptions.defaults().timeout(Duration.ofMillis(300))));
-      return started.get();
-    }, count -> count >= 30);
-    Await.value("every started callback interrupted and no callback thread holding one",
-        () -> callbackThreads() + " callback threads still hold a callback; "
-            + interrupted.get() + " of " + started.get() + " callbacks were interrupted",
+    Await.value(
+        "30 callbacks started",
+        () -> {
+          assertThrows(
+              CallTimeoutException.class,
+              () ->
+                  python.call(
+                      "sbtest_objects",
+                      "apply",
+                      List.of(blocking, 1),
+                      CallOptions.defaults().timeout(Duration.ofMillis(300))));
+          return started.get();
+        },
+        count -> count >= 30);
+    Await.value(
+        "every started callback interrupted and no callback thread holding one",
+        () ->
+            callbackThreads()
+                + " callback threads still hold a callback; "
+                + interrupted.get()
+                + " of "
+                + started.get()
+                + " callbacks were interrupted",
         seen -> callbackThreads() == 0 && interrupted.get() >= started.get());
     assertEquals(started.get(), interrupted.get(), "every callback that started");
     assertEquals(4.0, python.call("math", "sqrt", 16), "the worker serves on");
@@ -94,22 +110,24 @@ class CallbackThreadsIT {
 
   @Test
   void aCallbackTheExecutorRefusesFailsInPythonSayingWhy() {
-    ThreadPoolExecutor one = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
-        new SynchronousQueue<>());
-    try (SnakeBridgeRuntime bounded = ItEnvironment.runtime(NAME + "-bounded").poolSize(1)
-        .callbackExecutor(one).build()) {
+    ThreadPoolExecutor one =
+        new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new SynchronousQueue<>());
+    try (SnakeBridgeRuntime bounded =
+        ItEnvironment.runtime(NAME + "-bounded").poolSize(1).callbackExecutor(one).build()) {
       Function<Object, Object> inner = value -> value;
       // The outer callback holds the only thread while its nested call calls back again.
-      Function<Object, Object> outer = value -> {
-        try {
-          return bounded.call("sbtest_objects", "apply", inner, value);
-        } catch (PythonException e) {
-          return e.getMessage();
-        }
-      };
+      Function<Object, Object> outer =
+          value -> {
+            try {
+              return bounded.call("sbtest_objects", "apply", inner, value);
+            } catch (PythonException e) {
+              return e.getMessage();
+            }
+          };
       Object answer = bounded.call("sbtest_objects", "apply", outer, 1);
-      assertTrue(answer instanceof String && ((String) answer).contains(
-          "callback executor refused it"), String.valueOf(answer));
+      assertTrue(
+          answer instanceof String && ((String) answer).contains("callback executor refused it"),
+          String.valueOf(answer));
       assertEquals(2L, bounded.call("sbtest_objects", "apply", inner, 2), "later ones run");
     } finally {
       one.shutdown();

@@ -40,11 +40,21 @@ class CallbacksIT {
   @Test
   void sortedWithAJavaKey() {
     Function<String, Integer> length = String::length;
-    assertEquals(List.of("a", "bb", "ccc"), python.call("builtins", "sorted",
-        List.of(List.of("ccc", "a", "bb")), CallOptions.defaults().kwarg("key", length)));
+    assertEquals(
+        List.of("a", "bb", "ccc"),
+        python.call(
+            "builtins",
+            "sorted",
+            List.of(List.of("ccc", "a", "bb")),
+            CallOptions.defaults().kwarg("key", length)));
     PyCallable reverse = (args, kwargs) -> -((Number) args.get(0)).longValue();
-    assertEquals(List.of(3L, 2L, 1L), python.call("builtins", "sorted",
-        List.of(List.of(1, 3, 2)), CallOptions.defaults().kwarg("key", reverse)));
+    assertEquals(
+        List.of(3L, 2L, 1L),
+        python.call(
+            "builtins",
+            "sorted",
+            List.of(List.of(1, 3, 2)),
+            CallOptions.defaults().kwarg("key", reverse)));
   }
 
   @Test
@@ -58,8 +68,10 @@ class CallbacksIT {
     assertEquals(null, python.call("sbtest_objects", "apply", note));
     assertEquals(List.of("ran"), ran);
     PyCallable echo = (args, kwargs) -> List.of(args, kwargs);
-    assertEquals(List.of(List.of(1L), Map.of("k", 2L)), python.call("sbtest_objects", "apply",
-        List.of(echo, 1), CallOptions.defaults().kwarg("k", 2)));
+    assertEquals(
+        List.of(List.of(1L), Map.of("k", 2L)),
+        python.call(
+            "sbtest_objects", "apply", List.of(echo, 1), CallOptions.defaults().kwarg("k", 2)));
   }
 
   @Test
@@ -73,53 +85,69 @@ class CallbacksIT {
   @Test
   void aThrowingCallbackRaisesJavaErrorWhoseCauseIsTheOriginal() {
     IllegalStateException thrown = new IllegalStateException("no key for this one");
-    Function<Object, Object> failing = value -> {
-      throw thrown;
-    };
-    PythonException e = assertThrows(PythonException.class, () -> python.call("builtins",
-        "sorted", List.of(List.of(2, 1)), CallOptions.defaults().kwarg("key", failing)));
+    Function<Object, Object> failing =
+        value -> {
+          throw thrown;
+        };
+    PythonException e =
+        assertThrows(
+            PythonException.class,
+            () ->
+                python.call(
+                    "builtins",
+                    "sorted",
+                    List.of(List.of(2, 1)),
+                    CallOptions.defaults().kwarg("key", failing)));
     assertEquals("snakebridge_worker.JavaError", e.pythonType());
     assertTrue(e.isInstance("builtins.Exception"));
     assertSame(thrown, e.getCause());
 
-    Supplier<Object> failingSupplier = () -> {
-      throw thrown;
-    };
-    PythonException wrapped = assertThrows(PythonException.class,
-        () -> python.call("sbtest_objects", "wrap_failure", failingSupplier));
+    Supplier<Object> failingSupplier =
+        () -> {
+          throw thrown;
+        };
+    PythonException wrapped =
+        assertThrows(
+            PythonException.class,
+            () -> python.call("sbtest_objects", "wrap_failure", failingSupplier));
     assertEquals("builtins.ValueError", wrapped.pythonType());
     PythonException javaError = assertInstanceOf(PythonException.class, wrapped.getCause());
     assertEquals("snakebridge_worker.JavaError", javaError.pythonType());
     assertSame(thrown, javaError.getCause(), "the chain still ends in the Java exception");
 
-    assertEquals(List.of("java.lang.IllegalStateException", "no key for this one"),
-        python.call("sbtest_objects", "catching", failingSupplier), "Python may catch it");
+    assertEquals(
+        List.of("java.lang.IllegalStateException", "no key for this one"),
+        python.call("sbtest_objects", "catching", failingSupplier),
+        "Python may catch it");
   }
 
   @Test
   void aWrongNumberOfArgumentsFailsInPython() {
     Function<Object, Object> one = x -> x;
-    PythonException e = assertThrows(PythonException.class,
-        () -> python.call("sbtest_objects", "apply", one, 1, 2));
+    PythonException e =
+        assertThrows(
+            PythonException.class, () -> python.call("sbtest_objects", "apply", one, 1, 2));
     assertInstanceOf(IllegalArgumentException.class, e.getCause());
   }
 
   @Test
   void aCallbackCallsPythonWhichCallsBackAgainToDepthFive() {
     long pid = (Long) python.call("sbtest_objects", "pid");
-    Function<Long, Object> descend = new Function<>() {
-      @Override
-      public Object apply(Long depth) {
-        if (depth == 0) {
-          return List.of(python.call("sbtest_objects", "pid"), "bottom");
-        }
-        List<Object> below = new ArrayList<>((List<?>) python.call("sbtest_objects", "apply",
-            this, depth - 1));
-        below.add(depth);
-        return below;
-      }
-    };
-    assertEquals(List.of(pid, "bottom", 1L, 2L, 3L, 4L, 5L),
+    Function<Long, Object> descend =
+        new Function<>() {
+          @Override
+          public Object apply(Long depth) {
+            if (depth == 0) {
+              return List.of(python.call("sbtest_objects", "pid"), "bottom");
+            }
+            List<Object> below =
+                new ArrayList<>((List<?>) python.call("sbtest_objects", "apply", this, depth - 1));
+            below.add(depth);
+            return below;
+          }
+        };
+    assertEquals(
+        List.of(pid, "bottom", 1L, 2L, 3L, 4L, 5L),
         python.call("sbtest_objects", "apply", descend, 5));
   }
 

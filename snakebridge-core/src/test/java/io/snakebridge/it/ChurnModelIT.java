@@ -34,42 +34,46 @@ class ChurnModelIT {
   @Test
   void csvToPandasToScikitLearnToJavaArrays() throws IOException {
     Optional<Path> science = ItEnvironment.sciencePython();
-    assumeTrue(science.isPresent(),
+    assumeTrue(
+        science.isPresent(),
         "no Python with pandas and scikit-learn (snakebridge.test.sciencePython)");
-    Path csv = writeCustomers(ItEnvironment.workDir().resolve("churn-" + System.nanoTime()
-        + ".csv"));
+    Path csv =
+        writeCustomers(ItEnvironment.workDir().resolve("churn-" + System.nanoTime() + ".csv"));
 
-    try (SnakeBridgeRuntime python = ItEnvironment.runtime("churn")
-            .python(science.get().toString()).build();
+    try (SnakeBridgeRuntime python =
+            ItEnvironment.runtime("churn").python(science.get().toString()).build();
         SessionContext session = SessionContext.open(SessionOptions.defaults())) {
-      session.run(() -> {
-        PyRef customers = (PyRef) python.call("pandas", "read_csv", csv.toString());
-        PyRef features = (PyRef) customers.getItem(List.of("tenure", "monthly", "calls"));
-        PyRef churned = (PyRef) customers.getItem("churned");
+      session.run(
+          () -> {
+            PyRef customers = (PyRef) python.call("pandas", "read_csv", csv.toString());
+            PyRef features = (PyRef) customers.getItem(List.of("tenure", "monthly", "calls"));
+            PyRef churned = (PyRef) customers.getItem("churned");
 
-        PyRef model = python.callClass("sklearn.linear_model", "LogisticRegression",
-            kw("max_iter", 500));
-        model.callMethod("fit", features, churned);
+            PyRef model =
+                python.callClass("sklearn.linear_model", "LogisticRegression", kw("max_iter", 500));
+            model.callMethod("fit", features, churned);
 
-        double accuracy = (Double) model.callMethod("score", features, churned);
-        double[] predicted = ((NdArray) model.callMethod("predict", features)).asDoubleArray();
-        double[][] firstProbabilities = ((NdArray) model.callMethod("predict_proba",
-            features.callMethod("head", 3))).toDoubleMatrix();
+            double accuracy = (Double) model.callMethod("score", features, churned);
+            double[] predicted = ((NdArray) model.callMethod("predict", features)).asDoubleArray();
+            double[][] firstProbabilities =
+                ((NdArray) model.callMethod("predict_proba", features.callMethod("head", 3)))
+                    .toDoubleMatrix();
 
-        assertEquals(ROWS, predicted.length);
-        assertTrue(accuracy > 0.7, "the labels follow the features, accuracy " + accuracy);
-        assertEquals(3, firstProbabilities.length);
-        for (double[] row : firstProbabilities) {
-          assertEquals(1.0, row[0] + row[1], 1e-9);
-        }
-        long predictedChurners = 0;
-        for (double p : predicted) {
-          assertTrue(p == 0.0 || p == 1.0, "a class label, got " + p);
-          predictedChurners += (long) p;
-        }
-        assertTrue(predictedChurners > 0 && predictedChurners < ROWS,
-            "both classes predicted, churners " + predictedChurners);
-      });
+            assertEquals(ROWS, predicted.length);
+            assertTrue(accuracy > 0.7, "the labels follow the features, accuracy " + accuracy);
+            assertEquals(3, firstProbabilities.length);
+            for (double[] row : firstProbabilities) {
+              assertEquals(1.0, row[0] + row[1], 1e-9);
+            }
+            long predictedChurners = 0;
+            for (double p : predicted) {
+              assertTrue(p == 0.0 || p == 1.0, "a class label, got " + p);
+              predictedChurners += (long) p;
+            }
+            assertTrue(
+                predictedChurners > 0 && predictedChurners < ROWS,
+                "both classes predicted, churners " + predictedChurners);
+          });
     }
   }
 
@@ -84,8 +88,15 @@ class ChurnModelIT {
         double monthly = 20 + random.nextDouble() * 100;
         int calls = random.nextInt(10);
         double risk = 1.5 - tenure / 24.0 + calls / 3.0 + random.nextGaussian() * 0.5;
-        out.write(tenure + "," + String.format(Locale.ROOT, "%.2f", monthly) + "," + calls + ","
-            + (risk > 1.0 ? 1 : 0) + "\n");
+        out.write(
+            tenure
+                + ","
+                + String.format(Locale.ROOT, "%.2f", monthly)
+                + ","
+                + calls
+                + ","
+                + (risk > 1.0 ? 1 : 0)
+                + "\n");
       }
     }
     return csv;

@@ -43,29 +43,40 @@ class ContextManagersIT {
 
   @Test
   void exitSeesTheBodysExceptionWhichIsRethrown() {
-    PyRef recorder = python.callClass("sbtest_objects", "Recorder", List.of(),
-        CallOptions.defaults());
+    PyRef recorder =
+        python.callClass("sbtest_objects", "Recorder", List.of(), CallOptions.defaults());
     IllegalStateException thrown = new IllegalStateException("disk full");
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> python.with(recorder, value -> {
-          assertEquals(recorder, value, "__enter__ returned self");
-          throw thrown;
-        }));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                python.with(
+                    recorder,
+                    value -> {
+                      assertEquals(recorder, value, "__enter__ returned self");
+                      throw thrown;
+                    }));
     assertSame(thrown, e);
-    assertEquals(List.of("enter", "exit JavaError java.lang.IllegalStateException: disk full"
-        + " java_type=java.lang.IllegalStateException"), python.getAttr(recorder, "events"));
+    assertEquals(
+        List.of(
+            "enter",
+            "exit JavaError java.lang.IllegalStateException: disk full"
+                + " java_type=java.lang.IllegalStateException"),
+        python.getAttr(recorder, "events"));
   }
 
   @Test
   void aManagerThatReturnsTrueSuppressesTheException() {
-    PyRef recorder = python.callClass("sbtest_objects", "Recorder", List.of(true),
-        CallOptions.defaults());
-    assertNull(python.with(recorder, value -> {
-      throw new IllegalArgumentException("swallowed");
-    }));
+    PyRef recorder =
+        python.callClass("sbtest_objects", "Recorder", List.of(true), CallOptions.defaults());
+    assertNull(
+        python.with(
+            recorder,
+            value -> {
+              throw new IllegalArgumentException("swallowed");
+            }));
     assertEquals(2, ((List<?>) python.getAttr(recorder, "events")).size());
-    PyRef plain = python.callClass("sbtest_objects", "Recorder", List.of(),
-        CallOptions.defaults());
+    PyRef plain = python.callClass("sbtest_objects", "Recorder", List.of(), CallOptions.defaults());
     assertEquals("fine", python.with(plain, value -> "fine"));
     assertEquals(List.of("enter", "exit ok"), python.getAttr(plain, "events"));
   }
@@ -74,11 +85,17 @@ class ContextManagersIT {
   void aGeneratorBasedManagerRollsBackOnTheJavaException() {
     PyRef events = (PyRef) python.call("collections", "deque");
     PyRef transaction = (PyRef) python.call("sbtest_objects", "transaction", events);
-    assertThrows(UnsupportedOperationException.class, () -> python.with(transaction, tx -> {
-      assertEquals("tx", tx);
-      throw new UnsupportedOperationException("abort");
-    }));
-    assertEquals(List.of("begin", "rollback java.lang.UnsupportedOperationException"),
+    assertThrows(
+        UnsupportedOperationException.class,
+        () ->
+            python.with(
+                transaction,
+                tx -> {
+                  assertEquals("tx", tx);
+                  throw new UnsupportedOperationException("abort");
+                }));
+    assertEquals(
+        List.of("begin", "rollback java.lang.UnsupportedOperationException"),
         python.call("builtins", "list", events));
     PyRef committed = (PyRef) python.call("collections", "deque");
     python.with((PyRef) python.call("sbtest_objects", "transaction", committed), tx -> tx);

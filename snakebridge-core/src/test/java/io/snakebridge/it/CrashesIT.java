@@ -40,73 +40,95 @@ class CrashesIT {
 
   @Test
   void anExitGivesItsStatus() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      WorkerCrashedException e = assertThrows(WorkerCrashedException.class,
-          () -> python.call("sbtest_helpers", "exit_with", 3));
-      assertEquals(3, e.exitCode().getAsInt());
-      assertTrue(e.signal().isEmpty());
-      assertTrue(e.workerId().startsWith("crashes-"), e.workerId());
-      assertTrue(e.getMessage().contains("exit status 3"), e.getMessage());
-      assertEquals(4.0, python.call("math", "sqrt", 16));
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          WorkerCrashedException e =
+              assertThrows(
+                  WorkerCrashedException.class,
+                  () -> python.call("sbtest_helpers", "exit_with", 3));
+          assertEquals(3, e.exitCode().getAsInt());
+          assertTrue(e.signal().isEmpty());
+          assertTrue(e.workerId().startsWith("crashes-"), e.workerId());
+          assertTrue(e.getMessage().contains("exit status 3"), e.getMessage());
+          assertEquals(4.0, python.call("math", "sqrt", 16));
+        });
   }
 
   @Test
   void sigkillGivesSignal9() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      // Reported as the worker dies: the call's timeout (120 s) is far beyond LIMIT.
-      WorkerCrashedException e = assertThrows(WorkerCrashedException.class,
-          () -> python.call("sbtest_helpers", "kill_self", 9));
-      assertEquals(9, e.signal().getAsInt());
-      assertEquals(137, e.exitCode().getAsInt());
-      assertTrue(e.getMessage().contains("killed by signal 9 (SIGKILL)"), e.getMessage());
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          // Reported as the worker dies: the call's timeout (120 s) is far beyond LIMIT.
+          WorkerCrashedException e =
+              assertThrows(
+                  WorkerCrashedException.class,
+                  () -> python.call("sbtest_helpers", "kill_self", 9));
+          assertEquals(9, e.signal().getAsInt());
+          assertEquals(137, e.exitCode().getAsInt());
+          assertTrue(e.getMessage().contains("killed by signal 9 (SIGKILL)"), e.getMessage());
+        });
   }
 
   @Test
   void aSegfaultGivesSignal11AndFaulthandlersTraceback() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      WorkerCrashedException e = assertThrows(WorkerCrashedException.class,
-          () -> python.call("sbtest_helpers", "segfault"));
-      assertEquals(11, e.signal().getAsInt());
-      assertTrue(e.stderrTail().contains("Segmentation fault"), e.stderrTail());
-      assertTrue(e.stderrTail().contains("segfault"), "faulthandler names the Python function: "
-          + e.stderrTail());
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          WorkerCrashedException e =
+              assertThrows(
+                  WorkerCrashedException.class, () -> python.call("sbtest_helpers", "segfault"));
+          assertEquals(11, e.signal().getAsInt());
+          assertTrue(e.stderrTail().contains("Segmentation fault"), e.stderrTail());
+          assertTrue(
+              e.stderrTail().contains("segfault"),
+              "faulthandler names the Python function: " + e.stderrTail());
+        });
   }
 
   @Test
   void otherCallsGoOnAndThePoolGetsBackToFullSize() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Await.value("three workers", python::poolStats, s -> s.idle() + s.busy() == 3);
-      Path gate = ItEnvironment.workDir().resolve("crashes-gate-" + System.nanoTime());
-      List<CompletableFuture<Object>> steady = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        steady.add(python.callAsync("sbtest_helpers", "wait_for_gate", List.of(gate.toString()),
-            CallOptions.defaults()));
-      }
-      Await.value("two calls running", python::poolStats, s -> s.busy() == 2);
-      assertThrows(WorkerCrashedException.class,
-          () -> python.call("sbtest_helpers", "kill_self", 9));
-      Files.createFile(gate);
-      for (CompletableFuture<Object> call : steady) {
-        assertTrue(call.get() instanceof Long, "the concurrent calls completed");
-      }
-      // Three calls that meet need three live workers: the replacement has joined.
-      Path meeting = Files.createTempDirectory(ItEnvironment.workDir(), "crashes-meeting-");
-      Set<Object> pids = new HashSet<>();
-      List<CompletableFuture<Object>> overlapping = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        overlapping.add(python.callAsync("sbtest_helpers", "pid_at_rendezvous",
-            List.of(meeting.toString(), 3), CallOptions.defaults()));
-      }
-      for (CompletableFuture<Object> call : overlapping) {
-        pids.add(call.get());
-      }
-      assertEquals(3, pids.size(), "three distinct workers: " + pids);
-      for (Object pid : pids) {
-        assertTrue(ProcessHandle.of((Long) pid).map(ProcessHandle::isAlive).orElse(false));
-      }
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Await.value("three workers", python::poolStats, s -> s.idle() + s.busy() == 3);
+          Path gate = ItEnvironment.workDir().resolve("crashes-gate-" + System.nanoTime());
+          List<CompletableFuture<Object>> steady = new ArrayList<>();
+          for (int i = 0; i < 2; i++) {
+            steady.add(
+                python.callAsync(
+                    "sbtest_helpers",
+                    "wait_for_gate",
+                    List.of(gate.toString()),
+                    CallOptions.defaults()));
+          }
+          Await.value("two calls running", python::poolStats, s -> s.busy() == 2);
+          assertThrows(
+              WorkerCrashedException.class, () -> python.call("sbtest_helpers", "kill_self", 9));
+          Files.createFile(gate);
+          for (CompletableFuture<Object> call : steady) {
+            assertTrue(call.get() instanceof Long, "the concurrent calls completed");
+          }
+          // Three calls that meet need three live workers: the replacement has joined.
+          Path meeting = Files.createTempDirectory(ItEnvironment.workDir(), "crashes-meeting-");
+          Set<Object> pids = new HashSet<>();
+          List<CompletableFuture<Object>> overlapping = new ArrayList<>();
+          for (int i = 0; i < 3; i++) {
+            overlapping.add(
+                python.callAsync(
+                    "sbtest_helpers",
+                    "pid_at_rendezvous",
+                    List.of(meeting.toString(), 3),
+                    CallOptions.defaults()));
+          }
+          for (CompletableFuture<Object> call : overlapping) {
+            pids.add(call.get());
+          }
+          assertEquals(3, pids.size(), "three distinct workers: " + pids);
+          for (Object pid : pids) {
+            assertTrue(ProcessHandle.of((Long) pid).map(ProcessHandle::isAlive).orElse(false));
+          }
+        });
   }
 }

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A call's caller stops waiting at its deadline, or when its thread is interrupted, also when the
  * worker cannot be interrupted (a C loop holding the GIL); the worker is told to stop and replaced
- * in the background if it does not. The grace period here is long, so a caller that only
- * returned once its worker was killed would find it dead: the tests check the order of events,
- * not how long anything took.
+ * in the background if it does not. The grace period here is long, so a caller that only returned
+ * once its worker was killed would find it dead: the tests check the order of events, not how long
+ * anything took.
  */
 @ExtendWith(NoLeakedWorkers.class)
 class DeadlinesIT {
@@ -40,10 +40,16 @@ class DeadlinesIT {
 
   @BeforeAll
   static void start() {
-    python = ItEnvironment.bareRuntime("deadlines")
-        .pool("default", ItEnvironment.pool().size(1).cancelGrace(GRACE)
-            .pythonPath(ItEnvironment.helpers(), BusyWorkersIT.busyHelpers()).build())
-        .build();
+    python =
+        ItEnvironment.bareRuntime("deadlines")
+            .pool(
+                "default",
+                ItEnvironment.pool()
+                    .size(1)
+                    .cancelGrace(GRACE)
+                    .pythonPath(ItEnvironment.helpers(), BusyWorkersIT.busyHelpers())
+                    .build())
+            .build();
   }
 
   @AfterAll
@@ -52,8 +58,12 @@ class DeadlinesIT {
   }
 
   private static long pid() {
-    return (Long) python.call("os", "getpid", List.of(), CallOptions.defaults()
-        .timeout(Duration.ofSeconds(CEILING_SECONDS)));
+    return (Long)
+        python.call(
+            "os",
+            "getpid",
+            List.of(),
+            CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
   }
 
   private static boolean alive(long pid) {
@@ -61,16 +71,24 @@ class DeadlinesIT {
   }
 
   private static void awaitBusy() throws InterruptedException {
-    Await.until("the call to start", () -> python.poolStats().busy() == 1,
+    Await.until(
+        "the call to start",
+        () -> python.poolStats().busy() == 1,
         Duration.ofSeconds(CEILING_SECONDS));
   }
 
   @Test
   void anUninterruptibleCallTimesOutAtItsDeadlineAndItsWorkerIsReplacedLater() throws Exception {
     long before = pid();
-    CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> python.call(
-        "sbtest_busy", "sum_forever", List.of(), CallOptions.defaults()
-            .timeout(Duration.ofSeconds(1))));
+    CallTimeoutException e =
+        assertThrows(
+            CallTimeoutException.class,
+            () ->
+                python.call(
+                    "sbtest_busy",
+                    "sum_forever",
+                    List.of(),
+                    CallOptions.defaults().timeout(Duration.ofSeconds(1))));
     assertTrue(alive(before), "thrown before the grace period ended: the worker still runs");
     assertTrue(e.getMessage().contains("told to stop"), e.getMessage());
     assertNotEquals(before, pid(), "it did not stop, so it was replaced");
@@ -83,15 +101,20 @@ class DeadlinesIT {
     Path note = ItEnvironment.workDir().resolve("interrupted-" + System.nanoTime());
     AtomicReference<RuntimeException> thrown = new AtomicReference<>();
     AtomicBoolean flagSet = new AtomicBoolean();
-    Thread caller = new Thread(() -> {
-      try {
-        python.call("sbtest_helpers", "spin_noting", List.of(300, note.toString()),
-            CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
-      } catch (RuntimeException e) {
-        thrown.set(e);
-        flagSet.set(Thread.currentThread().isInterrupted());
-      }
-    });
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                python.call(
+                    "sbtest_helpers",
+                    "spin_noting",
+                    List.of(300, note.toString()),
+                    CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
+              } catch (RuntimeException e) {
+                thrown.set(e);
+                flagSet.set(Thread.currentThread().isInterrupted());
+              }
+            });
     caller.start();
     awaitBusy();
     caller.interrupt();
@@ -100,7 +123,9 @@ class DeadlinesIT {
     SnakeBridgeException e = assertInstanceOf(SnakeBridgeException.class, thrown.get());
     assertInstanceOf(InterruptedException.class, e.getCause(), e.toString());
     assertTrue(flagSet.get(), "the interrupt flag is restored");
-    Await.until("the Python call to be cancelled", () -> Files.exists(note),
+    Await.until(
+        "the Python call to be cancelled",
+        () -> Files.exists(note),
         Duration.ofSeconds(CEILING_SECONDS));
     assertEquals("cleaned up", Files.readString(note));
     assertEquals(before, pid(), "it stopped when told to: the same worker serves on");
@@ -110,14 +135,19 @@ class DeadlinesIT {
   void anInterruptedCallerStopsWaitingAlsoWhenTheWorkerCannotBeInterrupted() throws Exception {
     long before = pid();
     AtomicReference<RuntimeException> thrown = new AtomicReference<>();
-    Thread caller = new Thread(() -> {
-      try {
-        python.call("sbtest_busy", "sum_forever", List.of(), CallOptions.defaults()
-            .timeout(Duration.ofSeconds(CEILING_SECONDS)));
-      } catch (RuntimeException e) {
-        thrown.set(e);
-      }
-    });
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                python.call(
+                    "sbtest_busy",
+                    "sum_forever",
+                    List.of(),
+                    CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
+              } catch (RuntimeException e) {
+                thrown.set(e);
+              }
+            });
     caller.start();
     awaitBusy();
     caller.interrupt();

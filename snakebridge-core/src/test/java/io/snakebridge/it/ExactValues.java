@@ -3,7 +3,6 @@ package io.snakebridge.it;
 import io.snakebridge.NdArray;
 import io.snakebridge.PyComplex;
 import io.snakebridge.PyFrozenSet;
-import io.snakebridge.PyTuple;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -13,10 +12,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Exact comparison of decoded values, as a user would check a round trip: the same Java classes
- * (an {@code ArrayList} is not a {@code PyTuple}, a {@code LinkedHashSet} not a
- * {@code PyFrozenSet}), doubles bit for bit (NaN payloads, {@code -0.0}), {@code byte[]} by
- * content, maps in order, sets in any order.
+ * Exact comparison of decoded values, as a user would check a round trip: the same Java classes (an
+ * {@code ArrayList} is not a {@code PyTuple}, a {@code LinkedHashSet} not a {@code PyFrozenSet}),
+ * doubles bit for bit (NaN payloads, {@code -0.0}), {@code byte[]} by content, maps in order, sets
+ * in any order.
  */
 final class ExactValues {
   private ExactValues() {}
@@ -49,8 +48,9 @@ final class ExactValues {
     } else if (sent instanceof LinkedHashSet || sent instanceof PyFrozenSet) {
       return members((java.util.Set<?>) sent, (java.util.Set<?>) back, path);
     } else if (sent instanceof NdArray) {
-      same = sent.equals(back)
-          && ((NdArray) sent).data().getClass() == ((NdArray) back).data().getClass();
+      same =
+          sent.equals(back)
+              && ((NdArray) sent).data().getClass() == ((NdArray) back).data().getClass();
     } else {
       same = sent.equals(back);
     }
@@ -120,7 +120,8 @@ final class ExactValues {
     if (value == null) {
       return "null";
     }
-    String text = value instanceof byte[] ? Arrays.toString((byte[]) value) : Objects.toString(value);
+    String text =
+        value instanceof byte[] ? Arrays.toString((byte[]) value) : Objects.toString(value);
     if (text.length() > 200) {
       text = text.substring(0, 200) + "...";
     }

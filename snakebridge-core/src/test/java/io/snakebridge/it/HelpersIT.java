@@ -20,8 +20,11 @@ class HelpersIT {
 
   @BeforeAll
   static void start() {
-    python = ItEnvironment.runtime("helpers").poolSize(1)
-        .helperPaths(ItEnvironment.helperFolder()).build();
+    python =
+        ItEnvironment.runtime("helpers")
+            .poolSize(1)
+            .helperPaths(ItEnvironment.helperFolder())
+            .build();
   }
 
   @AfterAll
@@ -31,24 +34,33 @@ class HelpersIT {
 
   @Test
   void helpersInTheHelperFolderAreCallable() {
-    assertEquals("hello-big-world", python.callHelper("sbhelp_text.slug",
-        List.of("Hello  Big World"), CallOptions.defaults()));
-    assertEquals("a_b", python.callHelper("sbhelp_text.slug", List.of("A B"),
-        CallOptions.defaults().kwarg("sep", "_")));
-    assertEquals(3L, python.callHelperAsync("sbhelp_text.word_count", List.of("one two three"),
-        CallOptions.defaults()).join());
+    assertEquals(
+        "hello-big-world",
+        python.callHelper("sbhelp_text.slug", List.of("Hello  Big World"), CallOptions.defaults()));
+    assertEquals(
+        "a_b",
+        python.callHelper(
+            "sbhelp_text.slug", List.of("A B"), CallOptions.defaults().kwarg("sep", "_")));
+    assertEquals(
+        3L,
+        python
+            .callHelperAsync(
+                "sbhelp_text.word_count", List.of("one two three"), CallOptions.defaults())
+            .join());
   }
 
   @Test
   void anUnknownHelperIsAClearError() {
-    for (String name : List.of("sbhelp_text.nope", "no_such_module.fn",
-        "sbtest_helpers.echo")) {
-      PythonException e = assertThrows(PythonException.class,
-          () -> python.callHelper(name, List.of(), CallOptions.defaults()), name);
+    for (String name : List.of("sbhelp_text.nope", "no_such_module.fn", "sbtest_helpers.echo")) {
+      PythonException e =
+          assertThrows(
+              PythonException.class,
+              () -> python.callHelper(name, List.of(), CallOptions.defaults()),
+              name);
       assertEquals("snakebridge_worker.HelperNotFound", e.pythonType(), name);
       assertTrue(e.pythonMessage().contains(name), e.pythonMessage());
-      assertTrue(e.pythonMessage().contains(ItEnvironment.helperFolder().toString()),
-          e.pythonMessage());
+      assertTrue(
+          e.pythonMessage().contains(ItEnvironment.helperFolder().toString()), e.pythonMessage());
     }
   }
 }

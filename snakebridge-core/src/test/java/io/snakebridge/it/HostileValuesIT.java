@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Errors and values a careless or hostile user produces (deep tracebacks, values Java cannot
- * hold, lying subclasses, colliding keys): each fails or crosses for its own call only, and the
- * worker, with the session's objects on it, serves on.
+ * Errors and values a careless or hostile user produces (deep tracebacks, values Java cannot hold,
+ * lying subclasses, colliding keys): each fails or crosses for its own call only, and the worker,
+ * with the session's objects on it, serves on.
  */
 @ExtendWith(NoLeakedWorkers.class)
 class HostileValuesIT {
@@ -48,10 +48,11 @@ class HostileValuesIT {
 
   @BeforeAll
   static void start() {
-    python = ItEnvironment.runtime("hostile")
-        .pythonPath(ItEnvironment.helpers(), hostileHelpers())
-        .poolSize(1)
-        .build();
+    python =
+        ItEnvironment.runtime("hostile")
+            .pythonPath(ItEnvironment.helpers(), hostileHelpers())
+            .poolSize(1)
+            .build();
   }
 
   @AfterAll
@@ -61,8 +62,8 @@ class HostileValuesIT {
 
   private static Path hostileHelpers() {
     Path dir = ItEnvironment.workDir().resolve("hostile");
-    try (InputStream in = HostileValuesIT.class.getResourceAsStream(
-        "/it-python/hostile/sbtest_hostile.py")) {
+    try (InputStream in =
+        HostileValuesIT.class.getResourceAsStream("/it-python/hostile/sbtest_hostile.py")) {
       Files.createDirectories(dir);
       Files.copy(in, dir.resolve("sbtest_hostile.py"), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
@@ -80,34 +81,45 @@ class HostileValuesIT {
   }
 
   /**
-   * Runs {@code failing} in a session holding an object on the only worker, then checks the
-   * worker is the same process and the object still answers.
+   * Runs {@code failing} in a session holding an object on the only worker, then checks the worker
+   * is the same process and the object still answers.
    */
   private static <T extends Throwable> T failsAlone(Class<T> expected, Runnable failing) {
-    return SessionContext.withSession(() -> {
-      long pid = pid();
-      PyRef kept = python.callClass("collections", "Counter", List.of("abracadabra"),
-          CallOptions.defaults());
-      T thrown = assertThrows(expected, failing::run);
-      assertEquals(pid, pid(), "the worker serves on");
-      assertEquals(5L, python.callMethod(kept, "__getitem__", "a"), "the session's object lives");
-      return thrown;
-    });
+    return SessionContext.withSession(
+        () -> {
+          long pid = pid();
+          PyRef kept =
+              python.callClass(
+                  "collections", "Counter", List.of("abracadabra"), CallOptions.defaults());
+          T thrown = assertThrows(expected, failing::run);
+          assertEquals(pid, pid(), "the worker serves on");
+          assertEquals(
+              5L, python.callMethod(kept, "__getitem__", "a"), "the session's object lives");
+          return thrown;
+        });
   }
 
   @Test
   void aTracebackOf200kFramesArrivesCutWithTheCount() {
     String[] version = python.pythonInfo().version().split("\\.");
-    assumeTrue(Integer.parseInt(version[0]) > 3 || Integer.parseInt(version[1]) >= 11,
+    assumeTrue(
+        Integer.parseInt(version[0]) > 3 || Integer.parseInt(version[1]) >= 11,
         "before 3.11 a Python recursion this deep overflows the C stack by itself");
-    PythonException e = failsAlone(PythonException.class,
-        () -> python.call("sbtest_hostile", "deep_recursion_error", 200_000L));
+    PythonException e =
+        failsAlone(
+            PythonException.class,
+            () -> python.call("sbtest_hostile", "deep_recursion_error", 200_000L));
     assertEquals("builtins.RecursionError", e.pythonType());
-    assertTrue(e.pythonMessage().matches("maximum recursion depth exceeded.*\\[traceback cut: "
-        + "\\d{6} frames omitted between the outermost 100 and the innermost 900]"),
+    assertTrue(
+        e.pythonMessage()
+            .matches(
+                "maximum recursion depth exceeded.*\\[traceback cut: "
+                    + "\\d{6} frames omitted between the outermost 100 and the innermost 900]"),
         e.pythonMessage());
-    long python = Arrays.stream(e.getStackTrace())
-        .filter(frame -> frame.getClassName().equals("sbtest_hostile")).count();
+    long python =
+        Arrays.stream(e.getStackTrace())
+            .filter(frame -> frame.getClassName().equals("sbtest_hostile"))
+            .count();
     assertEquals(1_000, python, "the 100 outermost and 900 innermost frames");
     assertEquals("down", e.getStackTrace()[0].getMethodName());
     assertTrue(e.pythonTraceback().contains("frames omitted"), e.pythonTraceback());
@@ -117,9 +129,15 @@ class HostileValuesIT {
   void aMillionDigitDecimalFailsTheCallInsteadOfStallingIt() {
     // Parsing a million digits into a BigDecimal would take about half a minute: the reader
     // refuses more than CodecLimits' maxDecimalDigits.
-    SnakeBridgeException e = failsAlone(SnakeBridgeException.class, () -> python.call(
-        "sbtest_helpers", "evaluate", List.of("decimal.Decimal('1' * 1_000_000)"),
-        CallOptions.defaults().timeout(Duration.ofSeconds(5))));
+    SnakeBridgeException e =
+        failsAlone(
+            SnakeBridgeException.class,
+            () ->
+                python.call(
+                    "sbtest_helpers",
+                    "evaluate",
+                    List.of("decimal.Decimal('1' * 1_000_000)"),
+                    CallOptions.defaults().timeout(Duration.ofSeconds(5))));
     if (!(e instanceof ConversionException) && !(e instanceof CallTimeoutException)) {
       fail("expected a ConversionException or CallTimeoutException", e);
     }
@@ -128,22 +146,27 @@ class HostileValuesIT {
 
   @Test
   void valuesBeyondJavasRangeAreConversionErrors() {
-    for (String expression : List.of("decimal.Decimal('1E+999999999999')",
-        "decimal.Decimal('1E-3000000000')",
-        "datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=23)))",
-        "datetime.time(1, tzinfo=datetime.timezone(-datetime.timedelta(hours=18, minutes=30)))")) {
+    for (String expression :
+        List.of(
+            "decimal.Decimal('1E+999999999999')",
+            "decimal.Decimal('1E-3000000000')",
+            "datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=23)))",
+            "datetime.time(1, tzinfo=datetime.timezone(-datetime.timedelta(hours=18, minutes=30)))")) {
       ConversionException e = failsAlone(ConversionException.class, () -> evaluate(expression));
       assertTrue(e.getMessage().contains("Java's"), e.getMessage());
     }
-    assertEquals(OffsetDateTime.of(2020, 1, 1, 0, 0, 0, 0, ZoneOffset.ofHours(-18)), evaluate(
-        "datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=-18)))"));
+    assertEquals(
+        OffsetDateTime.of(2020, 1, 1, 0, 0, 0, 0, ZoneOffset.ofHours(-18)),
+        evaluate(
+            "datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=-18)))"));
     assertEquals(new BigDecimal("1E+2147483647"), evaluate("decimal.Decimal('1E+2147483647')"));
   }
 
   @Test
   void subclassesCrossWithTheValueTheyHold() {
-    assertEquals(List.of(7L, 5L, 1.5, "ok"), withBytesAsText(
-        (List<?>) python.call("sbtest_hostile", "subclasses")));
+    assertEquals(
+        List.of(7L, 5L, 1.5, "ok"),
+        withBytesAsText((List<?>) python.call("sbtest_hostile", "subclasses")));
   }
 
   private static List<Object> withBytesAsText(List<?> values) {
@@ -159,8 +182,9 @@ class HostileValuesIT {
     Map<Object, Object> map = new LinkedHashMap<>();
     map.put(1, "int");
     map.put(1L, "long");
-    ConversionException e = failsAlone(ConversionException.class, () -> python.call(
-        "sbtest_hostile", "describe_keys", map));
+    ConversionException e =
+        failsAlone(
+            ConversionException.class, () -> python.call("sbtest_hostile", "describe_keys", map));
     assertEquals("args[0]", e.path());
     assertTrue(e.getMessage().contains("1 (Integer) and 1 (Long)"), e.getMessage());
     Map<Object, Object> distinct = new LinkedHashMap<>();
@@ -171,10 +195,11 @@ class HostileValuesIT {
 
   @Test
   void pythonKeysThatCollideInJavaAreAConversionError() {
-    ConversionException e = failsAlone(ConversionException.class,
-        () -> evaluate("{float('nan'): 1, float('nan'): 2}"));
+    ConversionException e =
+        failsAlone(ConversionException.class, () -> evaluate("{float('nan'): 1, float('nan'): 2}"));
     assertTrue(e.getMessage().contains("distinct in Python but equal in Java"), e.getMessage());
-    failsAlone(ConversionException.class, () -> evaluate("frozenset([float('nan'), float('nan')])"));
+    failsAlone(
+        ConversionException.class, () -> evaluate("frozenset([float('nan'), float('nan')])"));
   }
 
   @Test
@@ -188,8 +213,10 @@ class HostileValuesIT {
 
   @Test
   void aResultNestedTooDeeplyAfterTheRecursionLimitWasRaisedIsAConversionError() {
-    ConversionException e = failsAlone(ConversionException.class,
-        () -> python.call("sbtest_hostile", "deeply_nested", 200_000L, 1_000_000L));
+    ConversionException e =
+        failsAlone(
+            ConversionException.class,
+            () -> python.call("sbtest_hostile", "deeply_nested", 200_000L, 1_000_000L));
     assertTrue(e.getMessage().contains("nests"), e.getMessage());
   }
 
@@ -200,24 +227,31 @@ class HostileValuesIT {
       map.put("k" + i, i);
     }
     AtomicBoolean done = new AtomicBoolean();
-    Thread changer = new Thread(() -> {
-      while (!done.get()) {
-        map.put("extra", 0L);
-        map.remove("extra");
-      }
-    });
+    Thread changer =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                map.put("extra", 0L);
+                map.remove("extra");
+              }
+            });
     changer.start();
     try {
-      ConversionException seen = Await.value("a call that sees the map change", () -> {
-        try {
-          python.call("builtins", "len", map);
-          return null;
-        } catch (ConversionException e) {
-          return e;
-        }
-      }, e -> e != null, Duration.ofSeconds(120));
-      assertTrue(seen.getMessage().contains("modified while it was being encoded"),
-          seen.getMessage());
+      ConversionException seen =
+          Await.value(
+              "a call that sees the map change",
+              () -> {
+                try {
+                  python.call("builtins", "len", map);
+                  return null;
+                } catch (ConversionException e) {
+                  return e;
+                }
+              },
+              e -> e != null,
+              Duration.ofSeconds(120));
+      assertTrue(
+          seen.getMessage().contains("modified while it was being encoded"), seen.getMessage());
       assertEquals("args[0]", seen.path());
     } finally {
       done.set(true);

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A runtime that finds the build's embedded lock checks the venv's installed versions against it
  * before any worker starts: a venv changed after the build is a clear error at start naming the
- * distribution and both versions (or is rebuilt, when creating is allowed), never a surprise at
- * the first call.
+ * distribution and both versions (or is rebuilt, when creating is allowed), never a surprise at the
+ * first call.
  */
 class InstalledVersionsIT {
   @TempDir Path classes;
@@ -49,8 +49,11 @@ class InstalledVersionsIT {
     }
     Path lockFile;
     try (Stream<Path> locks = Files.walk(cache.resolve("locks"))) {
-      lockFile = locks.filter(p -> p.getFileName().toString().equals(EnvLock.FILE_NAME))
-          .findFirst().orElseThrow();
+      lockFile =
+          locks
+              .filter(p -> p.getFileName().toString().equals(EnvLock.FILE_NAME))
+              .findFirst()
+              .orElseThrow();
     }
     String text = Files.readString(lockFile, StandardCharsets.UTF_8);
     lock = EnvLock.parse(text);
@@ -75,9 +78,18 @@ class InstalledVersionsIT {
     String locked = lock.packages().get(0).version();
     changeInstalledVersion("0.0.1");
 
-    SnakeBridgeException e = assertThrows(SnakeBridgeException.class, () -> withClassPath(() ->
-        SnakeBridgeRuntime.builder().cacheDirectory(cache).createEnvironment(false).build()));
-    assertTrue(e.getMessage().contains("tabulate: locked " + locked + ", installed 0.0.1"),
+    SnakeBridgeException e =
+        assertThrows(
+            SnakeBridgeException.class,
+            () ->
+                withClassPath(
+                    () ->
+                        SnakeBridgeRuntime.builder()
+                            .cacheDirectory(cache)
+                            .createEnvironment(false)
+                            .build()));
+    assertTrue(
+        e.getMessage().contains("tabulate: locked " + locked + ", installed 0.0.1"),
         e.getMessage());
     assertTrue(e.getMessage().contains("Create it with"), e.getMessage());
   }
@@ -87,13 +99,19 @@ class InstalledVersionsIT {
     String locked = lock.packages().get(0).version();
     changeInstalledVersion("0.0.1");
 
-    String version = withClassPath(() -> {
-      try (SnakeBridgeRuntime python =
-          SnakeBridgeRuntime.builder().cacheDirectory(cache).createEnvironment(true).build()) {
-        assertEquals(venv, Path.of((String) python.getModuleAttr("sys", "prefix")).toRealPath());
-        return (String) python.call("importlib.metadata", "version", "tabulate");
-      }
-    });
+    String version =
+        withClassPath(
+            () -> {
+              try (SnakeBridgeRuntime python =
+                  SnakeBridgeRuntime.builder()
+                      .cacheDirectory(cache)
+                      .createEnvironment(true)
+                      .build()) {
+                assertEquals(
+                    venv, Path.of((String) python.getModuleAttr("sys", "prefix")).toRealPath());
+                return (String) python.call("importlib.metadata", "version", "tabulate");
+              }
+            });
     assertEquals(locked, version);
   }
 
@@ -101,9 +119,13 @@ class InstalledVersionsIT {
   private void changeInstalledVersion(String version) throws Exception {
     Path metadata;
     try (Stream<Path> all = Files.walk(venv)) {
-      metadata = all.filter(p -> p.getFileName().toString().equals("METADATA")
-          && p.getParent().getFileName().toString().startsWith("tabulate-"))
-          .findFirst().orElseThrow();
+      metadata =
+          all.filter(
+                  p ->
+                      p.getFileName().toString().equals("METADATA")
+                          && p.getParent().getFileName().toString().startsWith("tabulate-"))
+              .findFirst()
+              .orElseThrow();
     }
     List<String> lines = Files.readAllLines(metadata, StandardCharsets.UTF_8);
     lines.replaceAll(line -> line.startsWith("Version: ") ? "Version: " + version : line);
@@ -113,8 +135,8 @@ class InstalledVersionsIT {
   private <T> T withClassPath(Callable<T> body) throws Exception {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-        previous)) {
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {classes.toUri().toURL()}, previous)) {
       thread.setContextClassLoader(loader);
       return body.call();
     } finally {

@@ -11,14 +11,19 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * Where the integration tests find Python and put their files, from the system properties the
- * build sets: {@code snakebridge.test.python}, {@code snakebridge.test.numpyPython}, {@code
+ * Where the integration tests find Python and put their files, from the system properties the build
+ * sets: {@code snakebridge.test.python}, {@code snakebridge.test.numpyPython}, {@code
  * snakebridge.test.sciencePython} and {@code snakebridge.test.workDir}.
  */
 final class ItEnvironment {
-  private static final String[] HELPERS =
-      {"sbtest_helpers.py", "sbtest_objects.py", "sbtest_streams.py", "sbtest_roundtrip.py",
-          "fake_worker.py", "sbtest_shm.py"};
+  private static final String[] HELPERS = {
+    "sbtest_helpers.py",
+    "sbtest_objects.py",
+    "sbtest_streams.py",
+    "sbtest_roundtrip.py",
+    "fake_worker.py",
+    "sbtest_shm.py"
+  };
 
   private ItEnvironment() {}
 
@@ -60,8 +65,8 @@ final class ItEnvironment {
 
   /** A folder for the tests' files, under target/. */
   static Path workDir() {
-    Path dir = Path.of(System.getProperty("snakebridge.test.workDir", "target/it"))
-        .toAbsolutePath();
+    Path dir =
+        Path.of(System.getProperty("snakebridge.test.workDir", "target/it")).toAbsolutePath();
     try {
       return Files.createDirectories(dir);
     } catch (IOException e) {
@@ -98,8 +103,10 @@ final class ItEnvironment {
   /** Sends {@code signal} (such as "STOP" or "KILL") to process {@code pid}. */
   static void signal(long pid, String signal) {
     try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
-          .redirectErrorStream(true).start();
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+              .redirectErrorStream(true)
+              .start();
       kill.getInputStream().readAllBytes();
       kill.waitFor();
     } catch (IOException e) {
@@ -111,8 +118,8 @@ final class ItEnvironment {
   }
 
   /**
-   * A runtime builder with only the name and cache folder, for tests that set the default pool
-   * with {@code pool("default", pool()...)} (the shortcut setters may not be mixed with it).
+   * A runtime builder with only the name and cache folder, for tests that set the default pool with
+   * {@code pool("default", pool()...)} (the shortcut setters may not be mixed with it).
    */
   static SnakeBridgeRuntime.Builder bareRuntime(String name) {
     return SnakeBridgeRuntime.builder().name(name).cacheDirectory(cacheDir());

@@ -48,66 +48,81 @@ class LifecycleIT {
 
   @Test
   void aMissingPythonFailsPromptlyWithAClearMessage() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("missing")
-          .python("python-that-does-not-exist-9").build()) {
-        PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-            () -> python.call("math", "sqrt", 16));
-        assertTrue(e.getCause().getMessage().startsWith(
-            "Python command 'python-that-does-not-exist-9' was not found on PATH"),
-            e.getCause().getMessage());
-      }
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("missing-path")
-          .python("/no/such/dir/python3").build()) {
-        PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-            () -> python.call("math", "sqrt", 16));
-        assertTrue(e.getCause().getMessage().contains("/no/such/dir/python3 does not exist"),
-            e.getCause().getMessage());
-      }
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          try (SnakeBridgeRuntime python =
+              ItEnvironment.runtime("missing").python("python-that-does-not-exist-9").build()) {
+            PoolExhaustedException e =
+                assertThrows(PoolExhaustedException.class, () -> python.call("math", "sqrt", 16));
+            assertTrue(
+                e.getCause()
+                    .getMessage()
+                    .startsWith(
+                        "Python command 'python-that-does-not-exist-9' was not found on PATH"),
+                e.getCause().getMessage());
+          }
+          try (SnakeBridgeRuntime python =
+              ItEnvironment.runtime("missing-path").python("/no/such/dir/python3").build()) {
+            PoolExhaustedException e =
+                assertThrows(PoolExhaustedException.class, () -> python.call("math", "sqrt", 16));
+            assertTrue(
+                e.getCause().getMessage().contains("/no/such/dir/python3 does not exist"),
+                e.getCause().getMessage());
+          }
+        });
   }
 
   @Test
   void anInterpreterThatDiesAtStartUpIsReportedWithItsStatusAndStderr() throws IOException {
     Path broken = script("broken-python.sh", "echo 'fatal: broken interpreter' >&2\nexit 7");
-    assertTimeoutPreemptively(LIMIT, () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("broken")
-          .python(broken.toString()).build()) {
-        PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-            () -> python.call("math", "sqrt", 16));
-        WorkerCrashedException start = assertInstanceOf(WorkerCrashedException.class,
-            e.getCause());
-        assertEquals(7, start.exitCode().getAsInt());
-        assertTrue(start.stderrTail().contains("fatal: broken interpreter"));
-        assertTrue(start.getMessage().contains(broken.toString()), start.getMessage());
-        // Nothing retries behind the caller's back, and the next call tries again.
-        assertThrows(PoolExhaustedException.class, () -> python.call("math", "sqrt", 16));
-      }
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          try (SnakeBridgeRuntime python =
+              ItEnvironment.runtime("broken").python(broken.toString()).build()) {
+            PoolExhaustedException e =
+                assertThrows(PoolExhaustedException.class, () -> python.call("math", "sqrt", 16));
+            WorkerCrashedException start =
+                assertInstanceOf(WorkerCrashedException.class, e.getCause());
+            assertEquals(7, start.exitCode().getAsInt());
+            assertTrue(start.stderrTail().contains("fatal: broken interpreter"));
+            assertTrue(start.getMessage().contains(broken.toString()), start.getMessage());
+            // Nothing retries behind the caller's back, and the next call tries again.
+            assertThrows(PoolExhaustedException.class, () -> python.call("math", "sqrt", 16));
+          }
+        });
   }
 
   @Test
   void anInterpreterThatNeverAnswersIsStoppedAtTheStartupTimeout() throws IOException {
     Path silent = script("silent-python.sh", "exec sleep 300");
-    assertTimeoutPreemptively(LIMIT, () -> {
-      try (SnakeBridgeRuntime python = ItEnvironment.runtime("silent")
-          .python(silent.toString()).startupTimeout(Duration.ofMillis(500)).build()) {
-        PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-            () -> python.call("math", "sqrt", 16));
-        assertTrue(e.getCause().getMessage().contains(
-            "did not complete its handshake within PT0.5S"), e.getCause().getMessage());
-      }
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          try (SnakeBridgeRuntime python =
+              ItEnvironment.runtime("silent")
+                  .python(silent.toString())
+                  .startupTimeout(Duration.ofMillis(500))
+                  .build()) {
+            PoolExhaustedException e =
+                assertThrows(PoolExhaustedException.class, () -> python.call("math", "sqrt", 16));
+            assertTrue(
+                e.getCause().getMessage().contains("did not complete its handshake within PT0.5S"),
+                e.getCause().getMessage());
+          }
+        });
   }
 
   @Test
   void environmentPythonPathAndWorkingDirectoryReachTheWorkers() throws IOException {
     Path cwd = Files.createDirectories(ItEnvironment.workDir().resolve("cwd"));
-    try (SnakeBridgeRuntime python = ItEnvironment.runtime("configured")
-        .environmentVariable("SB_TEST_VALUE", "from java")
-        .workingDirectory(cwd)
-        .poolSize(1)
-        .build()) {
+    try (SnakeBridgeRuntime python =
+        ItEnvironment.runtime("configured")
+            .environmentVariable("SB_TEST_VALUE", "from java")
+            .workingDirectory(cwd)
+            .poolSize(1)
+            .build()) {
       assertEquals("from java", python.call("sbtest_helpers", "env", "SB_TEST_VALUE"));
       assertEquals(cwd.toRealPath().toString(), python.call("sbtest_helpers", "cwd"));
       // pythonPath comes right after the standard library (WIRE-PROTOCOL §4.1 `paths`).
@@ -120,45 +135,54 @@ class LifecycleIT {
 
   @Test
   void closeStopsEveryWorkerBeforeItReturns() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      SnakeBridgeRuntime python = ItEnvironment.runtime("closing").poolSize(3).eagerStart(true)
-          .build();
-      List<Long> pids = new ArrayList<>();
-      List<CompletableFuture<Object>> calls = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        calls.add(python.callAsync("sbtest_helpers", "sleep_then_pid", List.of(0.3),
-            CallOptions.defaults()));
-      }
-      for (CompletableFuture<Object> call : calls) {
-        pids.add((Long) call.get());
-      }
-      python.close();
-      for (long pid : pids) {
-        assertFalse(running(pid), "worker " + pid + " still running after close()");
-      }
-      assertThrows(IllegalStateException.class, () -> python.call("math", "sqrt", 1));
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          SnakeBridgeRuntime python =
+              ItEnvironment.runtime("closing").poolSize(3).eagerStart(true).build();
+          List<Long> pids = new ArrayList<>();
+          List<CompletableFuture<Object>> calls = new ArrayList<>();
+          for (int i = 0; i < 3; i++) {
+            calls.add(
+                python.callAsync(
+                    "sbtest_helpers", "sleep_then_pid", List.of(0.3), CallOptions.defaults()));
+          }
+          for (CompletableFuture<Object> call : calls) {
+            pids.add((Long) call.get());
+          }
+          python.close();
+          for (long pid : pids) {
+            assertFalse(running(pid), "worker " + pid + " still running after close()");
+          }
+          assertThrows(IllegalStateException.class, () -> python.call("math", "sqrt", 1));
+        });
   }
 
   @Test
   void closeEndsARunningCallWithinItsGracePeriod() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      SnakeBridgeRuntime python = ItEnvironment.runtime("closing-busy").poolSize(1).build();
-      CompletableFuture<Object> running = python.callAsync("time", "sleep", List.of(300),
-          CallOptions.defaults());
-      Await.value("the call running", python::poolStats, s -> s.busy() == 1);
-      python.close(); // bounded: LIMIT is far below the call's 300 s
-      ExecutionException e = assertThrows(ExecutionException.class, running::get);
-      assertInstanceOf(SnakeBridgeException.class, e.getCause());
-      assertTrue(e.getCause().getMessage().contains("was closed while"),
-          e.getCause().getMessage());
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          SnakeBridgeRuntime python = ItEnvironment.runtime("closing-busy").poolSize(1).build();
+          CompletableFuture<Object> running =
+              python.callAsync("time", "sleep", List.of(300), CallOptions.defaults());
+          Await.value("the call running", python::poolStats, s -> s.busy() == 1);
+          python.close(); // bounded: LIMIT is far below the call's 300 s
+          ExecutionException e = assertThrows(ExecutionException.class, running::get);
+          assertInstanceOf(SnakeBridgeException.class, e.getCause());
+          assertTrue(
+              e.getCause().getMessage().contains("was closed while"), e.getCause().getMessage());
+        });
   }
 
   @Test
   void workersExitByThemselvesWhenTheJvmIsKilled() throws Exception {
-    Process child = childJvm("kill", ItEnvironment.python(), ItEnvironment.cacheDir().toString(),
-        ItEnvironment.helpers().toString());
+    Process child =
+        childJvm(
+            "kill",
+            ItEnvironment.python(),
+            ItEnvironment.cacheDir().toString(),
+            ItEnvironment.helpers().toString());
     try {
       List<Long> pids = readPids(child);
       assertEquals(2, pids.size());
@@ -203,8 +227,8 @@ class LifecycleIT {
   }
 
   private static List<Long> readPids(Process child) throws IOException {
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     for (String line; (line = out.readLine()) != null; ) {
       if (line.startsWith("PIDS ")) {
         List<Long> pids = new ArrayList<>();
@@ -219,7 +243,6 @@ class LifecycleIT {
 
   /** Waits until none of the workers {@code pids} runs: they exit after their JVM. */
   private static void awaitAllExit(List<Long> pids) {
-    Await.until("the exit of workers " + pids,
-        () -> pids.stream().noneMatch(LifecycleIT::running));
+    Await.until("the exit of workers " + pids, () -> pids.stream().noneMatch(LifecycleIT::running));
   }
 }

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A runtime with no Python set finds the managed venv of the lock the build plugin embedded in
- * the class path, creating it when allowed; an explicit Python wins. The lock here pins nothing,
- * so the venv is the bare interpreter.
+ * A runtime with no Python set finds the managed venv of the lock the build plugin embedded in the
+ * class path, creating it when allowed; an explicit Python wins. The lock here pins nothing, so the
+ * venv is the bare interpreter.
  */
 class ManagedEnvironmentIT {
   @TempDir Path classes;
@@ -46,25 +46,36 @@ class ManagedEnvironmentIT {
     // the facade's ITs set the property for the whole JVM; these tests need it unset
     savedPythonProperty = System.clearProperty(SnakeBridge.PYTHON_PROPERTY);
     BaseInterpreter base = BaseInterpreter.probe(ItEnvironment.python());
-    EnvLock lock = new EnvLock("test", "sha256:0", List.of(), List.of(),
-        new EnvLock.PythonPlatform(base.version(), base.implementation(), base.platform(),
-            base.machine(), "any"),
-        List.of());
+    EnvLock lock =
+        new EnvLock(
+            "test",
+            "sha256:0",
+            List.of(),
+            List.of(),
+            new EnvLock.PythonPlatform(
+                base.version(), base.implementation(), base.platform(), base.machine(), "any"),
+            List.of());
     Path folder = classes.resolve("META-INF/snakebridge");
     Files.createDirectories(folder);
     Files.writeString(classes.resolve(ManagedEnvironment.LOCK_RESOURCE), lock.format());
-    Files.writeString(classes.resolve(ManagedEnvironment.PROPERTIES_RESOURCE),
+    Files.writeString(
+        classes.resolve(ManagedEnvironment.PROPERTIES_RESOURCE),
         "python=" + ItEnvironment.python().replace("\\", "\\\\") + "\n");
   }
 
   @Test
   void createsTheVenvOnFirstStartAndUsesIt() throws Exception {
-    String prefix = withClassPath(() -> {
-      try (SnakeBridgeRuntime runtime =
-          SnakeBridgeRuntime.builder().cacheDirectory(cache).createEnvironment(true).build()) {
-        return (String) runtime.getModuleAttr("sys", "prefix");
-      }
-    });
+    String prefix =
+        withClassPath(
+            () -> {
+              try (SnakeBridgeRuntime runtime =
+                  SnakeBridgeRuntime.builder()
+                      .cacheDirectory(cache)
+                      .createEnvironment(true)
+                      .build()) {
+                return (String) runtime.getModuleAttr("sys", "prefix");
+              }
+            });
     Path venvs = cache.resolve("venvs").toRealPath();
     assertTrue(Path.of(prefix).toRealPath().startsWith(venvs), prefix);
     assertTrue(Files.isRegularFile(Path.of(prefix).resolve("snakebridge-env.properties")));
@@ -72,8 +83,16 @@ class ManagedEnvironmentIT {
 
   @Test
   void failsWithTheCommandWhenCreationIsSwitchedOff() throws Exception {
-    SnakeBridgeException e = assertThrows(SnakeBridgeException.class, () -> withClassPath(() ->
-        SnakeBridgeRuntime.builder().cacheDirectory(cache).createEnvironment(false).build()));
+    SnakeBridgeException e =
+        assertThrows(
+            SnakeBridgeException.class,
+            () ->
+                withClassPath(
+                    () ->
+                        SnakeBridgeRuntime.builder()
+                            .cacheDirectory(cache)
+                            .createEnvironment(false)
+                            .build()));
     assertTrue(e.getMessage().contains("Create it with: mvn snakebridge:env"), e.getMessage());
     if (Files.exists(cache.resolve("venvs"))) {
       try (java.util.stream.Stream<Path> venvs = Files.list(cache.resolve("venvs"))) {
@@ -84,20 +103,26 @@ class ManagedEnvironmentIT {
 
   @Test
   void anExplicitPythonWins() throws Exception {
-    String prefix = withClassPath(() -> {
-      try (SnakeBridgeRuntime runtime = SnakeBridgeRuntime.builder().cacheDirectory(cache)
-          .python(ItEnvironment.python()).createEnvironment(false).build()) {
-        return (String) runtime.getModuleAttr("sys", "prefix");
-      }
-    });
+    String prefix =
+        withClassPath(
+            () -> {
+              try (SnakeBridgeRuntime runtime =
+                  SnakeBridgeRuntime.builder()
+                      .cacheDirectory(cache)
+                      .python(ItEnvironment.python())
+                      .createEnvironment(false)
+                      .build()) {
+                return (String) runtime.getModuleAttr("sys", "prefix");
+              }
+            });
     assertEquals(false, Path.of(prefix).startsWith(cache), prefix);
   }
 
   private <T> T withClassPath(Callable<T> body) throws Exception {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-        previous)) {
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {classes.toUri().toURL()}, previous)) {
       thread.setContextClassLoader(loader);
       return body.call();
     } finally {

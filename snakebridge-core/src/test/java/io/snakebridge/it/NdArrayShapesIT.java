@@ -27,8 +27,11 @@ class NdArrayShapesIT {
   static void start() {
     Optional<Path> numpyPython = ItEnvironment.numpyPython();
     assumeTrue(numpyPython.isPresent(), "no Python with numpy (snakebridge.test.numpyPython)");
-    python = ItEnvironment.runtime("ndarray-shapes").python(numpyPython.get().toString())
-        .poolSize(1).build();
+    python =
+        ItEnvironment.runtime("ndarray-shapes")
+            .python(numpyPython.get().toString())
+            .poolSize(1)
+            .build();
   }
 
   @AfterAll
@@ -44,7 +47,8 @@ class NdArrayShapesIT {
     PyRef shapeOf = (PyRef) python.call("operator", "attrgetter", "shape");
     assertEquals(List.of(3L), shapeOf.call(vector));
     NdArray matrix = NdArray.of(new long[][] {{1, 2, 3}, {4, 5, 6}});
-    assertEquals(List.of(5L, 7L, 9L),
+    assertEquals(
+        List.of(5L, 7L, 9L),
         python.call("builtins", "list", python.call("numpy", "sum", kw("axis", 0), matrix)));
     NdArray transposed = (NdArray) python.call("numpy", "transpose", matrix);
     assertArrayEquals(new long[] {3, 2}, transposed.shape());
@@ -53,8 +57,8 @@ class NdArrayShapesIT {
 
   @Test
   void optionsNeverTurnAListIntoSeveralArguments() {
-    NdArray floats = (NdArray) python.call("numpy", "array", kw("dtype", "float32"),
-        List.of(1, 2, 3));
+    NdArray floats =
+        (NdArray) python.call("numpy", "array", kw("dtype", "float32"), List.of(1, 2, 3));
     NdArray plain = (NdArray) python.call("numpy", "array", List.of(1, 2, 3));
     assertEquals("float32", floats.dtype());
     assertArrayEquals(new long[] {3}, floats.shape());
@@ -77,7 +81,8 @@ class NdArrayShapesIT {
 
     NdArray grid = (NdArray) python.call("numpy", "eye", kw("dtype", "int32"), 2);
     assertArrayEquals(new double[][] {{1, 0}, {0, 1}}, grid.toDoubleMatrix());
-    assertArrayEquals(new double[][] {{1, 2}, {3, 4}},
+    assertArrayEquals(
+        new double[][] {{1, 2}, {3, 4}},
         ((NdArray) python.call("numpy", "array", NdArray.of(new double[][] {{1, 2}, {3, 4}})))
             .toDoubleMatrix());
     assertThrows(IllegalStateException.class, predictions::toDoubleMatrix);

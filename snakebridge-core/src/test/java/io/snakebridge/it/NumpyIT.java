@@ -26,8 +26,8 @@ class NumpyIT {
   static void start() {
     Optional<Path> numpyPython = ItEnvironment.numpyPython();
     assumeTrue(numpyPython.isPresent(), "no Python with numpy (snakebridge.test.numpyPython)");
-    python = ItEnvironment.runtime("numpy").python(numpyPython.get().toString()).poolSize(1)
-        .build();
+    python =
+        ItEnvironment.runtime("numpy").python(numpyPython.get().toString()).poolSize(1).build();
   }
 
   @AfterAll
@@ -43,20 +43,21 @@ class NumpyIT {
 
   @Test
   void arraysOfEveryDtypeCrossBothWays() {
-    List<NdArray> arrays = List.of(
-        NdArray.of(new double[] {1.5, -2, Double.NaN, 4, 5, 6}, 2, 3),
-        NdArray.of(new float[] {1.5f, 2.5f}, 2),
-        NdArray.of(new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}, 3),
-        NdArray.of("uint64", new long[] {-1L}, 1),
-        NdArray.of(new int[] {1, 2, 3, 4}, 2, 2),
-        NdArray.of("uint32", new int[] {-1}, 1),
-        NdArray.of(new short[] {-5, 5}, 2),
-        NdArray.of("uint16", new short[] {-1}, 1),
-        NdArray.of(new byte[] {-128, 127}, 2),
-        NdArray.of("uint8", new byte[] {0, -1}, 2),
-        NdArray.of(new boolean[] {true, false, true}, 3),
-        NdArray.of(new double[] {42}, new long[0]),
-        NdArray.of(new double[0], 0, 4));
+    List<NdArray> arrays =
+        List.of(
+            NdArray.of(new double[] {1.5, -2, Double.NaN, 4, 5, 6}, 2, 3),
+            NdArray.of(new float[] {1.5f, 2.5f}, 2),
+            NdArray.of(new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}, 3),
+            NdArray.of("uint64", new long[] {-1L}, 1),
+            NdArray.of(new int[] {1, 2, 3, 4}, 2, 2),
+            NdArray.of("uint32", new int[] {-1}, 1),
+            NdArray.of(new short[] {-5, 5}, 2),
+            NdArray.of("uint16", new short[] {-1}, 1),
+            NdArray.of(new byte[] {-128, 127}, 2),
+            NdArray.of("uint8", new byte[] {0, -1}, 2),
+            NdArray.of(new boolean[] {true, false, true}, 3),
+            NdArray.of(new double[] {42}, new long[0]),
+            NdArray.of(new double[0], 0, 4));
     for (NdArray array : arrays) {
       assertEquals(array, echo(array), array.dtype());
       List<?> info = (List<?>) python.call("sbtest_helpers", "array_info", array);
@@ -68,8 +69,10 @@ class NumpyIT {
   @Test
   void numpyComputesOnJavaArrays() {
     NdArray matrix = NdArray.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
-    NdArray reshaped = (NdArray) python.call("numpy", "reshape", List.of(matrix, PyTuple.of(3, 2)),
-        CallOptions.defaults());
+    NdArray reshaped =
+        (NdArray)
+            python.call(
+                "numpy", "reshape", List.of(matrix, PyTuple.of(3, 2)), CallOptions.defaults());
     assertArrayEquals(new long[] {3, 2}, reshaped.shape());
     assertEquals(21.0, python.call("numpy", "sum", matrix));
     double[] big = new double[1_000_000];
@@ -101,10 +104,10 @@ class NumpyIT {
     NdArray first = filled(300_000, 1.0);
     NdArray second = filled(300_000, 5.0);
     python.call("sbtest_helpers", "keep", first);
-    PyRef deque = python.callClass("collections", "deque", List.of(List.of(second)),
-        CallOptions.defaults());
-    for (NdArray array : List.of(filled(300_000, 2.0), filled(290_000, 3.0),
-        filled(300_000, 4.0))) {
+    PyRef deque =
+        python.callClass("collections", "deque", List.of(List.of(second)), CallOptions.defaults());
+    for (NdArray array :
+        List.of(filled(300_000, 2.0), filled(290_000, 3.0), filled(300_000, 4.0))) {
       assertEquals(array, echo(array));
     }
     assertEquals(second, python.callMethod(deque, "pop"), "the deque's array kept its data");

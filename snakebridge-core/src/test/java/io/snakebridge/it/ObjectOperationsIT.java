@@ -34,14 +34,17 @@ class ObjectOperationsIT {
 
   @BeforeAll
   static void start() {
-    python = ItEnvironment.runtime("objects").poolSize(1)
-        .eventListener(new EventListener() {
-          @Override
-          public void callStart(String pool, String target) {
-            CALLS.add(target);
-          }
-        })
-        .build();
+    python =
+        ItEnvironment.runtime("objects")
+            .poolSize(1)
+            .eventListener(
+                new EventListener() {
+                  @Override
+                  public void callStart(String pool, String target) {
+                    CALLS.add(target);
+                  }
+                })
+            .build();
   }
 
   @AfterAll
@@ -110,10 +113,13 @@ class ObjectOperationsIT {
 
     PyRef sorted = (PyRef) python.getModuleAttr("builtins", "sorted");
     assertEquals(List.of(3L, 2L, 1L), sorted.call(kw("reverse", true), List.of(2, 3, 1)));
-    PythonException notCallable = assertThrows(PythonException.class,
-        () -> python.callClass("collections", "OrderedDict").call());
-    assertTrue(notCallable.isInstance("builtins.AttributeError")
-        || notCallable.isInstance("builtins.TypeError"), notCallable.pythonType());
+    PythonException notCallable =
+        assertThrows(
+            PythonException.class, () -> python.callClass("collections", "OrderedDict").call());
+    assertTrue(
+        notCallable.isInstance("builtins.AttributeError")
+            || notCallable.isInstance("builtins.TypeError"),
+        notCallable.pythonType());
   }
 
   @Test
@@ -156,9 +162,11 @@ class ObjectOperationsIT {
 
     // As an argument, alone and inside containers: Python receives the live object.
     assertEquals("a", python.call("operator", "getitem", shelf, 0));
-    List<?> received = (List<?>) python.call("sbtest_objects", "arguments",
-        List.of(shelf), Map.of("key", shelf));
-    assertSame(ref, ((List<?>) ((List<?>) received.get(0)).get(0)).get(0),
+    List<?> received =
+        (List<?>) python.call("sbtest_objects", "arguments", List.of(shelf), Map.of("key", shelf));
+    assertSame(
+        ref,
+        ((List<?>) ((List<?>) received.get(0)).get(0)).get(0),
         "the runtime's own reference comes back");
     assertSame(ref, ((Map<?, ?>) ((List<?>) received.get(0)).get(1)).get("key"));
     // As the target of the runtime's methods and of its own operations.
@@ -177,8 +185,8 @@ class ObjectOperationsIT {
   void aHandleOfAnotherRuntimeIsRefused() {
     try (SnakeBridgeRuntime other = ItEnvironment.runtime("objects-other").poolSize(1).build()) {
       Shelf foreign = Shelf.create(other, 1);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> python.callMethod(foreign, "__len__"));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> python.callMethod(foreign, "__len__"));
       assertTrue(e.getMessage().contains("objects-other"), e.getMessage());
       assertEquals(1L, foreign.callMethod("__len__"), "its own operations use its runtime");
     }

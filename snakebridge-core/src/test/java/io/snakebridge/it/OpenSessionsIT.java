@@ -48,7 +48,9 @@ class OpenSessionsIT {
 
   /** Waits (ceiling 60 s) until the workers hold nothing of {@code sessionId}. */
   private static void awaitReleased(String sessionId) {
-    Await.value("session " + sessionId + " released", python::sessionStats,
+    Await.value(
+        "session " + sessionId + " released",
+        python::sessionStats,
         stats -> !stats.containsKey(sessionId));
   }
 
@@ -72,8 +74,12 @@ class OpenSessionsIT {
         assertEquals(List.of(2.0), prediction.get(CEILING_SECONDS, TimeUnit.SECONDS));
       }
       // A thread entering and leaving a block of the session does not end it: the handle owns it.
-      requests.submit(() -> SessionContext.withSession(
-          SessionOptions.defaults().sessionId(models.sessionId()), () -> model.getAttr("mean_")))
+      requests
+          .submit(
+              () ->
+                  SessionContext.withSession(
+                      SessionOptions.defaults().sessionId(models.sessionId()),
+                      () -> model.getAttr("mean_")))
           .get(CEILING_SECONDS, TimeUnit.SECONDS);
       assertEquals(1L, python.sessionStats().get(models.sessionId()), "the model, still held");
       assertEquals(List.of(2.0, 2.0), model.callMethod("predict", List.of(0, 0)));
@@ -86,23 +92,35 @@ class OpenSessionsIT {
     models.close();
     assertThrows(ReferenceNotFoundException.class, () -> model.callMethod("predict", List.of(0)));
     awaitReleased(models.sessionId());
-    IllegalStateException closed = assertThrows(IllegalStateException.class,
-        () -> models.run(() -> "late"));
+    IllegalStateException closed =
+        assertThrows(IllegalStateException.class, () -> models.run(() -> "late"));
     assertTrue(closed.getMessage().contains(models.sessionId()), closed.getMessage());
   }
 
   @Test
   void runEntersTheSessionOnTheCallingThreadFromAnyThread() throws Exception {
-    try (SessionContext handle = SessionContext.open(SessionOptions.defaults()
-        .sessionId("open-run").maxRefs(50))) {
+    try (SessionContext handle =
+        SessionContext.open(SessionOptions.defaults().sessionId("open-run").maxRefs(50))) {
       ExecutorService other = Executors.newSingleThreadExecutor();
       try {
-        List<Object> seen = other.submit(() -> {
-          List<Object> inside = handle.run(() -> List.of(python.currentSession(),
-              SessionContext.current().orElseThrow(), fittedModel()));
-          return List.of(inside.get(0), inside.get(1), inside.get(2),
-              SessionContext.current().isPresent());
-        }).get(CEILING_SECONDS, TimeUnit.SECONDS);
+        List<Object> seen =
+            other
+                .submit(
+                    () -> {
+                      List<Object> inside =
+                          handle.run(
+                              () ->
+                                  List.of(
+                                      python.currentSession(),
+                                      SessionContext.current().orElseThrow(),
+                                      fittedModel()));
+                      return List.of(
+                          inside.get(0),
+                          inside.get(1),
+                          inside.get(2),
+                          SessionContext.current().isPresent());
+                    })
+                .get(CEILING_SECONDS, TimeUnit.SECONDS);
         assertEquals("open-run", seen.get(0));
         assertSame(handle, seen.get(1));
         assertEquals(false, seen.get(3), "the thread's context is restored after run");
@@ -123,14 +141,14 @@ class OpenSessionsIT {
   @Test
   void noTtlSessionsKeepTheirReferencesWhileAShortTtlExpiresThem() {
     assertThrows(NullPointerException.class, () -> SessionOptions.defaults().ttl(null));
-    NullPointerException message = assertThrows(NullPointerException.class,
-        () -> SessionOptions.defaults().ttl(null));
+    NullPointerException message =
+        assertThrows(NullPointerException.class, () -> SessionOptions.defaults().ttl(null));
     assertTrue(message.getMessage().contains("NO_TTL"), message.getMessage());
 
-    try (SessionContext forever = SessionContext.open(
-            SessionOptions.defaults().ttl(SessionOptions.NO_TTL));
-        SessionContext brief = SessionContext.open(
-            SessionOptions.defaults().ttl(Duration.ofNanos(1000)))) {
+    try (SessionContext forever =
+            SessionContext.open(SessionOptions.defaults().ttl(SessionOptions.NO_TTL));
+        SessionContext brief =
+            SessionContext.open(SessionOptions.defaults().ttl(Duration.ofNanos(1000)))) {
       assertEquals(SessionOptions.NO_TTL, forever.ttl());
       PyRef kept = forever.run(OpenSessionsIT::fittedModel);
       assertEquals(List.of(2.0), kept.callMethod("predict", List.of(0)));

@@ -56,12 +56,17 @@ class OrphansIT {
 
   @Test
   void afterSigkillOfTheJvmNoWorkerAndNoProcessOfTheirsSurvives() throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"),
-        OrphansMain.class.getName(),
-        ItEnvironment.python(), ItEnvironment.cacheDir().toString(),
-        ItEnvironment.helpers().toString(), modules.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                OrphansMain.class.getName(),
+                ItEnvironment.python(),
+                ItEnvironment.cacheDir().toString(),
+                ItEnvironment.helpers().toString(),
+                modules.toString()));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectError(ProcessBuilder.Redirect.INHERIT);
     Process child = builder.start();
@@ -87,43 +92,55 @@ class OrphansIT {
   @Test
   void aWorkerStoppedAtItsDeadlineTakesItsProcessesWithIt() {
     try (SnakeBridgeRuntime python = runtime("orphans-timeout").poolSize(1).build()) {
-      assertTimeoutPreemptively(Await.CEILING, () -> {
-        List<Long> pids = pids(python.call("sbtest_orphans", "start_children", 0.0));
-        // The call swallows Cancelled: whatever the pool tries first, only a kill ends it.
-        assertThrows(CallTimeoutException.class, () -> python.call("sbtest_orphans", "hang",
-            List.of(60.0), CallOptions.defaults().timeout(Duration.ofMillis(500))));
-        // The caller is told at the deadline; the kill comes after the cancel grace (2 s).
-        awaitAllGone(pids);
-        assertEquals(4.0, python.call("math", "sqrt", 16), "the pool serves on");
-      });
+      assertTimeoutPreemptively(
+          Await.CEILING,
+          () -> {
+            List<Long> pids = pids(python.call("sbtest_orphans", "start_children", 0.0));
+            // The call swallows Cancelled: whatever the pool tries first, only a kill ends it.
+            assertThrows(
+                CallTimeoutException.class,
+                () ->
+                    python.call(
+                        "sbtest_orphans",
+                        "hang",
+                        List.of(60.0),
+                        CallOptions.defaults().timeout(Duration.ofMillis(500))));
+            // The caller is told at the deadline; the kill comes after the cancel grace (2 s).
+            awaitAllGone(pids);
+            assertEquals(4.0, python.call("math", "sqrt", 16), "the pool serves on");
+          });
     }
   }
 
   @Test
   void aWorkerKilledByAnotherProcessStillTakesItsProcessesWithIt() {
     try (SnakeBridgeRuntime python = runtime("orphans-crash").poolSize(1).build()) {
-      assertTimeoutPreemptively(Await.CEILING, () -> {
-        List<Long> pids = pids(python.call("sbtest_orphans", "start_children", 0.0));
-        CompletableFuture<Object> running = python.callAsync("time", "sleep", List.of(300),
-            CallOptions.defaults());
-        Await.value("the call running", python::poolStats, s -> s.busy() == 1);
-        // SIGKILL from outside the JVM's knowledge: the worker can clean nothing up itself.
-        ProcessHandle.of(pids.get(0)).orElseThrow().destroyForcibly();
-        ExecutionException e = assertThrows(ExecutionException.class, running::get);
-        assertTrue(e.getCause() instanceof WorkerCrashedException, e.getCause().toString());
-        awaitAllGone(pids);
-      });
+      assertTimeoutPreemptively(
+          Await.CEILING,
+          () -> {
+            List<Long> pids = pids(python.call("sbtest_orphans", "start_children", 0.0));
+            CompletableFuture<Object> running =
+                python.callAsync("time", "sleep", List.of(300), CallOptions.defaults());
+            Await.value("the call running", python::poolStats, s -> s.busy() == 1);
+            // SIGKILL from outside the JVM's knowledge: the worker can clean nothing up itself.
+            ProcessHandle.of(pids.get(0)).orElseThrow().destroyForcibly();
+            ExecutionException e = assertThrows(ExecutionException.class, running::get);
+            assertTrue(e.getCause() instanceof WorkerCrashedException, e.getCause().toString());
+            awaitAllGone(pids);
+          });
     }
   }
 
   @Test
   void closeTakesTheWorkersProcessesWithThem() {
-    assertTimeoutPreemptively(Await.CEILING, () -> {
-      SnakeBridgeRuntime python = runtime("orphans-close").poolSize(1).build();
-      List<Long> pids = pids(python.call("sbtest_orphans", "start_children", 0.0));
-      python.close();
-      awaitAllGone(pids);
-    });
+    assertTimeoutPreemptively(
+        Await.CEILING,
+        () -> {
+          SnakeBridgeRuntime python = runtime("orphans-close").poolSize(1).build();
+          List<Long> pids = pids(python.call("sbtest_orphans", "start_children", 0.0));
+          python.close();
+          awaitAllGone(pids);
+        });
   }
 
   private static List<Long> pids(Object value) {
@@ -146,15 +163,14 @@ class OrphansIT {
 
   /** Waits until none of {@code pids} runs: they die with their worker, however it ends. */
   private static void awaitAllGone(List<Long> pids) {
-    Await.until("the end of processes " + pids,
-        () -> pids.stream().noneMatch(OrphansIT::running));
+    Await.until("the end of processes " + pids, () -> pids.stream().noneMatch(OrphansIT::running));
   }
 
   private static Map<String, List<Long>> readPids(Process child, String... keys)
       throws IOException {
     Map<String, List<Long>> lines = new HashMap<>();
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     for (String line; lines.size() < keys.length && (line = out.readLine()) != null; ) {
       for (String key : keys) {
         if (line.startsWith(key + " ")) {

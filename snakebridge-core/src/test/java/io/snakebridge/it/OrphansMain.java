@@ -24,21 +24,23 @@ public final class OrphansMain {
     for (int i = 2; i < args.length; i++) {
       pythonPath.add(Path.of(args[i]));
     }
-    SnakeBridgeRuntime runtime = SnakeBridgeRuntime.builder()
-        .name("orphans")
-        .python(args[0])
-        .cacheDirectory(Path.of(args[1]))
-        .pythonPath(pythonPath)
-        .poolSize(POOL_SIZE)
-        .eagerStart(true)
-        .build();
+    SnakeBridgeRuntime runtime =
+        SnakeBridgeRuntime.builder()
+            .name("orphans")
+            .python(args[0])
+            .cacheDirectory(Path.of(args[1]))
+            .pythonPath(pythonPath)
+            .poolSize(POOL_SIZE)
+            .eagerStart(true)
+            .build();
     Set<Object> workers = new LinkedHashSet<>();
     List<Object> children = new ArrayList<>();
     for (int round = 0; round < 20 && workers.size() < POOL_SIZE; round++) {
       List<CompletableFuture<Object>> calls = new ArrayList<>();
       for (int i = 0; i < POOL_SIZE; i++) {
-        calls.add(runtime.callAsync("sbtest_orphans", "start_children", List.of(0.5),
-            CallOptions.defaults()));
+        calls.add(
+            runtime.callAsync(
+                "sbtest_orphans", "start_children", List.of(0.5), CallOptions.defaults()));
       }
       for (CompletableFuture<Object> call : calls) {
         List<?> pids = (List<?>) call.get();

@@ -31,14 +31,20 @@ class ProtocolRobustnessIT {
   static void start() throws IOException {
     Path helpers = ItEnvironment.helpers();
     Path wrapper = helpers.resolve("fake-python.sh");
-    Files.writeString(wrapper, "#!/bin/sh\nexec " + ItEnvironment.python() + " "
-        + helpers.resolve("fake_worker.py") + " \"$@\"\n");
+    Files.writeString(
+        wrapper,
+        "#!/bin/sh\nexec "
+            + ItEnvironment.python()
+            + " "
+            + helpers.resolve("fake_worker.py")
+            + " \"$@\"\n");
     Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-    fake = ItEnvironment.runtime("fake")
-        .python(wrapper.toString())
-        .environmentVariable("FAKE_WORKER_EXECUTABLE", wrapper.toString())
-        .poolSize(1)
-        .build();
+    fake =
+        ItEnvironment.runtime("fake")
+            .python(wrapper.toString())
+            .environmentVariable("FAKE_WORKER_EXECUTABLE", wrapper.toString())
+            .poolSize(1)
+            .build();
     real = ItEnvironment.runtime("noisy").poolSize(1).build();
   }
 
@@ -87,15 +93,21 @@ class ProtocolRobustnessIT {
   }
 
   private static WorkerCrashedException assertBroken(String function, String expected) {
-    return assertTimeoutPreemptively(LIMIT, () -> {
-      WorkerCrashedException e = assertThrows(WorkerCrashedException.class,
-          () -> fake.call("fake", function));
-      assertTrue(e.getMessage().contains("broke the wire protocol during the call to fake."
-          + function), e.getMessage());
-      assertTrue(e.getMessage().contains(expected), e.getMessage());
-      assertEquals("still serving", fake.call("fake", "echo", "still serving"),
-          "a replacement worker serves the next call");
-      return e;
-    });
+    return assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          WorkerCrashedException e =
+              assertThrows(WorkerCrashedException.class, () -> fake.call("fake", function));
+          assertTrue(
+              e.getMessage()
+                  .contains("broke the wire protocol during the call to fake." + function),
+              e.getMessage());
+          assertTrue(e.getMessage().contains(expected), e.getMessage());
+          assertEquals(
+              "still serving",
+              fake.call("fake", "echo", "still serving"),
+              "a replacement worker serves the next call");
+          return e;
+        });
   }
 }

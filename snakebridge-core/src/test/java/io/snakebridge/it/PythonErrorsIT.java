@@ -34,8 +34,9 @@ class PythonErrorsIT {
 
   @Test
   void aKeyErrorIsALookupError() {
-    PythonException e = assertThrows(PythonException.class,
-        () -> python.call("operator", "getitem", Map.of(), "missing"));
+    PythonException e =
+        assertThrows(
+            PythonException.class, () -> python.call("operator", "getitem", Map.of(), "missing"));
     assertEquals("builtins.KeyError", e.pythonType());
     assertEquals("'missing'", e.pythonMessage());
     assertEquals("builtins.KeyError: 'missing'", e.getMessage());
@@ -47,8 +48,9 @@ class PythonErrorsIT {
 
   @Test
   void userExceptionsCarryTheirModuleFramesAndTraceback() {
-    PythonException e = assertThrows(PythonException.class,
-        () -> python.call("sbtest_helpers", "raise_shop_error"));
+    PythonException e =
+        assertThrows(
+            PythonException.class, () -> python.call("sbtest_helpers", "raise_shop_error"));
     assertEquals("sbtest_helpers.ShopError", e.pythonType());
     assertTrue(e.isInstance("builtins.LookupError"));
     StackTraceElement innermost = e.getStackTrace()[0];
@@ -57,20 +59,21 @@ class PythonErrorsIT {
     assertEquals("sbtest_helpers.py", innermost.getFileName());
     assertTrue(innermost.getLineNumber() > 0);
     assertEquals("raise_shop_error", e.getStackTrace()[1].getMethodName());
-    assertTrue(Arrays.stream(e.getStackTrace())
-        .anyMatch(frame -> frame.getClassName().equals(PythonErrorsIT.class.getName())),
+    assertTrue(
+        Arrays.stream(e.getStackTrace())
+            .anyMatch(frame -> frame.getClassName().equals(PythonErrorsIT.class.getName())),
         "the Java frames follow the Python ones");
-    assertTrue(e.pythonTraceback().startsWith("Traceback (most recent call last):"),
-        e.pythonTraceback());
+    assertTrue(
+        e.pythonTraceback().startsWith("Traceback (most recent call last):"), e.pythonTraceback());
     assertTrue(e.pythonTraceback().contains("in _inner_step"), e.pythonTraceback());
-    assertFalse(e.pythonTraceback().contains("snakebridge_worker"),
-        "the worker's own frames are left out");
+    assertFalse(
+        e.pythonTraceback().contains("snakebridge_worker"), "the worker's own frames are left out");
   }
 
   @Test
   void raiseFromBecomesTheJavaCause() {
-    PythonException e = assertThrows(PythonException.class,
-        () -> python.call("sbtest_helpers", "raise_from"));
+    PythonException e =
+        assertThrows(PythonException.class, () -> python.call("sbtest_helpers", "raise_from"));
     assertEquals("builtins.ValueError: no price for apple", e.getMessage());
     PythonException cause = (PythonException) e.getCause();
     assertEquals("builtins.KeyError", cause.pythonType());
@@ -80,37 +83,44 @@ class PythonErrorsIT {
 
   @Test
   void anExceptionDuringHandlingHasItsContextAsCause() {
-    PythonException e = assertThrows(PythonException.class,
-        () -> python.call("sbtest_helpers", "raise_during"));
+    PythonException e =
+        assertThrows(PythonException.class, () -> python.call("sbtest_helpers", "raise_during"));
     assertEquals("builtins.RuntimeError", e.pythonType());
-    assertEquals("builtins.ZeroDivisionError",
-        ((PythonException) e.getCause()).pythonType());
+    assertEquals("builtins.ZeroDivisionError", ((PythonException) e.getCause()).pythonType());
   }
 
   @Test
   void missingModulesAndAttributesAreOrdinaryPythonErrors() {
-    PythonException module = assertThrows(PythonException.class,
-        () -> python.call("no_such_module_xyz", "f"));
+    PythonException module =
+        assertThrows(PythonException.class, () -> python.call("no_such_module_xyz", "f"));
     assertEquals("builtins.ModuleNotFoundError", module.pythonType());
     assertTrue(module.isInstance("builtins.ImportError"));
     assertTrue(module.pythonMessage().contains("no_such_module_xyz"), module.pythonMessage());
 
-    PythonException attr = assertThrows(PythonException.class,
-        () -> python.call("math", "no_such_function"));
+    PythonException attr =
+        assertThrows(PythonException.class, () -> python.call("math", "no_such_function"));
     assertEquals("builtins.AttributeError", attr.pythonType());
     assertTrue(attr.pythonMessage().contains("no_such_function"), attr.pythonMessage());
 
-    assertEquals("builtins.AttributeError", assertThrows(PythonException.class,
-        () -> python.getModuleAttr("math", "nope")).pythonType());
+    assertEquals(
+        "builtins.AttributeError",
+        assertThrows(PythonException.class, () -> python.getModuleAttr("math", "nope"))
+            .pythonType());
   }
 
   @Test
   void theWrongNumberOfArgumentsIsATypeError() {
-    PythonException e = assertThrows(PythonException.class,
-        () -> python.call("math", "sqrt", List.of(1, 2), CallOptions.defaults()));
+    PythonException e =
+        assertThrows(
+            PythonException.class,
+            () -> python.call("math", "sqrt", List.of(1, 2), CallOptions.defaults()));
     assertEquals("builtins.TypeError", e.pythonType());
-    PythonException kw = assertThrows(PythonException.class, () -> python.call(
-        "sbtest_helpers", "echo", List.of(1), CallOptions.defaults().kwarg("nope", 1)));
+    PythonException kw =
+        assertThrows(
+            PythonException.class,
+            () ->
+                python.call(
+                    "sbtest_helpers", "echo", List.of(1), CallOptions.defaults().kwarg("nope", 1)));
     assertTrue(kw.pythonMessage().contains("nope"), kw.pythonMessage());
   }
 

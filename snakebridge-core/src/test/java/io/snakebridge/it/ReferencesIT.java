@@ -124,8 +124,8 @@ class ReferencesIT {
 
   @Test
   void cyclesAndExcessiveNestingFailThatCallOnly() {
-    ConversionException cycle = assertThrows(ConversionException.class,
-        () -> python.call("sbtest_helpers", "cyclic_list"));
+    ConversionException cycle =
+        assertThrows(ConversionException.class, () -> python.call("sbtest_helpers", "cyclic_list"));
     assertTrue(cycle.getMessage().contains("cannot be represented"), cycle.getMessage());
     assertThrows(ConversionException.class, () -> python.call("sbtest_objects", "deep", 2000));
     assertEquals(4.0, python.call("math", "sqrt", 16), "the worker stays in service");
@@ -140,12 +140,14 @@ class ReferencesIT {
 
   @Test
   void referencesWorkAsArgumentsAndWithBuiltins() {
-    PyRef counts = python.callClass("collections", "deque", List.of(List.of(1, 2, 3)),
-        CallOptions.defaults());
+    PyRef counts =
+        python.callClass("collections", "deque", List.of(List.of(1, 2, 3)), CallOptions.defaults());
     assertEquals(3L, python.call("builtins", "len", counts));
     assertEquals(List.of(1L, 2L, 3L), python.call("builtins", "list", counts));
-    assertEquals(true, python.call("builtins", "isinstance", counts,
-        python.getModuleAttr("collections", "deque")));
+    assertEquals(
+        true,
+        python.call(
+            "builtins", "isinstance", counts, python.getModuleAttr("collections", "deque")));
   }
 
   @Test
@@ -153,8 +155,8 @@ class ReferencesIT {
     PyRef pattern = (PyRef) python.call("re", "compile", "released");
     python.releaseRef(pattern);
     python.releaseRef(pattern);
-    ReferenceNotFoundException e = assertThrows(ReferenceNotFoundException.class,
-        () -> python.getAttr(pattern, "pattern"));
+    ReferenceNotFoundException e =
+        assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(pattern, "pattern"));
     assertEquals(pattern.refId(), e.refId());
     assertEquals(pattern.sessionId(), e.sessionId());
     assertTrue(pattern.toString().startsWith("PyRef[re.Pattern "), pattern.toString());
@@ -163,9 +165,15 @@ class ReferencesIT {
   @Test
   void aReferenceUsedUnderAnotherSessionIsAMismatch() {
     PyRef pattern = (PyRef) python.call("re", "compile", "mine");
-    SessionMismatchException e = assertThrows(SessionMismatchException.class,
-        () -> python.callMethod(pattern, "match", List.of("mine"),
-            CallOptions.defaults().sessionId("someone-else")));
+    SessionMismatchException e =
+        assertThrows(
+            SessionMismatchException.class,
+            () ->
+                python.callMethod(
+                    pattern,
+                    "match",
+                    List.of("mine"),
+                    CallOptions.defaults().sessionId("someone-else")));
     assertEquals(pattern.sessionId(), e.sessionId());
     assertEquals("someone-else", e.callSessionId());
   }
@@ -174,38 +182,49 @@ class ReferencesIT {
   void maxRefsAndTtlAreEnforcedPerSessionInTheWorker() throws Exception {
     SessionOptions small = SessionOptions.defaults().maxRefs(2);
     PyRef outside = (PyRef) python.call("re", "compile", "outside");
-    SessionContext.withSession(small, () -> {
-      PyRef first = (PyRef) python.call("re", "compile", "a");
-      PyRef second = (PyRef) python.call("re", "compile", "b");
-      PyRef third = (PyRef) python.call("re", "compile", "c");
-      assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(first, "pattern"),
-          "the least recently used reference of the session was evicted");
-      assertEquals("b", python.getAttr(second, "pattern"));
-      assertEquals("c", python.getAttr(third, "pattern"));
-    });
+    SessionContext.withSession(
+        small,
+        () -> {
+          PyRef first = (PyRef) python.call("re", "compile", "a");
+          PyRef second = (PyRef) python.call("re", "compile", "b");
+          PyRef third = (PyRef) python.call("re", "compile", "c");
+          assertThrows(
+              ReferenceNotFoundException.class,
+              () -> python.getAttr(first, "pattern"),
+              "the least recently used reference of the session was evicted");
+          assertEquals("b", python.getAttr(second, "pattern"));
+          assertEquals("c", python.getAttr(third, "pattern"));
+        });
     assertEquals("outside", python.getAttr(outside, "pattern"), "other sessions keep theirs");
 
-    SessionContext.withSession(SessionOptions.defaults().ttl(Duration.ofMillis(300)), () -> {
-      PyRef shortLived = (PyRef) python.call("re", "compile", "ttl");
-      assertEquals("ttl", python.getAttr(shortLived, "pattern"));
-      sleep(900);
-      assertThrows(ReferenceNotFoundException.class,
-          () -> python.getAttr(shortLived, "pattern"), "expired after its time to live");
-    });
+    SessionContext.withSession(
+        SessionOptions.defaults().ttl(Duration.ofMillis(300)),
+        () -> {
+          PyRef shortLived = (PyRef) python.call("re", "compile", "ttl");
+          assertEquals("ttl", python.getAttr(shortLived, "pattern"));
+          sleep(900);
+          assertThrows(
+              ReferenceNotFoundException.class,
+              () -> python.getAttr(shortLived, "pattern"),
+              "expired after its time to live");
+        });
   }
 
   @Test
   void callClassReturnsAnInstance() {
-    PyRef point = python.callClass("sbtest_objects", "Point", List.of(1, 2),
-        CallOptions.defaults());
+    PyRef point =
+        python.callClass("sbtest_objects", "Point", List.of(1, 2), CallOptions.defaults());
     assertEquals(5L, python.callMethod(point, "norm2"));
-    PyRef counter = python.callClass("collections", "Counter", List.of("aba"),
-        CallOptions.defaults());
+    PyRef counter =
+        python.callClass("collections", "Counter", List.of("aba"), CallOptions.defaults());
     assertEquals("collections.Counter", counter.typeName(), "an instance stays in Python");
     assertEquals(2L, python.call("operator", "getitem", counter, "a"));
     assertEquals(Map.of("a", 2L, "b", 1L), python.call("builtins", "dict", counter));
-    assertInstanceOf(PyRef.class, python.callClassAsync("sbtest_objects", "Point",
-        List.of(1, 2), CallOptions.defaults()).join());
+    assertInstanceOf(
+        PyRef.class,
+        python
+            .callClassAsync("sbtest_objects", "Point", List.of(1, 2), CallOptions.defaults())
+            .join());
     assertFalse(point.equals(null));
   }
 

@@ -31,10 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code SnakeBridgeRuntime.builder().requirements(...)}: the lock is resolved with the
- * machine's pip configuration and kept in the cache, the venv is created once and reused, and a
- * venv others could have written to is refused. Uses tabulate (pure Python) so that each venv
- * takes seconds.
+ * {@code SnakeBridgeRuntime.builder().requirements(...)}: the lock is resolved with the machine's
+ * pip configuration and kept in the cache, the venv is created once and reused, and a venv others
+ * could have written to is refused. Uses tabulate (pure Python) so that each venv takes seconds.
  */
 class RequirementsIT {
   private static final String TABLE = "x  1";
@@ -77,15 +76,19 @@ class RequirementsIT {
     // A requirements file that resolves to the same pins: a lock of its own, the same venv.
     Path requirementsFile = files.resolve("requirements.txt");
     Files.writeString(requirementsFile, "tabulate\n");
-    try (SnakeBridgeRuntime python = SnakeBridgeRuntime.builder().cacheDirectory(cache)
-        .requirementsFile(requirementsFile).build()) {
+    try (SnakeBridgeRuntime python =
+        SnakeBridgeRuntime.builder()
+            .cacheDirectory(cache)
+            .requirementsFile(requirementsFile)
+            .build()) {
       assertTrue(table(python).contains(TABLE));
       assertEquals(prefix, Path.of((String) python.getModuleAttr("sys", "prefix")).toRealPath());
     }
     assertEquals(2, count(cache.resolve("locks")));
     assertEquals(1, count(cache.resolve("venvs")));
     assertEquals(lockTime, Files.getLastModifiedTime(lock), "the first lock was rewritten");
-    assertEquals(venvTime,
+    assertEquals(
+        venvTime,
         Files.getLastModifiedTime(prefix.resolve("snakebridge-env.properties")),
         "the venv was rebuilt");
   }
@@ -94,13 +97,17 @@ class RequirementsIT {
   void twoRuntimesBuiltAtOnceShareOneVenv() throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
-      Callable<Path> build = () -> {
-        try (SnakeBridgeRuntime python =
-            SnakeBridgeRuntime.builder().cacheDirectory(cache).requirements("tabulate").build()) {
-          assertTrue(table(python).contains(TABLE));
-          return Path.of((String) python.getModuleAttr("sys", "prefix")).toRealPath();
-        }
-      };
+      Callable<Path> build =
+          () -> {
+            try (SnakeBridgeRuntime python =
+                SnakeBridgeRuntime.builder()
+                    .cacheDirectory(cache)
+                    .requirements("tabulate")
+                    .build()) {
+              assertTrue(table(python).contains(TABLE));
+              return Path.of((String) python.getModuleAttr("sys", "prefix")).toRealPath();
+            }
+          };
       Future<Path> a = threads.submit(build);
       Future<Path> b = threads.submit(build);
       assertEquals(a.get(10, TimeUnit.MINUTES), b.get(10, TimeUnit.MINUTES));
@@ -109,18 +116,25 @@ class RequirementsIT {
     }
     assertEquals(1, count(cache.resolve("venvs")));
     try (Stream<Path> entries = Files.list(cache.resolve("venvs"))) {
-      assertEquals(List.of(), entries.filter(p -> p.getFileName().toString().contains(".tmp-"))
-          .toList());
+      assertEquals(
+          List.of(), entries.filter(p -> p.getFileName().toString().contains(".tmp-")).toList());
     }
   }
 
   @Test
   void anExplicitInterpreterAndRequirementsAreRefusedTogether() {
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> SnakeBridgeRuntime.builder().cacheDirectory(cache).python(ItEnvironment.python())
-            .requirements("tabulate").build());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                SnakeBridgeRuntime.builder()
+                    .cacheDirectory(cache)
+                    .python(ItEnvironment.python())
+                    .requirements("tabulate")
+                    .build());
     assertTrue(e.getMessage().contains("python(...)"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SnakeBridgeRuntime.builder().requirements("--index-url=http://x"));
   }
 
@@ -144,7 +158,8 @@ class RequirementsIT {
     assumeTrue("root".equals(System.getProperty("user.name")), "only root can give files away");
     UserPrincipal nobody;
     try {
-      nobody = cache.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+      nobody =
+          cache.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
     } catch (UserPrincipalNotFoundException e) {
       nobody = null;
     }
@@ -169,7 +184,10 @@ class RequirementsIT {
   private void buildFromAFile() throws IOException {
     Path requirementsFile = files.resolve("requirements.txt");
     Files.writeString(requirementsFile, "tabulate\n");
-    SnakeBridgeRuntime.builder().cacheDirectory(cache).requirementsFile(requirementsFile).build()
+    SnakeBridgeRuntime.builder()
+        .cacheDirectory(cache)
+        .requirementsFile(requirementsFile)
+        .build()
         .close();
   }
 
@@ -179,18 +197,21 @@ class RequirementsIT {
 
   private static Path find(Path venv, String name) throws IOException {
     try (Stream<Path> all = Files.walk(venv)) {
-      return all.filter(p -> p.getFileName().toString().equals(name + ".py")
-              || p.getFileName().toString().equals(name))
+      return all.filter(
+              p ->
+                  p.getFileName().toString().equals(name + ".py")
+                      || p.getFileName().toString().equals(name))
           .filter(p -> !Files.isSymbolicLink(p))
           .filter(p -> p.toString().contains("site-packages"))
-          .findFirst().orElseThrow(() -> new AssertionError(name + " not in " + venv));
+          .findFirst()
+          .orElseThrow(() -> new AssertionError(name + " not in " + venv));
     }
   }
 
   private static Path only(Path folder) throws IOException {
     try (Stream<Path> entries = Files.list(folder)) {
-      List<Path> all = entries.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-          .toList();
+      List<Path> all =
+          entries.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
       assertEquals(1, all.size(), all.toString());
       return all.get(0);
     }

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The worker contract against the scripted fake: the standard library functions the contract
- * calls, scripted as CPython answers them.
+ * The worker contract against the scripted fake: the standard library functions the contract calls,
+ * scripted as CPython answers them.
  */
 class ScriptedWorkerContractTest extends WorkerContract {
   private final AtomicLong refIds = new AtomicLong();
@@ -33,10 +33,15 @@ class ScriptedWorkerContractTest extends WorkerContract {
   private void answer(ScriptedWorker.Call call) throws IOException {
     switch (call.op() + " " + call.module() + "." + call.target()) {
       case "call builtins.len" -> call.reply((long) ((String) call.args().get(0)).length());
-      case "call builtins.int" -> call.error(ScriptedWorker.pythonError("builtins.ValueError",
-          "invalid literal for int() with base 10: " + call.args().get(0),
-          "builtins.ValueError", "builtins.Exception", "builtins.BaseException"));
-      case "call time.sleep" -> { } // never answers: the runtime cancels it at its deadline
+      case "call builtins.int" ->
+          call.error(
+              ScriptedWorker.pythonError(
+                  "builtins.ValueError",
+                  "invalid literal for int() with base 10: " + call.args().get(0),
+                  "builtins.ValueError",
+                  "builtins.Exception",
+                  "builtins.BaseException"));
+      case "call time.sleep" -> {} // never answers: the runtime cancels it at its deadline
       case "call_class builtins.object" ->
           call.reply(call.newRef("r" + refIds.incrementAndGet(), "builtins.object"));
       case "call builtins.max" -> call.reply(max(call));
@@ -50,8 +55,10 @@ class ScriptedWorkerContractTest extends WorkerContract {
       call.reply("<object object at 0x" + Integer.toHexString(ref.refId().hashCode()) + ">");
       return;
     }
-    call.error(ScriptedWorker.pythonError("builtins.NotImplementedError",
-        "the contract's fake does not script " + call.op() + " " + call.target()));
+    call.error(
+        ScriptedWorker.pythonError(
+            "builtins.NotImplementedError",
+            "the contract's fake does not script " + call.op() + " " + call.target()));
   }
 
   /** {@code max(items, key=callback)}: the key of each item comes from the Java callback. */

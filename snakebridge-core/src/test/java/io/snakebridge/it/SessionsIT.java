@@ -50,32 +50,37 @@ class SessionsIT {
 
   /** Waits for the workers' counts to satisfy {@code done}, collecting garbage meanwhile. */
   private static Map<String, Long> awaitStats(Predicate<Map<String, Long>> done) {
-    return Await.value("session counts", () -> {
-      System.gc();
-      return python.sessionStats();
-    }, done);
+    return Await.value(
+        "session counts",
+        () -> {
+          System.gc();
+          return python.sessionStats();
+        },
+        done);
   }
 
   @Test
   void theFirstCallStartsAnAutomaticSessionThatLaterCallsReuse() throws Exception {
-    Thread thread = new Thread(() -> {
-      PyRef first = (PyRef) python.call("re", "compile", "a");
-      String id = python.currentSession();
-      assertTrue(id.startsWith("auto_"), id);
-      assertEquals(id, first.sessionId());
-      assertEquals(id, ((PyRef) python.call("re", "compile", "b")).sessionId());
-      assertEquals(Map.of(id, 2L), filter(python.sessionStats(), id));
+    Thread thread =
+        new Thread(
+            () -> {
+              PyRef first = (PyRef) python.call("re", "compile", "a");
+              String id = python.currentSession();
+              assertTrue(id.startsWith("auto_"), id);
+              assertEquals(id, first.sessionId());
+              assertEquals(id, ((PyRef) python.call("re", "compile", "b")).sessionId());
+              assertEquals(Map.of(id, 2L), filter(python.sessionStats(), id));
 
-      python.clearAutoSession();
-      python.clearAutoSession();
-      String next = python.currentSession();
-      assertNotEquals(id, next);
-      assertEquals("a", python.getAttr(first, "pattern"), "cleared, not released");
+              python.clearAutoSession();
+              python.clearAutoSession();
+              String next = python.currentSession();
+              assertNotEquals(id, next);
+              assertEquals("a", python.getAttr(first, "pattern"), "cleared, not released");
 
-      python.releaseAutoSession();
-      python.releaseAutoSession();
-      assertNotEquals(next, python.currentSession());
-    });
+              python.releaseAutoSession();
+              python.releaseAutoSession();
+              assertNotEquals(next, python.currentSession());
+            });
     thread.start();
     thread.join();
   }
@@ -85,8 +90,8 @@ class SessionsIT {
     Set<String> ids = ConcurrentHashMap.newKeySet();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      threads.add(new Thread(() -> ids.add(((PyRef) python.call("re", "compile", "x"))
-          .sessionId())));
+      threads.add(
+          new Thread(() -> ids.add(((PyRef) python.call("re", "compile", "x")).sessionId())));
     }
     threads.forEach(Thread::start);
     for (Thread thread : threads) {
@@ -101,11 +106,14 @@ class SessionsIT {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       int n = i;
-      threads.add(new Thread(() -> {
-        PyRef pattern = (PyRef) python.call("re", "compile", "t" + n);
-        python.callMethod(pattern, "match", "t" + n);
-        ids.add(pattern.sessionId());
-      }, "session-user-" + i));
+      threads.add(
+          new Thread(
+              () -> {
+                PyRef pattern = (PyRef) python.call("re", "compile", "t" + n);
+                python.callMethod(pattern, "match", "t" + n);
+                ids.add(pattern.sessionId());
+              },
+              "session-user-" + i));
     }
     threads.forEach(Thread::start);
     for (Thread thread : threads) {
@@ -113,35 +121,50 @@ class SessionsIT {
     }
     assertEquals(100, ids.size());
     Map<String, Long> stats = awaitStats(s -> s.keySet().stream().noneMatch(ids::contains));
-    assertEquals(Map.of(), filter(stats, ids.toArray(String[]::new)),
+    assertEquals(
+        Map.of(),
+        filter(stats, ids.toArray(String[]::new)),
         "every ended thread's session was released");
   }
 
   @Test
   void withSessionScopesCallsRestoresTheContextAndReleasesAtTheEnd() {
     String auto = python.currentSession();
-    SessionOptions options = SessionOptions.defaults().sessionId("scoped").maxRefs(50)
-        .tags(Map.of("purpose", "test"));
-    PyRef kept = SessionContext.withSession(options, () -> {
-      assertEquals("scoped", python.currentSession());
-      PyRef inner = SessionContext.withSession(() -> {
-        assertTrue(python.currentSession().startsWith("session_"));
-        return (PyRef) python.call("re", "compile", "inner");
-      });
-      assertEquals("scoped", python.currentSession());
-      assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(inner, "pattern"));
-      PyRef made = (PyRef) python.call("re", "compile", "scoped");
-      assertEquals(Map.of("scoped", 1L), filter(python.sessionStats(), "scoped"));
-      return made;
-    });
+    SessionOptions options =
+        SessionOptions.defaults().sessionId("scoped").maxRefs(50).tags(Map.of("purpose", "test"));
+    PyRef kept =
+        SessionContext.withSession(
+            options,
+            () -> {
+              assertEquals("scoped", python.currentSession());
+              PyRef inner =
+                  SessionContext.withSession(
+                      () -> {
+                        assertTrue(python.currentSession().startsWith("session_"));
+                        return (PyRef) python.call("re", "compile", "inner");
+                      });
+              assertEquals("scoped", python.currentSession());
+              assertThrows(
+                  ReferenceNotFoundException.class, () -> python.getAttr(inner, "pattern"));
+              PyRef made = (PyRef) python.call("re", "compile", "scoped");
+              assertEquals(Map.of("scoped", 1L), filter(python.sessionStats(), "scoped"));
+              return made;
+            });
     assertEquals("scoped", kept.sessionId());
     assertEquals(auto, python.currentSession());
     assertThrows(ReferenceNotFoundException.class, () -> python.getAttr(kept, "pattern"));
-    assertEquals(Map.of(), filter(awaitStats(s -> !s.containsKey("scoped")), "scoped"),
+    assertEquals(
+        Map.of(),
+        filter(awaitStats(s -> !s.containsKey("scoped")), "scoped"),
         "counts back to zero (the release runs in the background)");
-    assertThrows(IllegalStateException.class, () -> SessionContext.withSession(options, () -> {
-      throw new IllegalStateException("body failed");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            SessionContext.withSession(
+                options,
+                () -> {
+                  throw new IllegalStateException("body failed");
+                }));
     assertEquals(auto, python.currentSession(), "restored after a throwing body");
   }
 
@@ -153,18 +176,25 @@ class SessionsIT {
     CountDownLatch creatorLeft = new CountDownLatch(1);
     PyRef[] pattern = new PyRef[1];
     Object[] seenByUser = new Object[1];
-    Thread user = new Thread(() -> SessionContext.withSession(shared, () -> {
-      entered.countDown();
-      await(created);
-      await(creatorLeft);
-      seenByUser[0] = python.getAttr(pattern[0], "pattern");
-    }));
+    Thread user =
+        new Thread(
+            () ->
+                SessionContext.withSession(
+                    shared,
+                    () -> {
+                      entered.countDown();
+                      await(created);
+                      await(creatorLeft);
+                      seenByUser[0] = python.getAttr(pattern[0], "pattern");
+                    }));
     user.start();
-    SessionContext.withSession(shared, () -> {
-      pattern[0] = (PyRef) python.call("re", "compile", "shared");
-      created.countDown();
-      await(entered); // the user is in before this owner leaves
-    });
+    SessionContext.withSession(
+        shared,
+        () -> {
+          pattern[0] = (PyRef) python.call("re", "compile", "shared");
+          created.countDown();
+          await(entered); // the user is in before this owner leaves
+        });
     creatorLeft.countDown();
     user.join();
     assertEquals("shared", seenByUser[0]);
@@ -185,16 +215,19 @@ class SessionsIT {
 
   @Test
   void anUnreachableReferenceIsReleasedInPythonAfterGarbageCollection() {
-    String session = SessionContext.withSession(SessionOptions.defaults().sessionId("gc-it"),
-        () -> {
-          PyRef kept = (PyRef) python.call("re", "compile", "kept");
-          dropOne();
-          assertEquals(2L, python.sessionStats().get("gc-it"));
-          Map<String, Long> stats = awaitStats(s -> s.getOrDefault("gc-it", 0L) < 2);
-          assertEquals(1L, stats.get("gc-it"), "the dropped one was released, not the kept one");
-          assertEquals("kept", python.getAttr(kept, "pattern"));
-          return kept.sessionId();
-        });
+    String session =
+        SessionContext.withSession(
+            SessionOptions.defaults().sessionId("gc-it"),
+            () -> {
+              PyRef kept = (PyRef) python.call("re", "compile", "kept");
+              dropOne();
+              assertEquals(2L, python.sessionStats().get("gc-it"));
+              Map<String, Long> stats = awaitStats(s -> s.getOrDefault("gc-it", 0L) < 2);
+              assertEquals(
+                  1L, stats.get("gc-it"), "the dropped one was released, not the kept one");
+              assertEquals("kept", python.getAttr(kept, "pattern"));
+              return kept.sessionId();
+            });
     assertFalse(awaitStats(s -> !s.containsKey(session)).containsKey(session));
   }
 
@@ -205,8 +238,12 @@ class SessionsIT {
     PyRef kept = (PyRef) python.call("re", "compile", List.of("kept"), inSession);
     Path started = ItEnvironment.workDir().resolve("late-started-" + System.nanoTime());
     Path finished = ItEnvironment.workDir().resolve("late-finished-" + System.nanoTime());
-    CompletableFuture<Object> call = python.callAsync("sbtest_helpers", "finish_despite_cancel",
-        List.of(30, started.toString(), finished.toString()), inSession);
+    CompletableFuture<Object> call =
+        python.callAsync(
+            "sbtest_helpers",
+            "finish_despite_cancel",
+            List.of(30, started.toString(), finished.toString()),
+            inSession);
     awaitFile(started);
     assertTrue(call.cancel(true));
     // The worker swallows the CANCEL and returns a new object: a RESULT nobody waits for.
@@ -229,11 +266,12 @@ class SessionsIT {
   private static Map<String, Long> filter(Map<String, Long> stats, String... ids) {
     Set<String> wanted = new HashSet<>(List.of(ids));
     Map<String, Long> found = new java.util.TreeMap<>();
-    stats.forEach((id, count) -> {
-      if (wanted.contains(id) && count > 0) {
-        found.put(id, count);
-      }
-    });
+    stats.forEach(
+        (id, count) -> {
+          if (wanted.contains(id) && count > 0) {
+            found.put(id, count);
+          }
+        });
     return found;
   }
 

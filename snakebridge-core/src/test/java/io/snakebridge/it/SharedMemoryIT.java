@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The shared-memory lane (WIRE-PROTOCOL.md §2.2) against real workers: large values of every
- * kind cross both ways through it, values kept on either side are never overwritten by later
- * transfers, and where the lane is off or too small they cross through the pipes unchanged.
+ * The shared-memory lane (WIRE-PROTOCOL.md §2.2) against real workers: large values of every kind
+ * cross both ways through it, values kept on either side are never overwritten by later transfers,
+ * and where the lane is off or too small they cross through the pipes unchanged.
  */
 @ExtendWith(NoLeakedWorkers.class)
 class SharedMemoryIT {
@@ -78,8 +78,10 @@ class SharedMemoryIT {
 
   @Test
   void arraysOfEveryDtypeCrossBothWaysThroughTheLane() {
-    String[] dtypes = {"float64", "float32", "int64", "uint64", "int32", "uint32", "int16",
-        "uint16", "int8", "uint8", "bool"};
+    String[] dtypes = {
+      "float64", "float32", "int64", "uint64", "int32", "uint32", "int16", "uint16", "int8",
+      "uint8", "bool"
+    };
     for (String dtype : dtypes) {
       long splicedBefore = spliced(python);
       NdArray fromPython = (NdArray) python.call("sbtest_shm", "filled", dtype, BIG, 7);
@@ -92,8 +94,8 @@ class SharedMemoryIT {
       assertEquals(dtype, back.dtype());
       assertTrue(NdArrayEquality.same(fromPython, back), dtype + " came back unchanged");
       List<?> described = (List<?>) python.call("sbtest_shm", "describe", fromPython);
-      Object expectedSum = python.call("sbtest_shm", "describe",
-          python.call("sbtest_shm", "filled", dtype, BIG, 7));
+      Object expectedSum =
+          python.call("sbtest_shm", "describe", python.call("sbtest_shm", "filled", dtype, BIG, 7));
       assertEquals(((List<?>) expectedSum).get(2), described.get(2), dtype + " sum in Python");
       assertEquals(true, described.get(3), dtype + " arrives writable in Python");
     }
@@ -111,8 +113,8 @@ class SharedMemoryIT {
     assertArrayEquals(new long[] {1024, 3072}, back.shape());
     double[] got = (double[]) back.data();
     for (int i = 0; i < data.length; i++) {
-      assertEquals(Double.doubleToRawLongBits(data[i]), Double.doubleToRawLongBits(got[i]),
-          "element " + i);
+      assertEquals(
+          Double.doubleToRawLongBits(data[i]), Double.doubleToRawLongBits(got[i]), "element " + i);
     }
   }
 
@@ -149,13 +151,24 @@ class SharedMemoryIT {
     NdArray array = NdArray.of(new long[BIG], BIG);
     byte[] bytes = new byte[2 * MIB];
     long readBefore = read(python);
-    Object sizes = python.call("sbtest_shm", "kwargs_sizes",
-        CallOptions.kw("named", Map.of("a", bytes)), List.of(array, Map.of("b", array)));
+    Object sizes =
+        python.call(
+            "sbtest_shm",
+            "kwargs_sizes",
+            CallOptions.kw("named", Map.of("a", bytes)),
+            List.of(array, Map.of("b", array)));
     assertEquals(readBefore + 1, read(python));
-    assertEquals(List.of(List.of(8L * BIG, Map.of("b", 8L * BIG)), Map.of("named",
-        Map.of("a", (long) bytes.length))), sizes);
-    List<?> back = (List<?>) python.call("sbtest_helpers", "echo",
-        List.of(array, PyTuple.of(bytes, "small"), Map.of("k", array)));
+    assertEquals(
+        List.of(
+            List.of(8L * BIG, Map.of("b", 8L * BIG)),
+            Map.of("named", Map.of("a", (long) bytes.length))),
+        sizes);
+    List<?> back =
+        (List<?>)
+            python.call(
+                "sbtest_helpers",
+                "echo",
+                List.of(array, PyTuple.of(bytes, "small"), Map.of("k", array)));
     assertTrue(NdArrayEquality.same(array, (NdArray) back.get(0)));
     assertArrayEquals(bytes, (byte[]) ((List<?>) back.get(1)).get(0));
     assertTrue(NdArrayEquality.same(array, (NdArray) ((Map<?, ?>) back.get(2)).get("k")));
@@ -165,8 +178,7 @@ class SharedMemoryIT {
   void valuesKeptOnEitherSideAreNeverOverwrittenByLaterTransfers() {
     NdArray keptInJava = (NdArray) python.call("sbtest_shm", "filled", "float64", BIG, 1);
     double[] keptCopy = ((double[]) keptInJava.data()).clone();
-    long kept = (Long) python.call("sbtest_shm", "keep",
-        NdArray.of(keptCopy.clone(), BIG));
+    long kept = (Long) python.call("sbtest_shm", "keep", NdArray.of(keptCopy.clone(), BIG));
     long keptBytes = (Long) python.call("sbtest_shm", "keep", new byte[2 * MIB]);
     for (int round = 0; round < 3; round++) {
       python.call("sbtest_shm", "filled", "float64", BIG, 1000 + round); // Python -> Java
@@ -176,24 +188,27 @@ class SharedMemoryIT {
     assertArrayEquals(keptCopy, (double[]) keptInJava.data(), "the NdArray Java kept");
     NdArray inPython = (NdArray) python.call("sbtest_shm", "kept_copy", kept);
     assertArrayEquals(keptCopy, (double[]) inPython.data(), "the array Python kept");
-    assertArrayEquals(new byte[2 * MIB], (byte[]) python.call("sbtest_shm", "kept_copy",
-        keptBytes), "the bytes Python kept");
+    assertArrayEquals(
+        new byte[2 * MIB],
+        (byte[]) python.call("sbtest_shm", "kept_copy", keptBytes),
+        "the bytes Python kept");
   }
 
   @Test
   void aCallbackCarryingLargeArraysBothWaysLeavesTheOuterCallsDataAlone() {
     double[] data = new double[BIG];
     Arrays.fill(data, 1.0);
-    Function<Object, Object> triple = argument -> {
-      double[] doubled = ((NdArray) argument).asDoubleArray();
-      double[] tripled = new double[doubled.length];
-      for (int i = 0; i < doubled.length; i++) {
-        tripled[i] = doubled[i] * 1.5;
-      }
-      return NdArray.of(tripled, tripled.length);
-    };
-    List<?> result = (List<?>) python.call("sbtest_shm", "call_back", triple,
-        NdArray.of(data, BIG));
+    Function<Object, Object> triple =
+        argument -> {
+          double[] doubled = ((NdArray) argument).asDoubleArray();
+          double[] tripled = new double[doubled.length];
+          for (int i = 0; i < doubled.length; i++) {
+            tripled[i] = doubled[i] * 1.5;
+          }
+          return NdArray.of(tripled, tripled.length);
+        };
+    List<?> result =
+        (List<?>) python.call("sbtest_shm", "call_back", triple, NdArray.of(data, BIG));
     double[] answer = ((NdArray) result.get(0)).asDoubleArray();
     assertEquals(3.0, answer[0]);
     assertEquals(3.0, answer[BIG - 1]);

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The shared-memory lane leaves nothing behind: its arenas have no name in any folder, and
- * once their worker is gone, however it went, no process maps or holds them any more.
+ * The shared-memory lane leaves nothing behind: its arenas have no name in any folder, and once
+ * their worker is gone, however it went, no process maps or holds them any more.
  */
 @ExtendWith(NoLeakedWorkers.class)
 class SharedMemoryLeaksIT {
@@ -41,8 +41,8 @@ class SharedMemoryLeaksIT {
 
   @Test
   void aWorkerKilledWithSigkillLeavesNoArenaMappedOrOpen() {
-    try (SnakeBridgeRuntime python = ItEnvironment.runtime("shm-kill")
-        .python(numpy.toString()).poolSize(1).build()) {
+    try (SnakeBridgeRuntime python =
+        ItEnvironment.runtime("shm-kill").python(numpy.toString()).poolSize(1).build()) {
       NdArray array = (NdArray) python.call("sbtest_shm", "filled", "float64", 1 << 20, 1);
       python.call("sbtest_helpers", "echo", array);
       long pid = (Long) python.call("sbtest_helpers", "pid");
@@ -50,24 +50,29 @@ class SharedMemoryLeaksIT {
       assertTrue(heldAnywhere(inodes), "the arenas are mapped while the worker lives");
       assertFalse(namedInDevShm(), "the arenas never have a name in /dev/shm");
       ItEnvironment.signal(pid, "KILL");
-      Await.until("no process holding worker " + pid + "'s arenas " + inodes, () -> {
-        System.gc(); // this JVM's mappings go with their buffers, once collected
-        return !heldAnywhere(inodes);
-      });
+      Await.until(
+          "no process holding worker " + pid + "'s arenas " + inodes,
+          () -> {
+            System.gc(); // this JVM's mappings go with their buffers, once collected
+            return !heldAnywhere(inodes);
+          });
       assertFalse(namedInDevShm());
     }
   }
 
   @Test
   void afterSigkillOfTheJvmNoProcessHoldsTheArenas() throws Exception {
-    List<String> command = List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"),
-        SharedMemoryMain.class.getName(),
-        numpy.toString(), ItEnvironment.cacheDir().toString(),
-        ItEnvironment.helpers().toString());
-    Process child = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> command =
+        List.of(
+            ProcessHandle.current().info().command().orElse("java"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            SharedMemoryMain.class.getName(),
+            numpy.toString(),
+            ItEnvironment.cacheDir().toString(),
+            ItEnvironment.helpers().toString());
+    Process child =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       String line = workerLine(child);
       String[] fields = line.split(" ");
@@ -76,7 +81,8 @@ class SharedMemoryLeaksIT {
       assertTrue(heldAnywhere(inodes), "the arenas are mapped while the JVM lives");
       child.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
       assertTrue(child.waitFor(Await.CEILING.toSeconds(), TimeUnit.SECONDS));
-      Await.until("the end of worker " + pid,
+      Await.until(
+          "the end of worker " + pid,
           () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
       Await.until("no process holding the arenas " + inodes, () -> !heldAnywhere(inodes));
       assertFalse(namedInDevShm());
@@ -86,8 +92,8 @@ class SharedMemoryLeaksIT {
   }
 
   private static String workerLine(Process child) throws IOException {
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     for (String line; (line = out.readLine()) != null; ) {
       if (line.startsWith("WORKER ")) {
         return line;
@@ -108,7 +114,8 @@ class SharedMemoryLeaksIT {
   /** Whether any process maps a snakebridge memfd of one of these inodes, or has it open. */
   private static boolean heldAnywhere(List<Long> inodes) {
     try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-      return processes.filter(p -> p.getFileName().toString().matches("\\d+"))
+      return processes
+          .filter(p -> p.getFileName().toString().matches("\\d+"))
           .anyMatch(p -> maps(p, inodes) || opens(p, inodes));
     } catch (IOException e) {
       throw new AssertionError(e);
@@ -117,7 +124,8 @@ class SharedMemoryLeaksIT {
 
   private static boolean maps(Path process, List<Long> inodes) {
     try (Stream<String> lines = Files.lines(process.resolve("maps"))) {
-      return lines.filter(l -> l.contains("/memfd:snakebridge"))
+      return lines
+          .filter(l -> l.contains("/memfd:snakebridge"))
           .map(l -> l.trim().split("\\s+"))
           .anyMatch(f -> f.length > 4 && inodes.contains(Long.parseLong(f[4])));
     } catch (IOException | RuntimeException e) {
@@ -127,14 +135,15 @@ class SharedMemoryLeaksIT {
 
   private static boolean opens(Path process, List<Long> inodes) {
     try (Stream<Path> fds = Files.list(process.resolve("fd"))) {
-      return fds.anyMatch(fd -> {
-        try {
-          return Files.readSymbolicLink(fd).toString().startsWith("/memfd:snakebridge")
-              && inodes.contains(((Number) Files.getAttribute(fd, "unix:ino")).longValue());
-        } catch (IOException | RuntimeException e) {
-          return false;
-        }
-      });
+      return fds.anyMatch(
+          fd -> {
+            try {
+              return Files.readSymbolicLink(fd).toString().startsWith("/memfd:snakebridge")
+                  && inodes.contains(((Number) Files.getAttribute(fd, "unix:ino")).longValue());
+            } catch (IOException | RuntimeException e) {
+              return false;
+            }
+          });
     } catch (IOException | RuntimeException e) {
       return false;
     }

@@ -27,7 +27,8 @@ class SnakeBridgeFacadeShapesIT {
   @Test
   void optionsFirstFormsOnTheFacade() {
     assertEquals(List.of(1L, 2L, 3L), SnakeBridge.call("builtins", "list", List.of(1, 2, 3)));
-    assertEquals(List.of(3L, 2L, 1L),
+    assertEquals(
+        List.of(3L, 2L, 1L),
         SnakeBridge.call("builtins", "sorted", kw("reverse", true), List.of(2, 3, 1)));
     assertEquals(2.67, SnakeBridge.call("builtins", "round", kw("ndigits", 2), 2.675));
     assertEquals(Math.PI, SnakeBridge.getModuleAttr("math", "pi", CallOptions.defaults()));
@@ -36,7 +37,8 @@ class SnakeBridgeFacadeShapesIT {
     assertEquals(2L, counter.getItem("a"));
     PyRef ordered = SnakeBridge.callClass("collections", "OrderedDict", kw("x", 1));
     assertEquals(Map.of("x", 1L), SnakeBridge.call("builtins", "dict", ordered));
-    assertEquals(List.of(List.of("a", 2L)),
+    assertEquals(
+        List.of(List.of("a", 2L)),
         SnakeBridge.callMethod(counter, "most_common", CallOptions.defaults(), 1));
     assertEquals(List.of(List.of("a", 2L)), counter.callMethod("most_common", kw("n", 1)));
   }

@@ -47,10 +47,10 @@ class StartupErrorsIT {
     List<Path> old = OldPythons.all();
     assumeFalse(old.isEmpty(), "no pyenv interpreter older than 3.9 installed");
     for (Path python : old) {
-      try (SnakeBridgeRuntime runtime = ItEnvironment.runtime("old").python(python.toString())
-          .poolSize(1).build()) {
-        PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-            () -> runtime.call("math", "sqrt", 4.0));
+      try (SnakeBridgeRuntime runtime =
+          ItEnvironment.runtime("old").python(python.toString()).poolSize(1).build()) {
+        PoolExhaustedException e =
+            assertThrows(PoolExhaustedException.class, () -> runtime.call("math", "sqrt", 4.0));
         String version = OldPythons.version(python);
         assertTrue(e.getMessage().contains("Python " + version + " at "), e.getMessage());
         assertTrue(e.getMessage().contains(TOO_OLD), e.getMessage());
@@ -61,42 +61,58 @@ class StartupErrorsIT {
 
   @Test
   void eagerStartFailsTheBuildWhenNoWorkerStarts() {
-    PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-        () -> ItEnvironment.runtime("eager").python(missing().toString()).poolSize(2)
-            .eagerStart(true).build());
+    PoolExhaustedException e =
+        assertThrows(
+            PoolExhaustedException.class,
+            () ->
+                ItEnvironment.runtime("eager")
+                    .python(missing().toString())
+                    .poolSize(2)
+                    .eagerStart(true)
+                    .build());
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     List<Path> old = OldPythons.all();
     if (!old.isEmpty()) {
-      PoolExhaustedException tooOld = assertThrows(PoolExhaustedException.class,
-          () -> ItEnvironment.runtime("eager").python(old.get(old.size() - 1).toString())
-              .poolSize(1).eagerStart(true).build());
+      PoolExhaustedException tooOld =
+          assertThrows(
+              PoolExhaustedException.class,
+              () ->
+                  ItEnvironment.runtime("eager")
+                      .python(old.get(old.size() - 1).toString())
+                      .poolSize(1)
+                      .eagerStart(true)
+                      .build());
       assertTrue(tooOld.getMessage().contains(TOO_OLD), tooOld.getMessage());
     }
-    try (SnakeBridgeRuntime runtime = ItEnvironment.runtime("eager").poolSize(1)
-        .eagerStart(true).build()) {
+    try (SnakeBridgeRuntime runtime =
+        ItEnvironment.runtime("eager").poolSize(1).eagerStart(true).build()) {
       assertEquals(1, runtime.poolStats().idle(), "build returned with the worker ready");
     }
   }
 
   @Test
   void theExceptionSaysWhyNoWorkerStartedAndHintsOnlyAtWhatWasNotGiven() {
-    try (SnakeBridgeRuntime given = ItEnvironment.runtime("given").python(missing().toString())
-        .poolSize(1).build()) {
-      PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-          () -> given.call("math", "sqrt", 4.0));
+    try (SnakeBridgeRuntime given =
+        ItEnvironment.runtime("given").python(missing().toString()).poolSize(1).build()) {
+      PoolExhaustedException e =
+          assertThrows(PoolExhaustedException.class, () -> given.call("math", "sqrt", 4.0));
       assertTrue(e.getMessage().startsWith("no Python worker could be started"), e.getMessage());
       assertTrue(e.getMessage().contains(missing() + " does not exist"), e.getMessage());
       assertFalse(e.getMessage().contains("SNAKEBRIDGE_PYTHON"), e.getMessage());
       assertFalse(e.getMessage().contains("python(...)"), "python(...) was given");
       assertTrue(calledFromHere(e), "the stack trace holds the caller's frames");
     }
-    try (SnakeBridgeRuntime byDefault = SnakeBridgeRuntime.builder().name("unset")
-        .cacheDirectory(ItEnvironment.cacheDir()).poolSize(1)
-        .environmentVariable("PATH", emptyFolder().toString()).build()) {
-      PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-          () -> byDefault.call("math", "sqrt", 4.0));
-      assertTrue(e.getMessage().contains("SnakeBridgeRuntime.builder().python(...)"),
-          e.getMessage());
+    try (SnakeBridgeRuntime byDefault =
+        SnakeBridgeRuntime.builder()
+            .name("unset")
+            .cacheDirectory(ItEnvironment.cacheDir())
+            .poolSize(1)
+            .environmentVariable("PATH", emptyFolder().toString())
+            .build()) {
+      PoolExhaustedException e =
+          assertThrows(PoolExhaustedException.class, () -> byDefault.call("math", "sqrt", 4.0));
+      assertTrue(
+          e.getMessage().contains("SnakeBridgeRuntime.builder().python(...)"), e.getMessage());
       // the builder without python(...) reads SNAKEBRIDGE_PYTHON, so it names it too
       assertTrue(e.getMessage().contains("SNAKEBRIDGE_PYTHON"), e.getMessage());
     }
@@ -105,31 +121,39 @@ class StartupErrorsIT {
   @Test
   void theSameStartFailureIsLoggedOnceAtWarning() {
     List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler recorder = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
+    Handler recorder =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            records.add(record);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Logger log = Logger.getLogger("io.snakebridge.pool");
     log.addHandler(recorder);
     try {
-      assertThrows(PoolExhaustedException.class,
-          () -> ItEnvironment.runtime("once").python(missing().toString()).poolSize(3)
-              .eagerStart(true).build());
+      assertThrows(
+          PoolExhaustedException.class,
+          () ->
+              ItEnvironment.runtime("once")
+                  .python(missing().toString())
+                  .poolSize(3)
+                  .eagerStart(true)
+                  .build());
     } finally {
       log.removeHandler(recorder);
     }
-    long warnings = records.stream()
-        .filter(r -> r.getLevel().equals(java.util.logging.Level.WARNING))
-        .filter(r -> r.getMessage().startsWith("runtime 'once'"))
-        .filter(r -> r.getMessage().contains("does not exist")).count();
+    long warnings =
+        records.stream()
+            .filter(r -> r.getLevel().equals(java.util.logging.Level.WARNING))
+            .filter(r -> r.getMessage().startsWith("runtime 'once'"))
+            .filter(r -> r.getMessage().contains("does not exist"))
+            .count();
     assertEquals(1, warnings, "three workers failed alike: " + records.size() + " records");
   }
 
@@ -137,11 +161,15 @@ class StartupErrorsIT {
   void aMissingModuleNamesTheWorkersInterpreter() {
     try (SnakeBridgeRuntime runtime = ItEnvironment.runtime("nomodule").poolSize(1).build()) {
       PythonInfo info = runtime.pythonInfo();
-      PythonException e = assertThrows(PythonException.class,
-          () -> runtime.call("importlib", "import_module", "sbtest_no_such_module"));
+      PythonException e =
+          assertThrows(
+              PythonException.class,
+              () -> runtime.call("importlib", "import_module", "sbtest_no_such_module"));
       assertEquals("No module named 'sbtest_no_such_module'", e.pythonMessage());
-      assertTrue(e.getMessage().endsWith("(worker interpreter: " + info.executable() + " "
-          + info.version() + ")"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .endsWith("(worker interpreter: " + info.executable() + " " + info.version() + ")"),
+          e.getMessage());
     }
   }
 
@@ -152,12 +180,12 @@ class StartupErrorsIT {
       python = probe.pythonInfo().executable();
     }
     // With no python3 on the named pool's PATH, only the builder's interpreter can start.
-    PoolOptions side = PoolOptions.builder().size(1)
-        .environmentVariable("PATH", emptyFolder().toString()).build();
-    try (SnakeBridgeRuntime runtime = ItEnvironment.runtime("named").python(python).poolSize(1)
-        .pool("side", side).build()) {
-      Object executable = runtime.getModuleAttr("sys", "executable",
-          CallOptions.defaults().pool("side"));
+    PoolOptions side =
+        PoolOptions.builder().size(1).environmentVariable("PATH", emptyFolder().toString()).build();
+    try (SnakeBridgeRuntime runtime =
+        ItEnvironment.runtime("named").python(python).poolSize(1).pool("side", side).build()) {
+      Object executable =
+          runtime.getModuleAttr("sys", "executable", CallOptions.defaults().pool("side"));
       assertEquals(python, executable);
     }
   }
@@ -169,20 +197,22 @@ class StartupErrorsIT {
       PyRef list;
       try {
         list = first.callClass("builtins", "list");
-        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
-            () -> second.callMethod(list, "append", 1));
+        IllegalArgumentException other =
+            assertThrows(
+                IllegalArgumentException.class, () -> second.callMethod(list, "append", 1));
         List<String> named = runtimesIn(other.getMessage());
         assertEquals(2, named.size(), other.getMessage());
         assertNotEquals(named.get(0), named.get(1), "the two runtimes are told apart");
       } finally {
         first.close();
       }
-      ReferenceNotFoundException closed = assertThrows(ReferenceNotFoundException.class,
-          () -> second.call("builtins", "len", list));
+      ReferenceNotFoundException closed =
+          assertThrows(
+              ReferenceNotFoundException.class, () -> second.call("builtins", "len", list));
       assertTrue(closed.getMessage().contains("(closed)"), closed.getMessage());
       assertEquals(2, runtimesIn(closed.getMessage()).size(), closed.getMessage());
-      IllegalStateException own = assertThrows(IllegalStateException.class,
-          () -> list.callMethod("append", 1));
+      IllegalStateException own =
+          assertThrows(IllegalStateException.class, () -> list.callMethod("append", 1));
       assertTrue(own.getMessage().contains("is closed"), own.getMessage());
     }
   }
@@ -190,9 +220,12 @@ class StartupErrorsIT {
   @Test
   void aFirstCallThatTimesOutWhileTheWorkerStartsSaysSo() {
     try (SnakeBridgeRuntime runtime = ItEnvironment.runtime("cold").poolSize(1).build()) {
-      CallTimeoutException e = assertThrows(CallTimeoutException.class,
-          () -> runtime.call("math", "sqrt", CallOptions.defaults().timeout(Duration.ofNanos(1)),
-              4.0));
+      CallTimeoutException e =
+          assertThrows(
+              CallTimeoutException.class,
+              () ->
+                  runtime.call(
+                      "math", "sqrt", CallOptions.defaults().timeout(Duration.ofNanos(1)), 4.0));
       assertTrue(e.getMessage().contains("was still starting"), e.getMessage());
       assertEquals(2.0, runtime.call("math", "sqrt", 4.0));
     }
@@ -201,18 +234,19 @@ class StartupErrorsIT {
   @Test
   void closeDeliversEveryLineTheWorkersPrinted() {
     List<String> lines = new CopyOnWriteArrayList<>();
-    Handler recorder = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getMessage());
-      }
+    Handler recorder =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            lines.add(record.getMessage());
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Logger log = Logger.getLogger("io.snakebridge.worker");
     log.addHandler(recorder);
     boolean parents = log.getUseParentHandlers();
@@ -221,12 +255,15 @@ class StartupErrorsIT {
       SnakeBridgeRuntime runtime = ItEnvironment.runtime("prints").poolSize(1).build();
       try {
         // Many lines, so the forwarder is still behind when close() begins.
-        runtime.call("builtins", "exec",
+        runtime.call(
+            "builtins",
+            "exec",
             "for i in range(20000):\n    print('line', i)\nprint('sbtest-last-line')");
       } finally {
         runtime.close();
       }
-      assertTrue(lines.stream().anyMatch(line -> line.endsWith("sbtest-last-line")),
+      assertTrue(
+          lines.stream().anyMatch(line -> line.endsWith("sbtest-last-line")),
           "the last line was logged before close() returned");
     } finally {
       log.removeHandler(recorder);
@@ -270,9 +307,12 @@ class StartupErrorsIT {
         return List.of();
       }
       try (Stream<Path> versions = Files.list(root.resolve("versions"))) {
-        return versions.filter(dir -> OLD.matcher(dir.getFileName().toString()).matches())
+        return versions
+            .filter(dir -> OLD.matcher(dir.getFileName().toString()).matches())
             .map(dir -> dir.resolve("bin").resolve("python"))
-            .filter(Files::isExecutable).sorted().toList();
+            .filter(Files::isExecutable)
+            .sorted()
+            .toList();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

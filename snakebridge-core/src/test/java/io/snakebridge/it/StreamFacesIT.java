@@ -58,8 +58,10 @@ class StreamFacesIT {
   void aPyStreamIsAnIteratorAndAStreamAndClosingItEndsTheGenerator() throws Exception {
     Path marker = marker();
     List<Object> firstThree;
-    try (Stream<Object> numbers = python.openStream("sbtest_streams", "guarded",
-        List.of(marker.toString()), DEFAULTS).stream()) {
+    try (Stream<Object> numbers =
+        python
+            .openStream("sbtest_streams", "guarded", List.of(marker.toString()), DEFAULTS)
+            .stream()) {
       firstThree = numbers.limit(3).collect(Collectors.toList());
     }
     assertEquals(List.of(0L, 1L, 2L), firstThree);
@@ -73,11 +75,12 @@ class StreamFacesIT {
       assertEquals(190, sum);
       assertTrue(!range.hasNext());
     }
-    try (PyStream failing = python.openStream("sbtest_streams", "fails_after", List.of(2),
-        DEFAULTS)) {
+    try (PyStream failing =
+        python.openStream("sbtest_streams", "fails_after", List.of(2), DEFAULTS)) {
       assertEquals(0L, failing.next());
       assertEquals(1L, failing.next());
-      assertEquals("builtins.ValueError",
+      assertEquals(
+          "builtins.ValueError",
           assertThrows(PythonException.class, failing::hasNext).pythonType());
     }
   }
@@ -149,12 +152,13 @@ class StreamFacesIT {
     assertNull(all.error);
     assertEquals(25, all.items.size());
     assertEquals(24L, all.items.get(24));
-    all.threads.forEach(name -> assertTrue(name.startsWith("snakebridge-stream-faces-async-"),
-        name));
+    all.threads.forEach(
+        name -> assertTrue(name.startsWith("snakebridge-stream-faces-async-"), name));
 
     Path marker = marker();
     OneByOne three = new OneByOne(3);
-    python.publisher("sbtest_streams", "guarded", List.of(marker.toString(), 0.01), DEFAULTS)
+    python
+        .publisher("sbtest_streams", "guarded", List.of(marker.toString(), 0.01), DEFAULTS)
         .subscribe(three);
     assertTrue(three.ended.await(Await.CEILING.toSeconds(), TimeUnit.SECONDS));
     assertEquals(List.of(0L, 1L, 2L), three.items);

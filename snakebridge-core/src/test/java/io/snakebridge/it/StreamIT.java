@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Streams through real workers: the seed's streaming rows (snakebridge inventory §10, 45-50),
- * every value as an item, stream references as values, coroutines and async generators.
+ * Streams through real workers: the seed's streaming rows (snakebridge inventory §10, 45-50), every
+ * value as an item, stream references as values, coroutines and async generators.
  */
 @ExtendWith(NoLeakedWorkers.class)
 class StreamIT {
@@ -103,12 +103,14 @@ class StreamIT {
 
   @Test
   void rangeIsStreamedAndANonIterableResultIsDeliveredOnce() {
-    SessionContext.withSession(() -> {
-      rangeAndSqrtStreamedBothWays();
-      assertNull(python.sessionStats().get(python.currentSession()),
-          "exhausted streams left no reference behind");
-      return null;
-    });
+    SessionContext.withSession(
+        () -> {
+          rangeAndSqrtStreamedBothWays();
+          assertNull(
+              python.sessionStats().get(python.currentSession()),
+              "exhausted streams left no reference behind");
+          return null;
+        });
   }
 
   private static void rangeAndSqrtStreamedBothWays() {
@@ -131,8 +133,8 @@ class StreamIT {
   void onlyIteratorsAreStreamReferences() {
     assertEquals("abc", python.call("builtins", "str", "abc"));
     assertEquals(List.of(1L, 2L), python.call("builtins", "list", List.of(1, 2)));
-    assertEquals(Map.of("a", 1L), python.call("builtins", "dict", List.of(),
-        DEFAULTS.kwarg("a", 1)));
+    assertEquals(
+        Map.of("a", 1L), python.call("builtins", "dict", List.of(), DEFAULTS.kwarg("a", 1)));
     assertEquals(Set.of(1L), python.call("builtins", "set", List.of(1)));
     PyRef lines = (PyRef) python.call("sbtest_streams", "text_lines");
     assertFalse(lines instanceof StreamRef, "an iterator that is a context manager stays a PyRef");
@@ -141,15 +143,21 @@ class StreamIT {
     StreamRef numbers = assertInstanceOf(StreamRef.class, nested.get("numbers"));
     assertEquals("three", nested.get("label"));
     assertEquals(Optional.of(0L), python.streamNext(numbers));
-    assertEquals(List.of(1L, 2L), python.call("builtins", "list", numbers),
+    assertEquals(
+        List.of(1L, 2L),
+        python.call("builtins", "list", numbers),
         "a StreamRef passed back is the live iterator");
     // Streaming a str, a dict or a file-like reference's iterator:
-    assertEquals(List.of("abc"), collect(items -> python.stream("builtins", "str",
-        List.of("abc"), DEFAULTS, items)));
-    assertEquals(List.of(Map.of("a", 1L)), collect(items -> python.stream("builtins", "dict",
-        List.of(), DEFAULTS.kwarg("a", 1), items)));
-    assertEquals(List.of("a\n", "b\n"), collect(items -> python.stream("builtins", "iter",
-        List.of(lines), DEFAULTS, items)));
+    assertEquals(
+        List.of("abc"),
+        collect(items -> python.stream("builtins", "str", List.of("abc"), DEFAULTS, items)));
+    assertEquals(
+        List.of(Map.of("a", 1L)),
+        collect(
+            items -> python.stream("builtins", "dict", List.of(), DEFAULTS.kwarg("a", 1), items)));
+    assertEquals(
+        List.of("a\n", "b\n"),
+        collect(items -> python.stream("builtins", "iter", List.of(lines), DEFAULTS, items)));
   }
 
   private static List<Object> collect(Consumer<Consumer<Object>> run) {
@@ -177,8 +185,8 @@ class StreamIT {
       finalChunk.put("is_final", true);
       finalChunk.put("_metadata", Map.of("k", "v"));
       assertEquals(finalChunk, items.get(4), "no key is dropped");
-      assertEquals(List.of(1L, List.of(2L, Map.of("a", PyTuple.of(3L, 4L))), Set.of(5L)),
-          items.get(5));
+      assertEquals(
+          List.of(1L, List.of(2L, Map.of("a", PyTuple.of(3L, 4L))), Set.of(5L)), items.get(5));
       assertEquals(PyTuple.of(1.5, true, BigInteger.TEN.pow(30), -7L), items.get(6));
       assertEquals(new PyComplex(1, -2), items.get(7));
       assertEquals(LocalDate.of(2024, 2, 29), items.get(8));
@@ -198,8 +206,12 @@ class StreamIT {
   @Test
   void referencesAmongTheItemsAreUsableFromOnItemWhileTheStreamRuns() {
     List<Object> sums = new ArrayList<>();
-    python.stream("builtins", "map", List.of(python.getModuleAttr("re", "compile"),
-        List.of("a+", "b+", "c+", "d+", "e+", "f+")), DEFAULTS, item -> {
+    python.stream(
+        "builtins",
+        "map",
+        List.of(python.getModuleAttr("re", "compile"), List.of("a+", "b+", "c+", "d+", "e+", "f+")),
+        DEFAULTS,
+        item -> {
           PyRef pattern = (PyRef) item;
           assertEquals(python.currentSession(), pattern.sessionId());
           sums.add(python.getAttr(pattern, "pattern"));
@@ -213,13 +225,17 @@ class StreamIT {
     long pid = (Long) python.call("sbtest_streams", "pid");
     for (boolean dynamic : new boolean[] {false, true}) {
       List<Object> items = new ArrayList<>();
-      PythonException e = assertThrows(PythonException.class, () -> {
-        if (dynamic) {
-          python.streamDynamic("sbtest_streams", "fails_after", List.of(6), DEFAULTS, items::add);
-        } else {
-          python.stream("sbtest_streams", "fails_after", List.of(6), DEFAULTS, items::add);
-        }
-      });
+      PythonException e =
+          assertThrows(
+              PythonException.class,
+              () -> {
+                if (dynamic) {
+                  python.streamDynamic(
+                      "sbtest_streams", "fails_after", List.of(6), DEFAULTS, items::add);
+                } else {
+                  python.stream("sbtest_streams", "fails_after", List.of(6), DEFAULTS, items::add);
+                }
+              });
       assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), items);
       assertEquals("builtins.ValueError", e.pythonType());
       assertEquals("failed after 6 items", e.pythonMessage());
@@ -230,11 +246,12 @@ class StreamIT {
 
   @Test
   void aConsumerThatThrowsClosesTheGeneratorBeforeTheExceptionArrives() {
-    SessionContext.withSession(() -> {
-      consumerThrows();
-      assertNull(python.sessionStats().get(python.currentSession()), "nothing left registered");
-      return null;
-    });
+    SessionContext.withSession(
+        () -> {
+          consumerThrows();
+          assertNull(python.sessionStats().get(python.currentSession()), "nothing left registered");
+          return null;
+        });
   }
 
   private static void consumerThrows() {
@@ -242,19 +259,23 @@ class StreamIT {
     for (boolean dynamic : new boolean[] {false, true}) {
       Path marker = ItEnvironment.workDir().resolve("finally-" + UUID.randomUUID() + ".txt");
       IllegalStateException stop = new IllegalStateException("consumer had enough");
-      Consumer<Object> onItem = item -> {
-        if ((Long) item == 3) {
-          throw stop;
-        }
-      };
+      Consumer<Object> onItem =
+          item -> {
+            if ((Long) item == 3) {
+              throw stop;
+            }
+          };
       List<Object> args = List.of(marker.toString(), 0.05);
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
-        if (dynamic) {
-          python.streamDynamic("sbtest_streams", "guarded", args, DEFAULTS, onItem);
-        } else {
-          python.stream("sbtest_streams", "guarded", args, DEFAULTS, onItem);
-        }
-      });
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> {
+                if (dynamic) {
+                  python.streamDynamic("sbtest_streams", "guarded", args, DEFAULTS, onItem);
+                } else {
+                  python.stream("sbtest_streams", "guarded", args, DEFAULTS, onItem);
+                }
+              });
       assertSame(stop, e, "rethrown unchanged");
       assertTrue(Files.exists(marker), "the generator's finally ran before stream() returned");
     }

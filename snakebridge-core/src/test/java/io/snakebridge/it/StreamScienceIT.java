@@ -36,11 +36,12 @@ class StreamScienceIT {
       List<Object> pushed = new ArrayList<>();
       python.stream("sbtest_streams", "arrays", List.of(3), CallOptions.defaults(), pushed::add);
       List<Object> perItem = new ArrayList<>();
-      python.streamDynamic("sbtest_streams", "arrays", List.of(3), CallOptions.defaults(),
-          perItem::add);
+      python.streamDynamic(
+          "sbtest_streams", "arrays", List.of(3), CallOptions.defaults(), perItem::add);
       List<Object> pulled = new ArrayList<>();
       StreamRef ref = (StreamRef) python.call("sbtest_streams", "arrays", 3);
-      for (Optional<Object> next = python.streamNext(ref); next.isPresent();
+      for (Optional<Object> next = python.streamNext(ref);
+          next.isPresent();
           next = python.streamNext(ref)) {
         pulled.add(next.get());
       }
@@ -60,12 +61,21 @@ class StreamScienceIT {
   @Test
   void aCsvIsStreamedChunkByChunkAndEachChunkIsUsedWhileTheStreamIsOpen() {
     try (SnakeBridgeRuntime python = runtime("stream-pandas", ItEnvironment.sciencePython())) {
-      String path = (String) python.call("sbtest_streams", "write_csv",
-          ItEnvironment.workDir().resolve("stream-chunks.csv").toString(), 1000);
+      String path =
+          (String)
+              python.call(
+                  "sbtest_streams",
+                  "write_csv",
+                  ItEnvironment.workDir().resolve("stream-chunks.csv").toString(),
+                  1000);
       List<Map<?, ?>> sums = new ArrayList<>();
       List<String> types = new ArrayList<>();
-      python.stream("pandas", "read_csv", List.of(path),
-          CallOptions.defaults().kwarg("chunksize", 100), chunk -> {
+      python.stream(
+          "pandas",
+          "read_csv",
+          List.of(path),
+          CallOptions.defaults().kwarg("chunksize", 100),
+          chunk -> {
             PyRef frame = (PyRef) chunk;
             types.add(frame.typeName());
             PyRef sum = (PyRef) python.callMethod(frame, "sum");

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * After the JVM is SIGKILLed, no worker survives even when it cannot run a line of Python: one
- * inside a C call that holds the GIL, and one stopped by SIGSTOP, both with processes of their
- * own. Only the worker's watchdog process can act then (process.py).
+ * inside a C call that holds the GIL, and one stopped by SIGSTOP, both with processes of their own.
+ * Only the worker's watchdog process can act then (process.py).
  */
 @ExtendWith(NoLeakedWorkers.class)
 @EnabledOnOs(OS.LINUX) // the watchdog is Linux only; /proc tells a zombie from the living
@@ -33,13 +33,18 @@ class StuckWorkersIT {
 
   @Test
   void afterSigkillOfTheJvmAStuckAndAStoppedWorkerDieWithTheirProcesses() throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"),
-        StuckWorkersMain.class.getName(),
-        ItEnvironment.python(), ItEnvironment.cacheDir().toString(),
-        ItEnvironment.workDir().resolve("stuck-workers.pids").toString(),
-        ItEnvironment.helpers().toString(), UserForksIT.modules().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                StuckWorkersMain.class.getName(),
+                ItEnvironment.python(),
+                ItEnvironment.cacheDir().toString(),
+                ItEnvironment.workDir().resolve("stuck-workers.pids").toString(),
+                ItEnvironment.helpers().toString(),
+                UserForksIT.modules().toString()));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectError(ProcessBuilder.Redirect.INHERIT);
     Process child = builder.start();
@@ -57,7 +62,8 @@ class StuckWorkersIT {
       }
       child.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
       assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-      Await.value("every process gone; all: " + all,
+      Await.value(
+          "every process gone; all: " + all,
           () -> all.stream().filter(StuckWorkersIT::running).collect(Collectors.toList()),
           List::isEmpty);
     } finally {
@@ -75,11 +81,10 @@ class StuckWorkersIT {
     }
   }
 
-  private static Map<String, List<Long>> readPids(Process child, String... keys)
-      throws Exception {
+  private static Map<String, List<Long>> readPids(Process child, String... keys) throws Exception {
     Map<String, List<Long>> lines = new HashMap<>();
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     for (String line; lines.size() < keys.length && (line = out.readLine()) != null; ) {
       for (String key : keys) {
         if (line.startsWith(key + " ")) {

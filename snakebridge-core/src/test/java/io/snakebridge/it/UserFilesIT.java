@@ -19,30 +19,36 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLeakedWorkers.class)
 class UserFilesIT {
-  private static final Map<String, String> HOSTILE = Map.of(
-      "token.py", "raise ImportError('the user token.py was imported')\n",
-      "platform.py", "def python_version():\n    return 'hijacked'\n");
+  private static final Map<String, String> HOSTILE =
+      Map.of(
+          "token.py", "raise ImportError('the user token.py was imported')\n",
+          "platform.py", "def python_version():\n    return 'hijacked'\n");
 
   @Test
   void standardLibraryNamesInTheWorkingDirectoryAndOnThePythonPath() throws IOException {
     Path workingDirectory = folder("user-files-cwd", "cwd_module.py", "WHERE = 'cwd'\n");
     Path userFolder = folder("user-files-path", "path_module.py", "WHERE = 'pythonPath'\n");
-    try (SnakeBridgeRuntime python = ItEnvironment.runtime("user-files")
-        .workingDirectory(workingDirectory)
-        .pythonPath(ItEnvironment.helpers(), userFolder)
-        .poolSize(1)
-        .build()) {
-      assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-        String version = ((String) python.getModuleAttr("sys", "version")).split(" ")[0];
-        assertEquals(version, python.call("platform", "python_version"));
-        assertEquals(version, python.pythonInfo().version());
-        Object stdlib = python.call("os.path", "dirname", python.getModuleAttr("os", "__file__"));
-        assertEquals(stdlib, python.call("os.path", "dirname",
-            python.getModuleAttr("token", "__file__")));
-        assertEquals("cwd", python.getModuleAttr("cwd_module", "WHERE"));
-        assertEquals("pythonPath", python.getModuleAttr("path_module", "WHERE"));
-        assertEquals(4.0, python.call("math", "sqrt", 16));
-      });
+    try (SnakeBridgeRuntime python =
+        ItEnvironment.runtime("user-files")
+            .workingDirectory(workingDirectory)
+            .pythonPath(ItEnvironment.helpers(), userFolder)
+            .poolSize(1)
+            .build()) {
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(60),
+          () -> {
+            String version = ((String) python.getModuleAttr("sys", "version")).split(" ")[0];
+            assertEquals(version, python.call("platform", "python_version"));
+            assertEquals(version, python.pythonInfo().version());
+            Object stdlib =
+                python.call("os.path", "dirname", python.getModuleAttr("os", "__file__"));
+            assertEquals(
+                stdlib,
+                python.call("os.path", "dirname", python.getModuleAttr("token", "__file__")));
+            assertEquals("cwd", python.getModuleAttr("cwd_module", "WHERE"));
+            assertEquals("pythonPath", python.getModuleAttr("path_module", "WHERE"));
+            assertEquals(4.0, python.call("math", "sqrt", 16));
+          });
     }
   }
 

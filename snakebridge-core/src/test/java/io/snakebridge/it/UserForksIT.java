@@ -19,9 +19,9 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A process forked by user code never speaks for its worker: whether the child comes back into
- * the worker's loop at once or seconds later, the worker answers every call once and correctly,
- * and is not replaced.
+ * A process forked by user code never speaks for its worker: whether the child comes back into the
+ * worker's loop at once or seconds later, the worker answers every call once and correctly, and is
+ * not replaced.
  */
 @ExtendWith(NoLeakedWorkers.class)
 @DisabledOnOs(OS.WINDOWS) // no os.fork
@@ -31,8 +31,11 @@ class UserForksIT {
 
   @BeforeAll
   static void start() throws IOException {
-    python = ItEnvironment.runtime("forks").pythonPath(ItEnvironment.helpers(), modules())
-        .poolSize(1).build();
+    python =
+        ItEnvironment.runtime("forks")
+            .pythonPath(ItEnvironment.helpers(), modules())
+            .poolSize(1)
+            .build();
   }
 
   @AfterAll
@@ -51,32 +54,36 @@ class UserForksIT {
 
   @Test
   void aChildThatReturnsAtOnce() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Object worker = python.call("os", "getpid");
-      long child = (Long) python.call("os", "fork"); // the child returns 0 into the loop
-      assertServes();
-      assertEquals(0L, python.call("sbtest_process", "exit_status", child));
-      assertServes();
-      assertEquals(worker, python.call("os", "getpid"), "the same worker serves on");
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Object worker = python.call("os", "getpid");
+          long child = (Long) python.call("os", "fork"); // the child returns 0 into the loop
+          assertServes();
+          assertEquals(0L, python.call("sbtest_process", "exit_status", child));
+          assertServes();
+          assertEquals(worker, python.call("os", "getpid"), "the same worker serves on");
+        });
   }
 
   @Test
   void aChildThatReturnsSecondsLater() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Object worker = python.call("os", "getpid");
-      long child = (Long) python.call("sbtest_process", "fork_returning_after", 2.0);
-      assertServes(); // while the child is still away
-      assertEquals(0L, python.call("sbtest_process", "exit_status", child));
-      assertServes();
-      assertEquals(worker, python.call("os", "getpid"), "the same worker serves on");
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Object worker = python.call("os", "getpid");
+          long child = (Long) python.call("sbtest_process", "fork_returning_after", 2.0);
+          assertServes(); // while the child is still away
+          assertEquals(0L, python.call("sbtest_process", "exit_status", child));
+          assertServes();
+          assertEquals(worker, python.call("os", "getpid"), "the same worker serves on");
+        });
   }
 
   private static void assertServes() {
     for (int i = 0; i < 50; i++) {
-      assertEquals(List.of((long) i, "x" + i), python.call("builtins", "list",
-          List.of((long) i, "x" + i)));
+      assertEquals(
+          List.of((long) i, "x" + i), python.call("builtins", "list", List.of((long) i, "x" + i)));
     }
   }
 }

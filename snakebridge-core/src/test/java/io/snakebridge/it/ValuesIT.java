@@ -12,8 +12,8 @@ import io.snakebridge.PyComplex;
 import io.snakebridge.PyDateTime;
 import io.snakebridge.PyFrozenSet;
 import io.snakebridge.PyNonFiniteDecimal;
-import io.snakebridge.PyTime;
 import io.snakebridge.PyRef;
+import io.snakebridge.PyTime;
 import io.snakebridge.PyTuple;
 import io.snakebridge.SnakeBridgeRuntime;
 import java.math.BigDecimal;
@@ -59,8 +59,8 @@ class ValuesIT {
   }
 
   private static String typeInPython(Object value) {
-    return (String) python.call("sbtest_helpers", "type_name", Arrays.asList(value),
-        CallOptions.defaults());
+    return (String)
+        python.call("sbtest_helpers", "type_name", Arrays.asList(value), CallOptions.defaults());
   }
 
   private static Object evaluate(String expression) {
@@ -83,8 +83,7 @@ class ValuesIT {
     assertTrue(Double.isNaN((Double) echo(Double.NaN)));
     assertEquals(Double.POSITIVE_INFINITY, echo(Double.POSITIVE_INFINITY));
     assertEquals(Double.NEGATIVE_INFINITY, echo(Double.NEGATIVE_INFINITY));
-    assertEquals(Double.doubleToRawLongBits(-0.0),
-        Double.doubleToRawLongBits((Double) echo(-0.0)));
+    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits((Double) echo(-0.0)));
     assertEquals(new PyComplex(1.0, -2.5), echo(new PyComplex(1.0, -2.5)));
     assertEquals("héllo wörld \uD83D\uDE00", echo("héllo wörld \uD83D\uDE00"));
     assertEquals("lone \uD800 surrogate", echo("lone \uD800 surrogate"));
@@ -156,7 +155,8 @@ class ValuesIT {
     assertEquals(duration, echo(duration));
     assertEquals(decimal, echo(decimal));
     assertEquals(uuid, echo(uuid));
-    assertEquals(OffsetDateTime.of(2024, 5, 6, 7, 8, 9, 0, ZoneOffset.UTC),
+    assertEquals(
+        OffsetDateTime.of(2024, 5, 6, 7, 8, 9, 0, ZoneOffset.UTC),
         echo(Instant.parse("2024-05-06T07:08:09Z")));
   }
 
@@ -170,9 +170,11 @@ class ValuesIT {
     assertEquals(Map.of("a", 2L), evaluate("collections.Counter('aa')"));
     assertEquals(BigInteger.TWO.pow(64), evaluate("2 ** 64"));
     assertEquals(Long.MAX_VALUE, evaluate("2 ** 63 - 1"));
-    assertEquals(OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(2)),
-        evaluate("datetime.datetime(2024, 1, 2, 3, 4, 5,"
-            + " tzinfo=datetime.timezone(datetime.timedelta(hours=2)))"));
+    assertEquals(
+        OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(2)),
+        evaluate(
+            "datetime.datetime(2024, 1, 2, 3, 4, 5,"
+                + " tzinfo=datetime.timezone(datetime.timedelta(hours=2)))"));
   }
 
   @Test
@@ -184,16 +186,24 @@ class ValuesIT {
     assertEquals(keyed, echo(keyed));
     assertEquals("builtins.frozenset", typeInPython(PyFrozenSet.of(1)));
     assertEquals("builtins.set", typeInPython(Set.of(1)));
-    assertEquals(true, python.call("sbtest_helpers", "evaluate_with",
-        "value == {frozenset({1, 2}): {frozenset({3}), frozenset()}}", keyed));
+    assertEquals(
+        true,
+        python.call(
+            "sbtest_helpers",
+            "evaluate_with",
+            "value == {frozenset({1, 2}): {frozenset({3}), frozenset()}}",
+            keyed));
 
     // The second 01:30 of the night New York leaves daylight saving time.
     String later = "datetime.datetime(2021, 11, 7, 1, 30, fold=1)";
     PyDateTime folded = (PyDateTime) evaluate(later);
     assertEquals(PyDateTime.of(LocalDateTime.of(2021, 11, 7, 1, 30), 1), folded);
     assertEquals(1L, python.call("sbtest_helpers", "evaluate_with", "value.fold", folded));
-    PyDateTime awareFolded = (PyDateTime) evaluate(later.replace("fold=1",
-        "tzinfo=datetime.timezone(datetime.timedelta(hours=-5)), fold=1"));
+    PyDateTime awareFolded =
+        (PyDateTime)
+            evaluate(
+                later.replace(
+                    "fold=1", "tzinfo=datetime.timezone(datetime.timedelta(hours=-5)), fold=1"));
     assertEquals(ZoneOffset.ofHours(-5), awareFolded.offset());
     assertEquals(awareFolded, echo(awareFolded));
     assertEquals(PyTime.of(LocalTime.of(1, 30), 1), echo(evaluate("datetime.time(1, 30, fold=1)")));
@@ -218,8 +228,15 @@ class ValuesIT {
 
   @Test
   void argumentsWithNoMappingFailBeforeAnythingIsSent() {
-    ConversionException e = assertThrows(ConversionException.class, () -> python.call(
-        "sbtest_helpers", "echo", List.of(Map.of("key", new Object())), CallOptions.defaults()));
+    ConversionException e =
+        assertThrows(
+            ConversionException.class,
+            () ->
+                python.call(
+                    "sbtest_helpers",
+                    "echo",
+                    List.of(Map.of("key", new Object())),
+                    CallOptions.defaults()));
     assertEquals("java.lang.Object", e.javaType());
     assertEquals("args[0][\"key\"]", e.path());
   }
@@ -234,28 +251,35 @@ class ValuesIT {
       for (int i = 0; i < sent.length; i++) {
         sent[i] = (byte) (i * 7 + n);
       }
-      assertArrayEquals(sent, (byte[]) python.call("sbtest_helpers", "echo", sent),
+      assertArrayEquals(
+          sent,
+          (byte[]) python.call("sbtest_helpers", "echo", sent),
           "reply " + n + " of " + sizes[n] + " bytes");
     }
   }
 
   @Test
   void limitsAreEnforcedOnBothSides() {
-    try (SnakeBridgeRuntime small = ItEnvironment.runtime("small-limits")
-        .poolSize(1).maxFrameBytes(64 * 1024).maxNestingDepth(20).build()) {
+    try (SnakeBridgeRuntime small =
+        ItEnvironment.runtime("small-limits")
+            .poolSize(1)
+            .maxFrameBytes(64 * 1024)
+            .maxNestingDepth(20)
+            .build()) {
       long pid = (Long) small.call("sbtest_helpers", "pid");
-      ConversionException tooLarge = assertThrows(ConversionException.class,
-          () -> small.call("sbtest_helpers", "big_bytes", 100_000));
+      ConversionException tooLarge =
+          assertThrows(
+              ConversionException.class, () -> small.call("sbtest_helpers", "big_bytes", 100_000));
       assertTrue(tooLarge.getMessage().contains("too large"), tooLarge.getMessage());
-      assertThrows(ConversionException.class,
+      assertThrows(
+          ConversionException.class,
           () -> small.call("sbtest_helpers", "echo", (Object) new byte[100_000]));
       Object deep = List.of();
       for (int i = 0; i < 30; i++) {
         deep = List.of(deep);
       }
       Object tooDeep = deep;
-      assertThrows(ConversionException.class,
-          () -> small.call("sbtest_helpers", "echo", tooDeep));
+      assertThrows(ConversionException.class, () -> small.call("sbtest_helpers", "echo", tooDeep));
       assertEquals(pid, small.call("sbtest_helpers", "pid"), "no worker was lost");
     }
   }
@@ -264,8 +288,8 @@ class ValuesIT {
   void aCyclicResultIsAConversionErrorAndTheWorkerStays() {
     try (SnakeBridgeRuntime one = ItEnvironment.runtime("cyclic").poolSize(1).build()) {
       long pid = (Long) one.call("sbtest_helpers", "pid");
-      ConversionException e = assertThrows(ConversionException.class,
-          () -> one.call("sbtest_helpers", "cyclic_list"));
+      ConversionException e =
+          assertThrows(ConversionException.class, () -> one.call("sbtest_helpers", "cyclic_list"));
       assertTrue(e.getMessage().contains("contains itself"), e.getMessage());
       assertEquals(pid, one.call("sbtest_helpers", "pid"), "no worker was lost");
     }
@@ -275,10 +299,11 @@ class ValuesIT {
   void aResultNestedDeeperThanTheLimitIsRefusedByTheWorker() {
     // WIRE-PROTOCOL.md 3.5: refused either by the worker's encoder or by the Java reader; in both
     // cases only this call fails.
-    try (SnakeBridgeRuntime small = ItEnvironment.runtime("shallow")
-        .poolSize(1).maxNestingDepth(20).build()) {
+    try (SnakeBridgeRuntime small =
+        ItEnvironment.runtime("shallow").poolSize(1).maxNestingDepth(20).build()) {
       long pid = (Long) small.call("sbtest_helpers", "pid");
-      assertThrows(ConversionException.class,
+      assertThrows(
+          ConversionException.class,
           () -> small.call("sbtest_helpers", "evaluate", "[".repeat(30) + "]".repeat(30)));
       assertEquals(pid, small.call("sbtest_helpers", "pid"), "no worker was lost");
     }

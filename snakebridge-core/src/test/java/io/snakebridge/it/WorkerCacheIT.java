@@ -12,11 +12,11 @@ import io.snakebridge.SnakeBridgeRuntime;
 import io.snakebridge.internal.worker.WorkerFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,8 +51,10 @@ class WorkerCacheIT {
     String plant = "open(" + pythonString(marker) + ", 'w').write('ran')\n";
     Files.writeString(folder.resolve(INIT), plant);
     Files.writeString(folder.resolve("snakebridge_worker/evil.py"), plant);
-    Path outside = Files.writeString(ItEnvironment.workDir().resolve("cache-trust-server.py"),
-        plant + "raise SystemExit(3)\n");
+    Path outside =
+        Files.writeString(
+            ItEnvironment.workDir().resolve("cache-trust-server.py"),
+            plant + "raise SystemExit(3)\n");
     Files.delete(folder.resolve(SERVER));
     Files.createSymbolicLink(folder.resolve(SERVER), outside);
 
@@ -89,15 +91,16 @@ class WorkerCacheIT {
     assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
     Path folder = startAndCall();
     try {
-      Files.setOwner(folder, folder.getFileSystem().getUserPrincipalLookupService()
-          .lookupPrincipalByName("nobody"));
+      Files.setOwner(
+          folder,
+          folder.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
     } catch (IOException e) {
       abort("giving a folder to user nobody needs root: " + e);
     }
-    try (SnakeBridgeRuntime python = ItEnvironment.runtime("cache-foreign")
-        .cacheDirectory(cache).build()) {
-      PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-          () -> python.call("math", "sqrt", 16));
+    try (SnakeBridgeRuntime python =
+        ItEnvironment.runtime("cache-foreign").cacheDirectory(cache).build()) {
+      PoolExhaustedException e =
+          assertThrows(PoolExhaustedException.class, () -> python.call("math", "sqrt", 16));
       String reason = e.getCause().getMessage();
       assertTrue(reason.contains(folder + " in the worker cache belongs to nobody"), reason);
       assertTrue(reason.contains("choose a private cache folder"), reason);
@@ -111,12 +114,16 @@ class WorkerCacheIT {
     List<Process> children = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        children.add(new ProcessBuilder(
-            ProcessHandle.current().info().command().orElse("java"),
-            "-cp", System.getProperty("java.class.path"),
-            CacheRaceMain.class.getName(), ItEnvironment.python(), cache.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start());
+        children.add(
+            new ProcessBuilder(
+                    ProcessHandle.current().info().command().orElse("java"),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    CacheRaceMain.class.getName(),
+                    ItEnvironment.python(),
+                    cache.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
       }
       for (Process child : children) {
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -128,32 +135,40 @@ class WorkerCacheIT {
       children.forEach(Process::destroyForcibly);
     }
     assertEquals(shipped(SERVER), Files.readString(folder.resolve(SERVER)));
-    List<String> left = list(cache).stream().map(path -> path.getFileName().toString())
-        .filter(name -> !name.equals(".lock")).collect(Collectors.toList());
-    assertEquals(List.of(folder.getFileName().toString()), left,
-        "no temporary or old copy is left behind");
+    List<String> left =
+        list(cache).stream()
+            .map(path -> path.getFileName().toString())
+            .filter(name -> !name.equals(".lock"))
+            .collect(Collectors.toList());
+    assertEquals(
+        List.of(folder.getFileName().toString()), left, "no temporary or old copy is left behind");
   }
 
   /**
-   * Starts a runtime on the test's cache, checks that a call works, returns the folder. Its
-   * workers write compiled files even where the environment says not to, as users' do.
+   * Starts a runtime on the test's cache, checks that a call works, returns the folder. Its workers
+   * write compiled files even where the environment says not to, as users' do.
    */
   private Path startAndCall() throws IOException {
-    try (SnakeBridgeRuntime python = ItEnvironment.runtime("cache-trust")
-        .environmentVariable("PYTHONDONTWRITEBYTECODE", "")
-        .cacheDirectory(cache).build()) {
+    try (SnakeBridgeRuntime python =
+        ItEnvironment.runtime("cache-trust")
+            .environmentVariable("PYTHONDONTWRITEBYTECODE", "")
+            .cacheDirectory(cache)
+            .build()) {
       assertEquals(4.0, python.call("math", "sqrt", 16));
     }
-    List<Path> folders = list(cache).stream()
-        .filter(path -> path.getFileName().toString().startsWith("worker-"))
-        .collect(Collectors.toList());
+    List<Path> folders =
+        list(cache).stream()
+            .filter(path -> path.getFileName().toString().startsWith("worker-"))
+            .collect(Collectors.toList());
     assertEquals(1, folders.size(), folders.toString());
     return folders.get(0);
   }
 
   private static String shipped(String name) throws IOException {
-    try (InputStream in = WorkerCacheIT.class.getClassLoader()
-        .getResourceAsStream(WorkerFiles.RESOURCE_ROOT + name)) {
+    try (InputStream in =
+        WorkerCacheIT.class
+            .getClassLoader()
+            .getResourceAsStream(WorkerFiles.RESOURCE_ROOT + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every worker the runtime talks to must do alike, run against the scripted fake ({@link
- * ScriptedWorkerContractTest}) and a real Python worker ({@link RealWorkerContractIT}), as
- * gRPC's {@code AbstractTransportTest} runs against every transport. A behaviour the fake gets
- * wrong fails here next to the real worker's answer, so the unit tests that rely on the fake
- * keep testing the real protocol.
+ * ScriptedWorkerContractTest}) and a real Python worker ({@link RealWorkerContractIT}), as gRPC's
+ * {@code AbstractTransportTest} runs against every transport. A behaviour the fake gets wrong fails
+ * here next to the real worker's answer, so the unit tests that rely on the fake keep testing the
+ * real protocol.
  *
  * <p>The calls use only the standard library: the fake scripts exactly these functions.
  */
@@ -49,8 +49,8 @@ abstract class WorkerContract {
 
   @Test
   void anExceptionRaisedInPythonArrivesAsPythonException() {
-    PythonException e = assertThrows(PythonException.class,
-        () -> python.call("builtins", "int", "not a number"));
+    PythonException e =
+        assertThrows(PythonException.class, () -> python.call("builtins", "int", "not a number"));
     assertEquals("builtins.ValueError", e.pythonType());
     assertEquals(3L, python.call("builtins", "len", "abc"), "the worker serves on");
   }
@@ -58,8 +58,8 @@ abstract class WorkerContract {
   @Test
   void aCallPastItsTimeoutIsCancelledAndTheNextCallIsServed() {
     CallOptions shortly = CallOptions.defaults().timeout(Duration.ofMillis(300));
-    assertThrows(CallTimeoutException.class,
-        () -> python.call("time", "sleep", List.of(3600), shortly));
+    assertThrows(
+        CallTimeoutException.class, () -> python.call("time", "sleep", List.of(3600), shortly));
     assertEquals(3L, python.call("builtins", "len", "abc"));
   }
 
@@ -77,7 +77,9 @@ abstract class WorkerContract {
   @Test
   void pythonCallsAJavaFunctionPassedAsAnArgument() {
     Function<String, Integer> length = String::length;
-    assertEquals("bb", python.call("builtins", "max", List.of(List.of("a", "bb", "c")),
-        CallOptions.kw("key", length)));
+    assertEquals(
+        "bb",
+        python.call(
+            "builtins", "max", List.of(List.of("a", "bb", "c")), CallOptions.kw("key", length)));
   }
 }

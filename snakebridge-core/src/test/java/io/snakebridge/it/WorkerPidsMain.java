@@ -22,18 +22,19 @@ public final class WorkerPidsMain {
       System.out.flush();
       System.exit(0);
     }
-    SnakeBridgeRuntime runtime = SnakeBridgeRuntime.builder()
-        .name("child")
-        .python(args[1])
-        .cacheDirectory(Path.of(args[2]))
-        .pythonPath(Path.of(args[3]))
-        .poolSize(2)
-        .eagerStart(true)
-        .build();
-    CompletableFuture<Object> first = runtime.callAsync("sbtest_helpers", "sleep_then_pid",
-        List.of(0.3), CallOptions.defaults());
-    CompletableFuture<Object> second = runtime.callAsync("sbtest_helpers", "sleep_then_pid",
-        List.of(0.3), CallOptions.defaults());
+    SnakeBridgeRuntime runtime =
+        SnakeBridgeRuntime.builder()
+            .name("child")
+            .python(args[1])
+            .cacheDirectory(Path.of(args[2]))
+            .pythonPath(Path.of(args[3]))
+            .poolSize(2)
+            .eagerStart(true)
+            .build();
+    CompletableFuture<Object> first =
+        runtime.callAsync("sbtest_helpers", "sleep_then_pid", List.of(0.3), CallOptions.defaults());
+    CompletableFuture<Object> second =
+        runtime.callAsync("sbtest_helpers", "sleep_then_pid", List.of(0.3), CallOptions.defaults());
     System.out.println("PIDS " + first.get() + " " + second.get());
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);

@@ -28,33 +28,57 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WorkerThreadsIT {
   @Test
   void threeCallsRunAtOnceOnAWorkerWithThreeThreads() {
-    PythonSpawner spawner = new PythonSpawner(ItEnvironment.python(), Map.of(), null,
-        new WorkerFiles(WorkerThreadsIT.class.getClassLoader(), ItEnvironment.cacheDir()),
-        List.of(ItEnvironment.helpers().toString()), List.of(), CodecLimits.DEFAULT, 3,
-        System.getLogger("snakebridge.test"));
+    PythonSpawner spawner =
+        new PythonSpawner(
+            ItEnvironment.python(),
+            Map.of(),
+            null,
+            new WorkerFiles(WorkerThreadsIT.class.getClassLoader(), ItEnvironment.cacheDir()),
+            List.of(ItEnvironment.helpers().toString()),
+            List.of(),
+            CodecLimits.DEFAULT,
+            3,
+            System.getLogger("snakebridge.test"));
     WorkerProcess worker = spawner.spawn("threads-1");
     ExecutorService callers = Executors.newFixedThreadPool(3);
     try {
-      assertTimeoutPreemptively(Await.CEILING.multipliedBy(2), () -> {
-        worker.handshake();
-        assertEquals(3, worker.threads());
-        ValueWriter writer = new ValueWriter(CodecLimits.DEFAULT);
-        // Three calls that wait for each other: one after the other they would never end.
-        Path meeting = Files.createTempDirectory(ItEnvironment.workDir(), "threads-");
-        List<Future<Frame>> replies = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-          long id = worker.connection().nextRequestId();
-          replies.add(callers.submit(() -> worker.connection().request(FrameKind.CALL, id,
-              writer.encodeTuple(new Object[] {"call", null, "sbtest_helpers",
-                  "pid_at_rendezvous", List.of(meeting.toString(), 3), Map.of()}, null))));
-        }
-        for (Future<Frame> reply : replies) {
-          assertEquals(FrameKind.RESULT, reply.get().kind());
-        }
-        worker.shutdown();
-        assertTrue(worker.awaitExit(Await.CEILING.toNanos()));
-        assertEquals(0, worker.exitCode().getAsInt());
-      });
+      assertTimeoutPreemptively(
+          Await.CEILING.multipliedBy(2),
+          () -> {
+            worker.handshake();
+            assertEquals(3, worker.threads());
+            ValueWriter writer = new ValueWriter(CodecLimits.DEFAULT);
+            // Three calls that wait for each other: one after the other they would never end.
+            Path meeting = Files.createTempDirectory(ItEnvironment.workDir(), "threads-");
+            List<Future<Frame>> replies = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+              long id = worker.connection().nextRequestId();
+              replies.add(
+                  callers.submit(
+                      () ->
+                          worker
+                              .connection()
+                              .request(
+                                  FrameKind.CALL,
+                                  id,
+                                  writer.encodeTuple(
+                                      new Object[] {
+                                        "call",
+                                        null,
+                                        "sbtest_helpers",
+                                        "pid_at_rendezvous",
+                                        List.of(meeting.toString(), 3),
+                                        Map.of()
+                                      },
+                                      null))));
+            }
+            for (Future<Frame> reply : replies) {
+              assertEquals(FrameKind.RESULT, reply.get().kind());
+            }
+            worker.shutdown();
+            assertTrue(worker.awaitExit(Await.CEILING.toNanos()));
+            assertEquals(0, worker.exitCode().getAsInt());
+          });
     } finally {
       callers.shutdownNow();
       worker.kill();

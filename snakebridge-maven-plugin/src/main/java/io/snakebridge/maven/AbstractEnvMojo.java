@@ -29,8 +29,7 @@ abstract class AbstractEnvMojo extends AbstractMojo {
   MavenProject project;
 
   /** pip requirement specifiers, such as {@code pandas>=2}. */
-  @Parameter
-  List<String> requirements = new ArrayList<>();
+  @Parameter List<String> requirements = new ArrayList<>();
 
   /** A pip requirements file, instead of or besides {@code requirements}. */
   @Parameter(property = "snakebridge.requirementsFile")
@@ -41,14 +40,17 @@ abstract class AbstractEnvMojo extends AbstractMojo {
   @Nullable String python;
 
   /** Options passed to pip as they are, e.g. {@code --only-binary=:all:}. */
-  @Parameter
-  List<String> pipOptions = new ArrayList<>();
+  @Parameter List<String> pipOptions = new ArrayList<>();
 
   /** The lock file. */
-  @Parameter(property = "snakebridge.lockFile", defaultValue = "${project.basedir}/snakebridge.lock")
+  @Parameter(
+      property = "snakebridge.lockFile",
+      defaultValue = "${project.basedir}/snakebridge.lock")
   File lockFile;
 
-  /** The cache holding the venvs; default as the runtime's (snakebridge.cacheDir, XDG, ~/.cache). */
+  /**
+   * The cache holding the venvs; default as the runtime's (snakebridge.cacheDir, XDG, ~/.cache).
+   */
   @Parameter(property = "snakebridge.cacheDir")
   @Nullable File cacheDirectory;
 
@@ -64,7 +66,8 @@ abstract class AbstractEnvMojo extends AbstractMojo {
   }
 
   Path cache() {
-    return cacheDirectory != null ? cacheDirectory.toPath().toAbsolutePath()
+    return cacheDirectory != null
+        ? cacheDirectory.toPath().toAbsolutePath()
         : ManagedEnvironment.defaultCacheDirectory();
   }
 
@@ -93,9 +96,15 @@ abstract class AbstractEnvMojo extends AbstractMojo {
     getLog().info("Resolving " + describeInputs() + " with " + basePython());
     EnvLock lock;
     try {
-      lock = EnvResolver.resolve(basePython(), requirements,
-          requirementsFile == null ? null : requirementsFile.toPath(), pipOptions, inputs,
-          "snakebridge " + pluginVersion, line -> getLog().info("[pip] " + line));
+      lock =
+          EnvResolver.resolve(
+              basePython(),
+              requirements,
+              requirementsFile == null ? null : requirementsFile.toPath(),
+              pipOptions,
+              inputs,
+              "snakebridge " + pluginVersion,
+              line -> getLog().info("[pip] " + line));
     } catch (SnakeBridgeException e) {
       throw new MojoExecutionException(e.getMessage(), e);
     }
@@ -105,8 +114,8 @@ abstract class AbstractEnvMojo extends AbstractMojo {
   }
 
   /**
-   * Returns the lock for the configured requirements: read from the file, or made now when
-   * there is none and {@code create} is set.
+   * Returns the lock for the configured requirements: read from the file, or made now when there is
+   * none and {@code create} is set.
    *
    * @throws MojoFailureException when the requirements changed since the lock was made
    */
@@ -130,10 +139,16 @@ abstract class AbstractEnvMojo extends AbstractMojo {
     if (!requirements.isEmpty() || requirementsFile != null) {
       String inputs = inputsHash();
       if (!inputs.equals(lock.inputs())) {
-        throw new MojoFailureException("The Python requirements changed since " + path
-            + " was written (locked " + lock.requirements() + (lock.pipOptions().isEmpty() ? ""
-            : " with " + lock.pipOptions()) + ", configured " + describeInputs()
-            + "). Re-lock with: " + RELOCK);
+        throw new MojoFailureException(
+            "The Python requirements changed since "
+                + path
+                + " was written (locked "
+                + lock.requirements()
+                + (lock.pipOptions().isEmpty() ? "" : " with " + lock.pipOptions())
+                + ", configured "
+                + describeInputs()
+                + "). Re-lock with: "
+                + RELOCK);
       }
     }
     return lock;

@@ -15,8 +15,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Creates or reuses the venv for {@code snakebridge.lock} in the cache ({@code
- * <cache>/venvs/<hash>}, kept by {@code mvn clean}), making the lock first when there is none,
- * and embeds the lock in the project's classes so the runtime finds the venv by itself.
+ * <cache>/venvs/<hash>}, kept by {@code mvn clean}), making the lock first when there is none, and
+ * embeds the lock in the project's classes so the runtime finds the venv by itself.
  */
 @Mojo(name = "env", defaultPhase = LifecyclePhase.PROCESS_RESOURCES, threadSafe = true)
 public final class EnvMojo extends AbstractEnvMojo {
@@ -48,7 +48,8 @@ public final class EnvMojo extends AbstractEnvMojo {
   /** Writes the lock and the base interpreter into the classes, where the runtime looks. */
   static void embed(Path classes, EnvLock lock, String basePython) throws MojoExecutionException {
     writeIfChanged(classes.resolve(ManagedEnvironment.LOCK_RESOURCE), lock.format());
-    writeIfChanged(classes.resolve(ManagedEnvironment.PROPERTIES_RESOURCE),
+    writeIfChanged(
+        classes.resolve(ManagedEnvironment.PROPERTIES_RESOURCE),
         "# base interpreter the managed venv is made from\npython=" + escape(basePython) + "\n");
   }
 

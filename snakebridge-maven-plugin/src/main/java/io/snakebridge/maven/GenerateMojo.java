@@ -25,45 +25,48 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Generates typed Java wrappers for Python modules (site packages of the managed venv, the
- * standard library, the project's own modules under {@code pythonSources}) into {@code
- * target/generated-sources/snakebridge}, a compile source root, with a coverage report per
- * module under {@code target/snakebridge}.
+ * Generates typed Java wrappers for Python modules (site packages of the managed venv, the standard
+ * library, the project's own modules under {@code pythonSources}) into {@code
+ * target/generated-sources/snakebridge}, a compile source root, with a coverage report per module
+ * under {@code target/snakebridge}.
  *
- * <p>With requirements (or a lock file) the modules are introspected in the managed venv, made
- * as the {@code env} goal makes it; when {@code env} is not declared too, this goal also embeds
- * the lock in the classes as {@code env} does. Without, the base interpreter is used. An
- * unchanged build regenerates nothing.
+ * <p>With requirements (or a lock file) the modules are introspected in the managed venv, made as
+ * the {@code env} goal makes it; when {@code env} is not declared too, this goal also embeds the
+ * lock in the classes as {@code env} does. Without, the base interpreter is used. An unchanged
+ * build regenerates nothing.
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public final class GenerateMojo extends AbstractEnvMojo {
-  /** The Python modules to generate Java for, such as {@code numpy} or {@code sklearn.linear_model}. */
-  @Parameter
-  List<String> modules = new ArrayList<>();
+  /**
+   * The Python modules to generate Java for, such as {@code numpy} or {@code sklearn.linear_model}.
+   */
+  @Parameter List<String> modules = new ArrayList<>();
 
   /**
    * Curated module lists generated before {@code modules}: {@code numpy}, {@code pandas}, {@code
    * scikit-learn}, {@code stdlib}, {@code science} (numpy, pandas and scikit-learn).
    */
-  @Parameter
-  List<String> presets = new ArrayList<>();
+  @Parameter List<String> presets = new ArrayList<>();
 
   /** The Java package the generated packages go below, such as {@code com.example.py}. */
   @Parameter(property = "snakebridge.basePackage", required = true)
   String basePackage;
 
   /** The project's own Python modules, importable by their names. */
-  @Parameter(property = "snakebridge.pythonSources",
+  @Parameter(
+      property = "snakebridge.pythonSources",
       defaultValue = "${project.basedir}/src/main/python")
   File pythonSources;
 
   /** Where the Java sources go; the folder belongs to this goal (other files are deleted). */
-  @Parameter(property = "snakebridge.generatedSources",
+  @Parameter(
+      property = "snakebridge.generatedSources",
       defaultValue = "${project.build.directory}/generated-sources/snakebridge")
   File generatedSourcesDirectory;
 
   /** Where the coverage reports ({@code <module>.coverage.json} and {@code .md}) go. */
-  @Parameter(property = "snakebridge.reports",
+  @Parameter(
+      property = "snakebridge.reports",
       defaultValue = "${project.build.directory}/snakebridge")
   File reportDirectory;
 
@@ -104,16 +107,17 @@ public final class GenerateMojo extends AbstractEnvMojo {
     String python = interpreter();
     WrapperBuild build;
     try {
-      build = WrapperBuild.builder()
-          .python(python)
-          .interpreterFingerprint(fingerprint)
-          .modules(all)
-          .basePackage(basePackage)
-          .pythonSources(pythonSources.toPath())
-          .outputDirectory(generatedSourcesDirectory.toPath())
-          .reportDirectory(reportDirectory.toPath())
-          .policy(policy())
-          .build();
+      build =
+          WrapperBuild.builder()
+              .python(python)
+              .interpreterFingerprint(fingerprint)
+              .modules(all)
+              .basePackage(basePackage)
+              .pythonSources(pythonSources.toPath())
+              .outputDirectory(generatedSourcesDirectory.toPath())
+              .reportDirectory(reportDirectory.toPath())
+              .policy(policy())
+              .build();
     } catch (IllegalArgumentException e) {
       throw new MojoExecutionException(e.getMessage(), e);
     }
@@ -128,14 +132,15 @@ public final class GenerateMojo extends AbstractEnvMojo {
       throw new MojoExecutionException("interrupted", e);
     }
     project.addCompileSourceRoot(generatedSourcesDirectory.getAbsolutePath());
-    getLog().info(String.format(Locale.ROOT, "generate took %.2f s",
-        (System.nanoTime() - start) / 1e9));
+    getLog()
+        .info(
+            String.format(Locale.ROOT, "generate took %.2f s", (System.nanoTime() - start) / 1e9));
   }
 
   /** The managed venv's interpreter when there are requirements or a lock; else the base one. */
   private String interpreter() throws MojoExecutionException, MojoFailureException {
-    boolean managed = !requirements.isEmpty() || requirementsFile != null
-        || Files.exists(lockFile.toPath());
+    boolean managed =
+        !requirements.isEmpty() || requirementsFile != null || Files.exists(lockFile.toPath());
     if (!managed) {
       return basePython();
     }
@@ -154,8 +159,10 @@ public final class GenerateMojo extends AbstractEnvMojo {
       EnvMojo.embed(outputDirectory.toPath(), lock, basePython());
     }
     boolean windows = System.getProperty("os.name", "").startsWith("Windows");
-    return (windows ? venv.resolve("Scripts").resolve("python.exe")
-        : venv.resolve("bin").resolve("python")).toString();
+    return (windows
+            ? venv.resolve("Scripts").resolve("python.exe")
+            : venv.resolve("bin").resolve("python"))
+        .toString();
   }
 
   /** Whether an execution of this plugin in the project runs the {@code env} goal. */
@@ -177,16 +184,20 @@ public final class GenerateMojo extends AbstractEnvMojo {
     StrictPolicy policy = StrictPolicy.lenient();
     try {
       if (minimumSignatureSource != null && !minimumSignatureSource.isBlank()) {
-        policy = policy.minimumSignatureSource(StrictPolicy.SignatureSource.valueOf(
-            minimumSignatureSource.trim().toUpperCase(Locale.ROOT)));
+        policy =
+            policy.minimumSignatureSource(
+                StrictPolicy.SignatureSource.valueOf(
+                    minimumSignatureSource.trim().toUpperCase(Locale.ROOT)));
       }
       if (maximumUntypedShare != null) {
         policy = policy.maximumUntypedShare(maximumUntypedShare);
       }
     } catch (IllegalArgumentException e) {
-      throw new MojoExecutionException("bad strict setting (minimumSignatureSource is one of"
-          + " signature, docstring, text_signature, none; maximumUntypedShare within 0 and 1): "
-          + e.getMessage(), e);
+      throw new MojoExecutionException(
+          "bad strict setting (minimumSignatureSource is one of"
+              + " signature, docstring, text_signature, none; maximumUntypedShare within 0 and 1): "
+              + e.getMessage(),
+          e);
     }
     return policy;
   }

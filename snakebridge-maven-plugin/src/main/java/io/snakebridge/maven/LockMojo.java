@@ -5,8 +5,8 @@ import org.apache.maven.plugins.annotations.Mojo;
 
 /**
  * Resolves the configured requirements with the base interpreter and writes {@code
- * snakebridge.lock} at the project root: every distribution with its exact version, URL and
- * sha256, the interpreter's version and platform, and the hash of the inputs.
+ * snakebridge.lock} at the project root: every distribution with its exact version, URL and sha256,
+ * the interpreter's version and platform, and the hash of the inputs.
  */
 @Mojo(name = "lock", threadSafe = true)
 public final class LockMojo extends AbstractEnvMojo {

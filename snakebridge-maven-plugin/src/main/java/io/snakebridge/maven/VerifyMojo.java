@@ -13,9 +13,9 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
- * Checks that {@code snakebridge.lock} matches the configured requirements, the base
- * interpreter (version, implementation, platform, machine) and the venv's installed
- * distributions; fails listing every difference. Changes nothing.
+ * Checks that {@code snakebridge.lock} matches the configured requirements, the base interpreter
+ * (version, implementation, platform, machine) and the venv's installed distributions; fails
+ * listing every difference. Changes nothing.
  */
 @Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public final class VerifyMojo extends AbstractEnvMojo {
@@ -41,9 +41,15 @@ public final class VerifyMojo extends AbstractEnvMojo {
       throw new MojoExecutionException(e.getMessage(), e);
     }
     if (!diff.isEmpty()) {
-      throw new MojoFailureException("The Python environment does not match " + lockFile + ":\n  "
-          + String.join("\n  ", diff) + "\nRecreate the venv with: mvn snakebridge:env"
-          + " (or re-lock with: " + RELOCK + ")");
+      throw new MojoFailureException(
+          "The Python environment does not match "
+              + lockFile
+              + ":\n  "
+              + String.join("\n  ", diff)
+              + "\nRecreate the venv with: mvn snakebridge:env"
+              + " (or re-lock with: "
+              + RELOCK
+              + ")");
     }
     getLog().info(lock.packages().size() + " locked distributions match " + venv);
   }

@@ -14,13 +14,14 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Downloads every distribution of {@code snakebridge.lock}, checked against its sha256, into a
- * folder (default {@code target/wheelhouse}) for hosts without a package index: there, {@code
- * pip install --no-index --find-links <folder> --require-hashes --no-deps -r ...} installs them.
+ * folder (default {@code target/wheelhouse}) for hosts without a package index: there, {@code pip
+ * install --no-index --find-links <folder> --require-hashes --no-deps -r ...} installs them.
  */
 @Mojo(name = "wheelhouse", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public final class WheelhouseMojo extends AbstractEnvMojo {
   /** Where the files go. */
-  @Parameter(property = "snakebridge.wheelhouse",
+  @Parameter(
+      property = "snakebridge.wheelhouse",
       defaultValue = "${project.build.directory}/wheelhouse")
   File wheelhouse;
 
@@ -34,8 +35,8 @@ public final class WheelhouseMojo extends AbstractEnvMojo {
     try {
       BaseInterpreter base = BaseInterpreter.probe(basePython());
       Path venv = Venvs.ensure(cache(), lock, base, pipOptions, line -> getLog().info(line));
-      Venvs.download(venv, lock, wheelhouse.toPath(), pipOptions,
-          line -> getLog().info("[pip] " + line));
+      Venvs.download(
+          venv, lock, wheelhouse.toPath(), pipOptions, line -> getLog().info("[pip] " + line));
     } catch (SnakeBridgeException e) {
       throw new MojoExecutionException(e.getMessage(), e);
     }

@@ -19,18 +19,24 @@ class ReadmeSampleTest {
   @Test
   void theReadmeShowsTheSampleProjectsCode() throws IOException {
     String section = section();
-    String java = Files.readString(SAMPLE.resolve("src/main/java/demo/Fit.java"),
-        StandardCharsets.UTF_8);
-    assertTrue(section.contains("```java title=\"src/main/java/demo/Fit.java\"\n" + java + "```\n"),
-        "the README's Typed wrappers section must show " + SAMPLE + "/src/main/java/demo/Fit.java"
-            + " as it is:\n" + java);
-    assertTrue(section.contains("```xml\n" + pluginDeclaration() + "\n```\n"),
+    String java =
+        Files.readString(SAMPLE.resolve("src/main/java/demo/Fit.java"), StandardCharsets.UTF_8);
+    assertTrue(
+        section.contains("```java title=\"src/main/java/demo/Fit.java\"\n" + java + "```\n"),
+        "the README's Typed wrappers section must show "
+            + SAMPLE
+            + "/src/main/java/demo/Fit.java"
+            + " as it is:\n"
+            + java);
+    assertTrue(
+        section.contains("```xml\n" + pluginDeclaration() + "\n```\n"),
         "the README's Typed wrappers section must show the plugin of " + SAMPLE + "/pom.xml");
   }
 
   private static String section() throws IOException {
     Path readme = Path.of("..", "README.md");
-    assertTrue(Files.isRegularFile(readme), "run from the module folder: " + readme.toAbsolutePath());
+    assertTrue(
+        Files.isRegularFile(readme), "run from the module folder: " + readme.toAbsolutePath());
     String text = Files.readString(readme, StandardCharsets.UTF_8);
     int start = text.indexOf("\n## Typed wrappers\n");
     assertTrue(start >= 0, "the README has a Typed wrappers section");

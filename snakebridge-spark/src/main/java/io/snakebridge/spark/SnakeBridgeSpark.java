@@ -5,15 +5,15 @@ import io.snakebridge.spark.internal.BatchMapper;
 import io.snakebridge.spark.internal.ScalarUdf;
 import io.snakebridge.spark.internal.SparkSettings;
 import java.util.Objects;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.api.java.UDF4;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
@@ -31,14 +31,14 @@ import scala.jdk.javaapi.CollectionConverters;
  * Dataset<Row> result = SnakeBridgeSpark.mapBatches(customers, "scoring", "score", scored);
  * }</pre>
  *
- * <p>Each executor JVM keeps one pool of Python workers, started by its first task and stopped
- * when the executor stops; its settings come from the Spark configuration, keys {@code
+ * <p>Each executor JVM keeps one pool of Python workers, started by its first task and stopped when
+ * the executor stops; its settings come from the Spark configuration, keys {@code
  * spark.snakebridge.*} (see the constants). A batch travels as Arrow: the function receives a
  * pandas {@code DataFrame} and returns one with exactly the output schema's columns; the workers'
  * Python needs pandas and pyarrow.
  *
- * <p>Failures are task failures: a Python exception fails the task with the Python traceback in
- * its message; a worker that dies fails the task attempt, which Spark retries on a fresh worker; a
+ * <p>Failures are task failures: a Python exception fails the task with the Python traceback in its
+ * message; a worker that dies fails the task attempt, which Spark retries on a fresh worker; a
  * cancelled job cancels its running Python calls.
  *
  * <p>Thread-safe; static methods only.
@@ -67,8 +67,8 @@ public final class SnakeBridgeSpark {
 
   /**
    * The managed environment's lock file ({@code snakebridge.lock}), a path or the name of a file
-   * shipped with the job: each executor host finds, or else creates, the venv for it. Used when
-   * no Python is set ({@link #PYTHON}, {@code SNAKEBRIDGE_PYTHON}, {@code snakebridge.python}).
+   * shipped with the job: each executor host finds, or else creates, the venv for it. Used when no
+   * Python is set ({@link #PYTHON}, {@code SNAKEBRIDGE_PYTHON}, {@code snakebridge.python}).
    */
   public static final String LOCK_FILE = SparkSettings.PREFIX + "lockFile";
 
@@ -87,11 +87,11 @@ public final class SnakeBridgeSpark {
    * @param function a function of the module taking and returning a pandas {@code DataFrame}
    * @param outputSchema the columns the function returns; a missing, extra or ill-typed column
    *     fails the task with a message naming the column and both types
-   * @throws IllegalArgumentException when a column's type cannot travel as Arrow, or a setting
-   *     is invalid
+   * @throws IllegalArgumentException when a column's type cannot travel as Arrow, or a setting is
+   *     invalid
    */
-  public static Dataset<Row> mapBatches(Dataset<Row> input, String module, String function,
-      StructType outputSchema) {
+  public static Dataset<Row> mapBatches(
+      Dataset<Row> input, String module, String function, StructType outputSchema) {
     Objects.requireNonNull(input, "input");
     requireName(module, "module");
     requireName(function, "function");
@@ -103,17 +103,17 @@ public final class SnakeBridgeSpark {
     // Internal rows both ways, as PySpark's mapInPandas: no row encoder, no boxed values.
     org.apache.spark.sql.classic.Dataset<Row> classic =
         (org.apache.spark.sql.classic.Dataset<Row>) input;
-    RDD<InternalRow> rows = classic.queryExecution().toRdd().toJavaRDD()
-        .mapPartitions(mapper).rdd();
+    RDD<InternalRow> rows =
+        classic.queryExecution().toRdd().toJavaRDD().mapPartitions(mapper).rdd();
     return classic.sparkSession().internalCreateDataFrame(rows, outputSchema, false);
   }
 
   /**
    * Returns a UDF that calls {@code module.function(*columns)} once per row on the executor's
    * Python workers: the slow path, one round trip per row (tens of microseconds at best), for
-   * simple scalar functions where batching does not pay. Prefer {@link #mapBatches} for
-   * anything over many rows. The arguments are the columns' Java values (arrays as lists), and
-   * a numeric result is converted to {@code returnType}'s Java class.
+   * simple scalar functions where batching does not pay. Prefer {@link #mapBatches} for anything
+   * over many rows. The arguments are the columns' Java values (arrays as lists), and a numeric
+   * result is converted to {@code returnType}'s Java class.
    *
    * <pre>{@code
    * UserDefinedFunction hypot = SnakeBridgeSpark.udf("math", "hypot", 2, DataTypes.DoubleType);
@@ -124,13 +124,12 @@ public final class SnakeBridgeSpark {
    * @param returnType the Spark type of the result
    * @since 0.3
    */
-  public static UserDefinedFunction udf(String module, String function, int arity,
-      DataType returnType) {
+  public static UserDefinedFunction udf(
+      String module, String function, int arity, DataType returnType) {
     requireName(module, "module");
     requireName(function, "function");
     Objects.requireNonNull(returnType, "returnType");
-    ScalarUdf udf = new ScalarUdf(module, function, returnType,
-        settings(SparkSession.active()));
+    ScalarUdf udf = new ScalarUdf(module, function, returnType, settings(SparkSession.active()));
     return switch (arity) {
       case 1 -> functions.udf((UDF1<?, ?>) udf, returnType);
       case 2 -> functions.udf((UDF2<?, ?, ?>) udf, returnType);

@@ -25,8 +25,8 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Arrow IPC streams in byte arrays, as they cross to and from the worker: one record batch each,
- * no dictionaries (the worker's side decodes them; see {@code snakebridge_arrow_frames.py}).
+ * Arrow IPC streams in byte arrays, as they cross to and from the worker: one record batch each, no
+ * dictionaries (the worker's side decodes them; see {@code snakebridge_arrow_frames.py}).
  *
  * <p>Thread-safe: no state.
  */
@@ -49,14 +49,15 @@ public final class ArrowIpc {
     if (sent instanceof NdArray && ((NdArray) sent).data() instanceof byte[]) {
       return (byte[]) ((NdArray) sent).data();
     }
-    throw new IllegalStateException("expected an Arrow IPC stream from Python, got "
-        + (sent == null ? "None" : sent.getClass().getName()));
+    throw new IllegalStateException(
+        "expected an Arrow IPC stream from Python, got "
+            + (sent == null ? "None" : sent.getClass().getName()));
   }
 
   /**
    * Reads {@code stream} into a new root whose buffers {@code allocator} owns; the caller closes
-   * it. Each Arrow buffer is allocated on its own and copied once from the array, so a vector
-   * the caller keeps (or transfers) holds its own memory only, not the whole table's.
+   * it. Each Arrow buffer is allocated on its own and copied once from the array, so a vector the
+   * caller keeps (or transfers) holds its own memory only, not the whole table's.
    */
   public static VectorSchemaRoot read(byte[] stream, BufferAllocator allocator) {
     requireMemoryAccess();
@@ -72,8 +73,10 @@ public final class ArrowIpc {
           return root;
         }
         if (message.headerType() != MessageHeader.RecordBatch) {
-          throw new IllegalStateException("unexpected Arrow IPC message of type "
-              + MessageHeader.name(message.headerType()) + " from Python");
+          throw new IllegalStateException(
+              "unexpected Arrow IPC message of type "
+                  + MessageHeader.name(message.headerType())
+                  + " from Python");
         }
         RecordBatch batch = (RecordBatch) message.getMessage().header(new RecordBatch());
         load(root, batch, stream, channel.position, allocator);
@@ -87,7 +90,11 @@ public final class ArrowIpc {
     }
   }
 
-  private static void load(VectorSchemaRoot root, RecordBatch batch, byte[] stream, int body,
+  private static void load(
+      VectorSchemaRoot root,
+      RecordBatch batch,
+      byte[] stream,
+      int body,
       BufferAllocator allocator) {
     List<ArrowFieldNode> nodes = new ArrayList<>(batch.nodesLength());
     for (int i = 0; i < batch.nodesLength(); i++) {
@@ -122,8 +129,10 @@ public final class ArrowIpc {
       CountingChannel counter = new CountingChannel();
       writeTo(root, counter);
       if (counter.size > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("the table is " + counter.size
-            + " bytes as an Arrow IPC stream, more than a Java array holds; send it in parts");
+        throw new IllegalArgumentException(
+            "the table is "
+                + counter.size
+                + " bytes as an Arrow IPC stream, more than a Java array holds; send it in parts");
       }
       ArrayChannel array = new ArrayChannel(new byte[(int) counter.size]);
       writeTo(root, array);
@@ -143,11 +152,11 @@ public final class ArrowIpc {
   }
 
   /**
-   * Throws an {@link IllegalStateException} naming the JVM flag when Arrow cannot reach its
-   * memory. Arrow gets at its buffers' addresses through JDK internals that JDK 17 keeps closed
-   * unless {@code java.nio} is opened; its own class then fails to initialize, once with a message
-   * naming a flag and ever after with a bare {@code NoClassDefFoundError}, so every entry point
-   * checks first.
+   * Throws an {@link IllegalStateException} naming the JVM flag when Arrow cannot reach its memory.
+   * Arrow gets at its buffers' addresses through JDK internals that JDK 17 keeps closed unless
+   * {@code java.nio} is opened; its own class then fails to initialize, once with a message naming
+   * a flag and ever after with a bare {@code NoClassDefFoundError}, so every entry point checks
+   * first.
    */
   public static void requireMemoryAccess() {
     try {
@@ -155,8 +164,11 @@ public final class ArrowIpc {
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException("arrow-memory-core is missing from the class path", e);
     } catch (LinkageError e) {
-      throw new IllegalStateException("Arrow cannot reach its memory: start the JVM with "
-          + ADD_OPENS + " (Arrow needs it on JDK 17 and later)", e);
+      throw new IllegalStateException(
+          "Arrow cannot reach its memory: start the JVM with "
+              + ADD_OPENS
+              + " (Arrow needs it on JDK 17 and later)",
+          e);
     }
   }
 
@@ -182,9 +194,9 @@ public final class ArrowIpc {
   }
 
   /**
-   * An array as a channel: written from Arrow buffers (sized by a count before) or read into
-   * them, each buffer in one bulk copy. (Channels.newChannel of a stream goes through 8 KiB
-   * chunks of a temporary array, copying everything twice.)
+   * An array as a channel: written from Arrow buffers (sized by a count before) or read into them,
+   * each buffer in one bulk copy. (Channels.newChannel of a stream goes through 8 KiB chunks of a
+   * temporary array, copying everything twice.)
    */
   private static final class ArrayChannel implements WritableByteChannel, ReadableByteChannel {
     final byte[] bytes;

@@ -36,18 +36,33 @@ public final class FramesModule {
   private static final String SOURCE = source();
 
   private static final String LOOKUP = "__import__('" + NAME + "')";
-  private static final String INSTALL = "(__import__('sys').modules.get('" + NAME + "') or "
-      + "(lambda m: (exec(compile(source, '" + FILE + "', 'exec'), m.__dict__), "
-      + "__import__('sys').modules.setdefault('" + NAME + "', m))[1])"
-      + "(__import__('types').ModuleType('" + NAME + "')))";
+  private static final String INSTALL =
+      "(__import__('sys').modules.get('"
+          + NAME
+          + "') or "
+          + "(lambda m: (exec(compile(source, '"
+          + FILE
+          + "', 'exec'), m.__dict__), "
+          + "__import__('sys').modules.setdefault('"
+          + NAME
+          + "', m))[1])"
+          + "(__import__('types').ModuleType('"
+          + NAME
+          + "')))";
 
   private FramesModule() {}
 
   /** Returns {@code snakebridge_arrow_frames.function(*args)}, run with the options' session. */
-  public static Object call(SnakeBridgeRuntime runtime, String function, CallOptions options,
-      Object... args) {
-    return withModule(install -> runtime.call("builtins", "eval", options,
-        expression(function, install), globals(install, args)));
+  public static Object call(
+      SnakeBridgeRuntime runtime, String function, CallOptions options, Object... args) {
+    return withModule(
+        install ->
+            runtime.call(
+                "builtins",
+                "eval",
+                options,
+                expression(function, install),
+                globals(install, args)));
   }
 
   /**
@@ -55,13 +70,12 @@ public final class FramesModule {
    * array, which the worker takes without copying it, or as {@code bytes} to a worker without
    * numpy.
    */
-  public static Object callWithStream(SnakeBridgeRuntime runtime, String function,
-      CallOptions options, byte[] stream) {
+  public static Object callWithStream(
+      SnakeBridgeRuntime runtime, String function, CallOptions options, byte[] stream) {
     try {
       return call(runtime, function, options, NdArray.of("uint8", stream, stream.length));
     } catch (PythonException e) {
-      if (!e.isInstance("builtins.ModuleNotFoundError")
-          || !e.pythonMessage().contains("'numpy'")) {
+      if (!e.isInstance("builtins.ModuleNotFoundError") || !e.pythonMessage().contains("'numpy'")) {
         throw e;
       }
       return call(runtime, function, options, (Object) stream);
@@ -69,10 +83,15 @@ public final class FramesModule {
   }
 
   /** Streams the items of {@code snakebridge_arrow_frames.function(*args)}. */
-  public static PyStream stream(SnakeBridgeRuntime runtime, String function, CallOptions options,
-      Object... args) {
-    return withModule(install -> runtime.openStream("builtins", "eval",
-        List.of(expression(function, install), globals(install, args)), options));
+  public static PyStream stream(
+      SnakeBridgeRuntime runtime, String function, CallOptions options, Object... args) {
+    return withModule(
+        install ->
+            runtime.openStream(
+                "builtins",
+                "eval",
+                List.of(expression(function, install), globals(install, args)),
+                options));
   }
 
   private static <T> T withModule(Function<Boolean, T> call) {

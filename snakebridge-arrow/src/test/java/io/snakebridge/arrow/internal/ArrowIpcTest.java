@@ -38,7 +38,8 @@ class ArrowIpcTest {
       FieldVector kept = back.getVector("id");
       long own = kept.getBufferSize();
       back.getVector("name").close();
-      assertTrue(allocator.getAllocatedMemory() < own * 2,
+      assertTrue(
+          allocator.getAllocatedMemory() < own * 2,
           allocator.getAllocatedMemory() + " bytes held for a vector of " + own);
       back.close();
       assertEquals(0, allocator.getAllocatedMemory());
@@ -70,8 +71,7 @@ class ArrowIpcTest {
     }
     id.setValueCount(rows);
     name.setValueCount(rows);
-    Schema schema = new Schema(
-        List.of(id.getField(), name.getField()), Map.of("origin", "test"));
+    Schema schema = new Schema(List.of(id.getField(), name.getField()), Map.of("origin", "test"));
     return new VectorSchemaRoot(schema, List.<FieldVector>of(id, name), rows);
   }
 }

@@ -50,6 +50,7 @@ import org.junit.jupiter.api.Test;
 /** pandas, pyarrow and polars tables to Java and back, against real workers with pyarrow. */
 class ArrowFramesIT {
   private static SnakeBridgeRuntime python;
+
   /** Closing it fails the test when a root's buffers leaked. */
   private BufferAllocator allocator;
 
@@ -80,12 +81,30 @@ class ArrowFramesIT {
       assertEquals(5, root.getRowCount());
       assertEquals(Long.MIN_VALUE, ((BigIntVector) root.getVector("int64")).get(0));
       assertEquals((byte) 4, ((TinyIntVector) root.getVector("int8")).get(4));
-      assertEquals(new BigInteger("18446744073709551615"),
+      assertEquals(
+          new BigInteger("18446744073709551615"),
           ((UInt8Vector) root.getVector("uint64")).getObjectNoOverflow(0));
-      for (String name : List.of("nullable_int8", "nullable_int16", "nullable_int32",
-          "nullable_int64", "nullable_uint8", "nullable_uint16", "nullable_uint32",
-          "nullable_uint64", "nullable_float32", "utc_us", "int_category", "date", "time",
-          "decimal", "binary", "list", "nested", "category", "duration_ns")) {
+      for (String name :
+          List.of(
+              "nullable_int8",
+              "nullable_int16",
+              "nullable_int32",
+              "nullable_int64",
+              "nullable_uint8",
+              "nullable_uint16",
+              "nullable_uint32",
+              "nullable_uint64",
+              "nullable_float32",
+              "utc_us",
+              "int_category",
+              "date",
+              "time",
+              "decimal",
+              "binary",
+              "list",
+              "nested",
+              "category",
+              "duration_ns")) {
         assertTrue(root.getVector(name).isNull(1), name);
         assertEquals(1, root.getVector(name).getNullCount(), name);
       }
@@ -99,23 +118,27 @@ class ArrowFramesIT {
       assertEquals("s0 ✓", ((LargeVarCharVector) root.getVector("str")).getObject(0).toString());
       assertTrue(root.getVector("str").isNull(1));
       assertEquals("o2", ((VarCharVector) root.getVector("object_str")).getObject(2).toString());
-      assertEquals(List.of((byte) 3, (byte) 0, (byte) -1), bytes(
-          ((VarBinaryVector) root.getVector("binary")).get(3)));
+      assertEquals(
+          List.of((byte) 3, (byte) 0, (byte) -1),
+          bytes(((VarBinaryVector) root.getVector("binary")).get(3)));
 
       // 2024-03-31 01:59:59.123456789 in Paris is 00:59:59.123456789 UTC: nanoseconds kept.
       TimeStampNanoTZVector zoned = (TimeStampNanoTZVector) root.getVector("zoned_ns");
       assertEquals("Europe/Paris", zoned.getTimeZone());
       assertEquals(nanos(Instant.parse("2024-03-31T00:59:59.123456789Z")), zoned.get(0));
       assertTrue(zoned.isNull(1));
-      assertEquals(nanos(Instant.parse("2024-04-02T01:59:59.123456789Z")),
+      assertEquals(
+          nanos(Instant.parse("2024-04-02T01:59:59.123456789Z")),
           ((TimeStampNanoVector) root.getVector("naive_ns")).get(2));
 
-      assertEquals((int) LocalDate.of(1, 1, 1).toEpochDay(),
+      assertEquals(
+          (int) LocalDate.of(1, 1, 1).toEpochDay(),
           ((DateDayVector) root.getVector("date")).get(0));
-      assertEquals(Duration.ofNanos(2_000_000_014),
+      assertEquals(
+          Duration.ofNanos(2_000_000_014),
           ((DurationVector) root.getVector("duration_ns")).getObject(2));
-      assertEquals(new BigDecimal("-2.002"),
-          ((DecimalVector) root.getVector("decimal")).getObject(2));
+      assertEquals(
+          new BigDecimal("-2.002"), ((DecimalVector) root.getVector("decimal")).getObject(2));
 
       // A categorical arrives as its values, its dictionary kept in the field's metadata.
       FieldVector category = root.getVector("category");
@@ -153,8 +176,8 @@ class ArrowFramesIT {
     PyRef table = (PyRef) python.call("sbarrow_tables", "large_types");
     try (VectorSchemaRoot root = ArrowFrames.fetch(table, allocator)) {
       assertEquals(3, root.getRowCount());
-      assertInstanceOf(ArrowType.LargeUtf8.class, root.getVector("large_string").getField()
-          .getType());
+      assertInstanceOf(
+          ArrowType.LargeUtf8.class, root.getVector("large_string").getField().getType());
       PyRef back = ArrowFrames.toPyArrow(python, root);
       assertNull(python.call("sbarrow_tables", "table_difference", table, back));
     }
@@ -166,13 +189,16 @@ class ArrowFramesIT {
 
   @Test
   void polarsDataFrame() {
-    assertTrue((Boolean) python.call("sbarrow_tables", "polars_installed"),
-        "the test venv has polars");
+    assertTrue(
+        (Boolean) python.call("sbarrow_tables", "polars_installed"), "the test venv has polars");
     PyRef frame = (PyRef) python.call("sbarrow_tables", "polars_frame");
     try (VectorSchemaRoot root = ArrowFrames.fetch(frame, allocator)) {
       assertEquals(3, root.getRowCount());
-      assertEquals(Arrays.asList(1L, 2L, null),
-          Arrays.asList(root.getVector("id").getObject(0), root.getVector("id").getObject(1),
+      assertEquals(
+          Arrays.asList(1L, 2L, null),
+          Arrays.asList(
+              root.getVector("id").getObject(0),
+              root.getVector("id").getObject(1),
               root.getVector("id").getObject(2)));
       assertTrue(root.getVector("name").isNull(1));
       assertEquals("ccc", root.getVector("name").getObject(2).toString());
@@ -217,8 +243,8 @@ class ArrowFramesIT {
   @Test
   void somethingElseIsATypeErrorNamingWhatIsTaken() {
     PyRef notATable = python.callClass("collections", "OrderedDict");
-    PythonException e = assertThrows(PythonException.class,
-        () -> ArrowFrames.fetch(notATable, allocator));
+    PythonException e =
+        assertThrows(PythonException.class, () -> ArrowFrames.fetch(notATable, allocator));
     assertEquals("builtins.TypeError", e.pythonType());
     assertTrue(e.pythonMessage().contains("pandas or polars DataFrame"), e.getMessage());
   }

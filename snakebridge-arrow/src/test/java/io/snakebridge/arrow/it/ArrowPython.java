@@ -8,9 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The Pythons the integration tests run against, from the system properties the build sets:
- * {@code snakebridge.test.arrowPython}, a venv with pyarrow, pandas and polars that the build
- * makes.
+ * The Pythons the integration tests run against, from the system properties the build sets: {@code
+ * snakebridge.test.arrowPython}, a venv with pyarrow, pandas and polars that the build makes.
  */
 final class ArrowPython {
   private ArrowPython() {}
@@ -19,8 +18,11 @@ final class ArrowPython {
   static SnakeBridgeRuntime.Builder withPyarrow() {
     String python = System.getProperty("snakebridge.test.arrowPython", "");
     // Made by the build unless -Dexec.skip=true, which skips these tests as the core's are.
-    assumeTrue(Files.isExecutable(Path.of(python)), "no Python with pyarrow at '" + python
-        + "': run the build without -Dexec.skip=true once, which makes target/venv-arrow");
+    assumeTrue(
+        Files.isExecutable(Path.of(python)),
+        "no Python with pyarrow at '"
+            + python
+            + "': run the build without -Dexec.skip=true once, which makes target/venv-arrow");
     return SnakeBridgeRuntime.builder().python(python).pythonPath(testModules());
   }
 

@@ -47,24 +47,26 @@ class FramesStreamIT {
       text.append(i).append(",row ").append(i).append('\n');
     }
     Files.writeString(csv, text);
-    PyRef chunks = (PyRef) python.call("pandas", "read_csv",
-        CallOptions.kw("chunksize", 4), csv.toString());
+    PyRef chunks =
+        (PyRef) python.call("pandas", "read_csv", CallOptions.kw("chunksize", 4), csv.toString());
 
     List<Integer> sizes = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     try (BufferAllocator allocator = new RootAllocator();
         Stream<VectorSchemaRoot> roots = ArrowFrames.fetchEach(chunks, allocator)) {
-      roots.forEach(root -> {
-        try (root) {
-          sizes.add(root.getRowCount());
-          BigIntVector id = (BigIntVector) root.getVector("id");
-          for (int i = 0; i < root.getRowCount(); i++) {
-            ids.add(id.get(i));
-          }
-          assertEquals("row " + ids.get(ids.size() - 1),
-              root.getVector("name").getObject(root.getRowCount() - 1).toString());
-        }
-      });
+      roots.forEach(
+          root -> {
+            try (root) {
+              sizes.add(root.getRowCount());
+              BigIntVector id = (BigIntVector) root.getVector("id");
+              for (int i = 0; i < root.getRowCount(); i++) {
+                ids.add(id.get(i));
+              }
+              assertEquals(
+                  "row " + ids.get(ids.size() - 1),
+                  root.getVector("name").getObject(root.getRowCount() - 1).toString());
+            }
+          });
     }
     assertEquals(List.of(4, 4, 2), sizes);
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), ids);

@@ -20,24 +20,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker without pyarrow (nor numpy: a fresh venv of the plain interpreter): the error names
- * the package to add, also after the stream to Python was sent again as bytes.
+ * A worker without pyarrow (nor numpy: a fresh venv of the plain interpreter): the error names the
+ * package to add, also after the stream to Python was sent again as bytes.
  */
 class WithoutPyarrowIT {
   @Test
   void bothWaysNameThePackageToAdd(@TempDir Path dir) throws Exception {
     Path venv = dir.resolve("bare");
-    Process made = new ProcessBuilder(System.getProperty("snakebridge.test.python", "python3"),
-        "-m", "venv", "--without-pip", venv.toString()).inheritIO().start();
+    Process made =
+        new ProcessBuilder(
+                System.getProperty("snakebridge.test.python", "python3"),
+                "-m",
+                "venv",
+                "--without-pip",
+                venv.toString())
+            .inheritIO()
+            .start();
     assertTrue(made.waitFor(120, TimeUnit.SECONDS) && made.exitValue() == 0, "venv made");
-    try (SnakeBridgeRuntime python = SnakeBridgeRuntime.builder()
-            .python(venv.resolve("bin").resolve("python").toString()).build();
+    try (SnakeBridgeRuntime python =
+            SnakeBridgeRuntime.builder()
+                .python(venv.resolve("bin").resolve("python").toString())
+                .build();
         BufferAllocator allocator = new RootAllocator()) {
       assertNull(python.call("importlib.util", "find_spec", "numpy"));
       assertNull(python.call("importlib.util", "find_spec", "pyarrow"));
       PyRef object = python.callClass("collections", "OrderedDict");
-      PythonException fetch = assertThrows(PythonException.class,
-          () -> ArrowFrames.fetch(object, allocator));
+      PythonException fetch =
+          assertThrows(PythonException.class, () -> ArrowFrames.fetch(object, allocator));
       assertNamesPyarrow(fetch);
 
       try (IntVector id = new IntVector("id", allocator)) {
@@ -45,10 +54,10 @@ class WithoutPyarrowIT {
         id.set(0, 1);
         VectorSchemaRoot root = new VectorSchemaRoot(List.of(id));
         root.setRowCount(1);
-        assertNamesPyarrow(assertThrows(PythonException.class,
-            () -> ArrowFrames.toPandas(python, root)));
-        assertNamesPyarrow(assertThrows(PythonException.class,
-            () -> ArrowFrames.toPyArrow(python, root)));
+        assertNamesPyarrow(
+            assertThrows(PythonException.class, () -> ArrowFrames.toPandas(python, root)));
+        assertNamesPyarrow(
+            assertThrows(PythonException.class, () -> ArrowFrames.toPyArrow(python, root)));
       }
     }
   }

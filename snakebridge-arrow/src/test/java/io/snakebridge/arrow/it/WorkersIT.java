@@ -25,18 +25,21 @@ class WorkersIT {
         BufferAllocator allocator = new RootAllocator()) {
       List<Future<Long>> rows = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        rows.add(threads.submit(() -> {
-          long total = 0;
-          for (int i = 0; i < 5; i++) {
-            PyRef frame = (PyRef) python.call("sbarrow_tables", "every_type", 3 + i);
-            try (BufferAllocator mine = allocator.newChildAllocator("t", 0, Long.MAX_VALUE);
-                VectorSchemaRoot root = ArrowFrames.fetch(frame, mine)) {
-              PyRef back = ArrowFrames.toPyArrow(python, root);
-              total += (Long) back.getAttr("num_rows");
-            }
-          }
-          return total;
-        }));
+        rows.add(
+            threads.submit(
+                () -> {
+                  long total = 0;
+                  for (int i = 0; i < 5; i++) {
+                    PyRef frame = (PyRef) python.call("sbarrow_tables", "every_type", 3 + i);
+                    try (BufferAllocator mine =
+                            allocator.newChildAllocator("t", 0, Long.MAX_VALUE);
+                        VectorSchemaRoot root = ArrowFrames.fetch(frame, mine)) {
+                      PyRef back = ArrowFrames.toPyArrow(python, root);
+                      total += (Long) back.getAttr("num_rows");
+                    }
+                  }
+                  return total;
+                }));
       }
       for (Future<Long> f : rows) {
         assertEquals(3 + 4 + 5 + 6 + 7, f.get(120, TimeUnit.SECONDS));

@@ -15,29 +15,31 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The hash of everything a wrapper build's output depends on. Equal keys mean equal output, so
- * a build whose key did not change has nothing to do.
+ * The hash of everything a wrapper build's output depends on. Equal keys mean equal output, so a
+ * build whose key did not change has nothing to do.
  *
  * <p>Parts: the interpreter as it describes itself (real path, version, every installed
- * distribution with its version: a re-locked venv or an upgraded package changes it); the
- * generator (the bytes of the jar, or of the class folder, this class is loaded from, so a new
- * generator regenerates even under one SNAPSHOT version); the modules in order, the base
- * package, the strict policy; the path and bytes of every file under the project's Python
- * sources but {@code __pycache__}.
+ * distribution with its version: a re-locked venv or an upgraded package changes it); the generator
+ * (the bytes of the jar, or of the class folder, this class is loaded from, so a new generator
+ * regenerates even under one SNAPSHOT version); the modules in order, the base package, the strict
+ * policy; the path and bytes of every file under the project's Python sources but {@code
+ * __pycache__}.
  */
 public final class BuildKey {
   /** Printed by the interpreter; stdlib only, Python 3.9+. */
-  static final String FINGERPRINT = String.join("\n",
-      "import os, sys",
-      "from importlib import metadata",
-      "print(os.path.realpath(sys.executable))",
-      "print(sys.version)",
-      "print(sys.prefix)",
-      "dists = set()",
-      "for d in metadata.distributions():",
-      "    dists.add(str(d.metadata['Name']) + '==' + str(d.version))",
-      "for line in sorted(dists):",
-      "    print(line)");
+  static final String FINGERPRINT =
+      String.join(
+          "\n",
+          "import os, sys",
+          "from importlib import metadata",
+          "print(os.path.realpath(sys.executable))",
+          "print(sys.version)",
+          "print(sys.prefix)",
+          "dists = set()",
+          "for d in metadata.distributions():",
+          "    dists.add(str(d.metadata['Name']) + '==' + str(d.version))",
+          "for line in sorted(dists):",
+          "    print(line)");
 
   private final String python;
   private final String interpreterFingerprint;
@@ -50,8 +52,13 @@ public final class BuildKey {
    * A key for these settings; {@code pythonSources} may be null, and so may {@code
    * interpreterFingerprint}, in which case the interpreter is asked to describe itself.
    */
-  public BuildKey(String python, String interpreterFingerprint, List<String> modules,
-      String basePackage, Path pythonSources, StrictPolicy policy) {
+  public BuildKey(
+      String python,
+      String interpreterFingerprint,
+      List<String> modules,
+      String basePackage,
+      Path pythonSources,
+      StrictPolicy policy) {
     this.python = python;
     this.interpreterFingerprint = interpreterFingerprint;
     this.modules = List.copyOf(modules);
@@ -69,8 +76,11 @@ public final class BuildKey {
     MessageDigest digest = sha256();
     update(digest, "snakebridge-generate/1");
     update(digest, python);
-    update(digest, interpreterFingerprint != null ? interpreterFingerprint
-        : Introspector.runForOutput(List.of(python, "-c", FINGERPRINT)));
+    update(
+        digest,
+        interpreterFingerprint != null
+            ? interpreterFingerprint
+            : Introspector.runForOutput(List.of(python, "-c", FINGERPRINT)));
     update(digest, "generator " + generatorHash());
     update(digest, "modules " + String.join(",", modules));
     update(digest, "package " + basePackage);
@@ -78,10 +88,11 @@ public final class BuildKey {
     if (pythonSources != null) {
       List<Path> files;
       try (Stream<Path> walk = Files.walk(pythonSources)) {
-        files = walk.filter(Files::isRegularFile)
-            .filter(p -> !p.toString().contains("__pycache__"))
-            .sorted()
-            .toList();
+        files =
+            walk.filter(Files::isRegularFile)
+                .filter(p -> !p.toString().contains("__pycache__"))
+                .sorted()
+                .toList();
       }
       for (Path file : files) {
         update(digest, "source " + pythonSources.relativize(file).toString().replace('\\', '/'));
@@ -95,7 +106,8 @@ public final class BuildKey {
     CodeSource source = WrapperGenerator.class.getProtectionDomain().getCodeSource();
     MessageDigest digest = sha256();
     update(digest, WrapperGenerator.introspectionProgram());
-    if (source != null && source.getLocation() != null
+    if (source != null
+        && source.getLocation() != null
         && "file".equals(source.getLocation().getProtocol())) {
       Path location;
       try {

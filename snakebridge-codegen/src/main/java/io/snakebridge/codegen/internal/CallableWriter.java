@@ -15,8 +15,8 @@ import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
- * The methods of one Python callable: one with the required parameters, and, when the callable
- * has optional, keyword or variadic parameters, one taking a trailing {@code Consumer} of a
+ * The methods of one Python callable: one with the required parameters, and, when the callable has
+ * optional, keyword or variadic parameters, one taking a trailing {@code Consumer} of a
  * per-callable args object on which only what the caller sets is sent.
  */
 final class CallableWriter {
@@ -25,10 +25,22 @@ final class CallableWriter {
 
   /** Java names generated code uses itself; a Python parameter so named gets a suffix. */
   private static final Set<String> LOCALS = Set.of("args", "runtime", "argsObject", "result");
+
   /** Names an args-object setter must not take. */
-  private static final Set<String> SETTER_RESERVED = Set.of(
-      "equals", "hashCode", "toString", "getClass", "wait", "notify", "notifyAll", "clone",
-      "finalize", "kwarg", "pythonOptions", "pythonPositional");
+  private static final Set<String> SETTER_RESERVED =
+      Set.of(
+          "equals",
+          "hashCode",
+          "toString",
+          "getClass",
+          "wait",
+          "notify",
+          "notifyAll",
+          "clone",
+          "finalize",
+          "kwarg",
+          "pythonOptions",
+          "pythonPositional");
 
   private final Map<String, Object> fn;
   private final String pyName;
@@ -49,8 +61,10 @@ final class CallableWriter {
     final TypeName type;
     final boolean keyword;
     final Map<String, Object> source;
+
     /** The string options of a {@code Literal[...]} type, or null. */
     final List<String> options;
+
     /** The enum of the options, once {@link #addTo} has named it. */
     ClassName optionsEnum;
 
@@ -60,13 +74,19 @@ final class CallableWriter {
       this.type = type;
       this.keyword = keyword;
       this.source = source;
-      this.options = ModuleWriter.STRING.equals(type)
-          ? Types.stringLiterals(Manifests.string(source.get("type"))) : null;
+      this.options =
+          ModuleWriter.STRING.equals(type)
+              ? Types.stringLiterals(Manifests.string(source.get("type")))
+              : null;
     }
   }
 
-  CallableWriter(Map<String, Object> fn, String pyName, String javaName,
-      ModuleWriter.Target target, Map<String, Object> docOverride) {
+  CallableWriter(
+      Map<String, Object> fn,
+      String pyName,
+      String javaName,
+      ModuleWriter.Target target,
+      Map<String, Object> docOverride) {
     this.fn = fn;
     this.pyName = pyName;
     this.javaName = javaName;
@@ -79,8 +99,8 @@ final class CallableWriter {
   private void classify() {
     List<Map<String, Object>> params = Manifests.maps(fn.get("parameters"));
     boolean unknown = "none".equals(fn.get("signatureSource"));
-    boolean hasVarPositional = unknown
-        || params.stream().anyMatch(p -> "var-positional".equals(p.get("kind")));
+    boolean hasVarPositional =
+        unknown || params.stream().anyMatch(p -> "var-positional".equals(p.get("kind")));
     Set<String> javaNames = new HashSet<>(LOCALS);
     for (Map<String, Object> p : params) {
       String name = Manifests.string(p.get("name"));
@@ -105,7 +125,7 @@ final class CallableWriter {
             required.add(new Param(name, java, type, true, p));
           }
           break;
-        default:  // positional-only, positional-or-keyword
+        default: // positional-only, positional-or-keyword
           if (!optional) {
             required.add(new Param(name, java, type, false, p));
           } else if ("positional-only".equals(kind) || hasVarPositional) {
@@ -133,14 +153,13 @@ final class CallableWriter {
     String base = Names.upperCamel(javaName);
     return target.handle != null && target.kind == ModuleWriter.Target.Kind.CONSTRUCTOR
         ? target.handle.nestedClass("CreateArgs")
-        : target.handle != null ? target.handle.nestedClass(base + "Args")
-        : null;
+        : target.handle != null ? target.handle.nestedClass(base + "Args") : null;
   }
 
   /**
    * Adds the methods, the args class and an enum per {@code Literal[...]} parameter to {@code
-   * type}; {@code nested} holds the simple names of the types nested in it so far and gets the
-   * new ones.
+   * type}; {@code nested} holds the simple names of the types nested in it so far and gets the new
+   * ones.
    */
   void addTo(TypeSpec.Builder type, ClassName owner, Set<String> nested) {
     ClassName args = argsClass();
@@ -198,10 +217,14 @@ final class CallableWriter {
 
   /** The enum of a parameter's string options, each constant carrying its Python value. */
   private TypeSpec optionsEnum(Param p) {
-    TypeSpec.Builder e = TypeSpec.enumBuilder(p.optionsEnum.simpleName())
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The options of the parameter {@code $L} of {@code $L}; {@link #value()} is"
-            + " the string Python takes.\n", Javadoc.escape(p.python), Javadoc.escape(pyName));
+    TypeSpec.Builder e =
+        TypeSpec.enumBuilder(p.optionsEnum.simpleName())
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "The options of the parameter {@code $L} of {@code $L}; {@link #value()} is"
+                    + " the string Python takes.\n",
+                Javadoc.escape(p.python),
+                Javadoc.escape(pyName));
     Set<String> constants = new HashSet<>();
     for (String value : p.options) {
       String base = Names.constant(value);
@@ -209,24 +232,37 @@ final class CallableWriter {
       for (int i = 2; !constants.add(name); i++) {
         name = base + "_" + i;
       }
-      e.addEnumConstant(name, TypeSpec.anonymousClassBuilder("$S", value)
-          .addJavadoc("Python's {@code '$L'}.\n", Javadoc.escape(value)).build());
+      e.addEnumConstant(
+          name,
+          TypeSpec.anonymousClassBuilder("$S", value)
+              .addJavadoc("Python's {@code '$L'}.\n", Javadoc.escape(value))
+              .build());
     }
     e.addField(ModuleWriter.STRING, "value", Modifier.PRIVATE, Modifier.FINAL);
-    e.addMethod(MethodSpec.constructorBuilder().addParameter(ModuleWriter.STRING, "value")
-        .addStatement("this.value = value").build());
-    e.addMethod(MethodSpec.methodBuilder("value").addModifiers(Modifier.PUBLIC)
-        .returns(ModuleWriter.STRING)
-        .addJavadoc("The string Python takes.\n\n@return the option as a Python string\n")
-        .addStatement("return value").build());
+    e.addMethod(
+        MethodSpec.constructorBuilder()
+            .addParameter(ModuleWriter.STRING, "value")
+            .addStatement("this.value = value")
+            .build());
+    e.addMethod(
+        MethodSpec.methodBuilder("value")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(ModuleWriter.STRING)
+            .addJavadoc("The string Python takes.\n\n@return the option as a Python string\n")
+            .addStatement("return value")
+            .build());
     return e.build();
   }
 
   /** {@code m} taking the enums of its {@code Literal[...]} parameters, calling {@code m}. */
   private MethodSpec enumOverload(MethodSpec m) {
-    MethodSpec.Builder b = MethodSpec.methodBuilder(m.name()).addModifiers(m.modifiers())
-        .addAnnotations(m.annotations()).returns(m.returnType()).addJavadoc(m.javadoc())
-        .varargs(m.varargs());
+    MethodSpec.Builder b =
+        MethodSpec.methodBuilder(m.name())
+            .addModifiers(m.modifiers())
+            .addAnnotations(m.annotations())
+            .returns(m.returnType())
+            .addJavadoc(m.javadoc())
+            .varargs(m.varargs());
     List<CodeBlock> forward = new ArrayList<>();
     for (ParameterSpec ps : m.parameters()) {
       Param option = null;
@@ -240,8 +276,9 @@ final class CallableWriter {
         forward.add(CodeBlock.of("$L", ps.name()));
       } else {
         b.addParameter(option.optionsEnum, ps.name());
-        forward.add(CodeBlock.of("$T.requireNonNull($L, $S).value()", ModuleWriter.OBJECTS,
-            ps.name(), ps.name()));
+        forward.add(
+            CodeBlock.of(
+                "$T.requireNonNull($L, $S).value()", ModuleWriter.OBJECTS, ps.name(), ps.name()));
       }
     }
     return b.addStatement("return $L($L)", m.name(), CodeBlock.join(forward, ", ")).build();
@@ -265,8 +302,8 @@ final class CallableWriter {
 
   /**
    * Adds {@code <name>Stream}, the methods of a generator function that return its items as a
-   * {@code PyStream} ({@code runtime.openStream}) instead of calling it for one result; the
-   * caller reserves the name and has added the function itself with {@link #addTo}.
+   * {@code PyStream} ({@code runtime.openStream}) instead of calling it for one result; the caller
+   * reserves the name and has added the function itself with {@link #addTo}.
    */
   void addStreamTo(TypeSpec.Builder type) {
     ClassName args = argsClass();
@@ -279,37 +316,51 @@ final class CallableWriter {
     }
   }
 
-  private MethodSpec method(boolean withRuntime, boolean withArgs, ClassName args,
-      TypeName returns) {
+  private MethodSpec method(
+      boolean withRuntime, boolean withArgs, ClassName args, TypeName returns) {
     return method(withRuntime, withArgs, args, returns, false);
   }
 
-  private MethodSpec method(boolean withRuntime, boolean withArgs, ClassName args,
-      TypeName returns, boolean stream) {
+  private MethodSpec method(
+      boolean withRuntime, boolean withArgs, ClassName args, TypeName returns, boolean stream) {
     boolean constructor = target.kind == ModuleWriter.Target.Kind.CONSTRUCTOR;
-    MethodSpec.Builder m = MethodSpec.methodBuilder(stream ? javaName + "Stream" : javaName)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(returns);
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder(stream ? javaName + "Stream" : javaName)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(returns);
     if (constructor) {
       m.addModifiers(Modifier.STATIC);
     }
     if (deprecated != null) {
       m.addAnnotation(Deprecated.class);
     }
-    String what = constructor ? "Creates an instance of the Python class {@code "
-        + Javadoc.escape(pyName) + "}." : null;
+    String what =
+        constructor
+            ? "Creates an instance of the Python class {@code " + Javadoc.escape(pyName) + "}."
+            : null;
     if (stream) {
-      m.addJavadoc("Calls the Python generator function {@code $L} and returns its items as a"
-          + " {@link $T}, fetched as they are read; close it when it is not read to its end.\n"
-          + "\n<p>The function itself: {@link #$L}.\n", Javadoc.escape(pyName), PY_STREAM,
+      m.addJavadoc(
+          "Calls the Python generator function {@code $L} and returns its items as a"
+              + " {@link $T}, fetched as they are read; close it when it is not read to its end.\n"
+              + "\n<p>The function itself: {@link #$L}.\n",
+          Javadoc.escape(pyName),
+          PY_STREAM,
           javaName);
     } else {
-      m.addJavadoc("$L", constructor
-          ? what + "\n"
-              + (doc != null && doc.get("summary") != null
-                  ? "\n<p>" + Javadoc.paragraphs((String) doc.get("summary")) + "\n" : "")
-          : Javadoc.body(doc, "Calls the Python " + (target.handle == null ? "function "
-              : "method ") + pyName + "."));
+      m.addJavadoc(
+          "$L",
+          constructor
+              ? what
+                  + "\n"
+                  + (doc != null && doc.get("summary") != null
+                      ? "\n<p>" + Javadoc.paragraphs((String) doc.get("summary")) + "\n"
+                      : "")
+              : Javadoc.body(
+                  doc,
+                  "Calls the Python "
+                      + (target.handle == null ? "function " : "method ")
+                      + pyName
+                      + "."));
     }
     if (constructor && withRuntime) {
       m.addParameter(ModuleWriter.RUNTIME, "runtime");
@@ -320,29 +371,47 @@ final class CallableWriter {
     }
     for (Param p : required) {
       m.addParameter(ParameterSpec.builder(p.type, p.java).build());
-      paramDocs.add("@param " + p.java + " " + Javadoc.paramDescription(doc, p.python,
-          "the Python parameter " + p.python + (p.keyword ? " (passed by keyword)" : "")));
+      paramDocs.add(
+          "@param "
+              + p.java
+              + " "
+              + Javadoc.paramDescription(
+                  doc,
+                  p.python,
+                  "the Python parameter " + p.python + (p.keyword ? " (passed by keyword)" : "")));
     }
     if (withArgs) {
       m.addParameter(ModuleWriter.consumerOf(args), "args");
-      paramDocs.add("@param args sets the optional parameters; only those set are sent, so"
-          + " Python's defaults apply to the others");
+      paramDocs.add(
+          "@param args sets the optional parameters; only those set are sent, so"
+              + " Python's defaults apply to the others");
     }
     if (varPositional != null) {
       m.addParameter(ModuleWriter.OBJECT_ARRAY, varPositional.java).varargs(true);
-      paramDocs.add("@param " + varPositional.java + " further positional arguments (Python's *"
-          + Javadoc.escape(varPositional.python) + ")");
+      paramDocs.add(
+          "@param "
+              + varPositional.java
+              + " further positional arguments (Python's *"
+              + Javadoc.escape(varPositional.python)
+              + ")");
     }
     StringBuilder tags = new StringBuilder();
     for (String d : paramDocs) {
       tags.append(d).append('\n');
     }
-    tags.append("@return ").append(stream ? "the items the generator yields"
-        : constructor ? "the new instance"
-        : returns.equals(target.handle) ? "this object, as Python returns it"
-        : Javadoc.returnDescription(doc, "what Python returns")).append('\n');
+    tags.append("@return ")
+        .append(
+            stream
+                ? "the items the generator yields"
+                : constructor
+                    ? "the new instance"
+                    : returns.equals(target.handle)
+                        ? "this object, as Python returns it"
+                        : Javadoc.returnDescription(doc, "what Python returns"))
+        .append('\n');
     if (deprecated != null) {
-      tags.append("@deprecated ").append(Javadoc.escape(String.valueOf(deprecated.get("message"))))
+      tags.append("@deprecated ")
+          .append(Javadoc.escape(String.valueOf(deprecated.get("message"))))
           .append('\n');
     }
     m.addJavadoc("\n$L", tags.toString());
@@ -370,8 +439,12 @@ final class CallableWriter {
       }
     }
     if (stream) {
-      m.addStatement("return runtime.openStream(MODULE, $S, $T.asList($L), $L)", pyName, ARRAYS,
-          positionalArray(argsObject), options);
+      m.addStatement(
+          "return runtime.openStream(MODULE, $S, $T.asList($L), $L)",
+          pyName,
+          ARRAYS,
+          positionalArray(argsObject),
+          options);
       return m.build();
     }
     CodeBlock call;
@@ -402,7 +475,8 @@ final class CallableWriter {
     if (arguments == null) {
       return CodeBlock.of("new $T[0]", ClassName.OBJECT);
     }
-    return positionalIsArray(argsObject) ? arguments
+    return positionalIsArray(argsObject)
+        ? arguments
         : CodeBlock.of("new $T[] {$L}", ClassName.OBJECT, arguments);
   }
 
@@ -427,12 +501,15 @@ final class CallableWriter {
     if (!positionalIsArray(argsObject)) {
       return lead.isEmpty() ? null : CodeBlock.join(lead, ", ");
     }
-    return CodeBlock.of("$L.pythonPositional(new $T[] {$L}, $L)", argsObject, ClassName.OBJECT,
+    return CodeBlock.of(
+        "$L.pythonPositional(new $T[] {$L}, $L)",
+        argsObject,
+        ClassName.OBJECT,
         CodeBlock.join(lead, ", "),
-        varPositional == null ? CodeBlock.of("new $T[0]", ClassName.OBJECT)
+        varPositional == null
+            ? CodeBlock.of("new $T[0]", ClassName.OBJECT)
             : CodeBlock.of("$L", varPositional.java));
   }
-
 
   private CodeBlock forward(boolean withArgs) {
     List<CodeBlock> names = new ArrayList<>();
@@ -450,51 +527,76 @@ final class CallableWriter {
   }
 
   private TypeSpec argsType(ClassName args) {
-    TypeSpec.Builder t = TypeSpec.classBuilder(args.simpleName())
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("The optional parameters of {@link #$L}: set those to send; Python's defaults"
-            + " apply to the others. One per call, not thread-safe.\n", javaName);
-    t.addField(FieldSpec.builder(ModuleWriter.CALL_OPTIONS, "pythonOptions", Modifier.PRIVATE)
-        .initializer("$T.defaults()", ModuleWriter.CALL_OPTIONS).build());
+    TypeSpec.Builder t =
+        TypeSpec.classBuilder(args.simpleName())
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc(
+                "The optional parameters of {@link #$L}: set those to send; Python's defaults"
+                    + " apply to the others. One per call, not thread-safe.\n",
+                javaName);
+    t.addField(
+        FieldSpec.builder(ModuleWriter.CALL_OPTIONS, "pythonOptions", Modifier.PRIVATE)
+            .initializer("$T.defaults()", ModuleWriter.CALL_OPTIONS)
+            .build());
     if (!slots.isEmpty()) {
-      t.addField(FieldSpec.builder(ModuleWriter.OBJECT_ARRAY, "slots", Modifier.PRIVATE,
-          Modifier.FINAL).initializer("new $T[$L]", ClassName.OBJECT, slots.size()).build());
-      t.addField(FieldSpec.builder(boolean[].class, "slotSet", Modifier.PRIVATE, Modifier.FINAL)
-          .initializer("new boolean[$L]", slots.size()).build());
+      t.addField(
+          FieldSpec.builder(ModuleWriter.OBJECT_ARRAY, "slots", Modifier.PRIVATE, Modifier.FINAL)
+              .initializer("new $T[$L]", ClassName.OBJECT, slots.size())
+              .build());
+      t.addField(
+          FieldSpec.builder(boolean[].class, "slotSet", Modifier.PRIVATE, Modifier.FINAL)
+              .initializer("new boolean[$L]", slots.size())
+              .build());
       t.addField(int.class, "slotCount", Modifier.PRIVATE);
     }
     t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (int i = 0; i < slots.size(); i++) {
       Param p = slots.get(i);
-      t.addMethod(setter(args, p).addStatement("slots[$L] = $L", i, p.java)
-          .addStatement("slotSet[$L] = true", i)
-          .addStatement("slotCount = $T.max(slotCount, $L)", ClassName.get("java.lang", "Math"), i + 1)
-          .addStatement("return this").build());
+      t.addMethod(
+          setter(args, p)
+              .addStatement("slots[$L] = $L", i, p.java)
+              .addStatement("slotSet[$L] = true", i)
+              .addStatement(
+                  "slotCount = $T.max(slotCount, $L)", ClassName.get("java.lang", "Math"), i + 1)
+              .addStatement("return this")
+              .build());
       addOptionsSetter(t, args, p);
     }
     for (Param p : keywords) {
-      t.addMethod(setter(args, p)
-          .addStatement("pythonOptions = pythonOptions.kwarg($S, $L)", p.python, p.java)
-          .addStatement("return this").build());
+      t.addMethod(
+          setter(args, p)
+              .addStatement("pythonOptions = pythonOptions.kwarg($S, $L)", p.python, p.java)
+              .addStatement("return this")
+              .build());
       addOptionsSetter(t, args, p);
     }
     if (varKeyword) {
-      t.addMethod(MethodSpec.methodBuilder("kwarg").addModifiers(Modifier.PUBLIC).returns(args)
-          .addParameter(ModuleWriter.STRING, "name").addParameter(ClassName.OBJECT, "value")
-          .addJavadoc("Sets a keyword argument by name (Python's **kwargs).\n\n"
-              + "@param name the keyword\n@param value its value\n@return this object\n")
-          .addStatement("pythonOptions = pythonOptions.kwarg(name, value)")
-          .addStatement("return this").build());
+      t.addMethod(
+          MethodSpec.methodBuilder("kwarg")
+              .addModifiers(Modifier.PUBLIC)
+              .returns(args)
+              .addParameter(ModuleWriter.STRING, "name")
+              .addParameter(ClassName.OBJECT, "value")
+              .addJavadoc(
+                  "Sets a keyword argument by name (Python's **kwargs).\n\n"
+                      + "@param name the keyword\n@param value its value\n@return this object\n")
+              .addStatement("pythonOptions = pythonOptions.kwarg(name, value)")
+              .addStatement("return this")
+              .build());
     }
     if (slots.isEmpty() && varPositional == null) {
-      return t.build();  // everything optional goes by keyword
+      return t.build(); // everything optional goes by keyword
     }
-    MethodSpec.Builder pos = MethodSpec.methodBuilder("pythonPositional")
-        .addModifiers(Modifier.PRIVATE).returns(ModuleWriter.OBJECT_ARRAY)
-        .addParameter(ModuleWriter.OBJECT_ARRAY, "lead")
-        .addParameter(ModuleWriter.OBJECT_ARRAY, "rest");
+    MethodSpec.Builder pos =
+        MethodSpec.methodBuilder("pythonPositional")
+            .addModifiers(Modifier.PRIVATE)
+            .returns(ModuleWriter.OBJECT_ARRAY)
+            .addParameter(ModuleWriter.OBJECT_ARRAY, "lead")
+            .addParameter(ModuleWriter.OBJECT_ARRAY, "rest");
     if (slots.isEmpty()) {
-      pos.addStatement("$T out = new $T[lead.length + rest.length]", ModuleWriter.OBJECT_ARRAY,
+      pos.addStatement(
+          "$T out = new $T[lead.length + rest.length]",
+          ModuleWriter.OBJECT_ARRAY,
           ClassName.OBJECT);
       pos.addStatement("System.arraycopy(lead, 0, out, 0, lead.length)");
       pos.addStatement("System.arraycopy(rest, 0, out, lead.length, rest.length)");
@@ -503,18 +605,26 @@ final class CallableWriter {
       for (Param p : slots) {
         names.add(p.python);
       }
-      pos.addStatement("$T names = {$L}", ArrayTypeNameHolder.STRING_ARRAY,
+      pos.addStatement(
+          "$T names = {$L}",
+          ArrayTypeNameHolder.STRING_ARRAY,
           CodeBlock.join(names.stream().map(n -> CodeBlock.of("$S", n)).toList(), ", "));
       pos.beginControlFlow("if (rest.length > 0 && slotCount < $L)", slots.size())
-          .addStatement("throw new IllegalStateException($S + names[slotCount] + $S)",
-              "set ", " too: extra positional arguments come after it")
+          .addStatement(
+              "throw new IllegalStateException($S + names[slotCount] + $S)",
+              "set ",
+              " too: extra positional arguments come after it")
           .endControlFlow();
-      pos.addStatement("$T out = new $T[lead.length + slotCount + rest.length]",
-          ModuleWriter.OBJECT_ARRAY, ClassName.OBJECT);
+      pos.addStatement(
+          "$T out = new $T[lead.length + slotCount + rest.length]",
+          ModuleWriter.OBJECT_ARRAY,
+          ClassName.OBJECT);
       pos.addStatement("System.arraycopy(lead, 0, out, 0, lead.length)");
       pos.beginControlFlow("for (int i = 0; i < slotCount; i++)")
           .beginControlFlow("if (!slotSet[i])")
-          .addStatement("throw new IllegalStateException($S + names[i] + $S)", "set ",
+          .addStatement(
+              "throw new IllegalStateException($S + names[i] + $S)",
+              "set ",
               " too: Python takes it by position, before the ones set")
           .endControlFlow()
           .addStatement("out[lead.length + i] = slots[i]")
@@ -530,26 +640,41 @@ final class CallableWriter {
     if (p.optionsEnum == null) {
       return;
     }
-    t.addMethod(MethodSpec.methodBuilder(p.java).addModifiers(Modifier.PUBLIC).returns(args)
-        .addParameter(p.optionsEnum, p.java)
-        .addJavadoc("Sets {@code $L} to one of its options.\n\n@param $L the option\n"
-            + "@return this object\n", Javadoc.escape(p.python), p.java)
-        .addStatement("return $L($T.requireNonNull($L, $S).value())", p.java,
-            ModuleWriter.OBJECTS, p.java, p.java)
-        .build());
+    t.addMethod(
+        MethodSpec.methodBuilder(p.java)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(args)
+            .addParameter(p.optionsEnum, p.java)
+            .addJavadoc(
+                "Sets {@code $L} to one of its options.\n\n@param $L the option\n"
+                    + "@return this object\n",
+                Javadoc.escape(p.python),
+                p.java)
+            .addStatement(
+                "return $L($T.requireNonNull($L, $S).value())",
+                p.java,
+                ModuleWriter.OBJECTS,
+                p.java,
+                p.java)
+            .build());
   }
 
   private MethodSpec.Builder setter(ClassName args, Param p) {
     String defaultRepr = Manifests.string(p.source.get("defaultRepr"));
-    String description = Javadoc.paramDescription(doc, p.python, "the Python parameter "
-        + p.python);
-    return MethodSpec.methodBuilder(p.java).addModifiers(Modifier.PUBLIC).returns(args)
+    String description =
+        Javadoc.paramDescription(doc, p.python, "the Python parameter " + p.python);
+    return MethodSpec.methodBuilder(p.java)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(args)
         .addParameter(p.type, p.java)
-        .addJavadoc("Sets {@code $L}$L.\n\n@param $L $L\n@return this object\n",
+        .addJavadoc(
+            "Sets {@code $L}$L.\n\n@param $L $L\n@return this object\n",
             Javadoc.escape(p.python),
-            defaultRepr == null ? "" : " (Python's default: {@code "
-                + Javadoc.escape(defaultRepr) + "})",
-            p.java, description);
+            defaultRepr == null
+                ? ""
+                : " (Python's default: {@code " + Javadoc.escape(defaultRepr) + "})",
+            p.java,
+            description);
   }
 
   /** Holder for a type name javapoet builds from a class literal. */

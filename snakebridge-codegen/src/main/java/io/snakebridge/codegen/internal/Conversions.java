@@ -21,12 +21,12 @@ final class Conversions {
       return CodeBlock.of("(($T) $L).doubleValue()", NUMBER, value);
     }
     if (type.equals(TypeName.LONG.box())) {
-      return CodeBlock.of("$L == null ? null : Long.valueOf((($T) $L).longValue())", value, NUMBER,
-          value);
+      return CodeBlock.of(
+          "$L == null ? null : Long.valueOf((($T) $L).longValue())", value, NUMBER, value);
     }
     if (type.equals(TypeName.DOUBLE.box())) {
-      return CodeBlock.of("$L == null ? null : Double.valueOf((($T) $L).doubleValue())", value,
-          NUMBER, value);
+      return CodeBlock.of(
+          "$L == null ? null : Double.valueOf((($T) $L).doubleValue())", value, NUMBER, value);
     }
     if (type.equals(TypeName.BOOLEAN)) {
       return CodeBlock.of("(($T) $L).booleanValue()", ClassName.get(Boolean.class), value);

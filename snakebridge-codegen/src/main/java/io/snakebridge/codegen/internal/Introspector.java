@@ -22,13 +22,14 @@ public final class Introspector {
   private Introspector() {}
 
   /**
-   * Writes {@code out/<module>.json} per module with {@code python}, after deleting the
-   * manifests already there; {@code pythonSources} (may be null) is imported from first.
+   * Writes {@code out/<module>.json} per module with {@code python}, after deleting the manifests
+   * already there; {@code pythonSources} (may be null) is imported from first.
    *
    * @throws IOException when the program fails; the message holds its output
    */
-  public static void run(String python, Path out, Path pythonSources, List<String> modules,
-      Consumer<String> progress) throws IOException, InterruptedException {
+  public static void run(
+      String python, Path out, Path pythonSources, List<String> modules, Consumer<String> progress)
+      throws IOException, InterruptedException {
     Files.createDirectories(out);
     try (Stream<Path> old = Files.list(out)) {
       for (Path p : old.filter(p -> p.toString().endsWith(".json")).toList()) {
@@ -37,8 +38,8 @@ public final class Introspector {
     }
     Path script = out.resolve("introspect.py");
     Files.writeString(script, WrapperGenerator.introspectionProgram(), StandardCharsets.UTF_8);
-    List<String> command = new ArrayList<>(List.of(python, script.toString(), "--out",
-        out.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(python, script.toString(), "--out", out.toString()));
     if (pythonSources != null) {
       command.add("--path");
       command.add(pythonSources.toAbsolutePath().toString());
@@ -54,8 +55,8 @@ public final class Introspector {
   }
 
   /**
-   * Runs {@code command} (stdout and stderr merged, PYTHONDONTWRITEBYTECODE set so that nothing
-   * is written beside the project's sources) and returns what it printed.
+   * Runs {@code command} (stdout and stderr merged, PYTHONDONTWRITEBYTECODE set so that nothing is
+   * written beside the project's sources) and returns what it printed.
    *
    * @throws IOException when it cannot start or exits with a status other than 0
    */
@@ -72,13 +73,18 @@ public final class Introspector {
     CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(process));
     if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new IOException(command.get(0) + " did not finish within " + TIMEOUT_MINUTES
-          + " minutes: " + command);
+      throw new IOException(
+          command.get(0) + " did not finish within " + TIMEOUT_MINUTES + " minutes: " + command);
     }
     String text = output.join();
     if (process.exitValue() != 0) {
-      throw new IOException("Python failed (exit status " + process.exitValue() + "): "
-          + String.join(" ", command) + "\n" + text);
+      throw new IOException(
+          "Python failed (exit status "
+              + process.exitValue()
+              + "): "
+              + String.join(" ", command)
+              + "\n"
+              + text);
     }
     return text;
   }

@@ -18,13 +18,27 @@ public final class Javadoc {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
-        case '&': out.append("&amp;"); break;
-        case '<': out.append("&lt;"); break;
-        case '>': out.append("&gt;"); break;
-        case '\\': out.append("&#92;"); break;
-        case '@': out.append("&#64;"); break;
-        case '{': out.append("&#123;"); break;
-        case '}': out.append("&#125;"); break;
+        case '&':
+          out.append("&amp;");
+          break;
+        case '<':
+          out.append("&lt;");
+          break;
+        case '>':
+          out.append("&gt;");
+          break;
+        case '\\':
+          out.append("&#92;");
+          break;
+        case '@':
+          out.append("&#64;");
+          break;
+        case '{':
+          out.append("&#123;");
+          break;
+        case '}':
+          out.append("&#125;");
+          break;
         case '/':
           out.append(i > 0 && text.charAt(i - 1) == '*' ? "&#47;" : "/");
           break;
@@ -97,7 +111,8 @@ public final class Javadoc {
   }
 
   /** The description of a documented parameter, or {@code fallback}. */
-  public static String paramDescription(Map<String, Object> doc, String pythonName, String fallback) {
+  public static String paramDescription(
+      Map<String, Object> doc, String pythonName, String fallback) {
     if (doc != null) {
       for (Map<String, Object> p : Manifests.maps(doc.get("params"))) {
         for (String name : String.valueOf(p.get("name")).split(",")) {
@@ -120,8 +135,8 @@ public final class Javadoc {
       if (!returns.isEmpty()) {
         Object d = returns.get(0).get("description");
         Object t = returns.get(0).get("type");
-        String text = d != null && !d.toString().isBlank() ? d.toString()
-            : t != null ? t.toString() : null;
+        String text =
+            d != null && !d.toString().isBlank() ? d.toString() : t != null ? t.toString() : null;
         if (text != null) {
           return paragraphs(text);
         }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader for manifests: objects become {@code LinkedHashMap<String, Object>},
- * arrays {@code List<Object>}, numbers {@code Long} or {@code Double}, and {@code null}.
+ * A small JSON reader for manifests: objects become {@code LinkedHashMap<String, Object>}, arrays
+ * {@code List<Object>}, numbers {@code Long} or {@code Double}, and {@code null}.
  */
 public final class Json {
   private final String text;
@@ -122,16 +122,27 @@ public final class Json {
       }
       char e = text.charAt(pos++);
       switch (e) {
-        case 'n': out.append('\n'); break;
-        case 't': out.append('\t'); break;
-        case 'r': out.append('\r'); break;
-        case 'b': out.append('\b'); break;
-        case 'f': out.append('\f'); break;
+        case 'n':
+          out.append('\n');
+          break;
+        case 't':
+          out.append('\t');
+          break;
+        case 'r':
+          out.append('\r');
+          break;
+        case 'b':
+          out.append('\b');
+          break;
+        case 'f':
+          out.append('\f');
+          break;
         case 'u':
           out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
           pos += 4;
           break;
-        default: out.append(e);
+        default:
+          out.append(e);
       }
     }
   }

@@ -5,14 +5,67 @@ import java.util.Set;
 
 /** Java names for Python ones, as the API contract's naming rules say. */
 public final class Names {
-  private static final Set<String> KEYWORDS = Set.of(
-      "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
-      "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally",
-      "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface",
-      "long", "native", "new", "package", "private", "protected", "public", "return", "short",
-      "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws",
-      "transient", "try", "void", "volatile", "while", "true", "false", "null", "var", "yield",
-      "record", "sealed", "permits", "_");
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "abstract",
+          "assert",
+          "boolean",
+          "break",
+          "byte",
+          "case",
+          "catch",
+          "char",
+          "class",
+          "const",
+          "continue",
+          "default",
+          "do",
+          "double",
+          "else",
+          "enum",
+          "extends",
+          "final",
+          "finally",
+          "float",
+          "for",
+          "goto",
+          "if",
+          "implements",
+          "import",
+          "instanceof",
+          "int",
+          "interface",
+          "long",
+          "native",
+          "new",
+          "package",
+          "private",
+          "protected",
+          "public",
+          "return",
+          "short",
+          "static",
+          "strictfp",
+          "super",
+          "switch",
+          "synchronized",
+          "this",
+          "throw",
+          "throws",
+          "transient",
+          "try",
+          "void",
+          "volatile",
+          "while",
+          "true",
+          "false",
+          "null",
+          "var",
+          "yield",
+          "record",
+          "sealed",
+          "permits",
+          "_");
 
   private Names() {}
 
@@ -28,7 +81,8 @@ public final class Names {
       run++;
     }
     if (run <= 1 || run == upper.length()) {
-      return upper.substring(0, Math.max(run, 1)).toLowerCase(Locale.ROOT) + upper.substring(Math.max(run, 1));
+      return upper.substring(0, Math.max(run, 1)).toLowerCase(Locale.ROOT)
+          + upper.substring(Math.max(run, 1));
     }
     return upper.substring(0, run - 1).toLowerCase(Locale.ROOT) + upper.substring(run - 1);
   }
@@ -66,8 +120,11 @@ public final class Names {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (Character.isLetterOrDigit(c) && c < 128) {
-        if (Character.isUpperCase(c) && i > 0 && Character.isLowerCase(value.charAt(i - 1))
-            && out.length() > 0 && out.charAt(out.length() - 1) != '_') {
+        if (Character.isUpperCase(c)
+            && i > 0
+            && Character.isLowerCase(value.charAt(i - 1))
+            && out.length() > 0
+            && out.charAt(out.length() - 1) != '_') {
           out.append('_');
         }
         out.append(Character.toUpperCase(c));

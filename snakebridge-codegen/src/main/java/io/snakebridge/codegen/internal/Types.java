@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Java types for Python type text: {@code int} is {@code long} ({@code Long} where {@code None}
- * is allowed), {@code float} {@code double}, {@code bool} {@code boolean}, {@code str} (and a
- * {@code Literal} of strings) {@code String}; anything else {@code Object}.
+ * Java types for Python type text: {@code int} is {@code long} ({@code Long} where {@code None} is
+ * allowed), {@code float} {@code double}, {@code bool} {@code boolean}, {@code str} (and a {@code
+ * Literal} of strings) {@code String}; anything else {@code Object}.
  */
 public final class Types {
   private static final TypeName STRING = TypeName.get(String.class);
@@ -42,8 +42,8 @@ public final class Types {
 
   /**
    * The string options of a type text made only of string literals ({@code Literal['a', 'b']},
-   * numpydoc {@code {'a', 'b'}}, unions of them, {@code None} allowed), in first-seen order
-   * without repeats; null for any other text.
+   * numpydoc {@code {'a', 'b'}}, unions of them, {@code None} allowed), in first-seen order without
+   * repeats; null for any other text.
    */
   public static List<String> stringLiterals(String text) {
     if (text == null || text.isBlank()) {
@@ -65,7 +65,8 @@ public final class Types {
       }
       for (String option : inside.split(",")) {
         String o = option.trim();
-        if (o.length() < 2 || (o.charAt(0) != '\'' && o.charAt(0) != '"')
+        if (o.length() < 2
+            || (o.charAt(0) != '\'' && o.charAt(0) != '"')
             || o.charAt(o.length() - 1) != o.charAt(0)) {
           return null;
         }
@@ -133,7 +134,7 @@ public final class Types {
     if ((lower.startsWith("literal[") || lower.startsWith("l[")) && m.endsWith("]")) {
       return literal(m.substring(m.indexOf('[') + 1, m.length() - 1));
     }
-    if (m.startsWith("{") && m.endsWith("}")) {  // numpydoc {'a', 'b'}
+    if (m.startsWith("{") && m.endsWith("}")) { // numpydoc {'a', 'b'}
       return literal(m.substring(1, m.length() - 1));
     }
     return null;

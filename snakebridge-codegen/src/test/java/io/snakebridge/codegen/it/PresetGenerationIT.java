@@ -28,8 +28,9 @@ class PresetGenerationIT {
   @Test
   void theStandardLibraryPresetCompilesWithoutWarnings() throws Exception {
     List<GeneratedSource> sources = generate(Introspection.python(), Preset.STDLIB);
-    assertTrue(sources.stream().anyMatch(
-        s -> s.className().equals("com.example.py.datetime.DatetimeModule")),
+    assertTrue(
+        sources.stream()
+            .anyMatch(s -> s.className().equals("com.example.py.datetime.DatetimeModule")),
         "datetime's module class takes the suffix Module beside class datetime");
     GeneratedCompiler.compile(sources, dir.resolve("build"));
   }
@@ -40,8 +41,10 @@ class PresetGenerationIT {
     assumeTrue(python != null, "snakebridge.test.sciencePython not set");
     assertTrue(Files.isExecutable(Path.of(python)), python + " does not exist");
     List<GeneratedSource> sources = generate(python, Preset.SCIENCE);
-    assertTrue(sources.stream().anyMatch(
-        s -> s.className().equals("com.example.py.pandas.core.groupby.DataFrameGroupBy")));
+    assertTrue(
+        sources.stream()
+            .anyMatch(
+                s -> s.className().equals("com.example.py.pandas.core.groupby.DataFrameGroupBy")));
     GeneratedCompiler.compile(sources, dir.resolve("build"));
   }
 
@@ -54,15 +57,16 @@ class PresetGenerationIT {
         .outputDirectory(out)
         .reportDirectory(dir.resolve("reports"))
         .build()
-        .run(line -> { });
+        .run(line -> {});
     List<GeneratedSource> sources = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(out)) {
       for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
         String relative = out.relativize(file).toString().replace('\\', '/');
-        String className = relative.substring(0, relative.length() - ".java".length())
-            .replace('/', '.');
-        sources.add(new GeneratedSource(className, relative,
-            Files.readString(file, StandardCharsets.UTF_8)));
+        String className =
+            relative.substring(0, relative.length() - ".java".length()).replace('/', '.');
+        sources.add(
+            new GeneratedSource(
+                className, relative, Files.readString(file, StandardCharsets.UTF_8)));
       }
     }
     return sources;

@@ -30,33 +30,35 @@ import org.junit.jupiter.api.io.TempDir;
 class ScienceGenerationIT {
   private static final List<String> MODULES = List.of("numpy", "pandas", "sklearn.linear_model");
 
-  private static final String PROGRAM = String.join("\n",
-      "package sample;",
-      "",
-      "import com.example.py.numpy.Numpy;",
-      "import com.example.py.pandas.DataFrame;",
-      "import com.example.py.sklearn.linear_model.LinearRegression;",
-      "import io.snakebridge.SnakeBridgeRuntime;",
-      "import java.util.List;",
-      "import java.util.Map;",
-      "import java.util.function.Function;",
-      "",
-      "/** Uses generated classes only. */",
-      "public final class Fit implements Function<SnakeBridgeRuntime, List<Object>> {",
-      "  /** Creates the program. */",
-      "  public Fit() {}",
-      "",
-      "  @Override",
-      "  public List<Object> apply(SnakeBridgeRuntime python) {",
-      "    DataFrame frame = DataFrame.create(python,",
-      "        a -> a.data(Map.of(\"x\", List.of(1.0, 2.0, 3.0))));",
-      "    LinearRegression model = LinearRegression.create(python, a -> a.fitIntercept(true))",
-      "        .fit(frame, List.of(2.0, 4.0, 6.0));",
-      "    Object space = Numpy.of(python).linspace(0.0, 1.0, a -> a.num(5L).endpoint(false));",
-      "    return List.of(model.coef(), space);",
-      "  }",
-      "}",
-      "");
+  private static final String PROGRAM =
+      String.join(
+          "\n",
+          "package sample;",
+          "",
+          "import com.example.py.numpy.Numpy;",
+          "import com.example.py.pandas.DataFrame;",
+          "import com.example.py.sklearn.linear_model.LinearRegression;",
+          "import io.snakebridge.SnakeBridgeRuntime;",
+          "import java.util.List;",
+          "import java.util.Map;",
+          "import java.util.function.Function;",
+          "",
+          "/** Uses generated classes only. */",
+          "public final class Fit implements Function<SnakeBridgeRuntime, List<Object>> {",
+          "  /** Creates the program. */",
+          "  public Fit() {}",
+          "",
+          "  @Override",
+          "  public List<Object> apply(SnakeBridgeRuntime python) {",
+          "    DataFrame frame = DataFrame.create(python,",
+          "        a -> a.data(Map.of(\"x\", List.of(1.0, 2.0, 3.0))));",
+          "    LinearRegression model = LinearRegression.create(python, a -> a.fitIntercept(true))",
+          "        .fit(frame, List.of(2.0, 4.0, 6.0));",
+          "    Object space = Numpy.of(python).linspace(0.0, 1.0, a -> a.num(5L).endpoint(false));",
+          "    return List.of(model.coef(), space);",
+          "  }",
+          "}",
+          "");
 
   @Test
   void generateCompileAndFit(@TempDir Path tmp) throws Exception {
@@ -71,13 +73,14 @@ class ScienceGenerationIT {
     List<GeneratedSource> sources = new ArrayList<>();
     List<CoverageReport> coverage = new ArrayList<>();
     for (String module : MODULES) {
-      GeneratedModule generatedModule = generator.generateModule(
-          manifests.resolve(module + ".json"));
+      GeneratedModule generatedModule =
+          generator.generateModule(manifests.resolve(module + ".json"));
       sources.addAll(generatedModule.sources());
       coverage.add(generatedModule.coverage());
     }
     long generated = System.nanoTime();
-    System.out.printf("ScienceGenerationIT: introspection %.1f s, generation %.1f s, %d files%n",
+    System.out.printf(
+        "ScienceGenerationIT: introspection %.1f s, generation %.1f s, %d files%n",
         (introspected - start) / 1e9, (generated - introspected) / 1e9, sources.size());
     for (CoverageReport report : coverage) {
       report.writeTo(Path.of("target", "snakebridge"));
@@ -86,19 +89,23 @@ class ScienceGenerationIT {
     sources.add(new GeneratedSource("sample.Fit", "sample/Fit.java", PROGRAM));
     Path classes = GeneratedCompiler.compile(sources, tmp.resolve("build"));
 
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-            getClass().getClassLoader());
-        SnakeBridgeRuntime runtime = SnakeBridgeRuntime.builder()
-            .name("codegen-science-it")
-            .python(python)
-            .build()) {
+    try (URLClassLoader loader =
+            new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader());
+        SnakeBridgeRuntime runtime =
+            SnakeBridgeRuntime.builder().name("codegen-science-it").python(python).build()) {
       @SuppressWarnings("unchecked")
-      Function<SnakeBridgeRuntime, List<Object>> fit = (Function<SnakeBridgeRuntime, List<Object>>)
-          Class.forName("sample.Fit", true, loader).asSubclass(Function.class).getConstructor().newInstance();
+      Function<SnakeBridgeRuntime, List<Object>> fit =
+          (Function<SnakeBridgeRuntime, List<Object>>)
+              Class.forName("sample.Fit", true, loader)
+                  .asSubclass(Function.class)
+                  .getConstructor()
+                  .newInstance();
       List<Object> results = fit.apply(runtime);
       assertArrayEquals(new double[] {2.0}, ((NdArray) results.get(0)).asDoubleArray(), 1e-9);
-      assertArrayEquals(new double[] {0.0, 0.2, 0.4, 0.6, 0.8},
-          ((NdArray) results.get(1)).asDoubleArray(), 1e-12);
+      assertArrayEquals(
+          new double[] {0.0, 0.2, 0.4, 0.6, 0.8},
+          ((NdArray) results.get(1)).asDoubleArray(),
+          1e-12);
     }
   }
 }

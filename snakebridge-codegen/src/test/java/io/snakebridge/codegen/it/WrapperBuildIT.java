@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A wrapper build of a standard-library module and a project's own module with a real Python:
- * an unchanged build regenerates nothing, a change regenerates, stale files go, the output is
+ * A wrapper build of a standard-library module and a project's own module with a real Python: an
+ * unchanged build regenerates nothing, a change regenerates, stale files go, the output is
  * byte-identical across runs, and strict mode fails naming the offenders.
  */
 class WrapperBuildIT {
@@ -49,13 +49,15 @@ class WrapperBuildIT {
 
   @Test
   void anUnchangedBuildRegeneratesNothingAndAChangeRegenerates() throws Exception {
-    writePricing("def net(gross: float, rate: float = 0.2) -> float:\n"
-        + "    \"\"\"Gross minus tax.\"\"\"\n    return gross / (1 + rate)\n");
+    writePricing(
+        "def net(gross: float, rate: float = 0.2) -> float:\n"
+            + "    \"\"\"Gross minus tax.\"\"\"\n    return gross / (1 + rate)\n");
     WrapperBuild.Result first = build(List.of("pricing", "statistics")).build().run(log::add);
     assertFalse(first.upToDate());
     Path pricing = dir.resolve("generated/com/example/py/pricing/Pricing.java");
     Path mean = dir.resolve("generated/com/example/py/statistics/Statistics.java");
-    assertTrue(Files.readString(pricing).contains("public double net(double gross)"),
+    assertTrue(
+        Files.readString(pricing).contains("public double net(double gross)"),
         Files.readString(pricing));
     assertTrue(Files.isRegularFile(mean));
     assertTrue(Files.isRegularFile(dir.resolve("reports/statistics.coverage.json")));
@@ -69,9 +71,10 @@ class WrapperBuildIT {
     assertEquals(first.files(), second.files());
     assertEquals(stamp, Files.getLastModifiedTime(mean));
 
-    writePricing("def net(gross: float, rate: float = 0.2) -> float:\n"
-        + "    \"\"\"Gross minus tax.\"\"\"\n    return gross / (1 + rate)\n\n"
-        + "def gross(net: float) -> float:\n    \"\"\"Net plus tax.\"\"\"\n    return net * 1.2\n");
+    writePricing(
+        "def net(gross: float, rate: float = 0.2) -> float:\n"
+            + "    \"\"\"Gross minus tax.\"\"\"\n    return gross / (1 + rate)\n\n"
+            + "def gross(net: float) -> float:\n    \"\"\"Net plus tax.\"\"\"\n    return net * 1.2\n");
     WrapperBuild.Result third = build(List.of("pricing", "statistics")).build().run(log::add);
     assertFalse(third.upToDate());
     assertTrue(Files.readString(pricing).contains("public double gross(double net)"));
@@ -89,7 +92,8 @@ class WrapperBuildIT {
 
     WrapperBuild.Result result = build(List.of("pricing")).build().run(log::add);
     assertFalse(result.upToDate());
-    assertEquals(List.of(dir.resolve("generated/com/example/py/pricing/Pricing.java")),
+    assertEquals(
+        List.of(dir.resolve("generated/com/example/py/pricing/Pricing.java")),
         new ArrayList<>(snapshot().keySet()));
     assertFalse(Files.exists(dir.resolve("generated/com/example/py/statistics")));
     assertFalse(Files.exists(stray.getParent()));
@@ -110,15 +114,16 @@ class WrapperBuildIT {
 
   @Test
   void theOutputIsByteIdenticalAcrossRuns() throws Exception {
-    writePricing("class Quote:\n    \"\"\"A quote.\"\"\"\n"
-        + "    def __init__(self, price: float, currency: str = 'EUR'):\n"
-        + "        self.price = price\n");
+    writePricing(
+        "class Quote:\n    \"\"\"A quote.\"\"\"\n"
+            + "    def __init__(self, price: float, currency: str = 'EUR'):\n"
+            + "        self.price = price\n");
     build(List.of("pricing", "statistics", "json")).build().run(log::add);
     Map<Path, String> first = snapshot();
     deleteTree(dir.resolve("generated"));
     deleteTree(dir.resolve("reports"));
-    WrapperBuild.Result again = build(List.of("pricing", "statistics", "json")).build()
-        .run(log::add);
+    WrapperBuild.Result again =
+        build(List.of("pricing", "statistics", "json")).build().run(log::add);
     assertFalse(again.upToDate());
     assertEquals(first, snapshot());
   }
@@ -126,9 +131,8 @@ class WrapperBuildIT {
   @Test
   void strictModeFailsListingTheOffendersAndWritesNoSources() throws Exception {
     writePricing("def net(gross, rate=0.2):\n    return gross / (1 + rate)\n");
-    WrapperBuild strict = build(List.of("pricing"))
-        .policy(StrictPolicy.lenient().maximumUntypedShare(0.5))
-        .build();
+    WrapperBuild strict =
+        build(List.of("pricing")).policy(StrictPolicy.lenient().maximumUntypedShare(0.5)).build();
     StrictModeException e = assertThrows(StrictModeException.class, () -> strict.run(log::add));
     assertTrue(e.getMessage().contains("pricing.net(gross)"), e.getMessage());
     assertTrue(e.getMessage().contains("pricing.net(rate)"), e.getMessage());

@@ -1,18 +1,18 @@
 package io.snakebridge.internal.codec;
 
 /**
- * The bounds both codec directions enforce (WIRE-PROTOCOL.md §3.5): how deeply values may nest
- * and how large a frame may be; and how many digits a decimal read may have.
+ * The bounds both codec directions enforce (WIRE-PROTOCOL.md §3.5): how deeply values may nest and
+ * how large a frame may be; and how many digits a decimal read may have.
  *
- * <p>{@code maxFrameBytes} bounds a frame's {@code length} field, which counts 12 header bytes
- * plus the body, so a value section may use at most {@code maxFrameBytes - 12} bytes. Depth counts
- * containers: a flat list has depth 1, a list of lists depth 2; scalars and the {@code sbw}
- * values (dates, arrays...) add nothing.
+ * <p>{@code maxFrameBytes} bounds a frame's {@code length} field, which counts 12 header bytes plus
+ * the body, so a value section may use at most {@code maxFrameBytes - 12} bytes. Depth counts
+ * containers: a flat list has depth 1, a list of lists depth 2; scalars and the {@code sbw} values
+ * (dates, arrays...) add nothing.
  *
- * <p>{@code maxDecimalDigits} bounds the digits of a {@code Decimal} the reader turns into a
- * {@link java.math.BigDecimal}: parsing decimal digits takes time quadratic in their number (about
- * 0.35 s for 100,000, half a minute for a million), so longer ones are refused as a value Java
- * cannot hold, and the call fails with a {@code ConversionException} instead of stalling.
+ * <p>{@code maxDecimalDigits} bounds the digits of a {@code Decimal} the reader turns into a {@link
+ * java.math.BigDecimal}: parsing decimal digits takes time quadratic in their number (about 0.35 s
+ * for 100,000, half a minute for a million), so longer ones are refused as a value Java cannot
+ * hold, and the call fails with a {@code ConversionException} instead of stalling.
  *
  * @param maxDepth deepest container nesting accepted, at least 1
  * @param maxFrameBytes largest frame {@code length} accepted, 64 to 2^32 - 1
@@ -37,7 +37,8 @@ public record CodecLimits(int maxDepth, long maxFrameBytes, int maxDecimalDigits
           "maxFrameBytes must be between 64 and " + MAX_FRAME_FIELD + ": " + maxFrameBytes);
     }
     if (maxDecimalDigits < 1) {
-      throw new IllegalArgumentException("maxDecimalDigits must be at least 1: " + maxDecimalDigits);
+      throw new IllegalArgumentException(
+          "maxDecimalDigits must be at least 1: " + maxDecimalDigits);
     }
   }
 

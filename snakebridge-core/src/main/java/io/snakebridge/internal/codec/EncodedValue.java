@@ -14,19 +14,21 @@ import org.jspecify.annotations.Nullable;
  * A value section (WIRE-PROTOCOL.md §2.1) ready to be written as a frame body: the header, the
  * pickle, and the out-of-band buffers of any {@code NdArray}s, each aligned to 64 bytes.
  *
- * <p>Immutable once built and safe to write from any thread, any number of times, each write
- * giving the same bytes, provided the {@code byte[]} and {@code NdArray} data the value
- * referenced are not modified: large arrays are read when written, not copied when encoded.
+ * <p>Immutable once built and safe to write from any thread, any number of times, each write giving
+ * the same bytes, provided the {@code byte[]} and {@code NdArray} data the value referenced are not
+ * modified: large arrays are read when written, not copied when encoded.
  *
  * <p>Maintainer notes. The pickle buffer holds, in order: the first 8 header bytes, the pickle
  * (minus any spliced byte arrays, inserted while writing) and the zero padding after the pickle,
- * which §2.1 lists unconditionally and the worker requires also when no buffer follows. The
- * buffer lengths of the header and the buffers themselves are written separately.
+ * which §2.1 lists unconditionally and the worker requires also when no buffer follows. The buffer
+ * lengths of the header and the buffers themselves are written separately.
  */
 public final class EncodedValue {
   /** WIRE-PROTOCOL.md §2.1: {@code bufferCount} is at most 65,536. */
   static final int MAX_BUFFERS = 65_536;
+
   static final int ALIGNMENT = 64;
+
   /** Largest single {@code write} call, so a stream never sees one huge request. */
   static final int CHUNK = 1 << 20;
 
@@ -125,7 +127,8 @@ public final class EncodedValue {
     long spliced = 0;
     for (int i = 0; i < spliceCount; i++) {
       if (spliceArrays[i].length >= minBytes) {
-        parts.add(new Part(headerEnd + splicePositions[i] - PickleOutput.HEADER_ROOM + spliced, i, -1));
+        parts.add(
+            new Part(headerEnd + splicePositions[i] - PickleOutput.HEADER_ROOM + spliced, i, -1));
       }
       spliced += spliceArrays[i].length;
     }
@@ -175,8 +178,7 @@ public final class EncodedValue {
     }
   }
 
-  private long writeHeaderAndPickle(OutputStream out, boolean[] skippedSplices)
-      throws IOException {
+  private long writeHeaderAndPickle(OutputStream out, boolean[] skippedSplices) throws IOException {
     out.write(pickle, 0, PickleOutput.HEADER_ROOM);
     long written = PickleOutput.HEADER_ROOM;
     if (bufferCount > 0) {

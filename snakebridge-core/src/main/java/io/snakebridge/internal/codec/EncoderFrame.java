@@ -7,9 +7,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One open container on the writer's explicit stack: where it is in its elements, and how to
- * name the current element in a {@code ConversionException} path. Frames are reused by depth
- * within one encoding.
+ * One open container on the writer's explicit stack: where it is in its elements, and how to name
+ * the current element in a {@code ConversionException} path. Frames are reused by depth within one
+ * encoding.
  */
 final class EncoderFrame {
   static final int ROOT = 0;
@@ -24,14 +24,19 @@ final class EncoderFrame {
   private static final int MAX_KEY_TEXT = 40;
 
   int kind;
+
   /** Elements must be hashable in Python: this is a set or frozenset, or a tuple inside a key. */
   boolean hashableItems;
+
   /** Index of the current element (for maps: of the current entry). */
   int index;
+
   int size;
   @Nullable Object current;
+
   /** The collection being walked, for the message when it changes meanwhile; may be null. */
   @Nullable Object source;
+
   private Object @Nullable [] array;
   private String @Nullable [] names;
   private @Nullable List<?> list;
@@ -122,7 +127,9 @@ final class EncoderFrame {
     return hashableItems || (kind == MAP && atKey);
   }
 
-  /** Appends how the current element is reached from this container: {@code [3]}, {@code ["key"]}. */
+  /**
+   * Appends how the current element is reached from this container: {@code [3]}, {@code ["key"]}.
+   */
   @SuppressWarnings("NullAway") // the fields of the frame's kind are set by its open method
   void appendPathSegment(StringBuilder path) {
     if (kind == ROOT && names != null && names[index] != null) {
@@ -153,7 +160,10 @@ final class EncoderFrame {
       path.append('"');
       for (int i = 0, n = cut ? MAX_KEY_TEXT : text.length(); i < n; i++) {
         char c = text.charAt(i);
-        path.append(c == '"' || c == '\\' ? "\\" + c : c < ' ' ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        path.append(
+            c == '"' || c == '\\'
+                ? "\\" + c
+                : c < ' ' ? String.format("\\x%02x", (int) c) : String.valueOf(c));
       }
       path.append(cut ? "...\"" : "\"");
     } else if (key instanceof Number || key instanceof PyTuple) {

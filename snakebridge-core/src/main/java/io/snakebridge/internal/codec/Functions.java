@@ -7,9 +7,9 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Java functional interfaces that cross to Python as callables (WIRE-PROTOCOL.md §5.4), and
- * the name each is announced with. The first match wins, in this order, for an object that
- * implements several.
+ * The Java functional interfaces that cross to Python as callables (WIRE-PROTOCOL.md §5.4), and the
+ * name each is announced with. The first match wins, in this order, for an object that implements
+ * several.
  */
 public final class Functions {
   private Functions() {}

@@ -5,9 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The values that cross by identity instead of by value: references to Python objects ({@code
- * sbw.ref}, WIRE-PROTOCOL.md §5.2) and Java functions Python may call ({@code sbw.callback},
- * §5.4). The codec does not know what they mean; it asks the runtime's {@code LiveObjects} for the
- * call being encoded or decoded.
+ * sbw.ref}, WIRE-PROTOCOL.md §5.2) and Java functions Python may call ({@code sbw.callback}, §5.4).
+ * The codec does not know what they mean; it asks the runtime's {@code LiveObjects} for the call
+ * being encoded or decoded.
  *
  * <p>Every method has a default that refuses the value, so an implementation overrides what its
  * direction needs: the runtime the writing of references and callbacks and the reading of
@@ -33,13 +33,17 @@ public interface LiveObjects {
   }
 
   /**
-   * Returns the Java value of {@code sbw.ref}, or of {@code sbw.stream_ref} when {@code stream}
-   * is set (WIRE-PROTOCOL.md §6.1: a reference to an iterator). From a worker all four arguments
-   * are present; in the other direction (a fake worker reading a CALL) {@code typeName} and
-   * {@code module} are null, and {@code stream} is false.
+   * Returns the Java value of {@code sbw.ref}, or of {@code sbw.stream_ref} when {@code stream} is
+   * set (WIRE-PROTOCOL.md §6.1: a reference to an iterator). From a worker all four arguments are
+   * present; in the other direction (a fake worker reading a CALL) {@code typeName} and {@code
+   * module} are null, and {@code stream} is false.
    */
   default Object readRef(
-      String refId, String sessionId, @Nullable String typeName, @Nullable String module, boolean stream) {
+      String refId,
+      String sessionId,
+      @Nullable String typeName,
+      @Nullable String module,
+      boolean stream) {
     throw new UnsupportedOperationException("a reference is not expected here");
   }
 

@@ -5,9 +5,9 @@ import java.nio.ByteOrder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns an out-of-band buffer (little-endian, C order) into the Java primitive array of its
- * dtype with one bulk copy through a {@link ByteBuffer} view; {@code bool} is the one type
- * without a bulk view and is converted in a plain loop.
+ * Turns an out-of-band buffer (little-endian, C order) into the Java primitive array of its dtype
+ * with one bulk copy through a {@link ByteBuffer} view; {@code bool} is the one type without a bulk
+ * view and is converted in a plain loop.
  */
 final class NdArrayData {
   private NdArrayData() {}
@@ -47,41 +47,47 @@ final class NdArrayData {
     int n = (int) count;
     ByteBuffer bytes = ByteBuffer.wrap(body, start, length).slice().order(ByteOrder.LITTLE_ENDIAN);
     switch (dtype) {
-      case "float64": {
-        double[] data = new double[n];
-        bytes.asDoubleBuffer().get(data);
-        return data;
-      }
-      case "float32": {
-        float[] data = new float[n];
-        bytes.asFloatBuffer().get(data);
-        return data;
-      }
+      case "float64":
+        {
+          double[] data = new double[n];
+          bytes.asDoubleBuffer().get(data);
+          return data;
+        }
+      case "float32":
+        {
+          float[] data = new float[n];
+          bytes.asFloatBuffer().get(data);
+          return data;
+        }
       case "int64":
-      case "uint64": {
-        long[] data = new long[n];
-        bytes.asLongBuffer().get(data);
-        return data;
-      }
+      case "uint64":
+        {
+          long[] data = new long[n];
+          bytes.asLongBuffer().get(data);
+          return data;
+        }
       case "int32":
-      case "uint32": {
-        int[] data = new int[n];
-        bytes.asIntBuffer().get(data);
-        return data;
-      }
+      case "uint32":
+        {
+          int[] data = new int[n];
+          bytes.asIntBuffer().get(data);
+          return data;
+        }
       case "int16":
-      case "uint16": {
-        short[] data = new short[n];
-        bytes.asShortBuffer().get(data);
-        return data;
-      }
+      case "uint16":
+        {
+          short[] data = new short[n];
+          bytes.asShortBuffer().get(data);
+          return data;
+        }
       case "bool":
         return booleans(body, start, n);
-      default: {
-        byte[] data = new byte[n];
-        System.arraycopy(body, start, data, 0, n);
-        return data;
-      }
+      default:
+        {
+          byte[] data = new byte[n];
+          System.arraycopy(body, start, data, 0, n);
+          return data;
+        }
     }
   }
 

@@ -66,7 +66,9 @@ final class Opcodes {
 
   private Opcodes() {}
 
-  /** Returns a readable name for error messages: CPython's name for opcodes of the subset, else hex. */
+  /**
+   * Returns a readable name for error messages: CPython's name for opcodes of the subset, else hex.
+   */
   static String describe(int opcode) {
     String hex = String.format("0x%02x", opcode);
     String name = name(opcode);
@@ -75,52 +77,98 @@ final class Opcodes {
 
   private static @Nullable String name(int opcode) {
     switch (opcode) {
-      case MARK: return "MARK";
-      case STOP: return "STOP";
-      case POP: return "POP";
-      case POP_MARK: return "POP_MARK";
-      case BININT: return "BININT";
-      case BININT1: return "BININT1";
-      case BININT2: return "BININT2";
-      case NONE: return "NONE";
-      case REDUCE: return "REDUCE";
-      case BINUNICODE: return "BINUNICODE";
-      case APPEND: return "APPEND";
-      case EMPTY_DICT: return "EMPTY_DICT";
-      case APPENDS: return "APPENDS";
-      case BINGET: return "BINGET";
-      case LONG_BINGET: return "LONG_BINGET";
-      case EMPTY_LIST: return "EMPTY_LIST";
-      case BINPUT: return "BINPUT";
-      case LONG_BINPUT: return "LONG_BINPUT";
-      case SETITEM: return "SETITEM";
-      case TUPLE: return "TUPLE";
-      case EMPTY_TUPLE: return "EMPTY_TUPLE";
-      case SETITEMS: return "SETITEMS";
-      case BINFLOAT: return "BINFLOAT";
-      case BINBYTES: return "BINBYTES";
-      case SHORT_BINBYTES: return "SHORT_BINBYTES";
-      case PROTO: return "PROTO";
-      case TUPLE1: return "TUPLE1";
-      case TUPLE2: return "TUPLE2";
-      case TUPLE3: return "TUPLE3";
-      case NEWTRUE: return "NEWTRUE";
-      case NEWFALSE: return "NEWFALSE";
-      case LONG1: return "LONG1";
-      case LONG4: return "LONG4";
-      case SHORT_BINUNICODE: return "SHORT_BINUNICODE";
-      case BINUNICODE8: return "BINUNICODE8";
-      case BINBYTES8: return "BINBYTES8";
-      case EMPTY_SET: return "EMPTY_SET";
-      case ADDITEMS: return "ADDITEMS";
-      case FROZENSET: return "FROZENSET";
-      case STACK_GLOBAL: return "STACK_GLOBAL";
-      case MEMOIZE: return "MEMOIZE";
-      case FRAME: return "FRAME";
-      case BYTEARRAY8: return "BYTEARRAY8";
-      case NEXT_BUFFER: return "NEXT_BUFFER";
-      case READONLY_BUFFER: return "READONLY_BUFFER";
-      default: return null;
+      case MARK:
+        return "MARK";
+      case STOP:
+        return "STOP";
+      case POP:
+        return "POP";
+      case POP_MARK:
+        return "POP_MARK";
+      case BININT:
+        return "BININT";
+      case BININT1:
+        return "BININT1";
+      case BININT2:
+        return "BININT2";
+      case NONE:
+        return "NONE";
+      case REDUCE:
+        return "REDUCE";
+      case BINUNICODE:
+        return "BINUNICODE";
+      case APPEND:
+        return "APPEND";
+      case EMPTY_DICT:
+        return "EMPTY_DICT";
+      case APPENDS:
+        return "APPENDS";
+      case BINGET:
+        return "BINGET";
+      case LONG_BINGET:
+        return "LONG_BINGET";
+      case EMPTY_LIST:
+        return "EMPTY_LIST";
+      case BINPUT:
+        return "BINPUT";
+      case LONG_BINPUT:
+        return "LONG_BINPUT";
+      case SETITEM:
+        return "SETITEM";
+      case TUPLE:
+        return "TUPLE";
+      case EMPTY_TUPLE:
+        return "EMPTY_TUPLE";
+      case SETITEMS:
+        return "SETITEMS";
+      case BINFLOAT:
+        return "BINFLOAT";
+      case BINBYTES:
+        return "BINBYTES";
+      case SHORT_BINBYTES:
+        return "SHORT_BINBYTES";
+      case PROTO:
+        return "PROTO";
+      case TUPLE1:
+        return "TUPLE1";
+      case TUPLE2:
+        return "TUPLE2";
+      case TUPLE3:
+        return "TUPLE3";
+      case NEWTRUE:
+        return "NEWTRUE";
+      case NEWFALSE:
+        return "NEWFALSE";
+      case LONG1:
+        return "LONG1";
+      case LONG4:
+        return "LONG4";
+      case SHORT_BINUNICODE:
+        return "SHORT_BINUNICODE";
+      case BINUNICODE8:
+        return "BINUNICODE8";
+      case BINBYTES8:
+        return "BINBYTES8";
+      case EMPTY_SET:
+        return "EMPTY_SET";
+      case ADDITEMS:
+        return "ADDITEMS";
+      case FROZENSET:
+        return "FROZENSET";
+      case STACK_GLOBAL:
+        return "STACK_GLOBAL";
+      case MEMOIZE:
+        return "MEMOIZE";
+      case FRAME:
+        return "FRAME";
+      case BYTEARRAY8:
+        return "BYTEARRAY8";
+      case NEXT_BUFFER:
+        return "NEXT_BUFFER";
+      case READONLY_BUFFER:
+        return "READONLY_BUFFER";
+      default:
+        return null;
     }
   }
 }

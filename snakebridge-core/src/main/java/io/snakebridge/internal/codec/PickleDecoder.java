@@ -14,25 +14,26 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The pickle machine of the reader: executes the restricted opcode set of WIRE-PROTOCOL.md §3.1
- * on an explicit stack, never recursing. Not thread-safe; {@link ValueReader} makes one per
- * decoding.
+ * The pickle machine of the reader: executes the restricted opcode set of WIRE-PROTOCOL.md §3.1 on
+ * an explicit stack, never recursing. Not thread-safe; {@link ValueReader} makes one per decoding.
  *
  * <p>Maintainer notes. Next to each stack slot sits a {@code meta} int: the nesting depth of the
  * value (scalars 0, a flat list 1), an {@link #UNHASHABLE} bit and an {@link #INTERNAL} bit
- * (cheaper to test than the object's type). Depth is checked on every insertion, so over-deep
- * input fails as it grows. Hashability is what Python would enforce:
- * a dict key or set element that is (or, in a tuple, holds) a list, dict, set, bytearray or array
- * is a format error, which also keeps Java's recursive {@code hashCode} away from any cycle.
+ * (cheaper to test than the object's type). Depth is checked on every insertion, so over-deep input
+ * fails as it grows. Hashability is what Python would enforce: a dict key or set element that is
+ * (or, in a tuple, holds) a list, dict, set, bytearray or array is a format error, which also keeps
+ * Java's recursive {@code hashCode} away from any cycle.
  *
- * <p>The memo can hand out a list, dict or set again after it has been filled further, which
- * makes its recorded depth stale and allows cycles. CPython only does that for shared objects,
- * so when it happens the finished value gets one extra iterative pass ({@link SharedValueCheck}).
+ * <p>The memo can hand out a list, dict or set again after it has been filled further, which makes
+ * its recorded depth stale and allows cycles. CPython only does that for shared objects, so when it
+ * happens the finished value gets one extra iterative pass ({@link SharedValueCheck}).
  */
 final class PickleDecoder {
   static final int UNHASHABLE = 1 << 30;
+
   /** The slot holds a {@link StackOnly} object. */
   static final int INTERNAL = 1 << 29;
+
   private static final int DEPTH = INTERNAL - 1;
 
   private final PickleInput input;
@@ -63,9 +64,13 @@ final class PickleDecoder {
       if (clock != null && --untilCheck == 0) {
         untilCheck = OPCODES_PER_CLOCK_CHECK;
         if (clock.getAsLong() - deadline >= 0) {
-          throw new DecodingTimedOutException("the deadline passed while its value was decoded"
-              + " (" + (input.pos - input.base) + " of " + (input.end - input.base)
-              + " bytes read)");
+          throw new DecodingTimedOutException(
+              "the deadline passed while its value was decoded"
+                  + " ("
+                  + (input.pos - input.base)
+                  + " of "
+                  + (input.end - input.base)
+                  + " bytes read)");
         }
       }
       int opcode = input.opcode();
@@ -136,8 +141,12 @@ final class PickleDecoder {
   /** A FRAME only announces how many bytes follow; they are decoded as usual. */
   private void frame(long length) {
     if (length < 0 || length > input.remaining()) {
-      throw input.error("FRAME of " + Long.toUnsignedString(length) + " bytes but only "
-          + input.remaining() + " remain in the pickle");
+      throw input.error(
+          "FRAME of "
+              + Long.toUnsignedString(length)
+              + " bytes but only "
+              + input.remaining()
+              + " remain in the pickle");
     }
   }
 
@@ -152,8 +161,10 @@ final class PickleDecoder {
       throw input.error("STOP with " + markCount + " unclosed MARK");
     }
     if (sp != 1) {
-      throw input.error(sp == 0 ? "stack underflow: STOP on an empty stack"
-          : "STOP leaves " + sp + " objects on the stack instead of one");
+      throw input.error(
+          sp == 0
+              ? "stack underflow: STOP on an empty stack"
+              : "STOP leaves " + sp + " objects on the stack instead of one");
     }
     if (input.hasMore()) {
       throw input.error(input.remaining() + " trailing bytes after STOP");
@@ -267,8 +278,8 @@ final class PickleDecoder {
   }
 
   /**
-   * Returns the largest meta depth of the items from {@code itemsStart} up (0 when there are
-   * none), refusing internal objects; one pass over ints, no type checks.
+   * Returns the largest meta depth of the items from {@code itemsStart} up (0 when there are none),
+   * refusing internal objects; one pass over ints, no type checks.
    */
   private int deepestItem(int itemsStart, String where) {
     int combined = 0;
@@ -289,8 +300,12 @@ final class PickleDecoder {
   private void setItems(int itemsStart) {
     int target = target(itemsStart);
     if (!(stack[target] instanceof LinkedHashMap) || ((sp - itemsStart) & 1) != 0) {
-      throw input.error("SETITEM(S) needs a dict and key-value pairs, got a "
-          + typeName(stack[target]) + " and " + (sp - itemsStart) + " items");
+      throw input.error(
+          "SETITEM(S) needs a dict and key-value pairs, got a "
+              + typeName(stack[target])
+              + " and "
+              + (sp - itemsStart)
+              + " items");
     }
     Map<Object, Object> map = (Map<Object, Object>) stack[target];
     int depth = depthWith(meta[target], deepestItem(itemsStart, "a dict key or value"));
@@ -340,15 +355,21 @@ final class PickleDecoder {
   }
 
   /**
-   * Two keys Python keeps apart that are one in Java (two NaN floats, tuples holding them): the
-   * map or set would silently lose one; the value has no faithful Java form.
+   * Two keys Python keeps apart that are one in Java (two NaN floats, tuples holding them): the map
+   * or set would silently lose one; the value has no faithful Java form.
    */
   private WireFormatException collision(String what, Object key) {
     String text = key instanceof byte[] ? "bytes" : String.valueOf(key);
-    return input.unrepresentable("two " + what + "s are distinct in Python but equal in Java, "
-        + (text.length() <= 60 ? text : text.substring(0, 57) + "...") + " ("
-        + typeName(key) + "); the Java " + (what.startsWith("dict") ? "map" : "set")
-        + " would keep only one of them");
+    return input.unrepresentable(
+        "two "
+            + what
+            + "s are distinct in Python but equal in Java, "
+            + (text.length() <= 60 ? text : text.substring(0, 57) + "...")
+            + " ("
+            + typeName(key)
+            + "); the Java "
+            + (what.startsWith("dict") ? "map" : "set")
+            + " would keep only one of them");
   }
 
   private void tuple(int itemsStart) {
@@ -364,9 +385,10 @@ final class PickleDecoder {
     boolean internal = (combined & INTERNAL) != 0;
     int unhashable = combined & UNHASHABLE;
     // A tuple holding a global or a buffer can only be the arguments of a REDUCE.
-    Object tuple = internal
-        ? new StackOnly.ArgsTuple(Arrays.copyOfRange(stack, itemsStart, sp))
-        : PyTuple.copyOf(Arrays.asList(stack).subList(itemsStart, sp));
+    Object tuple =
+        internal
+            ? new StackOnly.ArgsTuple(Arrays.copyOfRange(stack, itemsStart, sp))
+            : PyTuple.copyOf(Arrays.asList(stack).subList(itemsStart, sp));
     Arrays.fill(stack, itemsStart, sp, null);
     sp = itemsStart;
     push(tuple, internal ? UNHASHABLE | INTERNAL : depth | unhashable);
@@ -378,11 +400,13 @@ final class PickleDecoder {
     target(sp - 1);
     Object name = stack[--sp];
     Object module = stack[--sp];
-    SbwGlobal global = module instanceof String && name instanceof String
-        ? SbwGlobal.find((String) module, (String) name) : null;
+    SbwGlobal global =
+        module instanceof String && name instanceof String
+            ? SbwGlobal.find((String) module, (String) name)
+            : null;
     if (global == null) {
-      throw input.error("global " + describe(module) + "." + describe(name)
-          + " is not allowed (only sbw.*)");
+      throw input.error(
+          "global " + describe(module) + "." + describe(name) + " is not allowed (only sbw.*)");
     }
     push(global, UNHASHABLE | INTERNAL);
   }
@@ -394,8 +418,10 @@ final class PickleDecoder {
     if (!(callable instanceof SbwGlobal)) {
       throw input.error("REDUCE of a " + typeName(callable) + ", not an sbw global");
     }
-    Object[] items = args instanceof StackOnly.ArgsTuple ? ((StackOnly.ArgsTuple) args).items
-        : args instanceof PyTuple ? ((PyTuple) args).toArray() : null;
+    Object[] items =
+        args instanceof StackOnly.ArgsTuple
+            ? ((StackOnly.ArgsTuple) args).items
+            : args instanceof PyTuple ? ((PyTuple) args).toArray() : null;
     if (items == null) {
       throw input.error("REDUCE arguments are a " + typeName(args) + ", not a tuple");
     }
@@ -412,8 +438,10 @@ final class PickleDecoder {
   private void get(long index) {
     Object value = memo.get(index);
     int valueMeta = memo.meta(index);
-    sharedMutable |= value instanceof ArrayList || value instanceof LinkedHashMap
-        || value instanceof LinkedHashSet;
+    sharedMutable |=
+        value instanceof ArrayList
+            || value instanceof LinkedHashMap
+            || value instanceof LinkedHashSet;
     push(value, valueMeta);
   }
 
@@ -427,7 +455,8 @@ final class PickleDecoder {
   }
 
   static String typeName(@Nullable Object value) {
-    return value == null ? "None" : value instanceof StackOnly ? value.toString()
-        : value.getClass().getSimpleName();
+    return value == null
+        ? "None"
+        : value instanceof StackOnly ? value.toString() : value.getClass().getSimpleName();
   }
 }

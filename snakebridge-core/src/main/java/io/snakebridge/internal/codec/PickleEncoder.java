@@ -42,16 +42,16 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes one value section: walks the Java value with an explicit stack (no recursion, so the
- * depth limit, not the thread's stack size, bounds nesting) and emits the restricted pickle.
- * Not thread-safe; {@link ValueWriter} makes one per encoding.
+ * Writes one value section: walks the Java value with an explicit stack (no recursion, so the depth
+ * limit, not the thread's stack size, bounds nesting) and emits the restricted pickle. Not
+ * thread-safe; {@link ValueWriter} makes one per encoding.
  *
- * <p>Maintainer notes. Each container writes its opening opcodes when it is pushed and its
- * closing opcode ({@code APPENDS}, {@code SETITEMS}, {@code TUPLE}...) when its elements run out.
- * Empty containers never get a frame. Paths for error messages are rebuilt from the frames only
- * when something fails, so the hot path pays nothing for them. References and Java functions are
- * handed to the call's {@link LiveObjects} as they are met; whatever it throws ends the encoding
- * unchanged (a released reference is not a conversion problem).
+ * <p>Maintainer notes. Each container writes its opening opcodes when it is pushed and its closing
+ * opcode ({@code APPENDS}, {@code SETITEMS}, {@code TUPLE}...) when its elements run out. Empty
+ * containers never get a frame. Paths for error messages are rebuilt from the frames only when
+ * something fails, so the hot path pays nothing for them. References and Java functions are handed
+ * to the call's {@link LiveObjects} as they are met; whatever it throws ends the encoding unchanged
+ * (a released reference is not a conversion problem).
  */
 final class PickleEncoder {
   private static final int INITIAL_CAPACITY = 256;
@@ -125,7 +125,8 @@ final class PickleEncoder {
       boolean more;
       try {
         more = frame.advance();
-      } catch (ConcurrentModificationException | IndexOutOfBoundsException
+      } catch (ConcurrentModificationException
+          | IndexOutOfBoundsException
           | NoSuchElementException e) {
         throw modified(frame.source, depth - 1);
       }
@@ -142,14 +143,17 @@ final class PickleEncoder {
   }
 
   /**
-   * A collection changed while it was being written (by another thread, say): what was written
-   * is no snapshot of it. {@code frameCount} frames lead to it; its own frame, if any, is in no
-   * state to name an element.
+   * A collection changed while it was being written (by another thread, say): what was written is
+   * no snapshot of it. {@code frameCount} frames lead to it; its own frame, if any, is in no state
+   * to name an element.
    */
   private ConversionException modified(@Nullable Object collection, int frameCount) {
-    return new ConversionException("the collection was modified while it was being encoded;"
-        + " pass a copy or keep other threads from changing it during the call",
-        javaType(collection), null, path(frameCount));
+    return new ConversionException(
+        "the collection was modified while it was being encoded;"
+            + " pass a copy or keep other threads from changing it during the call",
+        javaType(collection),
+        null,
+        path(frameCount));
   }
 
   private void write(@Nullable Object value, boolean mustBeHashable) {
@@ -254,8 +258,10 @@ final class PickleEncoder {
     } else if (value instanceof BigDecimal) {
       writeSbw(value, false);
     } else {
-      throw refuse(value, "no Python mapping for this Number type; pass a Long, Double, "
-          + "BigInteger or BigDecimal");
+      throw refuse(
+          value,
+          "no Python mapping for this Number type; pass a Long, Double, "
+              + "BigInteger or BigDecimal");
     }
   }
 
@@ -269,8 +275,10 @@ final class PickleEncoder {
       return;
     }
     if (mustBeHashable) {
-      throw refuse(value, "unhashable in Python: a dict key or set element must not be a "
-          + "list, dict, set or array (use a PyTuple or a PyFrozenSet)");
+      throw refuse(
+          value,
+          "unhashable in Python: a dict key or set element must not be a "
+              + "list, dict, set or array (use a PyTuple or a PyFrozenSet)");
     }
     // Every container counts towards the depth, empty ones too, as the reader counts them.
     checkDepth(value);
@@ -313,7 +321,9 @@ final class PickleEncoder {
     frame.hashableItems = mustBeHashable;
   }
 
-  /** {@code MARK}, the elements (which must be hashable), {@code FROZENSET}: as CPython writes one. */
+  /**
+   * {@code MARK}, the elements (which must be hashable), {@code FROZENSET}: as CPython writes one.
+   */
   private void writeFrozenSet(PyFrozenSet set) {
     checkDepth(set);
     out.op(MARK);
@@ -352,9 +362,19 @@ final class PickleEncoder {
       throw modified(container, depth);
     }
     if (clash != null) {
-      throw new ConversionException("the " + what + " " + describeKey(clash[0]) + " and "
-          + describeKey(clash[1]) + " are distinct in Java but equal in Python, where the "
-          + pythonType + " would keep only one of them", javaType(container), null, path());
+      throw new ConversionException(
+          "the "
+              + what
+              + " "
+              + describeKey(clash[0])
+              + " and "
+              + describeKey(clash[1])
+              + " are distinct in Java but equal in Python, where the "
+              + pythonType
+              + " would keep only one of them",
+          javaType(container),
+          null,
+          path());
     }
   }
 
@@ -362,9 +382,13 @@ final class PickleEncoder {
     if (key == null) {
       return "null";
     }
-    String text = key instanceof byte[] ? "byte[" + ((byte[]) key).length + "] "
-        + Arrays.toString(Arrays.copyOf((byte[]) key, Math.min(8, ((byte[]) key).length)))
-        : key instanceof String ? '"' + (String) key + '"' : String.valueOf(key);
+    String text =
+        key instanceof byte[]
+            ? "byte["
+                + ((byte[]) key).length
+                + "] "
+                + Arrays.toString(Arrays.copyOf((byte[]) key, Math.min(8, ((byte[]) key).length)))
+            : key instanceof String ? '"' + (String) key + '"' : String.valueOf(key);
     if (text.length() > 60) {
       text = text.substring(0, 57) + "...";
     }
@@ -408,16 +432,21 @@ final class PickleEncoder {
     try {
       if (value instanceof NdArray) {
         if (mustBeHashable) {
-          throw refuse(value, "unhashable in Python: a numpy array cannot be a dict key or set element");
+          throw refuse(
+              value, "unhashable in Python: a numpy array cannot be a dict key or set element");
         }
         if (bufferCount == EncodedValue.MAX_BUFFERS) {
-          throw refuse(value, "more than " + EncodedValue.MAX_BUFFERS + " numpy arrays in one value");
+          throw refuse(
+              value, "more than " + EncodedValue.MAX_BUFFERS + " numpy arrays in one value");
         }
         addBuffer(SbwWriter.writeNdArray(out, (NdArray) value));
-      } else if (mustBeHashable && value instanceof PyNonFiniteDecimal
+      } else if (mustBeHashable
+          && value instanceof PyNonFiniteDecimal
           && ((PyNonFiniteDecimal) value).isSignaling()) {
-        throw refuse(value, "unhashable in Python: a signalling NaN Decimal cannot be a dict key "
-            + "or set element");
+        throw refuse(
+            value,
+            "unhashable in Python: a signalling NaN Decimal cannot be a dict key "
+                + "or set element");
       } else if (value instanceof WireRef) {
         writeWireRef((WireRef) value);
       } else if (value instanceof WireCallback) {
@@ -464,9 +493,17 @@ final class PickleEncoder {
 
   private ConversionException tooLarge(@Nullable Object root, long atLeast) {
     Object value = depth > 0 ? frames[depth - 1].current : root;
-    return new ConversionException("the value section takes at least " + atLeast
-        + " bytes, more than the " + maxBody + " bytes a frame of at most "
-        + (maxBody + 12) + " bytes allows", javaType(value), null, path());
+    return new ConversionException(
+        "the value section takes at least "
+            + atLeast
+            + " bytes, more than the "
+            + maxBody
+            + " bytes a frame of at most "
+            + (maxBody + 12)
+            + " bytes allows",
+        javaType(value),
+        null,
+        path());
   }
 
   private static @Nullable String javaType(@Nullable Object value) {

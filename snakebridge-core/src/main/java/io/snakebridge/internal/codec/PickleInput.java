@@ -26,6 +26,7 @@ final class PickleInput {
   final int base;
   final int end;
   int pos;
+
   /** Offset of the opcode being decoded, for messages. */
   int opcodeAt;
 
@@ -65,8 +66,14 @@ final class PickleInput {
 
   private void require(long count, String what) {
     if (count > end - pos) {
-      throw error("truncated input: " + what + " needs " + count + " bytes but only "
-          + (end - pos) + " remain in the pickle");
+      throw error(
+          "truncated input: "
+              + what
+              + " needs "
+              + count
+              + " bytes but only "
+              + (end - pos)
+              + " remain in the pickle");
     }
   }
 

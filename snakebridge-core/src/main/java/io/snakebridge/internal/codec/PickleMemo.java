@@ -3,12 +3,12 @@ package io.snakebridge.internal.codec;
 import java.util.Arrays;
 
 /**
- * The pickle memo: objects stored by {@code MEMOIZE}/{@code BINPUT} and fetched again by
- * {@code BINGET}, so an object shared in Python is one shared object in Java. Each entry keeps
- * its stack {@code meta} (depth and hashability) too.
+ * The pickle memo: objects stored by {@code MEMOIZE}/{@code BINPUT} and fetched again by {@code
+ * BINGET}, so an object shared in Python is one shared object in Java. Each entry keeps its stack
+ * {@code meta} (depth and hashability) too.
  *
- * <p>An index is bounded by the pickle's length (CPython numbers entries 0, 1, 2...), so a
- * forged index cannot make the memo grow beyond the size of the input.
+ * <p>An index is bounded by the pickle's length (CPython numbers entries 0, 1, 2...), so a forged
+ * index cannot make the memo grow beyond the size of the input.
  */
 final class PickleMemo {
   private static final int UNSET = -1;
@@ -37,8 +37,8 @@ final class PickleMemo {
 
   void put(long index, Object value, int meta) {
     if (index >= maxIndex) {
-      throw input.error("memo index " + index + " is out of range for a pickle of "
-          + maxIndex + " bytes");
+      throw input.error(
+          "memo index " + index + " is out of range for a pickle of " + maxIndex + " bytes");
     }
     int i = (int) index;
     if (i >= values.length) {

@@ -22,20 +22,22 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The growable byte buffer a pickle is written into, with one method per scalar the writer
- * emits. Not thread-safe: one instance per encoding.
+ * The growable byte buffer a pickle is written into, with one method per scalar the writer emits.
+ * Not thread-safe: one instance per encoding.
  *
  * <p>Maintainer notes. The buffer starts with {@link #HEADER_ROOM} bytes reserved for the value
- * section's first two header fields, so a section without out-of-band buffers goes out in a
- * single write. Large byte arrays (a {@code byte[]} argument, a long string's UTF-8) are not
- * copied: they are recorded as <em>splices</em>, inserted at their position when the section is
- * written. Every growth is checked against the body budget before allocating, so an oversized
- * value fails early instead of allocating up to the limit first.
+ * section's first two header fields, so a section without out-of-band buffers goes out in a single
+ * write. Large byte arrays (a {@code byte[]} argument, a long string's UTF-8) are not copied: they
+ * are recorded as <em>splices</em>, inserted at their position when the section is written. Every
+ * growth is checked against the body budget before allocating, so an oversized value fails early
+ * instead of allocating up to the limit first.
  */
 final class PickleOutput {
   static final int HEADER_ROOM = 8;
+
   /** Byte arrays at least this long are spliced rather than copied. */
   static final int SPLICE_MIN = 64 * 1024;
+
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
   private static final VarHandle LONG_BE =

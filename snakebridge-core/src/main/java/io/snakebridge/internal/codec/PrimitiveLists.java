@@ -10,7 +10,6 @@ import static io.snakebridge.internal.codec.Opcodes.NEWTRUE;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a Java primitive array (other than {@code byte[]}, which is {@code bytes}) as a Python

@@ -26,13 +26,13 @@ import org.jspecify.annotations.Nullable;
  * Finds the keys of a Java map (or elements of a set) that are distinct in Java but one key in
  * Python, where the dict or set the worker builds would silently keep only one of them.
  *
- * <p>Python compares numbers by value across types ({@code 1 == 1.0 == True == Decimal("1.00")
- * == complex(1, 0)}, {@code 0.0 == -0.0}), bytes by content, aware datetimes and times by the
- * instant they stand for, and tuples item by item. Java's {@code equals} does none of that. Each
- * key is mapped to a canonical Java value whose {@code equals} is Python's {@code ==} for the
- * types the writer sends; keys whose canonical values are equal collide. A NaN is equal to
- * nothing, as the distinct float objects the worker unpickles are. References compare as
- * themselves: the objects they stand for are not known here.
+ * <p>Python compares numbers by value across types ({@code 1 == 1.0 == True == Decimal("1.00") ==
+ * complex(1, 0)}, {@code 0.0 == -0.0}), bytes by content, aware datetimes and times by the instant
+ * they stand for, and tuples item by item. Java's {@code equals} does none of that. Each key is
+ * mapped to a canonical Java value whose {@code equals} is Python's {@code ==} for the types the
+ * writer sends; keys whose canonical values are equal collide. A NaN is equal to nothing, as the
+ * distinct float objects the worker unpickles are. References compare as themselves: the objects
+ * they stand for are not known here.
  *
  * <p>Stateless.
  */
@@ -43,8 +43,8 @@ final class PythonKeys {
   private PythonKeys() {}
 
   /**
-   * Returns two keys of {@code keys} that are one key in Python, in the order met, or null when
-   * all are distinct there.
+   * Returns two keys of {@code keys} that are one key in Python, in the order met, or null when all
+   * are distinct there.
    */
   static Object @Nullable [] collision(Iterable<?> keys) {
     if (sameSafeClass(keys)) {
@@ -62,8 +62,8 @@ final class PythonKeys {
   }
 
   /**
-   * All keys of one class whose Java equality is already Python's: the usual maps of strings or
-   * of longs pay one pass of class checks.
+   * All keys of one class whose Java equality is already Python's: the usual maps of strings or of
+   * longs pay one pass of class checks.
    */
   private static boolean sameSafeClass(Iterable<?> keys) {
     Class<?> first = null;
@@ -73,9 +73,14 @@ final class PythonKeys {
       }
       Class<?> type = key.getClass();
       if (first == null) {
-        if (type != String.class && type != Long.class && type != Integer.class
-            && type != UUID.class && type != LocalDate.class && type != LocalDateTime.class
-            && type != LocalTime.class && type != Duration.class) {
+        if (type != String.class
+            && type != Long.class
+            && type != Integer.class
+            && type != UUID.class
+            && type != LocalDate.class
+            && type != LocalDateTime.class
+            && type != LocalTime.class
+            && type != Duration.class) {
           return false;
         }
         first = type;
@@ -117,7 +122,8 @@ final class PythonKeys {
     }
     if (key instanceof PyComplex) {
       PyComplex complex = (PyComplex) key;
-      return complex.imag() == 0 ? real(complex.real())
+      return complex.imag() == 0
+          ? real(complex.real())
           : List.of(Complex.class, real(complex.real()), real(complex.imag()));
     }
     if (key instanceof OffsetDateTime) {
@@ -131,8 +137,8 @@ final class PythonKeys {
     }
     if (key instanceof OffsetTime) {
       OffsetTime time = (OffsetTime) key;
-      return new AwareTime(time.toLocalTime().toNanoOfDay()
-          - time.getOffset().getTotalSeconds() * 1_000_000_000L);
+      return new AwareTime(
+          time.toLocalTime().toNanoOfDay() - time.getOffset().getTotalSeconds() * 1_000_000_000L);
     }
     if (key instanceof PyTuple) {
       PyTuple tuple = (PyTuple) key;
@@ -164,9 +170,8 @@ final class PythonKeys {
   }
 
   /**
-   * Numbers by exact value: a long when the value is a whole number that fits one, else the
-   * decimal without trailing zeros (one form per value; nothing is expanded, whatever the
-   * exponent).
+   * Numbers by exact value: a long when the value is a whole number that fits one, else the decimal
+   * without trailing zeros (one form per value; nothing is expanded, whatever the exponent).
    */
   private static Object number(BigDecimal value) {
     BigDecimal stripped = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();

@@ -7,10 +7,9 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The globals of module {@code sbw} (WIRE-PROTOCOL.md §3.3, §5.2, §5.4, §6.1), the only
- * callables a value section may name. On the reader's stack a {@code SbwGlobal} stands for the
- * callable between {@code STACK_GLOBAL} and {@code REDUCE}; it can never become part of a decoded
- * value.
+ * The globals of module {@code sbw} (WIRE-PROTOCOL.md §3.3, §5.2, §5.4, §6.1), the only callables a
+ * value section may name. On the reader's stack a {@code SbwGlobal} stands for the callable between
+ * {@code STACK_GLOBAL} and {@code REDUCE}; it can never become part of a decoded value.
  */
 enum SbwGlobal implements StackOnly {
   COMPLEX("complex"),
@@ -29,6 +28,7 @@ enum SbwGlobal implements StackOnly {
   private static final SbwGlobal[] ALL = values();
 
   final String pythonName;
+
   /** {@code SHORT_BINUNICODE "sbw"}, {@code SHORT_BINUNICODE name}, {@code STACK_GLOBAL}. */
   @SuppressWarnings("ImmutableEnumChecker") // written as it is, never changed
   final byte[] reference;

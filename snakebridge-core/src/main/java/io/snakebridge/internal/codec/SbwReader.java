@@ -8,7 +8,6 @@ import io.snakebridge.PyTime;
 import io.snakebridge.PyTuple;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -21,9 +20,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the Java value of an {@code sbw} global from its argument tuple (WIRE-PROTOCOL.md
- * §3.3), checking the exact argument shapes, and hands out the section's out-of-band buffers in
- * order for {@code NEXT_BUFFER}.
+ * Builds the Java value of an {@code sbw} global from its argument tuple (WIRE-PROTOCOL.md §3.3),
+ * checking the exact argument shapes, and hands out the section's out-of-band buffers in order for
+ * {@code NEXT_BUFFER}.
  */
 final class SbwReader {
   /** Python's {@code timedelta.max.days}. */
@@ -40,7 +39,11 @@ final class SbwReader {
   private int buffersUsed;
 
   SbwReader(
-      byte[] body, SectionLayout layout, PickleInput input, LiveObjects live, int maxDecimalDigits) {
+      byte[] body,
+      SectionLayout layout,
+      PickleInput input,
+      LiveObjects live,
+      int maxDecimalDigits) {
     this.body = body;
     this.layout = layout;
     this.input = input;
@@ -50,16 +53,20 @@ final class SbwReader {
 
   StackOnly.BufferRef nextBuffer() {
     if (buffersUsed == layout.bufferCount) {
-      throw input.error("NEXT_BUFFER number " + (buffersUsed + 1) + " but the section has only "
-          + layout.bufferCount + " buffers");
+      throw input.error(
+          "NEXT_BUFFER number "
+              + (buffersUsed + 1)
+              + " but the section has only "
+              + layout.bufferCount
+              + " buffers");
     }
     return new StackOnly.BufferRef(buffersUsed++);
   }
 
   void checkAllBuffersUsed() {
     if (buffersUsed != layout.bufferCount) {
-      throw input.error("the section has " + layout.bufferCount + " buffers but the pickle used "
-          + buffersUsed);
+      throw input.error(
+          "the section has " + layout.bufferCount + " buffers but the pickle used " + buffersUsed);
     }
   }
 
@@ -73,7 +80,8 @@ final class SbwReader {
           return dateTime(args);
         case DATE:
           arity(global, args, 3);
-          return LocalDate.of(int32(global, args, 0), int32(global, args, 1), int32(global, args, 2));
+          return LocalDate.of(
+              int32(global, args, 0), int32(global, args, 1), int32(global, args, 2));
         case TIME:
           return time(args);
         case TIMEDELTA:
@@ -113,10 +121,15 @@ final class SbwReader {
   private Object dateTime(Object[] args) {
     SbwGlobal global = SbwGlobal.DATETIME;
     arity(global, args, 9, 10);
-    LocalDateTime local = LocalDateTime.of(
-        int32(global, args, 0), int32(global, args, 1), int32(global, args, 2),
-        int32(global, args, 3), int32(global, args, 4), int32(global, args, 5),
-        micros(global, args, 6) * 1000 + nanos(global, args, 9));
+    LocalDateTime local =
+        LocalDateTime.of(
+            int32(global, args, 0),
+            int32(global, args, 1),
+            int32(global, args, 2),
+            int32(global, args, 3),
+            int32(global, args, 4),
+            int32(global, args, 5),
+            micros(global, args, 6) * 1000 + nanos(global, args, 9));
     if (fold(global, args, 8) == 1) {
       return new PyDateTime(local, args[7] == null ? null : offset(global, args, 7), 1);
     }
@@ -126,8 +139,12 @@ final class SbwReader {
   private Object time(Object[] args) {
     SbwGlobal global = SbwGlobal.TIME;
     arity(global, args, 6);
-    LocalTime local = LocalTime.of(int32(global, args, 0), int32(global, args, 1),
-        int32(global, args, 2), micros(global, args, 3) * 1000);
+    LocalTime local =
+        LocalTime.of(
+            int32(global, args, 0),
+            int32(global, args, 1),
+            int32(global, args, 2),
+            micros(global, args, 3) * 1000);
     if (fold(global, args, 5) == 1) {
       return new PyTime(local, args[4] == null ? null : offset(global, args, 4), 1);
     }
@@ -140,10 +157,20 @@ final class SbwReader {
     long days = arg(global, args, 0, Long.class);
     long seconds = arg(global, args, 1, Long.class);
     long micros = arg(global, args, 2, Long.class);
-    if (Math.abs(days) > MAX_DAYS || seconds < 0 || seconds >= 86_400 || micros < 0
+    if (Math.abs(days) > MAX_DAYS
+        || seconds < 0
+        || seconds >= 86_400
+        || micros < 0
         || micros >= 1_000_000) {
-      throw input.error(global + " arguments (" + days + ", " + seconds + ", " + micros
-          + ") are not normalised as Python's timedelta");
+      throw input.error(
+          global
+              + " arguments ("
+              + days
+              + ", "
+              + seconds
+              + ", "
+              + micros
+              + ") are not normalised as Python's timedelta");
     }
     return Duration.ofSeconds(days * 86_400 + seconds, micros * 1000 + nanos(global, args, 3));
   }
@@ -161,17 +188,24 @@ final class SbwReader {
         break;
       }
       if (c >= '0' && c <= '9' && ++digits > maxDecimalDigits) {
-        throw input.unrepresentable("sbw.decimal has more than " + maxDecimalDigits
-            + " digits, the limit of the reader (maxDecimalDigits)");
+        throw input.unrepresentable(
+            "sbw.decimal has more than "
+                + maxDecimalDigits
+                + " digits, the limit of the reader (maxDecimalDigits)");
       }
     }
     try {
       return new BigDecimal(text);
     } catch (NumberFormatException e) {
       if (digits > 0 && (text.indexOf('E') >= 0 || text.indexOf('e') >= 0)) {
-        throw input.unrepresentable("sbw.decimal " + (text.length() <= 60 ? text
-            : text.substring(0, 30) + "..." + text.substring(text.length() - 25))
-            + " is beyond what Java's BigDecimal holds (" + e.getMessage() + ")");
+        throw input.unrepresentable(
+            "sbw.decimal "
+                + (text.length() <= 60
+                    ? text
+                    : text.substring(0, 30) + "..." + text.substring(text.length() - 25))
+                + " is beyond what Java's BigDecimal holds ("
+                + e.getMessage()
+                + ")");
       }
       throw e;
     }
@@ -198,20 +232,33 @@ final class SbwReader {
     for (int i = 0; i < shape.length; i++) {
       Object dimension = shapeTuple.get(i);
       if (!(dimension instanceof Long) || (Long) dimension < 0) {
-        throw input.error("sbw.ndarray shape must hold non-negative ints, not "
-            + PickleDecoder.typeName(dimension) + " " + (dimension instanceof Long ? dimension : ""));
+        throw input.error(
+            "sbw.ndarray shape must hold non-negative ints, not "
+                + PickleDecoder.typeName(dimension)
+                + " "
+                + (dimension instanceof Long ? dimension : ""));
       }
       shape[i] = (Long) dimension;
-      size = Math.multiplyHigh(size, shape[i]) == 0 && size * shape[i] >= 0
-          ? size * shape[i] : Long.MAX_VALUE; // saturates: a later 0 still gives 0
+      size =
+          Math.multiplyHigh(size, shape[i]) == 0 && size * shape[i] >= 0
+              ? size * shape[i]
+              : Long.MAX_VALUE; // saturates: a later 0 still gives 0
     }
     int start = layout.bufferStarts[buffer.index];
     int length = layout.bufferLengths[buffer.index];
     Object data = NdArrayData.read(dtype, body, start, length, size);
     if (data == null) {
-      throw input.error("sbw.ndarray of dtype '" + dtype + "' and shape " + shapeTuple
-          + " does not match buffer " + buffer.index + " of " + length + " bytes"
-          + (NdArrayData.itemSize(dtype) == 0 ? " (unsupported dtype)" : ""));
+      throw input.error(
+          "sbw.ndarray of dtype '"
+              + dtype
+              + "' and shape "
+              + shapeTuple
+              + " does not match buffer "
+              + buffer.index
+              + " of "
+              + length
+              + " bytes"
+              + (NdArrayData.itemSize(dtype) == 0 ? " (unsupported dtype)" : ""));
     }
     return NdArray.of(dtype, data, shape);
   }
@@ -233,12 +280,20 @@ final class SbwReader {
   private Object streamRef(Object[] args) {
     SbwGlobal global = SbwGlobal.STREAM_REF;
     arity(global, args, 4);
-    return readRef(arg(global, args, 0, String.class), arg(global, args, 1, String.class),
-        arg(global, args, 2, String.class), arg(global, args, 3, String.class), true);
+    return readRef(
+        arg(global, args, 0, String.class),
+        arg(global, args, 1, String.class),
+        arg(global, args, 2, String.class),
+        arg(global, args, 3, String.class),
+        true);
   }
 
   private Object readRef(
-      String refId, String sessionId, @Nullable String typeName, @Nullable String module, boolean stream) {
+      String refId,
+      String sessionId,
+      @Nullable String typeName,
+      @Nullable String module,
+      boolean stream) {
     try {
       return live.readRef(refId, sessionId, typeName, module, stream);
     } catch (UnsupportedOperationException unexpected) {
@@ -263,8 +318,8 @@ final class SbwReader {
   /** Accepts {@code expected} arguments, or one more: an optional last one. */
   private void arity(SbwGlobal global, Object[] args, int expected, int withOptional) {
     if (args.length != expected && args.length != withOptional) {
-      throw input.error(global + " takes " + expected + " or " + withOptional
-          + " arguments, got " + args.length);
+      throw input.error(
+          global + " takes " + expected + " or " + withOptional + " arguments, got " + args.length);
     }
   }
 
@@ -292,8 +347,14 @@ final class SbwReader {
   private <T> T arg(SbwGlobal global, Object[] args, int index, Class<T> type) {
     Object value = args[index];
     if (!type.isInstance(value)) {
-      throw input.error(global + " argument " + index + " must be a " + type.getSimpleName()
-          + ", got " + PickleDecoder.typeName(value));
+      throw input.error(
+          global
+              + " argument "
+              + index
+              + " must be a "
+              + type.getSimpleName()
+              + ", got "
+              + PickleDecoder.typeName(value));
     }
     return type.cast(value);
   }
@@ -332,8 +393,12 @@ final class SbwReader {
     int seconds = int32(global, args, index);
     long magnitude = Math.abs((long) seconds);
     if (magnitude > MAX_OFFSET_SECONDS && magnitude < 86_400) {
-      throw input.unrepresentable(global + " UTC offset of " + seconds + " seconds is beyond"
-          + " ±18:00, the range of Java's ZoneOffset");
+      throw input.unrepresentable(
+          global
+              + " UTC offset of "
+              + seconds
+              + " seconds is beyond"
+              + " ±18:00, the range of Java's ZoneOffset");
     }
     return ZoneOffset.ofTotalSeconds(seconds); // a day or more: not a Python offset at all
   }

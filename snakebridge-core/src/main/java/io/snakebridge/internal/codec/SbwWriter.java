@@ -38,11 +38,15 @@ import org.jspecify.annotations.Nullable;
 final class SbwWriter {
   /** Python's {@code datetime.MINYEAR} and {@code MAXYEAR}. */
   private static final int MIN_YEAR = 1;
+
   private static final int MAX_YEAR = 9999;
+
   /** Python's {@code timedelta.max.days}. */
   private static final long MAX_DAYS = 999_999_999L;
+
   private static final long MIN_EPOCH_SECOND = LocalDate.of(MIN_YEAR, 1, 1).toEpochDay() * 86_400;
-  private static final long MAX_EPOCH_SECOND = (LocalDate.of(MAX_YEAR, 12, 31).toEpochDay() + 1) * 86_400 - 1;
+  private static final long MAX_EPOCH_SECOND =
+      (LocalDate.of(MAX_YEAR, 12, 31).toEpochDay() + 1) * 86_400 - 1;
 
   /** A value of a mapped type that cannot cross exactly; the message is the reason. */
   static final class Refused extends RuntimeException {
@@ -58,7 +62,8 @@ final class SbwWriter {
   /** Writes {@code value} if its type maps to an {@code sbw} global; false if it does not. */
   static boolean write(PickleOutput out, Object value) {
     if (value instanceof OffsetDateTime) {
-      writeDateTime(out, ((OffsetDateTime) value).toLocalDateTime(), ((OffsetDateTime) value).getOffset());
+      writeDateTime(
+          out, ((OffsetDateTime) value).toLocalDateTime(), ((OffsetDateTime) value).getOffset());
     } else if (value instanceof LocalDateTime) {
       writeDateTime(out, (LocalDateTime) value, null);
     } else if (value instanceof ZonedDateTime) {
@@ -101,7 +106,8 @@ final class SbwWriter {
     return true;
   }
 
-  private static void writeDateTime(PickleOutput out, LocalDateTime dateTime, @Nullable ZoneOffset offset) {
+  private static void writeDateTime(
+      PickleOutput out, LocalDateTime dateTime, @Nullable ZoneOffset offset) {
     // fold 0: a LocalDateTime, OffsetDateTime, ZonedDateTime or Instant is the earlier of two
     // equal wall times, or fixes its instant by its offset (only a PyDateTime carries a fold)
     writeDateTime(out, dateTime, offset, 0);
@@ -126,12 +132,21 @@ final class SbwWriter {
   }
 
   private static void writeInstant(PickleOutput out, Instant instant) {
-    if (instant.getEpochSecond() < MIN_EPOCH_SECOND || instant.getEpochSecond() > MAX_EPOCH_SECOND) {
-      throw new Refused("instant " + instant + " is outside Python's datetime range (years "
-          + MIN_YEAR + " to " + MAX_YEAR + ")");
+    if (instant.getEpochSecond() < MIN_EPOCH_SECOND
+        || instant.getEpochSecond() > MAX_EPOCH_SECOND) {
+      throw new Refused(
+          "instant "
+              + instant
+              + " is outside Python's datetime range (years "
+              + MIN_YEAR
+              + " to "
+              + MAX_YEAR
+              + ")");
     }
-    writeDateTime(out, LocalDateTime.ofEpochSecond(
-        instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC), ZoneOffset.UTC);
+    writeDateTime(
+        out,
+        LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC),
+        ZoneOffset.UTC);
   }
 
   private static void writeDate(PickleOutput out, LocalDate date) {
@@ -147,7 +162,8 @@ final class SbwWriter {
     writeTime(out, time, offset, 0);
   }
 
-  private static void writeTime(PickleOutput out, LocalTime time, @Nullable ZoneOffset offset, int fold) {
+  private static void writeTime(
+      PickleOutput out, LocalTime time, @Nullable ZoneOffset offset, int fold) {
     int micros = micros(time.getNano());
     out.raw(SbwGlobal.TIME.reference);
     out.op(MARK);
@@ -175,8 +191,12 @@ final class SbwWriter {
     long days = Math.floorDiv(duration.getSeconds(), 86_400L);
     long seconds = Math.floorMod(duration.getSeconds(), 86_400L);
     if (days > MAX_DAYS || days < -MAX_DAYS) {
-      throw new Refused("duration " + duration + " is outside Python's timedelta range (|days| <= "
-          + MAX_DAYS + ")");
+      throw new Refused(
+          "duration "
+              + duration
+              + " is outside Python's timedelta range (|days| <= "
+              + MAX_DAYS
+              + ")");
     }
     out.raw(SbwGlobal.TIMEDELTA.reference);
     out.writeLong(days);
@@ -221,14 +241,17 @@ final class SbwWriter {
 
   private static void checkYear(int year) {
     if (year < MIN_YEAR || year > MAX_YEAR) {
-      throw new Refused("year " + year + " is outside Python's range " + MIN_YEAR + ".." + MAX_YEAR);
+      throw new Refused(
+          "year " + year + " is outside Python's range " + MIN_YEAR + ".." + MAX_YEAR);
     }
   }
 
   private static int micros(int nanos) {
     if (nanos % 1000 != 0) {
-      throw new Refused("the value has sub-microsecond precision (" + nanos
-          + " ns in its second); Python holds microseconds, and values are never rounded");
+      throw new Refused(
+          "the value has sub-microsecond precision ("
+              + nanos
+              + " ns in its second); Python holds microseconds, and values are never rounded");
     }
     return nanos / 1000;
   }

@@ -19,6 +19,7 @@ final class SectionLayout {
 
   /** Absolute index of the section's first byte: offsets in messages are relative to it. */
   final int base;
+
   final int pickleStart;
   final int pickleEnd;
   final int bufferCount;
@@ -36,39 +37,61 @@ final class SectionLayout {
 
   static SectionLayout parse(byte[] body, int offset, int length) {
     if (length < 8) {
-      throw new WireFormatException("value section of " + length
-          + " bytes is shorter than its 8-byte header");
+      throw new WireFormatException(
+          "value section of " + length + " bytes is shorter than its 8-byte header");
     }
     long pickleLength = Integer.toUnsignedLong((int) INT_BE.get(body, offset));
     long count = Integer.toUnsignedLong((int) INT_BE.get(body, offset + 4));
     if (count > EncodedValue.MAX_BUFFERS) {
-      throw new WireFormatException("bufferCount " + count + " at byte 4 is above the maximum of "
-          + EncodedValue.MAX_BUFFERS);
+      throw new WireFormatException(
+          "bufferCount "
+              + count
+              + " at byte 4 is above the maximum of "
+              + EncodedValue.MAX_BUFFERS);
     }
     long headerEnd = 8 + 8 * count;
     if (headerEnd > length) {
-      throw new WireFormatException("value section of " + length + " bytes is too short for the "
-          + count + " buffer lengths its header announces");
+      throw new WireFormatException(
+          "value section of "
+              + length
+              + " bytes is too short for the "
+              + count
+              + " buffer lengths its header announces");
     }
     int[] lengths = count == 0 ? NONE : new int[(int) count];
     for (int i = 0; i < count; i++) {
       long bufferLength = (long) LONG_BE.get(body, offset + 8 + 8 * i);
       if (bufferLength < 0 || bufferLength > length) {
-        throw new WireFormatException("buffer " + i + " length " + Long.toUnsignedString(bufferLength)
-            + " at byte " + (8 + 8 * i) + " exceeds the section's " + length + " bytes");
+        throw new WireFormatException(
+            "buffer "
+                + i
+                + " length "
+                + Long.toUnsignedString(bufferLength)
+                + " at byte "
+                + (8 + 8 * i)
+                + " exceeds the section's "
+                + length
+                + " bytes");
       }
       lengths[i] = (int) bufferLength;
     }
     long pickleEnd = headerEnd + pickleLength;
     if (pickleEnd > length) {
-      throw new WireFormatException("pickleLength " + pickleLength + " at byte 0 runs past the end"
-          + " of the " + length + "-byte value section");
+      throw new WireFormatException(
+          "pickleLength "
+              + pickleLength
+              + " at byte 0 runs past the end"
+              + " of the "
+              + length
+              + "-byte value section");
     }
     int[] starts = placeBuffers(body, offset, length, pickleEnd, lengths);
-    return new SectionLayout(offset, offset + (int) headerEnd, offset + (int) pickleEnd, starts, lengths);
+    return new SectionLayout(
+        offset, offset + (int) headerEnd, offset + (int) pickleEnd, starts, lengths);
   }
 
-  private static int[] placeBuffers(byte[] body, int offset, int length, long pickleEnd, int[] lengths) {
+  private static int[] placeBuffers(
+      byte[] body, int offset, int length, long pickleEnd, int[] lengths) {
     int[] starts = lengths.length == 0 ? NONE : new int[lengths.length];
     long position = pickleEnd;
     for (int i = 0; i < lengths.length; i++) {
@@ -76,8 +99,16 @@ final class SectionLayout {
       starts[i] = offset + (int) position;
       position += lengths[i];
       if (position > length) {
-        throw new WireFormatException("buffer " + i + " (" + lengths[i] + " bytes at byte "
-            + (position - lengths[i]) + ") runs past the end of the " + length + "-byte section");
+        throw new WireFormatException(
+            "buffer "
+                + i
+                + " ("
+                + lengths[i]
+                + " bytes at byte "
+                + (position - lengths[i])
+                + ") runs past the end of the "
+                + length
+                + "-byte section");
       }
     }
     if (position != length) {
@@ -86,8 +117,8 @@ final class SectionLayout {
       // tolerated by skipping this branch.
       boolean paddedPickle = lengths.length == 0 && EncodedValue.align(position) == length;
       if (!paddedPickle) {
-        throw new WireFormatException("value section has " + length + " bytes but its parts end "
-            + "at byte " + position);
+        throw new WireFormatException(
+            "value section has " + length + " bytes but its parts end " + "at byte " + position);
       }
       skipPadding(body, offset, length, position);
     }
@@ -97,8 +128,12 @@ final class SectionLayout {
   private static long skipPadding(byte[] body, int offset, int length, long position) {
     long aligned = EncodedValue.align(position);
     if (aligned > length) {
-      throw new WireFormatException("padding after byte " + position + " runs past the end of the "
-          + length + "-byte value section");
+      throw new WireFormatException(
+          "padding after byte "
+              + position
+              + " runs past the end of the "
+              + length
+              + "-byte value section");
     }
     for (long p = position; p < aligned; p++) {
       if (body[offset + (int) p] != 0) {

@@ -8,9 +8,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The extra pass for decoded values in which the memo shared a list, dict or set: measures the
- * real nesting depth and refuses cycles (a list that contains itself), which Java collections
- * cannot print, compare or hash. Iterative, visits each container once.
+ * The extra pass for decoded values in which the memo shared a list, dict or set: measures the real
+ * nesting depth and refuses cycles (a list that contains itself), which Java collections cannot
+ * print, compare or hash. Iterative, visits each container once.
  */
 final class SharedValueCheck {
   private static final int IN_PROGRESS = -1;
@@ -39,14 +39,16 @@ final class SharedValueCheck {
         } else if (known != null) {
           deepest.peek()[0] = Math.max(deepest.peek()[0], known);
         } else if (containers.size() >= maxDepth) {
-          throw input.unrepresentable("value nests deeper than the limit of " + maxDepth + " levels");
+          throw input.unrepresentable(
+              "value nests deeper than the limit of " + maxDepth + " levels");
         } else {
           enter(child, depths, containers, iterators, deepest);
         }
       } else {
         int depth = deepest.pop()[0] + 1;
         if (depth > maxDepth) {
-          throw input.unrepresentable("value nests deeper than the limit of " + maxDepth + " levels");
+          throw input.unrepresentable(
+              "value nests deeper than the limit of " + maxDepth + " levels");
         }
         depths.put(containers.pop(), depth);
         iterators.pop();
@@ -57,8 +59,12 @@ final class SharedValueCheck {
     }
   }
 
-  private static void enter(Object container, Map<Object, Integer> depths,
-      ArrayDeque<Object> containers, ArrayDeque<Iterator<?>> iterators, ArrayDeque<int[]> deepest) {
+  private static void enter(
+      Object container,
+      Map<Object, Integer> depths,
+      ArrayDeque<Object> containers,
+      ArrayDeque<Iterator<?>> iterators,
+      ArrayDeque<int[]> deepest) {
     depths.put(container, IN_PROGRESS);
     containers.push(container);
     iterators.push(children(container));

@@ -1,12 +1,11 @@
 package io.snakebridge.internal.codec;
 
 import java.nio.charset.StandardCharsets;
-import org.jspecify.annotations.Nullable;
 
 /**
  * UTF-8 with Python's {@code surrogatepass}: a lone surrogate {@code char} is written as its own
- * three-byte sequence ({@code ED A0..BF xx}) instead of being replaced, so any Java
- * {@code String} survives a round trip through Python, and any Python {@code str} reaches Java.
+ * three-byte sequence ({@code ED A0..BF xx}) instead of being replaced, so any Java {@code String}
+ * survives a round trip through Python, and any Python {@code str} reaches Java.
  *
  * <p>Valid surrogate pairs become one four-byte sequence, as in standard UTF-8. Malformed input
  * (which a correct peer never sends) decodes to U+FFFD, as {@link String#String(byte[],
@@ -46,7 +45,10 @@ final class Utf8 {
     return length;
   }
 
-  /** Writes {@code value} at {@code out[position]}, which has room for 3 bytes per char; returns the end. */
+  /**
+   * Writes {@code value} at {@code out[position]}, which has room for 3 bytes per char; returns the
+   * end.
+   */
   static int encode(String value, byte[] out, int position) {
     int p = position;
     int n = value.length();
@@ -98,7 +100,8 @@ final class Utf8 {
     int i = offset;
     while (i < end) {
       int b0 = in[i] & 0xFF;
-      int need = b0 < 0x80 ? 0 : b0 < 0xC2 ? -1 : b0 < 0xE0 ? 1 : b0 < 0xF0 ? 2 : b0 < 0xF5 ? 3 : -1;
+      int need =
+          b0 < 0x80 ? 0 : b0 < 0xC2 ? -1 : b0 < 0xE0 ? 1 : b0 < 0xF0 ? 2 : b0 < 0xF5 ? 3 : -1;
       int codePoint = need == 1 ? b0 & 0x1F : need == 2 ? b0 & 0x0F : b0 & 0x07;
       if (need == 0) {
         out[n++] = (char) b0;
@@ -127,9 +130,12 @@ final class Utf8 {
 
   private static boolean shortest(int continuationBytes, int codePoint) {
     switch (continuationBytes) {
-      case 1: return codePoint >= 0x80;
-      case 2: return codePoint >= 0x800;
-      default: return codePoint >= 0x10000 && codePoint <= 0x10FFFF;
+      case 1:
+        return codePoint >= 0x80;
+      case 2:
+        return codePoint >= 0x800;
+      default:
+        return codePoint >= 0x10000 && codePoint <= 0x10FFFF;
     }
   }
 }

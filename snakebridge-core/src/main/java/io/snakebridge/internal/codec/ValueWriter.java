@@ -4,14 +4,14 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Encodes Java values into value sections (WIRE-PROTOCOL.md §2.1, §3): a restricted pickle
- * protocol 5 plus out-of-band buffers for {@code NdArray}s.
+ * Encodes Java values into value sections (WIRE-PROTOCOL.md §2.1, §3): a restricted pickle protocol
+ * 5 plus out-of-band buffers for {@code NdArray}s.
  *
- * <p>The mapping is the "Java accepted as arguments" column of the API contract's Values table.
- * Any other type, a list, map, set or array used as a dict key or set element, nesting deeper
- * than {@link CodecLimits#maxDepth()}, or a body larger than
- * {@code maxFrameBytes - 12} fails with a {@link io.snakebridge.ConversionException} that names
- * the Java type and the path to the value, before anything is written anywhere.
+ * <p>The mapping is the "Java accepted as arguments" column of the API contract's Values table. Any
+ * other type, a list, map, set or array used as a dict key or set element, nesting deeper than
+ * {@link CodecLimits#maxDepth()}, or a body larger than {@code maxFrameBytes - 12} fails with a
+ * {@link io.snakebridge.ConversionException} that names the Java type and the path to the value,
+ * before anything is written anywhere.
  *
  * <p>Stateless and thread-safe: each call works on its own encoder.
  */
@@ -26,8 +26,8 @@ public final class ValueWriter {
 
   /**
    * Encodes a tuple whose item i is reported in ConversionException paths under names[i] (e.g.
-   * "args", "kwargs"); a null name means the item is internal (path shown as its index).
-   * {@code names} may be null when all items are internal.
+   * "args", "kwargs"); a null name means the item is internal (path shown as its index). {@code
+   * names} may be null when all items are internal.
    *
    * @throws io.snakebridge.ConversionException if an item cannot be converted
    * @throws IllegalArgumentException if {@code names} and {@code items} differ in length
@@ -37,8 +37,8 @@ public final class ValueWriter {
   }
 
   /**
-   * Like {@link #encodeTuple(Object[], String[])}, handing references and Java functions to
-   * {@code live}; whatever it throws propagates unchanged.
+   * Like {@link #encodeTuple(Object[], String[])}, handing references and Java functions to {@code
+   * live}; whatever it throws propagates unchanged.
    */
   public EncodedValue encodeTuple(Object[] items, String @Nullable [] names, LiveObjects live) {
     Objects.requireNonNull(items, "items");
@@ -51,8 +51,8 @@ public final class ValueWriter {
   }
 
   /**
-   * Encodes one value; {@code rootName} starts the paths in error messages (e.g. "hello"),
-   * "value" when null.
+   * Encodes one value; {@code rootName} starts the paths in error messages (e.g. "hello"), "value"
+   * when null.
    *
    * @throws io.snakebridge.ConversionException if the value cannot be converted
    */
@@ -60,7 +60,9 @@ public final class ValueWriter {
     return encode(value, rootName, LiveObjects.NONE);
   }
 
-  /** Like {@link #encode(Object, String)}, handing references and Java functions to {@code live}. */
+  /**
+   * Like {@link #encode(Object, String)}, handing references and Java functions to {@code live}.
+   */
   public EncodedValue encode(@Nullable Object value, String rootName, LiveObjects live) {
     Objects.requireNonNull(live, "live");
     return new PickleEncoder(limits, rootName == null ? DEFAULT_ROOT : rootName, live)

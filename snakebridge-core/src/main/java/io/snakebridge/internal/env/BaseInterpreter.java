@@ -18,22 +18,29 @@ import org.jspecify.annotations.Nullable;
  * @param platform {@code sys.platform}
  * @param machine {@code platform.machine()}
  */
-public record BaseInterpreter(String command, @Nullable String executable, @Nullable String version,
-    @Nullable String implementation, @Nullable String platform, @Nullable String machine) {
+public record BaseInterpreter(
+    String command,
+    @Nullable String executable,
+    @Nullable String version,
+    @Nullable String implementation,
+    @Nullable String platform,
+    @Nullable String machine) {
 
-  static final String PROBE = String.join("\n",
-      "import os, platform, sys",
-      "print('executable=' + os.path.realpath(getattr(sys, '_base_executable', None) or sys.executable))",
-      "print('version=' + platform.python_version())",
-      "print('implementation=' + sys.implementation.name)",
-      "print('platform=' + sys.platform)",
-      "print('machine=' + platform.machine())");
+  static final String PROBE =
+      String.join(
+          "\n",
+          "import os, platform, sys",
+          "print('executable=' + os.path.realpath(getattr(sys, '_base_executable', None) or sys.executable))",
+          "print('version=' + platform.python_version())",
+          "print('implementation=' + sys.implementation.name)",
+          "print('platform=' + sys.platform)",
+          "print('machine=' + platform.machine())");
 
   /** Asks {@code command} (a path or a name on {@code PATH}) to describe itself. */
   public static BaseInterpreter probe(String command) {
-    Consumer<String> ignore = line -> { };
-    PythonProcess.Result result = PythonProcess.run(List.of(command, "-I", "-c", PROBE), ignore,
-        false);
+    Consumer<String> ignore = line -> {};
+    PythonProcess.Result result =
+        PythonProcess.run(List.of(command, "-I", "-c", PROBE), ignore, false);
     if (result.exitCode() != 0) {
       throw new SnakeBridgeException(
           "the base Python '" + command + "' did not start: " + result.failure());
@@ -45,8 +52,13 @@ public record BaseInterpreter(String command, @Nullable String executable, @Null
         values.put(line.substring(0, eq), line.substring(eq + 1));
       }
     }
-    return new BaseInterpreter(command, values.get("executable"), values.get("version"),
-        values.get("implementation"), values.get("platform"), values.get("machine"));
+    return new BaseInterpreter(
+        command,
+        values.get("executable"),
+        values.get("version"),
+        values.get("implementation"),
+        values.get("platform"),
+        values.get("machine"));
   }
 
   /** The base Python a build uses when none is configured: SNAKEBRIDGE_PYTHON, else python3. */

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * hash), the interpreter that resolved them, and every distribution pinned with its sha256.
  *
  * <p>The file is line-oriented TOML: {@code key = "value"} pairs at the top, a {@code [python]}
- * table, then one {@code [[package]]} table per distribution sorted by name, so that a change
- * shows as a small diff. Values are basic strings with {@code \\} and {@code "} escaped.
+ * table, then one {@code [[package]]} table per distribution sorted by name, so that a change shows
+ * as a small diff. Values are basic strings with {@code \\} and {@code "} escaped.
  *
  * <p>Immutable and thread-safe.
  */
@@ -35,8 +35,13 @@ public final class EnvLock {
   private final PythonPlatform python;
   private final List<LockedPackage> packages;
 
-  public EnvLock(String generator, String inputs, List<String> requirements,
-      List<String> pipOptions, PythonPlatform python, List<LockedPackage> packages) {
+  public EnvLock(
+      String generator,
+      String inputs,
+      List<String> requirements,
+      List<String> pipOptions,
+      PythonPlatform python,
+      List<LockedPackage> packages) {
     this.generator = Objects.requireNonNull(generator, "generator");
     this.inputs = Objects.requireNonNull(inputs, "inputs");
     this.requirements = List.copyOf(requirements);
@@ -66,7 +71,8 @@ public final class EnvLock {
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(url, "url");
       if (!sha256.matches("[0-9a-f]{64}")) {
-        throw new IllegalArgumentException("sha256 of " + name + " is not 64 hex digits: " + sha256);
+        throw new IllegalArgumentException(
+            "sha256 of " + name + " is not 64 hex digits: " + sha256);
       }
     }
 
@@ -136,10 +142,20 @@ public final class EnvLock {
    */
   public String pinsHash() {
     StringBuilder text = new StringBuilder("snakebridge-pins/1\n");
-    text.append(python.version()).append(' ').append(python.implementation()).append(' ')
-        .append(python.platform()).append(' ').append(python.machine()).append('\n');
+    text.append(python.version())
+        .append(' ')
+        .append(python.implementation())
+        .append(' ')
+        .append(python.platform())
+        .append(' ')
+        .append(python.machine())
+        .append('\n');
     for (LockedPackage p : packages) {
-      text.append(p.name()).append("==").append(p.version()).append(' ').append(p.sha256())
+      text.append(p.name())
+          .append("==")
+          .append(p.version())
+          .append(' ')
+          .append(p.sha256())
           .append('\n');
     }
     return "sha256:" + sha256(text.toString());
@@ -149,8 +165,12 @@ public final class EnvLock {
   public String pinnedRequirements() {
     StringBuilder text = new StringBuilder();
     for (LockedPackage p : packages) {
-      text.append(p.name()).append("==").append(p.version()).append(" --hash=sha256:")
-          .append(p.sha256()).append('\n');
+      text.append(p.name())
+          .append("==")
+          .append(p.version())
+          .append(" --hash=sha256:")
+          .append(p.sha256())
+          .append('\n');
     }
     return text.toString();
   }
@@ -245,7 +265,8 @@ public final class EnvLock {
           }
           break;
         case "[python]":
-          int slot = List.of("version", "implementation", "platform", "machine", "tag").indexOf(key);
+          int slot =
+              List.of("version", "implementation", "platform", "machine", "tag").indexOf(key);
           if (slot < 0) {
             throw bad(i, "unknown key " + key + " in [python]");
           }
@@ -261,8 +282,12 @@ public final class EnvLock {
       }
     }
     if (format == null || format != FORMAT) {
-      throw new IllegalArgumentException("not a snakebridge.lock of format " + FORMAT
-          + " (format = " + format + "); regenerate it with: mvn snakebridge:lock");
+      throw new IllegalArgumentException(
+          "not a snakebridge.lock of format "
+              + FORMAT
+              + " (format = "
+              + format
+              + "); regenerate it with: mvn snakebridge:lock");
     }
     if (generator == null || inputs == null) {
       throw new IllegalArgumentException("snakebridge.lock lacks generator or inputs");
@@ -272,8 +297,13 @@ public final class EnvLock {
         throw new IllegalArgumentException("snakebridge.lock has an incomplete [python] table");
       }
     }
-    return new EnvLock(generator, inputs, requirements, pipOptions,
-        new PythonPlatform(py[0], py[1], py[2], py[3], py[4]), packages);
+    return new EnvLock(
+        generator,
+        inputs,
+        requirements,
+        pipOptions,
+        new PythonPlatform(py[0], py[1], py[2], py[3], py[4]),
+        packages);
   }
 
   private static LockedPackage toPackage(String[] pkg, int line) {

@@ -14,11 +14,11 @@ import java.util.List;
  * @param base the base interpreter, as it describes itself
  * @param venv the venv folder for the lock and the base, which may not exist
  * @param python the venv's interpreter
- * @param differences how the base interpreter and the venv differ from the lock, each line
- *     starting with {@code interpreter} or {@code venv}; empty when the venv is ready
+ * @param differences how the base interpreter and the venv differ from the lock, each line starting
+ *     with {@code interpreter} or {@code venv}; empty when the venv is ready
  */
-public record EnvStatus(EnvLock lock, BaseInterpreter base, Path venv, Path python,
-    List<String> differences) {
+public record EnvStatus(
+    EnvLock lock, BaseInterpreter base, Path venv, Path python, List<String> differences) {
 
   public EnvStatus {
     differences = List.copyOf(differences);

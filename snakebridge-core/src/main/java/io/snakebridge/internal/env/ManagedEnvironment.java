@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the managed venv of the project a runtime runs in: the build plugin embeds the lock as
- * {@value #LOCK_RESOURCE} (and the base interpreter it used in {@value #PROPERTIES_RESOURCE});
- * the venv for it is looked up in the cache, checked against the lock, and created when it is
- * missing unless that is switched off.
+ * {@value #LOCK_RESOURCE} (and the base interpreter it used in {@value #PROPERTIES_RESOURCE}); the
+ * venv for it is looked up in the cache, checked against the lock, and created when it is missing
+ * unless that is switched off.
  *
  * <p>Stateless and thread-safe.
  */
@@ -62,8 +62,8 @@ public final class ManagedEnvironment {
     try {
       lock = EnvLock.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new SnakeBridgeException("the embedded " + LOCK_RESOURCE + " is unreadable: "
-          + e.getMessage(), e);
+      throw new SnakeBridgeException(
+          "the embedded " + LOCK_RESOURCE + " is unreadable: " + e.getMessage(), e);
     }
     String base = System.getProperty(BASE_PYTHON_PROPERTY);
     if (base == null || base.isBlank()) {
@@ -95,15 +95,29 @@ public final class ManagedEnvironment {
       return Optional.of(PythonProcess.venvPython(venv));
     }
     if (!create) {
-      throw new SnakeBridgeException("the managed Python environment for this project's "
-          + "snakebridge.lock is not ready at " + venv + " (" + String.join("; ", problems)
-          + "). Create it with: mvn snakebridge:env (or start once with -D" + CREATE_PROPERTY
-          + "=true)");
+      throw new SnakeBridgeException(
+          "the managed Python environment for this project's "
+              + "snakebridge.lock is not ready at "
+              + venv
+              + " ("
+              + String.join("; ", problems)
+              + "). Create it with: mvn snakebridge:env (or start once with -D"
+              + CREATE_PROPERTY
+              + "=true)");
     }
-    LOG.log(Level.INFO, "creating the managed Python environment {0} from the embedded {1} ({2})",
-        venv, EnvLock.FILE_NAME, String.join("; ", problems));
-    Path made = Venvs.ensure(cacheDirectory, lock, interpreter, List.of(),
-        line -> LOG.log(Level.INFO, "[env] {0}", line));
+    LOG.log(
+        Level.INFO,
+        "creating the managed Python environment {0} from the embedded {1} ({2})",
+        venv,
+        EnvLock.FILE_NAME,
+        String.join("; ", problems));
+    Path made =
+        Venvs.ensure(
+            cacheDirectory,
+            lock,
+            interpreter,
+            List.of(),
+            line -> LOG.log(Level.INFO, "[env] {0}", line));
     CHECKED.put(key, PythonProcess.venvPython(made));
     return Optional.of(PythonProcess.venvPython(made));
   }

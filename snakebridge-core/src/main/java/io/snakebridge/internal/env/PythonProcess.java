@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Runs one Python command to its end: stdout is collected for the caller, stderr is handed
- * line by line to a progress consumer (pip writes its progress there when told to).
+ * Runs one Python command to its end: stdout is collected for the caller, stderr is handed line by
+ * line to a progress consumer (pip writes its progress there when told to).
  *
  * <p>Stateless and thread-safe.
  */
@@ -23,8 +23,9 @@ final class PythonProcess {
   /** The result of a finished command. */
   record Result(int exitCode, List<String> stdout, List<String> stderrTail) {
     String failure() {
-      return "exit code " + exitCode + (stderrTail.isEmpty() ? "" : ":\n  "
-          + String.join("\n  ", stderrTail));
+      return "exit code "
+          + exitCode
+          + (stderrTail.isEmpty() ? "" : ":\n  " + String.join("\n  ", stderrTail));
     }
   }
 
@@ -45,27 +46,32 @@ final class PythonProcess {
       throw new SnakeBridgeException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
     }
     List<String> tail = new ArrayList<>();
-    Thread errors = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          progress.accept(line);
-          synchronized (tail) {
-            tail.add(line);
-            if (tail.size() > 30) {
-              tail.remove(0);
-            }
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended; what was read is kept
-      }
-    }, "snakebridge-env-stderr");
+    Thread errors =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  progress.accept(line);
+                  synchronized (tail) {
+                    tail.add(line);
+                    if (tail.size() > 30) {
+                      tail.remove(0);
+                    }
+                  }
+                }
+              } catch (IOException ignored) {
+                // the process ended; what was read is kept
+              }
+            },
+            "snakebridge-env-stderr");
     errors.setDaemon(true);
     errors.start();
     List<String> out = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {
         if (stdoutIsProgress) {
           progress.accept(line);
@@ -90,7 +96,8 @@ final class PythonProcess {
   /** The interpreter inside a venv. */
   static Path venvPython(Path venv) {
     boolean windows = System.getProperty("os.name", "").startsWith("Windows");
-    return windows ? venv.resolve("Scripts").resolve("python.exe")
+    return windows
+        ? venv.resolve("Scripts").resolve("python.exe")
         : venv.resolve("bin").resolve("python");
   }
 }

@@ -44,7 +44,10 @@ public final class RequirementsEnvironment {
    * @param base the base interpreter command the venv is made from
    * @throws SnakeBridgeException when resolving or installing fails, or the venv is refused
    */
-  public static Path python(Path cacheDirectory, String base, List<String> requirements,
+  public static Path python(
+      Path cacheDirectory,
+      String base,
+      List<String> requirements,
       @Nullable Path requirementsFile) {
     String inputs = EnvLock.inputsHash(requirements, read(requirementsFile), List.of());
     String memo = cacheDirectory + "\n" + base + "\n" + inputs;
@@ -57,10 +60,21 @@ public final class RequirementsEnvironment {
     Path lockFile = lockFile(cacheDirectory, inputs, interpreter);
     EnvLock lock = readLock(lockFile, inputs);
     if (lock == null) {
-      LOG.log(Level.INFO, "resolving {0}{1} with {2}", requirements,
-          requirementsFile == null ? "" : " and " + requirementsFile, base);
-      lock = EnvResolver.resolve(base, requirements, requirementsFile, List.of(), inputs,
-          "snakebridge (SnakeBridgeRuntime.Builder.requirements)", progress);
+      LOG.log(
+          Level.INFO,
+          "resolving {0}{1} with {2}",
+          requirements,
+          requirementsFile == null ? "" : " and " + requirementsFile,
+          base);
+      lock =
+          EnvResolver.resolve(
+              base,
+              requirements,
+              requirementsFile,
+              List.of(),
+              inputs,
+              "snakebridge (SnakeBridgeRuntime.Builder.requirements)",
+              progress);
       write(lockFile, lock.format());
       LOG.log(Level.INFO, "locked {0} distributions in {1}", lock.packages().size(), lockFile);
     }
@@ -73,12 +87,16 @@ public final class RequirementsEnvironment {
   /**
    * The interpreter the venv is made from: the {@value ManagedEnvironment#BASE_PYTHON_PROPERTY}
    * system property, else {@code SNAKEBRIDGE_PYTHON}, else the {@code snakebridge.python} system
-   * property, else {@code python3}. Where an interpreter is configured for the JVM, the venv
-   * builds on it.
+   * property, else {@code python3}. Where an interpreter is configured for the JVM, the venv builds
+   * on it.
    */
   public static String defaultBase() {
-    for (String value : new String[] {System.getProperty(ManagedEnvironment.BASE_PYTHON_PROPERTY),
-        System.getenv("SNAKEBRIDGE_PYTHON"), System.getProperty("snakebridge.python")}) {
+    for (String value :
+        new String[] {
+          System.getProperty(ManagedEnvironment.BASE_PYTHON_PROPERTY),
+          System.getenv("SNAKEBRIDGE_PYTHON"),
+          System.getProperty("snakebridge.python")
+        }) {
       if (value != null && !value.isBlank()) {
         return value;
       }
@@ -89,8 +107,7 @@ public final class RequirementsEnvironment {
   /** Where the lock of these inputs, resolved with {@code base}, is kept. */
   public static Path lockFile(Path cacheDirectory, String inputs, BaseInterpreter base) {
     String key = EnvLock.sha256(inputs + "\n" + base.executable() + "\n" + base.version());
-    return cacheDirectory.resolve("locks").resolve(key.substring(0, 24))
-        .resolve(EnvLock.FILE_NAME);
+    return cacheDirectory.resolve("locks").resolve(key.substring(0, 24)).resolve(EnvLock.FILE_NAME);
   }
 
   /** The lock at {@code file} when it exists and was made from {@code inputs}, else null. */
@@ -117,8 +134,8 @@ public final class RequirementsEnvironment {
     try {
       return Files.readString(requirementsFile, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new SnakeBridgeException("cannot read the requirements file " + requirementsFile
-          + ": " + e.getMessage(), e);
+      throw new SnakeBridgeException(
+          "cannot read the requirements file " + requirementsFile + ": " + e.getMessage(), e);
     }
   }
 
@@ -129,8 +146,7 @@ public final class RequirementsEnvironment {
       Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
       try {
         Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(temp);
       }

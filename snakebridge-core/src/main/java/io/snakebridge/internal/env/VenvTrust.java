@@ -18,8 +18,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Refuses a venv in the cache that someone other than this JVM's user could have put code in;
- * makes a new venv private before it is renamed into place.
+ * Refuses a venv in the cache that someone other than this JVM's user could have put code in; makes
+ * a new venv private before it is renamed into place.
  *
  * <p>Stateless and thread-safe.
  */
@@ -61,26 +61,35 @@ final class VenvTrust {
       for (Path above = venvs.getParent(); above != null; above = above.getParent()) {
         PosixFileAttributes folder = attributes(above);
         if (writableByOthers(folder) && !sticky(above)) {
-          throw refused(venv, "the folder " + above + " above it is writable by group or others ("
-              + PosixFilePermissions.toString(folder.permissions()) + ") and not sticky, so they"
-              + " could replace the venv with their own; run chmod go-w " + above);
+          throw refused(
+              venv,
+              "the folder "
+                  + above
+                  + " above it is writable by group or others ("
+                  + PosixFilePermissions.toString(folder.permissions())
+                  + ") and not sticky, so they"
+                  + " could replace the venv with their own; run chmod go-w "
+                  + above);
         }
       }
       checkEntry(venv, venvs, attributes(venvs), user, root);
-      Files.walkFileTree(real, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-            throws IOException {
-          checkEntry(venv, dir, attributes(dir), user, root);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          real,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+                throws IOException {
+              checkEntry(venv, dir, attributes(dir), user, root);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          checkEntry(venv, file, attributes(file), user, root);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              checkEntry(venv, file, attributes(file), user, root);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new SnakeBridgeException("cannot check the venv " + venv + ": " + e.getMessage(), e);
     }
@@ -91,22 +100,25 @@ final class VenvTrust {
     if (!venv.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return;
     }
-    Files.walkFileTree(venv, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-          throws IOException {
-        tighten(dir);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        venv,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            tighten(dir);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        if (!attrs.isSymbolicLink()) {
-          tighten(file);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            if (!attrs.isSymbolicLink()) {
+              tighten(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   private static void tighten(Path path) throws IOException {
@@ -116,18 +128,34 @@ final class VenvTrust {
     }
   }
 
-  private static void checkEntry(Path venv, Path path, PosixFileAttributes attributes,
-      UserPrincipal user, @Nullable UserPrincipal root) {
+  private static void checkEntry(
+      Path venv,
+      Path path,
+      PosixFileAttributes attributes,
+      UserPrincipal user,
+      @Nullable UserPrincipal root) {
     UserPrincipal owner = attributes.owner();
     if (!owner.equals(user) && !owner.equals(root)) {
-      throw refused(venv, path + " belongs to " + owner.getName() + ", not to " + user.getName()
-          + " who runs this JVM, so what the workers would import from it is not known to come"
-          + " from the lock; remove the venv, or choose a cache folder of your own");
+      throw refused(
+          venv,
+          path
+              + " belongs to "
+              + owner.getName()
+              + ", not to "
+              + user.getName()
+              + " who runs this JVM, so what the workers would import from it is not known to come"
+              + " from the lock; remove the venv, or choose a cache folder of your own");
     }
     if (!attributes.isSymbolicLink() && writableByOthers(attributes)) {
-      throw refused(venv, path + " is writable by group or others ("
-          + PosixFilePermissions.toString(attributes.permissions()) + "), who could change the"
-          + " code the workers run; run chmod -R go-w " + venv + ", or remove the venv");
+      throw refused(
+          venv,
+          path
+              + " is writable by group or others ("
+              + PosixFilePermissions.toString(attributes.permissions())
+              + "), who could change the"
+              + " code the workers run; run chmod -R go-w "
+              + venv
+              + ", or remove the venv");
     }
   }
 
@@ -164,7 +192,8 @@ final class VenvTrust {
   /** The {@code user.name} account, else (a uid without a passwd entry) a new file's owner. */
   private static UserPrincipal currentUser(Path venv) throws IOException {
     try {
-      return venv.getFileSystem().getUserPrincipalLookupService()
+      return venv.getFileSystem()
+          .getUserPrincipalLookupService()
           .lookupPrincipalByName(System.getProperty("user.name"));
     } catch (UserPrincipalNotFoundException e) {
       Path probe = Files.createTempFile(".owner-", "");

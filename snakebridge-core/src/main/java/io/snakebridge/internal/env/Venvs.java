@@ -26,16 +26,16 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The content-addressed venvs in the cache: {@code <cache>/venvs/<key>}, where the key hashes
- * the lock's pins and the base interpreter's real path and version. A venv is built in a
- * temporary folder beside it, checked, then renamed into place, all under a file lock, so no
- * process ever sees a half-made one; a venv whose marker, interpreter or installed versions do
- * not match its lock is replaced.
+ * The content-addressed venvs in the cache: {@code <cache>/venvs/<key>}, where the key hashes the
+ * lock's pins and the base interpreter's real path and version. A venv is built in a temporary
+ * folder beside it, checked, then renamed into place, all under a file lock, so no process ever
+ * sees a half-made one; a venv whose marker, interpreter or installed versions do not match its
+ * lock is replaced.
  *
- * <p>Renaming a finished venv is sound because nothing in it is used by absolute path:
- * {@code bin/python} links to the base interpreter, {@code pyvenv.cfg} names the base's folder,
- * and Python finds its prefix from where {@code pyvenv.cfg} lies; pip runs as {@code python -m
- * pip}. Only the console scripts' shebang lines name the temporary folder, and nothing runs them.
+ * <p>Renaming a finished venv is sound because nothing in it is used by absolute path: {@code
+ * bin/python} links to the base interpreter, {@code pyvenv.cfg} names the base's folder, and Python
+ * finds its prefix from where {@code pyvenv.cfg} lies; pip runs as {@code python -m pip}. Only the
+ * console scripts' shebang lines name the temporary folder, and nothing runs them.
  *
  * <p>Thread-safe: threads of one JVM queue on an in-process lock, processes on the file lock.
  */
@@ -46,17 +46,19 @@ public final class Venvs {
   private static final Map<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
   /** Lists installed versions that differ from the pins, one line each. */
-  static final String CHECK = String.join("\n",
-      "import importlib.metadata as m, re, sys",
-      "have = {}",
-      "for d in m.distributions():",
-      "    name = d.metadata['Name']",
-      "    if name:",
-      "        have[re.sub(r'[-_.]+', '-', name).lower()] = d.version",
-      "for pin in sys.argv[1:]:",
-      "    name, version = pin.split('==')",
-      "    if have.get(name) != version:",
-      "        print(name + ': locked ' + version + ', installed ' + have.get(name, 'nothing'))");
+  static final String CHECK =
+      String.join(
+          "\n",
+          "import importlib.metadata as m, re, sys",
+          "have = {}",
+          "for d in m.distributions():",
+          "    name = d.metadata['Name']",
+          "    if name:",
+          "        have[re.sub(r'[-_.]+', '-', name).lower()] = d.version",
+          "for pin in sys.argv[1:]:",
+          "    name, version = pin.split('==')",
+          "    if have.get(name) != version:",
+          "        print(name + ': locked ' + version + ', installed ' + have.get(name, 'nothing'))");
 
   private Venvs() {}
 
@@ -74,8 +76,12 @@ public final class Venvs {
    * @param progress receives what is being done, line by line
    */
   @SuppressWarnings("try") // the lock is held by the try block, not used in it
-  public static Path ensure(Path cacheDirectory, EnvLock lock, BaseInterpreter base,
-      List<String> pipOptions, Consumer<String> progress) {
+  public static Path ensure(
+      Path cacheDirectory,
+      EnvLock lock,
+      BaseInterpreter base,
+      List<String> pipOptions,
+      Consumer<String> progress) {
     Path venv = folder(cacheDirectory, lock, base);
     checkInterpreter(lock, base);
     List<String> problems = problems(venv, lock);
@@ -85,10 +91,11 @@ public final class Venvs {
     ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(venv, k -> new ReentrantLock());
     local.lock();
     try {
-      createPrivateFolder(java.util.Objects.requireNonNull(venv.toAbsolutePath().getParent(), "venv folder"));
+      createPrivateFolder(
+          java.util.Objects.requireNonNull(venv.toAbsolutePath().getParent(), "venv folder"));
       Path lockFile = venv.resolveSibling(venv.getFileName() + ".lock");
-      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         FileLock held = channel.tryLock();
         if (held == null) {
           progress.accept("Waiting for another process that is making " + venv);
@@ -118,9 +125,14 @@ public final class Venvs {
   public static void checkInterpreter(EnvLock lock, BaseInterpreter base) {
     List<String> diff = interpreterDiff(lock, base);
     if (!diff.isEmpty()) {
-      throw new SnakeBridgeException("the base Python " + base.command() + " (" + base.executable()
-          + ") does not match snakebridge.lock: " + String.join("; ", diff)
-          + ". Use the interpreter the lock names, or re-lock with: mvn snakebridge:lock");
+      throw new SnakeBridgeException(
+          "the base Python "
+              + base.command()
+              + " ("
+              + base.executable()
+              + ") does not match snakebridge.lock: "
+              + String.join("; ", diff)
+              + ". Use the interpreter the lock names, or re-lock with: mvn snakebridge:lock");
     }
   }
 
@@ -135,7 +147,8 @@ public final class Venvs {
     return diff;
   }
 
-  private static void compare(List<String> diff, String what, String locked, @Nullable String actual) {
+  private static void compare(
+      List<String> diff, String what, String locked, @Nullable String actual) {
     if (!locked.equals(actual)) {
       diff.add(what + ": locked " + locked + ", found " + actual);
     }
@@ -174,30 +187,46 @@ public final class Venvs {
     for (EnvLock.LockedPackage p : lock.packages()) {
       command.add(p.name() + "==" + p.version());
     }
-    PythonProcess.Result result = PythonProcess.run(command, line -> { }, false);
+    PythonProcess.Result result = PythonProcess.run(command, line -> {}, false);
     if (result.exitCode() != 0) {
       return List.of("its interpreter does not run: " + result.failure());
     }
     return result.stdout();
   }
 
-  private static void build(Path venv, EnvLock lock, BaseInterpreter base,
-      List<String> pipOptions, Consumer<String> progress) throws IOException {
+  private static void build(
+      Path venv,
+      EnvLock lock,
+      BaseInterpreter base,
+      List<String> pipOptions,
+      Consumer<String> progress)
+      throws IOException {
     Path temp = venv.resolveSibling(venv.getFileName() + ".tmp-" + UUID.randomUUID());
     try {
-      progress.accept("Creating venv " + venv + " with " + base.executable() + " ("
-          + base.version() + ")");
-      PythonProcess.Result made = PythonProcess.run(
-          List.of(base.executable(), "-m", "venv", temp.toString()), progress, true);
+      progress.accept(
+          "Creating venv " + venv + " with " + base.executable() + " (" + base.version() + ")");
+      PythonProcess.Result made =
+          PythonProcess.run(
+              List.of(base.executable(), "-m", "venv", temp.toString()), progress, true);
       if (made.exitCode() != 0) {
         throw new SnakeBridgeException("'python -m venv' failed: " + made.failure());
       }
       Path pins = temp.resolve("snakebridge-requirements.txt");
       Files.writeString(pins, lock.pinnedRequirements(), StandardCharsets.UTF_8);
       progress.accept("Installing " + lock.packages().size() + " locked distributions");
-      List<String> install = new ArrayList<>(List.of(PythonProcess.venvPython(temp).toString(),
-          "-m", "pip", "install", "--require-hashes", "--no-deps", "--retries", "0",
-          "--progress-bar", "off"));
+      List<String> install =
+          new ArrayList<>(
+              List.of(
+                  PythonProcess.venvPython(temp).toString(),
+                  "-m",
+                  "pip",
+                  "install",
+                  "--require-hashes",
+                  "--no-deps",
+                  "--retries",
+                  "0",
+                  "--progress-bar",
+                  "off"));
       install.addAll(lock.pipOptions());
       for (String option : pipOptions) {
         if (!lock.pipOptions().contains(option)) {
@@ -206,18 +235,21 @@ public final class Venvs {
       }
       install.add("-r");
       install.add(pins.toString());
-      PythonProcess.Result installed = lock.packages().isEmpty()
-          ? new PythonProcess.Result(0, List.of(), List.of())
-          : PythonProcess.run(install, progress, true);
+      PythonProcess.Result installed =
+          lock.packages().isEmpty()
+              ? new PythonProcess.Result(0, List.of(), List.of())
+              : PythonProcess.run(install, progress, true);
       if (installed.exitCode() != 0) {
-        throw new SnakeBridgeException("installing the locked distributions into " + venv
-            + " failed (a hash that does not match snakebridge.lock is refused): "
-            + installed.failure());
+        throw new SnakeBridgeException(
+            "installing the locked distributions into "
+                + venv
+                + " failed (a hash that does not match snakebridge.lock is refused): "
+                + installed.failure());
       }
       List<String> diff = installedDiff(PythonProcess.venvPython(temp), lock);
       if (!diff.isEmpty()) {
-        throw new SnakeBridgeException("the new venv does not match snakebridge.lock: "
-            + String.join("; ", diff));
+        throw new SnakeBridgeException(
+            "the new venv does not match snakebridge.lock: " + String.join("; ", diff));
       }
       VenvTrust.makePrivate(temp);
       Properties marker = new Properties();
@@ -235,8 +267,8 @@ public final class Venvs {
       try {
         Files.move(temp, venv, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
-        throw new SnakeBridgeException("the cache's file system cannot rename " + temp
-            + " atomically", e);
+        throw new SnakeBridgeException(
+            "the cache's file system cannot rename " + temp + " atomically", e);
       }
       progress.accept("Venv ready: " + venv);
     } finally {
@@ -248,23 +280,35 @@ public final class Venvs {
    * Downloads every locked distribution into {@code folder} with the venv's pip ({@code pip
    * download --no-deps --require-hashes}), so each file is checked against its sha256.
    */
-  public static void download(Path venv, EnvLock lock, Path folder, List<String> pipOptions,
-      Consumer<String> progress) {
+  public static void download(
+      Path venv, EnvLock lock, Path folder, List<String> pipOptions, Consumer<String> progress) {
     try {
       Files.createDirectories(folder);
       Path pins = Files.createTempFile("snakebridge-pins", ".txt");
       try {
         Files.writeString(pins, lock.pinnedRequirements(), StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>(List.of(PythonProcess.venvPython(venv).toString(),
-            "-m", "pip", "download", "--no-deps", "--require-hashes", "--retries", "0",
-            "--progress-bar", "off", "--dest", folder.toString()));
+        List<String> command =
+            new ArrayList<>(
+                List.of(
+                    PythonProcess.venvPython(venv).toString(),
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--require-hashes",
+                    "--retries",
+                    "0",
+                    "--progress-bar",
+                    "off",
+                    "--dest",
+                    folder.toString()));
         command.addAll(pipOptions);
         command.add("-r");
         command.add(pins.toString());
         PythonProcess.Result result = PythonProcess.run(command, progress, true);
         if (result.exitCode() != 0) {
-          throw new SnakeBridgeException("downloading the locked distributions failed: "
-              + result.failure());
+          throw new SnakeBridgeException(
+              "downloading the locked distributions failed: " + result.failure());
         }
       } finally {
         Files.deleteIfExists(pins);
@@ -279,7 +323,8 @@ public final class Venvs {
       return;
     }
     if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.createDirectories(folder,
+      Files.createDirectories(
+          folder,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } else {
       Files.createDirectories(folder);
@@ -289,19 +334,22 @@ public final class Venvs {
   /** Deletes {@code root} and everything below it, without following links; quiet if gone. */
   public static void deleteTree(Path root) {
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          Files.deleteIfExists(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              Files.deleteIfExists(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (NoSuchFileException ignored) {
       // already gone
     } catch (IOException e) {

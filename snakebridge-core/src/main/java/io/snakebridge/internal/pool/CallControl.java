@@ -18,8 +18,8 @@ public final class CallControl {
   /**
    * Cancels the call.
    *
-   * @param interrupt whether a call already running on a worker is interrupted (else it runs to
-   *     its end and its result is dropped)
+   * @param interrupt whether a call already running on a worker is interrupted (else it runs to its
+   *     end and its result is dropped)
    */
   public void cancel(boolean interrupt) {
     this.interrupt = interrupt;

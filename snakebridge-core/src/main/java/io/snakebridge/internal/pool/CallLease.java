@@ -13,10 +13,10 @@ import java.time.Duration;
  * One call's hold on one of a worker's call slots, from the lease until the pool takes the slot
  * back: its deadline, the id of its request, and whether it was cancelled.
  *
- * <p>Thread-safe. Its state moves LEASED → SENT (the caller is about to write its request) →
- * DONE (the caller has the reply), or to CANCELLING from LEASED or SENT when the deadline passed
- * or the call was cancelled; each move is one compare-and-set, so the caller and the canceller
- * always agree on who settles the worker (see {@link WorkerPool#cancel}).
+ * <p>Thread-safe. Its state moves LEASED → SENT (the caller is about to write its request) → DONE
+ * (the caller has the reply), or to CANCELLING from LEASED or SENT when the deadline passed or the
+ * call was cancelled; each move is one compare-and-set, so the caller and the canceller always
+ * agree on who settles the worker (see {@link WorkerPool#cancel}).
  */
 public final class CallLease {
   /** Why a call was cancelled. */
@@ -29,9 +29,8 @@ public final class CallLease {
 
   /**
    * Takes the RESULT of a call whose caller stopped waiting (its deadline passed or it was
-   * cancelled) but which the worker finished anyway: the references in it exist in the worker
-   * and must not be forgotten. Runs on the thread reading the worker's output; must not block
-   * or throw.
+   * cancelled) but which the worker finished anyway: the references in it exist in the worker and
+   * must not be forgotten. Runs on the thread reading the worker's output; must not block or throw.
    */
   public interface LateResults {
     /** Takes {@code result}; {@code attachment} is what {@link #send} was given. */
@@ -60,12 +59,16 @@ public final class CallLease {
   private volatile int state;
   private volatile long requestId;
   volatile Cause cause;
+
   /** When a cancelled call that has not stopped makes the watchdog kill the worker. */
   volatile long graceEnd;
+
   /** Whether the CANCEL frame went out (it is retried while the worker's input is busy). */
   volatile boolean cancelSent;
+
   /** Whether the reply goes to the pool (the caller stopped waiting). */
   volatile boolean abandoned;
+
   // Set before the state's move to SENT, whose compare-and-set publishes them to the canceller.
   private LateResults lateResults;
   private Object lateAttachment;
@@ -98,8 +101,8 @@ public final class CallLease {
   }
 
   /**
-   * Publishes the request's id before it is written, and who takes its RESULT should it come
-   * after the caller stopped waiting.
+   * Publishes the request's id before it is written, and who takes its RESULT should it come after
+   * the caller stopped waiting.
    *
    * @param late takes a late RESULT with {@code attachment}; null to drop it
    * @return false when the call was cancelled first: nothing may be written
@@ -139,7 +142,7 @@ public final class CallLease {
    * @return the state it left (LEASED or SENT), or -1 when it was already done or cancelling
    */
   int beginCancel(Cause why) {
-    for (;;) {
+    for (; ; ) {
       int current = state;
       if (current != LEASED && current != SENT) {
         return -1;
@@ -176,8 +179,10 @@ public final class CallLease {
           // The handler reports its own failures; the worker must be settled whatever happens.
         }
       }
-      worker.pool().settleAbandoned(CallLease.this,
-          frame.kind() == FrameKind.RESULT || frame.kind() == FrameKind.ERROR);
+      worker
+          .pool()
+          .settleAbandoned(
+              CallLease.this, frame.kind() == FrameKind.RESULT || frame.kind() == FrameKind.ERROR);
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * What a pool operation decided under the lock and does after releasing it: starts to submit,
- * processes to shut down or kill, events to report. Created only when there is something to do,
- * so the common lease and release allocate nothing for it.
+ * processes to shut down or kill, events to report. Created only when there is something to do, so
+ * the common lease and release allocate nothing for it.
  *
  * <p>Not thread-safe: one per operation, on the thread that runs it.
  */

@@ -7,20 +7,24 @@ import java.io.IOException;
 
 /**
  * One worker's liveness: when it last answered a PING, and the PING outstanding. Pinging never
- * blocks: the PING is written only if nobody is writing to the worker at that moment, and its
- * PONG is read by whichever thread reads the worker's output (a caller during a call, else a
- * short task), never by the watchdog.
+ * blocks: the PING is written only if nobody is writing to the worker at that moment, and its PONG
+ * is read by whichever thread reads the worker's output (a caller during a call, else a short
+ * task), never by the watchdog.
  *
  * <p>Thread-safe: the watchdog calls {@link #check}; the reading thread records the PONG.
  */
 final class Heartbeat implements WorkerConnection.ReplyHandler {
   private Ticker ticker;
+
   /** Ticker time of the last PONG, or of the handshake. */
   private volatile long lastHeard;
+
   /** Whether a PING is outstanding, and since when (its first attempt to be written). */
   private volatile boolean pinging;
+
   private volatile long pingSince;
   private volatile boolean pingWritten;
+
   /** Whether the outstanding PING was excused as late because the worker is busy in a call. */
   private volatile boolean excused;
 

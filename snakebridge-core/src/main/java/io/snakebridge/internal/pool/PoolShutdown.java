@@ -83,22 +83,26 @@ final class PoolShutdown {
     if (alive.isEmpty()) {
       return;
     }
-    LOG.log(Level.INFO, () -> label + ": " + alive.size()
-        + " worker(s) still running at close after the grace period; terminating them");
+    LOG.log(
+        Level.INFO,
+        () ->
+            label
+                + ": "
+                + alive.size()
+                + " worker(s) still running at close after the grace period; terminating them");
     alive.forEach(WorkerProcess::terminate);
     List<WorkerProcess> stubborn = waitAll(alive, TERMINATE_WAIT_NANOS);
     stubborn.forEach(WorkerProcess::kill);
     List<WorkerProcess> left = waitAll(stubborn, KILL_WAIT_NANOS);
     if (!left.isEmpty()) {
-      LOG.log(Level.WARNING, label + ": " + left
-          + " did not exit after SIGKILL within 2 s");
+      LOG.log(Level.WARNING, label + ": " + left + " did not exit after SIGKILL within 2 s");
     }
   }
 
   /**
-   * Waits until each ended worker's stderr forwarder has logged the last lines the worker
-   * printed, so that close() returns with all of them delivered. The wait is bounded while a
-   * forwarder makes no progress: a pipe a worker's own child process still holds open ends it.
+   * Waits until each ended worker's stderr forwarder has logged the last lines the worker printed,
+   * so that close() returns with all of them delivered. The wait is bounded while a forwarder makes
+   * no progress: a pipe a worker's own child process still holds open ends it.
    */
   private static void drain(List<WorkerProcess> processes) {
     for (WorkerProcess process : processes) {

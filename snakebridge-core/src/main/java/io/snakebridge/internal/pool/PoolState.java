@@ -35,8 +35,10 @@ final class PoolState {
    */
 
   final ReentrantLock lock = new ReentrantLock();
+
   /** Every worker not gone; changed under the lock, scanned by the watchdog without it. */
   final CopyOnWriteArrayList<PooledWorker> workers = new CopyOnWriteArrayList<>();
+
   final ArrayDeque<PooledWorker> idle = new ArrayDeque<>();
   final List<PooledWorker> partial = new ArrayList<>();
   final WaitQueue queue = new WaitQueue();
@@ -50,8 +52,10 @@ final class PoolState {
   int targetWaiting;
   int wanted;
   SnakeBridgeException lastStartFailure;
+
   /** When starts held back by StartBackoff may begin; Long.MAX_VALUE when none are. */
   volatile long startsDue = Long.MAX_VALUE;
+
   volatile boolean closed;
 
   private final WorkerPool pool;
@@ -95,12 +99,14 @@ final class PoolState {
   }
 
   /**
-   * Takes a slot of the least busy available worker (an idle one first: {@code preferred} if it
-   * is idle, else the one that became idle last); lock held.
+   * Takes a slot of the least busy available worker (an idle one first: {@code preferred} if it is
+   * idle, else the one that became idle last); lock held.
    */
   PooledWorker takeAnyLocked(PooledWorker preferred) {
-    PooledWorker worker = preferred != null && preferred.listed && preferred.inFlight == 0
-        && idle.remove(preferred) ? preferred : idle.pollFirst();
+    PooledWorker worker =
+        preferred != null && preferred.listed && preferred.inFlight == 0 && idle.remove(preferred)
+            ? preferred
+            : idle.pollFirst();
     if (worker == null) {
       if (partial.isEmpty()) {
         return null;
@@ -124,7 +130,8 @@ final class PoolState {
 
   /** Takes a slot of {@code worker} if it has a free one (retiring or not); lock held. */
   boolean takeTargetLocked(PooledWorker worker) {
-    if (worker.state != PooledWorker.State.READY || worker.killReason() != null
+    if (worker.state != PooledWorker.State.READY
+        || worker.killReason() != null
         || worker.inFlight >= threads) {
       return false;
     }
@@ -184,7 +191,8 @@ final class PoolState {
     if (worker.state != PooledWorker.State.READY) {
       return effects;
     }
-    if (worker.retiring != null && worker.inFlight == 0
+    if (worker.retiring != null
+        && worker.inFlight == 0
         && (worker.liveRefs() <= 0 || ticker.read() - worker.retireDeadline >= 0)) {
       return Effects.shutdown(removeLocked(worker, ExitReason.RECYCLED, effects), worker.process);
     }
@@ -197,7 +205,8 @@ final class PoolState {
    * worker is reserved for them), else the waiting line, else the idle lists; lock held.
    */
   void offerLocked(PooledWorker worker) {
-    if (worker.state != PooledWorker.State.READY || worker.inFlight >= threads
+    if (worker.state != PooledWorker.State.READY
+        || worker.inFlight >= threads
         || worker.killReason() != null) {
       unlistLocked(worker);
       return;
@@ -253,7 +262,8 @@ final class PoolState {
     }
     workers.remove(worker);
     worker.freed.signalAll();
-    if (reason == ExitReason.CRASHED || reason == ExitReason.UNRESPONSIVE
+    if (reason == ExitReason.CRASHED
+        || reason == ExitReason.UNRESPONSIVE
         || reason == ExitReason.PROTOCOL_ERROR) {
       counters.crashes.increment();
     }
@@ -316,7 +326,8 @@ final class PoolState {
   int readyLocked() {
     int ready = 0;
     for (PooledWorker worker : workers) {
-      if (worker.state == PooledWorker.State.READY && worker.retiring == null
+      if (worker.state == PooledWorker.State.READY
+          && worker.retiring == null
           && worker.killReason() == null) {
         ready++;
       }
@@ -326,8 +337,18 @@ final class PoolState {
 
   String describeLocked() {
     int[] gauges = gaugesLocked();
-    return label + ": pool size " + size + ", " + gauges[0] + " busy, " + gauges[1] + " idle, "
-        + starting + " starting, " + waitingLocked() + " waiting";
+    return label
+        + ": pool size "
+        + size
+        + ", "
+        + gauges[0]
+        + " busy, "
+        + gauges[1]
+        + " idle, "
+        + starting
+        + " starting, "
+        + waitingLocked()
+        + " waiting";
   }
 
   SnakeBridgeException closedWhileWaiting() {

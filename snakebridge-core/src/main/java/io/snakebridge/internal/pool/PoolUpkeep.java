@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 /**
- * The pool's background side: recording workers' starts (for the start threads) and acting on
- * what the watchdog finds (a late handshake, a cancelled call that did not stop, a worker that
- * stopped answering or died idle, one due for recycling, starts the back-off held back). Each
- * action confirms under the pool lock what the watchdog saw without it, then stops processes,
- * logs and reports events after releasing it.
+ * The pool's background side: recording workers' starts (for the start threads) and acting on what
+ * the watchdog finds (a late handshake, a cancelled call that did not stop, a worker that stopped
+ * answering or died idle, one due for recycling, starts the back-off held back). Each action
+ * confirms under the pool lock what the watchdog saw without it, then stops processes, logs and
+ * reports events after releasing it.
  *
  * <p>Thread-safe.
  */
@@ -37,8 +37,13 @@ final class PoolUpkeep {
   private final long startupTimeoutNanos;
   private final long lifetimeNanos;
 
-  PoolUpkeep(WorkerPool pool, PoolState state, PoolOptions options, Ticker ticker,
-      PoolEvents events, BiConsumer<PooledWorker, WorkerProcess> onReady) {
+  PoolUpkeep(
+      WorkerPool pool,
+      PoolState state,
+      PoolOptions options,
+      Ticker ticker,
+      PoolEvents events,
+      BiConsumer<PooledWorker, WorkerProcess> onReady) {
     this.pool = pool;
     this.state = state;
     this.options = options;
@@ -68,8 +73,7 @@ final class PoolUpkeep {
 
   /** Records the end of a start: the worker joins the pool, or the failure is reported. */
   void finishStart(
-      PooledWorker worker, WorkerProcess process, Throwable failure,
-      SnakeBridgeException report) {
+      PooledWorker worker, WorkerProcess process, Throwable failure, SnakeBridgeException report) {
     boolean ready = false;
     if (failure == null && process != null) {
       onReady.accept(worker, process);
@@ -82,7 +86,10 @@ final class PoolUpkeep {
       state.starting--;
       worker.startArmed = false;
       long now = ticker.read();
-      if (failure == null && process != null && worker.killReason() == null && !state.closed
+      if (failure == null
+          && process != null
+          && worker.killReason() == null
+          && !state.closed
           && worker.process == process) {
         worker.state = PooledWorker.State.READY;
         worker.readyAt = now;
@@ -107,8 +114,9 @@ final class PoolUpkeep {
           effects = Effects.exited(null, worker, ExitReason.START_FAILED);
           effects = Effects.start(effects, state.planStartsLocked(now));
           if (state.starting == 0 && state.readyLocked() == 0) {
-            state.queue.failAll(new PoolExhaustedException(
-                StartFailure.noWorkerStarted(state.describeLocked(), report), report));
+            state.queue.failAll(
+                new PoolExhaustedException(
+                    StartFailure.noWorkerStarted(state.describeLocked(), report), report));
           }
         }
       }
@@ -136,7 +144,9 @@ final class PoolUpkeep {
     WorkerProcess victim = null;
     state.lock.lock();
     try {
-      if (worker.startArmed && now - worker.startDeadline >= 0 && worker.process != null
+      if (worker.startArmed
+          && now - worker.startDeadline >= 0
+          && worker.process != null
           && worker.state == PooledWorker.State.STARTING) {
         worker.startArmed = false;
         worker.markKilled(ExitReason.TIMED_OUT);
@@ -157,7 +167,8 @@ final class PoolUpkeep {
     WorkerProcess victim = null;
     state.lock.lock();
     try {
-      if (worker.calls.get(lease.slot) == lease && worker.state == PooledWorker.State.READY
+      if (worker.calls.get(lease.slot) == lease
+          && worker.state == PooledWorker.State.READY
           && worker.markKilled(ExitReason.TIMED_OUT)) {
         victim = worker.process;
       }
@@ -165,8 +176,16 @@ final class PoolUpkeep {
       state.lock.unlock();
     }
     if (victim != null) {
-      LOG.log(Level.DEBUG, () -> state.label + ": " + lease + " did not stop within "
-          + options.cancelGrace() + " after it was cancelled; killing " + worker);
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              state.label
+                  + ": "
+                  + lease
+                  + " did not stop within "
+                  + options.cancelGrace()
+                  + " after it was cancelled; killing "
+                  + worker);
       victim.kill();
     }
   }
@@ -177,8 +196,7 @@ final class PoolUpkeep {
     Effects effects = null;
     state.lock.lock();
     try {
-      if (worker.state == PooledWorker.State.READY
-          && worker.markKilled(ExitReason.UNRESPONSIVE)) {
+      if (worker.state == PooledWorker.State.READY && worker.markKilled(ExitReason.UNRESPONSIVE)) {
         victim = worker.process;
         if (worker.inFlight == 0) {
           effects = state.removeLocked(worker, ExitReason.UNRESPONSIVE, null);
@@ -188,8 +206,15 @@ final class PoolUpkeep {
       state.lock.unlock();
     }
     if (victim != null) {
-      LOG.log(Level.WARNING, state.label + ": Python worker " + worker.id() + " did not answer a"
-          + " heartbeat within " + options.heartbeatTimeout() + "; killing and replacing it");
+      LOG.log(
+          Level.WARNING,
+          state.label
+              + ": Python worker "
+              + worker.id()
+              + " did not answer a"
+              + " heartbeat within "
+              + options.heartbeatTimeout()
+              + "; killing and replacing it");
       victim.kill();
     }
     pool.run(effects);
@@ -200,21 +225,32 @@ final class PoolUpkeep {
     Effects effects = null;
     state.lock.lock();
     try {
-      if (worker.state == PooledWorker.State.READY && worker.inFlight == 0
+      if (worker.state == PooledWorker.State.READY
+          && worker.inFlight == 0
           && !worker.process.isAlive()) {
-        effects = state.removeLocked(worker, worker.killReason() != null ? worker.killReason()
-            : ExitReason.CRASHED, null);
+        effects =
+            state.removeLocked(
+                worker,
+                worker.killReason() != null ? worker.killReason() : ExitReason.CRASHED,
+                null);
       }
     } finally {
       state.lock.unlock();
     }
     if (effects != null) {
       WorkerProcess process = worker.process;
-      pool.execute(() -> {
-        ExitReport report = ExitReport.collect(process, 0, TimeUnit.MILLISECONDS.toNanos(500));
-        LOG.log(Level.WARNING, report.withTail(state.label + ": Python worker " + worker.id()
-            + " died while idle: " + report.status()));
-      });
+      pool.execute(
+          () -> {
+            ExitReport report = ExitReport.collect(process, 0, TimeUnit.MILLISECONDS.toNanos(500));
+            LOG.log(
+                Level.WARNING,
+                report.withTail(
+                    state.label
+                        + ": Python worker "
+                        + worker.id()
+                        + " died while idle: "
+                        + report.status()));
+          });
       pool.run(effects);
     }
   }

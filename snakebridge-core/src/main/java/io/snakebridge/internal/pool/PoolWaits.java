@@ -24,8 +24,13 @@ final class PoolWaits {
   private final PoolEvents events;
   private final long acquireTimeoutNanos;
 
-  PoolWaits(WorkerPool pool, PoolState state, PoolOptions options, Ticker ticker,
-      WorkerStarter starter, PoolEvents events) {
+  PoolWaits(
+      WorkerPool pool,
+      PoolState state,
+      PoolOptions options,
+      Ticker ticker,
+      WorkerStarter starter,
+      PoolEvents events) {
     this.pool = pool;
     this.state = state;
     this.options = options;
@@ -35,21 +40,21 @@ final class PoolWaits {
     this.acquireTimeoutNanos = options.acquireTimeout().map(Duration::toNanos).orElse(-1L);
   }
 
-  PooledWorker awaitLocked(
-      long deadline, Duration timeout, CallControl control, String call) {
+  PooledWorker awaitLocked(long deadline, Duration timeout, CallControl control, String call) {
     long now = ticker.read();
     WaitQueue.Waiter me = new WaitQueue.Waiter(state.lock.newCondition(), null);
     state.queue.add(me);
     int counted = state.workers.size() - state.retiring;
-    state.wanted = Math.max(state.wanted,
-        Math.min(state.size, counted - state.starting + state.queue.size()));
+    state.wanted =
+        Math.max(state.wanted, Math.min(state.size, counted - state.starting + state.queue.size()));
     List<PooledWorker> planned = state.planStartsLocked(now);
     RuntimeException refused = null;
     if (state.starting == 0 && state.readyLocked() == 0 && state.backoff.failing()) {
       state.queue.remove(me);
-      refused = new PoolExhaustedException(
-          StartFailure.noWorkerStarted(state.describeLocked(), state.lastStartFailure),
-          state.lastStartFailure);
+      refused =
+          new PoolExhaustedException(
+              StartFailure.noWorkerStarted(state.describeLocked(), state.lastStartFailure),
+              state.lastStartFailure);
     } else if (state.waitingLocked() - state.starting * state.threads > options.maxWaiters()) {
       // Callers a starting worker will serve do not count: they wait for its start, not in line.
       state.queue.remove(me);
@@ -79,7 +84,7 @@ final class PoolWaits {
       } finally {
         state.lock.lock();
       }
-      for (;;) {
+      for (; ; ) {
         if (me.assigned != null) {
           served = true;
           return me.assigned;
@@ -98,18 +103,34 @@ final class PoolWaits {
         }
         now = ticker.read();
         if (deadline - now <= 0) {
-          String why = state.starting > 0 && state.readyLocked() == 0
-              ? ": the pool's worker was still starting (a start may take up to its"
-                  + " startupTimeout " + options.startupTimeout() + "; give the first call a"
-                  + " longer timeout, or build the runtime with eagerStart(true))"
-              : "";
-          throw new CallTimeoutException("no Python worker became free within " + timeout + why
-              + " (" + state.describeLocked() + ")", timeout, null, state.lastStartFailure);
+          String why =
+              state.starting > 0 && state.readyLocked() == 0
+                  ? ": the pool's worker was still starting (a start may take up to its"
+                      + " startupTimeout "
+                      + options.startupTimeout()
+                      + "; give the first call a"
+                      + " longer timeout, or build the runtime with eagerStart(true))"
+                  : "";
+          throw new CallTimeoutException(
+              "no Python worker became free within "
+                  + timeout
+                  + why
+                  + " ("
+                  + state.describeLocked()
+                  + ")",
+              timeout,
+              null,
+              state.lastStartFailure);
         }
         if (acquireEnd - now <= 0) {
-          throw new PoolExhaustedException("no Python worker became free within the acquire"
-              + " timeout " + options.acquireTimeout().orElseThrow() + " (" + state.describeLocked()
-              + ")", state.lastStartFailure);
+          throw new PoolExhaustedException(
+              "no Python worker became free within the acquire"
+                  + " timeout "
+                  + options.acquireTimeout().orElseThrow()
+                  + " ("
+                  + state.describeLocked()
+                  + ")",
+              state.lastStartFailure);
         }
         me.signal.awaitNanos(Math.min(deadline, acquireEnd) - now);
       }
@@ -128,8 +149,8 @@ final class PoolWaits {
     }
   }
 
-  PooledWorker awaitTargetLocked(PooledWorker target, long deadline, Duration timeout,
-      String sessionId, CallControl control) {
+  PooledWorker awaitTargetLocked(
+      PooledWorker target, long deadline, Duration timeout, String sessionId, CallControl control) {
     if (state.queue.size() + state.targetWaiting >= options.maxWaiters()) {
       throw tooManyWaitersLocked();
     }
@@ -141,7 +162,7 @@ final class PoolWaits {
     }
     long acquireEnd = acquireTimeoutNanos < 0 ? deadline : ticker.read() + acquireTimeoutNanos;
     try {
-      for (;;) {
+      for (; ; ) {
         if (state.closed) {
           throw state.closedWhileWaiting();
         }
@@ -149,8 +170,8 @@ final class PoolWaits {
           return null;
         }
         if (me.cancelled || (control != null && control.isCancelled())) {
-          throw new CancellationException("the call was cancelled while it waited for Python"
-              + " worker " + target.id());
+          throw new CancellationException(
+              "the call was cancelled while it waited for Python" + " worker " + target.id());
         }
         if (target.inFlight < state.threads && target.killReason() == null) {
           target.targetWaiters--;
@@ -161,21 +182,46 @@ final class PoolWaits {
         }
         long now = ticker.read();
         if (deadline - now <= 0) {
-          throw new CallTimeoutException("Python worker " + target.id() + ", which holds the"
-              + " objects of session " + sessionId + ", stayed busy for " + timeout + " ("
-              + state.describeLocked() + ")", timeout, target.id(), null);
+          throw new CallTimeoutException(
+              "Python worker "
+                  + target.id()
+                  + ", which holds the"
+                  + " objects of session "
+                  + sessionId
+                  + ", stayed busy for "
+                  + timeout
+                  + " ("
+                  + state.describeLocked()
+                  + ")",
+              timeout,
+              target.id(),
+              null);
         }
         if (acquireEnd - now <= 0) {
-          throw new PoolExhaustedException("Python worker " + target.id() + ", which holds the"
-              + " objects of session " + sessionId + ", stayed busy for the acquire timeout "
-              + options.acquireTimeout().orElseThrow() + " (" + state.describeLocked() + ")", null);
+          throw new PoolExhaustedException(
+              "Python worker "
+                  + target.id()
+                  + ", which holds the"
+                  + " objects of session "
+                  + sessionId
+                  + ", stayed busy for the acquire timeout "
+                  + options.acquireTimeout().orElseThrow()
+                  + " ("
+                  + state.describeLocked()
+                  + ")",
+              null);
         }
         target.freed.awaitNanos(Math.min(deadline, acquireEnd) - now);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SnakeBridgeException("interrupted while waiting for Python worker " + target.id()
-          + " (" + state.describeLocked() + ")", e);
+      throw new SnakeBridgeException(
+          "interrupted while waiting for Python worker "
+              + target.id()
+              + " ("
+              + state.describeLocked()
+              + ")",
+          e);
     } finally {
       if (control != null) {
         control.waiting(null, null);
@@ -196,8 +242,13 @@ final class PoolWaits {
   }
 
   PoolExhaustedException tooManyWaitersLocked() {
-    return new PoolExhaustedException("too many calls wait for a Python worker: maxWaiters is "
-        + options.maxWaiters() + " (" + state.describeLocked() + ")", state.lastStartFailure);
+    return new PoolExhaustedException(
+        "too many calls wait for a Python worker: maxWaiters is "
+            + options.maxWaiters()
+            + " ("
+            + state.describeLocked()
+            + ")",
+        state.lastStartFailure);
   }
 
   /** Ends a queued call's wait because its future was cancelled. */

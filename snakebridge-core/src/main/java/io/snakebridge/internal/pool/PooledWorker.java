@@ -9,16 +9,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
 
 /**
- * A place in a pool: a worker while it starts, serves calls (up to the pool's threads per worker
- * at once), retires, or after it is gone.
+ * A place in a pool: a worker while it starts, serves calls (up to the pool's threads per worker at
+ * once), retires, or after it is gone.
  *
  * <p>Thread-safety: the fields marked "pool lock" are written under the pool's lock; a caller
- * holding a lease reads {@link #process()} freely. The watchdog scans {@link #calls}, {@code
- * state} and the volatile timing fields without the lock and confirms under it before acting.
- * {@link #liveRefs} is maintained by the session layer.
+ * holding a lease reads {@link #process()} freely. The watchdog scans {@link #calls}, {@code state}
+ * and the volatile timing fields without the lock and confirms under it before acting. {@link
+ * #liveRefs} is maintained by the session layer.
  */
 public final class PooledWorker {
-  enum State { STARTING, READY, GONE }
+  enum State {
+    STARTING,
+    READY,
+    GONE
+  }
 
   private final String id;
   private final WorkerPool pool;
@@ -32,18 +36,25 @@ public final class PooledWorker {
   // Pool lock.
   volatile State state = State.STARTING;
   WorkerProcess process;
+
   /** Calls in flight (leased and not yet settled). */
   int inFlight;
+
   /** Callers waiting for this very worker (it holds their session's objects). */
   int targetWaiters;
+
   /** A slot was freed while targeted callers waited: kept for them, off the idle lists. */
   boolean reserved;
+
   /** Whether the worker is on the idle stack or the partly-busy list. */
   boolean listed;
+
   /** Calls this worker finished, whatever their outcome. */
   long callsDone;
+
   /** Due for recycling: takes no call except those that must run here; leaves when it can. */
   volatile RecycleReason retiring;
+
   /** When a retiring worker that still holds session objects is recycled anyway. */
   long retireDeadline;
 
@@ -53,10 +64,13 @@ public final class PooledWorker {
   // Timing, read by the watchdog without the lock (ticker nanoseconds).
   /** The start-up deadline is watched while the handshake runs. */
   volatile boolean startArmed;
+
   volatile long startDeadline;
   volatile long readyAt;
+
   /** When maxWorkerLifetime (with its jitter) is reached; Long.MAX_VALUE for never. */
   volatile long expiresAt = Long.MAX_VALUE;
+
   final Heartbeat heartbeat = new Heartbeat();
   volatile long nextMemoryCheck;
 

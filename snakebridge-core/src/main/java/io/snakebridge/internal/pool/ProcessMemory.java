@@ -29,15 +29,16 @@ final class ProcessMemory {
     }
     String status;
     try {
-      status = Files.readString(Path.of("/proc", Long.toString(pid), "status"),
-          StandardCharsets.ISO_8859_1);
+      status =
+          Files.readString(
+              Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.ISO_8859_1);
     } catch (IOException | RuntimeException gone) {
       return OptionalLong.empty();
     }
     return parseVmRss(status);
   }
 
-  /** Parses the {@code VmRSS:  1234 kB} line of a status file. */
+  /** Parses the {@code VmRSS: 1234 kB} line of a status file. */
   static OptionalLong parseVmRss(String status) {
     int at = status.indexOf("VmRSS:");
     if (at < 0) {
@@ -47,8 +48,8 @@ final class ProcessMemory {
     String[] parts = status.substring(at + 6, end < 0 ? status.length() : end).trim().split("\\s+");
     try {
       long value = Long.parseLong(parts[0]);
-      return OptionalLong.of(parts.length > 1 && parts[1].equalsIgnoreCase("kB")
-          ? value * 1024 : value);
+      return OptionalLong.of(
+          parts.length > 1 && parts[1].equalsIgnoreCase("kB") ? value * 1024 : value);
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }

@@ -23,9 +23,9 @@ interface ProcessProbe {
   ProcessProbe SYSTEM = ProcessProbe::procState;
 
   /**
-   * Returns the state letter of process {@code pid} as {@code /proc/<pid>/stat} shows it: {@code
-   * R} running, {@code S} or {@code D} sleeping, {@code T} or {@code t} stopped, {@code Z} or
-   * {@code X} dead; {@link #UNKNOWN} when it cannot be read.
+   * Returns the state letter of process {@code pid} as {@code /proc/<pid>/stat} shows it: {@code R}
+   * running, {@code S} or {@code D} sleeping, {@code T} or {@code t} stopped, {@code Z} or {@code
+   * X} dead; {@link #UNKNOWN} when it cannot be read.
    */
   char state(long pid);
 
@@ -37,8 +37,9 @@ interface ProcessProbe {
   private static char procState(long pid) {
     String stat;
     try {
-      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
-          StandardCharsets.ISO_8859_1);
+      stat =
+          Files.readString(
+              Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
     } catch (IOException | RuntimeException gone) {
       return UNKNOWN;
     }

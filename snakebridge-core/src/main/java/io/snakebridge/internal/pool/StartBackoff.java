@@ -4,9 +4,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How soon a pool may start a worker again after starts failed: exponential back-off from {@link
- * #FIRST_DELAY_NANOS}, doubling per consecutive failure up to {@link #MAX_DELAY_NANOS}, reset by
- * a start that completes its handshake. A broken interpreter therefore costs one process start
- * per back-off period, never a spawn loop.
+ * #FIRST_DELAY_NANOS}, doubling per consecutive failure up to {@link #MAX_DELAY_NANOS}, reset by a
+ * start that completes its handshake. A broken interpreter therefore costs one process start per
+ * back-off period, never a spawn loop.
  *
  * <p>Not thread-safe: guarded by the pool lock.
  */

@@ -36,23 +36,27 @@ final class StartFailure {
     if (process == null) {
       return failure instanceof SnakeBridgeException
           ? (SnakeBridgeException) failure
-          : new SnakeBridgeException("could not start Python worker " + slot.id() + ": " + failure,
-              failure);
+          : new SnakeBridgeException(
+              "could not start Python worker " + slot.id() + ": " + failure, failure);
     }
     String who = "Python worker " + slot.id() + " (" + process.executable() + ")";
     if (slot.killReason() == ExitReason.TIMED_OUT) {
       ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
       return new SnakeBridgeException(
-          report.withTail(who + " did not complete its handshake within " + startupTimeout
-              + " (startupTimeout) and was stopped"), failure);
+          report.withTail(
+              who
+                  + " did not complete its handshake within "
+                  + startupTimeout
+                  + " (startupTimeout) and was stopped"),
+          failure);
     }
     if (failure instanceof FrameFormatException) {
       boolean exitedByItself = !process.isAlive();
       process.kill();
       ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
       if (tooOld(report) != null) {
-        return new SnakeBridgeException(tooOld(report) + " (Python worker " + slot.id() + ")",
-            failure);
+        return new SnakeBridgeException(
+            tooOld(report) + " (Python worker " + slot.id() + ")", failure);
       }
       String what = who + " broke the protocol during its handshake (" + failure.getMessage() + ")";
       return new SnakeBridgeException(
@@ -63,8 +67,8 @@ final class StartFailure {
       ExitReport report = ExitReport.collect(process, EXIT_WAIT_NANOS, DRAIN_WAIT_NANOS);
       process.kill();
       if (tooOld(report) != null) {
-        return new SnakeBridgeException(tooOld(report) + " (Python worker " + slot.id() + ")",
-            failure);
+        return new SnakeBridgeException(
+            tooOld(report) + " (Python worker " + slot.id() + ")", failure);
       }
       return new SnakeBridgeException(report.withTail(failure.getMessage()), failure);
     }
@@ -80,7 +84,10 @@ final class StartFailure {
     }
     return new WorkerCrashedException(
         report.withTail(who + " ended before completing its handshake: " + report.status()),
-        slot.id(), report.exitCode(), report.stderrTail(), failure);
+        slot.id(),
+        report.exitCode(),
+        report.stderrTail(),
+        failure);
   }
 
   /** Returns the worker's own line when it refused an interpreter older than 3.9, else null. */

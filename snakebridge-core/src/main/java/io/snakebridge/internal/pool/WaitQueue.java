@@ -6,10 +6,10 @@ import java.util.Iterator;
 import java.util.concurrent.locks.Condition;
 
 /**
- * The callers waiting for any worker of a pool, first come first served. A worker that frees a
- * call slot is handed to the head waiter directly (its slot taken on the waiter's behalf), so a
- * caller arriving at that moment cannot take it first; a waiter that gives up after being handed
- * a worker passes it on.
+ * The callers waiting for any worker of a pool, first come first served. A worker that frees a call
+ * slot is handed to the head waiter directly (its slot taken on the waiter's behalf), so a caller
+ * arriving at that moment cannot take it first; a waiter that gives up after being handed a worker
+ * passes it on.
  *
  * <p>Not thread-safe: guarded by the pool lock, whose conditions the waiters wait on.
  */
@@ -17,12 +17,16 @@ final class WaitQueue {
   /** One waiting call. */
   static final class Waiter {
     final Condition signal;
+
     /** For a targeted wait: the worker waited for (waits on its `freed`, not in the queue). */
     final PooledWorker target;
+
     /** The worker handed over, its slot already taken for this waiter. */
     PooledWorker assigned;
+
     /** Why the wait must end without a worker (a start failure, the close). */
     SnakeBridgeException failure;
+
     /** Set when the call was cancelled while it waited. */
     boolean cancelled;
 

@@ -86,8 +86,8 @@ final class Watchdog implements Runnable {
   /**
    * One housekeeping step at {@code now}.
    *
-   * @return nanoseconds until the next step is due: {@link #WATCH_INTERVAL_NANOS} while a call
-   *     or a start is watched, else until the next heartbeat, recycling or start is due
+   * @return nanoseconds until the next step is due: {@link #WATCH_INTERVAL_NANOS} while a call or a
+   *     start is watched, else until the next heartbeat, recycling or start is due
    */
   long housekeep(long now) {
     boolean watching = false;
@@ -118,8 +118,7 @@ final class Watchdog implements Runnable {
       }
       any = true;
       int state = lease.state();
-      if ((state == CallLease.LEASED || state == CallLease.SENT)
-          && now - lease.deadline >= 0) {
+      if ((state == CallLease.LEASED || state == CallLease.SENT) && now - lease.deadline >= 0) {
         pool.cancel(lease, CallLease.Cause.TIMEOUT);
       } else if (state == CallLease.CANCELLING) {
         if (lease.requestId() != 0) {
@@ -150,8 +149,16 @@ final class Watchdog implements Runnable {
         return now + WATCH_INTERVAL_NANOS;
       }
       if (worker.heartbeat.excuse(now)) {
-        LOG.log(Level.DEBUG, () -> name + ": " + worker + " missed a heartbeat while running a"
-            + " call (process state " + busy + "): busy, not hung; the call's deadline bounds it");
+        LOG.log(
+            Level.DEBUG,
+            () ->
+                name
+                    + ": "
+                    + worker
+                    + " missed a heartbeat while running a"
+                    + " call (process state "
+                    + busy
+                    + "): busy, not hung; the call's deadline bounds it");
       }
     }
     long next = worker.heartbeat.due(interval, timeout);
@@ -170,11 +177,18 @@ final class Watchdog implements Runnable {
       if (now - worker.nextMemoryCheck >= 0) {
         worker.nextMemoryCheck = now + interval;
         PythonInfo info = worker.process().info();
-        OptionalLong resident = info == null
-            ? OptionalLong.empty() : ProcessMemory.residentBytes(info.pid());
+        OptionalLong resident =
+            info == null ? OptionalLong.empty() : ProcessMemory.residentBytes(info.pid());
         if (resident.isPresent() && resident.getAsLong() > pool.maxMemory) {
-          LOG.log(Level.INFO, () -> name + ": " + worker + " uses "
-              + resident.getAsLong() / (1024 * 1024) + " MiB, over its limit; recycling it");
+          LOG.log(
+              Level.INFO,
+              () ->
+                  name
+                      + ": "
+                      + worker
+                      + " uses "
+                      + resident.getAsLong() / (1024 * 1024)
+                      + " MiB, over its limit; recycling it");
           pool.upkeep.retire(worker, RecycleReason.MAX_MEMORY);
           return next;
         }
@@ -188,8 +202,8 @@ final class Watchdog implements Runnable {
    * Whether a worker that missed a heartbeat is busy rather than hung: it runs a call and its
    * process is not stopped. Code holding the GIL (a C loop, a long sort, pickling a large result)
    * or a finalizer blocking the thread that answers PINGs keeps a live worker silent; only the
-   * call's deadline ends that. A worker with no call, a stopped one (SIGSTOP) and, where the
-   * state cannot be read (no {@code /proc}), every silent worker counts as hung.
+   * call's deadline ends that. A worker with no call, a stopped one (SIGSTOP) and, where the state
+   * cannot be read (no {@code /proc}), every silent worker counts as hung.
    *
    * @return the process state when busy, else {@link ProcessProbe#UNKNOWN}
    */

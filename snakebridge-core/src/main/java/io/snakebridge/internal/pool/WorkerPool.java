@@ -59,8 +59,10 @@ public final class WorkerPool {
   final long heartbeatIntervalNanos;
   final long heartbeatTimeoutNanos;
   final long maxMemory;
+
   /** Tells a worker busy in a call from a hung one when it misses a heartbeat (Watchdog). */
   final ProcessProbe probe;
+
   final PoolState state;
   private final PoolWaits waits;
   final PoolUpkeep upkeep;
@@ -72,9 +74,9 @@ public final class WorkerPool {
 
   /**
    * The worker each thread leased last from this pool, which {@link #lease} prefers while it is
-   * idle: a thread that keeps its worker keeps their hand-overs on one CPU where the scheduler
-   * put them, instead of crossing CPUs on every call (docs/BENCHMARKS.md, "Two workers"). Weak,
-   * so a thread that outlives a worker does not keep it in memory.
+   * idle: a thread that keeps its worker keeps their hand-overs on one CPU where the scheduler put
+   * them, instead of crossing CPUs on every call (docs/BENCHMARKS.md, "Two workers"). Weak, so a
+   * thread that outlives a worker does not keep it in memory.
    */
   @SuppressWarnings("ThreadLocalUsage") // per pool and thread: each pool remembers its own worker
   private final ThreadLocal<WeakReference<PooledWorker>> lastWorker = new ThreadLocal<>();
@@ -83,26 +85,38 @@ public final class WorkerPool {
    * Creates a pool; no worker starts until one is needed or {@link #startAll()}.
    *
    * @param runtimeName the runtime's name: prefix of worker ids and thread names
-   * @param name the pool's name ({@link io.snakebridge.CallOptions#DEFAULT_POOL} for the
-   *     runtime's own, whose ids and threads carry only the runtime's name)
-   * @param onReady told about each worker whose handshake completed, before any call can lease
-   *     it (on the start thread; it must only set fields)
+   * @param name the pool's name ({@link io.snakebridge.CallOptions#DEFAULT_POOL} for the runtime's
+   *     own, whose ids and threads carry only the runtime's name)
+   * @param onReady told about each worker whose handshake completed, before any call can lease it
+   *     (on the start thread; it must only set fields)
    */
   public WorkerPool(
-      String runtimeName, String name, PoolOptions options, WorkerSpawner spawner, Ticker ticker,
-      EventListener listener, BiConsumer<PooledWorker, WorkerProcess> onReady) {
+      String runtimeName,
+      String name,
+      PoolOptions options,
+      WorkerSpawner spawner,
+      Ticker ticker,
+      EventListener listener,
+      BiConsumer<PooledWorker, WorkerProcess> onReady) {
     this(runtimeName, name, options, spawner, ticker, listener, onReady, ProcessProbe.SYSTEM);
   }
 
   /** Like the public constructor, reading workers' process states with {@code probe}. */
   WorkerPool(
-      String runtimeName, String name, PoolOptions options, WorkerSpawner spawner, Ticker ticker,
-      EventListener listener, BiConsumer<PooledWorker, WorkerProcess> onReady,
+      String runtimeName,
+      String name,
+      PoolOptions options,
+      WorkerSpawner spawner,
+      Ticker ticker,
+      EventListener listener,
+      BiConsumer<PooledWorker, WorkerProcess> onReady,
       ProcessProbe probe) {
     boolean main = name.equals(CallOptions.DEFAULT_POOL);
     String prefix = main ? runtimeName : runtimeName + "-" + name;
-    String label = main ? "runtime '" + runtimeName + "'"
-        : "runtime '" + runtimeName + "', pool '" + name + "'";
+    String label =
+        main
+            ? "runtime '" + runtimeName + "'"
+            : "runtime '" + runtimeName + "', pool '" + name + "'";
     this.name = name;
     this.options = options;
     this.ticker = ticker;
@@ -116,19 +130,25 @@ public final class WorkerPool {
     int size = options.size();
     int startThreads = Math.min(size, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     this.upkeep = new PoolUpkeep(this, state, options, ticker, events, onReady);
-    this.starter = new WorkerStarter(this, prefix, startThreads, spawner,
-        options.startupTimeout(), events);
+    this.starter =
+        new WorkerStarter(this, prefix, startThreads, spawner, options.startupTimeout(), events);
     this.waits = new PoolWaits(this, state, options, ticker, starter, events);
     this.shutdown = new PoolShutdown(label);
     this.watchdog = new Watchdog("snakebridge-" + prefix + "-watchdog", this, ticker);
     AtomicInteger count = new AtomicInteger();
-    this.readers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), task -> {
-          Thread thread = new Thread(task, "snakebridge-" + prefix + "-reader-"
-              + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.readers =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            5,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            task -> {
+              Thread thread =
+                  new Thread(task, "snakebridge-" + prefix + "-reader-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** Returns the pool's name. */
@@ -173,9 +193,9 @@ public final class WorkerPool {
   // ---- leasing ----------------------------------------------------------------------------
 
   /**
-   * Leases a call slot of any worker, waiting in line until {@code deadline} if none is free.
-   * The deadline is watched from now on: if it passes before {@link #release} or {@link
-   * #discard}, the call is cancelled (see {@link #cancel}).
+   * Leases a call slot of any worker, waiting in line until {@code deadline} if none is free. The
+   * deadline is watched from now on: if it passes before {@link #release} or {@link #discard}, the
+   * call is cancelled (see {@link #cancel}).
    *
    * @param deadline in {@link Ticker} nanoseconds
    * @param timeout the call's timeout, for messages
@@ -193,8 +213,8 @@ public final class WorkerPool {
     try {
       checkOpen();
       WeakReference<PooledWorker> last = lastWorker.get();
-      PooledWorker worker = state.queue.isEmpty()
-          ? state.takeAnyLocked(last == null ? null : last.get()) : null;
+      PooledWorker worker =
+          state.queue.isEmpty() ? state.takeAnyLocked(last == null ? null : last.get()) : null;
       if (worker == null) {
         worker = waits.awaitLocked(deadline, timeout, control, call);
       }
@@ -224,8 +244,14 @@ public final class WorkerPool {
    * @throws CallTimeoutException when the deadline passes first
    * @throws IllegalStateException when the pool is closed
    */
-  public CallLease leaseTarget(PooledWorker target, Affinity affinity, long deadline,
-      Duration timeout, String sessionId, CallControl control, String call) {
+  public CallLease leaseTarget(
+      PooledWorker target,
+      Affinity affinity,
+      long deadline,
+      Duration timeout,
+      String sessionId,
+      CallControl control,
+      String call) {
     CallLease leased;
     state.lock.lock();
     try {
@@ -237,9 +263,19 @@ public final class WorkerPool {
       if (state.takeTargetLocked(target)) {
         worker = target;
       } else if (affinity == Affinity.STRICT_FAIL_FAST) {
-        throw new WorkerBusyException("Python worker " + target.id() + ", which holds the objects"
-            + " of session " + sessionId + ", is running another call (affinity "
-            + affinity + "; " + state.describeLocked() + ")", sessionId, target.id());
+        throw new WorkerBusyException(
+            "Python worker "
+                + target.id()
+                + ", which holds the objects"
+                + " of session "
+                + sessionId
+                + ", is running another call (affinity "
+                + affinity
+                + "; "
+                + state.describeLocked()
+                + ")",
+            sessionId,
+            target.id());
       } else if (affinity == Affinity.HINT) {
         worker = state.queue.isEmpty() ? state.takeAnyLocked(null) : null;
         if (worker == null) {
@@ -283,8 +319,8 @@ public final class WorkerPool {
    * replacement in the background. The caller stops the process if it still runs.
    *
    * @param observed what the caller saw happen
-   * @return why the worker left: the pool's own reason if it had stopped the worker (a deadline,
-   *     a missed heartbeat, the close), else {@code observed}
+   * @return why the worker left: the pool's own reason if it had stopped the worker (a deadline, a
+   *     missed heartbeat, the close), else {@code observed}
    */
   public ExitReason discard(CallLease lease, ExitReason observed) {
     PooledWorker worker = lease.worker();
@@ -293,8 +329,10 @@ public final class WorkerPool {
     state.lock.lock();
     try {
       state.clearSlotLocked(lease);
-      reason = worker.killReason() != null ? worker.killReason()
-          : state.closed ? ExitReason.SHUTDOWN : observed;
+      reason =
+          worker.killReason() != null
+              ? worker.killReason()
+              : state.closed ? ExitReason.SHUTDOWN : observed;
       effects = state.removeLocked(worker, reason, null);
     } finally {
       state.lock.unlock();
@@ -313,9 +351,12 @@ public final class WorkerPool {
         if (answered && worker.killReason() == null && worker.state == PooledWorker.State.READY) {
           effects = state.afterCallLocked(worker, null);
         } else {
-          ExitReason reason = worker.killReason() != null ? worker.killReason()
-              : state.closed ? ExitReason.SHUTDOWN : answered ? ExitReason.PROTOCOL_ERROR
-              : ExitReason.CRASHED;
+          ExitReason reason =
+              worker.killReason() != null
+                  ? worker.killReason()
+                  : state.closed
+                      ? ExitReason.SHUTDOWN
+                      : answered ? ExitReason.PROTOCOL_ERROR : ExitReason.CRASHED;
           effects = Effects.kill(state.removeLocked(worker, reason, null), worker.process);
         }
       }
@@ -329,10 +370,10 @@ public final class WorkerPool {
 
   /**
    * Cancels a call whose deadline passed or whose future was cancelled; never blocks. A call not
-   * yet sent is simply not sent (its caller sees that). A sent call gets a CANCEL frame; its
-   * caller stops waiting at once (a PING makes the worker send a frame, so a caller that is
-   * reading wakes up too) and the reply goes to the pool: if it comes within the grace period
-   * the worker serves on, else the watchdog kills it.
+   * yet sent is simply not sent (its caller sees that). A sent call gets a CANCEL frame; its caller
+   * stops waiting at once (a PING makes the worker send a frame, so a caller that is reading wakes
+   * up too) and the reply goes to the pool: if it comes within the grace period the worker serves
+   * on, else the watchdog kills it.
    */
   public void cancel(CallLease lease, CallLease.Cause cause) {
     int was = lease.beginCancel(cause);
@@ -351,9 +392,9 @@ public final class WorkerPool {
   }
 
   /**
-   * The thread waiting for request {@code id} of {@code worker} was interrupted: cancels the
-   * call that sent it (CANCEL, grace period, as for {@code Future.cancel(true)}), so the thread
-   * stops waiting at once.
+   * The thread waiting for request {@code id} of {@code worker} was interrupted: cancels the call
+   * that sent it (CANCEL, grace period, as for {@code Future.cancel(true)}), so the thread stops
+   * waiting at once.
    *
    * @return false when no running call of that worker sent that request (a call nested in a
    *     callback, which the outer call covers)
@@ -371,15 +412,15 @@ public final class WorkerPool {
 
   /**
    * Sends a PING so that a caller blocked reading the worker's output wakes up. Another thread may
-   * be writing a frame at this moment (a small one takes microseconds): a few tries ride that
-   * out without blocking. If they all fail, the caller wakes at the next frame the worker sends
-   * anyway: the cancelled call's own answer, or the end of its output when the grace is over.
+   * be writing a frame at this moment (a small one takes microseconds): a few tries ride that out
+   * without blocking. If they all fail, the caller wakes at the next frame the worker sends anyway:
+   * the cancelled call's own answer, or the end of its output when the grace is over.
    */
   private static void wakeReader(CallLease lease, WorkerConnection connection) {
     try {
       for (int tries = 0; tries < WAKE_TRIES; tries++) {
-        if (connection.tryRequest(FrameKind.PING, connection.nextRequestId(), null,
-            lease.worker().heartbeat)) {
+        if (connection.tryRequest(
+            FrameKind.PING, connection.nextRequestId(), null, lease.worker().heartbeat)) {
           return;
         }
         Thread.onSpinWait();
@@ -431,9 +472,19 @@ public final class WorkerPool {
       state.lock.unlock();
     }
     PoolCounters counters = state.counters;
-    return new PoolStats(name, state.size, gauges[0], gauges[1], starting, waiting,
-        counters.calls.sum(), counters.failures.sum(), counters.timeouts.sum(),
-        counters.crashes.sum(), counters.restarts.sum(), counters.recycles.sum());
+    return new PoolStats(
+        name,
+        state.size,
+        gauges[0],
+        gauges[1],
+        starting,
+        waiting,
+        counters.calls.sum(),
+        counters.failures.sum(),
+        counters.timeouts.sum(),
+        counters.crashes.sum(),
+        counters.restarts.sum(),
+        counters.recycles.sum());
   }
 
   /**
@@ -482,9 +533,9 @@ public final class WorkerPool {
   // ---- closing ----------------------------------------------------------------------------
 
   /**
-   * Closes the pool: fails waiting callers, asks idle workers to exit, gives running calls
-   * {@code graceNanos} to finish, then terminates and finally kills what is left. Idempotent; a
-   * second call waits until the first has finished.
+   * Closes the pool: fails waiting callers, asks idle workers to exit, gives running calls {@code
+   * graceNanos} to finish, then terminates and finally kills what is left. Idempotent; a second
+   * call waits until the first has finished.
    */
   public void close(long graceNanos) {
     boolean first = false;
@@ -537,11 +588,12 @@ public final class WorkerPool {
     }
     effects.run(starter, events);
     for (WorkerProcess recycled : effects.shutdowns) {
-      execute(() -> {
-        if (!recycled.awaitExit(RECYCLE_EXIT_WAIT_NANOS)) {
-          recycled.kill();
-        }
-      });
+      execute(
+          () -> {
+            if (!recycled.awaitExit(RECYCLE_EXIT_WAIT_NANOS)) {
+              recycled.kill();
+            }
+          });
     }
   }
 

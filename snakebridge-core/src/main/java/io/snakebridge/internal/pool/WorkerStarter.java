@@ -16,8 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Starts a pool's workers in the background: spawn, publish to the pool (which arms the start-up
  * deadline), handshake, report. Runs on a few daemon threads, {@code
  * snakebridge-<runtime>-start-<n>} ({@code snakebridge-<runtime>-<pool>-start-<n>} for a named
- * pool), which end after a few idle seconds, so no caller ever waits
- * on a process start itself.
+ * pool), which end after a few idle seconds, so no caller ever waits on a process start itself.
  *
  * <p>Thread-safe.
  */
@@ -37,21 +36,30 @@ final class WorkerStarter {
    * @param threads how many workers may start at the same time
    */
   WorkerStarter(
-      WorkerPool pool, String prefix, int threads, WorkerSpawner spawner,
-      Duration startupTimeout, PoolEvents events) {
+      WorkerPool pool,
+      String prefix,
+      int threads,
+      WorkerSpawner spawner,
+      Duration startupTimeout,
+      PoolEvents events) {
     this.pool = pool;
     this.spawner = spawner;
     this.startupTimeout = startupTimeout;
     this.events = events;
     AtomicInteger count = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(
-        threads, threads, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        task -> {
-          Thread thread =
-              new Thread(task, "snakebridge-" + prefix + "-start-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            KEEP_ALIVE_SECONDS,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread =
+                  new Thread(task, "snakebridge-" + prefix + "-start-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.allowCoreThreadTimeOut(true);
   }
 
@@ -108,8 +116,9 @@ final class WorkerStarter {
         report = StartFailure.describe(worker, process, failure, startupTimeout);
       }
     } catch (RuntimeException | Error describing) {
-      report = new SnakeBridgeException(
-          "Python worker " + worker.id() + " failed to start: " + failure, describing);
+      report =
+          new SnakeBridgeException(
+              "Python worker " + worker.id() + " failed to start: " + failure, describing);
     } finally {
       pool.upkeep.finishStart(worker, process, failure, report); // always: a start is never lost
     }

@@ -8,8 +8,8 @@ import java.util.NoSuchElementException;
 /**
  * The pushed path of a stream this runtime opened with the {@code stream} op: items arrive in
  * batches (WIRE-PROTOCOL.md §6.3), and the next batch is asked for as soon as one arrives, before
- * any of its items is handed out, so Python produces while Java consumes, with exactly one batch
- * in flight. An exhausted stream's reference is released at once (a RELEASE frame, no call); one
+ * any of its items is handed out, so Python produces while Java consumes, with exactly one batch in
+ * flight. An exhausted stream's reference is released at once (a RELEASE frame, no call); one
  * closed early is cancelled and closed in Python.
  *
  * <p>Not thread-safe: one consumer at a time.
@@ -18,8 +18,10 @@ final class BatchedCursor implements StreamCursor {
   private final Streams streams;
   private final String call;
   private final Duration timeout;
+
   /** The stream's reference while Python may still hold items; null for a single item. */
   private PyRef stream;
+
   private List<Object> items;
   private int index;
   private boolean done;

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * finishes and its result is dropped. The future completes with {@link
  * java.util.concurrent.CancellationException} at once in every case.
  *
- * <p>Thread-safe, like any {@link CompletableFuture}. Dependent futures ({@code thenApply} ...)
- * are plain ones: cancelling them does not reach the call.
+ * <p>Thread-safe, like any {@link CompletableFuture}. Dependent futures ({@code thenApply} ...) are
+ * plain ones: cancelling them does not reach the call.
  */
 final class CallFuture<T> extends CompletableFuture<T> {
   private final CallControl control;

@@ -19,9 +19,9 @@ import java.io.IOException;
  * decoded: which session it runs in, which worker holds the references it passes, and (for a call
  * made inside a callback) the worker it must run on.
  *
- * <p>Not thread-safe: one per call, used by the thread that makes the call (an async call hands
- * it to the thread that runs it, which is a happens-before edge); only {@link #cancel()} may be
- * called from another thread.
+ * <p>Not thread-safe: one per call, used by the thread that makes the call (an async call hands it
+ * to the thread that runs it, which is a happens-before edge); only {@link #cancel()} may be called
+ * from another thread.
  */
 final class CallPlan implements LiveObjects {
   /*
@@ -42,7 +42,8 @@ final class CallPlan implements LiveObjects {
     }
   }
 
-  @SuppressWarnings("StaticAssignmentOfThrowable") // a stackless control-flow signal, never thrown to users
+  @SuppressWarnings(
+      "StaticAssignmentOfThrowable") // a stackless control-flow signal, never thrown to users
   static final SessionSwitch SWITCH = new SessionSwitch();
 
   private final SessionTable sessions;
@@ -53,6 +54,7 @@ final class CallPlan implements LiveObjects {
   private PooledWorker refWorker;
   private PooledWorker worker;
   private EncodedValue request;
+
   /** The request id once the CALL is about to be written (publishes {@link #worker}); else 0. */
   private volatile long runningId;
 
@@ -62,8 +64,12 @@ final class CallPlan implements LiveObjects {
    *     reference from another session is a mismatch, not a switch
    * @param fixedWorker the worker waiting in a callback, where this call must run; or null
    */
-  CallPlan(SessionTable sessions, CallbackTable callbacks, SessionState session,
-      boolean sessionFixed, PooledWorker fixedWorker) {
+  CallPlan(
+      SessionTable sessions,
+      CallbackTable callbacks,
+      SessionState session,
+      boolean sessionFixed,
+      PooledWorker fixedWorker) {
     this.sessions = sessions;
     this.callbacks = callbacks;
     this.session = session;
@@ -112,8 +118,8 @@ final class CallPlan implements LiveObjects {
   }
 
   /**
-   * Asks the worker to cancel this call (a CANCEL frame, WIRE-PROTOCOL.md §2), from any thread;
-   * the call still ends with its own reply. Best effort: a CANCEL that arrives before the worker
+   * Asks the worker to cancel this call (a CANCEL frame, WIRE-PROTOCOL.md §2), from any thread; the
+   * call still ends with its own reply. Best effort: a CANCEL that arrives before the worker
    * started the call, or after it ended, is ignored, and nothing is sent before the call has a
    * worker.
    */
@@ -142,16 +148,31 @@ final class CallPlan implements LiveObjects {
     }
     if (!ref.sessionId().equals(session.id())) {
       if (sessionFixed) {
-        throw new SessionMismatchException("reference " + ref.refId() + " to a "
-            + ref.typeName() + " belongs to session " + ref.sessionId()
-            + " and cannot be used in a call of session " + session.id(),
-            ref.refId(), ref.sessionId(), session.id());
+        throw new SessionMismatchException(
+            "reference "
+                + ref.refId()
+                + " to a "
+                + ref.typeName()
+                + " belongs to session "
+                + ref.sessionId()
+                + " and cannot be used in a call of session "
+                + session.id(),
+            ref.refId(),
+            ref.sessionId(),
+            session.id());
       }
       SessionState own = sessions.find(ref.sessionId());
       if (own == null) {
-        throw new ReferenceNotFoundException("reference " + ref.refId() + " to a "
-            + ref.typeName() + " cannot be used: its session " + ref.sessionId()
-            + " has ended", ref.refId(), ref.sessionId());
+        throw new ReferenceNotFoundException(
+            "reference "
+                + ref.refId()
+                + " to a "
+                + ref.typeName()
+                + " cannot be used: its session "
+                + ref.sessionId()
+                + " has ended",
+            ref.refId(),
+            ref.sessionId());
       }
       session = own;
       sessionFixed = true;
@@ -159,21 +180,40 @@ final class CallPlan implements LiveObjects {
     }
     PooledWorker holder = sessions.workerOf(ref, session);
     if (holder.isGone()) {
-      throw new SessionLostException("reference " + ref.refId() + " to a " + ref.typeName()
-          + " of session " + session.id() + " is lost: Python worker " + holder.id()
-          + ", which held it, is gone", session.id(), holder.id());
+      throw new SessionLostException(
+          "reference "
+              + ref.refId()
+              + " to a "
+              + ref.typeName()
+              + " of session "
+              + session.id()
+              + " is lost: Python worker "
+              + holder.id()
+              + ", which held it, is gone",
+          session.id(),
+          holder.id());
     }
     if (fixedWorker != null && holder != fixedWorker) {
-      throw new SnakeBridgeException("reference " + ref.refId() + " lives on Python worker "
-          + holder.id() + ", but a call made inside a callback runs on worker "
-          + fixedWorker.id() + ", which is waiting for that callback");
+      throw new SnakeBridgeException(
+          "reference "
+              + ref.refId()
+              + " lives on Python worker "
+              + holder.id()
+              + ", but a call made inside a callback runs on worker "
+              + fixedWorker.id()
+              + ", which is waiting for that callback");
     }
     if (refWorker == null) {
       refWorker = holder;
     } else if (refWorker != holder) {
-      throw new SnakeBridgeException("the references passed to one call live on two Python"
-          + " workers (" + refWorker.id() + " and " + holder.id() + ") and cannot be used"
-          + " together");
+      throw new SnakeBridgeException(
+          "the references passed to one call live on two Python"
+              + " workers ("
+              + refWorker.id()
+              + " and "
+              + holder.id()
+              + ") and cannot be used"
+              + " together");
     }
   }
 
@@ -192,8 +232,8 @@ final class CallPlan implements LiveObjects {
     if (owner == null) {
       // A worker registers references in the call's session (§5.2); should one ever name a
       // session this runtime does not know, track it rather than hand out an unusable PyRef.
-      owner = sessions.explicit(
-          sessionId, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
+      owner =
+          sessions.explicit(sessionId, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
     }
     return sessions.intern(owner, worker, refId, typeName, module, stream);
   }

@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds the CALL of each operation (WIRE-PROTOCOL.md §4.2, §5.3) as a {@link CallPlan}: checks
- * the arguments, chooses the call's session, and encodes the call with it on the caller's
- * thread.
+ * Builds the CALL of each operation (WIRE-PROTOCOL.md §4.2, §5.3) as a {@link CallPlan}: checks the
+ * arguments, chooses the call's session, and encodes the call with it on the caller's thread.
  *
  * <p>The session, first match wins: {@link CallOptions#sessionId}; the target reference's session
  * (for ops on a reference); the thread's innermost {@link SessionContext}; inside a callback, the
@@ -35,8 +34,8 @@ final class CallRequests {
   private final SessionTable sessions;
   private final CallbackTable callbacks;
 
-  CallRequests(RealRuntime runtime, ValueWriter writer, SessionTable sessions,
-      CallbackTable callbacks) {
+  CallRequests(
+      RealRuntime runtime, ValueWriter writer, SessionTable sessions, CallbackTable callbacks) {
     this.runtime = runtime;
     this.writer = writer;
     this.sessions = sessions;
@@ -46,21 +45,28 @@ final class CallRequests {
   // Each builder takes `nested`: whether a call made inside a callback runs on the worker that
   // waits for the callback. An async call never does: it would run after the callback returned.
 
-  CallPlan call(String module, String function, List<?> args, CallOptions options,
-      boolean nested) {
+  CallPlan call(String module, String function, List<?> args, CallOptions options, boolean nested) {
     checkName(module, "module");
     checkName(function, "function");
     Objects.requireNonNull(args, "args");
     checkOptions(options);
-    return prepare(null, new Object[] {"call", null, module, function, args, options.kwargs()},
-        CALL_NAMES, options, nested);
+    return prepare(
+        null,
+        new Object[] {"call", null, module, function, args, options.kwargs()},
+        CALL_NAMES,
+        options,
+        nested);
   }
 
   CallPlan moduleAttr(String module, String attr, boolean nested) {
     checkName(module, "module");
     checkName(attr, "attr");
-    return prepare(null, new Object[] {"module_attr", null, module, attr}, null,
-        CallOptions.defaults(), nested);
+    return prepare(
+        null,
+        new Object[] {"module_attr", null, module, attr},
+        null,
+        CallOptions.defaults(),
+        nested);
   }
 
   /** A {@code module_attr} op with options (a timeout, a session); it takes no kwargs. */
@@ -69,8 +75,8 @@ final class CallRequests {
     checkName(attr, "attr");
     checkOptions(options);
     if (!options.kwargs().isEmpty()) {
-      throw new IllegalArgumentException("getModuleAttr takes no keyword arguments, got "
-          + options.kwargs().keySet());
+      throw new IllegalArgumentException(
+          "getModuleAttr takes no keyword arguments, got " + options.kwargs().keySet());
     }
     return prepare(null, new Object[] {"module_attr", null, module, attr}, null, options, nested);
   }
@@ -81,69 +87,87 @@ final class CallRequests {
     checkName(className, "className");
     Objects.requireNonNull(args, "args");
     checkOptions(options);
-    return prepare(null,
+    return prepare(
+        null,
         new Object[] {"call_class", null, module, className, args, options.kwargs()},
-        CALL_NAMES, options, nested);
+        CALL_NAMES,
+        options,
+        nested);
   }
 
-  CallPlan callMethod(
-      PyRef ref, String method, List<?> args, CallOptions options, boolean nested) {
+  CallPlan callMethod(PyRef ref, String method, List<?> args, CallOptions options, boolean nested) {
     Objects.requireNonNull(ref, "ref");
     checkName(method, "method");
     Objects.requireNonNull(args, "args");
     checkOptions(options);
     // By id (WIRE-PROTOCOL §5.3): the worker skips resolving an sbw.ref and checking its session.
-    return prepare(ref,
+    return prepare(
+        ref,
         new Object[] {"ref_method", null, new RefTarget(ref), method, args, options.kwargs()},
-        CALL_NAMES, options, nested);
+        CALL_NAMES,
+        options,
+        nested);
   }
 
   CallPlan getAttr(PyRef ref, String attr, CallOptions options, boolean nested) {
     Objects.requireNonNull(ref, "ref");
     checkName(attr, "attr");
     checkOptions(options);
-    return prepare(ref, new Object[] {"ref_attr", null, new RefTarget(ref), attr}, null, options,
-        nested);
+    return prepare(
+        ref, new Object[] {"ref_attr", null, new RefTarget(ref), attr}, null, options, nested);
   }
 
   CallPlan setAttr(PyRef ref, String attr, Object value, CallOptions options, boolean nested) {
     Objects.requireNonNull(ref, "ref");
     checkName(attr, "attr");
     checkOptions(options);
-    return prepare(ref, new Object[] {"set_attr", null, ref, attr, value}, SET_ATTR_NAMES,
-        options, nested);
+    return prepare(
+        ref, new Object[] {"set_attr", null, ref, attr, value}, SET_ATTR_NAMES, options, nested);
   }
 
   CallPlan helper(String helper, List<?> args, CallOptions options, boolean nested) {
     checkName(helper, "helper");
     Objects.requireNonNull(args, "args");
     checkOptions(options);
-    return prepare(null, new Object[] {"helper", null, helper, args, options.kwargs()},
-        HELPER_NAMES, options, nested);
+    return prepare(
+        null,
+        new Object[] {"helper", null, helper, args, options.kwargs()},
+        HELPER_NAMES,
+        options,
+        nested);
   }
 
   /** The {@code stream} op (WIRE-PROTOCOL.md §6.2): a call whose result is streamed. */
-  CallPlan stream(String module, String function, List<?> args, CallOptions options, int batch,
+  CallPlan stream(
+      String module,
+      String function,
+      List<?> args,
+      CallOptions options,
+      int batch,
       boolean nested) {
     checkName(module, "module");
     checkName(function, "function");
     Objects.requireNonNull(args, "args");
     checkOptions(options);
-    return prepare(null,
+    return prepare(
+        null,
         new Object[] {"stream", null, module, function, args, options.kwargs(), (long) batch},
-        STREAM_NAMES, options, nested);
+        STREAM_NAMES,
+        options,
+        nested);
   }
 
   /**
    * An op on a stream reference (§6.2): {@code stream_batch} with the batch size as {@code
-   * operand}, or {@code stream_next}, {@code stream_len}, {@code stream_close} with none (null).
-   * It runs in the reference's session.
+   * operand}, or {@code stream_next}, {@code stream_len}, {@code stream_close} with none (null). It
+   * runs in the reference's session.
    */
   CallPlan streamOp(String op, PyRef stream, Long operand, boolean nested) {
     Objects.requireNonNull(stream, "stream");
-    Object[] items = operand == null
-        ? new Object[] {op, null, stream}
-        : new Object[] {op, null, stream, operand};
+    Object[] items =
+        operand == null
+            ? new Object[] {op, null, stream}
+            : new Object[] {op, null, stream, operand};
     return prepare(stream, items, null, CallOptions.defaults(), nested);
   }
 
@@ -183,9 +207,10 @@ final class CallRequests {
         session = sessions.auto();
       }
     }
-    CallPlan plan = new CallPlan(sessions, callbacks, session, fixed,
-        nested && scope != null ? scope.worker() : null);
-    for (;;) {
+    CallPlan plan =
+        new CallPlan(
+            sessions, callbacks, session, fixed, nested && scope != null ? scope.worker() : null);
+    for (; ; ) {
       items[1] = plan.session().wire();
       try {
         plan.request(writer.encodeTuple(items, names, plan));
@@ -203,8 +228,9 @@ final class CallRequests {
       return sessions.explicit(id, context.maxRefs(), context.ttl());
     }
     SessionState known = sessions.find(id);
-    return known != null ? known : sessions.explicit(
-        id, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
+    return known != null
+        ? known
+        : sessions.explicit(id, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
   }
 
   private void checkOptions(CallOptions options) {

@@ -2,8 +2,8 @@ package io.snakebridge.internal.runtime;
 
 import io.snakebridge.Affinity;
 import io.snakebridge.CallTimeoutException;
-import io.snakebridge.EventListener.ExitReason;
 import io.snakebridge.ConversionException;
+import io.snakebridge.EventListener.ExitReason;
 import io.snakebridge.SessionLostException;
 import io.snakebridge.SnakeBridgeException;
 import io.snakebridge.WorkerCrashedException;
@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Runs one encoded request on a leased worker and turns the reply, or the lack of one, into a
- * value or an exception: the path every call takes (ARCHITECTURE.md, "A call, step by step").
+ * Runs one encoded request on a leased worker and turns the reply, or the lack of one, into a value
+ * or an exception: the path every call takes (ARCHITECTURE.md, "A call, step by step").
  *
  * <p>Thread-safe; holds no per-call state (that is in each call's {@link CallPlan}).
  */
@@ -79,11 +79,11 @@ final class CallRunner implements CallLease.LateResults {
   }
 
   /**
-   * Leases the worker {@code plan} needs in {@code spec}'s pool, sends {@code request} as a
-   * CALL, and returns the decoded result. A call made inside a callback leases nothing: it runs
-   * on the worker waiting for the callback. An idempotent call whose worker crashed runs again
-   * on another worker, up to the pool's {@code crashRetries} times within its deadline, unless
-   * it passed references (their objects died with the worker).
+   * Leases the worker {@code plan} needs in {@code spec}'s pool, sends {@code request} as a CALL,
+   * and returns the decoded result. A call made inside a callback leases nothing: it runs on the
+   * worker waiting for the callback. An idempotent call whose worker crashed runs again on another
+   * worker, up to the pool's {@code crashRetries} times within its deadline, unless it passed
+   * references (their objects died with the worker).
    */
   Object run(EncodedValue request, CallPlan plan, CallSpec spec) {
     if (plan.fixedWorker() != null) {
@@ -127,17 +127,33 @@ final class CallRunner implements CallLease.LateResults {
         retries++;
         PooledWorker lost = plan.refWorker();
         if (lost != null) {
-          throw new SessionLostException("the idempotent call to " + spec.call()
-              + " passed objects of session " + plan.session().id() + " that lived on Python"
-              + " worker " + lost.id() + ", which crashed: they are lost, so it is not retried",
-              plan.session().id(), lost.id(), crash);
+          throw new SessionLostException(
+              "the idempotent call to "
+                  + spec.call()
+                  + " passed objects of session "
+                  + plan.session().id()
+                  + " that lived on Python"
+                  + " worker "
+                  + lost.id()
+                  + ", which crashed: they are lost, so it is not retried",
+              plan.session().id(),
+              lost.id(),
+              crash);
         }
         CallControl control = spec.control();
         if (ticker.read() - deadline >= 0 || (control != null && control.isCancelled())) {
           throw crash;
         }
-        LOG.log(Level.DEBUG, () -> "runtime '" + runtimeName + "': retrying the idempotent call"
-            + " to " + spec.call() + " after a crash of Python worker " + crash.workerId());
+        LOG.log(
+            Level.DEBUG,
+            () ->
+                "runtime '"
+                    + runtimeName
+                    + "': retrying the idempotent call"
+                    + " to "
+                    + spec.call()
+                    + " after a crash of Python worker "
+                    + crash.workerId());
       }
     }
   }
@@ -174,9 +190,17 @@ final class CallRunner implements CallLease.LateResults {
         if (ended instanceof WorkerCrashedException) {
           // The worker holding the call's objects died before the call reached it (its death
           // not yet seen when the call was leased): the objects are what is lost.
-          throw new SessionLostException("the objects of session " + plan.session().id()
-              + " are lost: Python worker " + worker.id() + ", which held them, died before "
-              + spec.call() + " reached it", plan.session().id(), worker.id(), ended);
+          throw new SessionLostException(
+              "the objects of session "
+                  + plan.session().id()
+                  + " are lost: Python worker "
+                  + worker.id()
+                  + ", which held them, died before "
+                  + spec.call()
+                  + " reached it",
+              plan.session().id(),
+              worker.id(),
+              ended);
         }
         throw ended;
       } catch (AbandonedRequestException e) {
@@ -194,9 +218,16 @@ final class CallRunner implements CallLease.LateResults {
       } catch (DecodingTimedOutException e) {
         settled = true;
         pool.release(lease); // the reply was read whole: the worker did nothing wrong
-        throw new CallTimeoutException("the call to " + spec.call() + " reached its deadline ("
-            + spec.timeout() + ") while its reply was decoded: " + e.getMessage(),
-            spec.timeout(), worker.id(), null);
+        throw new CallTimeoutException(
+            "the call to "
+                + spec.call()
+                + " reached its deadline ("
+                + spec.timeout()
+                + ") while its reply was decoded: "
+                + e.getMessage(),
+            spec.timeout(),
+            worker.id(),
+            null);
       } catch (WireFormatException e) {
         settled = true;
         if (e.unrepresentableValue() && reply.kind() == FrameKind.RESULT) {
@@ -204,8 +235,7 @@ final class CallRunner implements CallLease.LateResults {
           pool.release(lease);
           throw unrepresentable(spec.module(), spec.target(), e);
         }
-        throw violation(lease, "sent a malformed value section (" + e.getMessage() + ")",
-            spec, e);
+        throw violation(lease, "sent a malformed value section (" + e.getMessage() + ")", spec, e);
       }
       if (reply.kind() == FrameKind.RESULT) {
         settled = true;
@@ -224,26 +254,37 @@ final class CallRunner implements CallLease.LateResults {
   }
 
   /**
-   * Leases the worker holding the objects the call passes (it must run there), else the
-   * session's home worker if it belongs to the call's pool (as the affinity says), else any
-   * worker of that pool.
+   * Leases the worker holding the objects the call passes (it must run there), else the session's
+   * home worker if it belongs to the call's pool (as the affinity says), else any worker of that
+   * pool.
    */
   private CallLease lease(CallPlan plan, CallSpec spec, long deadline) {
     WorkerPool pool = spec.pool();
     SessionState session = plan.session();
     PooledWorker needed = plan.refWorker();
     PooledWorker home = session.home();
-    PooledWorker target = needed != null ? needed
-        : home != null && home.pool() == pool ? home : null;
+    PooledWorker target =
+        needed != null ? needed : home != null && home.pool() == pool ? home : null;
     if (target == null) {
-      return leaseLive(pool.lease(deadline, spec.timeout(), spec.control(), eventName(spec)),
-          spec, deadline);
+      return leaseLive(
+          pool.lease(deadline, spec.timeout(), spec.control(), eventName(spec)), spec, deadline);
     }
     // Objects the call passes exist only there: HINT cannot send it elsewhere.
     Affinity affinity = spec.affinity();
     Affinity mode = needed != null && affinity == Affinity.HINT ? Affinity.STRICT_QUEUE : affinity;
-    CallLease leased = target.isGone() ? null : target.pool().leaseTarget(target, mode, deadline,
-        spec.timeout(), session.id(), spec.control(), eventName(spec));
+    CallLease leased =
+        target.isGone()
+            ? null
+            : target
+                .pool()
+                .leaseTarget(
+                    target,
+                    mode,
+                    deadline,
+                    spec.timeout(),
+                    session.id(),
+                    spec.control(),
+                    eventName(spec));
     if (leased != null && leased.worker() != target) {
       return leaseLive(leased, spec, deadline); // HINT took another worker
     }
@@ -254,13 +295,18 @@ final class CallRunner implements CallLease.LateResults {
       dropDeadIdle(leased);
     }
     if (needed != null) {
-      throw new SessionLostException("the objects of session " + session.id()
-          + " are lost: Python worker " + target.id() + ", which held them, is gone",
-          session.id(), target.id());
+      throw new SessionLostException(
+          "the objects of session "
+              + session.id()
+              + " are lost: Python worker "
+              + target.id()
+              + ", which held them, is gone",
+          session.id(),
+          target.id());
     }
     session.forgetHome(target); // its objects died with it; the session goes on elsewhere
-    return leaseLive(pool.lease(deadline, spec.timeout(), spec.control(), eventName(spec)), spec,
-        deadline);
+    return leaseLive(
+        pool.lease(deadline, spec.timeout(), spec.control(), eventName(spec)), spec, deadline);
   }
 
   /**
@@ -280,13 +326,22 @@ final class CallRunner implements CallLease.LateResults {
     PooledWorker worker = lease.worker();
     worker.pool().discard(lease, ExitReason.CRASHED);
     ExitReport report = ExitReport.collect(worker.process(), 0, CRASH_DRAIN_WAIT_NANOS);
-    LOG.log(Level.WARNING, () -> report.withTail("runtime '" + runtimeName + "': Python worker "
-        + describe(worker.process()) + " died while idle: " + report.status()));
+    LOG.log(
+        Level.WARNING,
+        () ->
+            report.withTail(
+                "runtime '"
+                    + runtimeName
+                    + "': Python worker "
+                    + describe(worker.process())
+                    + " died while idle: "
+                    + report.status()));
   }
 
   /** A call whose worker was found dead before the call reached it: it runs elsewhere. */
   private static final class NeverSent extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
     @SuppressWarnings("StaticAssignmentOfThrowable") // a stackless signal caught in run()
     static final NeverSent INSTANCE = new NeverSent();
 
@@ -303,28 +358,41 @@ final class CallRunner implements CallLease.LateResults {
   /** The call was cancelled after it got a worker but before anything was sent. */
   private static RuntimeException cancelledBeforeSending(CallLease lease, CallSpec spec) {
     if (lease.cancelCause() == CallLease.Cause.TIMEOUT) {
-      return new CallTimeoutException("the call to " + spec.call() + " reached its deadline"
-          + " (" + spec.timeout() + ") before it was sent", spec.timeout(), null, null);
+      return new CallTimeoutException(
+          "the call to "
+              + spec.call()
+              + " reached its deadline"
+              + " ("
+              + spec.timeout()
+              + ") before it was sent",
+          spec.timeout(),
+          null,
+          null);
     }
-    return new CancellationException("the call to " + spec.call() + " was cancelled before it"
-        + " was sent");
+    return new CancellationException(
+        "the call to " + spec.call() + " was cancelled before it" + " was sent");
   }
 
   /**
-   * The RESULT of a call whose caller stopped waiting but which the worker finished: its
-   * references were registered in the worker, so its value is decoded as the caller would have
-   * (each reference counted in the call's session) and dropped. The references nobody else holds
-   * are then unreachable and released by the session table's safety net, like any dropped
-   * {@code PyRef}; without this they would stay in the worker until their session ended or they
-   * expired.
+   * The RESULT of a call whose caller stopped waiting but which the worker finished: its references
+   * were registered in the worker, so its value is decoded as the caller would have (each reference
+   * counted in the call's session) and dropped. The references nobody else holds are then
+   * unreachable and released by the session table's safety net, like any dropped {@code PyRef};
+   * without this they would stay in the worker until their session ended or they expired.
    */
   @Override
   public void lateResult(Frame result, Object attachment) {
     try {
       decode(result, (CallPlan) attachment);
     } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, () -> "runtime '" + runtimeName + "': the late result of an abandoned"
-          + " call could not be decoded; references in it stay until their session ends", e);
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              "runtime '"
+                  + runtimeName
+                  + "': the late result of an abandoned"
+                  + " call could not be decoded; references in it stay until their session ends",
+          e);
     }
   }
 
@@ -352,26 +420,42 @@ final class CallRunner implements CallLease.LateResults {
     String grace = worker.pool().options().cancelGrace().toString();
     if (lease.cancelCause() == CallLease.Cause.CANCELLED
         && Thread.currentThread().isInterrupted()) {
-      return new SnakeBridgeException("interrupted while waiting for the call to " + spec.call()
-          + " on Python worker " + worker.id() + "; the call was cancelled (the worker was told"
-          + " to stop it, and is killed and replaced unless it does so within " + grace + ")",
+      return new SnakeBridgeException(
+          "interrupted while waiting for the call to "
+              + spec.call()
+              + " on Python worker "
+              + worker.id()
+              + "; the call was cancelled (the worker was told"
+              + " to stop it, and is killed and replaced unless it does so within "
+              + grace
+              + ")",
           new InterruptedException());
     }
     if (lease.cancelCause() == CallLease.Cause.CANCELLED) {
-      CancellationException e = new CancellationException("the call to " + spec.call()
-          + " on Python worker " + worker.id() + " was cancelled");
+      CancellationException e =
+          new CancellationException(
+              "the call to " + spec.call() + " on Python worker " + worker.id() + " was cancelled");
       e.initCause(cause);
       return e;
     }
-    return new CallTimeoutException("the call to " + spec.call() + " timed out after "
-        + spec.timeout() + " on Python worker " + worker.id() + "; the worker was told to stop"
-        + " it, and is killed and replaced unless it does so within " + grace, spec.timeout(),
-        worker.id(), null);
+    return new CallTimeoutException(
+        "the call to "
+            + spec.call()
+            + " timed out after "
+            + spec.timeout()
+            + " on Python worker "
+            + worker.id()
+            + "; the worker was told to stop"
+            + " it, and is killed and replaced unless it does so within "
+            + grace,
+        spec.timeout(),
+        worker.id(),
+        null);
   }
 
   /**
-   * Runs a call made inside a callback on the worker waiting for that callback. That worker's
-   * lease belongs to the outer call, whose caller handles its end: this call only reports.
+   * Runs a call made inside a callback on the worker waiting for that callback. That worker's lease
+   * belongs to the outer call, whose caller handles its end: this call only reports.
    */
   private Object runNested(
       EncodedValue request, CallPlan plan, Duration timeout, String module, String target) {
@@ -394,15 +478,15 @@ final class CallRunner implements CallLease.LateResults {
         if (e.unrepresentableValue() && reply.kind() == FrameKind.RESULT) {
           throw unrepresentable(module, target, e);
         }
-        return nestedViolation(worker, "sent a malformed value section (" + e.getMessage()
-            + ")", call, e);
+        return nestedViolation(
+            worker, "sent a malformed value section (" + e.getMessage() + ")", call, e);
       }
       if (reply.kind() == FrameKind.RESULT) {
         return value;
       }
       if (reply.kind() != FrameKind.ERROR) {
-        return nestedViolation(worker, "answered a CALL with a " + reply.kind() + " frame", call,
-            null);
+        return nestedViolation(
+            worker, "answered a CALL with a " + reply.kind() + " frame", call, null);
       }
       ErrorReply parsed;
       try {
@@ -416,8 +500,8 @@ final class CallRunner implements CallLease.LateResults {
       if (parsed.kind().equals("cancelled")) {
         throw new CancellationException(call + " was cancelled: " + parsed.summary());
       }
-      return nestedViolation(worker, "reported a protocol error (" + parsed.summary() + ")", call,
-          null);
+      return nestedViolation(
+          worker, "reported a protocol error (" + parsed.summary() + ")", call, null);
     } finally {
       callbacks.callEnded(worker, id);
     }
@@ -426,14 +510,24 @@ final class CallRunner implements CallLease.LateResults {
   private RuntimeException nestedNoReply(
       PooledWorker worker, IOException cause, Duration timeout, String call) {
     if (worker.killReason() == ExitReason.TIMED_OUT) {
-      return new CallTimeoutException(call + " ended with the outer call, whose deadline passed"
-          + " on Python worker " + worker.id(), timeout, worker.id(), cause);
+      return new CallTimeoutException(
+          call
+              + " ended with the outer call, whose deadline passed"
+              + " on Python worker "
+              + worker.id(),
+          timeout,
+          worker.id(),
+          cause);
     }
     WorkerProcess process = worker.process();
     ExitReport report = ExitReport.collect(process, CRASH_EXIT_WAIT_NANOS, CRASH_DRAIN_WAIT_NANOS);
     return new WorkerCrashedException(
-        report.withTail("Python worker " + describe(process) + " died during " + call + ": "
-            + report.status()), worker.id(), report.exitCode(), report.stderrTail(), cause);
+        report.withTail(
+            "Python worker " + describe(process) + " died during " + call + ": " + report.status()),
+        worker.id(),
+        report.exitCode(),
+        report.stderrTail(),
+        cause);
   }
 
   /** Stops a worker that broke the protocol in a nested call; the outer caller replaces it. */
@@ -444,8 +538,17 @@ final class CallRunner implements CallLease.LateResults {
 
   private static ConversionException unrepresentable(
       String module, String target, WireFormatException e) {
-    return new ConversionException("the result of " + module + "." + target
-        + " cannot be represented in Java: " + e.getMessage(), null, null, "result", e);
+    return new ConversionException(
+        "the result of "
+            + module
+            + "."
+            + target
+            + " cannot be represented in Java: "
+            + e.getMessage(),
+        null,
+        null,
+        "result",
+        e);
   }
 
   /** Handles an ERROR reply (or a reply of the wrong kind); returns the exception to throw. */
@@ -462,16 +565,18 @@ final class CallRunner implements CallLease.LateResults {
           error = parsed.toException(spec.call(), callbacks::failure);
           break;
         case "cancelled":
-          error = onTime ? new CancellationException(
-              "the call to " + spec.call() + " was cancelled: " + parsed.summary())
-              : stoppedInTime(lease, spec);
+          error =
+              onTime
+                  ? new CancellationException(
+                      "the call to " + spec.call() + " was cancelled: " + parsed.summary())
+                  : stoppedInTime(lease, spec);
           break;
         case "protocol":
-          return violation(lease, "reported a protocol error (" + parsed.summary() + ")",
-              spec, null);
+          return violation(
+              lease, "reported a protocol error (" + parsed.summary() + ")", spec, null);
         default:
-          return violation(lease, "sent an ERROR of unknown kind '" + parsed.kind() + "'",
-              spec, null);
+          return violation(
+              lease, "sent an ERROR of unknown kind '" + parsed.kind() + "'", spec, null);
       }
     } catch (RuntimeException e) {
       return violation(lease, "sent a malformed ERROR (" + e.getMessage() + ")", spec, e);
@@ -485,18 +590,27 @@ final class CallRunner implements CallLease.LateResults {
     if (lease.cancelCause() == CallLease.Cause.CANCELLED) {
       return new CancellationException("the call to " + spec.call() + " was cancelled");
     }
-    return new CallTimeoutException("the call to " + spec.call() + " timed out after "
-        + spec.timeout() + " on Python worker " + lease.worker().id()
-        + "; it stopped when told to, and the worker serves on", spec.timeout(),
-        lease.worker().id(), null);
+    return new CallTimeoutException(
+        "the call to "
+            + spec.call()
+            + " timed out after "
+            + spec.timeout()
+            + " on Python worker "
+            + lease.worker().id()
+            + "; it stopped when told to, and the worker serves on",
+        spec.timeout(),
+        lease.worker().id(),
+        null);
   }
 
   /** The worker's output ended or failed before the reply: a kill, a close, or a crash. */
   private RuntimeException noReply(CallLease lease, IOException cause, CallSpec spec) {
     PooledWorker worker = lease.worker();
     WorkerPool pool = worker.pool();
-    ExitReason reason = pool.discard(lease, cause instanceof FrameFormatException
-        ? ExitReason.PROTOCOL_ERROR : ExitReason.CRASHED);
+    ExitReason reason =
+        pool.discard(
+            lease,
+            cause instanceof FrameFormatException ? ExitReason.PROTOCOL_ERROR : ExitReason.CRASHED);
     WorkerProcess process = worker.process();
     String call = "the call to " + spec.call();
     switch (reason) {
@@ -504,27 +618,53 @@ final class CallRunner implements CallLease.LateResults {
         process.kill();
         process.awaitExit(CRASH_EXIT_WAIT_NANOS); // so "stopped" is true when the caller hears
         if (lease.cancelCause() == CallLease.Cause.CANCELLED) {
-          CancellationException e = new CancellationException(call + " was cancelled; Python"
-              + " worker " + worker.id() + " did not stop it and was killed");
+          CancellationException e =
+              new CancellationException(
+                  call
+                      + " was cancelled; Python"
+                      + " worker "
+                      + worker.id()
+                      + " did not stop it and was killed");
           e.initCause(cause);
           return e;
         }
         if (lease.cancelCause() == CallLease.Cause.TIMEOUT) {
-          return new CallTimeoutException(call + " timed out after " + spec.timeout()
-              + " on Python worker " + worker.id() + ", which did not stop it within "
-              + pool.options().cancelGrace() + "; the worker was killed and is being replaced",
-              spec.timeout(), worker.id(), null);
+          return new CallTimeoutException(
+              call
+                  + " timed out after "
+                  + spec.timeout()
+                  + " on Python worker "
+                  + worker.id()
+                  + ", which did not stop it within "
+                  + pool.options().cancelGrace()
+                  + "; the worker was killed and is being replaced",
+              spec.timeout(),
+              worker.id(),
+              null);
         }
-        return crashed(worker, call, " was killed because another call on it passed its"
-            + " deadline and did not stop", cause);
+        return crashed(
+            worker,
+            call,
+            " was killed because another call on it passed its" + " deadline and did not stop",
+            cause);
       case UNRESPONSIVE:
-        return crashed(worker, call, " stopped answering heartbeats (no answer within "
-            + pool.options().heartbeatTimeout() + ") and was killed", cause);
+        return crashed(
+            worker,
+            call,
+            " stopped answering heartbeats (no answer within "
+                + pool.options().heartbeatTimeout()
+                + ") and was killed",
+            cause);
       case SHUTDOWN:
         process.kill();
         return new SnakeBridgeException(
-            "runtime '" + runtimeName + "' was closed while " + call
-                + " was running on Python worker " + worker.id(), cause);
+            "runtime '"
+                + runtimeName
+                + "' was closed while "
+                + call
+                + " was running on Python worker "
+                + worker.id(),
+            cause);
       case PROTOCOL_ERROR:
         return violated(worker, cause.getMessage(), call, cause);
       default:
@@ -534,8 +674,17 @@ final class CallRunner implements CallLease.LateResults {
           process.kill(); // it closed its output yet kept running: never reuse such a worker
         }
         return new WorkerCrashedException(
-            report.withTail("Python worker " + describe(process) + " died during " + call + ": "
-                + report.status()), worker.id(), report.exitCode(), report.stderrTail(), cause);
+            report.withTail(
+                "Python worker "
+                    + describe(process)
+                    + " died during "
+                    + call
+                    + ": "
+                    + report.status()),
+            worker.id(),
+            report.exitCode(),
+            report.stderrTail(),
+            cause);
     }
   }
 
@@ -546,13 +695,20 @@ final class CallRunner implements CallLease.LateResults {
     process.kill();
     ExitReport report = ExitReport.collect(process, CRASH_EXIT_WAIT_NANOS, CRASH_DRAIN_WAIT_NANOS);
     return new WorkerCrashedException(
-        report.withTail("Python worker " + describe(process) + what + " during " + call
-            + "; it is being replaced"), worker.id(), OptionalInt.empty(), report.stderrTail(),
+        report.withTail(
+            "Python worker "
+                + describe(process)
+                + what
+                + " during "
+                + call
+                + "; it is being replaced"),
+        worker.id(),
+        OptionalInt.empty(),
+        report.stderrTail(),
         cause);
   }
 
-  private RuntimeException violation(
-      CallLease lease, String what, CallSpec spec, Throwable cause) {
+  private RuntimeException violation(CallLease lease, String what, CallSpec spec, Throwable cause) {
     lease.worker().pool().discard(lease, ExitReason.PROTOCOL_ERROR);
     return violated(lease.worker(), what, "the call to " + spec.call(), cause);
   }
@@ -567,19 +723,31 @@ final class CallRunner implements CallLease.LateResults {
     OptionalInt exitCode = exitedByItself ? report.exitCode() : OptionalInt.empty();
     String status = exitedByItself ? " (it had ended: " + report.status() + ")" : "";
     return new WorkerCrashedException(
-        report.withTail("Python worker " + describe(process) + " broke the wire protocol during "
-            + call + ": " + what + status + "; it was stopped and is being replaced"),
-        worker.id(), exitCode, report.stderrTail(), cause);
+        report.withTail(
+            "Python worker "
+                + describe(process)
+                + " broke the wire protocol during "
+                + call
+                + ": "
+                + what
+                + status
+                + "; it was stopped and is being replaced"),
+        worker.id(),
+        exitCode,
+        report.stderrTail(),
+        cause);
   }
 
   private static String describe(WorkerProcess process) {
-    String limit = process.memoryLimit() == 0
-        ? ""
-        : "workerMemoryLimit " + process.memoryLimit() + " bytes";
+    String limit =
+        process.memoryLimit() == 0 ? "" : "workerMemoryLimit " + process.memoryLimit() + " bytes";
     if (process.info() == null) {
       return limit.isEmpty() ? process.id() : process.id() + " (" + limit + ")";
     }
-    return process.id() + " (pid " + process.info().pid() + (limit.isEmpty() ? "" : ", " + limit)
+    return process.id()
+        + " (pid "
+        + process.info().pid()
+        + (limit.isEmpty() ? "" : ", " + limit)
         + ")";
   }
 

@@ -34,9 +34,9 @@ import java.util.function.Consumer;
  */
 final class CallbackDispatcher {
   /**
-   * The most threads the runtime's own callback executor runs at once: callbacks running
-   * together, each level of nested callbacks counting once. A callback that arrives while all
-   * are busy is not queued (it could be the one the others wait for): Python gets an error.
+   * The most threads the runtime's own callback executor runs at once: callbacks running together,
+   * each level of nested callbacks counting once. A callback that arrives while all are busy is not
+   * queued (it could be the one the others wait for): Python gets an error.
    */
   static final int MAX_THREADS = 256;
 
@@ -49,8 +49,13 @@ final class CallbackDispatcher {
   private final ValueReader reader;
   private final ValueWriter writer;
 
-  CallbackDispatcher(RealRuntime runtime, Executor executor, SessionTable sessions,
-      CallbackTable callbacks, ValueReader reader, ValueWriter writer) {
+  CallbackDispatcher(
+      RealRuntime runtime,
+      Executor executor,
+      SessionTable sessions,
+      CallbackTable callbacks,
+      ValueReader reader,
+      ValueWriter writer) {
     this.runtime = runtime;
     this.executor = executor;
     this.sessions = sessions;
@@ -68,10 +73,19 @@ final class CallbackDispatcher {
     try {
       executor.execute(() -> run(worker, frame));
     } catch (RejectedExecutionException e) {
-      answerError(worker, frame.id(), new RejectedExecutionException("runtime '"
-          + runtime.name() + "' cannot run a callback now: its callback executor refused it"
-          + " (the runtime is closing, or all its callback threads are busy; the runtime's own"
-          + " executor has at most " + MAX_THREADS + ")", e), -1);
+      answerError(
+          worker,
+          frame.id(),
+          new RejectedExecutionException(
+              "runtime '"
+                  + runtime.name()
+                  + "' cannot run a callback now: its callback executor refused it"
+                  + " (the runtime is closing, or all its callback threads are busy; the runtime's own"
+                  + " executor has at most "
+                  + MAX_THREADS
+                  + ")",
+              e),
+          -1);
     }
   }
 
@@ -87,21 +101,27 @@ final class CallbackDispatcher {
         frame.recycle();
       }
       if (!(value instanceof List) || ((List<?>) value).size() != 4) {
-        throw new IllegalArgumentException("malformed CALLBACK value from Python worker "
-            + worker.id() + ": expected (callback_id, args, kwargs, call_id)");
+        throw new IllegalArgumentException(
+            "malformed CALLBACK value from Python worker "
+                + worker.id()
+                + ": expected (callback_id, args, kwargs, call_id)");
       }
       List<?> tuple = (List<?>) value;
-      if (!(tuple.get(0) instanceof Long) || !(tuple.get(1) instanceof List)
-          || !(tuple.get(2) instanceof Map) || !(tuple.get(3) instanceof Long)) {
-        throw new IllegalArgumentException("malformed CALLBACK value from Python worker "
-            + worker.id() + ": expected (int, list, dict, int)");
+      if (!(tuple.get(0) instanceof Long)
+          || !(tuple.get(1) instanceof List)
+          || !(tuple.get(2) instanceof Map)
+          || !(tuple.get(3) instanceof Long)) {
+        throw new IllegalArgumentException(
+            "malformed CALLBACK value from Python worker "
+                + worker.id()
+                + ": expected (int, list, dict, int)");
       }
       callId = (Long) tuple.get(3);
       long callbackId = (Long) tuple.get(0);
       CallbackTable.Callback callback = callbacks.find(callbackId);
       if (callback == null) {
-        throw new IllegalStateException("Java callback " + callbackId
-            + " is no longer registered: its session has ended");
+        throw new IllegalStateException(
+            "Java callback " + callbackId + " is no longer registered: its session has ended");
       }
       @SuppressWarnings("unchecked")
       List<Object> args = (List<Object>) tuple.get(1);
@@ -118,8 +138,8 @@ final class CallbackDispatcher {
       send(worker, FrameKind.CALLBACK_RESULT, frame.id(), body);
     } catch (Throwable failure) {
       // A call that ended interrupted its callback: no ERROR will chain what it threw.
-      answerError(worker, frame.id(), failure,
-          running != null && running.callEnded() ? -1 : callId);
+      answerError(
+          worker, frame.id(), failure, running != null && running.callEnded() ? -1 : callId);
     } finally {
       if (scope != null) {
         scope.exit();
@@ -141,8 +161,9 @@ final class CallbackDispatcher {
         }
         SessionState state = sessions.find(sessionId);
         if (state == null) {
-          state = sessions.explicit(
-              sessionId, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
+          state =
+              sessions.explicit(
+                  sessionId, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
         }
         return sessions.intern(state, worker, refId, typeName, module, stream);
       }
@@ -156,8 +177,8 @@ final class CallbackDispatcher {
   }
 
   /**
-   * Answers with CALLBACK_ERROR; the exception is kept under its error id until call {@code
-   * callId} ends, so an ERROR that carries the id can chain it (-1: no call known, not kept).
+   * Answers with CALLBACK_ERROR; the exception is kept under its error id until call {@code callId}
+   * ends, so an ERROR that carries the id can chain it (-1: no call known, not kept).
    */
   private void answerError(PooledWorker worker, long id, Throwable failure, long callId) {
     long errorId = callId < 0 ? 0 : callbacks.recordFailure(failure, worker, callId);
@@ -165,13 +186,26 @@ final class CallbackDispatcher {
     error.put("type", failure.getClass().getName());
     error.put("message", failure.getMessage() == null ? "" : failure.getMessage());
     error.put("error_id", errorId);
-    LOG.log(Level.DEBUG, () -> "runtime '" + runtime.name() + "': a Java callback of worker "
-        + worker.id() + " threw " + failure);
+    LOG.log(
+        Level.DEBUG,
+        () ->
+            "runtime '"
+                + runtime.name()
+                + "': a Java callback of worker "
+                + worker.id()
+                + " threw "
+                + failure);
     try {
       send(worker, FrameKind.CALLBACK_ERROR, id, writer.encode(error, "callback error"));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "runtime '" + runtime.name() + "': could not answer a callback of"
-          + " worker " + worker.id(), e);
+      LOG.log(
+          Level.WARNING,
+          "runtime '"
+              + runtime.name()
+              + "': could not answer a callback of"
+              + " worker "
+              + worker.id(),
+          e);
     }
   }
 

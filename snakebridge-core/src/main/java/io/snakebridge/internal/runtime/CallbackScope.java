@@ -4,10 +4,10 @@ import io.snakebridge.internal.pool.PooledWorker;
 import io.snakebridge.internal.session.SessionState;
 
 /**
- * What a thread running a Java callback is inside of: the runtime and the worker that called
- * back, and the session of the call that invoked the callback. Calls the callback makes on its
- * own thread go to that worker, which is waiting for the callback (WIRE-PROTOCOL.md §5.4), never
- * to the pool, where they would wait for it forever.
+ * What a thread running a Java callback is inside of: the runtime and the worker that called back,
+ * and the session of the call that invoked the callback. Calls the callback makes on its own thread
+ * go to that worker, which is waiting for the callback (WIRE-PROTOCOL.md §5.4), never to the pool,
+ * where they would wait for it forever.
  *
  * <p>Thread-safe: each thread sees only its own scope.
  *

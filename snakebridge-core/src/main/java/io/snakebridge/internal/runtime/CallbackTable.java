@@ -15,9 +15,9 @@ import java.util.function.Supplier;
 
 /**
  * A runtime's Java callbacks (WIRE-PROTOCOL.md §5.4): the functions its calls passed to Python, by
- * callback id, each valid while its session lives; and the exceptions callbacks threw, by error
- * id, until the call during which they were thrown has ended (so that an ERROR naming one can
- * chain the original exception); and the callbacks running now ({@link RunningCallbacks}).
+ * callback id, each valid while its session lives; and the exceptions callbacks threw, by error id,
+ * until the call during which they were thrown has ended (so that an ERROR naming one can chain the
+ * original exception); and the callbacks running now ({@link RunningCallbacks}).
  *
  * <p>Thread-safe: concurrent maps, and registration dedupes under the session's monitor.
  */
@@ -34,11 +34,13 @@ final class CallbackTable {
 
   /** Returns the callback id of {@code function} in {@code session}, registering it once. */
   long register(SessionState session, Object function) {
-    return session.callbackId(function, f -> {
-      long id = ids.incrementAndGet();
-      callbacks.put(id, new Callback(id, f, session));
-      return id;
-    });
+    return session.callbackId(
+        function,
+        f -> {
+          long id = ids.incrementAndGet();
+          callbacks.put(id, new Callback(id, f, session));
+          return id;
+        });
   }
 
   /** Returns the callback with this id, or null when its session ended. */
@@ -110,10 +112,18 @@ final class CallbackTable {
     String kind = Functions.kind(function);
     int arity = function instanceof Function ? 1 : function instanceof BiFunction ? 2 : 0;
     if (args.size() != arity || !kwargs.isEmpty()) {
-      throw new IllegalArgumentException("a Java " + kind + " takes " + arity + " positional"
-          + " argument" + (arity == 1 ? "" : "s") + " and no keyword arguments; Python passed "
-          + args.size() + (kwargs.isEmpty() ? "" : " and keyword arguments " + kwargs.keySet())
-          + " (use a PyCallable to accept any)");
+      throw new IllegalArgumentException(
+          "a Java "
+              + kind
+              + " takes "
+              + arity
+              + " positional"
+              + " argument"
+              + (arity == 1 ? "" : "s")
+              + " and no keyword arguments; Python passed "
+              + args.size()
+              + (kwargs.isEmpty() ? "" : " and keyword arguments " + kwargs.keySet())
+              + " (use a PyCallable to accept any)");
     }
     if (function instanceof Function) {
       return ((Function<Object, Object>) function).apply(args.get(0));

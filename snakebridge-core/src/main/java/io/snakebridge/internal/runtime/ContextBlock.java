@@ -59,20 +59,24 @@ final class ContextBlock {
     try {
       PyRef exception;
       try {
-        exception = runtime.callClass("snakebridge_worker", "JavaError",
-            List.of(failure.getClass().getName(), String.valueOf(failure.getMessage()), errorId),
-            inSession);
+        exception =
+            runtime.callClass(
+                "snakebridge_worker",
+                "JavaError",
+                List.of(
+                    failure.getClass().getName(), String.valueOf(failure.getMessage()), errorId),
+                inSession);
       } catch (PythonException noJavaError) {
-        exception = runtime.callClass("builtins", "RuntimeError", List.of(failure.toString()),
-            inSession);
+        exception =
+            runtime.callClass("builtins", "RuntimeError", List.of(failure.toString()), inSession);
       }
       made.add(exception);
       Object type = runtime.getAttr(exception, "__class__", inSession);
       if (type instanceof PyRef) {
         made.add((PyRef) type);
       }
-      return truthy(runtime.callMethod(manager, "__exit__",
-          Arrays.asList(type, exception, null), inSession));
+      return truthy(
+          runtime.callMethod(manager, "__exit__", Arrays.asList(type, exception, null), inSession));
     } catch (SnakeBridgeException exitFailed) {
       if (!causedBy(exitFailed, failure)) {
         exitFailed.addSuppressed(failure);

@@ -15,8 +15,7 @@ import java.util.function.LongFunction;
  * level carrying an {@code error_id}, the cause is the Java exception a callback threw), {@code
  * conversion} and {@code too_large} a {@link ConversionException}, {@code ref_not_found} a {@link
  * ReferenceNotFoundException}, {@code session_mismatch} a {@link SessionMismatchException}. The
- * kinds {@code cancelled} and {@code protocol} need the call's context and are left to the
- * caller.
+ * kinds {@code cancelled} and {@code protocol} need the call's context and are left to the caller.
  *
  * <p>Immutable and thread-safe.
  */
@@ -94,16 +93,21 @@ final class ErrorReply {
       case "helper_not_found":
         return python(dict, 0, javaErrors);
       case "ref_not_found":
-        return new ReferenceNotFoundException(text(dict, "message"),
-            optionalText(dict, "ref_id"), optionalText(dict, "session_id"));
+        return new ReferenceNotFoundException(
+            text(dict, "message"), optionalText(dict, "ref_id"), optionalText(dict, "session_id"));
       case "session_mismatch":
-        return new SessionMismatchException(text(dict, "message"), optionalText(dict, "ref_id"),
-            optionalText(dict, "session_id"), optionalText(dict, "call_session_id"));
+        return new SessionMismatchException(
+            text(dict, "message"),
+            optionalText(dict, "ref_id"),
+            optionalText(dict, "session_id"),
+            optionalText(dict, "call_session_id"));
       case "conversion":
         String pythonType = optionalText(dict, "python_type");
         return new ConversionException(
             "the result of " + call + " cannot be converted to Java: " + text(dict, "message"),
-            null, pythonType.isEmpty() ? null : pythonType, null);
+            null,
+            pythonType.isEmpty() ? null : pythonType,
+            null);
       case "too_large":
         return new ConversionException(
             "the result of " + call + " is too large: " + text(dict, "message"), null, null, null);
@@ -126,23 +130,29 @@ final class ErrorReply {
       }
       if (next != null) {
         if (!(next instanceof Map)) {
-          throw new IllegalArgumentException("ERROR 'cause' must be a dict or None: "
-              + typeOf(next));
+          throw new IllegalArgumentException(
+              "ERROR 'cause' must be a dict or None: " + typeOf(next));
         }
         cause = python((Map<?, ?>) next, depth + 1, javaErrors);
       }
     }
     Object sent = dict.get("frames");
     List<?> items = sent == null ? List.of() : list(sent, "frames");
-    long omitted = dict.get("frames_omitted") instanceof Long ? (Long) dict.get("frames_omitted")
-        : 0;
+    long omitted =
+        dict.get("frames_omitted") instanceof Long ? (Long) dict.get("frames_omitted") : 0;
     if (items.size() > FRAMES_OUTER + FRAMES_INNER) {
       omitted += items.size() - FRAMES_OUTER - FRAMES_INNER;
     }
     String message = text(dict, "message");
     if (omitted > 0) {
-      message += " [traceback cut: " + omitted + " frames omitted between the outermost "
-          + FRAMES_OUTER + " and the innermost " + FRAMES_INNER + "]";
+      message +=
+          " [traceback cut: "
+              + omitted
+              + " frames omitted between the outermost "
+              + FRAMES_OUTER
+              + " and the innermost "
+              + FRAMES_INNER
+              + "]";
     }
     return new PythonException(
         text(dict, "type"),
@@ -161,8 +171,8 @@ final class ErrorReply {
   }
 
   /**
-   * Python sends frames outermost first; Java stack traces list the innermost first. Keeps at
-   * most the {@link #FRAMES_OUTER} outermost and {@link #FRAMES_INNER} innermost.
+   * Python sends frames outermost first; Java stack traces list the innermost first. Keeps at most
+   * the {@link #FRAMES_OUTER} outermost and {@link #FRAMES_INNER} innermost.
    */
   private static List<StackTraceElement> frames(List<?> items) {
     int size = items.size();
@@ -207,8 +217,8 @@ final class ErrorReply {
 
   private static List<?> list(Object value, String what) {
     if (!(value instanceof List)) {
-      throw new IllegalArgumentException("ERROR '" + what + "' must be a list or tuple, not "
-          + typeOf(value));
+      throw new IllegalArgumentException(
+          "ERROR '" + what + "' must be a list or tuple, not " + typeOf(value));
     }
     return (List<?>) value;
   }
@@ -216,8 +226,7 @@ final class ErrorReply {
   private static String text(Map<?, ?> dict, String key) {
     Object value = dict.get(key);
     if (!(value instanceof String)) {
-      throw new IllegalArgumentException(
-          "ERROR '" + key + "' must be a str, not " + typeOf(value));
+      throw new IllegalArgumentException("ERROR '" + key + "' must be a str, not " + typeOf(value));
     }
     return (String) value;
   }

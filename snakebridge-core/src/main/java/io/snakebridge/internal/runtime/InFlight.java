@@ -7,12 +7,12 @@ import java.util.function.Supplier;
 
 /**
  * A stream batch that was asked for and not taken yet (WIRE-PROTOCOL.md §6.3: one in flight per
- * stream): a call running on one of the runtime's async threads, or, inside a Java callback
- * (whose worker waits for it and cannot take a call from another thread), a call that runs on the
- * taker's thread when it is taken.
+ * stream): a call running on one of the runtime's async threads, or, inside a Java callback (whose
+ * worker waits for it and cannot take a call from another thread), a call that runs on the taker's
+ * thread when it is taken.
  *
- * <p>Thread-safe for its async form; {@link #await()} and {@link #abandon(boolean)} are called once, by
- * the stream's owner.
+ * <p>Thread-safe for its async form; {@link #await()} and {@link #abandon(boolean)} are called
+ * once, by the stream's owner.
  */
 final class InFlight {
   private final CompletableFuture<StreamBatch> future;
@@ -52,8 +52,8 @@ final class InFlight {
   }
 
   /**
-   * Takes the batch, waiting for it; throws what its call threw. The wait is not interruptible
-   * (an interrupt is kept): the call's deadline bounds it.
+   * Takes the batch, waiting for it; throws what its call threw. The wait is not interruptible (an
+   * interrupt is kept): the call's deadline bounds it.
    */
   StreamBatch await() {
     if (deferred != null) {

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * The per-item path: one {@code stream_next} call (WIRE-PROTOCOL.md §6.2) for each item, made
- * when the item is asked for ({@link #hasNext()}), never ahead. Over a stream this runtime opened
- * (owned) the reference is released once exhausted and closed in Python when closed early; over
- * a user's {@link io.snakebridge.StreamRef} nothing is released or closed: the user may go on
- * taking items from it.
+ * The per-item path: one {@code stream_next} call (WIRE-PROTOCOL.md §6.2) for each item, made when
+ * the item is asked for ({@link #hasNext()}), never ahead. Over a stream this runtime opened
+ * (owned) the reference is released once exhausted and closed in Python when closed early; over a
+ * user's {@link io.snakebridge.StreamRef} nothing is released or closed: the user may go on taking
+ * items from it.
  *
  * <p>Not thread-safe: one consumer at a time.
  */
@@ -21,8 +21,10 @@ final class ItemCursor implements StreamCursor {
   private final Duration timeout;
   private final List<Object> head;
   private int headIndex;
+
   /** The stream's reference while it may hold items; null for a single item, or once over. */
   private PyRef stream;
+
   private boolean done;
   private boolean ready;
   private Object item;
@@ -33,8 +35,14 @@ final class ItemCursor implements StreamCursor {
    * @param done whether there are no more than {@code head}
    * @param owned whether this cursor opened the stream (and so releases and closes it)
    */
-  ItemCursor(Streams streams, PyRef stream, List<Object> head, boolean done, boolean owned,
-      String call, Duration timeout) {
+  ItemCursor(
+      Streams streams,
+      PyRef stream,
+      List<Object> head,
+      boolean done,
+      boolean owned,
+      String call,
+      Duration timeout) {
     this.streams = streams;
     this.stream = stream;
     this.head = head;

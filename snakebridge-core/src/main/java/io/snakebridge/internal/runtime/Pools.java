@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * A runtime's pools by name, the default one first, and the routing rule: a call runs in the pool
- * its options name, except that a call passing references (or made on one) runs in the pool of
- * the worker holding them, whatever its options say.
+ * its options name, except that a call passing references (or made on one) runs in the pool of the
+ * worker holding them, whatever its options say.
  *
  * <p>Thread-safe: the map is fixed when the runtime is built.
  */
@@ -48,9 +48,15 @@ final class Pools {
   WorkerPool named(String name) {
     WorkerPool pool = byName.get(name);
     if (pool == null) {
-      throw new IllegalArgumentException("unknown pool '" + name + "': runtime '" + runtimeName
-          + "' has the pools " + byName.keySet().stream().map(known -> "'" + known + "'")
-          .collect(Collectors.joining(", ")));
+      throw new IllegalArgumentException(
+          "unknown pool '"
+              + name
+              + "': runtime '"
+              + runtimeName
+              + "' has the pools "
+              + byName.keySet().stream()
+                  .map(known -> "'" + known + "'")
+                  .collect(Collectors.joining(", ")));
     }
     return pool;
   }
@@ -75,8 +81,10 @@ final class Pools {
     List<Thread> closing = new ArrayList<>();
     for (WorkerPool pool : byName.values()) {
       if (pool != main) {
-        Thread thread = new Thread(() -> pool.close(graceNanos),
-            "snakebridge-" + runtimeName + "-close-" + pool.name());
+        Thread thread =
+            new Thread(
+                () -> pool.close(graceNanos),
+                "snakebridge-" + runtimeName + "-close-" + pool.name());
         thread.setDaemon(true);
         thread.start();
         closing.add(thread);
@@ -85,7 +93,7 @@ final class Pools {
     main.close(graceNanos);
     boolean interrupted = false;
     for (Thread thread : closing) {
-      for (;;) {
+      for (; ; ) {
         try {
           thread.join();
           break;

@@ -87,8 +87,11 @@ public final class RealRuntime {
   }
 
   /** Creates a runtime over any spawner per pool name and any clock. */
-  public RealRuntime(RuntimeConfig config, Function<String, WorkerSpawner> spawners,
-      Ticker ticker, RefFactory refs) {
+  public RealRuntime(
+      RuntimeConfig config,
+      Function<String, WorkerSpawner> spawners,
+      Ticker ticker,
+      RefFactory refs) {
     this.config = config;
     this.ticker = ticker;
     this.writer = new ValueWriter(config.limits());
@@ -98,21 +101,44 @@ public final class RealRuntime {
     sessions.onEnd(callbacks::dropSession);
     this.requests = new CallRequests(this, writer, sessions, callbacks);
     Executor callbackExecutor = config.callbackExecutor();
-    this.ownCallbackExecutor = callbackExecutor == null
-        ? daemonThreads("callback", CallbackDispatcher.MAX_THREADS) : null;
-    CallbackDispatcher dispatcher = new CallbackDispatcher(this,
-        callbackExecutor != null ? callbackExecutor : ownCallbackExecutor, sessions, callbacks,
-        reader, writer);
+    this.ownCallbackExecutor =
+        callbackExecutor == null ? daemonThreads("callback", CallbackDispatcher.MAX_THREADS) : null;
+    CallbackDispatcher dispatcher =
+        new CallbackDispatcher(
+            this,
+            callbackExecutor != null ? callbackExecutor : ownCallbackExecutor,
+            sessions,
+            callbacks,
+            reader,
+            writer);
     Map<String, WorkerPool> byName = new LinkedHashMap<>();
-    config.pools().forEach((name, options) -> byName.put(name, new WorkerPool(
-        config.name(), name, options, spawners.apply(name), ticker, config.eventListener(),
-        (worker, process) -> process.connection().onCallback(dispatcher.handlerFor(worker)))));
+    config
+        .pools()
+        .forEach(
+            (name, options) ->
+                byName.put(
+                    name,
+                    new WorkerPool(
+                        config.name(),
+                        name,
+                        options,
+                        spawners.apply(name),
+                        ticker,
+                        config.eventListener(),
+                        (worker, process) ->
+                            process.connection().onCallback(dispatcher.handlerFor(worker)))));
     this.pools = new Pools(config.name(), byName);
     this.runner = new CallRunner(config.name(), reader, ticker, callbacks);
-    this.streams = new Streams(this, requests, sessions, async,
-        config.defaultPool().defaultTimeout(), config.streamBatchSize());
-    this.housekeeper = new Thread(sessions::runHousekeeping,
-        "snakebridge-" + config.name() + "-sessions");
+    this.streams =
+        new Streams(
+            this,
+            requests,
+            sessions,
+            async,
+            config.defaultPool().defaultTimeout(),
+            config.streamBatchSize());
+    this.housekeeper =
+        new Thread(sessions::runHousekeeping, "snakebridge-" + config.name() + "-sessions");
     housekeeper.setDaemon(true);
     housekeeper.start();
     for (WorkerPool pool : pools.all()) {
@@ -127,8 +153,8 @@ public final class RealRuntime {
   }
 
   /**
-   * Waits until each pool has a worker ready, so that an eager runtime whose workers cannot
-   * start fails to build; closes the runtime and rethrows the pool's failure then.
+   * Waits until each pool has a worker ready, so that an eager runtime whose workers cannot start
+   * fails to build; closes the runtime and rethrows the pool's failure then.
    */
   private void awaitFirstWorkers() {
     try {
@@ -150,10 +176,17 @@ public final class RealRuntime {
   /** Threads created as needed, at most {@code max} at once; a task beyond that is refused. */
   private ExecutorService daemonThreads(String role, int max) {
     AtomicInteger count = new AtomicInteger();
-    return new ThreadPoolExecutor(0, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+    return new ThreadPoolExecutor(
+        0,
+        max,
+        60,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
         task -> {
-          Thread thread = new Thread(
-              task, "snakebridge-" + config.name() + "-" + role + "-" + count.incrementAndGet());
+          Thread thread =
+              new Thread(
+                  task,
+                  "snakebridge-" + config.name() + "-" + role + "-" + count.incrementAndGet());
           thread.setDaemon(true);
           return thread;
         });
@@ -161,8 +194,8 @@ public final class RealRuntime {
 
   /** One spawner per pool, sharing the extracted worker package. */
   private static Function<String, WorkerSpawner> spawners(RuntimeConfig config) {
-    WorkerFiles files = new WorkerFiles(RealRuntime.class.getClassLoader(),
-        config.cacheDirectory());
+    WorkerFiles files =
+        new WorkerFiles(RealRuntime.class.getClassLoader(), config.cacheDirectory());
     return name -> {
       PoolOptions options = config.pools().get(name);
       return new PythonSpawner(
@@ -205,8 +238,12 @@ public final class RealRuntime {
   /** Like {@link #call}, on one of the runtime's async threads. */
   public CompletableFuture<Object> callAsync(
       String module, String function, List<?> args, CallOptions options) {
-    return async(() -> requests.call(module, function, args, options, false), options, module,
-        function, Function.identity());
+    return async(
+        () -> requests.call(module, function, args, options, false),
+        options,
+        module,
+        function,
+        Function.identity());
   }
 
   /** Returns {@code module.attr}; the attribute may be dotted. */
@@ -223,8 +260,12 @@ public final class RealRuntime {
 
   /** Like {@link #getModuleAttr}, on one of the runtime's async threads. */
   public CompletableFuture<Object> getModuleAttrAsync(String module, String attr) {
-    return async(() -> requests.moduleAttr(module, attr, false), CallOptions.defaults(), module,
-        attr, Function.identity());
+    return async(
+        () -> requests.moduleAttr(module, attr, false),
+        CallOptions.defaults(),
+        module,
+        attr,
+        Function.identity());
   }
 
   /** Calls {@code module.className(*args, **kwargs)}, which must return a reference. */
@@ -236,8 +277,12 @@ public final class RealRuntime {
   /** Like {@link #callClass}, on one of the runtime's async threads. */
   public CompletableFuture<PyRef> callClassAsync(
       String module, String className, List<?> args, CallOptions options) {
-    return async(() -> requests.callClass(module, className, args, options, false), options, module,
-        className, result -> instance(result, module, className));
+    return async(
+        () -> requests.callClass(module, className, args, options, false),
+        options,
+        module,
+        className,
+        result -> instance(result, module, className));
   }
 
   private static PyRef instance(Object result, String module, String className) {
@@ -245,10 +290,17 @@ public final class RealRuntime {
       return (PyRef) result;
     }
     // A worker following §5.3 always answers call_class with a reference.
-    throw new ConversionException("callClass expects a reference to the new instance, but "
-        + module + "." + className + " came back by value ("
-        + (result == null ? "None" : result.getClass().getName())
-        + "); the worker does not follow WIRE-PROTOCOL.md §5.3", null, null, "result");
+    throw new ConversionException(
+        "callClass expects a reference to the new instance, but "
+            + module
+            + "."
+            + className
+            + " came back by value ("
+            + (result == null ? "None" : result.getClass().getName())
+            + "); the worker does not follow WIRE-PROTOCOL.md §5.3",
+        null,
+        null,
+        "result");
   }
 
   /** Calls {@code ref.method(*args, **kwargs)}. */
@@ -260,8 +312,12 @@ public final class RealRuntime {
   /** Like {@link #callMethod}, on one of the runtime's async threads. */
   public CompletableFuture<Object> callMethodAsync(
       PyRef ref, String method, List<?> args, CallOptions options) {
-    return async(() -> requests.callMethod(ref, method, args, options, false), options,
-        ref.typeName(), method, Function.identity());
+    return async(
+        () -> requests.callMethod(ref, method, args, options, false),
+        options,
+        ref.typeName(),
+        method,
+        Function.identity());
   }
 
   /** Returns {@code getattr(ref, attr)}. */
@@ -272,8 +328,12 @@ public final class RealRuntime {
 
   /** Like {@link #getAttr}, on one of the runtime's async threads. */
   public CompletableFuture<Object> getAttrAsync(PyRef ref, String attr, CallOptions options) {
-    return async(() -> requests.getAttr(ref, attr, options, false), options, ref.typeName(),
-        attr, Function.identity());
+    return async(
+        () -> requests.getAttr(ref, attr, options, false),
+        options,
+        ref.typeName(),
+        attr,
+        Function.identity());
   }
 
   /** Runs {@code setattr(ref, attr, value)}. */
@@ -285,8 +345,12 @@ public final class RealRuntime {
   /** Like {@link #setAttr}, on one of the runtime's async threads. */
   public CompletableFuture<Void> setAttrAsync(
       PyRef ref, String attr, Object value, CallOptions options) {
-    return async(() -> requests.setAttr(ref, attr, value, options, false), options,
-        ref.typeName(), attr, ignored -> null);
+    return async(
+        () -> requests.setAttr(ref, attr, value, options, false),
+        options,
+        ref.typeName(),
+        attr,
+        ignored -> null);
   }
 
   /** Calls the helper {@code name} ({@code module.function} under a helper folder). */
@@ -298,21 +362,25 @@ public final class RealRuntime {
   /** Like {@link #callHelper}, on one of the runtime's async threads. */
   public CompletableFuture<Object> callHelperAsync(
       String helper, List<?> args, CallOptions options) {
-    return async(() -> requests.helper(helper, args, options, false), options, "helper", helper,
+    return async(
+        () -> requests.helper(helper, args, options, false),
+        options,
+        "helper",
+        helper,
         Function.identity());
   }
 
   // ---- streams (WIRE-PROTOCOL.md §6) -------------------------------------------------------
 
   /** Streams {@code module.function}'s result to {@code onItem}, batched, one batch ahead. */
-  public void stream(String module, String function, List<?> args, CallOptions options,
-      Consumer<Object> onItem) {
+  public void stream(
+      String module, String function, List<?> args, CallOptions options, Consumer<Object> onItem) {
     streams.stream(module, function, args, options, onItem);
   }
 
   /** Streams {@code module.function}'s result to {@code onItem}, one call per item. */
-  public void streamDynamic(String module, String function, List<?> args, CallOptions options,
-      Consumer<Object> onItem) {
+  public void streamDynamic(
+      String module, String function, List<?> args, CallOptions options, Consumer<Object> onItem) {
     streams.streamDynamic(module, function, args, options, onItem);
   }
 
@@ -339,8 +407,8 @@ public final class RealRuntime {
 
   /** Like {@link #streamNext(PyRef)}, waiting at most {@code timeout}. */
   public Optional<Object> streamNext(PyRef stream, Duration timeout) {
-    return streams.streamNext(Objects.requireNonNull(stream, "stream"),
-        Objects.requireNonNull(timeout, "timeout"));
+    return streams.streamNext(
+        Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(timeout, "timeout"));
   }
 
   /** Python's {@code len()} of a stream reference, empty when it has none. */
@@ -418,8 +486,8 @@ public final class RealRuntime {
   }
 
   /**
-   * Asks every running worker for its sessions (the {@code sessions} op) and returns each
-   * session's live references, summed over the workers.
+   * Asks every running worker for its sessions (the {@code sessions} op) and returns each session's
+   * live references, summed over the workers.
    */
   public Map<String, Long> sessionStats() {
     checkOpen();
@@ -432,45 +500,61 @@ public final class RealRuntime {
     for (PooledWorker worker : started) {
       Object value;
       try {
-        value = runner.run(request, on(worker, sessions.detached()),
-            internal(worker, "sessions"));
+        value = runner.run(request, on(worker, sessions.detached()), internal(worker, "sessions"));
       } catch (SessionLostException gone) {
         continue;
       }
       if (value instanceof Map) {
-        ((Map<?, ?>) value).forEach((id, count) -> {
-          long live = count instanceof Number ? ((Number) count).longValue() : 0L;
-          if (live > 0) {
-            totals.merge(String.valueOf(id), live, Long::sum);
-          }
-        });
+        ((Map<?, ?>) value)
+            .forEach(
+                (id, count) -> {
+                  long live = count instanceof Number ? ((Number) count).longValue() : 0L;
+                  if (live > 0) {
+                    totals.merge(String.valueOf(id), live, Long::sum);
+                  }
+                });
       }
     }
     return totals;
   }
 
   /**
-   * Releases a whole session in one worker: the {@code release_session} op (WIRE-PROTOCOL.md
-   * §5.3), waiting for the worker if it is busy. A worker that is gone took the session with it.
+   * Releases a whole session in one worker: the {@code release_session} op (WIRE-PROTOCOL.md §5.3),
+   * waiting for the worker if it is busy. A worker that is gone took the session with it.
    */
   private void releaseIn(SessionState state, PooledWorker worker) {
-    EncodedValue request = writer.encodeTuple(new Object[] {"release_session", state.wire()},
-        null);
+    EncodedValue request = writer.encodeTuple(new Object[] {"release_session", state.wire()}, null);
     try {
       runner.run(request, on(worker, state), internal(worker, "release_session"));
     } catch (SessionLostException | IllegalStateException gone) {
       // The worker, or the whole runtime, is gone: the session went with it.
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, () -> "runtime '" + config.name() + "': could not release "
-          + state + " in Python worker " + worker.id() + ": " + e);
+      LOG.log(
+          Level.WARNING,
+          () ->
+              "runtime '"
+                  + config.name()
+                  + "': could not release "
+                  + state
+                  + " in Python worker "
+                  + worker.id()
+                  + ": "
+                  + e);
     }
   }
 
   /** How the runtime's own calls run on {@code worker}: its pool's default timeout, waiting. */
   private static CallSpec internal(PooledWorker worker, String op) {
     WorkerPool pool = worker.pool();
-    return new CallSpec(pool, pool.options().defaultTimeout(), Affinity.STRICT_QUEUE, false, null,
-        "snakebridge_worker", op, true);
+    return new CallSpec(
+        pool,
+        pool.options().defaultTimeout(),
+        Affinity.STRICT_QUEUE,
+        false,
+        null,
+        "snakebridge_worker",
+        op,
+        true);
   }
 
   /**
@@ -520,14 +604,21 @@ public final class RealRuntime {
   }
 
   /**
-   * Runs a stream op's plan (WIRE-PROTOCOL.md §6) on this thread, in the pool {@code options}
-   * name (an op on a stream reference runs where the reference lives, whatever the name).
+   * Runs a stream op's plan (WIRE-PROTOCOL.md §6) on this thread, in the pool {@code options} name
+   * (an op on a stream reference runs where the reference lives, whatever the name).
    */
-  Object runStreamOp(CallPlan plan, CallOptions options, Duration timeout, Affinity affinity,
-      String module, String target) {
+  Object runStreamOp(
+      CallPlan plan,
+      CallOptions options,
+      Duration timeout,
+      Affinity affinity,
+      String module,
+      String target) {
     WorkerPool pool = pools.route(plan, options.pool());
-    return runner.run(plan.request(), plan, new CallSpec(pool, timeout, affinity,
-        false, null, module, target, false));
+    return runner.run(
+        plan.request(),
+        plan,
+        new CallSpec(pool, timeout, affinity, false, null, module, target, false));
   }
 
   /** Runs a built plan in its pool, on this thread. */
@@ -535,12 +626,26 @@ public final class RealRuntime {
       CallPlan plan, CallOptions options, String module, String target, CallControl control) {
     WorkerPool pool = pools.route(plan, options.pool());
     Duration timeout = options.timeout().orElse(pool.options().defaultTimeout());
-    return runner.run(plan.request(), plan, new CallSpec(pool, timeout, options.affinity(),
-        options.idempotent(), control, module, target, false));
+    return runner.run(
+        plan.request(),
+        plan,
+        new CallSpec(
+            pool,
+            timeout,
+            options.affinity(),
+            options.idempotent(),
+            control,
+            module,
+            target,
+            false));
   }
 
-  private <T> CompletableFuture<T> async(Supplier<CallPlan> prepare, CallOptions options,
-      String module, String target, Function<Object, T> result) {
+  private <T> CompletableFuture<T> async(
+      Supplier<CallPlan> prepare,
+      CallOptions options,
+      String module,
+      String target,
+      Function<Object, T> result) {
     CallPlan plan;
     try {
       plan = prepare.get();
@@ -554,19 +659,20 @@ public final class RealRuntime {
     boolean retained = SessionScopes.retainAsync(sessionId);
     CallControl control = new CallControl();
     CallFuture<T> future = new CallFuture<>(control);
-    Runnable task = () -> {
-      try {
-        if (!future.isDone()) { // a future cancelled before the task started never runs
-          future.complete(result.apply(run(plan, options, module, target, control)));
-        }
-      } catch (Throwable t) {
-        future.completeExceptionally(t);
-      } finally {
-        if (retained) {
-          SessionScopes.releaseAsync(sessionId);
-        }
-      }
-    };
+    Runnable task =
+        () -> {
+          try {
+            if (!future.isDone()) { // a future cancelled before the task started never runs
+              future.complete(result.apply(run(plan, options, module, target, control)));
+            }
+          } catch (Throwable t) {
+            future.completeExceptionally(t);
+          } finally {
+            if (retained) {
+              SessionScopes.releaseAsync(sessionId);
+            }
+          }
+        };
     try {
       async.execute(task);
     } catch (RejectedExecutionException e) {
@@ -579,7 +685,9 @@ public final class RealRuntime {
     return future;
   }
 
-  /** Throws {@link IllegalArgumentException}, naming the pools, unless there is pool {@code name}. */
+  /**
+   * Throws {@link IllegalArgumentException}, naming the pools, unless there is pool {@code name}.
+   */
   void checkPool(String name) {
     pools.named(name);
   }

@@ -61,6 +61,7 @@ final class RunningCallbacks {
 
   private final Set<Running> running = ConcurrentHashMap.newKeySet();
   private final Set<Call> abandoned = ConcurrentHashMap.newKeySet();
+
   /** The abandoned calls in the order they were added, to forget the oldest; guarded by itself. */
   private final ArrayDeque<Call> abandonedOrder = new ArrayDeque<>();
 
@@ -81,8 +82,8 @@ final class RunningCallbacks {
   }
 
   /**
-   * Ends a registration. An interrupt meant for the callback is cleared, so that it cannot hit
-   * the next task of the thread.
+   * Ends a registration. An interrupt meant for the callback is cleared, so that it cannot hit the
+   * next task of the thread.
    */
   void finish(Running started) {
     started.finish();

@@ -58,8 +58,19 @@ public record RuntimeConfig(
       int streamBatchSize,
       EventListener eventListener,
       Map<String, String> pythonHints) {
-    this(name, pools, eagerStart, workingDirectory, cacheDirectory, limits, helperPaths,
-        callbackExecutor, streamBatchSize, eventListener, pythonHints, LaneSettings.DISABLED);
+    this(
+        name,
+        pools,
+        eagerStart,
+        workingDirectory,
+        cacheDirectory,
+        limits,
+        helperPaths,
+        callbackExecutor,
+        streamBatchSize,
+        eventListener,
+        pythonHints,
+        LaneSettings.DISABLED);
   }
 
   /** Copies the collections, keeping the pools' order. */

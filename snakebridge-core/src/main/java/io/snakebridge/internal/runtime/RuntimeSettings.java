@@ -6,9 +6,9 @@ import io.snakebridge.PoolOptions;
 import io.snakebridge.SnakeBridge;
 import io.snakebridge.SnakeBridgeRuntime;
 import io.snakebridge.internal.codec.CodecLimits;
-import io.snakebridge.internal.wire.LaneSettings;
 import io.snakebridge.internal.env.ManagedEnvironment;
 import io.snakebridge.internal.env.RequirementsEnvironment;
+import io.snakebridge.internal.wire.LaneSettings;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -40,10 +40,13 @@ public final class RuntimeSettings {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private String name = SnakeBridgeRuntime.DEFAULT_NAME;
+
   /** The hint a missing interpreter's message gives when the builder's python() was not set. */
   public static final String BUILDER_HINT =
       "name an interpreter with SnakeBridgeRuntime.builder().python(...), the "
-          + SnakeBridge.PYTHON_ENV + " environment variable or -D" + SnakeBridge.PYTHON_PROPERTY;
+          + SnakeBridge.PYTHON_ENV
+          + " environment variable or -D"
+          + SnakeBridge.PYTHON_PROPERTY;
 
   private PoolOptions.Builder defaultPool = PoolOptions.builder();
   private final Map<String, PoolOptions> pools = new LinkedHashMap<>();
@@ -70,8 +73,11 @@ public final class RuntimeSettings {
   public void name(String name) {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '.', '_' or '-',"
-          + " starting with a letter or digit: '" + name + "'");
+      throw new IllegalArgumentException(
+          "name must be 1 to 64 letters, digits, '.', '_' or '-',"
+              + " starting with a letter or digit: '"
+              + name
+              + "'");
     }
     this.name = name;
   }
@@ -100,8 +106,13 @@ public final class RuntimeSettings {
     for (int i = 0; i < requirements.size(); i++) {
       String r = Objects.requireNonNull(requirements.get(i), "requirements[" + i + "]");
       if (r.isBlank() || r.startsWith("-")) {
-        throw new IllegalArgumentException("requirements[" + i + "] must be a pip requirement"
-            + " specifier such as 'pandas>=2', not an option or blank: '" + r + "'");
+        throw new IllegalArgumentException(
+            "requirements["
+                + i
+                + "] must be a pip requirement"
+                + " specifier such as 'pandas>=2', not an option or blank: '"
+                + r
+                + "'");
       }
     }
     this.requirements = List.copyOf(requirements);
@@ -141,18 +152,25 @@ public final class RuntimeSettings {
   /** Refuses a setter of the default pool once pool("default", ...) set it, and remembers it. */
   private void shortcut(String setter) {
     if (defaultPoolGiven) {
-      throw new IllegalStateException(setter + "(...) cannot change the default pool after pool(\""
-          + CallOptions.DEFAULT_POOL + "\", ...) set it: configure the default pool either with"
-          + " pool(\"" + CallOptions.DEFAULT_POOL + "\", PoolOptions) or with the builder's "
-          + DEFAULT_POOL_SETTERS + ", not both");
+      throw new IllegalStateException(
+          setter
+              + "(...) cannot change the default pool after pool(\""
+              + CallOptions.DEFAULT_POOL
+              + "\", ...) set it: configure the default pool either with"
+              + " pool(\""
+              + CallOptions.DEFAULT_POOL
+              + "\", PoolOptions) or with the builder's "
+              + DEFAULT_POOL_SETTERS
+              + ", not both");
     }
     if (shortcut == null) {
       shortcut = setter;
     }
   }
 
-  private static final String DEFAULT_POOL_SETTERS = "python, poolSize, environment,"
-      + " environmentVariable, pythonPath, defaultTimeout and startupTimeout";
+  private static final String DEFAULT_POOL_SETTERS =
+      "python, poolSize, environment,"
+          + " environmentVariable, pythonPath, defaultTimeout and startupTimeout";
 
   /**
    * Adds pool {@code name}, or sets the default pool's options when {@code name} is {@link
@@ -170,8 +188,7 @@ public final class RuntimeSettings {
       inheritPython.remove(name);
     }
     if (name.equals(CallOptions.DEFAULT_POOL)) {
-      pythonHint = ownPython ? null
-          : "name an interpreter with PoolOptions.builder().python(...)";
+      pythonHint = ownPython ? null : "name an interpreter with PoolOptions.builder().python(...)";
       pythonChosen = ownPython;
     }
   }
@@ -181,15 +198,26 @@ public final class RuntimeSettings {
     Objects.requireNonNull(name, "pool name");
     Objects.requireNonNull(options, "options");
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("pool name must be 1 to 64 letters, digits, '.', '_' or"
-          + " '-', starting with a letter or digit: '" + name + "'");
+      throw new IllegalArgumentException(
+          "pool name must be 1 to 64 letters, digits, '.', '_' or"
+              + " '-', starting with a letter or digit: '"
+              + name
+              + "'");
     }
     if (name.equals(CallOptions.DEFAULT_POOL)) {
       if (shortcut != null) {
-        throw new IllegalStateException("pool(\"" + CallOptions.DEFAULT_POOL + "\", ...) cannot"
-            + " be combined with " + shortcut + "(...), which already set the default pool:"
-            + " configure the default pool either with pool(\"" + CallOptions.DEFAULT_POOL
-            + "\", PoolOptions) or with the builder's " + DEFAULT_POOL_SETTERS + ", not both");
+        throw new IllegalStateException(
+            "pool(\""
+                + CallOptions.DEFAULT_POOL
+                + "\", ...) cannot"
+                + " be combined with "
+                + shortcut
+                + "(...), which already set the default pool:"
+                + " configure the default pool either with pool(\""
+                + CallOptions.DEFAULT_POOL
+                + "\", PoolOptions) or with the builder's "
+                + DEFAULT_POOL_SETTERS
+                + ", not both");
       }
       defaultPoolGiven = true;
       pythonHint = null;
@@ -264,8 +292,13 @@ public final class RuntimeSettings {
 
   public void maxFrameBytes(long maxFrameBytes) {
     if (maxFrameBytes < MIN_FRAME_BYTES || maxFrameBytes > MAX_FRAME_BYTES) {
-      throw new IllegalArgumentException("maxFrameBytes must be between " + MIN_FRAME_BYTES
-          + " and " + MAX_FRAME_BYTES + ": " + maxFrameBytes);
+      throw new IllegalArgumentException(
+          "maxFrameBytes must be between "
+              + MIN_FRAME_BYTES
+              + " and "
+              + MAX_FRAME_BYTES
+              + ": "
+              + maxFrameBytes);
     }
     this.maxFrameBytes = maxFrameBytes;
   }
@@ -276,8 +309,13 @@ public final class RuntimeSettings {
 
   public void sharedMemoryLimit(long bytes) {
     if (bytes < LaneSettings.DEFAULT_THRESHOLD || bytes > LaneSettings.MAX_LIMIT) {
-      throw new IllegalArgumentException("sharedMemoryLimit must be between "
-          + LaneSettings.DEFAULT_THRESHOLD + " and " + LaneSettings.MAX_LIMIT + ": " + bytes);
+      throw new IllegalArgumentException(
+          "sharedMemoryLimit must be between "
+              + LaneSettings.DEFAULT_THRESHOLD
+              + " and "
+              + LaneSettings.MAX_LIMIT
+              + ": "
+              + bytes);
     }
     this.sharedMemoryLimit = bytes;
   }
@@ -295,16 +333,30 @@ public final class RuntimeSettings {
     PoolOptions.Builder firstPool = defaultPool;
     boolean managed = !requirements.isEmpty() || requirementsFile != null;
     if (managed && pythonChosen) {
-      throw new IllegalStateException("requirements(...) and requirementsFile(...) make a venv"
-          + " whose interpreter the workers run, so they cannot be combined with an interpreter"
-          + " set by python(...) or pool(\"" + CallOptions.DEFAULT_POOL + "\", ...): drop one;"
-          + " the venv's base interpreter is -D" + ManagedEnvironment.BASE_PYTHON_PROPERTY
-          + ", else $" + SnakeBridge.PYTHON_ENV + ", else -D" + SnakeBridge.PYTHON_PROPERTY
-          + ", else python3");
+      throw new IllegalStateException(
+          "requirements(...) and requirementsFile(...) make a venv"
+              + " whose interpreter the workers run, so they cannot be combined with an interpreter"
+              + " set by python(...) or pool(\""
+              + CallOptions.DEFAULT_POOL
+              + "\", ...): drop one;"
+              + " the venv's base interpreter is -D"
+              + ManagedEnvironment.BASE_PYTHON_PROPERTY
+              + ", else $"
+              + SnakeBridge.PYTHON_ENV
+              + ", else -D"
+              + SnakeBridge.PYTHON_PROPERTY
+              + ", else python3");
     }
     if (managed) {
-      firstPool = defaultPool.build().toBuilder().python(RequirementsEnvironment.python(
-          cache, RequirementsEnvironment.defaultBase(), requirements, requirementsFile).toString());
+      firstPool =
+          defaultPool.build().toBuilder()
+              .python(
+                  RequirementsEnvironment.python(
+                          cache,
+                          RequirementsEnvironment.defaultBase(),
+                          requirements,
+                          requirementsFile)
+                      .toString());
     } else if (!pythonChosen) {
       firstPool = defaultPool.build().toBuilder().python(defaultPython(cache));
     }
@@ -315,20 +367,29 @@ public final class RuntimeSettings {
     if (pythonHint != null) {
       hints.put(CallOptions.DEFAULT_POOL, pythonHint);
     }
-    pools.forEach((poolName, options) -> {
-      if (inheritPython.contains(poolName)) {
-        all.put(poolName, options.toBuilder().python(main.python()).build());
-        if (pythonHint != null) {
-          hints.put(poolName, pythonHint);
-        }
-      } else {
-        all.put(poolName, options);
-      }
-    });
+    pools.forEach(
+        (poolName, options) -> {
+          if (inheritPython.contains(poolName)) {
+            all.put(poolName, options.toBuilder().python(main.python()).build());
+            if (pythonHint != null) {
+              hints.put(poolName, pythonHint);
+            }
+          } else {
+            all.put(poolName, options);
+          }
+        });
     return new RuntimeConfig(
-        name, all, eagerStart, workingDirectory, cache,
-        new CodecLimits(maxNestingDepth, maxFrameBytes), helperPaths, callbackExecutor,
-        streamBatchSize, eventListener, hints,
+        name,
+        all,
+        eagerStart,
+        workingDirectory,
+        cache,
+        new CodecLimits(maxNestingDepth, maxFrameBytes),
+        helperPaths,
+        callbackExecutor,
+        streamBatchSize,
+        eventListener,
+        hints,
         new LaneSettings(sharedMemory, LaneSettings.DEFAULT_THRESHOLD, sharedMemoryLimit, name));
   }
 
@@ -350,8 +411,8 @@ public final class RuntimeSettings {
     if (loader == null) {
       loader = RuntimeSettings.class.getClassLoader();
     }
-    boolean create = createEnvironment != null ? createEnvironment
-        : ManagedEnvironment.createByDefault();
+    boolean create =
+        createEnvironment != null ? createEnvironment : ManagedEnvironment.createByDefault();
     return ManagedEnvironment.python(loader, cache, create)
         .map(Path::toString)
         .orElse(SnakeBridgeRuntime.DEFAULT_PYTHON);
@@ -380,5 +441,4 @@ public final class RuntimeSettings {
       throw new IllegalArgumentException(source + " is not a valid path: '" + text + "'", e);
     }
   }
-
 }

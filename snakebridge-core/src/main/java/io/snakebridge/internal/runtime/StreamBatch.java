@@ -5,9 +5,9 @@ import io.snakebridge.SnakeBridgeException;
 import java.util.List;
 
 /**
- * One reply of a stream op (WIRE-PROTOCOL.md §6.2): the items it brought and whether the stream
- * is exhausted; for the {@code stream} op also the stream's reference, null when the call's result
- * was delivered as one item.
+ * One reply of a stream op (WIRE-PROTOCOL.md §6.2): the items it brought and whether the stream is
+ * exhausted; for the {@code stream} op also the stream's reference, null when the call's result was
+ * delivered as one item.
  *
  * @param stream the stream reference, or null (a single item, or a {@code stream_batch} reply)
  * @param items the items, in Python's order
@@ -22,8 +22,7 @@ record StreamBatch(PyRef stream, List<Object> items, boolean done) {
       Object items = tuple.get(1);
       Object done = tuple.get(2);
       boolean single = stream == null && Boolean.TRUE.equals(done);
-      if ((single || stream instanceof PyRef) && items instanceof List
-          && done instanceof Boolean) {
+      if ((single || stream instanceof PyRef) && items instanceof List && done instanceof Boolean) {
         return new StreamBatch((PyRef) stream, list(items), (Boolean) done);
       }
     }
@@ -47,8 +46,15 @@ record StreamBatch(PyRef stream, List<Object> items, boolean done) {
   }
 
   static SnakeBridgeException malformed(String op, String shape, Object reply, String call) {
-    return new SnakeBridgeException("the Python worker answered the " + op + " op of " + call
-        + " with " + (reply == null ? "None" : "a " + reply.getClass().getName())
-        + " instead of " + shape + "; it does not follow WIRE-PROTOCOL.md §6.2");
+    return new SnakeBridgeException(
+        "the Python worker answered the "
+            + op
+            + " op of "
+            + call
+            + " with "
+            + (reply == null ? "None" : "a " + reply.getClass().getName())
+            + " instead of "
+            + shape
+            + "; it does not follow WIRE-PROTOCOL.md §6.2");
   }
 }

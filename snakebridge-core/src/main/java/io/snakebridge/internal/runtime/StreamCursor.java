@@ -13,8 +13,8 @@ import java.util.Iterator;
 public interface StreamCursor extends Iterator<Object> {
   /**
    * Ends the stream: a stream this cursor opened is closed in Python (its {@code finally} blocks
-   * run before this returns) unless it was exhausted already; a user's stream reference is left
-   * as it is. Idempotent; afterwards {@link #hasNext()} and {@link #next()} throw {@link
+   * run before this returns) unless it was exhausted already; a user's stream reference is left as
+   * it is. Idempotent; afterwards {@link #hasNext()} and {@link #next()} throw {@link
    * IllegalStateException}.
    */
   void close();

@@ -9,10 +9,10 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@link Flow.Publisher}s of Python streams (see {@link StreamSubscription} for the protocol):
- * over a call, cold (each subscriber runs the call anew, prepared on the subscribing thread, so
- * in that thread's session); over a user's stream reference, for one subscriber only, since two
- * would share one iterator.
+ * {@link Flow.Publisher}s of Python streams (see {@link StreamSubscription} for the protocol): over
+ * a call, cold (each subscriber runs the call anew, prepared on the subscribing thread, so in that
+ * thread's session); over a user's stream reference, for one subscriber only, since two would share
+ * one iterator.
  *
  * <p>Thread-safe.
  */
@@ -20,8 +20,13 @@ final class StreamPublisher {
   private StreamPublisher() {}
 
   /** A cold publisher of {@code module.function(*args, **kwargs)}'s items. */
-  static Flow.Publisher<Object> ofCall(Streams streams, Executor executor, String module,
-      String function, List<?> args, CallOptions options) {
+  static Flow.Publisher<Object> ofCall(
+      Streams streams,
+      Executor executor,
+      String module,
+      String function,
+      List<?> args,
+      CallOptions options) {
     return subscriber -> {
       Objects.requireNonNull(subscriber, "subscriber"); // rule 1.9
       CallPlan plan;
@@ -42,8 +47,12 @@ final class StreamPublisher {
     return subscriber -> {
       Objects.requireNonNull(subscriber, "subscriber");
       if (!subscribed.compareAndSet(false, true)) {
-        refuse(subscriber, new IllegalStateException("the publisher of stream " + stream.refId()
-            + " has a subscriber already; a Python iterator can be consumed only once"));
+        refuse(
+            subscriber,
+            new IllegalStateException(
+                "the publisher of stream "
+                    + stream.refId()
+                    + " has a subscriber already; a Python iterator can be consumed only once"));
         return;
       }
       new StreamSubscription(streams, subscriber, executor, stream).begin();
@@ -52,13 +61,14 @@ final class StreamPublisher {
 
   /** Rule 1.9: onSubscribe first, even for a subscription that fails at once. */
   private static void refuse(Flow.Subscriber<? super Object> subscriber, Throwable error) {
-    subscriber.onSubscribe(new Flow.Subscription() {
-      @Override
-      public void request(long n) {}
+    subscriber.onSubscribe(
+        new Flow.Subscription() {
+          @Override
+          public void request(long n) {}
 
-      @Override
-      public void cancel() {}
-    });
+          @Override
+          public void cancel() {}
+        });
     subscriber.onError(error);
   }
 }

@@ -15,19 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One subscriber's subscription to a Python stream (see {@link StreamPublisher}). Every signal to
- * the subscriber comes from one drain loop, which runs on the runtime's async threads and never
- * on two threads at once, so signals are serial and a {@code request} made inside {@code onNext}
- * only adds to the demand the running loop sees (no recursion).
+ * the subscriber comes from one drain loop, which runs on the runtime's async threads and never on
+ * two threads at once, so signals are serial and a {@code request} made inside {@code onNext} only
+ * adds to the demand the running loop sees (no recursion).
  *
  * <p>Over a call (owned): the {@code stream} op runs at the first request; from then on the next
- * batch is asked for as soon as one arrives (one in flight, as {@link BatchedCursor}), but no
- * item is signalled beyond demand. Cancelling cancels the batch in flight and closes the stream in
+ * batch is asked for as soon as one arrives (one in flight, as {@link BatchedCursor}), but no item
+ * is signalled beyond demand. Cancelling cancels the batch in flight and closes the stream in
  * Python. Over a user's stream reference: a batch of at most the outstanding demand is asked for
- * only when the buffer is empty, so nothing is taken that was not requested; cancelling waits for
- * a batch in flight (its items are dropped) and leaves the reference open.
+ * only when the buffer is empty, so nothing is taken that was not requested; cancelling waits for a
+ * batch in flight (its items are dropped) and leaves the reference open.
  *
- * <p>A Python {@code None} item is signalled as {@link PyNone#NONE}: Reactive Streams forbids
- * null elements (rule 2.13).
+ * <p>A Python {@code None} item is signalled as {@link PyNone#NONE}: Reactive Streams forbids null
+ * elements (rule 2.13).
  *
  * <p>Thread-safe, as {@link Flow.Subscription} requires.
  */
@@ -70,8 +70,13 @@ final class StreamSubscription implements Flow.Subscription, Runnable {
   private boolean terminated;
 
   /** A subscription to a call's stream: {@code startPlan} is its prepared {@code stream} op. */
-  StreamSubscription(Streams streams, Flow.Subscriber<? super Object> subscriber,
-      Executor executor, CallPlan startPlan, CallOptions options, String module,
+  StreamSubscription(
+      Streams streams,
+      Flow.Subscriber<? super Object> subscriber,
+      Executor executor,
+      CallPlan startPlan,
+      CallOptions options,
+      String module,
       String function) {
     this.streams = streams;
     this.subscriber = subscriber;
@@ -86,8 +91,11 @@ final class StreamSubscription implements Flow.Subscription, Runnable {
   }
 
   /** A subscription to a user's stream reference. */
-  StreamSubscription(Streams streams, Flow.Subscriber<? super Object> subscriber,
-      Executor executor, PyRef stream) {
+  StreamSubscription(
+      Streams streams,
+      Flow.Subscriber<? super Object> subscriber,
+      Executor executor,
+      PyRef stream) {
     this.streams = streams;
     this.subscriber = subscriber;
     this.executor = executor;
@@ -118,11 +126,14 @@ final class StreamSubscription implements Flow.Subscription, Runnable {
   public void request(long n) {
     if (n <= 0) {
       if (misuse == null) {
-        misuse = new IllegalArgumentException(
-            "request(" + n + "): a subscriber must request a positive number of items (rule 3.9)");
+        misuse =
+            new IllegalArgumentException(
+                "request("
+                    + n
+                    + "): a subscriber must request a positive number of items (rule 3.9)");
       }
     } else {
-      for (;;) {
+      for (; ; ) {
         long current = requested.get();
         long next = current + n < 0 ? Long.MAX_VALUE : current + n;
         if (current == Long.MAX_VALUE || requested.compareAndSet(current, next)) {
@@ -159,7 +170,7 @@ final class StreamSubscription implements Flow.Subscription, Runnable {
   @Override
   public void run() {
     int missed = 1;
-    for (;;) {
+    for (; ; ) {
       try {
         drain();
       } catch (RuntimeException | Error unexpected) {

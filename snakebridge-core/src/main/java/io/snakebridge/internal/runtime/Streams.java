@@ -61,8 +61,13 @@ final class Streams {
   private final Duration defaultTimeout;
   private final int batchSize;
 
-  Streams(RealRuntime runtime, CallRequests requests, SessionTable sessions,
-      Executor async, Duration defaultTimeout, int batchSize) {
+  Streams(
+      RealRuntime runtime,
+      CallRequests requests,
+      SessionTable sessions,
+      Executor async,
+      Duration defaultTimeout,
+      int batchSize) {
     this.runtime = runtime;
     this.requests = requests;
     this.sessions = sessions;
@@ -77,8 +82,8 @@ final class Streams {
   }
 
   /**
-   * The default pool's default timeout, for ops on a user's stream reference that name no
-   * timeout; the reference's own pool may have another default, which these ops do not read.
+   * The default pool's default timeout, for ops on a user's stream reference that name no timeout;
+   * the reference's own pool may have another default, which these ops do not read.
    */
   Duration defaultTimeout() {
     return defaultTimeout;
@@ -91,19 +96,27 @@ final class Streams {
   // ---- the public operations ---------------------------------------------------------------
 
   /** {@code stream}: the pushed path, one batch in flight, {@code onItem} on this thread. */
-  void stream(String module, String function, List<?> args, CallOptions options,
-      Consumer<Object> onItem) {
+  void stream(
+      String module, String function, List<?> args, CallOptions options, Consumer<Object> onItem) {
     Objects.requireNonNull(onItem, "onItem");
     consume(open(module, function, args, options), onItem);
   }
 
   /** {@code streamDynamic}: the per-item path, {@code onItem} on this thread. */
-  void streamDynamic(String module, String function, List<?> args, CallOptions options,
-      Consumer<Object> onItem) {
+  void streamDynamic(
+      String module, String function, List<?> args, CallOptions options, Consumer<Object> onItem) {
     Objects.requireNonNull(onItem, "onItem");
     StreamBatch first = start(module, function, args, options, 0);
-    consume(new ItemCursor(this, first.stream(), first.items(), first.done(), true,
-        module + "." + function, timeout(options)), onItem);
+    consume(
+        new ItemCursor(
+            this,
+            first.stream(),
+            first.items(),
+            first.done(),
+            true,
+            module + "." + function,
+            timeout(options)),
+        onItem);
   }
 
   /** Opens the pushed, batched stream of {@code module.function}'s result. */
@@ -118,13 +131,19 @@ final class Streams {
    */
   StreamCursor view(PyRef stream, Duration timeout) {
     Objects.requireNonNull(stream, "stream");
-    return new ItemCursor(this, stream, List.of(), false, false, stream.typeName(),
+    return new ItemCursor(
+        this,
+        stream,
+        List.of(),
+        false,
+        false,
+        stream.typeName(),
         timeout == null ? defaultTimeout : timeout);
   }
 
   /**
-   * {@code streamNext}: the next item (None as {@link PyNone#NONE}), empty once exhausted,
-   * waiting at most {@code timeout} (the runtime's default when null).
+   * {@code streamNext}: the next item (None as {@link PyNone#NONE}), empty once exhausted, waiting
+   * at most {@code timeout} (the runtime's default when null).
    */
   Optional<Object> streamNext(PyRef stream, Duration timeout) {
     Object[] next = next(stream, timeout == null ? defaultTimeout : timeout, stream.typeName());
@@ -136,8 +155,12 @@ final class Streams {
 
   /** {@code streamLen}: Python's {@code len()} of the stream, empty when it has none. */
   OptionalLong streamLen(PyRef stream) {
-    Object reply = run(requests.streamOp("stream_len", stream, null, true), defaultTimeout,
-        stream.typeName(), "stream_len");
+    Object reply =
+        run(
+            requests.streamOp("stream_len", stream, null, true),
+            defaultTimeout,
+            stream.typeName(),
+            "stream_len");
     if (reply == null) {
       return OptionalLong.empty();
     }
@@ -166,8 +189,7 @@ final class Streams {
   // ---- the ops ------------------------------------------------------------------------------
 
   /** The {@code stream} op on this thread. */
-  StreamBatch start(String module, String function, List<?> args, CallOptions options,
-      int batch) {
+  StreamBatch start(String module, String function, List<?> args, CallOptions options, int batch) {
     CallPlan plan = requests.stream(module, function, args, options, batch, true);
     return start(plan, options, module, function);
   }
@@ -183,15 +205,15 @@ final class Streams {
   }
 
   private StreamBatch start(CallPlan plan, CallOptions options, String module, String function) {
-    Object reply = runtime.runStreamOp(plan, options, timeout(options), options.affinity(), module,
-        function);
+    Object reply =
+        runtime.runStreamOp(plan, options, timeout(options), options.affinity(), module, function);
     return StreamBatch.started(reply, module + "." + function);
   }
 
   /**
-   * Asks for the next batch of {@code stream} (at most {@code size} items) ahead of its taking:
-   * on an async thread, or, inside a callback, when taken. Never throws: a batch that cannot be
-   * asked for fails when taken.
+   * Asks for the next batch of {@code stream} (at most {@code size} items) ahead of its taking: on
+   * an async thread, or, inside a callback, when taken. Never throws: a batch that cannot be asked
+   * for fails when taken.
    */
   InFlight batchAhead(PyRef stream, int size, Duration timeout, String call) {
     if (CallbackScope.current(runtime) != null) {
@@ -206,16 +228,15 @@ final class Streams {
     return async(plan, () -> StreamBatch.next(run(plan, timeout, call, "stream_batch"), call));
   }
 
-  private StreamBatch batch(
-      PyRef stream, int size, Duration timeout, String call, boolean nested) {
+  private StreamBatch batch(PyRef stream, int size, Duration timeout, String call, boolean nested) {
     CallPlan plan = requests.streamOp("stream_batch", stream, (long) size, nested);
     return StreamBatch.next(run(plan, timeout, call, "stream_batch"), call);
   }
 
   /** {@code stream_next} on this thread: {@code {item}}, or null once exhausted. */
   Object[] next(PyRef stream, Duration timeout, String call) {
-    Object reply = run(requests.streamOp("stream_next", stream, null, true), timeout, call,
-        "stream_next");
+    Object reply =
+        run(requests.streamOp("stream_next", stream, null, true), timeout, call, "stream_next");
     if (reply instanceof List && ((List<?>) reply).size() == 2) {
       List<?> pair = (List<?>) reply;
       if (Boolean.TRUE.equals(pair.get(0))) {
@@ -230,9 +251,9 @@ final class Streams {
 
   /**
    * {@code stream_close} on this thread, so the iterator's {@code finally} blocks have run when
-   * this returns; the reference is then released in Java too, so using it again fails at once
-   * and closing it again sends nothing. A reference already released, or whose worker is gone,
-   * has nothing left to close; so has every stream of a closed runtime.
+   * this returns; the reference is then released in Java too, so using it again fails at once and
+   * closing it again sends nothing. A reference already released, or whose worker is gone, has
+   * nothing left to close; so has every stream of a closed runtime.
    */
   void close(PyRef stream, Duration timeout, String call) {
     try {
@@ -258,8 +279,8 @@ final class Streams {
   }
 
   private Object run(CallPlan plan, Duration timeout, String call, String op) {
-    return runtime.runStreamOp(plan, CallOptions.defaults(), timeout, Affinity.STRICT_QUEUE, call,
-        op);
+    return runtime.runStreamOp(
+        plan, CallOptions.defaults(), timeout, Affinity.STRICT_QUEUE, call, op);
   }
 
   /** Runs {@code work} (the call {@code plan}) on the async threads, as RealRuntime.async does. */
@@ -270,8 +291,9 @@ final class Streams {
     try {
       future = CompletableFuture.supplyAsync(work, async);
     } catch (RejectedExecutionException e) {
-      future = CompletableFuture.failedFuture(
-          new IllegalStateException("runtime '" + runtime.name() + "' is closed", e));
+      future =
+          CompletableFuture.failedFuture(
+              new IllegalStateException("runtime '" + runtime.name() + "' is closed", e));
     }
     if (retained) {
       var unused = future.whenComplete((batch, failure) -> SessionScopes.releaseAsync(sessionId));

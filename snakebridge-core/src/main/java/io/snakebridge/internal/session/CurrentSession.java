@@ -3,9 +3,8 @@ package io.snakebridge.internal.session;
 import io.snakebridge.SessionContext;
 
 /**
- * The explicit session context of each thread ({@link SessionContext#withSession}), readable by
- * the runtimes without allocating: {@link SessionContext#current()} wraps this in an {@code
- * Optional}.
+ * The explicit session context of each thread ({@link SessionContext#withSession}), readable by the
+ * runtimes without allocating: {@link SessionContext#current()} wraps this in an {@code Optional}.
  *
  * <p>Thread-safe: each thread sees only its own context.
  */

@@ -26,6 +26,7 @@ final class RefEntry extends WeakReference<PyRef> {
   final PooledWorker worker;
   private volatile int received = 1;
   private volatile int dropped;
+
   /** 1 while the worker counts this entry among its live references (for recycling). */
   @SuppressWarnings("UnusedVariable") // read and written through LIVE
   private volatile int live = 1;

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
  * Makes the public {@link PyRef} for a reference a worker returned. Implemented by the public
  * runtime type, which is the only place a {@code PyRef} can be constructed.
  *
- * <p>Implementations must be thread-safe and cheap: they run on callers' threads while a result
- * is decoded.
+ * <p>Implementations must be thread-safe and cheap: they run on callers' threads while a result is
+ * decoded.
  */
 @FunctionalInterface
 public interface RefFactory {

@@ -8,7 +8,6 @@ import io.snakebridge.internal.worker.WorkerConnection;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The RELEASE frames of one runtime (WIRE-PROTOCOL.md §5.6): written at once for the thread that
@@ -68,8 +67,8 @@ final class ReleaseQueue {
     if (worker.isGone() || worker.process() == null) {
       return true;
     }
-    EncodedValue body = writer.encodeTuple(
-        new Object[] {release.sessionId(), release.refs()}, null);
+    EncodedValue body =
+        writer.encodeTuple(new Object[] {release.sessionId(), release.refs()}, null);
     WorkerConnection connection = worker.process().connection();
     try {
       if (wait) {

@@ -9,10 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Who is inside each explicit session, JVM-wide: the threads in a {@code
- * SessionContext.withSession} block for it (or in {@code SessionContext.run}), the open handles
- * of {@code SessionContext.open}, and the asynchronous calls started inside one. A session
- * id is just an id, valid in every runtime; when its last owner leaves, every runtime that knows
- * the session releases it.
+ * SessionContext.withSession} block for it (or in {@code SessionContext.run}), the open handles of
+ * {@code SessionContext.open}, and the asynchronous calls started inside one. A session id is just
+ * an id, valid in every runtime; when its last owner leaves, every runtime that knows the session
+ * releases it.
  *
  * <p>Thread-safe. Owner counts change inside {@link ConcurrentHashMap#compute} on the session's
  * key, so an entry and a concurrent leave are ordered; the runtimes detach the ended session inside
@@ -47,11 +47,13 @@ public final class SessionScopes {
   /** The current thread enters session {@code id} (blocks may nest). */
   public static void enter(String id) {
     Thread thread = Thread.currentThread();
-    OWNERS.compute(id, (key, owners) -> {
-      Owners updated = owners == null ? new Owners() : owners;
-      updated.threads.merge(thread, 1, Integer::sum);
-      return updated;
-    });
+    OWNERS.compute(
+        id,
+        (key, owners) -> {
+          Owners updated = owners == null ? new Owners() : owners;
+          updated.threads.merge(thread, 1, Integer::sum);
+          return updated;
+        });
   }
 
   /** The current thread leaves session {@code id}; the last owner's leaving releases it. */
@@ -62,11 +64,13 @@ public final class SessionScopes {
 
   /** An open handle ({@code SessionContext.open}) becomes an owner of session {@code id}. */
   public static void open(String id) {
-    OWNERS.compute(id, (key, owners) -> {
-      Owners updated = owners == null ? new Owners() : owners;
-      updated.handles++;
-      return updated;
-    });
+    OWNERS.compute(
+        id,
+        (key, owners) -> {
+          Owners updated = owners == null ? new Owners() : owners;
+          updated.handles++;
+          return updated;
+        });
   }
 
   /** An open handle closes; if it was the last owner, the session is released. */
@@ -75,16 +79,18 @@ public final class SessionScopes {
   }
 
   /**
-   * Counts an asynchronous call as an owner of session {@code id} while it runs, if the session
-   * has owners now; returns whether it did (then {@link #releaseAsync} must follow).
+   * Counts an asynchronous call as an owner of session {@code id} while it runs, if the session has
+   * owners now; returns whether it did (then {@link #releaseAsync} must follow).
    */
   public static boolean retainAsync(String id) {
     boolean[] retained = {false};
-    OWNERS.computeIfPresent(id, (key, owners) -> {
-      owners.asyncCalls++;
-      retained[0] = true;
-      return owners;
-    });
+    OWNERS.computeIfPresent(
+        id,
+        (key, owners) -> {
+          owners.asyncCalls++;
+          retained[0] = true;
+          return owners;
+        });
     return retained[0];
   }
 
@@ -95,19 +101,21 @@ public final class SessionScopes {
 
   private static void end(String id, java.util.function.Consumer<Owners> leaving) {
     List<SessionTable.Ending> endings = new ArrayList<>(1);
-    OWNERS.computeIfPresent(id, (key, owners) -> {
-      leaving.accept(owners);
-      if (!owners.isEmpty()) {
-        return owners;
-      }
-      for (SessionTable table : TABLES) {
-        SessionTable.Ending ending = table.detach(id);
-        if (ending != null) {
-          endings.add(ending);
-        }
-      }
-      return null;
-    });
+    OWNERS.computeIfPresent(
+        id,
+        (key, owners) -> {
+          leaving.accept(owners);
+          if (!owners.isEmpty()) {
+            return owners;
+          }
+          for (SessionTable table : TABLES) {
+            SessionTable.Ending ending = table.detach(id);
+            if (ending != null) {
+              endings.add(ending);
+            }
+          }
+          return null;
+        });
     for (SessionTable.Ending ending : endings) {
       ending.releaseInBackground();
     }

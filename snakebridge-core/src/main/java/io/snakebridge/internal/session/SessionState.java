@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One session as one runtime knows it: its limits (sent with every CALL, WIRE-PROTOCOL.md §5.1),
- * its live references, the worker that holds its objects (its home), every worker that ran one
- * of its calls (each keeps the session until told to release it, §5.3) and its callbacks.
+ * its live references, the worker that holds its objects (its home), every worker that ran one of
+ * its calls (each keeps the session until told to release it, §5.3) and its callbacks.
  *
  * <p>Thread-safe. The call path only reads volatile fields ({@link #wire()}, {@link #home()}); the
  * rare changes (a new reference's first arrival, a worker joining, the end) take this object's
@@ -25,8 +25,10 @@ public final class SessionState {
 
   private final String id;
   private final @Nullable Thread autoOwner;
+
   /** Live references by id; entries leave when released, dropped or collected. */
   final ConcurrentHashMap<String, RefEntry> refs = new ConcurrentHashMap<>();
+
   private volatile Limits limits;
   private volatile @Nullable PooledWorker home;
   private volatile PooledWorker[] workers = NO_WORKERS;
@@ -43,8 +45,10 @@ public final class SessionState {
 
   private static Limits limits(String id, int maxRefs, Duration ttl) {
     // NO_TTL is infinity on the wire: the worker's age checks (last_used <= now - ttl) never hold.
-    double seconds = SessionOptions.NO_TTL.equals(ttl)
-        ? Double.POSITIVE_INFINITY : ttl.getSeconds() + ttl.getNano() / 1e9;
+    double seconds =
+        SessionOptions.NO_TTL.equals(ttl)
+            ? Double.POSITIVE_INFINITY
+            : ttl.getSeconds() + ttl.getNano() / 1e9;
     return new Limits(maxRefs, ttl, PyTuple.of(id, (long) maxRefs, seconds));
   }
 
@@ -92,8 +96,8 @@ public final class SessionState {
   }
 
   /**
-   * Records that {@code worker} ran a call of this session, so that it hears of the session's
-   * end. On the call path: a scan of a few entries; the monitor only the first time.
+   * Records that {@code worker} ran a call of this session, so that it hears of the session's end.
+   * On the call path: a scan of a few entries; the monitor only the first time.
    */
   public void ranOn(PooledWorker worker) {
     for (PooledWorker known : workers) {

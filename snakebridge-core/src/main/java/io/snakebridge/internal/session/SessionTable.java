@@ -28,17 +28,17 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A runtime's sessions: the automatic session of each thread, the explicit ones its calls used,
- * one interned {@link PyRef} per live reference, and the releases the workers must hear about
+ * A runtime's sessions: the automatic session of each thread, the explicit ones its calls used, one
+ * interned {@link PyRef} per live reference, and the releases the workers must hear about
  * (WIRE-PROTOCOL.md §5.6).
  *
  * <p>Thread-safe. Callers' threads look sessions up, intern references and send the releases they
- * ask for ({@code releaseRef}, {@code releaseSession}); the housekeeping step ({@link
- * #housekeep}) sends the releases nobody waits for: references collected by the garbage collector
- * (RELEASE frames, §5.6) and the sessions of threads that ended. It never waits for a worker: a
- * RELEASE it cannot write at once (another thread is writing to that worker) waits for the next
- * step, and a whole session, which takes a {@code release_session} call on each worker that ran
- * one of its calls (§5.3), is released on the background executor.
+ * ask for ({@code releaseRef}, {@code releaseSession}); the housekeeping step ({@link #housekeep})
+ * sends the releases nobody waits for: references collected by the garbage collector (RELEASE
+ * frames, §5.6) and the sessions of threads that ended. It never waits for a worker: a RELEASE it
+ * cannot write at once (another thread is writing to that worker) waits for the next step, and a
+ * whole session, which takes a {@code release_session} call on each worker that ran one of its
+ * calls (§5.3), is released on the background executor.
  */
 public final class SessionTable {
   /*
@@ -70,8 +70,10 @@ public final class SessionTable {
   private final Executor background;
   private final ConcurrentHashMap<String, SessionState> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CountDownLatch> ending = new ConcurrentHashMap<>();
+
   @SuppressWarnings("ThreadLocalUsage") // per runtime and thread: each runtime has its own sessions
   private final ThreadLocal<SessionState> auto = new ThreadLocal<>();
+
   private final ConcurrentLinkedQueue<SessionState> autoSessions = new ConcurrentLinkedQueue<>();
   private final ReferenceQueue<PyRef> collected = new ReferenceQueue<>();
   private final ReleaseQueue releases;
@@ -92,8 +94,13 @@ public final class SessionTable {
    * @param sessionRelease releases a whole session in one worker
    * @param background runs the session releases nobody waits for
    */
-  public SessionTable(String runtimeName, RefFactory factory, Ticker ticker, ValueWriter writer,
-      SessionRelease sessionRelease, Executor background) {
+  public SessionTable(
+      String runtimeName,
+      RefFactory factory,
+      Ticker ticker,
+      ValueWriter writer,
+      SessionRelease sessionRelease,
+      Executor background) {
     this.runtimeName = runtimeName;
     this.factory = factory;
     this.ticker = ticker;
@@ -119,8 +126,8 @@ public final class SessionTable {
     }
     Thread thread = Thread.currentThread();
     String id = "auto_" + thread.getId() + "_" + AUTO_IDS.incrementAndGet();
-    state = new SessionState(id, thread, SessionOptions.DEFAULT_MAX_REFS,
-        SessionOptions.DEFAULT_TTL);
+    state =
+        new SessionState(id, thread, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
     sessions.put(id, state);
     autoSessions.add(state);
     auto.set(state);
@@ -155,7 +162,7 @@ public final class SessionTable {
    * an earlier session of the same id is being released.
    */
   public SessionState explicit(String id, int maxRefs, Duration ttl) {
-    for (;;) {
+    for (; ; ) {
       SessionState state = sessions.get(id);
       if (state != null && !state.ended()) {
         state.limits(maxRefs, ttl);
@@ -178,8 +185,8 @@ public final class SessionTable {
   }
 
   /**
-   * Returns a session that is never in the table and holds nothing, for calls that are no
-   * session's (diagnostics).
+   * Returns a session that is never in the table and holds nothing, for calls that are no session's
+   * (diagnostics).
    */
   public SessionState detached() {
     return new SessionState("(none)", null, 1, SessionOptions.DEFAULT_TTL);
@@ -194,11 +201,16 @@ public final class SessionTable {
 
   /**
    * Returns the one {@code PyRef} for a reference {@code worker} returned in {@code state}
-   * (WIRE-PROTOCOL.md §5.2), counting this read; a {@code StreamRef} when {@code stream} is set
-   * and the reference is new (the worker gives an object one kind of reference, §6.1).
+   * (WIRE-PROTOCOL.md §5.2), counting this read; a {@code StreamRef} when {@code stream} is set and
+   * the reference is new (the worker gives an object one kind of reference, §6.1).
    */
-  public PyRef intern(SessionState state, PooledWorker worker, String refId, String typeName,
-      String module, boolean stream) {
+  public PyRef intern(
+      SessionState state,
+      PooledWorker worker,
+      String refId,
+      String typeName,
+      String module,
+      boolean stream) {
     RefEntry entry = state.refs.get(refId);
     if (entry != null) {
       PyRef known = entry.get();
@@ -252,13 +264,25 @@ public final class SessionTable {
     if (foreign != null) {
       return new ReferenceNotFoundException(foreign, ref.refId(), ref.sessionId());
     }
-    String why = state == null
-        ? "its session " + ref.sessionId() + " has ended (or it does not come from runtime '"
-            + runtimeName + "')"
-        : "it was released";
-    return new ReferenceNotFoundException("reference " + ref.refId() + " to a "
-        + ref.typeName() + " in session " + ref.sessionId() + " cannot be used: " + why,
-        ref.refId(), ref.sessionId());
+    String why =
+        state == null
+            ? "its session "
+                + ref.sessionId()
+                + " has ended (or it does not come from runtime '"
+                + runtimeName
+                + "')"
+            : "it was released";
+    return new ReferenceNotFoundException(
+        "reference "
+            + ref.refId()
+            + " to a "
+            + ref.typeName()
+            + " in session "
+            + ref.sessionId()
+            + " cannot be used: "
+            + why,
+        ref.refId(),
+        ref.sessionId());
   }
 
   /** Releases one reference now (idempotent): its worker hears of it before any later CALL. */
@@ -311,7 +335,9 @@ public final class SessionTable {
     private final SessionState state;
     private final @Nullable CountDownLatch latch;
 
-    /** @param latch opens when the release is done; null for an automatic session */
+    /**
+     * @param latch opens when the release is done; null for an automatic session
+     */
     Ending(SessionState state, @Nullable CountDownLatch latch) {
       this.state = state;
       this.latch = latch;
@@ -402,7 +428,8 @@ public final class SessionTable {
   private void drainCollected(@Nullable Reference<? extends PyRef> first) {
     Map<PooledWorker, Map<String, Map<String, Long>>> batches = null;
     for (Reference<? extends PyRef> next = first != null ? first : collected.poll();
-        next != null; next = collected.poll()) {
+        next != null;
+        next = collected.poll()) {
       RefEntry entry = (RefEntry) next;
       entry.forget();
       SessionState state = entry.session;
@@ -416,13 +443,15 @@ public final class SessionTable {
         batches = new LinkedHashMap<>();
       }
       // One id can be queued twice (a copy collected, then its successor): counts add up.
-      batches.computeIfAbsent(entry.worker, w -> new LinkedHashMap<>())
+      batches
+          .computeIfAbsent(entry.worker, w -> new LinkedHashMap<>())
           .computeIfAbsent(state.id(), s -> new LinkedHashMap<>())
           .merge(entry.refId, (long) entry.receivedCount(), Long::sum);
     }
     if (batches != null) {
-      batches.forEach((worker, bySession) -> bySession.forEach(
-          (sessionId, refs) -> releases.later(worker, sessionId, refs)));
+      batches.forEach(
+          (worker, bySession) ->
+              bySession.forEach((sessionId, refs) -> releases.later(worker, sessionId, refs)));
     }
   }
 
@@ -443,7 +472,7 @@ public final class SessionTable {
   private static void awaitUninterruptibly(CountDownLatch latch) {
     boolean interrupted = false;
     try {
-      for (;;) {
+      for (; ; ) {
         try {
           latch.await();
           return;

@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * One frame read from a worker: its kind, request id and body (WIRE-PROTOCOL.md §2).
  *
- * <p>The body is never modified while the frame holds it; a frame is safe to hand from the
- * thread that read it to the thread that waits for it. The array may be longer than the body:
- * the body is {@code body()[0, bodyLength())}.
+ * <p>The body is never modified while the frame holds it; a frame is safe to hand from the thread
+ * that read it to the thread that waits for it. The array may be longer than the body: the body is
+ * {@code body()[0, bodyLength())}.
  *
  * <p>A large body may sit in an array its reader lends out (see {@link FrameReader}). The one
  * thread that consumes the frame calls {@link #recycle()} once it no longer needs the body and has
@@ -68,8 +68,8 @@ public final class Frame {
   }
 
   /**
-   * Gives a lent body array back to its reader; does nothing for other frames or when called
-   * again. Only the frame's consumer calls it, after its last use of {@link #body()}.
+   * Gives a lent body array back to its reader; does nothing for other frames or when called again.
+   * Only the frame's consumer calls it, after its last use of {@link #body()}.
    */
   public void recycle() {
     if (!recycled && lender != null) {

@@ -1,12 +1,11 @@
 package io.snakebridge.internal.wire;
 
 import java.io.IOException;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when bytes read from a worker break the framing rules of WIRE-PROTOCOL.md §2: a length
- * out of range, an unknown kind, non-zero flags, a frame cut short by end of stream, or a frame the
- * JVM never expects from a worker. The peer can no longer be trusted and must be stopped.
+ * Thrown when bytes read from a worker break the framing rules of WIRE-PROTOCOL.md §2: a length out
+ * of range, an unknown kind, non-zero flags, a frame cut short by end of stream, or a frame the JVM
+ * never expects from a worker. The peer can no longer be trusted and must be stopped.
  *
  * <p>It is an {@link IOException} because it surfaces from the same reads as a broken pipe; callers
  * that care tell the two apart by type.

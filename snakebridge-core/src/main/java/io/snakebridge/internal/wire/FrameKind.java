@@ -3,8 +3,8 @@ package io.snakebridge.internal.wire;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The kinds of frame of the wire protocol (WIRE-PROTOCOL.md §2 and §5.4, §5.6), with the code
- * each has on the wire and whether its body carries a value section.
+ * The kinds of frame of the wire protocol (WIRE-PROTOCOL.md §2 and §5.4, §5.6), with the code each
+ * has on the wire and whether its body carries a value section.
  *
  * <p>Immutable and thread-safe.
  */

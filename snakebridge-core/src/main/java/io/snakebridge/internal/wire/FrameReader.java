@@ -73,8 +73,11 @@ public final class FrameReader {
     }
     if (got < HEADER_BYTES) {
       throw new FrameFormatException(
-          "truncated frame: the stream ended after " + got + " of 16 header bytes ("
-              + hex(got) + ")");
+          "truncated frame: the stream ended after "
+              + got
+              + " of 16 header bytes ("
+              + hex(got)
+              + ")");
     }
     long length = u32(0);
     FrameKind kind = FrameKind.ofCode(header[4] & 0xff);
@@ -97,7 +100,12 @@ public final class FrameReader {
       if (n < 0) {
         throw new FrameFormatException(
             "truncated frame: the stream ended after "
-                + offset + " of " + bodyLength + " body bytes of a " + kind + " frame");
+                + offset
+                + " of "
+                + bodyLength
+                + " body bytes of a "
+                + kind
+                + " frame");
       }
       offset += n;
     }
@@ -110,8 +118,8 @@ public final class FrameReader {
   }
 
   /**
-   * A spliced frame (§2.2): the splice table, then the body's other bytes read straight into
-   * their places in the body array, then the parts copied from the arena into theirs.
+   * A spliced frame (§2.2): the splice table, then the body's other bytes read straight into their
+   * places in the body array, then the parts copied from the arena into theirs.
    */
   private Frame readSpliced(FrameKind kind, long id, int pipedLength) throws IOException {
     SharedLane shared = lane;
@@ -126,8 +134,14 @@ public final class FrameReader {
     int parts = count.getInt();
     long tableLength = 8 + 16L * Integer.toUnsignedLong(parts);
     if (parts <= 0 || count.getInt() != 0 || tableLength > pipedLength) {
-      throw new FrameFormatException("bad splice table of " + Integer.toUnsignedLong(parts)
-          + " parts in a " + pipedLength + "-byte " + kind + " frame");
+      throw new FrameFormatException(
+          "bad splice table of "
+              + Integer.toUnsignedLong(parts)
+              + " parts in a "
+              + pipedLength
+              + "-byte "
+              + kind
+              + " frame");
     }
     byte[] table = new byte[16 * parts];
     if (readUpTo(table, 0, table.length) < table.length) {
@@ -149,8 +163,14 @@ public final class FrameReader {
       bodyLength += lengths[i];
     }
     if (end > bodyLength || bodyLength + LENGTH_OVERHEAD > maxFrameBytes) {
-      throw new FrameFormatException("spliced " + kind + " frame of " + bodyLength
-          + " bytes runs past its parts or the limit of " + maxFrameBytes + " bytes");
+      throw new FrameFormatException(
+          "spliced "
+              + kind
+              + " frame of "
+              + bodyLength
+              + " bytes runs past its parts or the limit of "
+              + maxFrameBytes
+              + " bytes");
     }
     int length = (int) bodyLength;
     boolean lend = length >= LEND_MIN;
@@ -170,8 +190,8 @@ public final class FrameReader {
     while (done < length) {
       int n = in.read(body, offset + done, Math.min(length - done, MAX_READ_BYTES));
       if (n < 0) {
-        throw new FrameFormatException("truncated frame: the stream ended inside a spliced "
-            + kind + " frame");
+        throw new FrameFormatException(
+            "truncated frame: the stream ended inside a spliced " + kind + " frame");
       }
       done += n;
     }
@@ -187,7 +207,7 @@ public final class FrameReader {
   /** Takes back a lent array, keeping the larger of it and the spare already held. */
   void giveBack(byte[] array) {
     SoftReference<byte[]> offered = new SoftReference<>(array);
-    for (;;) {
+    for (; ; ) {
       SoftReference<byte[]> held = spare.get();
       byte[] current = held == null ? null : held.get();
       if (current != null && current.length >= array.length) {
@@ -206,8 +226,13 @@ public final class FrameReader {
     }
     if (length > maxFrameBytes) {
       throw new FrameFormatException(
-          "frame length " + length + " exceeds the limit of " + maxFrameBytes
-              + " bytes (maxFrameBytes; header " + hex(16) + ")");
+          "frame length "
+              + length
+              + " exceeds the limit of "
+              + maxFrameBytes
+              + " bytes (maxFrameBytes; header "
+              + hex(16)
+              + ")");
     }
     if (kind == null) {
       throw new FrameFormatException(

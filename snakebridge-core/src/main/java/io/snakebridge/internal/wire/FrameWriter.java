@@ -10,9 +10,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes frames to a worker's stdin (WIRE-PROTOCOL.md §2): the 16-byte header and the value
- * section go through one reused buffer and leave in a single flush, so a small call is one write
- * to the pipe.
+ * Writes frames to a worker's stdin (WIRE-PROTOCOL.md §2): the 16-byte header and the value section
+ * go through one reused buffer and leave in a single flush, so a small call is one write to the
+ * pipe.
  *
  * <p>Not thread-safe: the connection's write lock orders whole frames.
  */
@@ -66,8 +66,9 @@ public final class FrameWriter {
   }
 
   /** §2.2: the header flagged SPLICED, the splice table, then the body without the parts. */
-  private void writeSpliced(FrameKind kind, long id, EncodedValue body,
-      List<EncodedValue.Part> parts) throws IOException {
+  private void writeSpliced(
+      FrameKind kind, long id, EncodedValue body, List<EncodedValue.Part> parts)
+      throws IOException {
     long moved = 0;
     byte[] table = new byte[8 + 16 * parts.size()];
     ByteBuffer entries = ByteBuffer.wrap(table);

@@ -14,27 +14,29 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The shared-memory lane of one worker (WIRE-PROTOCOL.md §2.2): two memory files the worker
- * made ({@code memfd}), mapped here through {@code /proc/<pid>/fd/<n>}, that carry the large
- * parts of frame bodies while the rest of each frame still goes through the pipe.
+ * The shared-memory lane of one worker (WIRE-PROTOCOL.md §2.2): two memory files the worker made
+ * ({@code memfd}), mapped here through {@code /proc/<pid>/fd/<n>}, that carry the large parts of
+ * frame bodies while the rest of each frame still goes through the pipe.
  *
  * <p>Thread-safety: {@link #splice} runs under the connection's write lock, {@link #unsplice} on
  * the one thread that reads; the two touch different arenas.
  *
- * <p>Maintainer notes. The lane is transport only: a spliced frame's body is put back together
- * in the reader's body array before anyone decodes it, so decoded values own their memory as on
- * the pipe, and an arena is free again as soon as its reader has read the frame. The first 8
- * bytes of each arena count the frames its reader has copied out (little-endian); a writer
- * splices only when that count equals the frames it spliced, else it sends the frame whole
- * through the pipe, so it never waits and never overwrites unread parts. An arena grows by
- * mapping it larger ({@code FileChannel.map} extends the file); on JDK 17 a mapping goes only
- * when collected, so arenas grow by doubling and are mapped once per size.
+ * <p>Maintainer notes. The lane is transport only: a spliced frame's body is put back together in
+ * the reader's body array before anyone decodes it, so decoded values own their memory as on the
+ * pipe, and an arena is free again as soon as its reader has read the frame. The first 8 bytes of
+ * each arena count the frames its reader has copied out (little-endian); a writer splices only when
+ * that count equals the frames it spliced, else it sends the frame whole through the pipe, so it
+ * never waits and never overwrites unread parts. An arena grows by mapping it larger ({@code
+ * FileChannel.map} extends the file); on JDK 17 a mapping goes only when collected, so arenas grow
+ * by doubling and are mapped once per size.
  */
 public final class SharedLane implements Closeable {
   /** Frame header flag of a spliced frame. */
   static final int SPLICED = 1;
+
   /** Bytes before the first part: the read count, then zeros. */
   static final int HEAD = 64;
+
   private static final long GROWTH = 1 << 20;
   private static final VarHandle COUNT =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -50,8 +52,9 @@ public final class SharedLane implements Closeable {
   private long spliced;
   private long read;
 
-  private SharedLane(FileChannel toWorker, FileChannel fromWorker, long threshold, long limit,
-      Runnable overLimit) throws IOException {
+  private SharedLane(
+      FileChannel toWorker, FileChannel fromWorker, long threshold, long limit, Runnable overLimit)
+      throws IOException {
     this.toWorker = toWorker;
     this.fromWorker = fromWorker;
     this.threshold = threshold;
@@ -68,13 +71,16 @@ public final class SharedLane implements Closeable {
    * @param overLimit runs when a frame would need more than {@code limit} bytes of arena
    * @throws IOException when they cannot be opened or mapped (no {@code /proc}, another user)
    */
-  public static SharedLane open(long pid, long toWorkerFd, long fromWorkerFd, long threshold,
-      long limit, Runnable overLimit) throws IOException {
-    FileChannel to = FileChannel.open(procFd(pid, toWorkerFd),
-        StandardOpenOption.READ, StandardOpenOption.WRITE);
+  public static SharedLane open(
+      long pid, long toWorkerFd, long fromWorkerFd, long threshold, long limit, Runnable overLimit)
+      throws IOException {
+    FileChannel to =
+        FileChannel.open(
+            procFd(pid, toWorkerFd), StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
-      FileChannel from = FileChannel.open(procFd(pid, fromWorkerFd),
-          StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileChannel from =
+          FileChannel.open(
+              procFd(pid, fromWorkerFd), StandardOpenOption.READ, StandardOpenOption.WRITE);
       try {
         return new SharedLane(to, from, threshold, limit, overLimit);
       } catch (IOException | RuntimeException e) {
@@ -97,9 +103,9 @@ public final class SharedLane implements Closeable {
   }
 
   /**
-   * Puts the large parts of {@code body} into the arena and returns them, or returns an empty
-   * list when the frame goes whole through the pipe (no large part, the arena still unread, or
-   * over the limit).
+   * Puts the large parts of {@code body} into the arena and returns them, or returns an empty list
+   * when the frame goes whole through the pipe (no large part, the arena still unread, or over the
+   * limit).
    */
   List<EncodedValue.Part> splice(EncodedValue body) throws IOException {
     List<EncodedValue.Part> parts = body.largeParts(threshold);
@@ -122,8 +128,10 @@ public final class SharedLane implements Closeable {
         overLimit.run();
         return List.of();
       }
-      long size = Math.min(limit, Math.max(needed, Math.max(GROWTH, 2L * (arena == null ? 0
-          : arena.capacity()))));
+      long size =
+          Math.min(
+              limit,
+              Math.max(needed, Math.max(GROWTH, 2L * (arena == null ? 0 : arena.capacity()))));
       arena = out = toWorker.map(FileChannel.MapMode.READ_WRITE, 0, size);
     }
     int position = HEAD;
@@ -153,8 +161,8 @@ public final class SharedLane implements Closeable {
     if (needed > arena.capacity()) {
       long size = fromWorker.size();
       if (needed > size || size > Integer.MAX_VALUE) {
-        throw new FrameFormatException("spliced frame needs " + needed
-            + " bytes of shared memory, the arena has " + size);
+        throw new FrameFormatException(
+            "spliced frame needs " + needed + " bytes of shared memory, the arena has " + size);
       }
       arena = in = fromWorker.map(FileChannel.MapMode.READ_WRITE, 0, size);
     }
@@ -173,8 +181,8 @@ public final class SharedLane implements Closeable {
 
   /**
    * Closes both arenas once the worker has ended. The mappings go when the collector finds them
-   * unreachable (JDK 17 cannot unmap), so the lane lets go of them here even if it stays
-   * reachable itself.
+   * unreachable (JDK 17 cannot unmap), so the lane lets go of them here even if it stays reachable
+   * itself.
    */
   @Override
   public void close() throws IOException {

@@ -4,8 +4,8 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown to a thread waiting for a reply after {@link WorkerConnection#abandon} gave that reply
- * to a handler: the thread stops waiting, the worker may still be running the request.
+ * Thrown to a thread waiting for a reply after {@link WorkerConnection#abandon} gave that reply to
+ * a handler: the thread stops waiting, the worker may still be running the request.
  *
  * <p>Immutable and thread-safe.
  */

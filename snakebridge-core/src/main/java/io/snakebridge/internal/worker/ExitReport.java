@@ -4,8 +4,8 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a worker process ended, as far as can be learnt within a bounded wait: its exit code and
- * the tail of its stderr. Feeds the messages of crash and start-failure exceptions.
+ * How a worker process ended, as far as can be learnt within a bounded wait: its exit code and the
+ * tail of its stderr. Feeds the messages of crash and start-failure exceptions.
  *
  * <p>Immutable and thread-safe.
  *

@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * Thrown by {@link WorkerConnection#request} when the request could not be written at all: the
- * worker never received it (its input is closed: the process is gone), so it certainly did not
- * run it.
+ * worker never received it (its input is closed: the process is gone), so it certainly did not run
+ * it.
  *
  * <p>Immutable and thread-safe.
  */

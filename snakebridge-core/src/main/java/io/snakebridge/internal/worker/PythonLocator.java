@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Resolves the configured Python (a path, or a command looked up on {@code PATH}) to an
- * executable file, with an error that says what was searched when there is none.
+ * Resolves the configured Python (a path, or a command looked up on {@code PATH}) to an executable
+ * file, with an error that says what was searched when there is none.
  *
  * <p>Stateless and thread-safe.
  */
@@ -37,8 +37,8 @@ public final class PythonLocator {
     if (python.indexOf('/') >= 0 || python.indexOf(File.separatorChar) >= 0) {
       Path path = toPath(python);
       if (!Files.exists(path)) {
-        throw new SnakeBridgeException("Python executable " + path + " does not exist"
-            + (hint == null ? "" : "; " + hint));
+        throw new SnakeBridgeException(
+            "Python executable " + path + " does not exist" + (hint == null ? "" : "; " + hint));
       }
       if (Files.isDirectory(path) || !Files.isExecutable(path)) {
         throw new SnakeBridgeException("Python executable " + path + " is not an executable file");
@@ -56,7 +56,11 @@ public final class PythonLocator {
       }
     }
     throw new SnakeBridgeException(
-        "Python command '" + python + "' was not found on PATH (" + dirs + ")"
+        "Python command '"
+            + python
+            + "' was not found on PATH ("
+            + dirs
+            + ")"
             + (hint == null ? "" : "; install Python 3.9 or newer, or " + hint));
   }
 

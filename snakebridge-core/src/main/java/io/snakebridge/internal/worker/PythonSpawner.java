@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>After the first handshake the spawner starts later workers with the interpreter path the
  * worker reported ({@code sys.executable}) instead of the configured command. A version manager's
- * shim (pyenv's costs over 100 ms per start) is then paid once per runtime, and the environment
- * a shim would pick stays the same because the shim already picked it. If that path ever fails to
+ * shim (pyenv's costs over 100 ms per start) is then paid once per runtime, and the environment a
+ * shim would pick stays the same because the shim already picked it. If that path ever fails to
  * start, the next start goes back to the configured command.
  *
  * <p>Thread-safe.
@@ -34,18 +34,22 @@ public final class PythonSpawner implements WorkerSpawner {
 
   /**
    * Refuses an interpreter older than 3.9 with one clear stderr line and {@link #EXIT_TOO_OLD}
-   * (written so that Python 2.7 still parses it). Then puts the extracted package first on
-   * sys.path in place of the working directory's {@code ''} that {@code -c} put there, and runs
-   * the worker's server loop, which puts the working directory back after the standard library
-   * and the user's folders, so that no user file shadows the standard library (server.py says
-   * why neither {@code -I} nor {@code -P}).
+   * (written so that Python 2.7 still parses it). Then puts the extracted package first on sys.path
+   * in place of the working directory's {@code ''} that {@code -c} put there, and runs the worker's
+   * server loop, which puts the working directory back after the standard library and the user's
+   * folders, so that no user file shadows the standard library (server.py says why neither {@code
+   * -I} nor {@code -P}).
    */
   static final String BOOTSTRAP =
       "import sys\n"
           + "if sys.version_info < (3, 9):\n"
-          + "    sys.stderr.write('Python %d.%d.%d at %s " + TOO_OLD + "\\n'"
+          + "    sys.stderr.write('Python %d.%d.%d at %s "
+          + TOO_OLD
+          + "\\n'"
           + " % (tuple(sys.version_info[:3]) + (sys.executable,)))\n"
-          + "    sys.exit(" + EXIT_TOO_OLD + ")\n"
+          + "    sys.exit("
+          + EXIT_TOO_OLD
+          + ")\n"
           + "w = sys.path[:1] == ['']\n"
           + "sys.path[:w] = [sys.argv[1]]\n"
           + "import snakebridge_worker.server as s\n"
@@ -86,8 +90,18 @@ public final class PythonSpawner implements WorkerSpawner {
       CodecLimits limits,
       int threads,
       Logger stderrLogger) {
-    this(python, environment, workingDirectory, files, paths, helperPaths, limits, threads, 0,
-        stderrLogger, null);
+    this(
+        python,
+        environment,
+        workingDirectory,
+        files,
+        paths,
+        helperPaths,
+        limits,
+        threads,
+        0,
+        stderrLogger,
+        null);
   }
 
   /**
@@ -110,13 +124,22 @@ public final class PythonSpawner implements WorkerSpawner {
       long memoryLimit,
       Logger stderrLogger,
       @Nullable String pythonHint) {
-    this(python, environment, workingDirectory, files, paths, helperPaths, limits, threads,
-        memoryLimit, stderrLogger, pythonHint, LaneSettings.DISABLED);
+    this(
+        python,
+        environment,
+        workingDirectory,
+        files,
+        paths,
+        helperPaths,
+        limits,
+        threads,
+        memoryLimit,
+        stderrLogger,
+        pythonHint,
+        LaneSettings.DISABLED);
   }
 
-  /**
-   * Creates a spawner whose workers use the shared-memory lane as {@code sharedMemory} says.
-   */
+  /** Creates a spawner whose workers use the shared-memory lane as {@code sharedMemory} says. */
   public PythonSpawner(
       String python,
       Map<String, String> environment,
@@ -154,7 +177,10 @@ public final class PythonSpawner implements WorkerSpawner {
       folder = files.folder();
     } catch (IOException e) {
       throw new SnakeBridgeException(
-          "could not extract the Python worker package for worker " + workerId + ": " + e.getMessage(),
+          "could not extract the Python worker package for worker "
+              + workerId
+              + ": "
+              + e.getMessage(),
           e);
     }
     String known = reportedExecutable;
@@ -170,11 +196,25 @@ public final class PythonSpawner implements WorkerSpawner {
     } catch (IOException e) {
       reportedExecutable = null;
       throw new SnakeBridgeException(
-          "could not start Python worker " + workerId + " with " + executable + ": "
-              + e.getMessage(), e);
+          "could not start Python worker "
+              + workerId
+              + " with "
+              + executable
+              + ": "
+              + e.getMessage(),
+          e);
     }
-    WorkerProcess worker = WorkerProcess.attach(workerId, executable, process, paths,
-        helperPaths, limits, threads, memoryLimit, stderrLogger);
+    WorkerProcess worker =
+        WorkerProcess.attach(
+            workerId,
+            executable,
+            process,
+            paths,
+            helperPaths,
+            limits,
+            threads,
+            memoryLimit,
+            stderrLogger);
     worker.sharedMemory(sharedMemory);
     return worker;
   }
@@ -195,9 +235,8 @@ public final class PythonSpawner implements WorkerSpawner {
   }
 
   private String locate() {
-    String searchPath = environment.containsKey("PATH")
-        ? environment.get("PATH")
-        : System.getenv("PATH");
+    String searchPath =
+        environment.containsKey("PATH") ? environment.get("PATH") : System.getenv("PATH");
     return PythonLocator.locate(python, searchPath, pythonHint).toString();
   }
 }

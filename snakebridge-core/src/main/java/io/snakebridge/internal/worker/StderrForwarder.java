@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Forwards one worker's stderr to {@link System.Logger} line by line, tagged with the worker's id,
- * and keeps the last lines for crash reports. Runs on its own daemon thread,
- * {@code snakebridge-<worker>-stderr}, until the stream ends.
+ * and keeps the last lines for crash reports. Runs on its own daemon thread, {@code
+ * snakebridge-<worker>-stderr}, until the stream ends.
  *
  * <p>Thread-safe: {@link #tail()} and {@link #awaitDrained} may be called from any thread.
  */

@@ -21,8 +21,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The worker cache folder, checked so that nobody but this JVM's user can have put code in it,
- * and the check of one extracted {@code worker-<hash>} folder against the files the jar ships.
+ * The worker cache folder, checked so that nobody but this JVM's user can have put code in it, and
+ * the check of one extracted {@code worker-<hash>} folder against the files the jar ships.
  *
  * <p>Thread-safe (immutable).
  */
@@ -77,8 +77,8 @@ final class TrustedCache {
   }
 
   /**
-   * Creates the cache folder if it is missing (0700 where POSIX permissions exist) and checks
-   * it and the folders above it.
+   * Creates the cache folder if it is missing (0700 where POSIX permissions exist) and checks it
+   * and the folders above it.
    *
    * @throws UntrustedCacheException if another user could write to it or to a folder above it
    */
@@ -90,9 +90,10 @@ final class TrustedCache {
       Files.createDirectories(configured);
     }
     Path root = configured.toRealPath();
-    TrustedCache cache = posix
-        ? new TrustedCache(root, true, currentUser(root), superuser(root))
-        : new TrustedCache(root, false, null, null);
+    TrustedCache cache =
+        posix
+            ? new TrustedCache(root, true, currentUser(root), superuser(root))
+            : new TrustedCache(root, false, null, null);
     if (posix) {
       cache.checkRoot();
     }
@@ -168,8 +169,8 @@ final class TrustedCache {
 
   /**
    * Checks the entries below {@code folder} and returns the first problem. Owners are checked
-   * everywhere, so that a foreign entry is refused wherever it sits; the rest only until the
-   * first problem, or not at all with {@code ownersOnly}.
+   * everywhere, so that a foreign entry is refused wherever it sits; the rest only until the first
+   * problem, or not at all with {@code ownersOnly}.
    */
   private @Nullable String walk(Path folder, String prefix, Expected expected, boolean ownersOnly)
       throws IOException {
@@ -209,7 +210,8 @@ final class TrustedCache {
     if (isPycache(parent, expected.files())) {
       String packagePrefix = parent.substring(0, parent.length() - PYCACHE.length());
       return isCompiledForm(packagePrefix, name.substring(slash + 1), expected.files())
-          ? null : name + " is not Python's compiled form of a shipped module";
+          ? null
+          : name + " is not Python's compiled form of a shipped module";
     }
     byte[] shipped = expected.files().get(name);
     if (shipped == null) {
@@ -217,7 +219,8 @@ final class TrustedCache {
     }
     expected.seen().add(name);
     return sameBytes(file, attributes, shipped)
-        ? null : name + " differs from the file the jar ships";
+        ? null
+        : name + " differs from the file the jar ships";
   }
 
   /** A {@code __pycache__} folder in a folder that holds shipped files. */
@@ -293,33 +296,56 @@ final class TrustedCache {
     }
     UserPrincipal owner = ((PosixFileAttributes) attributes).owner();
     if (!trusted(owner)) {
-      throw new UntrustedCacheException(path + " in the worker cache belongs to "
-          + owner.getName() + ", not to " + userName() + " who runs this JVM, so the code in "
-          + "it is not known to come from this jar; remove it, or " + HOW_TO_FIX);
+      throw new UntrustedCacheException(
+          path
+              + " in the worker cache belongs to "
+              + owner.getName()
+              + ", not to "
+              + userName()
+              + " who runs this JVM, so the code in "
+              + "it is not known to come from this jar; remove it, or "
+              + HOW_TO_FIX);
     }
   }
 
   private void checkRoot() throws IOException {
     PosixFileAttributes attributes = (PosixFileAttributes) read(root);
     if (!trusted(attributes.owner())) {
-      throw new UntrustedCacheException("the worker cache folder " + root + " belongs to "
-          + attributes.owner().getName() + ", not to " + userName()
-          + " who runs this JVM, and its owner could plant code that workers would run: "
-          + HOW_TO_FIX);
+      throw new UntrustedCacheException(
+          "the worker cache folder "
+              + root
+              + " belongs to "
+              + attributes.owner().getName()
+              + ", not to "
+              + userName()
+              + " who runs this JVM, and its owner could plant code that workers would run: "
+              + HOW_TO_FIX);
     }
     if (writableByOthers(attributes)) {
-      throw new UntrustedCacheException("the worker cache folder " + root
-          + " is writable by group or others (" + mode(attributes)
-          + "), who could plant code that workers would run: run chmod go-w " + root
-          + ", or " + HOW_TO_FIX);
+      throw new UntrustedCacheException(
+          "the worker cache folder "
+              + root
+              + " is writable by group or others ("
+              + mode(attributes)
+              + "), who could plant code that workers would run: run chmod go-w "
+              + root
+              + ", or "
+              + HOW_TO_FIX);
     }
     for (Path above = root.getParent(); above != null; above = above.getParent()) {
       PosixFileAttributes folder = (PosixFileAttributes) read(above);
       if (writableByOthers(folder) && !sticky(above)) {
-        throw new UntrustedCacheException("the folder " + above + " above the worker cache "
-            + root + " is writable by group or others (" + mode(folder)
-            + ") and not sticky, so they could replace the cache with their own: run chmod go-w "
-            + above + ", or " + HOW_TO_FIX);
+        throw new UntrustedCacheException(
+            "the folder "
+                + above
+                + " above the worker cache "
+                + root
+                + " is writable by group or others ("
+                + mode(folder)
+                + ") and not sticky, so they could replace the cache with their own: run chmod go-w "
+                + above
+                + ", or "
+                + HOW_TO_FIX);
       }
     }
   }
@@ -372,7 +398,9 @@ final class TrustedCache {
    */
   private static UserPrincipal currentUser(Path cache) throws IOException {
     try {
-      return cache.getFileSystem().getUserPrincipalLookupService()
+      return cache
+          .getFileSystem()
+          .getUserPrincipalLookupService()
           .lookupPrincipalByName(System.getProperty("user.name"));
     } catch (UserPrincipalNotFoundException e) {
       Path probe = Files.createTempFile(cache, ".owner-", "");

@@ -26,13 +26,12 @@ import java.util.function.LongPredicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The frame-level conversation with one worker: writes requests and hands each reply to the
- * thread that asked for it, with no reader thread of its own.
+ * The frame-level conversation with one worker: writes requests and hands each reply to the thread
+ * that asked for it, with no reader thread of its own.
  *
  * <p>Thread-safe. Any number of threads may have requests outstanding at once. A request may also
  * be sent with nobody waiting for it ({@link #tryRequest}, for PING) or given up by its waiting
- * thread ({@link #abandon}, for a cancelled call): its reply then goes to a {@link
- * ReplyHandler}.
+ * thread ({@link #abandon}, for a cancelled call): its reply then goes to a {@link ReplyHandler}.
  */
 public final class WorkerConnection {
   /*
@@ -96,10 +95,11 @@ public final class WorkerConnection {
   private static final Logger LOG = System.getLogger("io.snakebridge.worker");
 
   /**
-   * How long a leader waits for the first bytes of a frame before it hands the read role over
-   * and parks (see "Long waits"): longer than the round trip of a short call on a busy machine.
+   * How long a leader waits for the first bytes of a frame before it hands the read role over and
+   * parks (see "Long waits"): longer than the round trip of a short call on a busy machine.
    */
   static final long LEAD_SPIN_NANOS = 200_000;
+
   private static final int WAITING = 0;
   private static final int DONE = 1;
   private static final int DETACHED = 2;
@@ -179,13 +179,14 @@ public final class WorkerConnection {
 
   /**
    * Sends a request whose answer goes to {@code handler}, unless another thread is writing at this
-   * moment; never waits. If no thread is reading, a task on the {@link #readDetachedWith}
-   * executor reads the answer.
+   * moment; never waits. If no thread is reading, a task on the {@link #readDetachedWith} executor
+   * reads the answer.
    *
    * @return whether the request was written
    * @throws IOException when the connection is broken or the write failed
    */
-  public boolean tryRequest(FrameKind kind, long id, @Nullable EncodedValue body, ReplyHandler handler)
+  public boolean tryRequest(
+      FrameKind kind, long id, @Nullable EncodedValue body, ReplyHandler handler)
       throws IOException {
     IOException broken = failure;
     if (broken != null) {
@@ -218,12 +219,12 @@ public final class WorkerConnection {
   }
 
   /**
-   * Gives up waiting for request {@code id}: its thread stops waiting at once if it is a
-   * follower, or as soon as the next frame arrives if it is reading, and throws {@link
+   * Gives up waiting for request {@code id}: its thread stops waiting at once if it is a follower,
+   * or as soon as the next frame arrives if it is reading, and throws {@link
    * AbandonedRequestException}; the reply, or the connection's failure, goes to {@code handler}.
    *
-   * @return false when the reply had already reached its thread (or the request is unknown):
-   *     that thread then handles it as usual
+   * @return false when the reply had already reached its thread (or the request is unknown): that
+   *     thread then handles it as usual
    */
   public boolean abandon(long id, ReplyHandler handler) {
     Waiter waiter = pending.get(id);
@@ -246,8 +247,8 @@ public final class WorkerConnection {
 
   /**
    * Sets the executor that reads replies nobody waits for on a thread (detached requests) when no
-   * caller is reading, and the replies of long waits (see the class comment); without one
-   * detached replies are read by the next caller, and a leader blocks in its read.
+   * caller is reading, and the replies of long waits (see the class comment); without one detached
+   * replies are read by the next caller, and a leader blocks in its read.
    */
   public void readDetachedWith(Executor executor) {
     this.readers = executor;
@@ -255,8 +256,8 @@ public final class WorkerConnection {
 
   /**
    * Sets what a thread waiting for a reply does when it is interrupted: {@code handler} gets the
-   * request id and returns whether it gave the request up ({@link #abandon}), which ends the
-   * wait; else the thread goes on waiting. Called at most once per request, on that thread.
+   * request id and returns whether it gave the request up ({@link #abandon}), which ends the wait;
+   * else the thread goes on waiting. Called at most once per request, on that thread.
    */
   public void onInterrupt(LongPredicate handler) {
     this.interruptHandler = handler;
@@ -299,8 +300,8 @@ public final class WorkerConnection {
   }
 
   /**
-   * Sends and receives the large parts of frames through {@code lane} from now on
-   * (WIRE-PROTOCOL.md §2.2). Called once, after the handshake, before any request.
+   * Sends and receives the large parts of frames through {@code lane} from now on (WIRE-PROTOCOL.md
+   * §2.2). Called once, after the handshake, before any request.
    */
   public void useSharedLane(SharedLane lane) {
     reader.useLane(lane);
@@ -332,7 +333,7 @@ public final class WorkerConnection {
   private Frame await(long id, Waiter self) throws IOException {
     boolean interrupted = false;
     try {
-      for (;;) {
+      for (; ; ) {
         int state = self.state;
         if (state == DONE) {
           Frame done = self.frame;
@@ -405,12 +406,12 @@ public final class WorkerConnection {
 
   /**
    * Reads frames until the one for {@code id}; called with the read role held. Returns null when
-   * the read role should go to another thread (see "Long waits"): no bytes came in time, the
-   * thread was interrupted, or the waiter was completed or abandoned meanwhile.
+   * the read role should go to another thread (see "Long waits"): no bytes came in time, the thread
+   * was interrupted, or the waiter was completed or abandoned meanwhile.
    */
   private @Nullable Frame lead(long id, Waiter self) throws IOException {
     try {
-      for (;;) {
+      for (; ; ) {
         if (readers != null && !self.mustBlock && !bytesComing(self)) {
           return null;
         }
@@ -438,9 +439,9 @@ public final class WorkerConnection {
   }
 
   /**
-   * Waits up to {@link #LEAD_SPIN_NANOS} for bytes to read, yielding the CPU (the worker may
-   * share it). False when none came, or this thread was interrupted, or its waiter was completed
-   * or abandoned meanwhile.
+   * Waits up to {@link #LEAD_SPIN_NANOS} for bytes to read, yielding the CPU (the worker may share
+   * it). False when none came, or this thread was interrupted, or its waiter was completed or
+   * abandoned meanwhile.
    */
   @SuppressWarnings("ThreadPriorityCheck") // a bounded spin before parking, see "Long waits"
   private boolean bytesComing(Waiter self) {
@@ -497,8 +498,8 @@ public final class WorkerConnection {
     if (frame.kind() == FrameKind.CALLBACK) {
       @Nullable Consumer<Frame> handler = callbackHandler;
       if (handler == null) {
-        throw new FrameFormatException("a CALLBACK frame on a connection that takes none ("
-            + frame + ")");
+        throw new FrameFormatException(
+            "a CALLBACK frame on a connection that takes none (" + frame + ")");
       }
       handler.accept(frame);
       return null;
@@ -506,8 +507,11 @@ public final class WorkerConnection {
     Waiter waiter = pending.remove(frame.id());
     if (waiter == null) {
       throw new FrameFormatException(
-          "reply for request id " + Long.toUnsignedString(frame.id())
-              + ", which nobody is waiting for (" + frame + ")");
+          "reply for request id "
+              + Long.toUnsignedString(frame.id())
+              + ", which nobody is waiting for ("
+              + frame
+              + ")");
     }
     complete(waiter, frame, null);
     return waiter;
@@ -529,7 +533,8 @@ public final class WorkerConnection {
     }
   }
 
-  private static void notifyHandler(Waiter waiter, @Nullable Frame frame, @Nullable IOException cause) {
+  private static void notifyHandler(
+      Waiter waiter, @Nullable Frame frame, @Nullable IOException cause) {
     try {
       // Set before the request could complete; a waiter completes with a frame or a cause.
       ReplyHandler handler = java.util.Objects.requireNonNull(waiter.handler, "handler");
@@ -608,14 +613,18 @@ public final class WorkerConnection {
   private static final class Waiter {
     /** The waiting thread; null for a request sent detached. */
     final @Nullable Thread thread;
+
     volatile int state;
     volatile @Nullable Frame frame;
     volatile @Nullable IOException failure;
     volatile @Nullable ReplyHandler handler;
+
     /** The thread left reading to a task on `readers` and only parks (see "Long waits"). */
     volatile boolean handedOver;
+
     /** The interrupt handler was told (owner thread only). */
     boolean interruptTold;
+
     /** No task could take the read role over: the thread blocks in its read (owner only). */
     boolean mustBlock;
 

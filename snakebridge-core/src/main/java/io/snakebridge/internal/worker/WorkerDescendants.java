@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The processes a worker started, which stopping the worker must stop too: its descendants, and
- * on Linux every process of the worker's process group (the worker makes itself a group leader at
+ * The processes a worker started, which stopping the worker must stop too: its descendants, and on
+ * Linux every process of the worker's process group (the worker makes itself a group leader at
  * start-up, WIRE-PROTOCOL.md §1; or of its session, should it lead one). The group also holds a
  * daemon that left its parent, and the children of a worker that already died.
  *
@@ -50,8 +50,9 @@ final class WorkerDescendants {
         return List.of(); // the pid was handed out again: nothing there is ours
       }
       Map<Long, List<Long>> children = new HashMap<>();
-      processes.forEach((child, stat) ->
-          children.computeIfAbsent(stat.parent, parent -> new ArrayList<>()).add(child));
+      processes.forEach(
+          (child, stat) ->
+              children.computeIfAbsent(stat.parent, parent -> new ArrayList<>()).add(child));
       Deque<Long> pending = new ArrayDeque<>(children.getOrDefault(pid, List.of()));
       while (!pending.isEmpty()) {
         long next = pending.pop();
@@ -59,11 +60,12 @@ final class WorkerDescendants {
           pending.addAll(children.getOrDefault(next, List.of()));
         }
       }
-      processes.forEach((member, stat) -> {
-        if (member != pid && !stat.zombie && (stat.group == pid || stat.session == pid)) {
-          found.add(member);
-        }
-      });
+      processes.forEach(
+          (member, stat) -> {
+            if (member != pid && !stat.zombie && (stat.group == pid || stat.session == pid)) {
+              found.add(member);
+            }
+          });
     } else {
       try {
         worker.descendants().forEach(process -> found.add(process.pid()));
@@ -110,13 +112,12 @@ final class WorkerDescendants {
   }
 
   /**
-   * Reads {@code /proc/N/stat}: "N (command) state ppid pgrp session ...", where the command
-   * may hold spaces and parentheses. Empty for a process that is gone or an unreadable file.
+   * Reads {@code /proc/N/stat}: "N (command) state ppid pgrp session ...", where the command may
+   * hold spaces and parentheses. Empty for a process that is gone or an unreadable file.
    */
   private static Optional<Stat> stat(Path process) {
     try {
-      String text = new String(Files.readAllBytes(process.resolve("stat")),
-          StandardCharsets.UTF_8);
+      String text = new String(Files.readAllBytes(process.resolve("stat")), StandardCharsets.UTF_8);
       int end = text.lastIndexOf(')');
       if (end < 0) {
         return Optional.empty();
@@ -125,8 +126,12 @@ final class WorkerDescendants {
       if (fields.length < 4) {
         return Optional.empty();
       }
-      return Optional.of(new Stat(fields[0].equals("Z"),
-          Long.parseLong(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3])));
+      return Optional.of(
+          new Stat(
+              fields[0].equals("Z"),
+              Long.parseLong(fields[1]),
+              Long.parseLong(fields[2]),
+              Long.parseLong(fields[3])));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -33,16 +33,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Python worker package shipped in the jar, extracted into a cache folder named after a hash
- * of its files, so that every library version has its own copy and nothing is rewritten on each
- * start.
+ * The Python worker package shipped in the jar, extracted into a cache folder named after a hash of
+ * its files, so that every library version has its own copy and nothing is rewritten on each start.
  *
  * <p>The first {@link #folder()} of each instance (one per runtime) checks the cache before it is
  * used: a {@code worker-<hash>} folder is used only if it holds exactly the shipped bytes and
  * nobody but this JVM's user could have written it ({@link TrustedCache} has the rules). A folder
- * that is ours but wrong (tampered, incomplete, extra files, links, loose permissions) is
- * extracted again; one that belongs to another user, or a cache that others can write to, is
- * refused with an {@link UntrustedCacheException}.
+ * that is ours but wrong (tampered, incomplete, extra files, links, loose permissions) is extracted
+ * again; one that belongs to another user, or a cache that others can write to, is refused with an
+ * {@link UntrustedCacheException}.
  *
  * <p>Thread-safe, and safe when several JVMs extract at the same time: extraction holds a lock on
  * the cache's {@code .lock} file, checks again, writes into a private temporary folder and renames
@@ -68,9 +67,9 @@ public final class WorkerFiles {
   static final String LOCK_FILE = ".lock";
 
   /**
-   * Serialises extraction within this JVM. A file lock belongs to the whole JVM, not a thread,
-   * and taking a second lock on the same file in one JVM throws OverlappingFileLockException, so
-   * the runtimes of one JVM take turns here before taking the file lock.
+   * Serialises extraction within this JVM. A file lock belongs to the whole JVM, not a thread, and
+   * taking a second lock on the same file in one JVM throws OverlappingFileLockException, so the
+   * runtimes of one JVM take turns here before taking the file lock.
    */
   private static final ReentrantLock REPAIRS = new ReentrantLock();
 
@@ -119,7 +118,11 @@ public final class WorkerFiles {
       try (InputStream in = loader.getResourceAsStream(RESOURCE_ROOT + name)) {
         if (in == null) {
           throw new IOException(
-              "the worker file " + RESOURCE_ROOT + name + " listed in " + FILE_LIST
+              "the worker file "
+                  + RESOURCE_ROOT
+                  + name
+                  + " listed in "
+                  + FILE_LIST
                   + " is missing from the classpath");
         }
         files.put(name, in.readAllBytes());
@@ -136,7 +139,8 @@ public final class WorkerFiles {
     try (InputStream in = loader.getResourceAsStream(FILE_LIST)) {
       if (in == null) {
         throw new IOException(
-            "the Python worker package is missing from the classpath (" + FILE_LIST
+            "the Python worker package is missing from the classpath ("
+                + FILE_LIST
                 + " not found); is the snakebridge jar complete?");
       }
       list = in.readAllBytes();
@@ -188,12 +192,22 @@ public final class WorkerFiles {
     // Checked again: another JVM or runtime may have repaired it while this one waited.
     for (int attempt = 1; (problem = cache.problem(target, files)) != null; attempt++) {
       if (attempt > ATTEMPTS) {
-        throw new IOException("could not extract a sound copy of the Python worker package "
-            + "into " + target + " in " + ATTEMPTS + " attempts: " + problem);
+        throw new IOException(
+            "could not extract a sound copy of the Python worker package "
+                + "into "
+                + target
+                + " in "
+                + ATTEMPTS
+                + " attempts: "
+                + problem);
       }
       if (!problem.equals(TrustedCache.MISSING)) {
-        LOG.log(Level.WARNING, "The Python worker package in {0} cannot be used as it is "
-            + "({1}); extracting it again", target, problem);
+        LOG.log(
+            Level.WARNING,
+            "The Python worker package in {0} cannot be used as it is "
+                + "({1}); extracting it again",
+            target,
+            problem);
       }
       replace(cache, target, files);
     }
@@ -202,8 +216,8 @@ public final class WorkerFiles {
 
   /**
    * Locks the cache's lock file, or returns null where the file system cannot lock (some NFS
-   * mounts): extraction then relies on the atomic rename alone, as a JVM that loses the race
-   * checks the winner's copy.
+   * mounts): extraction then relies on the atomic rename alone, as a JVM that loses the race checks
+   * the winner's copy.
    */
   private static @Nullable FileLock lockAcrossJvms(FileChannel lockFile) throws IOException {
     try {
@@ -226,8 +240,8 @@ public final class WorkerFiles {
   }
 
   /**
-   * Extracts into a temporary folder and renames it to {@code target}, moving a bad one away
-   * first. Called with the repair lock held.
+   * Extracts into a temporary folder and renames it to {@code target}, moving a bad one away first.
+   * Called with the repair lock held.
    */
   private static void replace(TrustedCache cache, Path target, Map<String, byte[]> files)
       throws IOException {
@@ -315,21 +329,23 @@ public final class WorkerFiles {
   /** Deletes a folder of ours without following links; what cannot be deleted stays. */
   private static void deleteQuietly(Path folder) {
     try {
-      Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-            throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          folder,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path directory, IOException e)
-            throws IOException {
-          Files.deleteIfExists(directory);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e)
+                throws IOException {
+              Files.deleteIfExists(directory);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       // A leftover .worker-tmp- or .worker-old- folder is harmless: no worker ever uses it.
     }

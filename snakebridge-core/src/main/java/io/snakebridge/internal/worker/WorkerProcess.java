@@ -46,8 +46,14 @@ public final class WorkerProcess {
   private volatile @Nullable SharedLane lane;
 
   private WorkerProcess(
-      String id, String executable, Process process, List<String> paths,
-      List<String> helperPaths, CodecLimits limits, int threads, long memoryLimit,
+      String id,
+      String executable,
+      Process process,
+      List<String> paths,
+      List<String> helperPaths,
+      CodecLimits limits,
+      int threads,
+      long memoryLimit,
       Logger stderrLogger) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -61,8 +67,8 @@ public final class WorkerProcess {
     this.threads = threads;
     this.memoryLimit = memoryLimit;
     this.connection =
-        new WorkerConnection(process.getInputStream(), process.getOutputStream(),
-            limits.maxFrameBytes());
+        new WorkerConnection(
+            process.getInputStream(), process.getOutputStream(), limits.maxFrameBytes());
     this.stderr = new StderrForwarder(id, process.getErrorStream(), stderrLogger);
   }
 
@@ -77,8 +83,13 @@ public final class WorkerProcess {
    * @param limits the frame and nesting limits both sides use
    */
   public static WorkerProcess attach(
-      String id, String executable, Process process, List<String> paths,
-      List<String> helperPaths, CodecLimits limits, Logger stderrLogger) {
+      String id,
+      String executable,
+      Process process,
+      List<String> paths,
+      List<String> helperPaths,
+      CodecLimits limits,
+      Logger stderrLogger) {
     return attach(id, executable, process, paths, helperPaths, limits, 1, stderrLogger);
   }
 
@@ -91,8 +102,14 @@ public final class WorkerProcess {
    * @see #attach(String, String, Process, List, List, CodecLimits, Logger)
    */
   public static WorkerProcess attach(
-      String id, String executable, Process process, List<String> paths,
-      List<String> helperPaths, CodecLimits limits, int threads, Logger stderrLogger) {
+      String id,
+      String executable,
+      Process process,
+      List<String> paths,
+      List<String> helperPaths,
+      CodecLimits limits,
+      int threads,
+      Logger stderrLogger) {
     return attach(id, executable, process, paths, helperPaths, limits, threads, 0, stderrLogger);
   }
 
@@ -104,11 +121,26 @@ public final class WorkerProcess {
    * @see #attach(String, String, Process, List, List, CodecLimits, int, Logger)
    */
   public static WorkerProcess attach(
-      String id, String executable, Process process, List<String> paths,
-      List<String> helperPaths, CodecLimits limits, int threads, long memoryLimit,
+      String id,
+      String executable,
+      Process process,
+      List<String> paths,
+      List<String> helperPaths,
+      CodecLimits limits,
+      int threads,
+      long memoryLimit,
       Logger stderrLogger) {
-    WorkerProcess worker = new WorkerProcess(
-        id, executable, process, paths, helperPaths, limits, threads, memoryLimit, stderrLogger);
+    WorkerProcess worker =
+        new WorkerProcess(
+            id,
+            executable,
+            process,
+            paths,
+            helperPaths,
+            limits,
+            threads,
+            memoryLimit,
+            stderrLogger);
     worker.stderr.start();
     worker.killLeftoversOnExit();
     return worker;
@@ -116,8 +148,8 @@ public final class WorkerProcess {
 
   /**
    * Once the process has ended, however it ended (a crash, the OOM killer, SIGKILL from anyone),
-   * kills what is left of its process group: the worker does so itself on every exit it
-   * controls, but a worker killed outright cannot. Runs where {@link Process#onExit()} completes.
+   * kills what is left of its process group: the worker does so itself on every exit it controls,
+   * but a worker killed outright cannot. Runs where {@link Process#onExit()} completes.
    */
   private void killLeftoversOnExit() {
     ProcessHandle handle;
@@ -181,8 +213,8 @@ public final class WorkerProcess {
   }
 
   /**
-   * Sets whether the handshake asks for the shared-memory lane (WIRE-PROTOCOL.md §2.2); off
-   * unless set. Called before {@link #handshake()}.
+   * Sets whether the handshake asks for the shared-memory lane (WIRE-PROTOCOL.md §2.2); off unless
+   * set. Called before {@link #handshake()}.
    */
   public void sharedMemory(LaneSettings settings) {
     this.sharedMemory = settings;
@@ -195,25 +227,41 @@ public final class WorkerProcess {
 
   private void openLane(LaneSettings shared, Map<?, ?> answer, long pid) {
     Object fds = answer.get("shm");
-    if (!(fds instanceof List) || ((List<?>) fds).size() != 2
-        || !(((List<?>) fds).get(0) instanceof Long) || !(((List<?>) fds).get(1) instanceof Long)) {
+    if (!(fds instanceof List)
+        || ((List<?>) fds).size() != 2
+        || !(((List<?>) fds).get(0) instanceof Long)
+        || !(((List<?>) fds).get(1) instanceof Long)) {
       Object error = answer.get("shm_error");
-      shared.reportFallback("worker " + id + " offers no shared memory ("
-          + (error instanceof String ? error : "no 'shm' in its HELLO") + ")");
+      shared.reportFallback(
+          "worker "
+              + id
+              + " offers no shared memory ("
+              + (error instanceof String ? error : "no 'shm' in its HELLO")
+              + ")");
       return;
     }
     List<?> pair = (List<?>) fds;
     try {
-      SharedLane opened = SharedLane.open(pid, (Long) pair.get(0), (Long) pair.get(1),
-          shared.threshold(), shared.limit(),
-          () -> shared.reportFallback("a value of worker " + id + " needs more than the "
-              + "sharedMemoryLimit of " + shared.limit() + " bytes"));
+      SharedLane opened =
+          SharedLane.open(
+              pid,
+              (Long) pair.get(0),
+              (Long) pair.get(1),
+              shared.threshold(),
+              shared.limit(),
+              () ->
+                  shared.reportFallback(
+                      "a value of worker "
+                          + id
+                          + " needs more than the "
+                          + "sharedMemoryLimit of "
+                          + shared.limit()
+                          + " bytes"));
       connection.useSharedLane(opened);
       lane = opened;
       var unused = process.onExit().thenRun(() -> closeQuietly(opened));
     } catch (IOException | RuntimeException e) {
-      shared.reportFallback("the shared memory of worker " + id + " cannot be mapped (" + e
-          + ")");
+      shared.reportFallback("the shared memory of worker " + id + " cannot be mapped (" + e + ")");
     }
   }
 
@@ -230,14 +278,25 @@ public final class WorkerProcess {
     long minProtocol = number(answer, "min_protocol");
     if (protocol != PROTOCOL_VERSION) {
       throw refused(
-          "chose protocol version " + protocol + " (it accepts " + minProtocol + " and up), but"
-              + " this JVM speaks versions " + PROTOCOL_VERSION + " to " + PROTOCOL_VERSION);
+          "chose protocol version "
+              + protocol
+              + " (it accepts "
+              + minProtocol
+              + " and up), but"
+              + " this JVM speaks versions "
+              + PROTOCOL_VERSION
+              + " to "
+              + PROTOCOL_VERSION);
     }
     Object confirmed = answer.get("threads");
     if (confirmed == null ? threads != 1 : !confirmed.equals((long) threads)) {
-      throw refused("was asked for threads = " + threads + " (calls at once) but answered "
-          + (confirmed == null ? "no threads (a worker without that key)" : "threads = "
-          + confirmed));
+      throw refused(
+          "was asked for threads = "
+              + threads
+              + " (calls at once) but answered "
+              + (confirmed == null
+                  ? "no threads (a worker without that key)"
+                  : "threads = " + confirmed));
     }
     return new PythonInfo(
         text(answer, "executable"),
@@ -308,28 +367,28 @@ public final class WorkerProcess {
 
   /**
    * Stops the process at once (SIGKILL), and every process it started (see {@link
-   * WorkerDescendants}), also when the worker itself already died; the caller reading its pipe
-   * sees end of file.
+   * WorkerDescendants}), also when the worker itself already died; the caller reading its pipe sees
+   * end of file.
    */
   public void kill() {
     signal(true);
   }
 
   /**
-   * Asks the process to terminate (SIGTERM), and the processes it started too. The worker's
-   * SIGTERM handler kills its group's processes before it dies of the signal; this also
-   * reaches them when that handler cannot run (the worker holds the GIL in a C call).
+   * Asks the process to terminate (SIGTERM), and the processes it started too. The worker's SIGTERM
+   * handler kills its group's processes before it dies of the signal; this also reaches them when
+   * that handler cannot run (the worker holds the GIL in a C call).
    */
   public void terminate() {
     signal(false);
   }
 
   /**
-   * Signals through the process handle: {@link Process#destroy()} would also close the JVM's end
-   * of the pipes at once, losing the stderr lines a crash report needs, while through the handle
-   * the pipes end naturally when the process does and the forwarder reads them to the end. The
-   * worker's processes are listed before it is signalled (once it is dead its children are no
-   * longer its descendants) and signalled after it (so it cannot start new ones meanwhile).
+   * Signals through the process handle: {@link Process#destroy()} would also close the JVM's end of
+   * the pipes at once, losing the stderr lines a crash report needs, while through the handle the
+   * pipes end naturally when the process does and the forwarder reads them to the end. The worker's
+   * processes are listed before it is signalled (once it is dead its children are no longer its
+   * descendants) and signalled after it (so it cannot start new ones meanwhile).
    */
   private void signal(boolean force) {
     ProcessHandle handle;

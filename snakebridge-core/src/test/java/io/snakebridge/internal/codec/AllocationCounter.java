@@ -5,12 +5,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Bytes allocated so far by the current thread, from HotSpot's
- * {@code com.sun.management.ThreadMXBean}.
+ * Bytes allocated so far by the current thread, from HotSpot's {@code
+ * com.sun.management.ThreadMXBean}.
  *
  * <p>Looked up at run time rather than compiled against: the tests compile inside the library's
- * module, which (rightly) does not read {@code java.management}. Where the JVM has no such
- * counter, {@link #bytes()} stays 0 and allocation checks pass trivially.
+ * module, which (rightly) does not read {@code java.management}. Where the JVM has no such counter,
+ * {@link #bytes()} stays 0 and allocation checks pass trivially.
  */
 final class AllocationCounter {
   private final MethodHandle counter;
@@ -21,12 +21,16 @@ final class AllocationCounter {
 
   static AllocationCounter forCurrentThread() {
     try {
-      Object threads = Class.forName("java.lang.management.ManagementFactory")
-          .getMethod("getThreadMXBean").invoke(null);
+      Object threads =
+          Class.forName("java.lang.management.ManagementFactory")
+              .getMethod("getThreadMXBean")
+              .invoke(null);
       Class<?> hotspot = Class.forName("com.sun.management.ThreadMXBean");
-      MethodHandle handle = MethodHandles.publicLookup()
-          .findVirtual(hotspot, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-          .bindTo(threads);
+      MethodHandle handle =
+          MethodHandles.publicLookup()
+              .findVirtual(
+                  hotspot, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
+              .bindTo(threads);
       return new AllocationCounter(handle);
     } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
       System.out.println("AllocationCounter: no per-thread allocation counter (" + e + ")");

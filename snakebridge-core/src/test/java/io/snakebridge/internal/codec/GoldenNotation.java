@@ -9,8 +9,6 @@ import io.snakebridge.PyTime;
 import io.snakebridge.PyTuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -26,9 +24,8 @@ import java.util.UUID;
 
 /**
  * Turns the value notation of {@code testdata/golden/README.md} into Java values, in one of two
- * forms: what the Java encoder is given ({@link #argument}) and what the Java decoder must
- * produce ({@link #result}). They differ for {@code char} (a {@code Character} in, a
- * {@code String} out).
+ * forms: what the Java encoder is given ({@link #argument}) and what the Java decoder must produce
+ * ({@link #result}). They differ for {@code char} (a {@code Character} in, a {@code String} out).
  */
 final class GoldenNotation {
   /** The notation stands for a Python value no Java argument becomes (the case is py2java). */
@@ -36,8 +33,10 @@ final class GoldenNotation {
     private static final long serialVersionUID = 1L;
 
     NoJavaForm(String what) {
-      super(what + " has no Java argument form, so only Python can produce this case "
-          + "(its direction should be py2java)");
+      super(
+          what
+              + " has no Java argument form, so only Python can produce this case "
+              + "(its direction should be py2java)");
     }
   }
 
@@ -56,7 +55,9 @@ final class GoldenNotation {
   }
 
   private Object convert(Object notation) {
-    if (notation == null || notation instanceof Boolean || notation instanceof String
+    if (notation == null
+        || notation instanceof Boolean
+        || notation instanceof String
         || notation instanceof Long) {
       return notation;
     }
@@ -80,10 +81,11 @@ final class GoldenNotation {
 
   private Object tagged(String tag, Object body) {
     switch (tag) {
-      case "int": {
-        BigInteger value = new BigInteger((String) body);
-        return asResult && value.bitLength() < 64 ? (Object) value.longValue() : value;
-      }
+      case "int":
+        {
+          BigInteger value = new BigInteger((String) body);
+          return asResult && value.bitLength() < 64 ? (Object) value.longValue() : value;
+        }
       case "float":
         return parseFloat(body);
       case "float_bits":
@@ -101,7 +103,8 @@ final class GoldenNotation {
       case "set":
         return new LinkedHashSet<>(convertAll(body));
       case "frozenset":
-        return asResult ? ValueAssertions.frozen(new LinkedHashSet<>(convertAll(body)))
+        return asResult
+            ? ValueAssertions.frozen(new LinkedHashSet<>(convertAll(body)))
             : PyFrozenSet.copyOf(convertAll(body));
       case "dict":
         return dict(body);
@@ -112,28 +115,37 @@ final class GoldenNotation {
 
   private Object special(String tag, Object body) {
     switch (tag) {
-      case "complex": {
-        List<?> parts = (List<?>) body;
-        return new PyComplex(parseFloat(parts.get(0)), parseFloat(parts.get(1)));
-      }
-      case "datetime": {
-        String text = (String) body;
-        return hasOffset(text.substring(text.indexOf('T') + 1))
-            ? OffsetDateTime.parse(text) : LocalDateTime.parse(text);
-      }
+      case "complex":
+        {
+          List<?> parts = (List<?>) body;
+          return new PyComplex(parseFloat(parts.get(0)), parseFloat(parts.get(1)));
+        }
+      case "datetime":
+        {
+          String text = (String) body;
+          return hasOffset(text.substring(text.indexOf('T') + 1))
+              ? OffsetDateTime.parse(text)
+              : LocalDateTime.parse(text);
+        }
       case "date":
         return LocalDate.parse((String) body);
       case "time":
-        return hasOffset((String) body) ? OffsetTime.parse((String) body) : LocalTime.parse((String) body);
-      case "timedelta": {
-        List<?> fields = (List<?>) body;
-        return Duration.ofSeconds((Long) fields.get(0) * 86_400 + (Long) fields.get(1),
-            (Long) fields.get(2) * 1_000);
-      }
-      case "decimal": {
-        String text = (String) body;
-        return text.matches("[-+]?[A-Za-z].*") ? PyNonFiniteDecimal.parse(text) : new BigDecimal(text);
-      }
+        return hasOffset((String) body)
+            ? OffsetTime.parse((String) body)
+            : LocalTime.parse((String) body);
+      case "timedelta":
+        {
+          List<?> fields = (List<?>) body;
+          return Duration.ofSeconds(
+              (Long) fields.get(0) * 86_400 + (Long) fields.get(1), (Long) fields.get(2) * 1_000);
+        }
+      case "decimal":
+        {
+          String text = (String) body;
+          return text.matches("[-+]?[A-Za-z].*")
+              ? PyNonFiniteDecimal.parse(text)
+              : new BigDecimal(text);
+        }
       case "uuid":
         return UUID.fromString((String) body);
       case "ndarray":
@@ -167,7 +179,8 @@ final class GoldenNotation {
     if (body instanceof Map) {
       Map<?, ?> tagged = (Map<?, ?>) body;
       if (tagged.containsKey("float_bits")) {
-        return Double.longBitsToDouble(Long.parseUnsignedLong((String) tagged.get("float_bits"), 16));
+        return Double.longBitsToDouble(
+            Long.parseUnsignedLong((String) tagged.get("float_bits"), 16));
       }
       return parseFloat(tagged.get("float"));
     }
@@ -211,11 +224,12 @@ final class GoldenNotation {
       shape[i] = (Long) dimensions.get(i);
     }
     byte[] bytes = Sections.unhex((String) body.get("data"));
-    Object data = NdArrayData.read(dtype, bytes, 0, bytes.length,
-        bytes.length / Math.max(1, NdArrayData.itemSize(dtype)));
+    Object data =
+        NdArrayData.read(
+            dtype, bytes, 0, bytes.length, bytes.length / Math.max(1, NdArrayData.itemSize(dtype)));
     if (data == null) {
-      throw new IllegalArgumentException("ndarray notation with dtype " + dtype + " and "
-          + bytes.length + " bytes of data");
+      throw new IllegalArgumentException(
+          "ndarray notation with dtype " + dtype + " and " + bytes.length + " bytes of data");
     }
     return NdArray.of(dtype, data, shape);
   }

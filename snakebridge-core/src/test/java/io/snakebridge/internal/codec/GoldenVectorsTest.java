@@ -22,15 +22,15 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The value codec's golden vectors ({@code testdata/golden}, shared with the worker's Python
- * tests): decoding Python's files gives the expected values, and encoding the expected values
- * gives exactly the committed Java files.
+ * tests): decoding Python's files gives the expected values, and encoding the expected values gives
+ * exactly the committed Java files.
  *
- * <p>Run with {@code -Dsnakebridge.golden.write=true} to (re)write {@code java/<name>.bin}
- * instead of comparing, after a deliberate change of the encoder.
+ * <p>Run with {@code -Dsnakebridge.golden.write=true} to (re)write {@code java/<name>.bin} instead
+ * of comparing, after a deliberate change of the encoder.
  */
 class GoldenVectorsTest {
-  private static final Path DIR = Path.of(System.getProperty("snakebridge.golden.dir",
-      "../testdata/golden"));
+  private static final Path DIR =
+      Path.of(System.getProperty("snakebridge.golden.dir", "../testdata/golden"));
   private static final boolean WRITE = Boolean.getBoolean("snakebridge.golden.write");
 
   @TestFactory
@@ -42,18 +42,23 @@ class GoldenVectorsTest {
     for (GoldenCase golden : cases) {
       if (golden.fromPython()) {
         if (Files.exists(pythonFile(golden))) {
-          tests.add(DynamicTest.dynamicTest("py/" + golden.name + " decodes", () -> decodesPython(golden)));
+          tests.add(
+              DynamicTest.dynamicTest(
+                  "py/" + golden.name + " decodes", () -> decodesPython(golden)));
         } else {
           missing.add(golden.name);
         }
       }
       if (golden.fromJava()) {
-        tests.add(DynamicTest.dynamicTest("java/" + golden.name + " encodes", () -> encodesJava(golden)));
+        tests.add(
+            DynamicTest.dynamicTest("java/" + golden.name + " encodes", () -> encodesJava(golden)));
       }
     }
     if (!missing.isEmpty()) {
-      System.out.println("GoldenVectorsTest: no py/<name>.bin yet for " + missing
-          + " (made by testdata/golden/generate.py); skipped");
+      System.out.println(
+          "GoldenVectorsTest: no py/<name>.bin yet for "
+              + missing
+              + " (made by testdata/golden/generate.py); skipped");
     }
     if (WRITE) {
       tests.add(DynamicTest.dynamicTest("no stale java/*.bin", () -> removeStale(cases)));
@@ -82,9 +87,14 @@ class GoldenVectorsTest {
       Files.write(file, body);
       return;
     }
-    assertTrue(Files.exists(file), file + " is missing: run GoldenVectorsTest with "
-        + "-Dsnakebridge.golden.write=true and commit the file");
-    assertEquals(Sections.hex(Files.readAllBytes(file)), Sections.hex(body),
+    assertTrue(
+        Files.exists(file),
+        file
+            + " is missing: run GoldenVectorsTest with "
+            + "-Dsnakebridge.golden.write=true and commit the file");
+    assertEquals(
+        Sections.hex(Files.readAllBytes(file)),
+        Sections.hex(body),
         "the encoder's output differs from " + file);
   }
 
@@ -138,7 +148,8 @@ class GoldenVectorsTest {
       for (Object item : (List<?>) parsed) {
         Map<?, ?> entry = (Map<?, ?>) item;
         String name = (String) entry.get("name");
-        String direction = entry.containsKey("direction") ? (String) entry.get("direction") : "both";
+        String direction =
+            entry.containsKey("direction") ? (String) entry.get("direction") : "both";
         if (!Set.of("both", "py2java", "java2py").contains(direction)) {
           fail("case " + name + " has an unknown direction '" + direction + "'");
         }

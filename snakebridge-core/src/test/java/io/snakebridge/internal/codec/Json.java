@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * A small JSON parser for the golden vectors' {@code cases.json}, so the build needs no JSON
- * library: objects become {@code LinkedHashMap}s (order kept), arrays {@code ArrayList}s,
- * integers {@code Long} (or {@code BigInteger} when larger), other numbers {@code Double}.
- * {@code \\uXXXX} escapes may produce lone surrogates, which the vectors rely on.
+ * library: objects become {@code LinkedHashMap}s (order kept), arrays {@code ArrayList}s, integers
+ * {@code Long} (or {@code BigInteger} when larger), other numbers {@code Double}. {@code \\uXXXX}
+ * escapes may produce lone surrogates, which the vectors rely on.
  */
 final class Json {
   private final String text;
@@ -105,16 +105,27 @@ final class Json {
       }
       char escaped = text.charAt(pos++);
       switch (escaped) {
-        case 'b': out.append('\b'); break;
-        case 'f': out.append('\f'); break;
-        case 'n': out.append('\n'); break;
-        case 'r': out.append('\r'); break;
-        case 't': out.append('\t'); break;
+        case 'b':
+          out.append('\b');
+          break;
+        case 'f':
+          out.append('\f');
+          break;
+        case 'n':
+          out.append('\n');
+          break;
+        case 'r':
+          out.append('\r');
+          break;
+        case 't':
+          out.append('\t');
+          break;
         case 'u':
           out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
           pos += 4;
           break;
-        default: out.append(escaped);
+        default:
+          out.append(escaped);
       }
     }
   }

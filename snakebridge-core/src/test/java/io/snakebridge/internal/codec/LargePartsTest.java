@@ -28,9 +28,15 @@ class LargePartsTest {
     Arrays.fill(doubles, 2.5);
     boolean[] flags = new boolean[200_001];
     flags[200_000] = true;
-    EncodedValue value = WRITER.encode(List.of("small", bytes, Map.of("a", NdArray.of(doubles,
-        doubles.length)), PyTuple.of(NdArray.of(new int[3], 3), NdArray.of(flags, flags.length)),
-        "x".repeat(100_000)), null);
+    EncodedValue value =
+        WRITER.encode(
+            List.of(
+                "small",
+                bytes,
+                Map.of("a", NdArray.of(doubles, doubles.length)),
+                PyTuple.of(NdArray.of(new int[3], 3), NdArray.of(flags, flags.length)),
+                "x".repeat(100_000)),
+            null);
     byte[] whole = body(value, List.of());
     List<EncodedValue.Part> parts = value.largeParts(100_000);
     assertEquals(4, parts.size(), "the byte[], the doubles, the booleans, the long string");
@@ -57,8 +63,11 @@ class LargePartsTest {
 
   @Test
   void aSmallValueHasNoLargeParts() {
-    assertEquals(List.of(), WRITER.encode(List.of(new byte[10], NdArray.of(new double[4], 4)),
-        null).largeParts(1 << 20));
+    assertEquals(
+        List.of(),
+        WRITER
+            .encode(List.of(new byte[10], NdArray.of(new double[4], 4)), null)
+            .largeParts(1 << 20));
   }
 
   private static byte[] body(EncodedValue value, List<EncodedValue.Part> skipped)

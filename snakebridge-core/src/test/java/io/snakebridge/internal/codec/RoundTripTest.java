@@ -16,9 +16,9 @@ import io.snakebridge.PyNonFiniteDecimal;
 import io.snakebridge.PyTime;
 import io.snakebridge.PyTuple;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -63,9 +63,27 @@ class RoundTripTest {
     assertValue(-32768L, roundTrip(Short.MIN_VALUE));
     assertValue(2147483647L, roundTrip(Integer.MAX_VALUE));
     assertValue(-2147483648L, roundTrip(Integer.MIN_VALUE));
-    for (long value : new long[] {0, 1, 255, 256, 65535, 65536, -1, -255, -256, 1L << 31,
-        -(1L << 31) - 1, 1L << 39, -(1L << 39), 1L << 55, Long.MAX_VALUE, Long.MIN_VALUE,
-        Long.MAX_VALUE - 1, Long.MIN_VALUE + 1}) {
+    for (long value :
+        new long[] {
+          0,
+          1,
+          255,
+          256,
+          65535,
+          65536,
+          -1,
+          -255,
+          -256,
+          1L << 31,
+          -(1L << 31) - 1,
+          1L << 39,
+          -(1L << 39),
+          1L << 55,
+          Long.MAX_VALUE,
+          Long.MIN_VALUE,
+          Long.MAX_VALUE - 1,
+          Long.MIN_VALUE + 1
+        }) {
       assertValue(value, roundTrip(value));
     }
   }
@@ -73,12 +91,16 @@ class RoundTripTest {
   @Test
   void bigIntegersBeyond64BitsStayBig() {
     BigInteger twoTo64 = BigInteger.ONE.shiftLeft(64);
-    for (BigInteger value : List.of(twoTo64, twoTo64.negate(), BigInteger.ONE.shiftLeft(63),
-        BigInteger.ONE.shiftLeft(63).negate().subtract(BigInteger.ONE),
-        new BigInteger("123456789012345678901234567890"),
-        new BigInteger("-123456789012345678901234567890"),
-        BigInteger.ONE.shiftLeft(2100).subtract(BigInteger.ONE),
-        BigInteger.ONE.shiftLeft(2100).negate())) {
+    for (BigInteger value :
+        List.of(
+            twoTo64,
+            twoTo64.negate(),
+            BigInteger.ONE.shiftLeft(63),
+            BigInteger.ONE.shiftLeft(63).negate().subtract(BigInteger.ONE),
+            new BigInteger("123456789012345678901234567890"),
+            new BigInteger("-123456789012345678901234567890"),
+            BigInteger.ONE.shiftLeft(2100).subtract(BigInteger.ONE),
+            BigInteger.ONE.shiftLeft(2100).negate())) {
       assertValue(value, roundTrip(value));
     }
   }
@@ -93,9 +115,20 @@ class RoundTripTest {
   void floatsKeepTheirBits() {
     double payloadNan = Double.longBitsToDouble(0x7ff8_0000_0000_0001L);
     double negativeNan = Double.longBitsToDouble(0xfff8_0000_0000_0000L);
-    for (double value : new double[] {0.0, -0.0, 1.5, Double.NaN, payloadNan, negativeNan,
-        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE,
-        Math.PI}) {
+    for (double value :
+        new double[] {
+          0.0,
+          -0.0,
+          1.5,
+          Double.NaN,
+          payloadNan,
+          negativeNan,
+          Double.POSITIVE_INFINITY,
+          Double.NEGATIVE_INFINITY,
+          Double.MIN_VALUE,
+          Double.MAX_VALUE,
+          Math.PI
+        }) {
       assertValue(value, roundTrip(value));
     }
     assertValue(0.1f + 0.0, roundTrip(0.1f));
@@ -113,9 +146,20 @@ class RoundTripTest {
 
   @Test
   void strings() {
-    for (String value : List.of("", "a", "héllo", "€ and 😀", "x".repeat(85), "é".repeat(85),
-        "€".repeat(85), "x".repeat(86), "€".repeat(10_000), "ascii".repeat(20_000),
-        "nul\0inside", "\uFFFF\uFFFE")) {
+    for (String value :
+        List.of(
+            "",
+            "a",
+            "héllo",
+            "€ and 😀",
+            "x".repeat(85),
+            "é".repeat(85),
+            "€".repeat(85),
+            "x".repeat(86),
+            "€".repeat(10_000),
+            "ascii".repeat(20_000),
+            "nul\0inside",
+            "\uFFFF\uFFFE")) {
       assertValue(value, roundTrip(value));
     }
     assertValue("c", roundTrip('c'));
@@ -124,8 +168,16 @@ class RoundTripTest {
 
   @Test
   void loneSurrogatesSurvive() {
-    for (String value : List.of("\uD800", "\uDFFF", "a\uD83Db", "\uDE00\uD83D", "x\uDC00",
-        "\uD800".repeat(100) + "tail", "😀\uD800😀".repeat(50), "\uD83D")) {
+    for (String value :
+        List.of(
+            "\uD800",
+            "\uDFFF",
+            "a\uD83Db",
+            "\uDE00\uD83D",
+            "x\uDC00",
+            "\uD800".repeat(100) + "tail",
+            "😀\uD800😀".repeat(50),
+            "\uD83D")) {
       assertValue(value, roundTrip(value));
     }
     assertValue("\uDC00", roundTrip('\uDC00'));
@@ -170,7 +222,8 @@ class RoundTripTest {
     assertValue(PyTuple.of(1L), roundTrip(PyTuple.of(1)));
     assertValue(PyTuple.of(1L, 2L, 3L), roundTrip(PyTuple.of(1, 2, 3)));
     assertValue(PyTuple.of(1L, 2L, 3L, 4L, null), roundTrip(PyTuple.of(1, 2, 3, 4, null)));
-    assertValue(PyTuple.of(PyTuple.of(), list(PyTuple.of("x"))),
+    assertValue(
+        PyTuple.of(PyTuple.of(), list(PyTuple.of("x"))),
         roundTrip(PyTuple.of(PyTuple.of(), List.of(PyTuple.of("x")))));
   }
 
@@ -205,7 +258,8 @@ class RoundTripTest {
 
   @Test
   void sets() {
-    assertValue(new LinkedHashSet<>(List.of(1L, "a", PyTuple.of(2L))),
+    assertValue(
+        new LinkedHashSet<>(List.of(1L, "a", PyTuple.of(2L))),
         roundTrip(Set.of(1, "a", PyTuple.of(2))));
     assertValue(new LinkedHashSet<>(), roundTrip(Set.of()));
     LinkedHashSet<Object> ordered = new LinkedHashSet<>(List.of(5L, 1L, 3L));
@@ -228,10 +282,12 @@ class RoundTripTest {
   @Test
   void aFoldOfOneIsKept() {
     LocalDateTime wall = LocalDateTime.of(2021, 11, 7, 1, 30);
-    for (Object folded : List.of(PyDateTime.of(wall, 1),
-        PyDateTime.of(wall.atOffset(ZoneOffset.ofHours(-5)), 1),
-        PyTime.of(LocalTime.of(1, 30, 0, 5_000), 1),
-        PyTime.of(OffsetTime.of(1, 30, 0, 0, ZoneOffset.UTC), 1))) {
+    for (Object folded :
+        List.of(
+            PyDateTime.of(wall, 1),
+            PyDateTime.of(wall.atOffset(ZoneOffset.ofHours(-5)), 1),
+            PyTime.of(LocalTime.of(1, 30, 0, 5_000), 1),
+            PyTime.of(OffsetTime.of(1, 30, 0, 0, ZoneOffset.UTC), 1))) {
       assertValue(folded, roundTrip(folded));
     }
     // A fold of 0 is what the java.time types mean: they come back as such.
@@ -241,11 +297,11 @@ class RoundTripTest {
 
   @Test
   void dateTimes() {
-    OffsetDateTime aware = OffsetDateTime.of(2024, 2, 29, 23, 59, 59, 1_000,
-        ZoneOffset.ofHoursMinutes(5, 30));
+    OffsetDateTime aware =
+        OffsetDateTime.of(2024, 2, 29, 23, 59, 59, 1_000, ZoneOffset.ofHoursMinutes(5, 30));
     assertValue(aware, roundTrip(aware));
-    OffsetDateTime oddOffset = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0,
-        ZoneOffset.ofHoursMinutesSeconds(-17, -59, -59));
+    OffsetDateTime oddOffset =
+        OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.ofHoursMinutesSeconds(-17, -59, -59));
     assertValue(oddOffset, roundTrip(oddOffset));
     LocalDateTime naive = LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000);
     assertValue(naive, roundTrip(naive));
@@ -259,21 +315,28 @@ class RoundTripTest {
   void datesTimesAndDurations() {
     assertValue(LocalDate.of(2024, 2, 29), roundTrip(LocalDate.of(2024, 2, 29)));
     assertValue(LocalDate.of(1, 1, 1), roundTrip(LocalDate.of(1, 1, 1)));
-    assertValue(LocalTime.of(12, 30, 0, 500_000_000), roundTrip(LocalTime.of(12, 30, 0, 500_000_000)));
+    assertValue(
+        LocalTime.of(12, 30, 0, 500_000_000), roundTrip(LocalTime.of(12, 30, 0, 500_000_000)));
     assertValue(LocalTime.MIDNIGHT, roundTrip(LocalTime.MIDNIGHT));
     OffsetTime offsetTime = OffsetTime.of(1, 2, 3, 4_000, ZoneOffset.ofHours(-3));
     assertValue(offsetTime, roundTrip(offsetTime));
-    for (Duration duration : List.of(Duration.ZERO, Duration.ofSeconds(-1, 1_000),
-        Duration.ofDays(-3).minusNanos(1_000), Duration.ofDays(999_999_999).plusSeconds(86_399),
-        Duration.ofDays(-999_999_999), Duration.ofMillis(1), Duration.ofSeconds(86_400))) {
+    for (Duration duration :
+        List.of(
+            Duration.ZERO,
+            Duration.ofSeconds(-1, 1_000),
+            Duration.ofDays(-3).minusNanos(1_000),
+            Duration.ofDays(999_999_999).plusSeconds(86_399),
+            Duration.ofDays(-999_999_999),
+            Duration.ofMillis(1),
+            Duration.ofSeconds(86_400))) {
       assertValue(duration, roundTrip(duration));
     }
   }
 
   @Test
   void decimalsAndUuids() {
-    for (String text : List.of("-1.50", "0", "1E+3", "0E-7", "123456789012345678901234567890.5",
-        "-0.000001")) {
+    for (String text :
+        List.of("-1.50", "0", "1E+3", "0E-7", "123456789012345678901234567890.5", "-0.000001")) {
       assertValue(new BigDecimal(text), roundTrip(new BigDecimal(text)));
     }
     for (String text : List.of("Infinity", "-Infinity", "NaN", "-NaN", "sNaN", "-sNaN42")) {
@@ -286,20 +349,21 @@ class RoundTripTest {
 
   @Test
   void ndArraysOfEveryDtype() {
-    List<NdArray> arrays = List.of(
-        NdArray.of(new double[] {1, -0.0, Double.NaN, 4, 5, 6}, 2, 3),
-        NdArray.of(new float[] {1.5f, -2f}, 2),
-        NdArray.of(new long[] {Long.MIN_VALUE, Long.MAX_VALUE}, 2, 1),
-        NdArray.of("uint64", new long[] {-1L}, 1),
-        NdArray.of(new int[] {1, -1, 3}, 3),
-        NdArray.of("uint32", new int[] {-1}, 1),
-        NdArray.of(new short[] {1, 2, 3, 4, 5}, 1, 1, 1, 5),
-        NdArray.of("uint16", new short[] {-1}, 1),
-        NdArray.of(new byte[] {-128, 127}, 2),
-        NdArray.of("uint8", new byte[] {0, -1}, 2),
-        NdArray.of(new boolean[] {true, false, true}, 3),
-        NdArray.of(new double[] {42}, new long[0]),
-        NdArray.of(new int[0], 0, 5));
+    List<NdArray> arrays =
+        List.of(
+            NdArray.of(new double[] {1, -0.0, Double.NaN, 4, 5, 6}, 2, 3),
+            NdArray.of(new float[] {1.5f, -2f}, 2),
+            NdArray.of(new long[] {Long.MIN_VALUE, Long.MAX_VALUE}, 2, 1),
+            NdArray.of("uint64", new long[] {-1L}, 1),
+            NdArray.of(new int[] {1, -1, 3}, 3),
+            NdArray.of("uint32", new int[] {-1}, 1),
+            NdArray.of(new short[] {1, 2, 3, 4, 5}, 1, 1, 1, 5),
+            NdArray.of("uint16", new short[] {-1}, 1),
+            NdArray.of(new byte[] {-128, 127}, 2),
+            NdArray.of("uint8", new byte[] {0, -1}, 2),
+            NdArray.of(new boolean[] {true, false, true}, 3),
+            NdArray.of(new double[] {42}, new long[0]),
+            NdArray.of(new int[0], 0, 5));
     for (NdArray array : arrays) {
       assertValue(array, roundTrip(array));
     }
@@ -320,8 +384,10 @@ class RoundTripTest {
     assertEquals(2, ByteBuffer.wrap(body).getInt(4), "two buffers");
     int pickleEnd = 8 + 16 + ByteBuffer.wrap(body).getInt(0);
     int firstBuffer = (pickleEnd + 63) / 64 * 64;
-    assertEquals(0.25, ByteBuffer.wrap(body, firstBuffer + 8, 8)
-        .order(ByteOrder.LITTLE_ENDIAN).getDouble(), "element 1, little-endian");
+    assertEquals(
+        0.25,
+        ByteBuffer.wrap(body, firstBuffer + 8, 8).order(ByteOrder.LITTLE_ENDIAN).getDouble(),
+        "element 1, little-endian");
     List<?> back = (List<?>) decode(body);
     assertValue(array, back.get(1));
     assertValue(array, back.get(2));
@@ -330,8 +396,10 @@ class RoundTripTest {
   @Test
   void nestedContainers() {
     Object value = List.of(Map.of("k", List.of(PyTuple.of(Set.of(), Map.of()), new int[0])));
-    assertValue(list(linkedMap("k", list(PyTuple.of(new LinkedHashSet<>(), new LinkedHashMap<>()),
-        list()))), roundTrip(value));
+    assertValue(
+        list(
+            linkedMap("k", list(PyTuple.of(new LinkedHashSet<>(), new LinkedHashMap<>()), list()))),
+        roundTrip(value));
   }
 
   @Test
@@ -350,8 +418,10 @@ class RoundTripTest {
   @Test
   void callTupleDecodesToNamedParts() {
     Object[] call = {"call", null, "math", "sqrt", List.of(16), Map.of()};
-    byte[] body = Sections.bytes(Sections.WRITER.encodeTuple(call, new String[] {null, null, null,
-        null, "args", "kwargs"}));
+    byte[] body =
+        Sections.bytes(
+            Sections.WRITER.encodeTuple(
+                call, new String[] {null, null, null, null, "args", "kwargs"}));
     PyTuple back = assertInstanceOf(PyTuple.class, decode(body));
     assertValue(PyTuple.of("call", null, "math", "sqrt", list(16L), new LinkedHashMap<>()), back);
     assertEquals(0, body.length % 64, "the pickle is padded to 64 bytes");
@@ -359,8 +429,10 @@ class RoundTripTest {
 
   @Test
   void encodedValueWritesTheSameBytesEveryTime() {
-    EncodedValue encoded = Sections.WRITER.encode(List.of(new byte[100_000], "x".repeat(70_000),
-        NdArray.of(new long[] {1, 2}, 2)), "value");
+    EncodedValue encoded =
+        Sections.WRITER.encode(
+            List.of(new byte[100_000], "x".repeat(70_000), NdArray.of(new long[] {1, 2}, 2)),
+            "value");
     byte[] first = Sections.bytes(encoded);
     assertEquals(Sections.hex(first), Sections.hex(Sections.bytes(encoded)));
     assertSame(decode(first).getClass(), ArrayList.class);
@@ -368,22 +440,28 @@ class RoundTripTest {
 
   @Test
   void sharedWriterAndReaderServeManyThreads() throws Exception {
-    Object value = List.of("x", 1, PyTuple.of(2.5, Map.of("k", new byte[300])),
-        NdArray.of(new int[] {1, 2, 3}, 3));
+    Object value =
+        List.of(
+            "x",
+            1,
+            PyTuple.of(2.5, Map.of("k", new byte[300])),
+            NdArray.of(new int[] {1, 2, 3}, 3));
     String expected = Sections.hex(encode(value));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<String>> results = new ArrayList<>();
       for (int task = 0; task < 16; task++) {
-        results.add(pool.submit(() -> {
-          String hex = null;
-          for (int i = 0; i < 50; i++) {
-            byte[] body = encode(value);
-            assertValue(decode(encode(value)), decode(body));
-            hex = Sections.hex(body);
-          }
-          return hex;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  String hex = null;
+                  for (int i = 0; i < 50; i++) {
+                    byte[] body = encode(value);
+                    assertValue(decode(encode(value)), decode(body));
+                    hex = Sections.hex(body);
+                  }
+                  return hex;
+                }));
       }
       for (Future<String> result : results) {
         assertEquals(expected, result.get());

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Deep comparison of decoded values with what a user should get: exact Java types (an
- * {@code ArrayList} is not a {@code PyTuple}, although {@code List.equals} says they are equal),
- * doubles bit for bit, byte arrays by content, dicts in order.
+ * Deep comparison of decoded values with what a user should get: exact Java types (an {@code
+ * ArrayList} is not a {@code PyTuple}, although {@code List.equals} says they are equal), doubles
+ * bit for bit, byte arrays by content, dicts in order.
  */
 final class ValueAssertions {
   private ValueAssertions() {}
@@ -30,14 +30,18 @@ final class ValueAssertions {
     assertValue(expected, actual, "value");
   }
 
-  /** {@code expected} uses the decoded types; a {@code frozenset} is expected as {@link #frozen}. */
+  /**
+   * {@code expected} uses the decoded types; a {@code frozenset} is expected as {@link #frozen}.
+   */
   static void assertValue(Object expected, Object actual, String path) {
     if (expected == null) {
       assertNull(actual, path);
     } else if (expected instanceof Double) {
       assertInstanceOf(Double.class, actual, path);
-      assertEquals(Double.doubleToRawLongBits((Double) expected),
-          Double.doubleToRawLongBits((Double) actual), path + ": " + expected + " vs " + actual);
+      assertEquals(
+          Double.doubleToRawLongBits((Double) expected),
+          Double.doubleToRawLongBits((Double) actual),
+          path + ": " + expected + " vs " + actual);
     } else if (expected instanceof byte[]) {
       assertInstanceOf(byte[].class, actual, path);
       assertArrayEquals((byte[]) expected, (byte[]) actual, path);
@@ -52,16 +56,18 @@ final class ValueAssertions {
       assertEntries((Map<?, ?>) expected, (Map<?, ?>) actual, path);
     } else if (expected instanceof Frozen || expected instanceof PyFrozenSet) {
       Set<?> set = assertInstanceOf(PyFrozenSet.class, actual, path);
-      assertThrows(UnsupportedOperationException.class, () -> set.remove(null), path + " is frozen");
-      assertMembers(expected instanceof Frozen ? ((Frozen) expected).items : (Set<?>) expected,
-          set, path);
+      assertThrows(
+          UnsupportedOperationException.class, () -> set.remove(null), path + " is frozen");
+      assertMembers(
+          expected instanceof Frozen ? ((Frozen) expected).items : (Set<?>) expected, set, path);
     } else if (expected instanceof Set) {
       assertInstanceOf(LinkedHashSet.class, actual, path);
       assertMembers((Set<?>) expected, (Set<?>) actual, path);
     } else if (expected instanceof NdArray) {
       assertInstanceOf(NdArray.class, actual, path);
       assertEquals(expected, actual, path);
-      assertEquals(((NdArray) expected).data().getClass(), ((NdArray) actual).data().getClass(), path);
+      assertEquals(
+          ((NdArray) expected).data().getClass(), ((NdArray) actual).data().getClass(), path);
     } else {
       assertEquals(expected.getClass(), actual == null ? null : actual.getClass(), path);
       assertEquals(expected, actual, path);

@@ -29,15 +29,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random bytes and random mutations of valid sections (the golden vectors, CPython's pickles,
- * the Java writer's output): the reader must only ever answer with a value or a
- * {@link WireFormatException}, quickly, and allocate no more than a small multiple of its input.
+ * Random bytes and random mutations of valid sections (the golden vectors, CPython's pickles, the
+ * Java writer's output): the reader must only ever answer with a value or a {@link
+ * WireFormatException}, quickly, and allocate no more than a small multiple of its input.
  */
 class ValueReaderFuzzTest {
   private static final long SEED = 0x5eed_c0de_cafeL;
   private static final int ITERATIONS = 200_000;
+
   /** Generous: an EMPTY_SET opcode byte costs a LinkedHashSet plus stack room. */
   private static final long ALLOCATION_PER_INPUT_BYTE = 400;
+
   /**
    * Also covers the JVM's one-time work on a code path's first run (string concatenation
    * bootstraps, class loading); a length field trusted before checking costs far more.
@@ -55,7 +57,10 @@ class ValueReaderFuzzTest {
     long started = System.nanoTime();
     int decoded = 0;
     for (int i = 0; i < ITERATIONS; i++) {
-      byte[] input = i % 10 == 0 ? randomBytes(random) : mutate(corpus.get(random.nextInt(corpus.size())), random);
+      byte[] input =
+          i % 10 == 0
+              ? randomBytes(random)
+              : mutate(corpus.get(random.nextInt(corpus.size())), random);
       if (decodeOrRefuse(reader, input, i)) {
         decoded++;
       }
@@ -75,13 +80,26 @@ class ValueReaderFuzzTest {
     } catch (WireFormatException expected) {
       return false;
     } catch (Throwable t) {
-      throw new AssertionError("iteration " + iteration + ": " + t + " for input "
-          + Sections.hex(Arrays.copyOf(input, Math.min(input.length, 512))), t);
+      throw new AssertionError(
+          "iteration "
+              + iteration
+              + ": "
+              + t
+              + " for input "
+              + Sections.hex(Arrays.copyOf(input, Math.min(input.length, 512))),
+          t);
     } finally {
       long allocated = allocations.bytes() - before;
       if (allocated > ALLOCATION_BASE + ALLOCATION_PER_INPUT_BYTE * input.length) {
-        fail("iteration " + iteration + ": decoding " + input.length + " bytes allocated "
-            + allocated + " bytes: " + Sections.hex(input));
+        fail(
+            "iteration "
+                + iteration
+                + ": decoding "
+                + input.length
+                + " bytes allocated "
+                + allocated
+                + " bytes: "
+                + Sections.hex(input));
       }
     }
   }
@@ -151,15 +169,34 @@ class ValueReaderFuzzTest {
         }
       }
     }
-    corpus.add(Sections.encode(List.of(1, -70_000, 1L << 40, BigInteger.TEN.pow(30), 2.5, "é😀\uD800",
-        new byte[3], PyTuple.of(1, 2, 3, 4), Map.of("k", Set.of(PyTuple.of())), new PyComplex(1, 2),
-        OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 6_000, ZoneOffset.ofHours(2)), LocalDate.of(2024, 1, 1),
-        LocalTime.NOON, Duration.ofSeconds(-5), new BigDecimal("1.5"), new UUID(1, 2),
-        NdArray.of(new int[] {1, 2, 3, 4}, 2, 2), NdArray.of(new boolean[] {true}, 1))));
+    corpus.add(
+        Sections.encode(
+            List.of(
+                1,
+                -70_000,
+                1L << 40,
+                BigInteger.TEN.pow(30),
+                2.5,
+                "é😀\uD800",
+                new byte[3],
+                PyTuple.of(1, 2, 3, 4),
+                Map.of("k", Set.of(PyTuple.of())),
+                new PyComplex(1, 2),
+                OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 6_000, ZoneOffset.ofHours(2)),
+                LocalDate.of(2024, 1, 1),
+                LocalTime.NOON,
+                Duration.ofSeconds(-5),
+                new BigDecimal("1.5"),
+                new UUID(1, 2),
+                NdArray.of(new int[] {1, 2, 3, 4}, 2, 2),
+                NdArray.of(new boolean[] {true}, 1))));
     // CPython: [s, s, (s,)] with s = [1, 2]; a recursive list; a bytearray; a frozenset.
-    for (String hex : List.of("80059513000000000000005d94285d94284b014b0265680168018594652e",
-        "80059506000000000000005d946800612e", "8005950d000000000000009602000000000000006162942e",
-        "8005950600000000000000284b0191942e")) {
+    for (String hex :
+        List.of(
+            "80059513000000000000005d94285d94284b014b0265680168018594652e",
+            "80059506000000000000005d946800612e",
+            "8005950d000000000000009602000000000000006162942e",
+            "8005950600000000000000284b0191942e")) {
       corpus.add(PickleBytes.sectionOf(Sections.unhex(hex)));
     }
     return corpus;

@@ -9,24 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snakebridge.ConversionException;
 import io.snakebridge.NdArray;
+import io.snakebridge.PyComplex;
 import io.snakebridge.PyFrozenSet;
 import io.snakebridge.PyNonFiniteDecimal;
-import io.snakebridge.PyTuple;
-import io.snakebridge.PyComplex;
 import io.snakebridge.PyNone;
+import io.snakebridge.PyTuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +52,8 @@ class ValueWriterTest {
     assertEquals("80058a050000008000" + "2e", hex(pickleOf(encode(1L << 31))));
     assertEquals("80058a050000000080" + "2e", hex(pickleOf(encode(-(1L << 39)))));
     assertEquals("80058a080000000000000080" + "2e", hex(pickleOf(encode(Long.MIN_VALUE))));
-    assertEquals("80058a09000000000000000001" + "2e",
-        hex(pickleOf(encode(BigInteger.ONE.shiftLeft(64)))));
+    assertEquals(
+        "80058a09000000000000000001" + "2e", hex(pickleOf(encode(BigInteger.ONE.shiftLeft(64)))));
   }
 
   @Test
@@ -76,12 +76,14 @@ class ValueWriterTest {
 
   @Test
   void callTupleBytes() {
-    EncodedValue encoded = Sections.WRITER.encodeTuple(
-        new Object[] {"call", null, "math", "sqrt", List.of(16), Map.of()}, CALL_NAMES);
+    EncodedValue encoded =
+        Sections.WRITER.encodeTuple(
+            new Object[] {"call", null, "math", "sqrt", List.of(16), Map.of()}, CALL_NAMES);
     byte[] body = Sections.bytes(encoded);
     assertEquals(64, body.length);
     assertEquals("0000001e" + "00000000", hex(body).substring(0, 16), "pickleLength, bufferCount");
-    assertEquals("8005288c0463616c6c4e8c046d6174688c0473717274" + "5d284b1065" + "7d" + "74" + "2e",
+    assertEquals(
+        "8005288c0463616c6c4e8c046d6174688c0473717274" + "5d284b1065" + "7d" + "74" + "2e",
         hex(pickleOf(body)));
   }
 
@@ -90,22 +92,37 @@ class ValueWriterTest {
     Map<String, Object> dict = new LinkedHashMap<>();
     dict.put("ok", 1);
     dict.put("key", new Object());
-    ConversionException e = assertThrows(ConversionException.class, () ->
-        Sections.WRITER.encodeTuple(new Object[] {"call", null, "m", "f",
-            List.of("first", dict), Map.of()}, CALL_NAMES));
+    ConversionException e =
+        assertThrows(
+            ConversionException.class,
+            () ->
+                Sections.WRITER.encodeTuple(
+                    new Object[] {"call", null, "m", "f", List.of("first", dict), Map.of()},
+                    CALL_NAMES));
     assertEquals("args[1][\"key\"]", e.path());
     assertEquals("java.lang.Object", e.javaType());
     assertEquals(null, e.pythonType());
-    assertTrue(e.getMessage().contains("java.lang.Object") && e.getMessage().contains("args[1][\"key\"]"),
+    assertTrue(
+        e.getMessage().contains("java.lang.Object") && e.getMessage().contains("args[1][\"key\"]"),
         e.getMessage());
   }
 
   @Test
   void refusesTypesWithoutAMapping() {
-    enum Color { RED }
+    enum Color {
+      RED
+    }
     Iterable<Integer> iterable = List.of(1)::iterator;
-    for (Object value : List.of(Optional.empty(), Color.RED, new AtomicInteger(), new ArrayDeque<>(),
-        iterable, new StringBuilder("x"), TimeUnit.SECONDS, new Thread())) {
+    for (Object value :
+        List.of(
+            Optional.empty(),
+            Color.RED,
+            new AtomicInteger(),
+            new ArrayDeque<>(),
+            iterable,
+            new StringBuilder("x"),
+            TimeUnit.SECONDS,
+            new Thread())) {
       ConversionException e = assertThrows(ConversionException.class, () -> encode(value));
       assertEquals(value.getClass().getTypeName(), e.javaType());
       assertEquals("value", e.path());
@@ -114,8 +131,10 @@ class ValueWriterTest {
 
   @Test
   void internalTupleItemsAreNamedByIndex() {
-    ConversionException e = assertThrows(ConversionException.class, () ->
-        Sections.WRITER.encodeTuple(new Object[] {"call", new Object()}, null));
+    ConversionException e =
+        assertThrows(
+            ConversionException.class,
+            () -> Sections.WRITER.encodeTuple(new Object[] {"call", new Object()}, null));
     assertEquals("[1]", e.path());
   }
 
@@ -124,8 +143,12 @@ class ValueWriterTest {
     Map<Object, Object> map = new LinkedHashMap<>();
     map.put("fine", 1);
     map.put(new ArrayList<>(List.of(1)), 2);
-    ConversionException e = assertThrows(ConversionException.class, () ->
-        Sections.WRITER.encodeTuple(new Object[] {List.of(), map}, new String[] {"args", "kwargs"}));
+    ConversionException e =
+        assertThrows(
+            ConversionException.class,
+            () ->
+                Sections.WRITER.encodeTuple(
+                    new Object[] {List.of(), map}, new String[] {"args", "kwargs"}));
     assertEquals("kwargs<key 1>", e.path());
     assertEquals("java.util.ArrayList", e.javaType());
     assertTrue(e.getMessage().contains("unhashable"), e.getMessage());
@@ -146,7 +169,8 @@ class ValueWriterTest {
   @Test
   void aFrozenSetIsHashableButItsElementsMustBeToo() {
     // MARK, the elements, FROZENSET: as CPython writes a frozenset (Java never writes a memo).
-    assertEquals("8005" + "28" + "4b01" + "4b02" + "91" + "2e", hex(pickleOf(encode(PyFrozenSet.of(1, 2)))));
+    assertEquals(
+        "8005" + "28" + "4b01" + "4b02" + "91" + "2e", hex(pickleOf(encode(PyFrozenSet.of(1, 2)))));
     assertEquals("8005" + "28" + "91" + "2e", hex(pickleOf(encode(PyFrozenSet.of()))));
     encode(Map.of(PyFrozenSet.of(PyFrozenSet.of(1)), Set.of(PyFrozenSet.of())));
     assertEquals("value<element 0>", refusal(PyFrozenSet.of(List.of())).path());
@@ -174,13 +198,25 @@ class ValueWriterTest {
     assertEquals("value" + "[0]".repeat(1000), e.path());
     ValueWriter shallow = new ValueWriter(new CodecLimits(3, CodecLimits.DEFAULT.maxFrameBytes()));
     shallow.encode(List.of(PyTuple.of(Map.of("k", 1))), "v");
-    assertEquals("v[0][0][\"k\"]", assertThrows(ConversionException.class, () ->
-        shallow.encode(List.of(PyTuple.of(Map.of("k", new int[] {1}))), "v")).path());
+    assertEquals(
+        "v[0][0][\"k\"]",
+        assertThrows(
+                ConversionException.class,
+                () -> shallow.encode(List.of(PyTuple.of(Map.of("k", new int[] {1}))), "v"))
+            .path());
     // Empty containers count: the reader counts them too.
-    assertEquals("v[0][0][0]", assertThrows(ConversionException.class, () ->
-        shallow.encode(List.of(List.of((Object) new Object[] {List.of()})), "v")).path());
-    assertEquals("v[0][0][\"k\"]", assertThrows(ConversionException.class, () ->
-        shallow.encode(List.of(PyTuple.of(Map.of("k", PyTuple.of()))), "v")).path());
+    assertEquals(
+        "v[0][0][0]",
+        assertThrows(
+                ConversionException.class,
+                () -> shallow.encode(List.of(List.of((Object) new Object[] {List.of()})), "v"))
+            .path());
+    assertEquals(
+        "v[0][0][\"k\"]",
+        assertThrows(
+                ConversionException.class,
+                () -> shallow.encode(List.of(PyTuple.of(Map.of("k", PyTuple.of()))), "v"))
+            .path());
   }
 
   @Test
@@ -188,7 +224,8 @@ class ValueWriterTest {
     assertTrue(refusal(List.of(LocalTime.of(1, 2, 3, 1))).getMessage().contains("sub-microsecond"));
     assertEquals("value[0]", refusal(List.of(LocalTime.of(1, 2, 3, 1))).path());
     assertEquals("java.time.Duration", refusal(Duration.ofNanos(1_500)).javaType());
-    assertEquals("value[\"at\"]", refusal(Map.of("at", LocalDateTime.of(2024, 1, 1, 0, 0, 0, 999))).path());
+    assertEquals(
+        "value[\"at\"]", refusal(Map.of("at", LocalDateTime.of(2024, 1, 1, 0, 0, 0, 999))).path());
     refusal(Instant.ofEpochSecond(0, 1));
     refusal(OffsetTime.of(0, 0, 0, 10, ZoneOffset.UTC));
   }
@@ -209,21 +246,26 @@ class ValueWriterTest {
   void refusesBodiesOverTheFrameLimit() {
     ValueWriter small = new ValueWriter(new CodecLimits(100, 1_024));
     String[] names = {"args", "kwargs"};
-    ConversionException bytes = assertThrows(ConversionException.class, () ->
-        small.encodeTuple(new Object[] {List.of(new byte[2_000]), Map.of()}, names));
+    ConversionException bytes =
+        assertThrows(
+            ConversionException.class,
+            () -> small.encodeTuple(new Object[] {List.of(new byte[2_000]), Map.of()}, names));
     assertEquals("args[0]", bytes.path());
     assertEquals("byte[]", bytes.javaType());
     assertTrue(bytes.getMessage().contains("1012"), bytes.getMessage());
-    ConversionException text = assertThrows(ConversionException.class, () ->
-        small.encode(Map.of("k", "é".repeat(600)), "v"));
+    ConversionException text =
+        assertThrows(
+            ConversionException.class, () -> small.encode(Map.of("k", "é".repeat(600)), "v"));
     assertEquals("v[\"k\"]", text.path());
     List<Integer> many = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
       many.add(i);
     }
     assertThrows(ConversionException.class, () -> small.encode(many, "v"));
-    ConversionException array = assertThrows(ConversionException.class, () ->
-        small.encode(List.of(NdArray.of(new double[200], 200)), "v"));
+    ConversionException array =
+        assertThrows(
+            ConversionException.class,
+            () -> small.encode(List.of(NdArray.of(new double[200], 200)), "v"));
     assertEquals("v[0]", array.path());
     assertEquals("io.snakebridge.NdArray", array.javaType());
   }
@@ -238,41 +280,64 @@ class ValueWriterTest {
 
   @Test
   void namesMustMatchItems() {
-    assertThrows(IllegalArgumentException.class, () ->
-        Sections.WRITER.encodeTuple(new Object[] {1}, new String[] {"a", "b"}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Sections.WRITER.encodeTuple(new Object[] {1}, new String[] {"a", "b"}));
   }
 
   @Test
   void refusesKeysThatAreOneKeyInPython() {
-    List<List<Object>> clashes = List.of(
-        List.of(1, 1L), List.of(1L, 1.0), List.of(1.0, true), List.of(0.0, -0.0),
-        List.of(new byte[] {1, 2}, new byte[] {1, 2}), List.of(new BigDecimal("1.0"),
-            new BigDecimal("1.00")), List.of(new BigDecimal("0.5"), 0.5f),
-        List.of(BigInteger.TWO.pow(70), new BigDecimal(BigInteger.TWO.pow(70)).setScale(3)),
-        List.of(OffsetDateTime.of(2020, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC),
-            OffsetDateTime.of(2020, 1, 1, 13, 0, 0, 0, ZoneOffset.ofHours(1))),
-        List.of(OffsetTime.of(12, 0, 0, 0, ZoneOffset.UTC),
-            OffsetTime.of(13, 0, 0, 0, ZoneOffset.ofHours(1))),
-        List.of(PyTuple.of(1, "a"), PyTuple.of(1.0, 'a')), List.of(new PyComplex(2, 0), 2L),
-        Arrays.asList(null, PyNone.NONE));
+    List<List<Object>> clashes =
+        List.of(
+            List.of(1, 1L),
+            List.of(1L, 1.0),
+            List.of(1.0, true),
+            List.of(0.0, -0.0),
+            List.of(new byte[] {1, 2}, new byte[] {1, 2}),
+            List.of(new BigDecimal("1.0"), new BigDecimal("1.00")),
+            List.of(new BigDecimal("0.5"), 0.5f),
+            List.of(BigInteger.TWO.pow(70), new BigDecimal(BigInteger.TWO.pow(70)).setScale(3)),
+            List.of(
+                OffsetDateTime.of(2020, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC),
+                OffsetDateTime.of(2020, 1, 1, 13, 0, 0, 0, ZoneOffset.ofHours(1))),
+            List.of(
+                OffsetTime.of(12, 0, 0, 0, ZoneOffset.UTC),
+                OffsetTime.of(13, 0, 0, 0, ZoneOffset.ofHours(1))),
+            List.of(PyTuple.of(1, "a"), PyTuple.of(1.0, 'a')),
+            List.of(new PyComplex(2, 0), 2L),
+            Arrays.asList(null, PyNone.NONE));
     for (List<Object> clash : clashes) {
       Map<Object, Object> map = new LinkedHashMap<>();
       map.put("first", 0);
       map.put(clash.get(0), 1);
       map.put(clash.get(1), 2);
-      ConversionException e = assertThrows(ConversionException.class, () ->
-          Sections.WRITER.encodeTuple(new Object[] {List.of(map), Map.of()},
-              new String[] {"args", "kwargs"}), clash::toString);
+      ConversionException e =
+          assertThrows(
+              ConversionException.class,
+              () ->
+                  Sections.WRITER.encodeTuple(
+                      new Object[] {List.of(map), Map.of()}, new String[] {"args", "kwargs"}),
+              clash::toString);
       assertEquals("args[0]", e.path());
       assertTrue(e.getMessage().contains("distinct in Java but equal in Python"), e.getMessage());
       Set<Object> set = new java.util.LinkedHashSet<>(clash);
       assertEquals("value", refusal(set).path(), clash::toString);
     }
     Map<Object, Object> distinct = new LinkedHashMap<>();
-    for (Object key : List.of(1L, 1.5, "1", new byte[] {1}, new byte[] {2}, Double.NaN, Float.NaN,
-        new BigDecimal("1.01"), LocalDateTime.of(2020, 1, 1, 12, 0),
-        OffsetDateTime.of(2020, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC), PyTuple.of(1, 2),
-        new PyComplex(1, 1))) {
+    for (Object key :
+        List.of(
+            1L,
+            1.5,
+            "1",
+            new byte[] {1},
+            new byte[] {2},
+            Double.NaN,
+            Float.NaN,
+            new BigDecimal("1.01"),
+            LocalDateTime.of(2020, 1, 1, 12, 0),
+            OffsetDateTime.of(2020, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC),
+            PyTuple.of(1, 2),
+            new PyComplex(1, 1))) {
       distinct.put(key, key);
     }
     encode(distinct);
@@ -280,19 +345,24 @@ class ValueWriterTest {
 
   @Test
   void aCollectionChangedDuringEncodingIsAConversionException() {
-    for (List<Object> list : List.<List<Object>>of(new ArrayList<>(), new java.util.LinkedList<>())) {
+    for (List<Object> list :
+        List.<List<Object>>of(new ArrayList<>(), new java.util.LinkedList<>())) {
       Runnable function = () -> {};
       list.add(function);
       list.add("x");
-      LiveObjects growing = new LiveObjects() {
-        @Override
-        public long writeCallback(Object value) {
-          list.add("added meanwhile"); // as another thread could
-          return 1;
-        }
-      };
-      ConversionException e = assertThrows(ConversionException.class, () ->
-          new ValueWriter(CodecLimits.DEFAULT).encode(Map.of("k", list), "args", growing));
+      LiveObjects growing =
+          new LiveObjects() {
+            @Override
+            public long writeCallback(Object value) {
+              list.add("added meanwhile"); // as another thread could
+              return 1;
+            }
+          };
+      ConversionException e =
+          assertThrows(
+              ConversionException.class,
+              () ->
+                  new ValueWriter(CodecLimits.DEFAULT).encode(Map.of("k", list), "args", growing));
       assertTrue(e.getMessage().contains("modified while it was being encoded"), e.getMessage());
       assertEquals(list.getClass().getTypeName(), e.javaType());
       assertEquals("args[\"k\"]", e.path());

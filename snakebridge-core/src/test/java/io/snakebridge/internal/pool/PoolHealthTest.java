@@ -59,7 +59,8 @@ class PoolHealthTest {
 
   /** Options for recycling tests: heartbeats far apart, so jumps of the clock miss none. */
   private static PoolOptions.Builder quiet(int size) {
-    return TestPools.options(size).heartbeatInterval(Duration.ofHours(1))
+    return TestPools.options(size)
+        .heartbeatInterval(Duration.ofHours(1))
         .heartbeatTimeout(Duration.ofHours(1));
   }
 
@@ -74,7 +75,9 @@ class PoolHealthTest {
   @Test
   void anIdleWorkerThatAnswersPingsServesOn() throws Exception {
     PooledWorker worker = idleWorker(beating(), new FakeSpawner());
-    assertEquals(INTERVAL.toNanos(), pool.housekeep(ticker.read()),
+    assertEquals(
+        INTERVAL.toNanos(),
+        pool.housekeep(ticker.read()),
         "idle: the next step is the first heartbeat");
     ticker.advance(INTERVAL);
     pool.housekeep(ticker.read());
@@ -127,7 +130,9 @@ class PoolHealthTest {
     return running;
   }
 
-  /** Misses heartbeats for {@code timeouts} heartbeat timeouts, housekeeping as the watchdog would. */
+  /**
+   * Misses heartbeats for {@code timeouts} heartbeat timeouts, housekeeping as the watchdog would.
+   */
   private void missHeartbeats(int timeouts) throws Exception {
     ticker.advance(INTERVAL);
     pool.housekeep(ticker.read());
@@ -184,7 +189,9 @@ class PoolHealthTest {
     PooledWorker worker = silentWorker(pid -> ProcessProbe.UNKNOWN);
     runningCall(worker);
     missHeartbeats(1);
-    assertEquals(ExitReason.UNRESPONSIVE, worker.killReason(),
+    assertEquals(
+        ExitReason.UNRESPONSIVE,
+        worker.killReason(),
         "the rule without /proc: a missed heartbeat is a hang");
   }
 
@@ -209,8 +216,11 @@ class PoolHealthTest {
     assertEquals('T', ProcessProbe.parseState("4242 (a (b) c) T 1 4242"));
     assertEquals(ProcessProbe.UNKNOWN, ProcessProbe.parseState("garbage"));
     assertTrue(ProcessProbe.runs('R') && ProcessProbe.runs('S') && ProcessProbe.runs('D'));
-    assertFalse(ProcessProbe.runs('T') || ProcessProbe.runs('t') || ProcessProbe.runs('Z')
-        || ProcessProbe.runs(ProcessProbe.UNKNOWN));
+    assertFalse(
+        ProcessProbe.runs('T')
+            || ProcessProbe.runs('t')
+            || ProcessProbe.runs('Z')
+            || ProcessProbe.runs(ProcessProbe.UNKNOWN));
     char self = ProcessProbe.SYSTEM.state(ProcessHandle.current().pid());
     if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/stat"))) {
       assertTrue(ProcessProbe.runs(self), "this JVM runs: " + self);
@@ -252,8 +262,8 @@ class PoolHealthTest {
 
   @Test
   void aWorkerDueForRecyclingFinishesItsCallFirstWhileItsReplacementStarts() throws Exception {
-    PooledWorker worker = idleWorker(
-        quiet(1).maxWorkerLifetime(Duration.ofSeconds(100)), new FakeSpawner());
+    PooledWorker worker =
+        idleWorker(quiet(1).maxWorkerLifetime(Duration.ofSeconds(100)), new FakeSpawner());
     CallLease running = TestPools.lease(pool, ticker, Duration.ofHours(1)); // a long call
     assertSame(worker, running.worker());
     ticker.advance(Duration.ofSeconds(89));
@@ -277,16 +287,30 @@ class PoolHealthTest {
   void aWorkerHoldingLiveObjectsIsRecycledOnceTheyAreReleased() throws Exception {
     PooledWorker worker = idleWorker(quiet(1).maxCallsPerWorker(2), new FakeSpawner());
     worker.refAdded(); // a session's object now lives there
-    CallLease lease = pool.leaseTarget(worker, io.snakebridge.Affinity.STRICT_QUEUE,
-        ticker.read() + TIMEOUT.toNanos(), TIMEOUT, "s", null, null);
+    CallLease lease =
+        pool.leaseTarget(
+            worker,
+            io.snakebridge.Affinity.STRICT_QUEUE,
+            ticker.read() + TIMEOUT.toNanos(),
+            TIMEOUT,
+            "s",
+            null,
+            null);
     pool.release(lease);
     assertTrue(worker.retiring != null, "due after its second call");
     assertFalse(worker.isGone(), "but it holds a live object");
     CallLease other = lease();
     assertNotSame(worker, other.worker(), "it takes no new call");
     pool.release(other);
-    CallLease again = pool.leaseTarget(worker, io.snakebridge.Affinity.STRICT_QUEUE,
-        ticker.read() + TIMEOUT.toNanos(), TIMEOUT, "s", null, null);
+    CallLease again =
+        pool.leaseTarget(
+            worker,
+            io.snakebridge.Affinity.STRICT_QUEUE,
+            ticker.read() + TIMEOUT.toNanos(),
+            TIMEOUT,
+            "s",
+            null,
+            null);
     assertSame(worker, again.worker(), "calls that must run there still do");
     pool.release(again);
     worker.refRemoved();
@@ -297,8 +321,12 @@ class PoolHealthTest {
 
   @Test
   void aWorkerHoldingLiveObjectsIsRecycledAnywayAfterTheRecycleTimeout() throws Exception {
-    PooledWorker worker = idleWorker(quiet(1).maxWorkerLifetime(Duration.ofSeconds(10))
-        .recycleTimeout(Duration.ofSeconds(60)), new FakeSpawner());
+    PooledWorker worker =
+        idleWorker(
+            quiet(1)
+                .maxWorkerLifetime(Duration.ofSeconds(10))
+                .recycleTimeout(Duration.ofSeconds(60)),
+            new FakeSpawner());
     worker.refAdded();
     ticker.advance(Duration.ofSeconds(12));
     pool.housekeep(ticker.read());
@@ -313,12 +341,15 @@ class PoolHealthTest {
 
   @Test
   void residentMemoryIsReadFromProcStatus() {
-    assertEquals(OptionalLong.of(12_345L * 1024), ProcessMemory.parseVmRss(
-        "Name:\tpython3\nVmPeak:\t  99999 kB\nVmRSS:\t   12345 kB\nThreads:\t3\n"));
+    assertEquals(
+        OptionalLong.of(12_345L * 1024),
+        ProcessMemory.parseVmRss(
+            "Name:\tpython3\nVmPeak:\t  99999 kB\nVmRSS:\t   12345 kB\nThreads:\t3\n"));
     assertEquals(OptionalLong.empty(), ProcessMemory.parseVmRss("Name:\tzombie\n"));
     if (ProcessMemory.available()) {
-      assertTrue(ProcessMemory.residentBytes(ProcessHandle.current().pid()).getAsLong()
-          > 1024 * 1024, "this JVM uses more than a MiB");
+      assertTrue(
+          ProcessMemory.residentBytes(ProcessHandle.current().pid()).getAsLong() > 1024 * 1024,
+          "this JVM uses more than a MiB");
     }
   }
 }

@@ -53,8 +53,8 @@ class PoolQueueTest {
 
   private Future<CallLease> waiter(CallControl control, String name) throws InterruptedException {
     int before = pool.stats().waiting();
-    Future<CallLease> future = threads.submit(
-        () -> pool.lease(ticker.read() + TIMEOUT.toNanos(), TIMEOUT, control, name));
+    Future<CallLease> future =
+        threads.submit(() -> pool.lease(ticker.read() + TIMEOUT.toNanos(), TIMEOUT, control, name));
     Await.value("the caller in line", pool::stats, s -> s.waiting() != before);
     return future;
   }
@@ -66,16 +66,20 @@ class PoolQueueTest {
     List<Future<?>> callers = new ArrayList<>();
     for (String name : List.of("first", "second", "third")) {
       Future<CallLease> lease = waiter(null, name);
-      callers.add(threads.submit(() -> {
-        CallLease mine = lease.get();
-        served.add(name);
-        pool.release(mine);
-        return null;
-      }));
+      callers.add(
+          threads.submit(
+              () -> {
+                CallLease mine = lease.get();
+                served.add(name);
+                pool.release(mine);
+                return null;
+              }));
     }
     assertEquals(3, pool.stats().waiting());
-    assertEquals(List.of("callQueued default first", "callQueued default second",
-        "callQueued default third"), events.events("callQueued"));
+    assertEquals(
+        List.of(
+            "callQueued default first", "callQueued default second", "callQueued default third"),
+        events.events("callQueued"));
     pool.release(busy);
     for (Future<?> caller : callers) {
       caller.get(5, TimeUnit.SECONDS);
@@ -100,11 +104,12 @@ class PoolQueueTest {
   void pastMaxWaitersACallFailsAtOnceWithThePoolState() throws Exception {
     oneBusyWorker(TestPools.options(1).maxWaiters(1));
     Future<CallLease> waiting = waiter(null, "w");
-    PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-        () -> TestPools.lease(pool, ticker, TIMEOUT));
+    PoolExhaustedException e =
+        assertThrows(PoolExhaustedException.class, () -> TestPools.lease(pool, ticker, TIMEOUT));
     assertTrue(e.getMessage().contains("maxWaiters is 1"), e.getMessage());
-    assertTrue(e.getMessage().contains(
-        "pool size 1, 1 busy, 0 idle, 0 starting, 1 waiting"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("pool size 1, 1 busy, 0 idle, 0 starting, 1 waiting"),
+        e.getMessage());
     pool.release(busy);
     pool.release(waiting.get(5, TimeUnit.SECONDS));
   }
@@ -122,13 +127,14 @@ class PoolQueueTest {
     oneBusyWorker(TestPools.options(1).acquireTimeout(Duration.ofMillis(100)));
     Future<CallLease> waiting = waiter(null, "w");
     ticker.advance(Duration.ofMillis(150));
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> waiting.get(5, TimeUnit.SECONDS));
-    PoolExhaustedException exhausted = assertInstanceOf(PoolExhaustedException.class,
-        e.getCause());
-    assertTrue(exhausted.getMessage().contains("within the acquire timeout PT0.1S"),
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
+    PoolExhaustedException exhausted = assertInstanceOf(PoolExhaustedException.class, e.getCause());
+    assertTrue(
+        exhausted.getMessage().contains("within the acquire timeout PT0.1S"),
         exhausted.getMessage());
-    assertTrue(exhausted.getMessage().contains("1 busy, 0 idle, 0 starting, 1 waiting"),
+    assertTrue(
+        exhausted.getMessage().contains("1 busy, 0 idle, 0 starting, 1 waiting"),
         exhausted.getMessage());
     pool.release(busy);
     assertEquals(0, pool.stats().waiting());
@@ -138,12 +144,18 @@ class PoolQueueTest {
   @Test
   void aQueuedCallPastItsDeadlineTimesOutAndNeverRunsLater() throws Exception {
     oneBusyWorker(TestPools.options(1));
-    Future<CallLease> waiting = threads.submit(() -> pool.lease(
-        ticker.read() + TimeUnit.MILLISECONDS.toNanos(100), Duration.ofMillis(100), null, null));
+    Future<CallLease> waiting =
+        threads.submit(
+            () ->
+                pool.lease(
+                    ticker.read() + TimeUnit.MILLISECONDS.toNanos(100),
+                    Duration.ofMillis(100),
+                    null,
+                    null));
     Await.value("the caller in line", pool::stats, s -> s.waiting() != 0);
     ticker.advance(Duration.ofMillis(150));
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> waiting.get(5, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
     assertInstanceOf(CallTimeoutException.class, e.getCause());
     pool.release(busy);
     assertEquals(1, pool.stats().idle(), "the freed worker went to nobody");
@@ -156,12 +168,14 @@ class PoolQueueTest {
     Future<CallLease> waiting = waiter(control, "w");
     Future<CallLease> next = waiter(null, "next");
     control.cancel(false);
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> waiting.get(5, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
     assertInstanceOf(CancellationException.class, e.getCause());
     assertEquals(1, pool.stats().waiting());
     pool.release(busy);
-    assertSame(busy.worker(), next.get(5, TimeUnit.SECONDS).worker(),
+    assertSame(
+        busy.worker(),
+        next.get(5, TimeUnit.SECONDS).worker(),
         "the worker went to the next caller, not to the cancelled one");
   }
 
@@ -170,7 +184,8 @@ class PoolQueueTest {
     oneBusyWorker(TestPools.options(1));
     CallControl control = new CallControl();
     control.cancel(true);
-    assertThrows(CancellationException.class,
+    assertThrows(
+        CancellationException.class,
         () -> pool.lease(ticker.read() + TIMEOUT.toNanos(), TIMEOUT, control, null));
     assertEquals(0, pool.stats().waiting());
     pool.release(busy);

@@ -71,20 +71,27 @@ class TargetedLeaseTest {
   }
 
   private Future<CallLease> targeted(PooledWorker target, long deadline) {
-    return threads.submit(() -> pool.leaseTarget(target, Affinity.STRICT_QUEUE, deadline,
-        TIMEOUT, "s1", null, null));
+    return threads.submit(
+        () -> pool.leaseTarget(target, Affinity.STRICT_QUEUE, deadline, TIMEOUT, "s1", null, null));
   }
 
   /** Waits until {@code count} threads are parked in the pool, waiting for a worker. */
   private static void awaitParked(int count) {
-    Await.until(count + " threads parked in the pool", () -> Thread.getAllStackTraces().keySet()
-        .stream()
-        .filter(t -> t.getState() == Thread.State.TIMED_WAITING)
-        .filter(t -> java.util.Arrays.stream(t.getStackTrace())
-            .anyMatch(f -> f.getMethodName().equals("awaitTargetLocked")
-                || (f.getMethodName().equals("awaitLocked")
-                && f.getClassName().endsWith("PoolWaits"))))
-        .count() >= count);
+    Await.until(
+        count + " threads parked in the pool",
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getState() == Thread.State.TIMED_WAITING)
+                    .filter(
+                        t ->
+                            java.util.Arrays.stream(t.getStackTrace())
+                                .anyMatch(
+                                    f ->
+                                        f.getMethodName().equals("awaitTargetLocked")
+                                            || (f.getMethodName().equals("awaitLocked")
+                                                && f.getClassName().endsWith("PoolWaits"))))
+                    .count()
+                >= count);
   }
 
   @Test
@@ -109,8 +116,8 @@ class TargetedLeaseTest {
 
   @Test
   void failFastThrowsAtOnceWhenTheTargetIsBusy() {
-    WorkerBusyException e = assertThrows(WorkerBusyException.class,
-        () -> target(a, Affinity.STRICT_FAIL_FAST));
+    WorkerBusyException e =
+        assertThrows(WorkerBusyException.class, () -> target(a, Affinity.STRICT_FAIL_FAST));
     assertEquals("target-1", e.workerId());
     assertEquals("s1", e.sessionId());
     assertTrue(e.getMessage().contains("is running another call"), e.getMessage());
@@ -139,10 +146,11 @@ class TargetedLeaseTest {
     Future<CallLease> late = targeted(a, ticker.read() + TimeUnit.MILLISECONDS.toNanos(20));
     awaitParked(1);
     ticker.advance(Duration.ofSeconds(1));
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> late.get(5, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof CallTimeoutException, e.getCause().toString());
-    assertTrue(e.getCause().getMessage().contains("holds the objects of session s1"),
+    assertTrue(
+        e.getCause().getMessage().contains("holds the objects of session s1"),
         e.getCause().getMessage());
     pool.release(leaseA);
     assertSame(a, any().worker(), "not kept for a caller who left");

@@ -17,17 +17,41 @@ public final class TestPools {
   }
 
   /** A default pool of runtime {@code name}, reporting to {@code listener}. */
-  public static WorkerPool pool(String name, PoolOptions options, WorkerSpawner spawner,
-      Ticker ticker, EventListener listener) {
-    return new WorkerPool(name, CallOptions.DEFAULT_POOL, options, spawner, ticker, listener,
+  public static WorkerPool pool(
+      String name,
+      PoolOptions options,
+      WorkerSpawner spawner,
+      Ticker ticker,
+      EventListener listener) {
+    return new WorkerPool(
+        name,
+        CallOptions.DEFAULT_POOL,
+        options,
+        spawner,
+        ticker,
+        listener,
         (worker, process) -> {});
   }
 
-  /** A default pool of runtime {@code name} that reads workers' process states from {@code probe}. */
-  static WorkerPool pool(String name, PoolOptions options, WorkerSpawner spawner, Ticker ticker,
-      EventListener listener, ProcessProbe probe) {
-    return new WorkerPool(name, CallOptions.DEFAULT_POOL, options, spawner, ticker, listener,
-        (worker, process) -> {}, probe);
+  /**
+   * A default pool of runtime {@code name} that reads workers' process states from {@code probe}.
+   */
+  static WorkerPool pool(
+      String name,
+      PoolOptions options,
+      WorkerSpawner spawner,
+      Ticker ticker,
+      EventListener listener,
+      ProcessProbe probe) {
+    return new WorkerPool(
+        name,
+        CallOptions.DEFAULT_POOL,
+        options,
+        spawner,
+        ticker,
+        listener,
+        (worker, process) -> {},
+        probe);
   }
 
   /** Options for a pool of {@code size}, with a 30 s start-up timeout. */

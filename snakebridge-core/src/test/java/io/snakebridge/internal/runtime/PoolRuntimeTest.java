@@ -48,8 +48,10 @@ import org.junit.jupiter.api.Timeout;
 class PoolRuntimeTest {
   private RealRuntime runtime;
   private final RecordingEventListener events = new RecordingEventListener();
+
   /** Calls the scripts keep unanswered until the test answers them. */
   private final BlockingQueue<ScriptedWorker.Call> held = new LinkedBlockingQueue<>();
+
   /** "worker-pid:function" of every CALL the workers received. */
   private final List<String> received = new CopyOnWriteArrayList<>();
 
@@ -69,23 +71,27 @@ class PoolRuntimeTest {
         call.reply(call.worker().process().pid());
         break;
       case "fail":
-        call.error(ScriptedWorker.pythonError("builtins.ValueError", "nope",
-            "builtins.ValueError", "builtins.Exception"));
+        call.error(
+            ScriptedWorker.pythonError(
+                "builtins.ValueError", "nope", "builtins.ValueError", "builtins.Exception"));
         break;
       default:
         call.reply(call.target());
     }
   }
 
-  private RealRuntime runtime(PoolOptions.Builder defaults, Map<String, PoolOptions> named,
+  private RealRuntime runtime(
+      PoolOptions.Builder defaults,
+      Map<String, PoolOptions> named,
       Function<String, WorkerSpawner> spawners) {
     RuntimeSettings settings = new RuntimeSettings();
     settings.name("unit");
     settings.pool(CallOptions.DEFAULT_POOL, defaults.build());
     named.forEach(settings::pool);
     settings.eventListener(events);
-    runtime = new RealRuntime(settings.toConfig(), spawners, Ticker.SYSTEM,
-        FakeRuntimes.refsWithoutRuntime());
+    runtime =
+        new RealRuntime(
+            settings.toConfig(), spawners, Ticker.SYSTEM, FakeRuntimes.refsWithoutRuntime());
     return runtime;
   }
 
@@ -162,12 +168,19 @@ class PoolRuntimeTest {
   void aBusyWorkerThatAnswersHeartbeatsIsNeverTakenForHung() throws Exception {
     FakeSpawner spawner = spawner(worker -> {});
     // Answers may be late on a busy machine: the timeout is far beyond any such delay.
-    runtime(PoolOptions.builder().size(1).heartbeatInterval(Duration.ofMillis(20))
-        .heartbeatTimeout(Duration.ofSeconds(30)), Map.of(), name -> spawner);
+    runtime(
+        PoolOptions.builder()
+            .size(1)
+            .heartbeatInterval(Duration.ofMillis(20))
+            .heartbeatTimeout(Duration.ofSeconds(30)),
+        Map.of(),
+        name -> spawner);
     CompletableFuture<Object> running = callAsync("hold");
     ScriptedWorker.Call call = held.poll(5, TimeUnit.SECONDS);
-    waitFor(() -> call.worker().received().stream().filter(k -> k == FrameKind.PING).count()
-        >= 5); // a long call: five heartbeats, each answered
+    waitFor(
+        () ->
+            call.worker().received().stream().filter(k -> k == FrameKind.PING).count()
+                >= 5); // a long call: five heartbeats, each answered
     call.reply("done");
     assertEquals("done", running.get(5, TimeUnit.SECONDS));
     assertEquals(0, runtime.poolStats("default").crashes());
@@ -176,10 +189,15 @@ class PoolRuntimeTest {
   @Test
   void aWorkerThatStopsAnsweringDuringACallIsKilledAndItsCallerToldWhy() {
     FakeSpawner spawner = spawner(ScriptedWorker::ignorePings);
-    runtime(PoolOptions.builder().size(1).heartbeatInterval(Duration.ofMillis(50))
-        .heartbeatTimeout(Duration.ofMillis(200)), Map.of(), name -> spawner);
-    WorkerCrashedException e = assertThrows(WorkerCrashedException.class,
-        () -> call("hold", CallOptions.defaults()));
+    runtime(
+        PoolOptions.builder()
+            .size(1)
+            .heartbeatInterval(Duration.ofMillis(50))
+            .heartbeatTimeout(Duration.ofMillis(200)),
+        Map.of(),
+        name -> spawner);
+    WorkerCrashedException e =
+        assertThrows(WorkerCrashedException.class, () -> call("hold", CallOptions.defaults()));
     assertTrue(e.getMessage().contains("stopped answering heartbeats"), e.getMessage());
     assertEquals("unit-1", e.workerId());
     PoolStats stats = runtime.poolStats("default");
@@ -192,13 +210,19 @@ class PoolRuntimeTest {
   @Test
   void anIdempotentCallIsRetriedOnceOnAnotherWorkerAfterACrash() {
     List<ScriptedWorker> workers = new CopyOnWriteArrayList<>();
-    FakeSpawner spawner = spawner(worker -> workers.add(worker.onCall(call -> {
-      if (call.target().equals("flaky") && workers.indexOf(call.worker()) == 0) {
-        call.worker().crash(3, "the first worker dies");
-      } else {
-        script(call);
-      }
-    })));
+    FakeSpawner spawner =
+        spawner(
+            worker ->
+                workers.add(
+                    worker.onCall(
+                        call -> {
+                          if (call.target().equals("flaky")
+                              && workers.indexOf(call.worker()) == 0) {
+                            call.worker().crash(3, "the first worker dies");
+                          } else {
+                            script(call);
+                          }
+                        })));
     runtime(PoolOptions.builder().size(1), Map.of(), name -> spawner);
     assertEquals("flaky", call("flaky", CallOptions.defaults().idempotent(true)));
     assertEquals(2, workers.size());
@@ -210,25 +234,36 @@ class PoolRuntimeTest {
   void aCallThatIsNotIdempotentIsNotRetried() {
     oneWorker(worker -> {});
     assertThrows(WorkerCrashedException.class, () -> call("crash", CallOptions.defaults()));
-    assertThrows(WorkerCrashedException.class,
-        () -> call("crash", CallOptions.defaults().idempotent(true)), "crashes twice: fails");
-    assertEquals(3, received.stream().filter(r -> r.endsWith(":crash")).count(),
+    assertThrows(
+        WorkerCrashedException.class,
+        () -> call("crash", CallOptions.defaults().idempotent(true)),
+        "crashes twice: fails");
+    assertEquals(
+        3,
+        received.stream().filter(r -> r.endsWith(":crash")).count(),
         "one try, then a try and one retry");
   }
 
   @Test
   void crashRetriesSetsHowManyTimesAnIdempotentCallRunsAgain() {
     FakeSpawner spawner = spawner(worker -> {});
-    runtime(PoolOptions.builder().size(1).crashRetries(3),
-        Map.of("none", PoolOptions.builder().size(1).crashRetries(0).build()), name -> spawner);
-    WorkerCrashedException e = assertThrows(WorkerCrashedException.class,
-        () -> call("crash", CallOptions.defaults().idempotent(true)));
-    assertEquals(4, received.stream().filter(r -> r.endsWith(":crash")).count(),
+    runtime(
+        PoolOptions.builder().size(1).crashRetries(3),
+        Map.of("none", PoolOptions.builder().size(1).crashRetries(0).build()),
+        name -> spawner);
+    WorkerCrashedException e =
+        assertThrows(
+            WorkerCrashedException.class,
+            () -> call("crash", CallOptions.defaults().idempotent(true)));
+    assertEquals(
+        4,
+        received.stream().filter(r -> r.endsWith(":crash")).count(),
         "one try and three retries");
     assertEquals(4, received.stream().distinct().count(), "each on another worker");
     assertTrue(e.getMessage().contains("crashing on purpose"), e.getMessage());
     received.clear();
-    assertThrows(WorkerCrashedException.class,
+    assertThrows(
+        WorkerCrashedException.class,
         () -> call("crash", CallOptions.defaults().idempotent(true).pool("none")));
     assertEquals(1, received.size(), "0 turns retries off");
   }
@@ -236,10 +271,12 @@ class PoolRuntimeTest {
   @Test
   void anIdempotentCallIsNotRetriedAfterAPythonErrorOrATimeout() {
     oneWorker(worker -> {});
-    assertThrows(PythonException.class,
-        () -> call("fail", CallOptions.defaults().idempotent(true)));
-    assertThrows(io.snakebridge.CallTimeoutException.class, () -> call("hold",
-        CallOptions.defaults().idempotent(true).timeout(Duration.ofMillis(100))));
+    assertThrows(
+        PythonException.class, () -> call("fail", CallOptions.defaults().idempotent(true)));
+    assertThrows(
+        io.snakebridge.CallTimeoutException.class,
+        () ->
+            call("hold", CallOptions.defaults().idempotent(true).timeout(Duration.ofMillis(100))));
     assertEquals(1, received.stream().filter(r -> r.endsWith(":fail")).count());
     assertEquals(1, received.stream().filter(r -> r.endsWith(":hold")).count());
   }
@@ -248,8 +285,12 @@ class PoolRuntimeTest {
   void anIdempotentCallPassingObjectsOfTheCrashedWorkerLosesTheSessionInsteadOfMovingIt() {
     oneWorker(worker -> {});
     PyRef thing = (PyRef) call("make", CallOptions.defaults());
-    SessionLostException e = assertThrows(SessionLostException.class, () -> runtime.call(
-        "m", "crash", List.of(thing), CallOptions.defaults().idempotent(true)));
+    SessionLostException e =
+        assertThrows(
+            SessionLostException.class,
+            () ->
+                runtime.call(
+                    "m", "crash", List.of(thing), CallOptions.defaults().idempotent(true)));
     assertInstanceOf(WorkerCrashedException.class, e.getCause());
     assertEquals("unit-1", e.workerId());
     assertEquals(1, received.stream().filter(r -> r.endsWith(":crash")).count(), "no retry");
@@ -261,7 +302,8 @@ class PoolRuntimeTest {
   void callsRunInThePoolTheyNameAndObjectsStayInTheirPool() {
     FakeSpawner main = spawner(worker -> {});
     FakeSpawner other = spawner(worker -> {});
-    runtime(PoolOptions.builder().size(1),
+    runtime(
+        PoolOptions.builder().size(1),
         Map.of("other", PoolOptions.builder().size(1).build()),
         name -> name.equals("other") ? other : main);
     long mainPid = (Long) call("where", CallOptions.defaults());
@@ -269,25 +311,33 @@ class PoolRuntimeTest {
     assertEquals(main.spawned().get(0).process().pid(), mainPid);
     assertEquals(other.spawned().get(0).process().pid(), otherPid);
     PyRef thing = (PyRef) call("make", CallOptions.defaults().pool("other"));
-    assertEquals(otherPid, runtime.callMethod(thing, "where", List.of(), CallOptions.defaults()),
+    assertEquals(
+        otherPid,
+        runtime.callMethod(thing, "where", List.of(), CallOptions.defaults()),
         "a reference's calls run in its pool whatever the options say");
     assertEquals(otherPid, runtime.call("m", "where", List.of(thing), CallOptions.defaults()));
     events.events().clear();
     call("where", CallOptions.defaults().pool("other"));
-    assertTrue(events.events().contains("callAcquired other unit-other-1 m.where"),
+    assertTrue(
+        events.events().contains("callAcquired other unit-other-1 m.where"),
         events.events().toString());
   }
 
   @Test
   void anUnknownPoolIsRejectedNamingTheKnownOnes() {
     FakeSpawner spawner = spawner(worker -> {});
-    runtime(PoolOptions.builder().size(1), Map.of("gpu", PoolOptions.builder().size(1).build()),
+    runtime(
+        PoolOptions.builder().size(1),
+        Map.of("gpu", PoolOptions.builder().size(1).build()),
         name -> spawner);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> call("where", CallOptions.defaults().pool("nope")));
-    assertEquals("unknown pool 'nope': runtime 'unit' has the pools 'default', 'gpu'",
-        e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> call("where", CallOptions.defaults().pool("nope")));
+    assertEquals(
+        "unknown pool 'nope': runtime 'unit' has the pools 'default', 'gpu'", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
         () -> runtime.callAsync("m", "f", List.of(), CallOptions.defaults().pool("nope")));
     assertThrows(IllegalArgumentException.class, () -> runtime.poolStats("nope"));
   }
@@ -299,10 +349,14 @@ class PoolRuntimeTest {
     for (int i = 0; i < 10; i++) {
       broken.failNext(new SnakeBridgeException("no such interpreter"));
     }
-    runtime(PoolOptions.builder().size(1), Map.of("broken", PoolOptions.builder().size(2).build()),
+    runtime(
+        PoolOptions.builder().size(1),
+        Map.of("broken", PoolOptions.builder().size(2).build()),
         name -> name.equals("broken") ? broken : main);
-    PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-        () -> call("where", CallOptions.defaults().pool("broken")));
+    PoolExhaustedException e =
+        assertThrows(
+            PoolExhaustedException.class,
+            () -> call("where", CallOptions.defaults().pool("broken")));
     assertEquals("no such interpreter", e.getCause().getMessage());
     assertTrue(e.getMessage().contains("pool 'broken'"), e.getMessage());
     assertEquals("fine", call("fine", CallOptions.defaults()));
@@ -316,10 +370,10 @@ class PoolRuntimeTest {
   void aWorkerWithTwoThreadsRunsTwoCallsAtOnceAndRepliesMayComeInAnyOrder() throws Exception {
     FakeSpawner spawner = spawner(worker -> {});
     runtime(PoolOptions.builder().size(1).threadsPerWorker(2), Map.of(), name -> spawner);
-    CompletableFuture<Object> a = runtime.callAsync("m", "hold", List.of("a"),
-        CallOptions.defaults());
-    CompletableFuture<Object> b = runtime.callAsync("m", "hold", List.of("b"),
-        CallOptions.defaults());
+    CompletableFuture<Object> a =
+        runtime.callAsync("m", "hold", List.of("a"), CallOptions.defaults());
+    CompletableFuture<Object> b =
+        runtime.callAsync("m", "hold", List.of("b"), CallOptions.defaults());
     ScriptedWorker.Call first = held.poll(5, TimeUnit.SECONDS);
     ScriptedWorker.Call second = held.poll(5, TimeUnit.SECONDS);
     assertSame(first.worker(), second.worker(), "both calls are on the one worker at once");
@@ -338,11 +392,16 @@ class PoolRuntimeTest {
     oneWorker(worker -> {});
     call("ok", CallOptions.defaults());
     assertThrows(PythonException.class, () -> call("fail", CallOptions.defaults()));
-    assertEquals(List.of(
-        "callStart default m.ok", "callQueued default m.ok", // it waited for the first start
-        "callAcquired default unit-1 m.ok", "callEnd default unit-1 m.ok",
-        "callStart default m.fail", "callAcquired default unit-1 m.fail",
-        "callFailed default m.fail PythonException"), events.events("call"));
+    assertEquals(
+        List.of(
+            "callStart default m.ok",
+            "callQueued default m.ok", // it waited for the first start
+            "callAcquired default unit-1 m.ok",
+            "callEnd default unit-1 m.ok",
+            "callStart default m.fail",
+            "callAcquired default unit-1 m.fail",
+            "callFailed default m.fail PythonException"),
+        events.events("call"));
     PoolStats stats = runtime.poolStats("default");
     assertEquals(2, stats.calls());
     assertEquals(1, stats.failures());
@@ -356,14 +415,16 @@ class PoolRuntimeTest {
     RuntimeSettings settings = new RuntimeSettings();
     settings.name("unit");
     settings.poolSize(1);
-    settings.eventListener(new io.snakebridge.EventListener() {
-      @Override
-      public void callStart(String pool, String target) {
-        throw new IllegalStateException("a broken listener");
-      }
-    });
-    runtime = new RealRuntime(settings.toConfig(), spawner, Ticker.SYSTEM,
-        FakeRuntimes.refsWithoutRuntime());
+    settings.eventListener(
+        new io.snakebridge.EventListener() {
+          @Override
+          public void callStart(String pool, String target) {
+            throw new IllegalStateException("a broken listener");
+          }
+        });
+    runtime =
+        new RealRuntime(
+            settings.toConfig(), spawner, Ticker.SYSTEM, FakeRuntimes.refsWithoutRuntime());
     assertEquals("ok", call("ok", CallOptions.defaults()));
   }
 

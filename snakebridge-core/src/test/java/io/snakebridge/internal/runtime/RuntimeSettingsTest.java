@@ -32,7 +32,8 @@ class RuntimeSettingsTest {
     RuntimeSettings facade = new RuntimeSettings();
     facade.python("python3");
     facade.pythonHint("name an interpreter with SNAKEBRIDGE_PYTHON");
-    assertEquals("name an interpreter with SNAKEBRIDGE_PYTHON",
+    assertEquals(
+        "name an interpreter with SNAKEBRIDGE_PYTHON",
         facade.toConfig().pythonHints().get(CallOptions.DEFAULT_POOL));
 
     RuntimeSettings given = new RuntimeSettings();

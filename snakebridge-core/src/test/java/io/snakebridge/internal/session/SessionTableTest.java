@@ -41,6 +41,7 @@ class SessionTableTest {
   private WorkerPool pool;
   private PooledWorker worker;
   private SessionTable table;
+
   /** The whole-session releases the table asked for, as {@code session@worker}. */
   private final List<String> sessionReleases = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -50,10 +51,14 @@ class SessionTableTest {
     CallLease lease = TestPools.lease(pool, ticker, Duration.ofSeconds(5));
     worker = lease.worker();
     pool.release(lease);
-    table = new SessionTable("table", FakeRuntimes.refsWithoutRuntime(), ticker,
-        new ValueWriter(CodecLimits.DEFAULT),
-        (state, worker) -> sessionReleases.add(state.id() + "@" + worker.id()),
-        Runnable::run);
+    table =
+        new SessionTable(
+            "table",
+            FakeRuntimes.refsWithoutRuntime(),
+            ticker,
+            new ValueWriter(CodecLimits.DEFAULT),
+            (state, worker) -> sessionReleases.add(state.id() + "@" + worker.id()),
+            Runnable::run);
   }
 
   @AfterEach
@@ -103,7 +108,9 @@ class SessionTableTest {
     // The worker returned the same object again before housekeeping ran.
     PyRef again = table.intern(state, worker, "r1", "m.T", "m", false);
     table.housekeep(ticker.read());
-    assertEquals(List.of(List.of("s", Map.of("r1", 1L))), releases(1),
+    assertEquals(
+        List.of(List.of("s", Map.of("r1", 1L))),
+        releases(1),
         "only the collected copy's read is given back: the worker keeps a count of 1");
     assertSame(worker, table.workerOf(again, state), "the new PyRef is still registered");
   }
@@ -142,10 +149,12 @@ class SessionTableTest {
   @Test
   void theSessionOfAnEndedThreadEndsAtTheNextScan() throws Exception {
     SessionState[] auto = new SessionState[1];
-    Thread thread = new Thread(() -> {
-      auto[0] = table.auto();
-      table.intern(auto[0], worker, "r1", "m.T", "m", false);
-    });
+    Thread thread =
+        new Thread(
+            () -> {
+              auto[0] = table.auto();
+              table.intern(auto[0], worker, "r1", "m.T", "m", false);
+            });
     thread.start();
     thread.join();
     table.housekeep(ticker.read());

@@ -25,36 +25,41 @@ class FrameReaderFuzzTest {
   @Test
   void randomBytesGiveFramesOrClearErrors() {
     Random random = new Random(20240229L);
-    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-      for (int round = 0; round < ROUNDS; round++) {
-        byte[] bytes = new byte[random.nextInt(64)];
-        random.nextBytes(bytes);
-        if (random.nextBoolean() && bytes.length >= 8) {
-          bytes[0] = 0; // plausible lengths reach the body checks more often
-          bytes[1] = 0;
-          bytes[4] = (byte) (1 + random.nextInt(8));
-        }
-        readAll(bytes);
-      }
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> {
+          for (int round = 0; round < ROUNDS; round++) {
+            byte[] bytes = new byte[random.nextInt(64)];
+            random.nextBytes(bytes);
+            if (random.nextBoolean() && bytes.length >= 8) {
+              bytes[0] = 0; // plausible lengths reach the body checks more often
+              bytes[1] = 0;
+              bytes[4] = (byte) (1 + random.nextInt(8));
+            }
+            readAll(bytes);
+          }
+        });
   }
 
   @Test
   void truncatedAndCorruptedFramesGiveClearErrors() {
     Random random = new Random(7L);
-    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-      for (int round = 0; round < ROUNDS; round++) {
-        byte[] body = new byte[random.nextInt(200)];
-        random.nextBytes(body);
-        int kind = 1 + random.nextInt(4);
-        byte[] valid = FrameReaderTest.frame(12 + body.length, kind, 0, 0, random.nextLong(), body);
-        byte[] mutated = Arrays.copyOf(valid, random.nextInt(valid.length + 1));
-        if (mutated.length > 0 && random.nextBoolean()) {
-          mutated[random.nextInt(mutated.length)] ^= (byte) (1 + random.nextInt(255));
-        }
-        readAll(mutated);
-      }
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> {
+          for (int round = 0; round < ROUNDS; round++) {
+            byte[] body = new byte[random.nextInt(200)];
+            random.nextBytes(body);
+            int kind = 1 + random.nextInt(4);
+            byte[] valid =
+                FrameReaderTest.frame(12 + body.length, kind, 0, 0, random.nextLong(), body);
+            byte[] mutated = Arrays.copyOf(valid, random.nextInt(valid.length + 1));
+            if (mutated.length > 0 && random.nextBoolean()) {
+              mutated[random.nextInt(mutated.length)] ^= (byte) (1 + random.nextInt(255));
+            }
+            readAll(mutated);
+          }
+        });
   }
 
   private static void readAll(byte[] bytes) {

@@ -19,8 +19,13 @@ import org.junit.jupiter.api.Test;
 class FrameReaderTest {
   static byte[] frame(long length, int kind, int flags, int reserved, long id, byte[] body) {
     ByteBuffer buffer = ByteBuffer.allocate(16 + body.length);
-    buffer.putInt((int) length).put((byte) kind).put((byte) flags).putShort((short) reserved)
-        .putLong(id).put(body);
+    buffer
+        .putInt((int) length)
+        .put((byte) kind)
+        .put((byte) flags)
+        .putShort((short) reserved)
+        .putLong(id)
+        .put(body);
     return buffer.array();
   }
 
@@ -64,8 +69,8 @@ class FrameReaderTest {
   @Test
   void rejectsALengthAboveTheLimitBeforeReadingTheBody() {
     CountingStream in = new CountingStream(frame(0x7fff_ffffL, 3, 0, 0, 1, new byte[0]));
-    FrameFormatException e = assertThrows(
-        FrameFormatException.class, () -> new FrameReader(in, 1 << 20).read());
+    FrameFormatException e =
+        assertThrows(FrameFormatException.class, () -> new FrameReader(in, 1 << 20).read());
     assertTrue(e.getMessage().contains("exceeds the limit of 1048576"), e.getMessage());
     assertEquals(16, in.consumed, "nothing after the header was read");
   }
@@ -102,8 +107,8 @@ class FrameReaderTest {
     CountingStream in = new CountingStream(frame(12L + size, 3, 0, 0, 1, new byte[size]));
     Frame frame = new FrameReader(in, Integer.MAX_VALUE).read();
     assertEquals(size, frame.bodyLength());
-    assertTrue(in.largestRequest <= FrameReader.MAX_READ_BYTES,
-        "largest read " + in.largestRequest);
+    assertTrue(
+        in.largestRequest <= FrameReader.MAX_READ_BYTES, "largest read " + in.largestRequest);
   }
 
   private static byte[] pattern(int size, int seed) {
@@ -115,8 +120,8 @@ class FrameReaderTest {
   }
 
   private static byte[] concat(byte[]... parts) {
-    ByteBuffer all = ByteBuffer.allocate(java.util.Arrays.stream(parts).mapToInt(p -> p.length)
-        .sum());
+    ByteBuffer all =
+        ByteBuffer.allocate(java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum());
     for (byte[] part : parts) {
       all.put(part);
     }
@@ -225,12 +230,13 @@ class FrameReaderTest {
     byte[] all = new byte[frames.get(0).length + frames.get(1).length];
     System.arraycopy(frames.get(0), 0, all, 0, frames.get(0).length);
     System.arraycopy(frames.get(1), 0, all, frames.get(0).length, frames.get(1).length);
-    InputStream trickle = new ByteArrayInputStream(all) {
-      @Override
-      public synchronized int read(byte[] b, int off, int len) {
-        return super.read(b, off, Math.min(len, 1));
-      }
-    };
+    InputStream trickle =
+        new ByteArrayInputStream(all) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 1));
+          }
+        };
     FrameReader reader = new FrameReader(trickle, 1024);
     assertArrayEquals(new byte[] {9, 8, 7}, reader.read().body());
     assertEquals(FrameKind.PONG, reader.read().kind());

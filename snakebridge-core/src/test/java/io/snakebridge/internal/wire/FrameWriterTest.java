@@ -39,34 +39,37 @@ class FrameWriterTest {
   void emptyKindsHaveNoBody() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new FrameWriter(out).write(FrameKind.SHUTDOWN, 0, null);
-    assertArrayEquals(new byte[] {0, 0, 0, 12, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-        out.toByteArray());
+    assertArrayEquals(
+        new byte[] {0, 0, 0, 12, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, out.toByteArray());
   }
 
   @Test
   void refusesABodyMismatchedWithTheKind() {
     FrameWriter writer = new FrameWriter(new ByteArrayOutputStream());
     assertThrows(IllegalArgumentException.class, () -> writer.write(FrameKind.CALL, 1, null));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> writer.write(FrameKind.PING, 1, values.encode(1, "value")));
   }
 
   @Test
   void aSmallFrameLeavesInOneWrite() throws IOException {
     List<Integer> writes = new ArrayList<>();
-    OutputStream counting = new OutputStream() {
-      @Override
-      public void write(int b) {
-        writes.add(1);
-      }
+    OutputStream counting =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            writes.add(1);
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        writes.add(len);
-      }
-    };
-    EncodedValue body = values.encodeTuple(
-        new Object[] {"call", null, "math", "sqrt", List.of(16), Map.of()}, null);
+          @Override
+          public void write(byte[] b, int off, int len) {
+            writes.add(len);
+          }
+        };
+    EncodedValue body =
+        values.encodeTuple(
+            new Object[] {"call", null, "math", "sqrt", List.of(16), Map.of()}, null);
     new FrameWriter(counting).write(FrameKind.CALL, 7, body);
     assertEquals(List.of((int) (16 + body.bodyLength())), writes);
   }

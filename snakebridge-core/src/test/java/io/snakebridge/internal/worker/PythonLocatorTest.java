@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PythonLocatorTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private Path executable(Path folder, String name) throws IOException {
     Files.createDirectories(folder);
@@ -27,32 +26,42 @@ class PythonLocatorTest {
   void findsACommandInTheFirstPathFolderThatHasIt() throws IOException {
     Path second = executable(temp.resolve("b"), "python3");
     executable(temp.resolve("c"), "python3");
-    String path = temp.resolve("a") + File.pathSeparator + temp.resolve("b")
-        + File.pathSeparator + temp.resolve("c");
+    String path =
+        temp.resolve("a")
+            + File.pathSeparator
+            + temp.resolve("b")
+            + File.pathSeparator
+            + temp.resolve("c");
     assertEquals(second, PythonLocator.locate("python3", path));
   }
 
   @Test
   void aMissingCommandNamesThePathSearched() {
     String path = temp.resolve("a").toString();
-    SnakeBridgeException e = assertThrows(SnakeBridgeException.class,
-        () -> PythonLocator.locate("python9", path));
-    assertTrue(e.getMessage().startsWith(
-        "Python command 'python9' was not found on PATH (" + path + ")"), e.getMessage());
+    SnakeBridgeException e =
+        assertThrows(SnakeBridgeException.class, () -> PythonLocator.locate("python9", path));
+    assertTrue(
+        e.getMessage().startsWith("Python command 'python9' was not found on PATH (" + path + ")"),
+        e.getMessage());
   }
 
   @Test
   void aPathMustBeAnExistingExecutableFile() throws IOException {
     Path plain = Files.writeString(temp.resolve("plain"), "");
-    assertTrue(assertThrows(SnakeBridgeException.class,
-        () -> PythonLocator.locate(temp.resolve("nope").toString(), null)).getMessage()
-        .contains("does not exist"));
-    assertTrue(assertThrows(SnakeBridgeException.class,
-        () -> PythonLocator.locate(plain.toString(), null)).getMessage()
-        .contains("is not an executable file"));
-    assertTrue(assertThrows(SnakeBridgeException.class,
-        () -> PythonLocator.locate(temp.toString(), null)).getMessage()
-        .contains("is not an executable file"));
+    assertTrue(
+        assertThrows(
+                SnakeBridgeException.class,
+                () -> PythonLocator.locate(temp.resolve("nope").toString(), null))
+            .getMessage()
+            .contains("does not exist"));
+    assertTrue(
+        assertThrows(SnakeBridgeException.class, () -> PythonLocator.locate(plain.toString(), null))
+            .getMessage()
+            .contains("is not an executable file"));
+    assertTrue(
+        assertThrows(SnakeBridgeException.class, () -> PythonLocator.locate(temp.toString(), null))
+            .getMessage()
+            .contains("is not an executable file"));
     Path python = executable(temp, "python");
     assertEquals(python, PythonLocator.locate(python.toString(), null));
   }

@@ -45,8 +45,9 @@ class StderrForwarderTest {
   }
 
   private static StderrForwarder drain(String text, RecordingLogger logger) {
-    StderrForwarder forwarder = new StderrForwarder("w-1",
-        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), logger);
+    StderrForwarder forwarder =
+        new StderrForwarder(
+            "w-1", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), logger);
     forwarder.start();
     assertTrue(forwarder.awaitDrained(TimeUnit.SECONDS.toNanos(5)));
     return forwarder;

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The cases where the worker cache is refused rather than used or repaired (POSIX only). */
 class TrustedCacheTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private ClassLoader loader;
   private Path cache;
@@ -35,8 +34,12 @@ class TrustedCacheTest {
     Files.createDirectories(cache);
     Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxr-x"));
     String message = refusal();
-    assertTrue(message.contains("the worker cache folder " + cache.toRealPath()
-        + " is writable by group or others (rwxrwxr-x)"), message);
+    assertTrue(
+        message.contains(
+            "the worker cache folder "
+                + cache.toRealPath()
+                + " is writable by group or others (rwxrwxr-x)"),
+        message);
     assertTrue(message.contains("chmod go-w " + cache.toRealPath()), message);
     assertTrue(message.contains("SnakeBridgeRuntime.Builder.cacheDirectory"), message);
     assertTrue(message.contains("snakebridge.cacheDir"), message);
@@ -51,8 +54,8 @@ class TrustedCacheTest {
     cache = shared.resolve("cache");
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
     String message = refusal();
-    assertTrue(message.contains("the folder " + shared.toRealPath()
-        + " above the worker cache"), message);
+    assertTrue(
+        message.contains("the folder " + shared.toRealPath() + " above the worker cache"), message);
     assertTrue(message.contains("(rwxrwxrwx) and not sticky"), message);
 
     chmod("1777", shared); // as /tmp: others cannot rename or delete what is ours in it
@@ -78,8 +81,13 @@ class TrustedCacheTest {
     Files.writeString(folder.resolve(ShippedPackage.SERVER), "print('planted')");
     giveToNobody(folder);
     String message = refusal();
-    assertTrue(message.contains(folder + " in the worker cache belongs to nobody, not to "
-        + System.getProperty("user.name") + " who runs this JVM"), message);
+    assertTrue(
+        message.contains(
+            folder
+                + " in the worker cache belongs to nobody, not to "
+                + System.getProperty("user.name")
+                + " who runs this JVM"),
+        message);
     assertTrue(message.contains("remove it, or choose a private cache folder"), message);
     assertEquals("print('planted')", Files.readString(folder.resolve(ShippedPackage.SERVER)));
   }
@@ -99,8 +107,9 @@ class TrustedCacheTest {
     Files.createDirectories(cache);
     giveToNobody(cache);
     String message = refusal();
-    assertTrue(message.contains("the worker cache folder " + cache.toRealPath()
-        + " belongs to nobody"), message);
+    assertTrue(
+        message.contains("the worker cache folder " + cache.toRealPath() + " belongs to nobody"),
+        message);
   }
 
   private String refusal() {
@@ -120,8 +129,8 @@ class TrustedCacheTest {
   }
 
   private static void chmod(String mode, Path path) throws Exception {
-    Process chmod = new ProcessBuilder("chmod", mode, path.toString())
-        .redirectErrorStream(true).start();
+    Process chmod =
+        new ProcessBuilder("chmod", mode, path.toString()).redirectErrorStream(true).start();
     String output = new String(chmod.getInputStream().readAllBytes());
     assertEquals(0, chmod.waitFor(), output);
   }

@@ -30,8 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkerFilesTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private ClassLoader jar(String name, String serverText) throws IOException {
     return ShippedPackage.loader(temp.resolve(name), serverText);
@@ -43,8 +42,9 @@ class WorkerFilesTest {
     Path folder = new WorkerFiles(jar("v1", "print('v1')"), cache).folder();
     assertEquals(cache, folder.getParent());
     assertTrue(folder.getFileName().toString().matches("worker-[0-9a-f]{16}"), folder.toString());
-    assertEquals("print('v1')", Files.readString(
-        folder.resolve("snakebridge_worker/server.py"), StandardCharsets.UTF_8));
+    assertEquals(
+        "print('v1')",
+        Files.readString(folder.resolve("snakebridge_worker/server.py"), StandardCharsets.UTF_8));
     assertTrue(Files.isRegularFile(folder.resolve("snakebridge_worker/__init__.py")));
     assertEquals(Set.of(folder), listing(cache), "no temporary folder is left behind");
   }
@@ -75,7 +75,8 @@ class WorkerFilesTest {
       }
       assertEquals(1, folders.size());
       Path folder = folders.iterator().next();
-      assertEquals("x = 1\n".repeat(10_000),
+      assertEquals(
+          "x = 1\n".repeat(10_000),
           Files.readString(folder.resolve("snakebridge_worker/server.py")));
       assertEquals(Set.of(folder), listing(cache), "losers removed their temporary folders");
     } finally {
@@ -87,8 +88,8 @@ class WorkerFilesTest {
   void aMissingPackageSaysSo() {
     WorkerFiles files = new WorkerFiles(new URLClassLoader(new URL[0], null), temp);
     IOException e = assertThrows(IOException.class, files::folder);
-    assertTrue(e.getMessage().contains("META-INF/snakebridge-worker/files.txt not found"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("META-INF/snakebridge-worker/files.txt not found"), e.getMessage());
   }
 
   @Test
@@ -100,7 +101,9 @@ class WorkerFilesTest {
     assertEquals("rwx------", mode(temp.resolve("new")), "missing parents are created private");
     assertEquals("rwx------", mode(folder));
     assertEquals("rwx------", mode(folder.resolve("snakebridge_worker")));
-    assertEquals("rwx------", mode(folder.resolve("snakebridge_worker/__pycache__")),
+    assertEquals(
+        "rwx------",
+        mode(folder.resolve("snakebridge_worker/__pycache__")),
         "made before Python makes it with the worker's umask");
     assertEquals("rw-------", mode(folder.resolve(ShippedPackage.SERVER)));
     assertEquals("rw-------", mode(cache.resolve(WorkerFiles.LOCK_FILE)));
@@ -160,7 +163,8 @@ class WorkerFilesTest {
     Files.createDirectories(folder.resolve("snakebridge_worker/evil"));
     new WorkerFiles(loader, cache).folder();
     assertEquals(Set.of("snakebridge_worker"), names(folder));
-    assertEquals(Set.of("__init__.py", "server.py", "__pycache__"),
+    assertEquals(
+        Set.of("__init__.py", "server.py", "__pycache__"),
         names(folder.resolve("snakebridge_worker")));
   }
 
@@ -174,8 +178,13 @@ class WorkerFilesTest {
     Files.writeString(pycache.resolve("__init__.cpython-39.opt-1.pyc"), "compiled");
     Files.writeString(pycache.resolve("server.cpython-313.pyc.140230441"), "being written");
     new WorkerFiles(loader, cache).folder();
-    assertEquals(Set.of("server.cpython-312.pyc", "__init__.cpython-39.opt-1.pyc",
-        "server.cpython-313.pyc.140230441"), names(pycache), "nothing was extracted again");
+    assertEquals(
+        Set.of(
+            "server.cpython-312.pyc",
+            "__init__.cpython-39.opt-1.pyc",
+            "server.cpython-313.pyc.140230441"),
+        names(pycache),
+        "nothing was extracted again");
 
     Files.writeString(pycache.resolve("evil.cpython-312.pyc"), "compiled");
     new WorkerFiles(loader, cache).folder();
@@ -259,8 +268,8 @@ class WorkerFilesTest {
       for (Future<Path> result : threads.invokeAll(tasks)) {
         assertEquals(folder, result.get());
       }
-      assertEquals("x = 1\n".repeat(10_000),
-          Files.readString(folder.resolve(ShippedPackage.SERVER)));
+      assertEquals(
+          "x = 1\n".repeat(10_000), Files.readString(folder.resolve(ShippedPackage.SERVER)));
       assertEquals(Set.of(folder), listing(cache), "no temporary or old copy is left behind");
     } finally {
       threads.shutdownNow();
@@ -268,7 +277,8 @@ class WorkerFilesTest {
   }
 
   static void assumePosix() {
-    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+    assumeTrue(
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
         "owners and permissions are checked on POSIX file systems only");
   }
 
@@ -294,7 +304,8 @@ class WorkerFilesTest {
   /** The cache folder's entries but its lock file. */
   private static Set<Path> listing(Path folder) throws IOException {
     try (Stream<Path> paths = Files.list(folder)) {
-      return paths.filter(path -> !path.getFileName().toString().equals(WorkerFiles.LOCK_FILE))
+      return paths
+          .filter(path -> !path.getFileName().toString().equals(WorkerFiles.LOCK_FILE))
           .collect(Collectors.toSet());
     }
   }

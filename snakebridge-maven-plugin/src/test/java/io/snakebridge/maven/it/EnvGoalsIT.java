@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The plugin's goals on real projects built by real Maven, with a small pure-Python
- * requirement (tabulate) so that each venv takes seconds. Each test has its own cache unless
- * sharing is the point.
+ * The plugin's goals on real projects built by real Maven, with a small pure-Python requirement
+ * (tabulate) so that each venv takes seconds. Each test has its own cache unless sharing is the
+ * point.
  */
 class EnvGoalsIT {
   private static final List<String> TABULATE = List.of("tabulate");
@@ -101,8 +101,12 @@ class EnvGoalsIT {
     p.run("process-resources").ok();
     Path venv = p.venvs().get(0);
     Path distInfo;
-    try (var found = Files.find(venv, 5,
-        (path, attributes) -> path.getFileName().toString().matches("tabulate-.*\\.dist-info"))) {
+    try (var found =
+        Files.find(
+            venv,
+            5,
+            (path, attributes) ->
+                path.getFileName().toString().matches("tabulate-.*\\.dist-info"))) {
       distInfo = found.findFirst().orElseThrow();
     }
     try (var files = Files.walk(distInfo)) {
@@ -135,8 +139,8 @@ class EnvGoalsIT {
     int created = count(da.output(), "Creating venv") + count(db.output(), "Creating venv");
     assertEquals(1, created, da.output() + "\n----\n" + db.output());
     try (var entries = Files.list(venvs.get(0).getParent())) {
-      assertEquals(List.of(), entries.filter(e -> e.getFileName().toString().contains(".tmp-"))
-          .toList());
+      assertEquals(
+          List.of(), entries.filter(e -> e.getFileName().toString().contains(".tmp-")).toList());
     }
   }
 
@@ -160,8 +164,8 @@ class EnvGoalsIT {
       }
     }
 
-    SampleProject.Build refused = p.run("exec:java", "-Dsnakebridge.createEnvironment=false")
-        .failed();
+    SampleProject.Build refused =
+        p.run("exec:java", "-Dsnakebridge.createEnvironment=false").failed();
     assertTrue(refused.says("Create it with: mvn snakebridge:env"), refused.output());
 
     SampleProject.Build created = p.run("exec:java").ok();

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The repository's {@code samples/pandas-quickstart}, copied as a fresh clone would have it (no
- * lock, no venv, no Python configured), runs its pandas and scikit-learn program with {@code mvn
- * -q package exec:java} and nothing else; a second run creates nothing.
+ * lock, no venv, no Python configured), runs its pandas and scikit-learn program with {@code mvn -q
+ * package exec:java} and nothing else; a second run creates nothing.
  */
 class QuickstartSampleIT {
   private static final Path SAMPLE = Path.of("..", "samples", "pandas-quickstart");
@@ -28,8 +28,12 @@ class QuickstartSampleIT {
   @Test
   void aFreshCopyRunsWithPackageExecJava() throws Exception {
     String pom = Files.readString(SAMPLE.resolve("pom.xml"), StandardCharsets.UTF_8);
-    assertTrue(pom.contains("<snakebridge.version>" + System.getProperty("snakebridge.version")
-        + "</snakebridge.version>"), "the sample's snakebridge.version is not the project's");
+    assertTrue(
+        pom.contains(
+            "<snakebridge.version>"
+                + System.getProperty("snakebridge.version")
+                + "</snakebridge.version>"),
+        "the sample's snakebridge.version is not the project's");
     Path project = work.resolve("pandas-quickstart");
     copy(SAMPLE, project);
     Path cache = work.resolve("cache");
@@ -46,20 +50,22 @@ class QuickstartSampleIT {
     }
     List<Path> venvs = folders(cache.resolve("venvs"));
     assertEquals(1, venvs.size(), venvs.toString());
-    long made = Files.getLastModifiedTime(venvs.get(0).resolve("snakebridge-env.properties"))
-        .toMillis();
+    long made =
+        Files.getLastModifiedTime(venvs.get(0).resolve("snakebridge-env.properties")).toMillis();
 
     String again = mvn(project, cache);
     assertTrue(again.contains("price change per extra unit: "), again);
     assertEquals(venvs, folders(cache.resolve("venvs")));
-    assertEquals(made, Files.getLastModifiedTime(
-        venvs.get(0).resolve("snakebridge-env.properties")).toMillis());
+    assertEquals(
+        made,
+        Files.getLastModifiedTime(venvs.get(0).resolve("snakebridge-env.properties")).toMillis());
   }
 
   /** {@code mvn -q package exec:java} in {@code project}, isolated only by its cache folder. */
   private static String mvn(Path project, Path cache) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("maven.home"), "bin", "mvn").toString(), "-B"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("maven.home"), "bin", "mvn").toString(), "-B"));
     String repo = System.getProperty("it.localRepository");
     if (repo != null && !repo.isBlank()) {
       command.add("-Dmaven.repo.local=" + repo);
@@ -67,8 +73,11 @@ class QuickstartSampleIT {
     command.add("-Dsnakebridge.cacheDir=" + cache);
     command.addAll(List.of("-q", "package", "exec:java"));
     Path log = Files.createTempFile(project.getParent(), "build-", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(project.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().remove("SNAKEBRIDGE_PYTHON");
     builder.environment().remove("MAVEN_OPTS");
     Process process = builder.start();

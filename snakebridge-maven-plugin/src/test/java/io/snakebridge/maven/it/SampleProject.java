@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway Maven project that declares the plugin with {@code <goal>env</goal>} and a
- * program run by {@code exec:java}, built by a real {@code mvn} (the one running this build)
- * against the local repository the plugin was just installed into.
+ * A throwaway Maven project that declares the plugin with {@code <goal>env</goal>} and a program
+ * run by {@code exec:java}, built by a real {@code mvn} (the one running this build) against the
+ * local repository the plugin was just installed into.
  */
 final class SampleProject {
   private static final String VERSION = System.getProperty("snakebridge.version");
@@ -24,17 +24,21 @@ final class SampleProject {
     this(dir, cache);
     Files.createDirectories(dir.resolve("src/main/java/demo"));
     writeRequirements(requirements);
-    Files.writeString(dir.resolve("src/main/java/demo/Main.java"), String.join("\n",
-        "package demo;",
-        "import io.snakebridge.PyRef;",
-        "import io.snakebridge.SnakeBridge;",
-        "import java.util.List;",
-        "import java.util.Map;",
-        "public final class Main {",
-        "  public static void main(String[] args) {",
-        "    " + mainBody,
-        "  }",
-        "}", ""));
+    Files.writeString(
+        dir.resolve("src/main/java/demo/Main.java"),
+        String.join(
+            "\n",
+            "package demo;",
+            "import io.snakebridge.PyRef;",
+            "import io.snakebridge.SnakeBridge;",
+            "import java.util.List;",
+            "import java.util.Map;",
+            "public final class Main {",
+            "  public static void main(String[] args) {",
+            "    " + mainBody,
+            "  }",
+            "}",
+            ""));
   }
 
   /** A project whose files the caller writes into {@code dir}. */
@@ -48,7 +52,9 @@ final class SampleProject {
     for (String r : requirements) {
       reqs.append("            <requirement>").append(r).append("</requirement>\n");
     }
-    Files.writeString(dir.resolve("pom.xml"), """
+    Files.writeString(
+        dir.resolve("pom.xml"),
+        """
         <?xml version="1.0" encoding="UTF-8"?>
         <project xmlns="http://maven.apache.org/POM/4.0.0">
           <modelVersion>4.0.0</modelVersion>
@@ -96,7 +102,9 @@ final class SampleProject {
             </plugins>
           </build>
         </project>
-        """.replace("@VERSION@", VERSION).replace("@REQUIREMENTS@", reqs.toString()),
+        """
+            .replace("@VERSION@", VERSION)
+            .replace("@REQUIREMENTS@", reqs.toString()),
         StandardCharsets.UTF_8);
   }
 
@@ -138,9 +146,11 @@ final class SampleProject {
     command.add("-Dsnakebridge.cacheDir=" + cache);
     command.addAll(List.of(args));
     Path log = Files.createTempFile(dir.getParent(), "build-", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().remove("SNAKEBRIDGE_PYTHON");
     builder.environment().remove("MAVEN_OPTS");
     return new Running(builder.start(), log);

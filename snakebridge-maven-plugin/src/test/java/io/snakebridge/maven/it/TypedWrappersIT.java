@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Typed wrappers" sample ({@code src/test/resources/typed-wrappers}), built by a
- * real {@code mvn}: the plugin declared with {@code generate} only makes the venv, generates
- * pandas and sklearn.linear_model, and the program, written against the generated classes only,
- * fits a model on a pandas frame. A second build regenerates nothing; strict settings fail the
- * build listing the offenders.
+ * The README's "Typed wrappers" sample ({@code src/test/resources/typed-wrappers}), built by a real
+ * {@code mvn}: the plugin declared with {@code generate} only makes the venv, generates pandas and
+ * sklearn.linear_model, and the program, written against the generated classes only, fits a model
+ * on a pandas frame. A second build regenerates nothing; strict settings fail the build listing the
+ * offenders.
  */
 class TypedWrappersIT {
   static final Path SAMPLE = Path.of("src", "test", "resources", "typed-wrappers");
@@ -26,8 +26,7 @@ class TypedWrappersIT {
   @TempDir Path work;
 
   @Test
-  void theSampleFitsAModelThroughGeneratedClassesAndRebuildsWithoutRegenerating()
-      throws Exception {
+  void theSampleFitsAModelThroughGeneratedClassesAndRebuildsWithoutRegenerating() throws Exception {
     Path dir = work.resolve("typed-wrappers");
     copyTree(SAMPLE, dir);
     SampleProject p = new SampleProject(dir, work.resolve("cache"));
@@ -36,12 +35,12 @@ class TypedWrappersIT {
     SampleProject.Build first = p.run(version, "package", "exec:java").ok();
     assertTrue(first.says("R2 1.000 with 2 features"), first.output());
     assertTrue(first.says("Generated "), first.output());
-    Path frame = dir.resolve(
-        "target/generated-sources/snakebridge/com/example/py/pandas/DataFrame.java");
+    Path frame =
+        dir.resolve("target/generated-sources/snakebridge/com/example/py/pandas/DataFrame.java");
     assertTrue(Files.isRegularFile(frame));
     assertTrue(Files.isRegularFile(dir.resolve("target/snakebridge/pandas.coverage.md")));
-    assertTrue(Files.isRegularFile(
-        dir.resolve("target/classes/META-INF/snakebridge/snakebridge.lock")),
+    assertTrue(
+        Files.isRegularFile(dir.resolve("target/classes/META-INF/snakebridge/snakebridge.lock")),
         "generate, the only goal declared, embeds the lock as env does");
     FileTime stamp = FileTime.fromMillis(1_000_000L);
     Files.setLastModifiedTime(frame, stamp);
@@ -51,8 +50,8 @@ class TypedWrappersIT {
     assertFalse(second.says("Introspecting"), second.output());
     assertEquals(stamp, Files.getLastModifiedTime(frame));
 
-    SampleProject.Build strict = p.run(version, "generate-sources",
-        "-Dsnakebridge.maximumUntypedShare=0.01").failed();
+    SampleProject.Build strict =
+        p.run(version, "generate-sources", "-Dsnakebridge.maximumUntypedShare=0.01").failed();
     assertTrue(strict.says("strict generation refuses the Python module pandas"), strict.output());
     assertTrue(strict.says("pandas.DataFrame.to_csv("), strict.output());
   }

@@ -44,8 +44,11 @@ public final class ArrowBatchReader implements Iterator<InternalRow>, AutoClosea
     }
     if (root.getFieldVectors().size() != columns) {
       close();
-      throw new IllegalStateException("the answer has " + root.getFieldVectors().size()
-          + " columns, the output schema " + columns);
+      throw new IllegalStateException(
+          "the answer has "
+              + root.getFieldVectors().size()
+              + " columns, the output schema "
+              + columns);
     }
   }
 

@@ -15,8 +15,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes Spark's internal rows into Arrow vectors with Spark's own {@link ArrowWriter} (the one
- * PySpark's Arrow path uses, so no value is boxed or converted twice) and serializes each batch
- * as one Arrow IPC stream.
+ * PySpark's Arrow path uses, so no value is boxed or converted twice) and serializes each batch as
+ * one Arrow IPC stream.
  *
  * <p>Not thread-safe: one instance per task; {@link #close()} frees its vectors.
  */
@@ -51,8 +51,8 @@ public final class ArrowBatchWriter implements AutoCloseable {
 
   /** The bytes of an IPC stream holding {@code schema} and no batches. */
   public static byte[] schemaOnly(StructType schema, BufferAllocator allocator) {
-    try (VectorSchemaRoot empty = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema),
-        allocator)) {
+    try (VectorSchemaRoot empty =
+        VectorSchemaRoot.create(ArrowSchemas.toArrow(schema), allocator)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (ArrowStreamWriter w = new ArrowStreamWriter(empty, null, Channels.newChannel(out))) {
         w.start();
@@ -69,8 +69,8 @@ public final class ArrowBatchWriter implements AutoCloseable {
     for (FieldVector v : root.getFieldVectors()) {
       size += v.getBufferSize();
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(
-        (int) Math.min(Integer.MAX_VALUE - 8, size));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size));
     try (ArrowStreamWriter w = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
       w.start();
       w.writeBatch();

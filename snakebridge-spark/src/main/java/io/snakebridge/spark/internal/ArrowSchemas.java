@@ -29,9 +29,9 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
- * Maps Spark SQL types to the Arrow types a batch travels as, the same mapping PySpark's Arrow
- * path uses: timestamps are microseconds (with the UTC zone for {@code TimestampType}, none for
- * {@code TimestampNTZType}), dates are days, decimals keep their precision and scale.
+ * Maps Spark SQL types to the Arrow types a batch travels as, the same mapping PySpark's Arrow path
+ * uses: timestamps are microseconds (with the UTC zone for {@code TimestampType}, none for {@code
+ * TimestampNTZType}), dates are days, decimals keep their precision and scale.
  *
  * <p>Stateless and thread-safe.
  */
@@ -53,8 +53,8 @@ public final class ArrowSchemas {
       try {
         field(f.name(), f.dataType(), f.nullable());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(what + " column '" + f.name() + "': " + e.getMessage(),
-            e);
+        throw new IllegalArgumentException(
+            what + " column '" + f.name() + "': " + e.getMessage(), e);
       }
     }
   }
@@ -62,8 +62,8 @@ public final class ArrowSchemas {
   static Field field(String name, DataType type, boolean nullable) {
     if (type instanceof ArrayType array) {
       Field element = field("element", array.elementType(), array.containsNull());
-      return new Field(name, new FieldType(nullable, ArrowType.List.INSTANCE, null),
-          List.of(element));
+      return new Field(
+          name, new FieldType(nullable, ArrowType.List.INSTANCE, null), List.of(element));
     }
     if (type instanceof StructType struct) {
       List<Field> children = new ArrayList<>();
@@ -105,8 +105,10 @@ public final class ArrowSchemas {
     } else if (type instanceof NullType) {
       return ArrowType.Null.INSTANCE;
     }
-    throw new IllegalArgumentException("Spark type " + type.simpleString()
-        + " cannot travel as Arrow here (supported: numbers, boolean, string, binary, date,"
-        + " timestamp, timestamp_ntz, decimal, null, and arrays and structs of these)");
+    throw new IllegalArgumentException(
+        "Spark type "
+            + type.simpleString()
+            + " cannot travel as Arrow here (supported: numbers, boolean, string, binary, date,"
+            + " timestamp, timestamp_ntz, decimal, null, and arrays and structs of these)");
   }
 }

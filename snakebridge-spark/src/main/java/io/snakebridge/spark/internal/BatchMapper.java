@@ -37,8 +37,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
+
   /** How often a task waiting for Python checks whether it was killed. */
   private static final long KILL_CHECK_MILLIS = 100;
+
   private static final BufferAllocator ROOT = new RootAllocator();
 
   private final String module;
@@ -47,8 +49,12 @@ public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>,
   private final StructType outputSchema;
   private final SparkSettings settings;
 
-  public BatchMapper(String module, String function, StructType inputSchema,
-      StructType outputSchema, SparkSettings settings) {
+  public BatchMapper(
+      String module,
+      String function,
+      StructType inputSchema,
+      StructType outputSchema,
+      SparkSettings settings) {
     this.module = module;
     this.function = function;
     this.inputSchema = inputSchema;
@@ -62,9 +68,13 @@ public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>,
       return Collections.emptyIterator();
     }
     TaskContext task = TaskContext.get();
-    Batches batches = new Batches(input, task, ExecutorRuntime.runtime(settings),
-        ExecutorRuntime.metrics(settings),
-        ROOT.newChildAllocator("snakebridge-spark", 0, Long.MAX_VALUE));
+    Batches batches =
+        new Batches(
+            input,
+            task,
+            ExecutorRuntime.runtime(settings),
+            ExecutorRuntime.metrics(settings),
+            ROOT.newChildAllocator("snakebridge-spark", 0, Long.MAX_VALUE));
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) context -> batches.close());
     }
@@ -86,8 +96,12 @@ public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>,
     private long nanos;
     private boolean closed;
 
-    Batches(Iterator<InternalRow> input, @Nullable TaskContext task, SnakeBridgeRuntime runtime,
-        BatchMetrics metrics, BufferAllocator allocator) {
+    Batches(
+        Iterator<InternalRow> input,
+        @Nullable TaskContext task,
+        SnakeBridgeRuntime runtime,
+        BatchMetrics metrics,
+        BufferAllocator allocator) {
       this.input = input;
       this.task = task;
       this.runtime = runtime;
@@ -132,8 +146,9 @@ public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>,
     }
 
     private byte[] callPython(byte[] arrow, int rows) {
-      CompletableFuture<Object> call = runtime.callAsync("snakebridge_spark", "map_batch",
-          module, function, arrow, outputArrowSchema);
+      CompletableFuture<Object> call =
+          runtime.callAsync(
+              "snakebridge_spark", "map_batch", module, function, arrow, outputArrowSchema);
       try {
         while (true) {
           try {
@@ -141,8 +156,8 @@ public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>,
           } catch (TimeoutException e) {
             if (task != null && task.isInterrupted()) {
               call.cancel(true);
-              throw new TaskKilledException(task.getKillReason().isDefined()
-                  ? task.getKillReason().get() : "killed");
+              throw new TaskKilledException(
+                  task.getKillReason().isDefined() ? task.getKillReason().get() : "killed");
             }
           }
         }
@@ -160,18 +175,30 @@ public final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>,
 
     private RuntimeException failure(Throwable cause, int rows) {
       if (cause instanceof PythonException p) {
-        PythonException withTraceback = new PythonException(p.pythonType(), p.pythonMessage(),
-            p.pythonTraceback(), p.pythonMro(), List.of(), p.getCause(),
-            "in " + module + "." + function + " on a batch of " + rows + " rows; Python "
-                + p.pythonTraceback().strip());
+        PythonException withTraceback =
+            new PythonException(
+                p.pythonType(),
+                p.pythonMessage(),
+                p.pythonTraceback(),
+                p.pythonMro(),
+                List.of(),
+                p.getCause(),
+                "in "
+                    + module
+                    + "."
+                    + function
+                    + " on a batch of "
+                    + rows
+                    + " rows; Python "
+                    + p.pythonTraceback().strip());
         withTraceback.setStackTrace(p.getStackTrace());
         return withTraceback;
       }
       if (cause instanceof RuntimeException r) {
         return r;
       }
-      return new SnakeBridgeException("the batch call to " + module + "." + function + " failed",
-          cause);
+      return new SnakeBridgeException(
+          "the batch call to " + module + "." + function + " failed", cause);
     }
 
     void close() {

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts what one executor sent through Python: batches, rows, and the time spent in the batch
- * calls (Arrow encoding on both sides, the pipe and the user's function). Logged per task and
- * when the executor's runtime closes.
+ * calls (Arrow encoding on both sides, the pipe and the user's function). Logged per task and when
+ * the executor's runtime closes.
  *
  * <p>Thread-safe: tasks of the executor add to it at once.
  */
@@ -44,15 +44,28 @@ public final class BatchMetrics {
 
   /** Logs one task's figures next to the executor's totals. */
   public void logTask(long taskAttempt, long taskBatches, long taskRows, long taskNanos) {
-    LOG.log(Level.INFO, "executor {0} task {1}: {2} batches, {3} rows, {4} ms in Python;"
-        + " executor total: {5} batches, {6} rows, {7} ms in Python",
-        executor, taskAttempt, taskBatches, taskRows, TimeUnit.NANOSECONDS.toMillis(taskNanos),
-        batches(), rows(), TimeUnit.NANOSECONDS.toMillis(pythonNanos()));
+    LOG.log(
+        Level.INFO,
+        "executor {0} task {1}: {2} batches, {3} rows, {4} ms in Python;"
+            + " executor total: {5} batches, {6} rows, {7} ms in Python",
+        executor,
+        taskAttempt,
+        taskBatches,
+        taskRows,
+        TimeUnit.NANOSECONDS.toMillis(taskNanos),
+        batches(),
+        rows(),
+        TimeUnit.NANOSECONDS.toMillis(pythonNanos()));
   }
 
   /** Logs the executor's totals. */
   void log() {
-    LOG.log(Level.INFO, "executor {0}: {1} batches, {2} rows, {3} ms in Python", executor,
-        batches(), rows(), TimeUnit.NANOSECONDS.toMillis(pythonNanos()));
+    LOG.log(
+        Level.INFO,
+        "executor {0}: {1} batches, {2} rows, {3} ms in Python",
+        executor,
+        batches(),
+        rows(),
+        TimeUnit.NANOSECONDS.toMillis(pythonNanos()));
   }
 }

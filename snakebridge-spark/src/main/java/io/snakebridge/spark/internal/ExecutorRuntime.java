@@ -26,21 +26,23 @@ import org.jspecify.annotations.Nullable;
  * JVM exits.
  *
  * <p>A static holder, because Spark gives an executor no object of ours that lives as long as it
- * does: an executor is a JVM, so a JVM shutdown hook stops the workers when the executor stops
- * (the workers also exit on their own when their pipes close, should the JVM be killed). Task
- * completion listeners are too short-lived: tasks of one executor share the pool. In local mode
- * one JVM can see several SparkContexts one after another; a runtime built under another
- * {@link SparkEnv} is closed and replaced, so a new context gets its own settings and files.
+ * does: an executor is a JVM, so a JVM shutdown hook stops the workers when the executor stops (the
+ * workers also exit on their own when their pipes close, should the JVM be killed). Task completion
+ * listeners are too short-lived: tasks of one executor share the pool. In local mode one JVM can
+ * see several SparkContexts one after another; a runtime built under another {@link SparkEnv} is
+ * closed and replaced, so a new context gets its own settings and files.
  *
  * <p>Thread-safe: the lock guards the holder; building a runtime (which may create the managed
  * venv, which takes minutes) happens under it so that tasks starting at once share one runtime.
  */
 public final class ExecutorRuntime {
   private static final System.Logger LOG = System.getLogger("io.snakebridge.spark");
+
   /** The Python side of the module, as resources of the jar. */
   private static final String PYTHON_RESOURCES = "META-INF/snakebridge-spark/";
-  private static final List<String> PYTHON_FILES = List.of(
-      "snakebridge_spark/__init__.py", "snakebridge_spark/batches.py");
+
+  private static final List<String> PYTHON_FILES =
+      List.of("snakebridge_spark/__init__.py", "snakebridge_spark/batches.py");
 
   private static final ReentrantLock LOCK = new ReentrantLock();
   private static @Nullable Holder current; // guarded by LOCK
@@ -48,8 +50,12 @@ public final class ExecutorRuntime {
 
   private ExecutorRuntime() {}
 
-  private record Holder(Object env, SparkSettings settings, SnakeBridgeRuntime runtime,
-      Path pythonFolder, BatchMetrics metrics) {}
+  private record Holder(
+      Object env,
+      SparkSettings settings,
+      SnakeBridgeRuntime runtime,
+      Path pythonFolder,
+      BatchMetrics metrics) {}
 
   /** The runtime and metrics of this executor for {@code settings}, built on first use. */
   public static SnakeBridgeRuntime runtime(SparkSettings settings) {
@@ -70,14 +76,16 @@ public final class ExecutorRuntime {
         return h;
       }
       if (h != null) {
-        LOG.log(Level.INFO, "replacing the SnakeBridge runtime of this executor: {0}",
+        LOG.log(
+            Level.INFO,
+            "replacing the SnakeBridge runtime of this executor: {0}",
             h.env() != env ? "a new SparkContext" : "new spark.snakebridge settings");
         close(h);
         current = null;
       }
       if (!hooked) {
-        Runtime.getRuntime().addShutdownHook(new Thread(ExecutorRuntime::shutdown,
-            "snakebridge-spark-shutdown"));
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(ExecutorRuntime::shutdown, "snakebridge-spark-shutdown"));
         hooked = true;
       }
       current = build(env, settings);
@@ -100,10 +108,11 @@ public final class ExecutorRuntime {
     }
     int poolSize = poolSize(settings, env);
     String executor = env == null ? "?" : ((SparkEnv) env).executorId();
-    SnakeBridgeRuntime.Builder builder = SnakeBridgeRuntime.builder()
-        .name("spark-executor-" + executor.replaceAll("[^A-Za-z0-9._-]", "_"))
-        .poolSize(poolSize)
-        .pythonPath(path);
+    SnakeBridgeRuntime.Builder builder =
+        SnakeBridgeRuntime.builder()
+            .name("spark-executor-" + executor.replaceAll("[^A-Za-z0-9._-]", "_"))
+            .poolSize(poolSize)
+            .pythonPath(path);
     if (settings.timeout() != null) {
       builder.defaultTimeout(settings.timeout());
     }
@@ -115,20 +124,26 @@ public final class ExecutorRuntime {
     } else {
       runtime = builder.build();
     }
-    LOG.log(Level.INFO, "executor {0}: SnakeBridge runtime with {1} Python workers, sys.path {2}",
-        executor, poolSize, path);
+    LOG.log(
+        Level.INFO,
+        "executor {0}: SnakeBridge runtime with {1} Python workers, sys.path {2}",
+        executor,
+        poolSize,
+        path);
     return new Holder(env, settings, runtime, folder, new BatchMetrics(executor));
   }
 
   /**
-   * Builds with the lock file served as the resource the core reads the managed environment's
-   * lock from, so that the core finds (or creates) this host's venv for it as it does for a lock
+   * Builds with the lock file served as the resource the core reads the managed environment's lock
+   * from, so that the core finds (or creates) this host's venv for it as it does for a lock
    * embedded in the application's jar.
    */
   private static SnakeBridgeRuntime withLock(SnakeBridgeRuntime.Builder builder, Path lock) {
     if (!Files.isRegularFile(lock)) {
-      throw new SnakeBridgeException("spark.snakebridge.lockFile: no file " + lock
-          + " on this executor (ship it with SparkContext.addFile or --files)");
+      throw new SnakeBridgeException(
+          "spark.snakebridge.lockFile: no file "
+              + lock
+              + " on this executor (ship it with SparkContext.addFile or --files)");
     }
     ClassLoader parent = Thread.currentThread().getContextClassLoader();
     ClassLoader serving = new LockLoader(parent, lock);

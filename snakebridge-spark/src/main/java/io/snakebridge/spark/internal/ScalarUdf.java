@@ -13,15 +13,18 @@ import org.apache.spark.sql.types.DataType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Spark UDF that calls {@code module.function(*values)} once per row on the executor's
- * runtime: the slow path, one round trip per row, for simple scalar functions. Arguments arrive
- * as Spark's external values (arrays as lists); the result is converted to the declared type's
- * Java class when it is a number.
+ * A Spark UDF that calls {@code module.function(*values)} once per row on the executor's runtime:
+ * the slow path, one round trip per row, for simple scalar functions. Arguments arrive as Spark's
+ * external values (arrays as lists); the result is converted to the declared type's Java class when
+ * it is a number.
  *
  * <p>Immutable and serializable; thread-safe.
  */
-public final class ScalarUdf implements UDF1<Object, Object>, UDF2<Object, Object, Object>,
-    UDF3<Object, Object, Object, Object>, UDF4<Object, Object, Object, Object, Object> {
+public final class ScalarUdf
+    implements UDF1<Object, Object>,
+        UDF2<Object, Object, Object>,
+        UDF3<Object, Object, Object, Object>,
+        UDF4<Object, Object, Object, Object, Object> {
   private static final long serialVersionUID = 1L;
 
   private final String module;
@@ -91,9 +94,10 @@ public final class ScalarUdf implements UDF1<Object, Object>, UDF2<Object, Objec
       case "long" -> n instanceof BigInteger big ? big.longValueExact() : n.longValue();
       case "float" -> n.floatValue();
       case "double" -> n.doubleValue();
-      default -> type.typeName().startsWith("decimal")
-          ? (n instanceof BigDecimal d ? d : new BigDecimal(n.toString()))
-          : value;
+      default ->
+          type.typeName().startsWith("decimal")
+              ? (n instanceof BigDecimal d ? d : new BigDecimal(n.toString()))
+              : value;
     };
   }
 }

@@ -31,7 +31,8 @@ public record SparkSettings(
     int batchSize,
     @Nullable String lockFile,
     @Nullable Duration timeout,
-    int localCores) implements Serializable {
+    int localCores)
+    implements Serializable {
   public static final String PREFIX = "spark.snakebridge.";
   public static final int DEFAULT_BATCH_SIZE = 10_000;
 
@@ -69,9 +70,12 @@ public record SparkSettings(
 
   /** Whether a runtime built for {@code other} serves these settings too (batch size aside). */
   public boolean sameRuntime(SparkSettings other) {
-    return java.util.Objects.equals(python, other.python) && poolSize == other.poolSize
-        && pythonPath.equals(other.pythonPath) && java.util.Objects.equals(lockFile, other.lockFile)
-        && java.util.Objects.equals(timeout, other.timeout) && localCores == other.localCores;
+    return java.util.Objects.equals(python, other.python)
+        && poolSize == other.poolSize
+        && pythonPath.equals(other.pythonPath)
+        && java.util.Objects.equals(lockFile, other.lockFile)
+        && java.util.Objects.equals(timeout, other.timeout)
+        && localCores == other.localCores;
   }
 
   /** The cores of a {@code local}, {@code local[n]}, {@code local[*]} or {@code local[n,f]}. */
@@ -100,8 +104,8 @@ public record SparkSettings(
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(PREFIX + key + " must be a whole number of at least 1, not '"
-        + value + "'");
+    throw new IllegalArgumentException(
+        PREFIX + key + " must be a whole number of at least 1, not '" + value + "'");
   }
 
   private static @Nullable String blankToNull(@Nullable String value) {

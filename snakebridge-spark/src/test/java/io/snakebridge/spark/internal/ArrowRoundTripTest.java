@@ -24,16 +24,17 @@ import org.junit.jupiter.api.Test;
 
 /** Internal rows to Arrow IPC and back, without Python: values, nulls, nesting, batch limits. */
 class ArrowRoundTripTest {
-  private static final StructType INNER = new StructType().add("n", DataTypes.IntegerType)
-      .add("s", DataTypes.StringType);
-  private static final StructType SCHEMA = new StructType()
-      .add("l", DataTypes.LongType)
-      .add("d", DataTypes.DateType)
-      .add("t", DataTypes.TimestampType)
-      .add("dec", DataTypes.createDecimalType(12, 3))
-      .add("bin", DataTypes.BinaryType)
-      .add("arr", DataTypes.createArrayType(INNER))
-      .add("st", INNER);
+  private static final StructType INNER =
+      new StructType().add("n", DataTypes.IntegerType).add("s", DataTypes.StringType);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("l", DataTypes.LongType)
+          .add("d", DataTypes.DateType)
+          .add("t", DataTypes.TimestampType)
+          .add("dec", DataTypes.createDecimalType(12, 3))
+          .add("bin", DataTypes.BinaryType)
+          .add("arr", DataTypes.createArrayType(INNER))
+          .add("st", INNER);
 
   private static InternalRow inner(int n, String s) {
     return new GenericInternalRow(new Object[] {n, UTF8String.fromString(s)});
@@ -41,11 +42,19 @@ class ArrowRoundTripTest {
 
   @Test
   void rowsComeBackWithTheirValuesAndNulls() {
-    List<InternalRow> rows = List.of(
-        new GenericInternalRow(new Object[] {-1L, -1, -1L,
-            Decimal.apply(new BigDecimal("-123456789.125")), new byte[] {0, -1},
-            new GenericArrayData(new Object[] {inner(7, "x"), null}), inner(8, "é")}),
-        new GenericInternalRow(new Object[7]));
+    List<InternalRow> rows =
+        List.of(
+            new GenericInternalRow(
+                new Object[] {
+                  -1L,
+                  -1,
+                  -1L,
+                  Decimal.apply(new BigDecimal("-123456789.125")),
+                  new byte[] {0, -1},
+                  new GenericArrayData(new Object[] {inner(7, "x"), null}),
+                  inner(8, "é")
+                }),
+            new GenericInternalRow(new Object[7]));
     try (BufferAllocator allocator = new RootAllocator();
         ArrowBatchWriter writer = new ArrowBatchWriter(SCHEMA, allocator)) {
       byte[] stream = writer.write(rows.iterator(), 100);
@@ -95,11 +104,13 @@ class ArrowRoundTripTest {
 
   @Test
   void aTypeThatCannotTravelIsNamedWithItsColumn() {
-    StructType schema = new StructType().add("m",
-        DataTypes.createMapType(DataTypes.StringType, DataTypes.IntegerType));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ArrowSchemas.check(schema, "input"));
-    assertTrue(e.getMessage().startsWith("input column 'm': Spark type map<string,int> cannot"),
+    StructType schema =
+        new StructType()
+            .add("m", DataTypes.createMapType(DataTypes.StringType, DataTypes.IntegerType));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ArrowSchemas.check(schema, "input"));
+    assertTrue(
+        e.getMessage().startsWith("input column 'm': Spark type map<string,int> cannot"),
         e.getMessage());
   }
 }

@@ -26,13 +26,15 @@ class SparkSettingsTest {
 
   @Test
   void everyKeyIsRead() {
-    SparkSettings s = SparkSettings.from(Map.of(
-        "spark.snakebridge.python", "venv/bin/python",
-        "spark.snakebridge.poolSize", "3",
-        "spark.snakebridge.pythonPath", "libs.zip, models ,",
-        "spark.snakebridge.batchSize", "500",
-        "spark.snakebridge.lockFile", "snakebridge.lock",
-        "spark.snakebridge.timeoutSeconds", "600"));
+    SparkSettings s =
+        SparkSettings.from(
+            Map.of(
+                "spark.snakebridge.python", "venv/bin/python",
+                "spark.snakebridge.poolSize", "3",
+                "spark.snakebridge.pythonPath", "libs.zip, models ,",
+                "spark.snakebridge.batchSize", "500",
+                "spark.snakebridge.lockFile", "snakebridge.lock",
+                "spark.snakebridge.timeoutSeconds", "600"));
     assertEquals("venv/bin/python", s.python());
     assertEquals(3, s.poolSize());
     assertEquals(List.of("libs.zip", "models"), s.pythonPath());
@@ -43,11 +45,15 @@ class SparkSettingsTest {
 
   @Test
   void aBadNumberIsRefusedNamingTheKeyAndValue() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SparkSettings.from(Map.of("spark.snakebridge.batchSize", "0")));
-    assertEquals("spark.snakebridge.batchSize must be a whole number of at least 1, not '0'",
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SparkSettings.from(Map.of("spark.snakebridge.batchSize", "0")));
+    assertEquals(
+        "spark.snakebridge.batchSize must be a whole number of at least 1, not '0'",
         e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SparkSettings.from(Map.of("spark.snakebridge.poolSize", "two")));
   }
 

@@ -27,18 +27,17 @@ class FailuresIT {
   private final SparkSession spark = SharedSpark.session();
 
   private Dataset<Row> withMarker(long n, int partitions, Path marker) {
-    return spark.range(0, n, 1, partitions)
-        .withColumn("marker", functions.lit(marker.toString()));
+    return spark.range(0, n, 1, partitions).withColumn("marker", functions.lit(marker.toString()));
   }
 
   @Test
   void aWorkerThatDiesFailsTheAttemptAndTheRetrySucceeds() throws Exception {
     Path marker = SharedSpark.workDir("crash").resolve("died");
     StructType out = new StructType().add("id", DataTypes.LongType);
-    List<Row> rows = SnakeBridgeSpark.mapBatches(withMarker(30_000, 2, marker), "sparkfns",
-        "die_once", out).collectAsList();
-    assertTrue(Files.readString(marker).startsWith("died in pid "),
-        "a worker died during the job");
+    List<Row> rows =
+        SnakeBridgeSpark.mapBatches(withMarker(30_000, 2, marker), "sparkfns", "die_once", out)
+            .collectAsList();
+    assertTrue(Files.readString(marker).startsWith("died in pid "), "a worker died during the job");
     assertEquals(30_000, rows.size());
     assertEquals(30_000, rows.stream().map(r -> r.getLong(0)).distinct().count());
   }
@@ -58,14 +57,18 @@ class FailuresIT {
   void cancellingAJobGroupThatDoesNotInterruptStopsItsPythonCall() throws Exception {
     Path folder = SharedSpark.workDir("cancel-group");
     Dataset<Row> job = slowJob(folder);
-    CompletableFuture<List<Row>> running = CompletableFuture.supplyAsync(() -> {
-      spark.sparkContext().setJobGroup("no-interrupt", "a job cancelled by its group", false);
-      try {
-        return job.collectAsList();
-      } finally {
-        spark.sparkContext().clearJobGroup();
-      }
-    });
+    CompletableFuture<List<Row>> running =
+        CompletableFuture.supplyAsync(
+            () -> {
+              spark
+                  .sparkContext()
+                  .setJobGroup("no-interrupt", "a job cancelled by its group", false);
+              try {
+                return job.collectAsList();
+              } finally {
+                spark.sparkContext().clearJobGroup();
+              }
+            });
     await("the Python function to start", () -> Files.exists(folder.resolve("started")));
     spark.sparkContext().cancelJobGroup("no-interrupt");
     assertCancelled(running, folder);
@@ -78,8 +81,9 @@ class FailuresIT {
 
   private static void assertCancelled(CompletableFuture<List<Row>> running, Path folder)
       throws InterruptedException {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> running.get(CEILING.toSeconds(), TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> running.get(CEILING.toSeconds(), TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof SparkException, String.valueOf(e.getCause()));
     assertTrue(e.getCause().getMessage().contains("cancelled"), e.getCause().getMessage());
     // The function would run for ten minutes, within the batch deadline; it stops only because

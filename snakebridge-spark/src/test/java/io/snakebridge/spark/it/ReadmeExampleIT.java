@@ -20,31 +20,33 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Scale out with Spark" example, run: its Java block is the code between the
- * markers below and its Python block is {@code src/test/python/scoring.py}, both checked here.
+ * The README's "Scale out with Spark" example, run: its Java block is the code between the markers
+ * below and its Python block is {@code src/test/python/scoring.py}, both checked here.
  */
 class ReadmeExampleIT {
-  private static final Path SOURCE = Path.of(
-      "src/test/java/io/snakebridge/spark/it/ReadmeExampleIT.java");
+  private static final Path SOURCE =
+      Path.of("src/test/java/io/snakebridge/spark/it/ReadmeExampleIT.java");
 
   @Test
   void theExampleRuns() {
     SparkSession spark = SharedSpark.session();
     String scoringPy = Path.of("src/test/python/scoring.py").toAbsolutePath().toString();
-    Dataset<Row> customers = spark.range(0, 1000, 1, 2)
-        .withColumn("a", functions.col("id").multiply(2).cast("double"))
-        .withColumn("b", functions.lit(1.0));
+    Dataset<Row> customers =
+        spark
+            .range(0, 1000, 1, 2)
+            .withColumn("a", functions.col("id").multiply(2).cast("double"))
+            .withColumn("b", functions.lit(1.0));
     // README:begin
-    spark.sparkContext().addFile(scoringPy);   // like --py-files: every executor gets the module
-    StructType scored = new StructType()
-        .add("id", DataTypes.LongType)
-        .add("score", DataTypes.DoubleType);
+    spark.sparkContext().addFile(scoringPy); // like --py-files: every executor gets the module
+    StructType scored =
+        new StructType().add("id", DataTypes.LongType).add("score", DataTypes.DoubleType);
     Dataset<Row> result = SnakeBridgeSpark.mapBatches(customers, "scoring", "score", scored);
     result.show();
     // README:end
     List<Row> rows = result.collectAsList();
     assertEquals(1000, rows.size());
-    assertTrue(rows.stream().allMatch(r -> r.getDouble(1) == r.getLong(0) - 1.0),
+    assertTrue(
+        rows.stream().allMatch(r -> r.getDouble(1) == r.getLong(0) - 1.0),
         "score = 0.5 * a - b = id - 1 for every row");
   }
 
@@ -55,8 +57,8 @@ class ReadmeExampleIT {
     assertTrue(section >= 0, "the README has a 'Scale out with Spark' section");
     String text = readme.substring(section);
     assertEquals(block(text, "```java spark\n"), marked(Files.readString(SOURCE)));
-    assertEquals(block(text, "```python\n"),
-        Files.readString(Path.of("src/test/python/scoring.py")));
+    assertEquals(
+        block(text, "```python\n"), Files.readString(Path.of("src/test/python/scoring.py")));
   }
 
   private static String block(String text, String fence) {
@@ -67,8 +69,8 @@ class ReadmeExampleIT {
   }
 
   private static String marked(String source) {
-    Matcher m = Pattern.compile("// README:begin\n(.*?)\\s*// README:end", Pattern.DOTALL)
-        .matcher(source);
+    Matcher m =
+        Pattern.compile("// README:begin\n(.*?)\\s*// README:end", Pattern.DOTALL).matcher(source);
     assertTrue(m.find(), "the markers are in " + SOURCE);
     StringBuilder out = new StringBuilder();
     for (String line : m.group(1).split("\n")) {

@@ -8,8 +8,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one SparkSession the integration tests share (starting Spark costs seconds): {@code
  * local[2,4]}, two cores and up to four attempts per task, so that a task whose worker died is
- * retried, and a batch deadline of 15 minutes. The test functions ({@code src/test/python/sparkfns.py}) reach the executors the Spark
- * way, through {@code SparkContext.addFile}. Thread-safe.
+ * retried, and a batch deadline of 15 minutes. The test functions ({@code
+ * src/test/python/sparkfns.py}) reach the executors the Spark way, through {@code
+ * SparkContext.addFile}. Thread-safe.
  */
 final class SharedSpark {
   private static SparkSession session;
@@ -20,20 +21,24 @@ final class SharedSpark {
     if (session == null) {
       String python = System.getProperty("snakebridge.test.sparkPython");
       if (python == null || !Files.isExecutable(Path.of(python))) {
-        throw new IllegalStateException("no test venv with pandas, pyarrow and scikit-learn at "
-            + python + " (the build's spark-venv step makes it)");
+        throw new IllegalStateException(
+            "no test venv with pandas, pyarrow and scikit-learn at "
+                + python
+                + " (the build's spark-venv step makes it)");
       }
-      session = SparkSession.builder()
-          .master("local[2,4]")
-          .appName("snakebridge-spark-it")
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "2")
-          .config(SnakeBridgeSpark.PYTHON, python)
-          // Longer than any wait of the tests, so that only a cancel can stop a call early.
-          .config(SnakeBridgeSpark.TIMEOUT_SECONDS, "900")
-          .getOrCreate();
-      session.sparkContext().addFile(Path.of("src/test/python/sparkfns.py").toAbsolutePath()
-          .toString());
+      session =
+          SparkSession.builder()
+              .master("local[2,4]")
+              .appName("snakebridge-spark-it")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config(SnakeBridgeSpark.PYTHON, python)
+              // Longer than any wait of the tests, so that only a cancel can stop a call early.
+              .config(SnakeBridgeSpark.TIMEOUT_SECONDS, "900")
+              .getOrCreate();
+      session
+          .sparkContext()
+          .addFile(Path.of("src/test/python/sparkfns.py").toAbsolutePath().toString());
     }
     return session;
   }
