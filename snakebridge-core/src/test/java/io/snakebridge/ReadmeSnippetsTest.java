@@ -58,7 +58,7 @@ class ReadmeSnippetsTest {
     StringBuilder imports = new StringBuilder();
     StringBuilder body = new StringBuilder();
     for (String line : block.split("\n", -1)) {
-      (line.startsWith("import ") ? imports : body).append(line).append('\n');
+      (line.stripLeading().startsWith("import ") ? imports : body).append(line).append('\n');
     }
     String source = imports + "\n@SuppressWarnings({\"unused\", \"deprecation\"})\n"
         + "class Snippet" + n + " {\n  static void snippet() throws Exception {\n" + body
