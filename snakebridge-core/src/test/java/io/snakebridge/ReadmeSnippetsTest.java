@@ -67,7 +67,7 @@ class ReadmeSnippetsTest {
     StringBuilder imports = new StringBuilder();
     StringBuilder body = new StringBuilder();
     for (String line : block.split("\n", -1)) {
-      (line.startsWith("import ") ? imports : body).append(line).append('\n');
+      (line.stripLeading().startsWith("import ") ? imports : body).append(line).append('\n');
     }
     String source =
         imports
