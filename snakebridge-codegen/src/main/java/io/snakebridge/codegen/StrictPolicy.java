@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What strict generation refuses: callables whose call shape came from a source below a minimum,
@@ -54,7 +55,8 @@ public final class StrictPolicy {
    * @param parameter the parameter, or null when the whole callable is refused
    * @param reason why
    */
-  public record Offender(String module, String callable, String parameter, String reason) {
+  public record Offender(
+      String module, String callable, @Nullable String parameter, String reason) {
     /** Checks for nulls (but {@code parameter}). */
     public Offender {
       Objects.requireNonNull(module, "module");

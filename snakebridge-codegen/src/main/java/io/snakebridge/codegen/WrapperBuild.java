@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The incremental generation of a project's wrappers: introspects a list of Python modules with one
@@ -48,10 +49,10 @@ public final class WrapperBuild {
   public static final String STATE_FILE = "generate.state";
 
   private final String python;
-  private final String interpreterFingerprint;
+  private final @Nullable String interpreterFingerprint;
   private final List<String> modules;
   private final String basePackage;
-  private final Path pythonSources;
+  private final @Nullable Path pythonSources;
   private final Path outputDirectory;
   private final Path reportDirectory;
   private final StrictPolicy policy;
@@ -154,7 +155,7 @@ public final class WrapperBuild {
     return new Result(false, sources.size(), reports);
   }
 
-  private Path pythonSources() {
+  private @Nullable Path pythonSources() {
     return pythonSources != null && Files.isDirectory(pythonSources) ? pythonSources : null;
   }
 
@@ -216,13 +217,13 @@ public final class WrapperBuild {
 
   /** Collects a build's settings. Not thread-safe. */
   public static final class Builder {
-    private String python;
-    private String interpreterFingerprint;
+    private @Nullable String python;
+    private @Nullable String interpreterFingerprint;
     private List<String> modules = List.of();
-    private String basePackage;
-    private Path pythonSources;
-    private Path outputDirectory;
-    private Path reportDirectory;
+    private @Nullable String basePackage;
+    private @Nullable Path pythonSources;
+    private @Nullable Path outputDirectory;
+    private @Nullable Path reportDirectory;
     private StrictPolicy policy = StrictPolicy.lenient();
 
     private Builder() {}
@@ -238,7 +239,7 @@ public final class WrapperBuild {
      * managed venv's lock hash, checked against the venv): the build then does not start the
      * interpreter to ask, and saves a second on a no-op build. By default it asks.
      */
-    public Builder interpreterFingerprint(String fingerprint) {
+    public Builder interpreterFingerprint(@Nullable String fingerprint) {
       this.interpreterFingerprint = fingerprint;
       return this;
     }
@@ -261,7 +262,7 @@ public final class WrapperBuild {
     }
 
     /** The project's own Python sources, imported first; ignored when the folder is missing. */
-    public Builder pythonSources(Path pythonSources) {
+    public Builder pythonSources(@Nullable Path pythonSources) {
       this.pythonSources = pythonSources;
       return this;
     }

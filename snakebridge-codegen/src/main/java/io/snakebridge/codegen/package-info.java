@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.codegen;
+
+import org.jspecify.annotations.NullMarked;
