@@ -10,9 +10,13 @@ import time
 _libc = ctypes.PyDLL(None)
 
 
-def sum_forever():
-    """A C loop holding the GIL for hours: only the call's deadline can end it."""
-    return sum(range(10 ** 12))
+def sum_forever(started=None):
+    """A C loop holding the GIL for hours: only the call's deadline can end it. With `started`,
+    first writes that file, so a test knows the call runs in Python."""
+    if started is not None:
+        with open(started, "w") as note:
+            note.write("started")
+    return sum(range(10**12))
 
 
 def hold_gil(seconds, note=None):

@@ -70,10 +70,15 @@ class DeadlinesIT {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  private static void awaitBusy() throws InterruptedException {
+  /**
+   * Waits until the call runs in Python (it wrote {@code started}). A busy worker in the pool's
+   * stats is not enough: the pool counts a worker busy once the call is leased, and an interrupt
+   * that lands before the request is written rightly never sends it.
+   */
+  private static void awaitRunning(Path started) throws InterruptedException {
     Await.until(
-        "the call to start",
-        () -> python.poolStats().busy() == 1,
+        "the call to run in Python",
+        () -> Files.exists(started),
         Duration.ofSeconds(CEILING_SECONDS));
   }
 
@@ -99,6 +104,7 @@ class DeadlinesIT {
   void anInterruptedCallerStopsWaitingAndTheCallIsCancelled() throws Exception {
     long before = pid();
     Path note = ItEnvironment.workDir().resolve("interrupted-" + System.nanoTime());
+    Path started = ItEnvironment.workDir().resolve("interrupted-started-" + System.nanoTime());
     AtomicReference<RuntimeException> thrown = new AtomicReference<>();
     AtomicBoolean flagSet = new AtomicBoolean();
     Thread caller =
@@ -108,7 +114,7 @@ class DeadlinesIT {
                 python.call(
                     "sbtest_helpers",
                     "spin_noting",
-                    List.of(300, note.toString()),
+                    List.of(300, note.toString(), started.toString()),
                     CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
               } catch (RuntimeException e) {
                 thrown.set(e);
@@ -116,7 +122,7 @@ class DeadlinesIT {
               }
             });
     caller.start();
-    awaitBusy();
+    awaitRunning(started);
     caller.interrupt();
     caller.join(TimeUnit.SECONDS.toMillis(CEILING_SECONDS));
     assertFalse(caller.isAlive(), "the caller stopped waiting");
@@ -134,6 +140,7 @@ class DeadlinesIT {
   @Test
   void anInterruptedCallerStopsWaitingAlsoWhenTheWorkerCannotBeInterrupted() throws Exception {
     long before = pid();
+    Path started = ItEnvironment.workDir().resolve("uninterruptible-started-" + System.nanoTime());
     AtomicReference<RuntimeException> thrown = new AtomicReference<>();
     Thread caller =
         new Thread(
@@ -142,14 +149,14 @@ class DeadlinesIT {
                 python.call(
                     "sbtest_busy",
                     "sum_forever",
-                    List.of(),
+                    List.of(started.toString()),
                     CallOptions.defaults().timeout(Duration.ofSeconds(CEILING_SECONDS)));
               } catch (RuntimeException e) {
                 thrown.set(e);
               }
             });
     caller.start();
-    awaitBusy();
+    awaitRunning(started);
     caller.interrupt();
     caller.join(TimeUnit.SECONDS.toMillis(CEILING_SECONDS));
     assertFalse(caller.isAlive(), "the caller stopped waiting");
