@@ -43,7 +43,7 @@ final class PoolWaits {
   }
 
   PooledWorker awaitLocked(
-      long deadline, Duration timeout, @Nullable CallControl control, String call) {
+      long deadline, Duration timeout, @Nullable CallControl control, @Nullable String call) {
     long now = ticker.read();
     WaitQueue.Waiter me = new WaitQueue.Waiter(state.lock.newCondition(), null);
     state.queue.add(me);

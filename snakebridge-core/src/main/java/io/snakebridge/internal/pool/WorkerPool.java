@@ -209,7 +209,7 @@ public final class WorkerPool {
    * @throws IllegalStateException when the pool is closed
    */
   public CallLease lease(
-      long deadline, Duration timeout, @Nullable CallControl control, String call) {
+      long deadline, Duration timeout, @Nullable CallControl control, @Nullable String call) {
     CallLease leased;
     state.lock.lock();
     try {
@@ -253,7 +253,7 @@ public final class WorkerPool {
       Duration timeout,
       String sessionId,
       @Nullable CallControl control,
-      String call) {
+      @Nullable String call) {
     CallLease leased;
     state.lock.lock();
     try {
@@ -495,7 +495,7 @@ public final class WorkerPool {
    * @param failure what it failed with, or null
    * @param timedOut whether that was a timeout
    */
-  public void recordCall(Throwable failure, boolean timedOut) {
+  public void recordCall(@Nullable Throwable failure, boolean timedOut) {
     PoolCounters counters = state.counters;
     counters.calls.increment();
     if (failure != null) {
