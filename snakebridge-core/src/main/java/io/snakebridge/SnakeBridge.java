@@ -306,7 +306,7 @@ public final class SnakeBridge {
   }
 
   /** Runs a {@code with} block on the default runtime; see {@link SnakeBridgeRuntime#with}. */
-  public static <T> T with(PyRef manager, Function<Object, ? extends T> body) {
+  public static <T> @Nullable T with(PyRef manager, Function<Object, ? extends T> body) {
     return runtime().with(manager, body);
   }
 

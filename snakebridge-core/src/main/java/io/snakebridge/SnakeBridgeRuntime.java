@@ -439,7 +439,7 @@ public final class SnakeBridgeRuntime implements AutoCloseable {
    * @param manager a reference to the context manager
    * @param body runs inside the block; its result is returned
    */
-  public <T> T with(PyRef manager, Function<Object, ? extends T> body) {
+  public <T> @Nullable T with(PyRef manager, Function<Object, ? extends T> body) {
     return delegate.with(owned(manager), body);
   }
 

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the generation of one Python module covered: the callables generated (functions,
@@ -64,7 +65,7 @@ public final class CoverageReport {
    *     is {@code Object}
    * @param pythonType the Python type text of the manifest, or null
    */
-  public record Parameter(String name, String source, String pythonType) {
+  public record Parameter(String name, String source, @Nullable String pythonType) {
     /** Checks for nulls. */
     public Parameter {
       Objects.requireNonNull(name, "name");

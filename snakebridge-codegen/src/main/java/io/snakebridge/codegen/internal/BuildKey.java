@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hash of everything a wrapper build's output depends on. Equal keys mean equal output, so a
@@ -42,10 +43,10 @@ public final class BuildKey {
           "    print(line)");
 
   private final String python;
-  private final String interpreterFingerprint;
+  private final @Nullable String interpreterFingerprint;
   private final List<String> modules;
   private final String basePackage;
-  private final Path pythonSources;
+  private final @Nullable Path pythonSources;
   private final StrictPolicy policy;
 
   /**
@@ -54,10 +55,10 @@ public final class BuildKey {
    */
   public BuildKey(
       String python,
-      String interpreterFingerprint,
+      @Nullable String interpreterFingerprint,
       List<String> modules,
       String basePackage,
-      Path pythonSources,
+      @Nullable Path pythonSources,
       StrictPolicy policy) {
     this.python = python;
     this.interpreterFingerprint = interpreterFingerprint;

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The methods of one Python callable: one with the required parameters, and, when the callable has
@@ -46,13 +48,13 @@ final class CallableWriter {
   private final String pyName;
   private final String javaName;
   private final ModuleWriter.Target target;
-  private final Map<String, Object> doc;
-  private final Map<String, Object> deprecated;
+  private final @Nullable Map<String, Object> doc;
+  private final @Nullable Map<String, Object> deprecated;
 
   private final List<Param> required = new ArrayList<>();
   private final List<Param> slots = new ArrayList<>();
   private final List<Param> keywords = new ArrayList<>();
-  private Param varPositional;
+  private @Nullable Param varPositional;
   private boolean varKeyword;
 
   private static final class Param {
@@ -63,10 +65,10 @@ final class CallableWriter {
     final Map<String, Object> source;
 
     /** The string options of a {@code Literal[...]} type, or null. */
-    final List<String> options;
+    final @Nullable List<String> options;
 
     /** The enum of the options, once {@link #addTo} has named it. */
-    ClassName optionsEnum;
+    @Nullable ClassName optionsEnum;
 
     Param(String python, String java, TypeName type, boolean keyword, Map<String, Object> source) {
       this.python = python;
@@ -86,7 +88,7 @@ final class CallableWriter {
       String pyName,
       String javaName,
       ModuleWriter.Target target,
-      Map<String, Object> docOverride) {
+      @Nullable Map<String, Object> docOverride) {
     this.fn = fn;
     this.pyName = pyName;
     this.javaName = javaName;
@@ -103,8 +105,9 @@ final class CallableWriter {
         unknown || params.stream().anyMatch(p -> "var-positional".equals(p.get("kind")));
     Set<String> javaNames = new HashSet<>(LOCALS);
     for (Map<String, Object> p : params) {
-      String name = Manifests.string(p.get("name"));
-      String kind = Manifests.string(p.get("kind"));
+      // The introspector writes every parameter's name and kind.
+      String name = Objects.requireNonNull(Manifests.string(p.get("name")), "parameter name");
+      String kind = Objects.requireNonNull(Manifests.string(p.get("kind")), "parameter kind");
       boolean optional = Manifests.bool(p.get("hasDefault"));
       String java = Names.parameter(name);
       while (!javaNames.add(java)) {
@@ -149,7 +152,7 @@ final class CallableWriter {
     return !slots.isEmpty() || !keywords.isEmpty() || varKeyword || varPositional != null;
   }
 
-  private ClassName argsClass() {
+  private @Nullable ClassName argsClass() {
     String base = Names.upperCamel(javaName);
     return target.handle != null && target.kind == ModuleWriter.Target.Kind.CONSTRUCTOR
         ? target.handle.nestedClass("CreateArgs")
@@ -218,7 +221,7 @@ final class CallableWriter {
   /** The enum of a parameter's string options, each constant carrying its Python value. */
   private TypeSpec optionsEnum(Param p) {
     TypeSpec.Builder e =
-        TypeSpec.enumBuilder(p.optionsEnum.simpleName())
+        TypeSpec.enumBuilder(Objects.requireNonNull(p.optionsEnum).simpleName()) // named
             .addModifiers(Modifier.PUBLIC)
             .addJavadoc(
                 "The options of the parameter {@code $L} of {@code $L}; {@link #value()} is"
@@ -226,7 +229,7 @@ final class CallableWriter {
                 Javadoc.escape(p.python),
                 Javadoc.escape(pyName));
     Set<String> constants = new HashSet<>();
-    for (String value : p.options) {
+    for (String value : Objects.requireNonNull(p.options)) { // only for a Literal
       String base = Names.constant(value);
       String name = base;
       for (int i = 2; !constants.add(name); i++) {
@@ -286,7 +289,7 @@ final class CallableWriter {
 
   private TypeName returnType() {
     if (target.kind == ModuleWriter.Target.Kind.CONSTRUCTOR) {
-      return target.handle;
+      return Objects.requireNonNull(target.handle); // a constructor has its class
     }
     Map<String, Object> r = Manifests.map(fn.get("returns"));
     String text = r == null ? null : Manifests.string(r.get("type"));
@@ -470,7 +473,7 @@ final class CallableWriter {
   }
 
   /** "new Object[] {a, b}" or "argsObject.pythonPositional(new Object[] {a, b}, rest)". */
-  private CodeBlock positionalArray(CodeBlock argsObject) {
+  private CodeBlock positionalArray(@Nullable CodeBlock argsObject) {
     CodeBlock arguments = positionalArguments(argsObject);
     if (arguments == null) {
       return CodeBlock.of("new $T[0]", ClassName.OBJECT);
@@ -481,17 +484,17 @@ final class CallableWriter {
   }
 
   /** ", a, b" or ", argsObject.pythonPositional(new Object[] {a, b}, rest)". */
-  private CodeBlock positional(CodeBlock argsObject) {
+  private CodeBlock positional(@Nullable CodeBlock argsObject) {
     CodeBlock arguments = positionalArguments(argsObject);
     return arguments == null ? CodeBlock.of("") : CodeBlock.of(", $L", arguments);
   }
 
-  private boolean positionalIsArray(CodeBlock argsObject) {
+  private boolean positionalIsArray(@Nullable CodeBlock argsObject) {
     return argsObject != null && !(slots.isEmpty() && varPositional == null);
   }
 
   /** "a, b", or "argsObject.pythonPositional(...)" (an Object[]); null when there are none. */
-  private CodeBlock positionalArguments(CodeBlock argsObject) {
+  private @Nullable CodeBlock positionalArguments(@Nullable CodeBlock argsObject) {
     List<CodeBlock> lead = new ArrayList<>();
     for (Param p : required) {
       if (!p.keyword) {

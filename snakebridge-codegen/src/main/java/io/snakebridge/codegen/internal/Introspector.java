@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /** Runs the introspection program, and other short Python commands, as child processes. */
 public final class Introspector {
@@ -28,7 +29,11 @@ public final class Introspector {
    * @throws IOException when the program fails; the message holds its output
    */
   public static void run(
-      String python, Path out, Path pythonSources, List<String> modules, Consumer<String> progress)
+      String python,
+      Path out,
+      @Nullable Path pythonSources,
+      List<String> modules,
+      Consumer<String> progress)
       throws IOException, InterruptedException {
     Files.createDirectories(out);
     try (Stream<Path> old = Files.list(out)) {

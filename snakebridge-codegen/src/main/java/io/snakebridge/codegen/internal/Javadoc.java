@@ -3,6 +3,7 @@ package io.snakebridge.codegen.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Javadoc text from a parsed Python docstring, escaped so that neither {@code javac} nor {@code
@@ -68,7 +69,7 @@ public final class Javadoc {
 
   /** The body (no tags) of a type or method comment from a parsed docstring map, or a fallback. */
   /** Whether {@code doc} has text {@link #body} converts (a summary or a description). */
-  public static boolean converted(Map<String, Object> doc) {
+  public static boolean converted(@Nullable Map<String, Object> doc) {
     if (doc == null) {
       return false;
     }
@@ -81,7 +82,7 @@ public final class Javadoc {
     return false;
   }
 
-  public static String body(Map<String, Object> doc, String fallback) {
+  public static String body(@Nullable Map<String, Object> doc, String fallback) {
     List<String> parts = new ArrayList<>();
     String summary = doc == null ? null : (String) doc.get("summary");
     parts.add(summary == null || summary.isBlank() ? escape(fallback) : paragraphs(summary));
@@ -112,7 +113,7 @@ public final class Javadoc {
 
   /** The description of a documented parameter, or {@code fallback}. */
   public static String paramDescription(
-      Map<String, Object> doc, String pythonName, String fallback) {
+      @Nullable Map<String, Object> doc, String pythonName, String fallback) {
     if (doc != null) {
       for (Map<String, Object> p : Manifests.maps(doc.get("params"))) {
         for (String name : String.valueOf(p.get("name")).split(",")) {
@@ -129,7 +130,7 @@ public final class Javadoc {
   }
 
   /** The description of the (first) documented return value, or {@code fallback}. */
-  public static String returnDescription(Map<String, Object> doc, String fallback) {
+  public static String returnDescription(@Nullable Map<String, Object> doc, String fallback) {
     if (doc != null) {
       List<Map<String, Object>> returns = Manifests.maps(doc.get("returns"));
       if (!returns.isEmpty()) {

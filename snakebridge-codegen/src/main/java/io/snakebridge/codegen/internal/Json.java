@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small JSON reader for manifests: objects become {@code LinkedHashMap<String, Object>}, arrays
@@ -22,7 +23,7 @@ public final class Json {
    *
    * @throws IllegalArgumentException when the text is not JSON
    */
-  public static Object parse(String text) {
+  public static @Nullable Object parse(String text) {
     Json json = new Json(text);
     json.skipSpace();
     Object value = json.value();
@@ -33,7 +34,7 @@ public final class Json {
     return value;
   }
 
-  private Object value() {
+  private @Nullable Object value() {
     if (pos >= text.length()) {
       throw error("unexpected end");
     }
@@ -147,7 +148,7 @@ public final class Json {
     }
   }
 
-  private Object literal(String word, Object value) {
+  private @Nullable Object literal(String word, @Nullable Object value) {
     if (!text.startsWith(word, pos)) {
       throw error("unexpected token");
     }

@@ -17,9 +17,11 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
 
 /** Generates the Java sources of one module manifest. */
 public final class ModuleWriter {
@@ -87,7 +89,8 @@ public final class ModuleWriter {
 
   public ModuleWriter(String basePackage, Map<String, Object> manifest) {
     this.manifest = manifest;
-    this.module = Manifests.string(manifest.get("module"));
+    // WrapperGenerator takes only manifests that name their module.
+    this.module = Objects.requireNonNull(Manifests.string(manifest.get("module")), "module");
     StringBuilder pkg = new StringBuilder(basePackage);
     for (String segment : module.split("\\.")) {
       pkg.append('.').append(Names.escape(segment));
@@ -107,7 +110,7 @@ public final class ModuleWriter {
     }
     Map<String, Map<String, Object>> classes = new TreeMap<>();
     for (Map<String, Object> cls : sorted(manifest.get("classes"))) {
-      String pyName = Manifests.string(cls.get("name"));
+      String pyName = Objects.requireNonNull(Manifests.string(cls.get("name")), "class name");
       String javaName = Names.upperCamel(pyName);
       if (javaName.isEmpty()) {
         skip(pyName, "class: no Java name");
@@ -151,13 +154,14 @@ public final class ModuleWriter {
     return new CoverageReport(module, covered, skips);
   }
 
-  private void skip(String name, String reason) {
+  private void skip(@Nullable String name, @Nullable String reason) {
     skips.add(
         new CoverageReport.Skipped(
             name == null ? "?" : name, reason == null ? "no reason given" : reason));
   }
 
-  private void cover(String kind, String name, Map<String, Object> fn, Map<String, Object> doc) {
+  private void cover(
+      String kind, String name, Map<String, Object> fn, @Nullable Map<String, Object> doc) {
     List<CoverageReport.Parameter> params = new ArrayList<>();
     for (Map<String, Object> p : Manifests.maps(fn.get("parameters"))) {
       String k = Manifests.string(p.get("kind"));
@@ -247,7 +251,7 @@ public final class ModuleWriter {
     Set<String> nested = new HashSet<>();
     Target target = Target.module();
     for (Map<String, Object> fn : sorted(manifest.get("functions"))) {
-      String pyName = Manifests.string(fn.get("name"));
+      String pyName = Objects.requireNonNull(Manifests.string(fn.get("name")), "function name");
       String javaName = Names.escape(Names.lowerCamel(pyName));
       if (MODULE_RESERVED.contains(javaName)) {
         javaName = javaName + "_";
@@ -272,7 +276,7 @@ public final class ModuleWriter {
       }
     }
     for (Map<String, Object> attr : sorted(manifest.get("attributes"))) {
-      String pyName = Manifests.string(attr.get("name"));
+      String pyName = Objects.requireNonNull(Manifests.string(attr.get("name")), "attribute name");
       String javaName = Names.escape(Names.lowerCamel(pyName));
       if (!used.add(javaName)) {
         javaName = javaName + "Attr";
@@ -301,7 +305,7 @@ public final class ModuleWriter {
 
   private TypeSpec handleType(String name, Map<String, Object> cls, String[] qualify) {
     ClassName self = ClassName.get(javaPackage, name);
-    String pyName = Manifests.string(cls.get("name"));
+    String pyName = Objects.requireNonNull(Manifests.string(cls.get("name")), "class name");
     Map<String, Object> doc = Manifests.map(cls.get("doc"));
     TypeSpec.Builder type =
         TypeSpec.classBuilder(name)
@@ -356,7 +360,7 @@ public final class ModuleWriter {
     Set<String> used = new HashSet<>(HANDLE_RESERVED);
     Target method = Target.method(self);
     for (Map<String, Object> m : sorted(cls.get("methods"))) {
-      String mName = Manifests.string(m.get("name"));
+      String mName = Objects.requireNonNull(Manifests.string(m.get("name")), "method name");
       String javaName = Names.escape(Names.lowerCamel(mName));
       if (HANDLE_RESERVED.contains(javaName)) {
         javaName = javaName + "_";
@@ -376,7 +380,7 @@ public final class ModuleWriter {
     List<Map<String, Object>> readable = new ArrayList<>(sorted(cls.get("properties")));
     readable.addAll(sorted(cls.get("attributes")));
     for (Map<String, Object> attr : readable) {
-      String aName = Manifests.string(attr.get("name"));
+      String aName = Objects.requireNonNull(Manifests.string(attr.get("name")), "attribute name");
       String base = Names.escape(Names.lowerCamel(aName));
       String javaName = base;
       if (base.isEmpty()) {
@@ -415,7 +419,7 @@ public final class ModuleWriter {
     return type.build();
   }
 
-  private static List<Map<String, Object>> sorted(Object list) {
+  private static List<Map<String, Object>> sorted(@Nullable Object list) {
     List<Map<String, Object>> out = new ArrayList<>(Manifests.maps(list));
     out.sort(Comparator.comparing(m -> String.valueOf(m.get("name"))));
     return out;
@@ -430,9 +434,9 @@ public final class ModuleWriter {
     }
 
     final Kind kind;
-    final ClassName handle;
+    final @Nullable ClassName handle;
 
-    private Target(Kind kind, ClassName handle) {
+    private Target(Kind kind, @Nullable ClassName handle) {
       this.kind = kind;
       this.handle = handle;
     }

@@ -5,6 +5,7 @@ import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Java types for Python type text: {@code int} is {@code long} ({@code Long} where {@code None} is
@@ -17,7 +18,7 @@ public final class Types {
   private Types() {}
 
   /** The Java type of a parameter whose Python type is {@code text} (null when unknown). */
-  public static TypeName parameter(String text) {
+  public static TypeName parameter(@Nullable String text) {
     if (text == null || text.isBlank()) {
       return ClassName.OBJECT;
     }
@@ -45,7 +46,7 @@ public final class Types {
    * numpydoc {@code {'a', 'b'}}, unions of them, {@code None} allowed), in first-seen order without
    * repeats; null for any other text.
    */
-  public static List<String> stringLiterals(String text) {
+  public static @Nullable List<String> stringLiterals(@Nullable String text) {
     if (text == null || text.isBlank()) {
       return null;
     }
@@ -109,7 +110,7 @@ public final class Types {
     return out;
   }
 
-  private static TypeName simple(String member) {
+  private static @Nullable TypeName simple(String member) {
     String m = member.startsWith("builtins.") ? member.substring("builtins.".length()) : member;
     switch (m) {
       case "int":
@@ -140,7 +141,7 @@ public final class Types {
     return null;
   }
 
-  private static TypeName literal(String inside) {
+  private static @Nullable TypeName literal(String inside) {
     TypeName common = null;
     for (String option : inside.split(",")) {
       String o = option.trim();

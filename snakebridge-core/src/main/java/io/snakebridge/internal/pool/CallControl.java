@@ -1,5 +1,7 @@
 package io.snakebridge.internal.pool;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The handle by which an {@code *Async} call's future cancels the call, wherever it is: not yet
  * started (it never starts), waiting for a worker (it leaves the queue and never runs), or running
@@ -11,9 +13,9 @@ package io.snakebridge.internal.pool;
 public final class CallControl {
   private volatile boolean cancelled;
   private volatile boolean interrupt;
-  private volatile WorkerPool waitingIn;
-  private volatile WaitQueue.Waiter waiter;
-  private volatile CallLease lease;
+  private volatile @Nullable WorkerPool waitingIn;
+  private volatile WaitQueue.@Nullable Waiter waiter;
+  private volatile @Nullable CallLease lease;
 
   /**
    * Cancels the call.
@@ -41,7 +43,7 @@ public final class CallControl {
   }
 
   /** The call waits in {@code pool} (null: no longer); called under the pool lock. */
-  void waiting(WorkerPool pool, WaitQueue.Waiter queued) {
+  void waiting(@Nullable WorkerPool pool, WaitQueue.@Nullable Waiter queued) {
     this.waitingIn = pool;
     this.waiter = queued;
   }

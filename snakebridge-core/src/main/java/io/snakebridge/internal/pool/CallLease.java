@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call's hold on one of a worker's call slots, from the lease until the pool takes the slot
@@ -58,7 +60,7 @@ public final class CallLease {
   private final Duration timeout;
   private volatile int state;
   private volatile long requestId;
-  volatile Cause cause;
+  volatile @Nullable Cause cause;
 
   /** When a cancelled call that has not stopped makes the watchdog kill the worker. */
   volatile long graceEnd;
@@ -70,8 +72,8 @@ public final class CallLease {
   volatile boolean abandoned;
 
   // Set before the state's move to SENT, whose compare-and-set publishes them to the canceller.
-  private LateResults lateResults;
-  private Object lateAttachment;
+  private @Nullable LateResults lateResults;
+  private @Nullable Object lateAttachment;
 
   CallLease(PooledWorker worker, int slot, long deadline, Duration timeout) {
     this.worker = worker;
@@ -107,7 +109,7 @@ public final class CallLease {
    * @param late takes a late RESULT with {@code attachment}; null to drop it
    * @return false when the call was cancelled first: nothing may be written
    */
-  public boolean send(long id, LateResults late, Object attachment) {
+  public boolean send(long id, @Nullable LateResults late, Object attachment) {
     requestId = id;
     lateResults = late;
     lateAttachment = attachment;
@@ -124,7 +126,7 @@ public final class CallLease {
   }
 
   /** Returns why the call was cancelled, or null. */
-  public Cause cancelCause() {
+  public @Nullable Cause cancelCause() {
     return state == CANCELLING ? cause : null;
   }
 
@@ -174,7 +176,7 @@ public final class CallLease {
       LateResults late = lateResults;
       if (frame.kind() == FrameKind.RESULT && late != null) {
         try {
-          late.lateResult(frame, lateAttachment);
+          late.lateResult(frame, Objects.requireNonNull(lateAttachment)); // set with late
         } catch (RuntimeException e) {
           // The handler reports its own failures; the worker must be settled whatever happens.
         }

@@ -5,6 +5,7 @@ import io.snakebridge.EventListener.RecycleReason;
 import io.snakebridge.internal.worker.WorkerProcess;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a pool operation decided under the lock and does after releasing it: starts to submit,
@@ -22,11 +23,11 @@ final class Effects {
   final List<String> recycled = new ArrayList<>(1);
   final List<RecycleReason> recycleReasons = new ArrayList<>(1);
 
-  static Effects of(Effects effects) {
+  static Effects of(@Nullable Effects effects) {
     return effects != null ? effects : new Effects();
   }
 
-  static Effects start(Effects effects, List<PooledWorker> planned) {
+  static @Nullable Effects start(@Nullable Effects effects, List<PooledWorker> planned) {
     if (planned.isEmpty()) {
       return effects;
     }
@@ -35,7 +36,7 @@ final class Effects {
     return e;
   }
 
-  static Effects shutdown(Effects effects, WorkerProcess process) {
+  static Effects shutdown(@Nullable Effects effects, @Nullable WorkerProcess process) {
     Effects e = of(effects);
     if (process != null) {
       e.shutdowns.add(process);
@@ -43,7 +44,7 @@ final class Effects {
     return e;
   }
 
-  static Effects kill(Effects effects, WorkerProcess process) {
+  static Effects kill(@Nullable Effects effects, @Nullable WorkerProcess process) {
     Effects e = of(effects);
     if (process != null) {
       e.kills.add(process);
@@ -51,14 +52,14 @@ final class Effects {
     return e;
   }
 
-  static Effects exited(Effects effects, PooledWorker worker, ExitReason reason) {
+  static Effects exited(@Nullable Effects effects, PooledWorker worker, ExitReason reason) {
     Effects e = of(effects);
     e.exits.add(worker.id());
     e.exitReasons.add(reason);
     return e;
   }
 
-  static Effects recycled(Effects effects, PooledWorker worker, RecycleReason reason) {
+  static Effects recycled(@Nullable Effects effects, PooledWorker worker, RecycleReason reason) {
     Effects e = of(effects);
     e.recycled.add(worker.id());
     e.recycleReasons.add(reason);

@@ -4,6 +4,8 @@ import io.snakebridge.internal.wire.Frame;
 import io.snakebridge.internal.wire.FrameKind;
 import io.snakebridge.internal.worker.WorkerConnection;
 import java.io.IOException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One worker's liveness: when it last answered a PING, and the PING outstanding. Pinging never
@@ -14,7 +16,7 @@ import java.io.IOException;
  * <p>Thread-safe: the watchdog calls {@link #check}; the reading thread records the PONG.
  */
 final class Heartbeat implements WorkerConnection.ReplyHandler {
-  private Ticker ticker;
+  private @Nullable Ticker ticker;
 
   /** Ticker time of the last PONG, or of the handshake. */
   private volatile long lastHeard;
@@ -94,7 +96,7 @@ final class Heartbeat implements WorkerConnection.ReplyHandler {
   @Override
   public void reply(Frame frame) {
     if (frame.kind() == FrameKind.PONG) {
-      lastHeard = ticker.read();
+      lastHeard = Objects.requireNonNull(ticker, "a PONG before start").read();
       excused = false;
       pinging = false;
     }

@@ -7,6 +7,7 @@ import io.snakebridge.PythonInfo;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One pool's side of the runtime's {@link EventListener}: adds the pool's name and keeps the
@@ -62,7 +63,7 @@ public final class PoolEvents {
     }
   }
 
-  public void callStart(String target) {
+  public void callStart(@Nullable String target) {
     try {
       listener.callStart(pool, target);
     } catch (RuntimeException e) {
@@ -86,7 +87,7 @@ public final class PoolEvents {
     }
   }
 
-  public void callEnd(String workerId, String target, long nanos) {
+  public void callEnd(String workerId, @Nullable String target, long nanos) {
     try {
       listener.callEnd(pool, workerId, target, Duration.ofNanos(nanos));
     } catch (RuntimeException e) {
@@ -94,7 +95,7 @@ public final class PoolEvents {
     }
   }
 
-  public void callFailed(String target, Throwable error, long nanos) {
+  public void callFailed(@Nullable String target, Throwable error, long nanos) {
     try {
       listener.callFailed(pool, target, error, Duration.ofNanos(nanos));
     } catch (RuntimeException e) {

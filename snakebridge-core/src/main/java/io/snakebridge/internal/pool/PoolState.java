@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pool's lock and everything it guards: the workers and their call slots, the idle lists, the
@@ -51,7 +53,7 @@ final class PoolState {
   int retiring;
   int targetWaiting;
   int wanted;
-  SnakeBridgeException lastStartFailure;
+  @Nullable SnakeBridgeException lastStartFailure;
 
   /** When starts held back by StartBackoff may begin; Long.MAX_VALUE when none are. */
   volatile long startsDue = Long.MAX_VALUE;
@@ -102,7 +104,7 @@ final class PoolState {
    * Takes a slot of the least busy available worker (an idle one first: {@code preferred} if it is
    * idle, else the one that became idle last); lock held.
    */
-  PooledWorker takeAnyLocked(PooledWorker preferred) {
+  @Nullable PooledWorker takeAnyLocked(@Nullable PooledWorker preferred) {
     PooledWorker worker =
         preferred != null && preferred.listed && preferred.inFlight == 0 && idle.remove(preferred)
             ? preferred
@@ -167,7 +169,7 @@ final class PoolState {
   }
 
   /** A call of {@code worker} ended normally: recycle, hand over, or list it; lock held. */
-  Effects afterCallLocked(PooledWorker worker, Effects effects) {
+  @Nullable Effects afterCallLocked(PooledWorker worker, @Nullable Effects effects) {
     if (worker.state != PooledWorker.State.READY) {
       return effects;
     }
@@ -187,7 +189,7 @@ final class PoolState {
   }
 
   /** A slot of {@code worker} may be free: remove it if it retired, else offer it; lock held. */
-  Effects slotFreedLocked(PooledWorker worker, Effects effects) {
+  @Nullable Effects slotFreedLocked(PooledWorker worker, @Nullable Effects effects) {
     if (worker.state != PooledWorker.State.READY) {
       return effects;
     }
@@ -228,7 +230,7 @@ final class PoolState {
       }
       worker.inFlight++;
       next.assigned = worker;
-      next.signal.signal();
+      Objects.requireNonNull(next.signal).signal(); // queued waiters are untargeted
     }
     unlistLocked(worker);
     if (worker.inFlight == 0) {
@@ -250,7 +252,8 @@ final class PoolState {
   }
 
   /** Removes a worker for good and plans its replacement; lock held. */
-  Effects removeLocked(PooledWorker worker, ExitReason reason, Effects effects) {
+  @Nullable Effects removeLocked(
+      PooledWorker worker, ExitReason reason, @Nullable Effects effects) {
     if (worker.state == PooledWorker.State.GONE) {
       return effects;
     }
@@ -272,7 +275,8 @@ final class PoolState {
   }
 
   /** Marks a worker due for recycling and starts its replacement; lock held. */
-  Effects retireLocked(PooledWorker worker, RecycleReason reason, Effects effects) {
+  @Nullable Effects retireLocked(
+      PooledWorker worker, RecycleReason reason, @Nullable Effects effects) {
     if (worker.retiring != null || worker.state != PooledWorker.State.READY || closed) {
       return effects;
     }

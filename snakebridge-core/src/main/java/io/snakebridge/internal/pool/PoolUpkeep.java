@@ -10,10 +10,12 @@ import io.snakebridge.internal.worker.WorkerProcess;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pool's background side: recording workers' starts (for the start threads) and acting on what
@@ -73,7 +75,10 @@ final class PoolUpkeep {
 
   /** Records the end of a start: the worker joins the pool, or the failure is reported. */
   void finishStart(
-      PooledWorker worker, WorkerProcess process, Throwable failure, SnakeBridgeException report) {
+      PooledWorker worker,
+      @Nullable WorkerProcess process,
+      @Nullable Throwable failure,
+      @Nullable SnakeBridgeException report) {
     boolean ready = false;
     if (failure == null && process != null) {
       onReady.accept(worker, process);
@@ -129,12 +134,13 @@ final class PoolUpkeep {
     if (report != null) {
       // The same failure again (every worker of a pool missing its interpreter, each back-off
       // retry) is logged once at WARNING; the repeats only at DEBUG.
-      String message = report.getMessage();
+      // getMessage() may be null by contract: never skip the effects below for it.
+      String message = String.valueOf(report.getMessage());
       String previous = lastLoggedFailure.getAndSet(message);
       LOG.log(message.equals(previous) ? Level.DEBUG : Level.WARNING, state.label + ": " + message);
-    } else if (ready) {
+    } else if (ready && process != null) { // ready: process is set
       LOG.log(Level.DEBUG, () -> state.label + ": started " + process);
-      events.workerReady(worker.id(), process.info());
+      events.workerReady(worker.id(), Objects.requireNonNull(process.info()));
     }
     pool.wakeWatchdog();
     pool.run(effects);
@@ -227,6 +233,7 @@ final class PoolUpkeep {
     try {
       if (worker.state == PooledWorker.State.READY
           && worker.inFlight == 0
+          && worker.process != null
           && !worker.process.isAlive()) {
         effects =
             state.removeLocked(
@@ -238,7 +245,7 @@ final class PoolUpkeep {
       state.lock.unlock();
     }
     if (effects != null) {
-      WorkerProcess process = worker.process;
+      WorkerProcess process = Objects.requireNonNull(worker.process); // it was READY
       pool.execute(
           () -> {
             ExitReport report = ExitReport.collect(process, 0, TimeUnit.MILLISECONDS.toNanos(500));

@@ -6,7 +6,9 @@ import io.snakebridge.PoolOptions;
 import io.snakebridge.SnakeBridgeException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Waiting for a worker: in line for any worker of the pool, or for the one worker holding a
@@ -40,7 +42,8 @@ final class PoolWaits {
     this.acquireTimeoutNanos = options.acquireTimeout().map(Duration::toNanos).orElse(-1L);
   }
 
-  PooledWorker awaitLocked(long deadline, Duration timeout, CallControl control, String call) {
+  PooledWorker awaitLocked(
+      long deadline, Duration timeout, @Nullable CallControl control, @Nullable String call) {
     long now = ticker.read();
     WaitQueue.Waiter me = new WaitQueue.Waiter(state.lock.newCondition(), null);
     state.queue.add(me);
@@ -92,7 +95,8 @@ final class PoolWaits {
         if (me.failure != null) {
           // Made on the start thread: a copy made here carries the caller's frames.
           throw me.failure instanceof PoolExhaustedException
-              ? new PoolExhaustedException(me.failure.getMessage(), me.failure.getCause())
+              ? new PoolExhaustedException(
+                  Objects.requireNonNull(me.failure.getMessage()), me.failure.getCause())
               : me.failure;
         }
         if (state.closed) {
@@ -132,7 +136,7 @@ final class PoolWaits {
                   + ")",
               state.lastStartFailure);
         }
-        me.signal.awaitNanos(Math.min(deadline, acquireEnd) - now);
+        Objects.requireNonNull(me.signal).awaitNanos(Math.min(deadline, acquireEnd) - now);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -149,8 +153,12 @@ final class PoolWaits {
     }
   }
 
-  PooledWorker awaitTargetLocked(
-      PooledWorker target, long deadline, Duration timeout, String sessionId, CallControl control) {
+  @Nullable PooledWorker awaitTargetLocked(
+      PooledWorker target,
+      long deadline,
+      Duration timeout,
+      String sessionId,
+      @Nullable CallControl control) {
     if (state.queue.size() + state.targetWaiting >= options.maxWaiters()) {
       throw tooManyWaitersLocked();
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A place in a pool: a worker while it starts, serves calls (up to the pool's threads per worker at
@@ -35,7 +36,7 @@ public final class PooledWorker {
 
   // Pool lock.
   volatile State state = State.STARTING;
-  WorkerProcess process;
+  @Nullable WorkerProcess process;
 
   /** Calls in flight (leased and not yet settled). */
   int inFlight;
@@ -53,7 +54,7 @@ public final class PooledWorker {
   long callsDone;
 
   /** Due for recycling: takes no call except those that must run here; leaves when it can. */
-  volatile RecycleReason retiring;
+  volatile @Nullable RecycleReason retiring;
 
   /** When a retiring worker that still holds session objects is recycled anyway. */
   long retireDeadline;
@@ -95,6 +96,7 @@ public final class PooledWorker {
   }
 
   /** Returns the process; valid from when the worker is leased until it is released. */
+  @SuppressWarnings("NullAway") // set before the worker is first leased, never cleared
   public WorkerProcess process() {
     return process;
   }
@@ -105,7 +107,7 @@ public final class PooledWorker {
   }
 
   /** Returns why the pool stopped this worker, or null when it did not. */
-  public ExitReason killReason() {
+  public @Nullable ExitReason killReason() {
     return killReason.get();
   }
 

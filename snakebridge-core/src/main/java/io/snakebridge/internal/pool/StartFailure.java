@@ -9,6 +9,7 @@ import io.snakebridge.internal.worker.PythonSpawner;
 import io.snakebridge.internal.worker.WorkerProcess;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns whatever stopped a worker's start into one exception that says which executable was
@@ -32,7 +33,10 @@ final class StartFailure {
    * @param failure what ended the start; null when the handshake completed after the deadline
    */
   static SnakeBridgeException describe(
-      PooledWorker slot, WorkerProcess process, Throwable failure, Duration startupTimeout) {
+      PooledWorker slot,
+      @Nullable WorkerProcess process,
+      @Nullable Throwable failure,
+      Duration startupTimeout) {
     if (process == null) {
       return failure instanceof SnakeBridgeException
           ? (SnakeBridgeException) failure
@@ -91,7 +95,7 @@ final class StartFailure {
   }
 
   /** Returns the worker's own line when it refused an interpreter older than 3.9, else null. */
-  static String tooOld(ExitReport report) {
+  static @Nullable String tooOld(ExitReport report) {
     if (report.exitCode().orElse(-1) != PythonSpawner.EXIT_TOO_OLD) {
       return null;
     }
@@ -107,7 +111,7 @@ final class StartFailure {
    * Returns the message of a {@code PoolExhaustedException} for a pool none of whose workers
    * starts: the pool's state, then the first line of the last start failure.
    */
-  static String noWorkerStarted(String poolState, Throwable lastFailure) {
+  static String noWorkerStarted(String poolState, @Nullable Throwable lastFailure) {
     String text = "no Python worker could be started (" + poolState + ")";
     if (lastFailure == null || lastFailure.getMessage() == null) {
       return text;

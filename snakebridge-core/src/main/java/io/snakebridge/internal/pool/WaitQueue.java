@@ -3,7 +3,9 @@ package io.snakebridge.internal.pool;
 import io.snakebridge.SnakeBridgeException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The callers waiting for any worker of a pool, first come first served. A worker that frees a call
@@ -16,21 +18,21 @@ import java.util.concurrent.locks.Condition;
 final class WaitQueue {
   /** One waiting call. */
   static final class Waiter {
-    final Condition signal;
+    final @Nullable Condition signal;
 
     /** For a targeted wait: the worker waited for (waits on its `freed`, not in the queue). */
-    final PooledWorker target;
+    final @Nullable PooledWorker target;
 
     /** The worker handed over, its slot already taken for this waiter. */
-    PooledWorker assigned;
+    @Nullable PooledWorker assigned;
 
     /** Why the wait must end without a worker (a start failure, the close). */
-    SnakeBridgeException failure;
+    @Nullable SnakeBridgeException failure;
 
     /** Set when the call was cancelled while it waited. */
     boolean cancelled;
 
-    Waiter(Condition signal, PooledWorker target) {
+    Waiter(@Nullable Condition signal, @Nullable PooledWorker target) {
       this.signal = signal;
       this.target = target;
     }
@@ -39,7 +41,7 @@ final class WaitQueue {
       if (target != null) {
         target.freed.signalAll();
       } else {
-        signal.signal();
+        Objects.requireNonNull(signal).signal(); // untargeted: made with a condition
       }
     }
   }
@@ -74,7 +76,7 @@ final class WaitQueue {
       Waiter waiter = it.next();
       it.remove();
       waiter.failure = failure;
-      waiter.signal.signal();
+      Objects.requireNonNull(waiter.signal).signal(); // queued waiters are untargeted
     }
   }
 }

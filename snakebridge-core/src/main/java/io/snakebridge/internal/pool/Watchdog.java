@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pool's housekeeping thread: enforces call deadlines and cancel grace periods, start-up
@@ -46,7 +47,7 @@ final class Watchdog implements Runnable {
   private final String name;
   private final WorkerPool pool;
   private final Ticker ticker;
-  private volatile Thread thread;
+  private volatile @Nullable Thread thread;
   private volatile boolean idle;
   private volatile boolean stopped;
 

@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One pool of Python workers: leases call slots to callers (first come, first served), starts
@@ -207,7 +208,8 @@ public final class WorkerPool {
    * @throws CancellationException when {@code control} cancels the call while it waits
    * @throws IllegalStateException when the pool is closed
    */
-  public CallLease lease(long deadline, Duration timeout, CallControl control, String call) {
+  public CallLease lease(
+      long deadline, Duration timeout, @Nullable CallControl control, @Nullable String call) {
     CallLease leased;
     state.lock.lock();
     try {
@@ -244,14 +246,14 @@ public final class WorkerPool {
    * @throws CallTimeoutException when the deadline passes first
    * @throws IllegalStateException when the pool is closed
    */
-  public CallLease leaseTarget(
+  public @Nullable CallLease leaseTarget(
       PooledWorker target,
       Affinity affinity,
       long deadline,
       Duration timeout,
       String sessionId,
-      CallControl control,
-      String call) {
+      @Nullable CallControl control,
+      @Nullable String call) {
     CallLease leased;
     state.lock.lock();
     try {
@@ -493,7 +495,7 @@ public final class WorkerPool {
    * @param failure what it failed with, or null
    * @param timedOut whether that was a timeout
    */
-  public void recordCall(Throwable failure, boolean timedOut) {
+  public void recordCall(@Nullable Throwable failure, boolean timedOut) {
     PoolCounters counters = state.counters;
     counters.calls.increment();
     if (failure != null) {
@@ -505,7 +507,7 @@ public final class WorkerPool {
   }
 
   /** Returns what the most recent handshake reported, or null before any worker started. */
-  public PythonInfo lastInfo() {
+  public @Nullable PythonInfo lastInfo() {
     return starter.lastInfo();
   }
 
@@ -582,7 +584,7 @@ public final class WorkerPool {
   }
 
   /** Does what an operation decided under the lock; call without it. */
-  void run(Effects effects) {
+  void run(@Nullable Effects effects) {
     if (effects == null) {
       return;
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts a pool's workers in the background: spawn, publish to the pool (which arms the start-up
@@ -28,7 +29,7 @@ final class WorkerStarter {
   private final Duration startupTimeout;
   private final PoolEvents events;
   private final ThreadPoolExecutor executor;
-  private volatile PythonInfo lastInfo;
+  private volatile @Nullable PythonInfo lastInfo;
 
   /**
    * Creates the starter.
@@ -78,7 +79,7 @@ final class WorkerStarter {
   }
 
   /** Returns what the most recent handshake reported, or null before any worker started. */
-  PythonInfo lastInfo() {
+  @Nullable PythonInfo lastInfo() {
     return lastInfo;
   }
 

@@ -4,6 +4,8 @@ import io.snakebridge.PyRef;
 import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pushed path of a stream this runtime opened with the {@code stream} op: items arrive in
@@ -20,12 +22,12 @@ final class BatchedCursor implements StreamCursor {
   private final Duration timeout;
 
   /** The stream's reference while Python may still hold items; null for a single item. */
-  private PyRef stream;
+  private @Nullable PyRef stream;
 
   private List<Object> items;
   private int index;
   private boolean done;
-  private InFlight ahead;
+  private @Nullable InFlight ahead;
   private boolean closed;
 
   BatchedCursor(Streams streams, StreamBatch first, String call, Duration timeout) {
@@ -43,7 +45,9 @@ final class BatchedCursor implements StreamCursor {
     if (done) {
       end();
     } else {
-      ahead = streams.batchAhead(stream, streams.batchSize(), timeout, call);
+      ahead =
+          streams.batchAhead(
+              Objects.requireNonNull(stream), streams.batchSize(), timeout, call); // open
     }
   }
 
@@ -60,7 +64,7 @@ final class BatchedCursor implements StreamCursor {
       ahead = null;
       StreamBatch batch;
       try {
-        batch = next.await();
+        batch = Objects.requireNonNull(next).await(); // not done: a batch is ahead
       } catch (RuntimeException | Error failure) {
         // The iterator raised (it is finished), or the worker is gone: nothing more will come.
         done = true;

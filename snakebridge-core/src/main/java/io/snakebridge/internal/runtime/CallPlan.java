@@ -13,6 +13,8 @@ import io.snakebridge.internal.session.SessionState;
 import io.snakebridge.internal.session.SessionTable;
 import io.snakebridge.internal.wire.FrameKind;
 import java.io.IOException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call's session and routing, gathered while its CALL is encoded and used when its reply is
@@ -48,12 +50,12 @@ final class CallPlan implements LiveObjects {
 
   private final SessionTable sessions;
   private final CallbackTable callbacks;
-  private final PooledWorker fixedWorker;
+  private final @Nullable PooledWorker fixedWorker;
   private SessionState session;
   private boolean sessionFixed;
-  private PooledWorker refWorker;
-  private PooledWorker worker;
-  private EncodedValue request;
+  private @Nullable PooledWorker refWorker;
+  private @Nullable PooledWorker worker;
+  private @Nullable EncodedValue request;
 
   /** The request id once the CALL is about to be written (publishes {@link #worker}); else 0. */
   private volatile long runningId;
@@ -69,7 +71,7 @@ final class CallPlan implements LiveObjects {
       CallbackTable callbacks,
       SessionState session,
       boolean sessionFixed,
-      PooledWorker fixedWorker) {
+      @Nullable PooledWorker fixedWorker) {
     this.sessions = sessions;
     this.callbacks = callbacks;
     this.session = session;
@@ -80,7 +82,7 @@ final class CallPlan implements LiveObjects {
 
   /** Returns the encoded CALL. */
   EncodedValue request() {
-    return request;
+    return Objects.requireNonNull(request, "the CALL is encoded before it runs");
   }
 
   void request(EncodedValue request) {
@@ -98,12 +100,12 @@ final class CallPlan implements LiveObjects {
   }
 
   /** Returns the worker holding the references the call passes, or null when it passes none. */
-  PooledWorker refWorker() {
+  @Nullable PooledWorker refWorker() {
     return refWorker;
   }
 
   /** Returns the worker waiting in a callback, where this call must run, or null. */
-  PooledWorker fixedWorker() {
+  @Nullable PooledWorker fixedWorker() {
     return fixedWorker;
   }
 
@@ -125,11 +127,12 @@ final class CallPlan implements LiveObjects {
    */
   void cancel() {
     long id = runningId;
-    if (id == 0) {
+    PooledWorker on = worker; // set before runningId, which publishes it
+    if (id == 0 || on == null) {
       return;
     }
     try {
-      worker.process().connection().send(FrameKind.CANCEL, id, null);
+      on.process().connection().send(FrameKind.CANCEL, id, null);
     } catch (IOException gone) {
       // The worker is going away: its call ends with it.
     }
@@ -224,7 +227,11 @@ final class CallPlan implements LiveObjects {
 
   @Override
   public Object readRef(
-      String refId, String sessionId, String typeName, String module, boolean stream) {
+      String refId,
+      String sessionId,
+      @Nullable String typeName,
+      @Nullable String module,
+      boolean stream) {
     if (typeName == null) {
       throw new UnsupportedOperationException("a reference from a worker needs its type");
     }
@@ -235,6 +242,13 @@ final class CallPlan implements LiveObjects {
       owner =
           sessions.explicit(sessionId, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
     }
-    return sessions.intern(owner, worker, refId, typeName, module, stream);
+    // From a worker the module always comes with the type (SbwReader).
+    return sessions.intern(
+        owner,
+        Objects.requireNonNull(worker, "references are read from the worker that ran the call"),
+        refId,
+        typeName,
+        Objects.requireNonNull(module),
+        stream);
   }
 }

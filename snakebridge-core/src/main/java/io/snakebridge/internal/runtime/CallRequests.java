@@ -11,6 +11,7 @@ import io.snakebridge.internal.session.SessionState;
 import io.snakebridge.internal.session.SessionTable;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the CALL of each operation (WIRE-PROTOCOL.md §4.2, §5.3) as a {@link CallPlan}: checks the
@@ -162,7 +163,7 @@ final class CallRequests {
    * operand}, or {@code stream_next}, {@code stream_len}, {@code stream_close} with none (null). It
    * runs in the reference's session.
    */
-  CallPlan streamOp(String op, PyRef stream, Long operand, boolean nested) {
+  CallPlan streamOp(String op, PyRef stream, @Nullable Long operand, boolean nested) {
     Objects.requireNonNull(stream, "stream");
     Object[] items =
         operand == null
@@ -183,7 +184,11 @@ final class CallRequests {
 
   /** Chooses the session and encodes the CALL with it; {@code items[1]} is the session's place. */
   private CallPlan prepare(
-      PyRef target, Object[] items, String[] names, CallOptions options, boolean nested) {
+      @Nullable PyRef target,
+      Object[] items,
+      String @Nullable [] names,
+      CallOptions options,
+      boolean nested) {
     runtime.checkOpen();
     CallbackScope scope = CallbackScope.current(runtime);
     SessionState session;
@@ -192,10 +197,11 @@ final class CallRequests {
     if (chosen != null) {
       session = named(chosen);
     } else if (target != null) {
-      session = sessions.find(target.sessionId());
-      if (session == null) {
+      SessionState found = sessions.find(target.sessionId());
+      if (found == null) {
         sessions.workerOf(target, null); // throws ReferenceNotFoundException
       }
+      session = Objects.requireNonNull(found);
     } else {
       fixed = false;
       SessionContext context = CurrentSession.get();

@@ -30,10 +30,12 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one encoded request on a leased worker and turns the reply, or the lack of one, into a value
@@ -351,7 +353,7 @@ final class CallRunner implements CallLease.LateResults {
   }
 
   /** The call's name for the pool's events; null when nobody listens, to save building it. */
-  private static String eventName(CallSpec spec) {
+  private static @Nullable String eventName(CallSpec spec) {
     return !spec.internal() && spec.pool().events().enabled() ? spec.call() : null;
   }
 
@@ -459,7 +461,7 @@ final class CallRunner implements CallLease.LateResults {
    */
   private Object runNested(
       EncodedValue request, CallPlan plan, Duration timeout, String module, String target) {
-    PooledWorker worker = plan.fixedWorker();
+    PooledWorker worker = Objects.requireNonNull(plan.fixedWorker()); // run() checked
     plan.session().ranOn(worker);
     WorkerConnection connection = worker.process().connection();
     long id = connection.nextRequestId();
@@ -532,7 +534,7 @@ final class CallRunner implements CallLease.LateResults {
 
   /** Stops a worker that broke the protocol in a nested call; the outer caller replaces it. */
   private static Object nestedViolation(
-      PooledWorker worker, String what, String call, Throwable cause) {
+      PooledWorker worker, String what, String call, @Nullable Throwable cause) {
     throw violated(worker, what, call, cause);
   }
 
@@ -666,7 +668,7 @@ final class CallRunner implements CallLease.LateResults {
                 + worker.id(),
             cause);
       case PROTOCOL_ERROR:
-        return violated(worker, cause.getMessage(), call, cause);
+        return violated(worker, String.valueOf(cause.getMessage()), call, cause);
       default:
         ExitReport report =
             ExitReport.collect(process, CRASH_EXIT_WAIT_NANOS, CRASH_DRAIN_WAIT_NANOS);
@@ -708,14 +710,15 @@ final class CallRunner implements CallLease.LateResults {
         cause);
   }
 
-  private RuntimeException violation(CallLease lease, String what, CallSpec spec, Throwable cause) {
+  private RuntimeException violation(
+      CallLease lease, String what, CallSpec spec, @Nullable Throwable cause) {
     lease.worker().pool().discard(lease, ExitReason.PROTOCOL_ERROR);
     return violated(lease.worker(), what, "the call to " + spec.call(), cause);
   }
 
   /** Stops a worker that broke the protocol; it was already removed from the pool. */
   private static RuntimeException violated(
-      PooledWorker worker, String what, String call, Throwable cause) {
+      PooledWorker worker, String what, String call, @Nullable Throwable cause) {
     WorkerProcess process = worker.process();
     boolean exitedByItself = !process.isAlive();
     process.kill();

@@ -4,6 +4,7 @@ import io.snakebridge.Affinity;
 import io.snakebridge.internal.pool.CallControl;
 import io.snakebridge.internal.pool.WorkerPool;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one call runs: its pool, timeout, affinity, whether it may be retried after a crash, the
@@ -18,7 +19,7 @@ record CallSpec(
     Duration timeout,
     Affinity affinity,
     boolean idempotent,
-    CallControl control,
+    @Nullable CallControl control,
     String module,
     String target,
     boolean internal) {

@@ -16,10 +16,12 @@ import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the Java callbacks Python calls (CALLBACK frames, WIRE-PROTOCOL.md §5.4) on the runtime's
@@ -155,7 +157,11 @@ final class CallbackDispatcher {
     return new LiveObjects() {
       @Override
       public Object readRef(
-          String refId, String sessionId, String typeName, String module, boolean stream) {
+          String refId,
+          String sessionId,
+          @Nullable String typeName,
+          @Nullable String module,
+          boolean stream) {
         if (typeName == null) {
           throw new UnsupportedOperationException("a reference from a worker needs its type");
         }
@@ -165,7 +171,9 @@ final class CallbackDispatcher {
               sessions.explicit(
                   sessionId, SessionOptions.DEFAULT_MAX_REFS, SessionOptions.DEFAULT_TTL);
         }
-        return sessions.intern(state, worker, refId, typeName, module, stream);
+        // From a worker the module always comes with the type (SbwReader).
+        return sessions.intern(
+            state, worker, refId, typeName, Objects.requireNonNull(module), stream);
       }
     };
   }

@@ -2,6 +2,7 @@ package io.snakebridge.internal.runtime;
 
 import io.snakebridge.internal.pool.PooledWorker;
 import io.snakebridge.internal.session.SessionState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a thread running a Java callback is inside of: the runtime and the worker that called back,
@@ -21,7 +22,7 @@ record CallbackScope(
   private static final ThreadLocal<CallbackScope> CURRENT = new ThreadLocal<>();
 
   /** Returns the scope of the callback this thread runs for {@code runtime}, or null. */
-  static CallbackScope current(RealRuntime runtime) {
+  static @Nullable CallbackScope current(RealRuntime runtime) {
     CallbackScope scope = CURRENT.get();
     return scope != null && scope.runtime == runtime ? scope : null;
   }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A runtime's Java callbacks (WIRE-PROTOCOL.md §5.4): the functions its calls passed to Python, by
@@ -25,7 +26,7 @@ final class CallbackTable {
   /** A registered function and the session it belongs to. */
   record Callback(long id, Object function, SessionState session) {}
 
-  private record Failure(Throwable error, PooledWorker worker, long callId) {}
+  private record Failure(Throwable error, @Nullable PooledWorker worker, long callId) {}
 
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentHashMap<Long, Callback> callbacks = new ConcurrentHashMap<>();
@@ -44,7 +45,7 @@ final class CallbackTable {
   }
 
   /** Returns the callback with this id, or null when its session ended. */
-  Callback find(long id) {
+  @Nullable Callback find(long id) {
     return callbacks.get(id);
   }
 
@@ -59,14 +60,14 @@ final class CallbackTable {
    * Keeps an exception a callback threw while {@code worker} ran call {@code callId} (or, with
    * worker null, until {@link #forget}); returns its error id.
    */
-  long recordFailure(Throwable error, PooledWorker worker, long callId) {
+  long recordFailure(Throwable error, @Nullable PooledWorker worker, long callId) {
     long id = ids.incrementAndGet();
     failures.put(id, new Failure(error, worker, callId));
     return id;
   }
 
   /** Returns the exception recorded under {@code errorId}, or null. */
-  Throwable failure(long errorId) {
+  @Nullable Throwable failure(long errorId) {
     Failure failure = failures.get(errorId);
     return failure == null ? null : failure.error;
   }
@@ -102,7 +103,7 @@ final class CallbackTable {
    * their number of positional arguments and no keyword arguments.
    */
   @SuppressWarnings("unchecked")
-  static Object invoke(Object function, List<Object> args, Map<String, Object> kwargs)
+  static @Nullable Object invoke(Object function, List<Object> args, Map<String, Object> kwargs)
       throws Exception {
     List<Object> positional = Collections.unmodifiableList(args);
     Map<String, Object> keywords = Collections.unmodifiableMap(kwargs);

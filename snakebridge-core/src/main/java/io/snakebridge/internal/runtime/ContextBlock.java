@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Python's {@code with} statement driven from Java: {@code __enter__}, the body, then {@code
@@ -34,7 +35,7 @@ final class ContextBlock {
     this.callbacks = callbacks;
   }
 
-  <T> T run(PyRef manager, Function<Object, ? extends T> body) {
+  <T> @Nullable T run(PyRef manager, Function<Object, ? extends T> body) {
     Objects.requireNonNull(manager, "manager");
     Objects.requireNonNull(body, "body");
     CallOptions inSession = CallOptions.defaults().sessionId(manager.sessionId());

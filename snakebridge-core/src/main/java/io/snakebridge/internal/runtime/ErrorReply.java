@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ERROR dict of WIRE-PROTOCOL.md §4.4 and §5, checked, and the exception each kind becomes:
@@ -165,7 +166,7 @@ final class ErrorReply {
   }
 
   /** A ModuleNotFoundError's note: which interpreter the worker runs (WIRE-PROTOCOL.md §4.4). */
-  private static String interpreter(Map<?, ?> dict) {
+  private static @Nullable String interpreter(Map<?, ?> dict) {
     Object value = dict.get("interpreter");
     return value instanceof String ? "worker interpreter: " + value : null;
   }
@@ -205,7 +206,7 @@ final class ErrorReply {
     return path.substring(slash + 1);
   }
 
-  private static List<String> strings(Object value) {
+  private static List<String> strings(@Nullable Object value) {
     List<String> strings = new ArrayList<>();
     if (value != null) {
       for (Object item : list(value, "mro")) {
@@ -236,7 +237,7 @@ final class ErrorReply {
     return value instanceof String ? (String) value : "";
   }
 
-  private static String typeOf(Object value) {
+  private static String typeOf(@Nullable Object value) {
     return value == null ? "None" : value.getClass().getSimpleName();
   }
 }

@@ -1,9 +1,11 @@
 package io.snakebridge.internal.runtime;
 
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stream batch that was asked for and not taken yet (WIRE-PROTOCOL.md §6.3: one in flight per
@@ -15,12 +17,14 @@ import java.util.function.Supplier;
  * once, by the stream's owner.
  */
 final class InFlight {
-  private final CompletableFuture<StreamBatch> future;
-  private final CallPlan plan;
-  private final Supplier<StreamBatch> deferred;
+  private final @Nullable CompletableFuture<StreamBatch> future;
+  private final @Nullable CallPlan plan;
+  private final @Nullable Supplier<StreamBatch> deferred;
 
   private InFlight(
-      CompletableFuture<StreamBatch> future, CallPlan plan, Supplier<StreamBatch> deferred) {
+      @Nullable CompletableFuture<StreamBatch> future,
+      @Nullable CallPlan plan,
+      @Nullable Supplier<StreamBatch> deferred) {
     this.future = future;
     this.plan = plan;
     this.deferred = deferred;
@@ -48,7 +52,7 @@ final class InFlight {
 
   /** Runs {@code action} once the batch has arrived or failed, at once if it has (async only). */
   void whenDone(Runnable action) {
-    var unused = future.whenComplete((batch, failure) -> action.run());
+    var unused = Objects.requireNonNull(future).whenComplete((batch, failure) -> action.run());
   }
 
   /**
@@ -60,7 +64,7 @@ final class InFlight {
       return deferred.get();
     }
     try {
-      return future.join();
+      return Objects.requireNonNull(future).join(); // not deferred
     } catch (CompletionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException) {
@@ -79,7 +83,7 @@ final class InFlight {
    * behind. Returns the batch if it arrived anyway, else null; never throws. A deferred batch was
    * never sent: nothing to wait for.
    */
-  StreamBatch abandon(boolean cancel) {
+  @Nullable StreamBatch abandon(boolean cancel) {
     if (deferred != null) {
       return null;
     }
@@ -87,7 +91,7 @@ final class InFlight {
       plan.cancel();
     }
     try {
-      return future.join();
+      return Objects.requireNonNull(future).join(); // not deferred
     } catch (CompletionException | CancellationException gone) {
       return null;
     }

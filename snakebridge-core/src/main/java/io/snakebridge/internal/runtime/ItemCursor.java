@@ -4,6 +4,8 @@ import io.snakebridge.PyRef;
 import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The per-item path: one {@code stream_next} call (WIRE-PROTOCOL.md §6.2) for each item, made when
@@ -23,11 +25,11 @@ final class ItemCursor implements StreamCursor {
   private int headIndex;
 
   /** The stream's reference while it may hold items; null for a single item, or once over. */
-  private PyRef stream;
+  private @Nullable PyRef stream;
 
   private boolean done;
   private boolean ready;
-  private Object item;
+  private @Nullable Object item;
   private boolean closed;
 
   /**
@@ -37,7 +39,7 @@ final class ItemCursor implements StreamCursor {
    */
   ItemCursor(
       Streams streams,
-      PyRef stream,
+      @Nullable PyRef stream,
       List<Object> head,
       boolean done,
       boolean owned,
@@ -73,7 +75,7 @@ final class ItemCursor implements StreamCursor {
     }
     Object[] next;
     try {
-      next = streams.next(stream, timeout, call);
+      next = streams.next(Objects.requireNonNull(stream), timeout, call); // not done: open
     } catch (RuntimeException | Error failure) {
       done = true; // the iterator raised (it is finished), or the worker is gone
       end();
@@ -90,7 +92,7 @@ final class ItemCursor implements StreamCursor {
   }
 
   @Override
-  public Object next() {
+  public @Nullable Object next() {
     if (!hasNext()) {
       throw new NoSuchElementException("the stream of " + call + " is exhausted");
     }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -27,7 +28,7 @@ final class Pools {
   Pools(String runtimeName, Map<String, WorkerPool> pools) {
     this.runtimeName = runtimeName;
     this.byName = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
-    this.main = byName.get(CallOptions.DEFAULT_POOL);
+    this.main = Objects.requireNonNull(byName.get(CallOptions.DEFAULT_POOL), "no default pool");
   }
 
   /** Returns the default pool. */

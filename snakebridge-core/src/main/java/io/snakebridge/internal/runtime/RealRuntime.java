@@ -47,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The implementation behind {@link io.snakebridge.SnakeBridgeRuntime}: has each call built on the
@@ -72,7 +73,7 @@ public final class RealRuntime {
   private final SessionTable sessions;
   private final CallbackTable callbacks = new CallbackTable();
   private final CallRequests requests;
-  private final ExecutorService ownCallbackExecutor;
+  private final @Nullable ExecutorService ownCallbackExecutor;
   private final Thread housekeeper;
   private final Streams streams;
 
@@ -106,7 +107,9 @@ public final class RealRuntime {
     CallbackDispatcher dispatcher =
         new CallbackDispatcher(
             this,
-            callbackExecutor != null ? callbackExecutor : ownCallbackExecutor,
+            callbackExecutor != null
+                ? callbackExecutor
+                : Objects.requireNonNull(ownCallbackExecutor), // made just above
             sessions,
             callbacks,
             reader,
@@ -197,7 +200,7 @@ public final class RealRuntime {
     WorkerFiles files =
         new WorkerFiles(RealRuntime.class.getClassLoader(), config.cacheDirectory());
     return name -> {
-      PoolOptions options = config.pools().get(name);
+      PoolOptions options = Objects.requireNonNull(config.pools().get(name), name);
       return new PythonSpawner(
           options.python(),
           options.environment(),
@@ -448,7 +451,7 @@ public final class RealRuntime {
     Duration timeout = pool.options().startupTimeout().plus(pool.options().defaultTimeout());
     CallLease lease = pool.lease(ticker.read() + CallRunner.nanos(timeout), timeout, null, null);
     try {
-      return lease.process().info();
+      return Objects.requireNonNull(lease.process().info()); // set by the handshake
     } finally {
       pool.release(lease);
     }
@@ -481,7 +484,8 @@ public final class RealRuntime {
   }
 
   /** Runs a context manager's {@code with} block; see {@link ContextBlock}. */
-  public <T> T with(PyRef manager, java.util.function.Function<Object, ? extends T> body) {
+  public <T> @Nullable T with(
+      PyRef manager, java.util.function.Function<Object, ? extends T> body) {
     return new ContextBlock(this, callbacks).run(manager, body);
   }
 
@@ -623,7 +627,11 @@ public final class RealRuntime {
 
   /** Runs a built plan in its pool, on this thread. */
   private Object run(
-      CallPlan plan, CallOptions options, String module, String target, CallControl control) {
+      CallPlan plan,
+      CallOptions options,
+      String module,
+      String target,
+      @Nullable CallControl control) {
     WorkerPool pool = pools.route(plan, options.pool());
     Duration timeout = options.timeout().orElse(pool.options().defaultTimeout());
     return runner.run(

@@ -4,6 +4,7 @@ import io.snakebridge.internal.pool.PooledWorker;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Java callbacks running now, each with the worker and the call it runs for. When that call
@@ -71,7 +72,7 @@ final class RunningCallbacks {
    * @return the registration for {@link #finish}, or null when that call was abandoned: the
    *     callback must not run
    */
-  Running start(PooledWorker worker, long callId) {
+  @Nullable Running start(PooledWorker worker, long callId) {
     Running started = new Running(worker, callId, Thread.currentThread());
     running.add(started);
     if (abandoned.contains(new Call(worker, callId))) {

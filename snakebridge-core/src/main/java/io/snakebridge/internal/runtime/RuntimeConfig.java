@@ -10,7 +10,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A runtime's settings, already checked by {@link io.snakebridge.SnakeBridgeRuntime.Builder}.
@@ -35,11 +37,11 @@ public record RuntimeConfig(
     String name,
     Map<String, PoolOptions> pools,
     boolean eagerStart,
-    Path workingDirectory,
+    @Nullable Path workingDirectory,
     Path cacheDirectory,
     CodecLimits limits,
     List<Path> helperPaths,
-    Executor callbackExecutor,
+    @Nullable Executor callbackExecutor,
     int streamBatchSize,
     EventListener eventListener,
     Map<String, String> pythonHints,
@@ -50,11 +52,11 @@ public record RuntimeConfig(
       String name,
       Map<String, PoolOptions> pools,
       boolean eagerStart,
-      Path workingDirectory,
+      @Nullable Path workingDirectory,
       Path cacheDirectory,
       CodecLimits limits,
       List<Path> helperPaths,
-      Executor callbackExecutor,
+      @Nullable Executor callbackExecutor,
       int streamBatchSize,
       EventListener eventListener,
       Map<String, String> pythonHints) {
@@ -85,6 +87,6 @@ public record RuntimeConfig(
 
   /** Returns the default pool's options. */
   public PoolOptions defaultPool() {
-    return pools.get(CallOptions.DEFAULT_POOL);
+    return Objects.requireNonNull(pools.get(CallOptions.DEFAULT_POOL), "no default pool");
   }
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state behind {@link SnakeBridgeRuntime.Builder}: checks each value as it is set, with
@@ -51,24 +52,24 @@ public final class RuntimeSettings {
   private PoolOptions.Builder defaultPool = PoolOptions.builder();
   private final Map<String, PoolOptions> pools = new LinkedHashMap<>();
   private final Set<String> inheritPython = new HashSet<>();
-  private String pythonHint = BUILDER_HINT;
-  private String shortcut;
+  private @Nullable String pythonHint = BUILDER_HINT;
+  private @Nullable String shortcut;
   private boolean defaultPoolGiven;
   private boolean eagerStart;
-  private Path workingDirectory;
-  private Path cacheDirectory;
+  private @Nullable Path workingDirectory;
+  private @Nullable Path cacheDirectory;
   private long maxFrameBytes = SnakeBridgeRuntime.DEFAULT_MAX_FRAME_BYTES;
   private boolean sharedMemory = true;
   private long sharedMemoryLimit = LaneSettings.DEFAULT_LIMIT;
   private int maxNestingDepth = SnakeBridgeRuntime.DEFAULT_MAX_NESTING_DEPTH;
   private List<Path> helperPaths = List.of();
-  private Executor callbackExecutor;
+  private @Nullable Executor callbackExecutor;
   private int streamBatchSize = SnakeBridgeRuntime.DEFAULT_STREAM_BATCH_SIZE;
   private EventListener eventListener = EventListener.NONE;
   private boolean pythonChosen;
-  private Boolean createEnvironment;
+  private @Nullable Boolean createEnvironment;
   private List<String> requirements = List.of();
-  private Path requirementsFile;
+  private @Nullable Path requirementsFile;
 
   public void name(String name) {
     Objects.requireNonNull(name, "name");

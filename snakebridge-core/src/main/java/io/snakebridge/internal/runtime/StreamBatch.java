@@ -3,6 +3,7 @@ package io.snakebridge.internal.runtime;
 import io.snakebridge.PyRef;
 import io.snakebridge.SnakeBridgeException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One reply of a stream op (WIRE-PROTOCOL.md §6.2): the items it brought and whether the stream is
@@ -13,7 +14,7 @@ import java.util.List;
  * @param items the items, in Python's order
  * @param done whether Python has no more items
  */
-record StreamBatch(PyRef stream, List<Object> items, boolean done) {
+record StreamBatch(@Nullable PyRef stream, List<Object> items, boolean done) {
   /** Reads the {@code stream} op's {@code (stream, items, done)}. */
   static StreamBatch started(Object reply, String call) {
     if (reply instanceof List && ((List<?>) reply).size() == 3) {

@@ -7,11 +7,13 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One subscriber's subscription to a Python stream (see {@link StreamPublisher}). Every signal to
@@ -50,22 +52,22 @@ final class StreamSubscription implements Flow.Subscription, Runnable {
   private final boolean owned;
   private final String call;
   private final Duration timeout;
-  private CallPlan startPlan;
-  private final CallOptions options;
-  private final String module;
-  private final String function;
+  private @Nullable CallPlan startPlan;
+  private final @Nullable CallOptions options;
+  private final @Nullable String module;
+  private final @Nullable String function;
 
   private final AtomicInteger wip = new AtomicInteger();
   private final AtomicLong requested = new AtomicLong();
   private volatile boolean cancelled;
-  private volatile Throwable misuse;
+  private volatile @Nullable Throwable misuse;
 
-  private PyRef stream;
+  private @Nullable PyRef stream;
   private List<Object> items = List.of();
   private int index;
   private boolean done;
-  private RuntimeException failure;
-  private InFlight pending;
+  private @Nullable RuntimeException failure;
+  private @Nullable InFlight pending;
   private boolean watching;
   private boolean terminated;
 
@@ -258,10 +260,15 @@ final class StreamSubscription implements Flow.Subscription, Runnable {
     if (startPlan != null) {
       CallPlan plan = startPlan;
       startPlan = null;
-      return streams.startAsync(plan, options, module, function);
+      // Only a subscription that opens its stream has a start plan, and these with it.
+      return streams.startAsync(
+          plan,
+          Objects.requireNonNull(options),
+          Objects.requireNonNull(module),
+          Objects.requireNonNull(function));
     }
     int size = owned ? streams.batchSize() : (int) Math.min(demand, streams.batchSize());
-    return streams.batchAhead(stream, size, timeout, call);
+    return streams.batchAhead(Objects.requireNonNull(stream), size, timeout, call); // started
   }
 
   private void take(StreamBatch batch) {
@@ -274,7 +281,9 @@ final class StreamSubscription implements Flow.Subscription, Runnable {
     if (done) {
       end();
     } else if (owned) {
-      pending = streams.batchAhead(stream, streams.batchSize(), timeout, call);
+      pending =
+          streams.batchAhead(
+              Objects.requireNonNull(stream), streams.batchSize(), timeout, call); // started
     }
   }
 
@@ -290,7 +299,7 @@ final class StreamSubscription implements Flow.Subscription, Runnable {
    * Ends the subscription before the stream's end: stops Python, then signals {@code
    * onError(error)}, or nothing when {@code error} is null (cancelled).
    */
-  private void stop(Throwable error) {
+  private void stop(@Nullable Throwable error) {
     terminated = true;
     items = List.of();
     index = 0;
@@ -301,7 +310,7 @@ final class StreamSubscription implements Flow.Subscription, Runnable {
   }
 
   /** The terminal signal: {@code onError(error)}, or {@code onComplete()} when null. */
-  private void signal(Throwable error) {
+  private void signal(@Nullable Throwable error) {
     try {
       if (error == null) {
         subscriber.onComplete();

@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams (WIRE-PROTOCOL.md §6) as a runtime runs them: the stream ops as calls, and the ways to
@@ -129,7 +130,7 @@ final class Streams {
    * A per-item view of a user's stream reference: takes nothing it is not asked for. Each item
    * waits at most {@code timeout}, the runtime's default when null.
    */
-  StreamCursor view(PyRef stream, Duration timeout) {
+  StreamCursor view(PyRef stream, @Nullable Duration timeout) {
     Objects.requireNonNull(stream, "stream");
     return new ItemCursor(
         this,
@@ -145,7 +146,7 @@ final class Streams {
    * {@code streamNext}: the next item (None as {@link PyNone#NONE}), empty once exhausted, waiting
    * at most {@code timeout} (the runtime's default when null).
    */
-  Optional<Object> streamNext(PyRef stream, Duration timeout) {
+  Optional<Object> streamNext(PyRef stream, @Nullable Duration timeout) {
     Object[] next = next(stream, timeout == null ? defaultTimeout : timeout, stream.typeName());
     if (next == null) {
       return Optional.empty();
@@ -234,7 +235,7 @@ final class Streams {
   }
 
   /** {@code stream_next} on this thread: {@code {item}}, or null once exhausted. */
-  Object[] next(PyRef stream, Duration timeout, String call) {
+  Object @Nullable [] next(PyRef stream, Duration timeout, String call) {
     Object reply =
         run(requests.streamOp("stream_next", stream, null, true), timeout, call, "stream_next");
     if (reply instanceof List && ((List<?>) reply).size() == 2) {

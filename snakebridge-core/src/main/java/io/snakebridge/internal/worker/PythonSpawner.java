@@ -57,7 +57,7 @@ public final class PythonSpawner implements WorkerSpawner {
 
   private final String python;
   private final Map<String, String> environment;
-  private final Path workingDirectory;
+  private final @Nullable Path workingDirectory;
   private final WorkerFiles files;
   private final List<String> paths;
   private final List<String> helperPaths;
@@ -83,7 +83,7 @@ public final class PythonSpawner implements WorkerSpawner {
   public PythonSpawner(
       String python,
       Map<String, String> environment,
-      Path workingDirectory,
+      @Nullable Path workingDirectory,
       WorkerFiles files,
       List<String> paths,
       List<String> helperPaths,
@@ -115,7 +115,7 @@ public final class PythonSpawner implements WorkerSpawner {
   public PythonSpawner(
       String python,
       Map<String, String> environment,
-      Path workingDirectory,
+      @Nullable Path workingDirectory,
       WorkerFiles files,
       List<String> paths,
       List<String> helperPaths,
@@ -143,7 +143,7 @@ public final class PythonSpawner implements WorkerSpawner {
   public PythonSpawner(
       String python,
       Map<String, String> environment,
-      Path workingDirectory,
+      @Nullable Path workingDirectory,
       WorkerFiles files,
       List<String> paths,
       List<String> helperPaths,

@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.codegen.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.internal.pool;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.snakebridge.internal.runtime;
+
+import org.jspecify.annotations.NullMarked;
