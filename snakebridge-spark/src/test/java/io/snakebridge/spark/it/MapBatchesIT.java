@@ -113,7 +113,7 @@ class MapBatchesIT {
     String message = e.getMessage();
     assertTrue(message.contains("builtins.ValueError: bad batch of 100 rows"), message);
     assertTrue(message.contains("Traceback (most recent call last)"), message);
-    assertTrue(message.contains("raise ValueError(\"bad batch of %d rows\" % len(df))"), message);
+    assertTrue(message.contains("raise ValueError(f\"bad batch of {len(df)} rows\")"), message);
   }
 
   @Test
