@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.snakebridge.Await;
 import io.snakebridge.NdArray;
 import io.snakebridge.PyComplex;
 import io.snakebridge.PyTuple;
@@ -54,7 +53,6 @@ class ValueReaderFuzzTest {
     assertFalse(corpus.isEmpty());
     Random random = new Random(SEED);
     ValueReader reader = new ValueReader(new CodecLimits(64, CodecLimits.DEFAULT.maxFrameBytes()));
-    long started = System.nanoTime();
     int decoded = 0;
     for (int i = 0; i < ITERATIONS; i++) {
       byte[] input =
@@ -65,9 +63,6 @@ class ValueReaderFuzzTest {
         decoded++;
       }
     }
-    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-    // Typically a few seconds: only a hang (an input that never decodes) reaches the ceiling.
-    assertTrue(seconds < Await.CEILING.toSeconds(), ITERATIONS + " inputs took " + seconds + " s");
     assertTrue(decoded > 0, "some mutations stay valid, which shows they reach the decoder");
   }
 
